@@ -1,0 +1,117 @@
+// Portal model shared by every part. Dates are ISO 8601 strings so the same shapes travel
+// unchanged through the embedded portal, the HTTP API and `--json` output.
+
+export const ALGORITHMS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+export type KeySource = 'csr' | 'card';
+export type CertificateState = 'valid' | 'pending-revocation' | 'revoked' | 'expired';
+export type Role = 'customer' | 'partner';
+
+/** RFC 5280 CRLReason names. */
+export const REVOCATION_REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'privilegeWithdrawn',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+export interface Product {
+  name: string;
+  category: string;
+  keySources: KeySource[];
+  algorithms: Algorithm[];
+}
+
+export interface Subscriber {
+  name: string;
+  lastName: string;
+  email: string;
+  verificationMethod: string;
+}
+
+export interface Organization {
+  name: string;
+  verificationMethod: string;
+  country: string;
+  stateOrProvince: string;
+  locality: string;
+}
+
+/** One copy of a certificate as every view and `--json` shows it. */
+export interface Certificate {
+  id: string;
+  /** Hex, lower case, no separators. */
+  serialNumber: string;
+  commonName: string;
+  domains: string[];
+  state: CertificateState;
+  orderId: string;
+  product: string;
+  productCategory: string;
+  keySources: KeySource[];
+  algorithms: Algorithm[];
+  notBefore: string;
+  notAfter: string;
+  replaces: string | null;
+  replacedBy: string | null;
+  /** Scheduled (pending-revocation) or done (revoked); null otherwise. */
+  revocationDate: string | null;
+  revocationReason: RevocationReason | null;
+  subscriber: Subscriber;
+  organization: Organization | null;
+  /** "Subscriber's authorization" verification method. */
+  authorizationMethod: string;
+  account: string;
+}
+
+export interface PendingRevocation extends Certificate {
+  daysLeft: number;
+}
+
+export interface ReissueResult {
+  certificate: Certificate;
+  replaced: Certificate;
+}
+
+export interface CsrProblem {
+  code: CsrProblemCode;
+  message: string;
+}
+
+export type CsrProblemCode =
+  | 'empty'
+  | 'too-large'
+  | 'not-pem-or-der'
+  | 'truncated'
+  | 'is-certificate'
+  | 'is-private-key'
+  | 'not-a-csr'
+  | 'bad-signature'
+  | 'weak-key'
+  | 'unsupported-key'
+  | 'key-not-allowed'
+  | 'weak-hash'
+  | 'domain-not-in-order'
+  | 'no-common-name'
+  | 'same-key';
+
+export interface CsrSummary {
+  subject: string;
+  commonName: string | null;
+  sans: string[];
+  keyType: 'RSA' | 'EC' | string;
+  /** Modulus bits for RSA, curve size for EC. */
+  keySize: number;
+  curve: string | null;
+  signatureAlgorithm: string;
+}
+
+export interface CsrReport {
+  ok: boolean;
+  problems: CsrProblem[];
+  summary: CsrSummary | null;
+}

@@ -1,0 +1,50 @@
+// The one interface the wizard and the CLI use to reach a portal. Two implementations:
+// LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
+// Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
+// kind 'input' for a CSR that fails the checks).
+import type { Certificate, CsrReport, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+
+export interface ListQuery {
+  /** Matched case-insensitively against CN, domains, order id, serial and product. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface CertificatePage {
+  items: Certificate[];
+  total: number;
+}
+
+export type DownloadFormat = 'pem' | 'der';
+
+export interface PortalInfo {
+  /** Shown in the wizard's header, e.g. "SANDBOX portal (local, ~/.local/share/reissue)". */
+  name: string;
+  sandbox: boolean;
+  /** The portal's current time (REISSUE_NOW in the sandbox). */
+  now: string;
+}
+
+export interface Portal {
+  info(): Promise<PortalInfo>;
+  list(query?: ListQuery): Promise<CertificatePage>;
+  /** `id` is a certificate id or a serial number in hex. Unknown: ReissueError code 'not-found'. */
+  get(id: string): Promise<Certificate>;
+  /** PEM text as UTF-8 bytes, or DER. With `chain`, the CA certificate follows (PEM) . */
+  download(id: string, format: DownloadFormat, chain?: boolean): Promise<Uint8Array>;
+  /** Runs every CSR check against this certificate's order, product and current key. */
+  checkCsr(id: string, csr: Uint8Array): Promise<CsrReport>;
+  /**
+   * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
+   * public key from the CSR, old copy's revocation scheduled 14 days later.
+   * The same idempotency key returns the first result and issues nothing new.
+   */
+  reissue(id: string, csr: Uint8Array, idempotencyKey: string): Promise<ReissueResult>;
+  revoke(id: string, reason: RevocationReason): Promise<Certificate>;
+  pendingRevocations(): Promise<PendingRevocation[]>;
+  caCertificate(): Promise<string>;
+  /** The current CRL, DER. */
+  crl(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}

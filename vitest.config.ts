@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // SoftHSM tokens, ports and data dirs are per test file; two cores.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
