@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test, from a fresh Debian machine with Node: installs the system tools the tests use
+# (SoftHSM2 as the card, OpenSC's pkcs11-tool and openssl as outside checkers, tmux as the
+# terminal, sqlite3), then type-checks, builds and runs the suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v softhsm2-util >/dev/null || need+=(softhsm2)
+command -v pkcs11-tool >/dev/null || need+=(opensc)
+command -v openssl >/dev/null || need+=(openssl)
+command -v tmux >/dev/null || need+=(tmux)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+if ((${#need[@]})); then
+  echo "Installing test tools: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# A checkout without dependencies (or with unbuilt native addons) gets a clean install first.
+if [ ! -f node_modules/better-sqlite3/build/Release/better_sqlite3.node ] || [ ! -f node_modules/pkcs11js/build/Release/pkcs11.node ]; then
+  npm ci
+fi
+
+echo "== type-check"
+npx tsc --noEmit -p tsconfig.json
+echo "== build"
+node scripts/build.mjs
+echo "== tests"
+npx vitest run "$@"

@@ -1,0 +1,63 @@
+// reissue config get|set|unset|path
+import type { Command } from 'commander';
+import { assertConfigKey, openConfig } from '../config.js';
+import { printJson, printText } from '../output.js';
+import type { Registrar } from '../program.js';
+
+export function registerConfigCommands(program: Command, r: Registrar): void {
+  const config = program.command('config').description('show or change settings (portal, token, dataDir, module)');
+
+  config
+    .command('get')
+    .argument('[KEY]')
+    .description('print one setting, or all of them')
+    .action(
+      r.action(async (ctx, key: string | undefined) => {
+        const store = openConfig().store;
+        if (key) {
+          const value = store[assertConfigKey(key)];
+          if (ctx.settings.json) return printJson(ctx, value ?? null);
+          if (value !== undefined) printText(ctx, key === 'token' ? mask(value) : value);
+          return value === undefined ? 1 : 0;
+        }
+        const shown = { ...store, ...(store.token ? { token: mask(store.token) } : {}) };
+        if (ctx.settings.json) return printJson(ctx, shown);
+        printText(ctx, Object.entries(shown).map(([k, v]) => `${k}=${v}`).join('\n') || '(no settings)');
+      }),
+    );
+
+  config
+    .command('set')
+    .argument('<KEY>')
+    .argument('<VALUE>')
+    .description('store a setting')
+    .action(
+      r.action(async (_ctx, key: string, value: string) => {
+        openConfig().set(assertConfigKey(key), value);
+      }),
+    );
+
+  config
+    .command('unset')
+    .argument('<KEY>')
+    .description('remove a setting')
+    .action(
+      r.action(async (_ctx, key: string) => {
+        openConfig().delete(assertConfigKey(key));
+      }),
+    );
+
+  config
+    .command('path')
+    .description('where the settings file is')
+    .action(
+      r.action(async (ctx) => {
+        printText(ctx, openConfig().path);
+      }),
+    );
+}
+
+/** Tokens are secrets: show only enough to recognise one. */
+function mask(token: string): string {
+  return token.length <= 8 ? '********' : `${token.slice(0, 4)}…${token.slice(-2)}`;
+}

@@ -1,0 +1,98 @@
+// Read-only commands: list, show, download, status, ca, crl.
+import type { Command } from 'commander';
+import { certificateDetails, certificateList, pendingList } from '../format.js';
+import { emit, printJson, printText } from '../output.js';
+import { parseChoice, type Registrar } from '../program.js';
+import { encodePem } from '../../pki/pem.js';
+
+const LIST_LIMIT = 1000;
+
+export function registerReadCommands(program: Command, r: Registrar): void {
+  program
+    .command('list')
+    .description('list the certificates you can see')
+    .option('--query <TEXT>', 'filter by CN, domain, order, serial or product')
+    .option('--limit <N>', `at most N certificates (default ${LIST_LIMIT})`)
+    .option('--json', 'JSON array on stdout')
+    .action(
+      r.action(async (ctx, opts: { query?: string; limit?: string }) => {
+        const portal = await ctx.portal();
+        const limit = opts.limit ? Math.max(1, Number.parseInt(opts.limit, 10) || LIST_LIMIT) : LIST_LIMIT;
+        const page = await portal.list({ text: opts.query, limit });
+        if (ctx.settings.json) return printJson(ctx, page.items);
+        printText(ctx, certificateList(page.items, ctx.clock.now()));
+        if (page.total > page.items.length) printText(ctx, `(${page.items.length} of ${page.total}; narrow with --query or raise --limit)`);
+      }),
+    );
+
+  program
+    .command('show')
+    .description('certificate details (ID: certificate id or serial number in hex)')
+    .argument('<ID>')
+    .option('--json', 'JSON on stdout')
+    .action(
+      r.action(async (ctx, id: string) => {
+        const cert = await (await ctx.portal()).get(id);
+        if (ctx.settings.json) return printJson(ctx, cert);
+        printText(ctx, certificateDetails(cert, ctx.clock.now()));
+      }),
+    );
+
+  program
+    .command('download')
+    .description('download a certificate as PEM or DER')
+    .argument('<ID>')
+    .option('--format <pem|der>', 'encoding', 'pem')
+    .option('--chain', 'append the CA certificate (PEM only)')
+    .option('--out <FILE>', 'write to FILE instead of stdout')
+    .option('--force', 'replace an existing --out file')
+    .action(
+      r.action(async (ctx, id: string, opts: { format: string; chain?: boolean; out?: string; force?: boolean }) => {
+        const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
+        const bytes = await (await ctx.portal()).download(id, format, opts.chain === true);
+        await emit(ctx, format === 'pem' ? Buffer.from(bytes).toString('utf8') : bytes, opts.out, opts.force);
+      }),
+    );
+
+  program
+    .command('status')
+    .description('copies awaiting their automatic revocation')
+    .option('--json', 'JSON array on stdout')
+    .action(
+      r.action(async (ctx) => {
+        const portal = await ctx.portal();
+        const pending = await portal.pendingRevocations();
+        if (ctx.settings.json) return printJson(ctx, pending);
+        // Show the new copy's serial next to the old one's.
+        const withNewSerials = await Promise.all(
+          pending.map(async (p) => ({ ...p, replacedBy: p.replacedBy ? (await portal.get(p.replacedBy)).serialNumber : null })),
+        );
+        printText(ctx, pendingList(withNewSerials));
+      }),
+    );
+
+  program
+    .command('ca')
+    .description("the portal's CA certificate (PEM)")
+    .option('--out <FILE>', 'write to FILE')
+    .option('--force', 'replace an existing --out file')
+    .action(
+      r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
+        await emit(ctx, await (await ctx.portal()).caCertificate(), opts.out, opts.force);
+      }),
+    );
+
+  program
+    .command('crl')
+    .description('the current certificate revocation list')
+    .option('--format <pem|der>', 'encoding', 'pem')
+    .option('--out <FILE>', 'write to FILE')
+    .option('--force', 'replace an existing --out file')
+    .action(
+      r.action(async (ctx, opts: { format: string; out?: string; force?: boolean }) => {
+        const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
+        const der = await (await ctx.portal()).crl();
+        await emit(ctx, format === 'pem' ? encodePem('X509 CRL', der) : der, opts.out, opts.force);
+      }),
+    );
+}

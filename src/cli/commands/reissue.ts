@@ -1,0 +1,152 @@
+// The CSR path: csr check, csr new, submit; and revoke.
+import { randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
+import { inputError, portalError, usageError } from '../../domain/errors.js';
+import { daysLeft } from '../../domain/policy.js';
+import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { writeNewFile } from '../../util/files.js';
+import type { CliContext } from '../context.js';
+import { localTime } from '../format.js';
+import { readInputFile } from '../input.js';
+import { printJson, printText } from '../output.js';
+import { parseChoice, type Registrar } from '../program.js';
+import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
+
+export function registerReissueCommands(program: Command, r: Registrar): void {
+  const csr = program.command('csr').description('check or generate a certificate signing request');
+
+  csr
+    .command('check')
+    .description('check a CSR (FILE or - for stdin); with --for, against that certificate\'s order')
+    .argument('<FILE>')
+    .option('--for <ID>', 'certificate the CSR is meant to reissue')
+    .option('--json', 'JSON on stdout')
+    .action(
+      r.action(async (ctx, file: string, opts: { for?: string }) => {
+        const bytes = await readInputFile(file, ctx.io.stdin);
+        const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
+        const report = opts.for ? await (await ctx.portal()).checkCsr(opts.for, bytes) : await checkCsr(bytes);
+        if (ctx.settings.json) printJson(ctx, report);
+        else printText(ctx, csrReportText(report));
+        return report.ok ? 0 : 3;
+      }),
+    );
+
+  csr
+    .command('new')
+    .description('generate a new key pair and CSR for a certificate, like a CSR generator')
+    .requiredOption('--for <ID>', 'certificate to reissue')
+    .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
+    .requiredOption('--key-out <FILE>', 'where to write the private key (mode 0600, never overwritten)')
+    .requiredOption('--out <FILE>', 'where to write the CSR')
+    .option('--encrypt', 'encrypt the private key with a passphrase (typed, or --passphrase-stdin)')
+    .option('--passphrase-stdin', 'read the passphrase from the first line of stdin')
+    .option('--force', 'replace an existing CSR file (the key file is never replaced)')
+    .action(
+      r.action(async (ctx, opts: { for: string; algorithm: string; keyOut: string; out: string; encrypt?: boolean; passphraseStdin?: boolean; force?: boolean }) => {
+        if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+        const cert = await (await ctx.portal()).get(opts.for);
+        assertCsrAlgorithm(cert, opts.algorithm);
+        // Refuse before generating anything, so no key is written for a CSR that cannot be.
+        await mustNotExist(opts.keyOut, 'The private key file');
+        if (!opts.force) await mustNotExist(opts.out, 'The CSR file');
+        const passphrase = opts.passphraseStdin
+          ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
+          : opts.encrypt
+            ? await readSecret(ctx.io, 'Passphrase for the private key: ')
+            : undefined;
+        const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../../pki/software-key.js');
+        const made = await generateCsrWithNewKey({ algorithm: opts.algorithm, subject: subjectForCertificate(cert), passphrase });
+        await writePrivateKey(opts.keyOut, made.privateKeyPem);
+        await writeNewFile(opts.out, made.csrPem, { overwrite: opts.force });
+        if (ctx.settings.json) return printJson(ctx, { csr: opts.out, key: opts.keyOut, algorithm: opts.algorithm, encrypted: Boolean(passphrase) });
+        printText(
+          ctx,
+          `New ${algorithmLabel(opts.algorithm)} key pair and CSR for ${cert.commonName} (${cert.domains.join(', ')}).\n` +
+            `  Private key: ${opts.keyOut} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
+            `  CSR:         ${opts.out}\n` +
+            `Next: reissue submit ${cert.id} --csr ${opts.out}`,
+        );
+      }),
+    );
+
+  program
+    .command('submit')
+    .description('reissue a certificate with a CSR: new copy, same expiry; the old copy is revoked 14 days later')
+    .argument('<ID>')
+    .requiredOption('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
+    .option('--json', 'JSON on stdout')
+    .action(
+      r.action(async (ctx, id: string, opts: { csr: string }) => {
+        const bytes = await readInputFile(opts.csr, ctx.io.stdin);
+        const result = await (await ctx.portal()).reissue(id, bytes, randomUUID());
+        printReissueResult(ctx, result);
+      }),
+    );
+
+  program
+    .command('revoke')
+    .description('revoke a certificate now')
+    .argument('<ID>')
+    .option('--reason <REASON>', REVOCATION_REASONS.join(' | '), 'unspecified')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'JSON on stdout')
+    .action(
+      r.action(async (ctx, id: string, opts: { reason: string; yes?: boolean }) => {
+        const reason = parseChoice('--reason', opts.reason, REVOCATION_REASONS) as RevocationReason;
+        const portal = await ctx.portal();
+        const cert = await portal.get(id);
+        if (!opts.yes) {
+          if (!canPrompt(ctx.io)) throw usageError('confirmation-needed', `Revoking ${cert.id} cannot be undone and needs confirmation.`, 'Run it in a terminal, or pass --yes.');
+          const ok = await confirm(ctx.io, `Revoke ${cert.commonName} (serial ${cert.serialNumber}) now? This cannot be undone.`);
+          if (!ok) {
+            ctx.io.stderr.write('Not revoked.\n');
+            return 0;
+          }
+        }
+        const revoked = await portal.revoke(cert.id, reason);
+        if (ctx.settings.json) return printJson(ctx, revoked);
+        printText(ctx, `Revoked ${revoked.id} (serial ${revoked.serialNumber}), reason ${reason}. It is in the next CRL (reissue crl).`);
+      }),
+    );
+}
+
+export function printReissueResult(ctx: CliContext, result: ReissueResult): void {
+  if (ctx.settings.json) return printJson(ctx, result);
+  const { certificate: n, replaced: o } = result;
+  const now = ctx.clock.now();
+  printText(
+    ctx,
+    [
+      'New copy issued.',
+      `  New copy:      ${n.id}  serial ${n.serialNumber}  valid to ${localTime(n.notAfter)}`,
+      `  Previous copy: ${o.id}  serial ${o.serialNumber}  valid to ${localTime(o.notAfter)}`,
+      o.revocationDate
+        ? `  The previous copy will be revoked automatically on ${localTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
+        : '',
+      `Download it: reissue download ${n.id} --out ${n.commonName}.pem`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
+
+function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithms)[number]): void {
+  if (!cert.keySources.includes('csr')) {
+    throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
+  }
+  if (!cert.algorithms.includes(algorithm)) {
+    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
+  }
+}
+
+async function mustNotExist(path: string, what: string): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    return;
+  }
+  throw inputError('file-exists', `${what} ${path} already exists; nothing was generated.`, 'Choose another file name.');
+}

@@ -1,0 +1,18 @@
+// `reissue` with no command: the wizard. Refuses without a terminal and names the commands that
+// do the same job non-interactively.
+import { usageError } from '../../domain/errors.js';
+import type { CliContext } from '../context.js';
+
+export const NON_INTERACTIVE_HINT =
+  'Without a terminal use the commands: reissue list, reissue show ID, reissue csr check FILE --for ID, ' +
+  'reissue csr new …, reissue submit ID --csr FILE, reissue card keygen … --pin-stdin, reissue status (see reissue --help).';
+
+export async function runWizardCommand(ctx: CliContext): Promise<number> {
+  if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
+    throw usageError('no-tty', 'The wizard needs an interactive terminal (stdin and stdout must be a TTY).', NON_INTERACTIVE_HINT);
+  }
+  const portal = await ctx.portal();
+  const { createWizardServices } = await import('../wizard-services.js');
+  const { runWizard } = await import('../../tui/run.js');
+  return runWizard(createWizardServices(ctx, portal), { stdin: ctx.io.stdin, stdout: ctx.io.stdout });
+}

@@ -1,0 +1,25 @@
+// Writing results: JSON documents to stdout, or bytes to --out (never overwriting without --force).
+import { writeNewFile } from '../util/files.js';
+import type { CliContext } from './context.js';
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function printText(ctx: CliContext, text: string): void {
+  ctx.io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** To --out FILE when given (refusing an existing file unless force), else to stdout. */
+export async function emit(ctx: CliContext, data: Uint8Array | string, out: string | undefined, force = false): Promise<void> {
+  if (out && out !== '-') {
+    await writeNewFile(out, data, { overwrite: force });
+    ctx.io.stderr.write(`Wrote ${out}\n`);
+    return;
+  }
+  if (typeof data !== 'string' && ctx.io.stdout.isTTY) {
+    ctx.io.stderr.write('Not writing binary DER to a terminal; use --out FILE or redirect stdout.\n');
+    return;
+  }
+  ctx.io.stdout.write(data);
+}

@@ -1,0 +1,83 @@
+// The command tree (commander). Each command file registers its commands with `action()`, which
+// builds the context, runs the handler, and turns any failure into a message and an exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { isReissueError, usageError } from '../domain/errors.js';
+import { createContext, type CliContext, type Io } from './context.js';
+import { resolveSettings, type GlobalFlags } from './env.js';
+import { defaultDataDir, openConfig } from './config.js';
+import { reportError } from './report.js';
+
+/** A command handler returns its exit code (0 unless it says otherwise). */
+export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
+
+export interface Registrar {
+  /** Wraps a handler for commander: (…positional, options, command). */
+  action<A extends unknown[]>(handler: Handler<A>): (...args: unknown[]) => Promise<void>;
+}
+
+export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+  const program = new Command('reissue');
+  program
+    .description("Reissue a certificate: a new copy with a new key pair and the same expiry; the previous copy is revoked 14 days later.")
+    .addOption(new Option('--portal <local|URL>', 'portal to use: the embedded sandbox ("local") or a `reissue serve` URL'))
+    .addOption(new Option('--token <T>', 'API token for an HTTP portal (prefer REISSUE_TOKEN or the config file)'))
+    .addOption(new Option('--data-dir <DIR>', 'data directory of the embedded portal'))
+    .addOption(new Option('--module <PATH>', 'PKCS#11 module (.so) for the card'))
+    .addOption(new Option('--ca-file <FILE>', 'CA certificate(s) to trust for an HTTPS portal'))
+    .option('--json', 'one JSON document on stdout')
+    .option('--no-color', 'no colours (NO_COLOR works too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+
+  const registrar: Registrar = {
+    action<A extends unknown[]>(handler: Handler<A>) {
+      return async (...raw: unknown[]) => {
+        const command = raw[raw.length - 1] as Command;
+        const flags = command.optsWithGlobals() as GlobalFlags;
+        if (flags.color === false) io.env.NO_COLOR = '1';
+        let ctx: CliContext | undefined;
+        const onSignal = (signal: NodeJS.Signals) => {
+          // Close the card session and the database before leaving; 130/143 as shells expect.
+          void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const settings = resolveSettings(flags, io.env, () => openConfig().store, defaultDataDir);
+          ctx = createContext(settings, io);
+          const code = await handler(ctx, ...(raw.slice(0, -1) as A));
+          setExitCode(code ?? 0);
+        } catch (e) {
+          setExitCode(reportError(e, io.stderr, io.env));
+        } finally {
+          await ctx?.close();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      };
+    },
+  };
+  return Object.assign(program, { registrar });
+}
+
+export function registrarOf(program: Command): Registrar {
+  return (program as Command & { registrar: Registrar }).registrar;
+}
+
+/** Commander's own errors (unknown option, missing argument) are usage errors: exit 2. */
+export function exitCodeForCommanderError(e: unknown): number | null {
+  if (!(e instanceof CommanderError)) return null;
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+  return 2;
+}
+
+export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw usageError('bad-option', `${name} must be one of ${choices.join(', ')}; got "${value}".`);
+}
+
+export { isReissueError };

@@ -1,0 +1,85 @@
+// Terminal prompts for the non-interactive commands: a masked secret (PIN, passphrase), a yes/no
+// confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
+import { ReissueError, usageError } from '../domain/errors.js';
+
+export interface PromptIo {
+  stdin: NodeJS.ReadStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export const cancelledError = () => new ReissueError('usage', 'cancelled', 'Cancelled; nothing was changed.');
+
+export function canPrompt(io: PromptIo): boolean {
+  return Boolean(io.stdin.isTTY && io.stderr.isTTY);
+}
+
+/** Reads a secret from the terminal with echo off. */
+export function readSecret(io: PromptIo, question: string): Promise<string> {
+  const { stdin, stderr } = io;
+  if (!canPrompt(io)) {
+    return Promise.reject(usageError('no-tty', 'Cannot ask for a secret: this is not a terminal.', 'Use --pin-stdin and pipe it in.'));
+  }
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const wasRaw = stdin.isRaw;
+    stdin.setRawMode(true);
+    stdin.resume();
+    stderr.write(question);
+    const done = (err: Error | null) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(null);
+        if (ch === '\u0003' || ch === '\u001b') return done(cancelledError()); // Ctrl+C, Esc
+        if (ch === '\u007f' || ch === '\b') {
+          if (value.length) {
+            value = value.slice(0, -1);
+            stderr.write('\b \b');
+          }
+          continue;
+        }
+        if (ch < ' ') continue;
+        value += ch;
+        stderr.write('*');
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** y/N question on the terminal; false on anything but y/yes. */
+export async function confirm(io: PromptIo, question: string): Promise<boolean> {
+  if (!canPrompt(io)) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** The first line of stdin, without its line ending (`--pin-stdin`). */
+export async function readLineFromStdin(stdin: NodeJS.ReadStream, what = 'PIN'): Promise<string> {
+  let data = '';
+  stdin.setEncoding('utf8');
+  for await (const chunk of stdin) {
+    data += chunk as string;
+    const nl = data.indexOf('\n');
+    if (nl >= 0) {
+      data = data.slice(0, nl);
+      break;
+    }
+    if (data.length > 4096) break;
+  }
+  const line = data.replace(/\r$/, '');
+  if (!line) throw usageError('empty-stdin', `No ${what} on standard input.`, `Pipe the ${what} followed by a newline, e.g. from a password manager.`);
+  return line;
+}

@@ -1,0 +1,24 @@
+// The real services behind the wizard's screens (tests hand the wizard fakes instead).
+import type { Portal } from '../portal/portal.js';
+import { describeCertificate } from '../pki/preview.js';
+import type { WizardServices } from '../tui/services.js';
+import { writeNewFile } from '../util/files.js';
+import type { CliContext } from './context.js';
+import { readInputFile } from './input.js';
+
+export function createWizardServices(ctx: CliContext, portal: Portal): WizardServices {
+  return {
+    portal,
+    openCard: () => ctx.card(),
+    async generateCsr({ certificate, algorithm, keyPath, passphrase }) {
+      const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
+      const made = await generateCsrWithNewKey({ algorithm, subject: subjectForCertificate(certificate), passphrase });
+      await writePrivateKey(keyPath, made.privateKeyPem);
+      return { csrPem: made.csrPem, keyPath };
+    },
+    readFile: (path) => readInputFile(path, ctx.io.stdin),
+    writeFile: (path, data, { overwrite }) => writeNewFile(path, data, { overwrite }),
+    describeCertificate,
+    now: () => ctx.clock.now(),
+  };
+}
