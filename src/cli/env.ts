@@ -21,21 +21,22 @@ export interface Settings {
   caFile: string | undefined;
 }
 
-export function resolveSettings(
+/** The config file is read only when a flag or variable leaves a setting open. */
+export async function resolveSettings(
   flags: GlobalFlags,
   env: NodeJS.ProcessEnv,
-  config: () => ConfigValues,
-  defaultDataDir: () => string,
-): Settings {
+  config: () => Promise<ConfigValues>,
+  defaultDataDir: () => Promise<string>,
+): Promise<Settings> {
   let cfg: ConfigValues | undefined;
-  const fromConfig = (): ConfigValues => (cfg ??= config());
-  const pick = (flag: string | undefined, envName: string, key: keyof ConfigValues): string | undefined =>
-    flag ?? (env[envName] || undefined) ?? fromConfig()[key];
+  const pick = async (flag: string | undefined, envName: string, key: keyof ConfigValues): Promise<string | undefined> =>
+    flag ?? (env[envName] || undefined) ?? (cfg ??= await config())[key];
+  const portal = (await pick(flags.portal, 'REISSUE_PORTAL', 'portal')) ?? 'local';
   return {
-    portal: pick(flags.portal, 'REISSUE_PORTAL', 'portal') ?? 'local',
-    token: pick(flags.token, 'REISSUE_TOKEN', 'token'),
-    dataDir: pick(flags.dataDir, 'REISSUE_DATA_DIR', 'dataDir') ?? defaultDataDir(),
-    module: pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
+    portal,
+    token: await pick(flags.token, 'REISSUE_TOKEN', 'token'),
+    dataDir: (await pick(flags.dataDir, 'REISSUE_DATA_DIR', 'dataDir')) ?? (await defaultDataDir()),
+    module: await pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
     json: flags.json === true,
     caFile: flags.caFile,
   };

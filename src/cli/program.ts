@@ -4,7 +4,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
-import { defaultDataDir, openConfig } from './config.js';
 import { reportError } from './report.js';
 
 /** A command handler returns its exit code (0 unless it says otherwise). */
@@ -47,7 +46,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         try {
-          const settings = resolveSettings(flags, io.env, () => openConfig().store, defaultDataDir);
+          // conf (and its JSON-schema validator) loads only when a setting is left to the config file.
+          const config = () => import('./config.js');
+          const settings = await resolveSettings(flags, io.env, async () => (await config()).openConfig().store, async () => (await config()).defaultDataDir());
           ctx = createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
           setExitCode(code ?? 0);

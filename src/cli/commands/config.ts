@@ -1,8 +1,9 @@
 // reissue config get|set|unset|path
 import type { Command } from 'commander';
-import { assertConfigKey, openConfig } from '../config.js';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
+
+const loadConfig = () => import('../config.js');
 
 export function registerConfigCommands(program: Command, r: Registrar): void {
   const config = program.command('config').description('show or change settings (portal, token, dataDir, module)');
@@ -13,6 +14,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('print one setting, or all of them')
     .action(
       r.action(async (ctx, key: string | undefined) => {
+        const { openConfig, assertConfigKey } = await loadConfig();
         const store = openConfig().store;
         if (key) {
           const value = store[assertConfigKey(key)];
@@ -33,6 +35,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('store a setting')
     .action(
       r.action(async (_ctx, key: string, value: string) => {
+        const { openConfig, assertConfigKey } = await loadConfig();
         openConfig().set(assertConfigKey(key), value);
       }),
     );
@@ -43,6 +46,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('remove a setting')
     .action(
       r.action(async (_ctx, key: string) => {
+        const { openConfig, assertConfigKey } = await loadConfig();
         openConfig().delete(assertConfigKey(key));
       }),
     );
@@ -52,7 +56,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('where the settings file is')
     .action(
       r.action(async (ctx) => {
-        printText(ctx, openConfig().path);
+        printText(ctx, (await loadConfig()).openConfig().path);
       }),
     );
 }

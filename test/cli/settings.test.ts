@@ -1,0 +1,29 @@
+import { describe, expect, it, vi } from 'vitest';
+import { resolveSettings } from '../../src/cli/env.js';
+
+const dflt = async () => '/default/data';
+
+describe('resolveSettings: flag, then environment, then config file, then default', () => {
+  it('uses defaults when nothing is set', async () => {
+    const s = await resolveSettings({}, {}, async () => ({}), dflt);
+    expect(s).toMatchObject({ portal: 'local', token: undefined, dataDir: '/default/data', module: undefined, json: false });
+  });
+
+  it('prefers the flag over the environment over the config file', async () => {
+    const config = async () => ({ portal: 'https://from-config', token: 'cfg', dataDir: '/cfg', module: '/cfg.so' });
+    const env = { REISSUE_PORTAL: 'https://from-env', REISSUE_TOKEN: 'env', REISSUE_DATA_DIR: '/env' };
+    const s = await resolveSettings({ portal: 'https://from-flag' }, env, config, dflt);
+    expect(s).toMatchObject({ portal: 'https://from-flag', token: 'env', dataDir: '/env', module: '/cfg.so' });
+  });
+
+  it('does not read the config file when flags and environment settle everything', async () => {
+    const config = vi.fn(async () => ({}));
+    await resolveSettings({ portal: 'local', token: 't', dataDir: '/d', module: '/m.so' }, {}, config, dflt);
+    expect(config).not.toHaveBeenCalled();
+  });
+
+  it('treats an empty environment variable as unset', async () => {
+    const s = await resolveSettings({}, { REISSUE_PORTAL: '' }, async () => ({ portal: 'https://cfg' }), dflt);
+    expect(s.portal).toBe('https://cfg');
+  });
+});
