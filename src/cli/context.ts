@@ -18,6 +18,8 @@ export interface CliContext {
   io: Io;
   clock: Clock;
   isLocalPortal: boolean;
+  /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
+  handlesSignals: boolean;
   /** Opened on first use, closed by close(). */
   portal(): Promise<Portal>;
   card(): Promise<CardService>;
@@ -37,6 +39,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
     io,
     clock,
     isLocalPortal,
+    handlesSignals: false,
     portal: () => (portal ??= openPortal(settings, clock)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>

@@ -40,11 +40,12 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         if (flags.color === false) io.env.NO_COLOR = '1';
         let ctx: CliContext | undefined;
         const onSignal = (signal: NodeJS.Signals) => {
+          if (ctx?.handlesSignals) return;
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
         try {
           // conf (and its JSON-schema validator) loads only when a setting is left to the config file.
           const config = () => import('./config.js');

@@ -19,6 +19,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', `--port must be 0–65535, not "${opts.port}".`);
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', '--tls-cert and --tls-key go together.', 'Pass both for HTTPS, or neither for HTTP on loopback.');
         const { startServer } = await import('../../server/http/serve.js');
+        ctx.handlesSignals = true; // drain in-flight requests before leaving
         const server = await startServer({
           host: opts.host,
           port,
