@@ -97,7 +97,12 @@ export type CsrProblemCode =
   | 'weak-hash'
   | 'domain-not-in-order'
   | 'no-common-name'
-  | 'same-key';
+  | 'same-key'
+  // Added by the PKI module: a CSR-shaped input with a damaged inner part; a signature algorithm
+  // that cannot be checked; more than one CSR in one input.
+  | 'malformed'
+  | 'unsupported-signature'
+  | 'multiple-csrs';
 
 export interface CsrSummary {
   subject: string;

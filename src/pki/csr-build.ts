@@ -25,14 +25,17 @@ export function subjectName(s: CsrSubject): x509.JsonName {
   return name;
 }
 
+const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
+
 export async function buildCsr(subject: CsrSubject, keys: CryptoKeyPair, crypto: Crypto = softwareCrypto): Promise<string> {
-  const domains = subject.domains.length ? subject.domains : [subject.commonName];
+  // A CN that is not a host name (code signing: an organisation) must not become a dNSName.
+  const domains = subject.domains.length ? subject.domains : HOST_NAME.test(subject.commonName) ? [subject.commonName] : [];
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
     {
       name: subjectName(subject),
       keys,
       signingAlgorithm: signingAlgorithmFor(keys.privateKey),
-      extensions: [new x509.SubjectAlternativeNameExtension(domains.map((d) => ({ type: 'dns' as const, value: d })))],
+      extensions: domains.length ? [new x509.SubjectAlternativeNameExtension(domains.map((d) => ({ type: 'dns' as const, value: d })))] : [],
     },
     crypto,
   );

@@ -1,0 +1,203 @@
+// Reads a PKCS#10 request (RFC 2986) into just what the checks need, with the DER reader, and
+// tells other DER structures apart (certificate, private key, CRL, ...) for the "what is it
+// instead" message. Never looks inside private-key material beyond its outer shape.
+import {
+  DerError,
+  TAG,
+  bitStringBytes,
+  children,
+  decodeOid,
+  expectTlv,
+  integerBits,
+  readTlv,
+  smallInteger,
+  value,
+  whole,
+  type Tlv,
+} from './der.js';
+import { readGeneralNames, readName, type GeneralName, type NameAttribute } from './name.js';
+
+export interface PublicKeyInfo {
+  /** 'RSA', 'EC', 'Ed25519', 'DSA', ... or the dotted OID when unknown. */
+  type: string;
+  /** RSA modulus bits, EC curve bits; 0 when unknown. */
+  bits: number;
+  /** Curve name (P-256, secp256k1, ...) or its OID; null for non-EC keys. */
+  curve: string | null;
+  /** The DER SubjectPublicKeyInfo. */
+  spki: Uint8Array;
+  /** The subjectPublicKey bit string's bytes (RSAPublicKey DER, EC point, raw Ed25519 key). */
+  keyBytes: Uint8Array;
+}
+
+export interface ParsedCsr {
+  tbs: Uint8Array;
+  subject: NameAttribute[];
+  key: PublicKeyInfo;
+  sans: GeneralName[];
+  signatureAlgorithmOid: string;
+  /** DER of the signature AlgorithmIdentifier's parameters, or null when absent. */
+  signatureParams: Uint8Array | null;
+  signature: Uint8Array;
+}
+
+const KEY_TYPES: Record<string, string> = {
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.10045.2.1': 'EC',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+  '1.3.101.110': 'X25519',
+  '1.3.101.111': 'X448',
+  '1.2.840.10040.4.1': 'DSA',
+  '1.2.840.10046.2.1': 'DH',
+};
+
+const CURVES: Record<string, { name: string; bits: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
+  '1.3.132.0.34': { name: 'P-384', bits: 384 },
+  '1.3.132.0.35': { name: 'P-521', bits: 521 },
+  '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
+  '1.2.840.10045.3.1.1': { name: 'P-192', bits: 192 },
+  '1.3.132.0.33': { name: 'P-224', bits: 224 },
+  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
+  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
+  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
+};
+
+const EXTENSION_REQUEST = new Set(['1.2.840.113549.1.9.14', '1.3.6.1.4.1.311.2.1.14']);
+const SUBJECT_ALT_NAME = '2.5.29.17';
+
+/**
+ * Parses a DER CertificationRequest. Throws DerError (with `truncated` set when the outer element
+ * runs past the end of the input) when the bytes are not a well-formed request.
+ */
+export function parseCsrDer(buf: Uint8Array): ParsedCsr {
+  const outer = readTlv(buf, 0);
+  if (outer.tag !== TAG.SEQUENCE) throw new DerError('the data does not start with a DER SEQUENCE');
+  if (outer.end !== buf.length) throw new DerError('there are extra bytes after the request');
+  const [info, sigAlg, sig, ...rest] = children(buf, outer);
+  if (!info || !sigAlg || !sig || rest.length) throw new DerError('the request does not have the three parts of a CSR');
+  if (info.tag !== TAG.SEQUENCE || sigAlg.tag !== TAG.SEQUENCE) throw new DerError('the request does not have the three parts of a CSR');
+  const signature = bitStringBytes(buf, sig, 'the signature');
+
+  const parts = children(buf, info);
+  const [version, subject, spki, attrs, ...extra] = parts;
+  if (!version || !subject || !spki || extra.length) throw new DerError('the request information is incomplete');
+  if (version.tag !== TAG.INTEGER || smallInteger(value(buf, version)) !== 0) throw new DerError('the request version is not 1');
+  const key = readPublicKey(buf, spki);
+  const sans = attrs ? readRequestedSans(buf, attrs) : [];
+
+  const sigOid = expectTlv(buf, sigAlg.valueStart, sigAlg.end, TAG.OID, 'the signature algorithm');
+  const params = sigOid.end < sigAlg.end ? readTlv(buf, sigOid.end, sigAlg.end) : null;
+  if (params && params.end !== sigAlg.end) throw new DerError('the signature algorithm is malformed');
+
+  return {
+    tbs: whole(buf, info),
+    subject: readName(buf, subject),
+    key,
+    sans,
+    signatureAlgorithmOid: decodeOid(value(buf, sigOid)),
+    signatureParams: params && params.tag !== TAG.NULL ? whole(buf, params) : null,
+    signature,
+  };
+}
+
+function readPublicKey(buf: Uint8Array, spki: Tlv): PublicKeyInfo {
+  if (spki.tag !== TAG.SEQUENCE) throw new DerError('the public key is malformed');
+  const [alg, bits, ...extra] = children(buf, spki);
+  if (!alg || !bits || extra.length || alg.tag !== TAG.SEQUENCE) throw new DerError('the public key is malformed');
+  const oidTlv = expectTlv(buf, alg.valueStart, alg.end, TAG.OID, 'the public key algorithm');
+  const oid = decodeOid(value(buf, oidTlv));
+  const keyBytes = bitStringBytes(buf, bits, 'the public key');
+  const type = KEY_TYPES[oid] ?? oid;
+  const info: PublicKeyInfo = { type, bits: 0, curve: null, spki: whole(buf, spki), keyBytes };
+  if (type === 'RSA' || type === 'RSA-PSS') {
+    const rsa = readTlv(keyBytes, 0);
+    if (rsa.tag !== TAG.SEQUENCE || rsa.end !== keyBytes.length) throw new DerError('the RSA public key is malformed');
+    const [n, e, ...more] = children(keyBytes, rsa);
+    if (!n || !e || more.length || n.tag !== TAG.INTEGER || e.tag !== TAG.INTEGER) throw new DerError('the RSA public key is malformed');
+    if (keyBytes[n.valueStart]! & 0x80 || keyBytes[e.valueStart]! & 0x80) throw new DerError('the RSA public key is negative');
+    info.bits = integerBits(value(keyBytes, n));
+  } else if (type === 'EC') {
+    const p = oidTlv.end < alg.end ? readTlv(buf, oidTlv.end, alg.end) : null;
+    if (!p) throw new DerError('the EC public key names no curve');
+    if (p.tag === TAG.OID) {
+      const curveOid = decodeOid(value(buf, p));
+      const curve = CURVES[curveOid];
+      info.curve = curve?.name ?? curveOid;
+      info.bits = curve?.bits ?? 0;
+    } else {
+      info.curve = 'explicit parameters';
+    }
+  } else if (type === 'Ed25519' || type === 'X25519') {
+    info.bits = 256;
+  } else if (type === 'Ed448' || type === 'X448') {
+    info.bits = 448;
+  }
+  return info;
+}
+
+/** dNSName, iPAddress, ... entries of the subjectAltName in the extensionRequest attribute. */
+function readRequestedSans(buf: Uint8Array, attrs: Tlv): GeneralName[] {
+  if (attrs.tag !== 0xa0) throw new DerError('the request attributes are malformed');
+  const out: GeneralName[] = [];
+  for (const attr of children(buf, attrs)) {
+    if (attr.tag !== TAG.SEQUENCE) throw new DerError('the request attributes are malformed');
+    const oid = expectTlv(buf, attr.valueStart, attr.end, TAG.OID, 'an attribute');
+    const values = expectTlv(buf, oid.end, attr.end, TAG.SET, 'an attribute');
+    if (!EXTENSION_REQUEST.has(decodeOid(value(buf, oid)))) continue;
+    for (const exts of children(buf, values)) {
+      if (exts.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
+      for (const ext of children(buf, exts)) {
+        if (ext.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
+        const extParts = children(buf, ext);
+        const extOid = extParts[0];
+        const extValue = extParts[extParts.length - 1];
+        if (!extOid || !extValue || extOid.tag !== TAG.OID || extValue.tag !== TAG.OCTET_STRING || extParts.length > 3) {
+          throw new DerError('the requested extensions are malformed');
+        }
+        if (decodeOid(value(buf, extOid)) !== SUBJECT_ALT_NAME) continue;
+        const inner = value(buf, extValue);
+        const seq = readTlv(inner, 0);
+        if (seq.end !== inner.length) throw new DerError('the subject alternative names are malformed');
+        out.push(...readGeneralNames(inner, seq));
+      }
+    }
+  }
+  return out;
+}
+
+export type DerKind = 'certificate' | 'private-key' | 'public-key' | 'crl' | 'pkcs7' | 'csr-like' | 'other';
+
+/**
+ * What a DER structure looks like from its outer shape. Used only after parseCsrDer failed, to
+ * say what the input is instead; never throws, never decodes key material.
+ */
+export function classifyDer(buf: Uint8Array): DerKind {
+  try {
+    const outer = readTlv(buf, 0);
+    if (outer.tag !== TAG.SEQUENCE) return 'other';
+    const c = children(buf, outer);
+    const tags = c.map((t) => t.tag);
+    const [c0, c1, c2] = c;
+    if (c.length === 3 && tags[0] === TAG.SEQUENCE && tags[1] === TAG.SEQUENCE && tags[2] === TAG.BIT_STRING) {
+      const tbs = children(buf, c0!).map((t) => t.tag);
+      if (tbs[0] === 0xa0) return 'certificate';
+      if (tbs[0] === TAG.INTEGER && tbs[1] === TAG.SEQUENCE && tbs[2] === TAG.SEQUENCE && (tbs[3] === 0x17 || tbs[3] === 0x18)) return 'crl';
+      if (tbs[0] === TAG.SEQUENCE && tbs[1] === TAG.SEQUENCE && (tbs[2] === 0x17 || tbs[2] === 0x18)) return 'crl';
+      if (tbs.length >= 6 && tbs[0] === TAG.INTEGER) return 'certificate';
+      return 'csr-like';
+    }
+    if (c0?.tag === TAG.INTEGER && c1?.tag === TAG.SEQUENCE && c2?.tag === TAG.OCTET_STRING) return 'private-key'; // PKCS#8
+    if (c.length === 2 && c0?.tag === TAG.SEQUENCE && c1?.tag === TAG.OCTET_STRING) return 'private-key'; // encrypted PKCS#8
+    if (c.length === 9 && tags.every((t) => t === TAG.INTEGER)) return 'private-key'; // PKCS#1 RSA
+    if (c.length === 6 && tags.every((t) => t === TAG.INTEGER)) return 'private-key'; // DSA
+    if (c0?.tag === TAG.INTEGER && c1?.tag === TAG.OCTET_STRING && c.length <= 4) return 'private-key'; // SEC1 EC
+    if (c.length === 2 && c0?.tag === TAG.SEQUENCE && c1?.tag === TAG.BIT_STRING) return 'public-key';
+    if (c0?.tag === TAG.OID && decodeOid(value(buf, c0)).startsWith('1.2.840.113549.1.7.')) return 'pkcs7';
+    return 'other';
+  } catch {
+    return 'other';
+  }
+}
