@@ -1,0 +1,43 @@
+// LocalPortal: the embedded sandbox portal, in-process. It opens (or, for an empty folder,
+// creates and seeds) the portal in `dataDir` and acts as one account, `demo` by default.
+import type { Clock } from '../domain/clock.js';
+import type { KeySource } from '../domain/types.js';
+import type { AccountPortal } from '../server/account-portal.js';
+import type { Portal } from './portal.js';
+
+export interface LocalPortalOptions {
+  dataDir: string;
+  clock: Clock;
+  /** The account to act as (default 'demo', the seeded customer). */
+  account?: string;
+}
+
+export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal> {
+  // Loaded lazily so commands that talk to an HTTP portal never load SQLite.
+  const { openPortalService } = await import('../server/service.js');
+  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
+  let p: AccountPortal;
+  try {
+    p = service.forAccount(opts.account ?? 'demo') as AccountPortal;
+  } catch (e) {
+    service.close();
+    throw e;
+  }
+  return {
+    info: () => p.info(),
+    list: (query) => p.list(query),
+    get: (id) => p.get(id),
+    download: (id, format, chain) => p.download(id, format, chain),
+    checkCsr: (id, csr) => p.checkCsr(id, csr),
+    // keySource: 'card' when the key pair was generated on a card (`card keygen --submit`).
+    reissue: (id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource) => p.reissue(id, csr, idempotencyKey, keySource),
+    revoke: (id, reason) => p.revoke(id, reason),
+    pendingRevocations: () => p.pendingRevocations(),
+    caCertificate: () => p.caCertificate(),
+    crl: () => p.crl(),
+    // The account's view is shared; closing the local portal closes the database.
+    async close() {
+      service.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// The embedded portal's data directory: where each file lives, how it is created, and the one
+// error every damaged or inconsistent directory gets. We never repair, re-seed or overwrite a
+// portal that is already there: the user decides (restore a backup, or choose another folder).
+import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ReissueError } from '../domain/errors.js';
+
+export interface DataDirLayout {
+  dir: string;
+  db: string;
+  caKey: string;
+  caCert: string;
+}
+
+export function dataDirLayout(dir: string): DataDirLayout {
+  return { dir, db: join(dir, 'portal.sqlite'), caKey: join(dir, 'ca-key.pem'), caCert: join(dir, 'ca.pem') };
+}
+
+const RESTORE_HINT = 'Restore the data directory from a backup, or choose another one with --data-dir (an empty folder gets a fresh sandbox portal).';
+
+/** A portal file is damaged, missing or unreadable: exit 1, and nothing was changed. */
+export function damagedPortal(file: string, what: string, hint: string = RESTORE_HINT): ReissueError {
+  return new ReissueError('unexpected', 'portal-data-damaged', `${what} (${file}). Nothing was changed.`, hint, { file });
+}
+
+/** Creates the folder (mode 0700: it holds the CA key) when missing; refuses a non-folder. */
+export async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw damagedPortal(dir, 'The data directory is not a folder');
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw damagedPortal(dir, 'The data directory cannot be created', 'Choose a folder you can write to with --data-dir.');
+    }
+    throw e;
+  }
+  const s = await stat(dir);
+  if (!s.isDirectory()) throw damagedPortal(dir, 'The data directory is not a folder');
+}
+
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `data` to `path` only if `path` does not exist yet: the bytes go to a private temp file
+ * (synced) that is then hard-linked into place, so `path` appears complete or not at all, and a
+ * file someone else created in the meantime is never replaced. Returns false when `path` existed.
+ * Synchronous on purpose: it runs inside the SQLite transaction that initialises the portal.
+ */
+export function createFileAtomically(path: string, data: string, mode: number): boolean {
+  const tmp = join(path, '..', `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeFileSync(fd, data);
+    fchmodSync(fd, mode); // the umask may have narrowed it
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}

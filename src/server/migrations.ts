@@ -1,0 +1,109 @@
+// The portal database's schema, as numbered migrations. PRAGMA user_version holds how many have
+// been applied; each runs in its own IMMEDIATE transaction, so two processes opening the same
+// database at once apply it exactly once. Never edit a released migration: append a new one.
+import type { Database } from 'better-sqlite3';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: accounts, tokens, products, certificates, idempotency records.
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE accounts (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    role       TEXT NOT NULL CHECK (role IN ('customer', 'partner')),
+    partner_id INTEGER REFERENCES accounts (id),
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX accounts_by_partner ON accounts (partner_id);
+
+  -- Only the SHA-256 of a token is kept; the token itself is shown once.
+  CREATE TABLE api_tokens (
+    token_sha256 TEXT PRIMARY KEY,
+    account_id   INTEGER NOT NULL REFERENCES accounts (id),
+    created_at   TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    category    TEXT NOT NULL,
+    key_sources TEXT NOT NULL, -- JSON array of 'csr' | 'card'
+    algorithms  TEXT NOT NULL  -- JSON array of Algorithm
+  ) STRICT;
+
+  -- One row per copy. Order data (subject, domains, people) is copied onto each copy so a
+  -- reissue can take it from the copy it replaces.
+  CREATE TABLE certificates (
+    id                   TEXT PRIMARY KEY,
+    serial               TEXT NOT NULL UNIQUE CHECK (serial = lower(serial)),
+    order_id             TEXT NOT NULL,
+    account_id           INTEGER NOT NULL REFERENCES accounts (id),
+    product_id           INTEGER NOT NULL REFERENCES products (id),
+    common_name          TEXT NOT NULL,
+    domains              TEXT NOT NULL, -- JSON array
+    subscriber           TEXT NOT NULL, -- JSON Subscriber
+    organization         TEXT,          -- JSON Organization or NULL
+    authorization_method TEXT NOT NULL,
+    not_before           TEXT NOT NULL, -- ISO 8601, UTC, whole seconds
+    not_after            TEXT NOT NULL,
+    der                  BLOB NOT NULL,
+    public_key_sha256    TEXT NOT NULL,
+    replaces             TEXT REFERENCES certificates (id),
+    replaced_by          TEXT REFERENCES certificates (id),
+    revocation_date      TEXT,          -- scheduled (revoked = 0) or done (revoked = 1)
+    revoked              INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+    revocation_reason    TEXT,
+    issued_at            TEXT NOT NULL,
+    search               TEXT NOT NULL  -- lower-cased CN, domains, order id, serial, product
+  ) STRICT;
+  -- Covers listing and filtering (visibility, text, newest first) without reading the big rows.
+  CREATE INDEX certificates_by_account ON certificates (account_id, issued_at, search);
+  CREATE INDEX certificates_by_order ON certificates (order_id, issued_at);
+  CREATE INDEX certificates_by_public_key ON certificates (public_key_sha256);
+  CREATE INDEX certificates_due ON certificates (revocation_date) WHERE revoked = 0 AND revocation_date IS NOT NULL;
+  -- A copy has at most one successor, whatever the application does.
+  CREATE UNIQUE INDEX certificates_one_successor ON certificates (replaces) WHERE replaces IS NOT NULL;
+
+  CREATE TABLE idempotency (
+    account_id         INTEGER NOT NULL REFERENCES accounts (id),
+    key                TEXT NOT NULL,
+    request_sha256     TEXT NOT NULL,
+    certificate_id     TEXT NOT NULL REFERENCES certificates (id),
+    new_certificate_id TEXT NOT NULL REFERENCES certificates (id),
+    created_at         TEXT NOT NULL,
+    PRIMARY KEY (account_id, key)
+  ) STRICT;
+  `,
+];
+
+export class NotAPortalDatabase extends Error {}
+export class NewerPortalDatabase extends Error {
+  constructor(readonly version: number) {
+    super(`schema version ${version} is newer than this program knows`);
+  }
+}
+
+/** Brings the schema up to date; returns the resulting version. */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  for (let target = 1; target <= migrations.length; target++) {
+    if (version() >= target) continue;
+    db.transaction(() => {
+      const current = version(); // re-read under the write lock: another process may have won
+      if (current >= target) return;
+      if (current === 0) {
+        const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+        if (tables.n > 0) throw new NotAPortalDatabase('the file is an SQLite database of some other program');
+      }
+      db.exec(migrations[target - 1]!);
+      db.pragma(`user_version = ${target}`);
+    }).immediate();
+  }
+  const final = version();
+  if (final > migrations.length) throw new NewerPortalDatabase(final);
+  return final;
+}

@@ -1,0 +1,107 @@
+// Opening a data directory: an existing portal is used as it is; an empty directory becomes a new
+// sandbox portal (CA + demo data). Anything in between (a database without its CA files, CA files
+// without a database, files that cannot be read) is reported and left exactly as it was.
+//
+// Two processes may open the same empty directory at once. Both prepare a CA and the demo data
+// (async signing), then each tries to initialise inside one IMMEDIATE transaction; the first
+// commits, the second sees the portal already there, throws its copy away and loads the winner's.
+import { existsSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../domain/clock.js';
+import { SandboxCa } from './ca.js';
+import { createFileAtomically, damagedPortal, dataDirLayout, ensureDataDir, fileExists, type DataDirLayout } from './datadir.js';
+import { openDatabase, sqliteFailure } from './db.js';
+import { insertDemoData, prepareDemoData } from './seed.js';
+import { PortalStore } from './store.js';
+
+export interface PortalData {
+  layout: DataDirLayout;
+  store: PortalStore;
+  ca: SandboxCa;
+  /** True when this call created (and seeded) the portal; false when it was already there. */
+  created: boolean;
+}
+
+const META_CA = 'ca_sha256';
+const META_CREATED = 'created_at';
+const META_SEEDED = 'demo_seeded';
+
+export async function openPortalData(dataDir: string, clock: Clock, seed: boolean): Promise<PortalData> {
+  const layout = dataDirLayout(dataDir);
+  await ensureDataDir(dataDir);
+  // CA files first, then the database: an initialising process creates the database before the
+  // CA files, so seeing CA files and then no database means the database really is missing.
+  const caFiles = (await fileExists(layout.caKey)) || (await fileExists(layout.caCert));
+  if (caFiles && !(await fileExists(layout.db))) {
+    throw damagedPortal(layout.db, 'The data directory has the sandbox CA files but no portal database');
+  }
+  const db = openDatabase(layout.db);
+  try {
+    const store = new PortalStore(db);
+    if (store.getMeta(META_CA) === null) {
+      const { ca, created } = await initialise(layout, store, clock, seed);
+      return { layout, store, ca, created };
+    }
+    return { layout, store, ca: await loadCa(layout, store), created: false };
+  } catch (e) {
+    db.close();
+    throw sqliteFailure(e, layout.db);
+  }
+}
+
+async function initialise(layout: DataDirLayout, store: PortalStore, clock: Clock, seed: boolean): Promise<{ ca: SandboxCa; created: boolean }> {
+  const now = clock.now();
+  const fresh = await SandboxCa.generate(now);
+  const demo = seed ? await prepareDemoData(fresh.ca, now) : null;
+  const won = store.transaction(() => {
+    if (store.getMeta(META_CA) !== null) return false; // another process initialised it meanwhile
+    if (existsSync(layout.caKey) || existsSync(layout.caCert)) {
+      throw damagedPortal(layout.caKey, 'The data directory has sandbox CA files but its portal database is empty');
+    }
+    const created: string[] = [];
+    try {
+      for (const [path, pem, mode] of [
+        [layout.caKey, fresh.keyPem, 0o600],
+        [layout.caCert, fresh.certPem, 0o644],
+      ] as const) {
+        if (!createFileAtomically(path, pem, mode)) throw damagedPortal(path, 'A sandbox CA file appeared while the portal was being created');
+        created.push(path);
+      }
+      store.setMeta(META_CA, fresh.ca.fingerprint);
+      store.setMeta(META_CREATED, now.toISOString());
+      store.setMeta(META_SEEDED, demo ? 'yes' : 'no');
+      if (demo) insertDemoData(store, demo, now);
+    } catch (e) {
+      // The transaction rolls back; take our CA files with it so the directory stays empty.
+      for (const path of created) rmSync(path, { force: true });
+      throw e;
+    }
+    return true;
+  });
+  return won ? { ca: fresh.ca, created: true } : { ca: await loadCa(layout, store), created: false };
+}
+
+async function loadCa(layout: DataDirLayout, store: PortalStore): Promise<SandboxCa> {
+  const keyPem = await readPortalFile(layout.caKey, 'sandbox CA key');
+  const certPem = await readPortalFile(layout.caCert, 'sandbox CA certificate');
+  let ca: SandboxCa;
+  try {
+    ca = await SandboxCa.fromPem(keyPem, certPem);
+  } catch (e) {
+    throw damagedPortal(layout.caKey, `The sandbox CA files cannot be used: ${(e as Error).message}`);
+  }
+  if (ca.fingerprint !== store.getMeta(META_CA)) {
+    throw damagedPortal(layout.caCert, 'The sandbox CA certificate does not belong to this portal database');
+  }
+  return ca;
+}
+
+async function readPortalFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw damagedPortal(path, `The ${what} file is missing, but the portal database exists`);
+    throw damagedPortal(path, `The ${what} file cannot be read (${code ?? (e as Error).message})`, 'Check the permissions of the data directory and its files, or choose another --data-dir.');
+  }
+}

@@ -1,0 +1,144 @@
+// The portal service: accounts and tokens, and each account's view of the portal (a Portal).
+// Used in-process by LocalPortal and behind HTTP by `reissue serve`.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { portalError, usageError } from '../domain/errors.js';
+import type { Role } from '../domain/types.js';
+import type { Portal } from '../portal/portal.js';
+import { sqliteFailure } from './db.js';
+import { AccountPortal } from './account-portal.js';
+import { openPortalData, type PortalData } from './open.js';
+import { runDueRevocations } from './revocations.js';
+import type { SandboxCa } from './ca.js';
+import type { DataDirLayout } from './datadir.js';
+import type { PortalStore } from './store.js';
+
+export interface AccountDirectory {
+  /** The account name a plaintext API token belongs to, or null (tokens are stored hashed). */
+  accountForToken(token: string): string | null;
+  /** The portal as this account sees it (customer: own certs; partner: own + its customers'). */
+  forAccount(account: string): Portal;
+}
+
+export interface PortalService extends AccountDirectory {
+  createAccount(name: string, role: 'customer' | 'partner', partner?: string): void;
+  /** A new API token for the account: plaintext, shown once; only its hash is stored. */
+  createToken(account: string): string;
+  /** Carries out every revocation whose date has come; returns how many. */
+  runDueRevocations(): number;
+  close(): void;
+}
+
+export interface OpenPortalServiceOptions {
+  dataDir: string;
+  clock: Clock;
+  /** Seed the demo data when the directory is new (default true). Never re-seeds. */
+  seed?: boolean;
+}
+
+export async function openPortalService(opts: OpenPortalServiceOptions): Promise<LocalPortalService> {
+  const data = await openPortalData(opts.dataDir, opts.clock, opts.seed ?? true);
+  const service = new LocalPortalService(data, opts.clock);
+  try {
+    service.runDueRevocations();
+  } catch (e) {
+    service.close();
+    throw e;
+  }
+  return service;
+}
+
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const TOKEN_PREFIX = 'rsk_';
+
+/** The concrete service; bulk loading and tests reach its store and CA through it. */
+export class LocalPortalService implements PortalService {
+  readonly layout: DataDirLayout;
+  readonly store: PortalStore;
+  readonly ca: SandboxCa;
+  /** True when opening created a new sandbox portal (worth telling the user where). */
+  readonly created: boolean;
+  private readonly portals = new Map<string, AccountPortal>();
+  private closed = false;
+
+  constructor(data: PortalData, readonly clock: Clock) {
+    this.layout = data.layout;
+    this.store = data.store;
+    this.ca = data.ca;
+    this.created = data.created;
+  }
+
+  accountForToken(token: string): string | null {
+    if (typeof token !== 'string' || !token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+    return this.guard(() => this.store.accountForTokenHash(tokenHash(token)));
+  }
+
+  forAccount(name: string): AccountPortal {
+    const cached = this.portals.get(name);
+    if (cached) return cached;
+    const account = this.guard(() => this.store.account(name));
+    if (!account) throw unknownAccount(name);
+    const portal = new AccountPortal(this, account);
+    this.portals.set(name, portal);
+    return portal;
+  }
+
+  createAccount(name: string, role: Role, partner?: string): void {
+    if (!ACCOUNT_NAME.test(name)) {
+      throw usageError('bad-account-name', `"${name}" is not a valid account name.`, 'Use 1–64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+    }
+    if (role !== 'customer' && role !== 'partner') throw usageError('bad-role', `The role must be customer or partner, not "${String(role)}".`);
+    if (partner !== undefined && role !== 'customer') throw usageError('bad-option', 'Only a customer account can belong to a partner.');
+    this.guard(() =>
+      this.store.transaction(() => {
+        if (this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.');
+        let partnerId: number | null = null;
+        if (partner !== undefined) {
+          const p = this.store.account(partner);
+          if (!p) throw unknownAccount(partner);
+          if (p.role !== 'partner') throw portalError('not-a-partner', `The account "${partner}" is a customer, not a partner.`, 'Name a partner account with --partner.');
+          partnerId = p.id;
+        }
+        this.store.insertAccount(name, role, partnerId, this.clock.now().toISOString());
+      }),
+    );
+  }
+
+  createToken(accountName: string): string {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    this.guard(() => {
+      const account = this.store.account(accountName);
+      if (!account) throw unknownAccount(accountName);
+      this.store.insertToken(tokenHash(token), account.id, this.clock.now().toISOString());
+    });
+    return token;
+  }
+
+  runDueRevocations(): number {
+    return this.guard(() => runDueRevocations(this.store, this.clock.now()));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.store.db.close();
+  }
+
+  /** Runs `fn`, turning SQLite failures into ReissueErrors that name the database file. */
+  guard<T>(fn: () => T): T {
+    if (this.closed) throw portalError('portal-closed', 'The portal was already closed.');
+    try {
+      return fn();
+    } catch (e) {
+      throw sqliteFailure(e, this.layout.db);
+    }
+  }
+}
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function unknownAccount(name: string) {
+  return portalError('unknown-account', `There is no account "${name}" in this portal.`, 'Create it with `reissue admin account create NAME --role customer|partner`.');
+}

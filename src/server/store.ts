@@ -1,0 +1,326 @@
+// Every SQL statement of the portal, prepared once. Rows come back as plain records; turning a
+// record into the Certificate every view shows (with its state at a given time) is toCertificate.
+// Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
+import { certificateState } from '../domain/policy.js';
+import type { Algorithm, Certificate, KeySource, Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { Db } from './db.js';
+
+export interface AccountRecord {
+  id: number;
+  name: string;
+  role: Role;
+  partnerId: number | null;
+}
+
+/** What is stored for one copy; the product is referenced by id. */
+export interface NewCertificate {
+  id: string;
+  serial: string;
+  orderId: string;
+  accountId: number;
+  productId: number;
+  commonName: string;
+  domains: string[];
+  subscriber: Subscriber;
+  organization: Organization | null;
+  authorizationMethod: string;
+  notBefore: string;
+  notAfter: string;
+  der: Uint8Array;
+  publicKeySha256: string;
+  replaces: string | null;
+  replacedBy: string | null;
+  revocationDate: string | null;
+  revoked: boolean;
+  revocationReason: RevocationReason | null;
+  issuedAt: string;
+}
+
+/** A stored copy with its product and account, as read back. */
+export interface CertificateRecord extends NewCertificate {
+  product: Product;
+  account: string;
+}
+
+export interface IdempotencyRecord {
+  requestSha256: string;
+  certificateId: string;
+  newCertificateId: string;
+}
+
+export interface RevokedEntry {
+  serial: string;
+  revocationDate: string;
+  reason: RevocationReason;
+}
+
+interface CertificateRow {
+  id: string;
+  serial: string;
+  order_id: string;
+  account_id: number;
+  product_id: number;
+  common_name: string;
+  domains: string;
+  subscriber: string;
+  organization: string | null;
+  authorization_method: string;
+  not_before: string;
+  not_after: string;
+  der: Buffer;
+  public_key_sha256: string;
+  replaces: string | null;
+  replaced_by: string | null;
+  revocation_date: string | null;
+  revoked: number;
+  revocation_reason: string | null;
+  issued_at: string;
+  product_name: string;
+  product_category: string;
+  product_key_sources: string;
+  product_algorithms: string;
+  account_name: string;
+}
+
+const SELECT_CERTIFICATE = `
+  SELECT c.*, p.name AS product_name, p.category AS product_category,
+         p.key_sources AS product_key_sources, p.algorithms AS product_algorithms, a.name AS account_name
+  FROM certificates c
+  JOIN products p ON p.id = c.product_id
+  JOIN accounts a ON a.id = c.account_id`;
+
+// The accounts whose certificates @viewer may see: itself, and its customers when it is a partner.
+const VISIBLE = `c.account_id IN (SELECT id FROM accounts WHERE id = @viewer OR partner_id = @viewer)`;
+const NEWEST_FIRST = `ORDER BY c.issued_at DESC, c.rowid DESC`;
+
+// One page, newest first: the page's rowids come from the covering index alone, and only those
+// rows (DER and all) are read.
+function page(where: string): string {
+  return `
+    WITH page AS (SELECT c.rowid AS rid FROM certificates c WHERE ${where} ${NEWEST_FIRST} LIMIT @limit OFFSET @offset)
+    ${SELECT_CERTIFICATE} JOIN page ON page.rid = c.rowid ${NEWEST_FIRST}`;
+}
+
+export class PortalStore {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
+    this.s = {
+      getMeta: p<{ value: string }>(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      accountByName: p<{ id: number; name: string; role: Role; partner_id: number | null }>(`SELECT id, name, role, partner_id FROM accounts WHERE name = ?`),
+      insertAccount: p(`INSERT INTO accounts (name, role, partner_id, created_at) VALUES (?, ?, ?, ?)`),
+      insertToken: p(`INSERT INTO api_tokens (token_sha256, account_id, created_at) VALUES (?, ?, ?)`),
+      accountForToken: p<{ name: string }>(`SELECT a.name FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_sha256 = ?`),
+      productByName: p<{ id: number }>(`SELECT id FROM products WHERE name = ?`),
+      insertProduct: p(`INSERT INTO products (name, category, key_sources, algorithms) VALUES (?, ?, ?, ?)`),
+      insertCertificate: p(`
+        INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber,
+          organization, authorization_method, not_before, not_after, der, public_key_sha256, replaces, replaced_by,
+          revocation_date, revoked, revocation_reason, issued_at, search)
+        VALUES (@id, @serial, @orderId, @accountId, @productId, @commonName, @domains, @subscriber,
+          @organization, @authorizationMethod, @notBefore, @notAfter, @der, @publicKeySha256, @replaces, @replacedBy,
+          @revocationDate, @revoked, @revocationReason, @issuedAt, @search)`),
+      productName: p<{ name: string }>(`SELECT name FROM products WHERE id = ?`),
+      byId: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE c.id = ?`),
+      visibleByIdOrSerial: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE (c.id = @id OR c.serial = @serial) AND ${VISIBLE}`),
+      list: p<CertificateRow>(page(`${VISIBLE}`)),
+      listMatching: p<CertificateRow>(page(`${VISIBLE} AND instr(c.search, @text) > 0`)),
+      count: p<{ n: number }>(`SELECT count(*) AS n FROM certificates c WHERE ${VISIBLE}`),
+      countMatching: p<{ n: number }>(`SELECT count(*) AS n FROM certificates c WHERE ${VISIBLE} AND instr(c.search, @text) > 0`),
+      newestOfOrder: p<{ id: string }>(`SELECT id FROM certificates c WHERE order_id = ? ${NEWEST_FIRST} LIMIT 1`),
+      markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
+      revokeNow: p(`UPDATE certificates SET revoked = 1, revocation_date = @date, revocation_reason = @reason WHERE id = @id AND revoked = 0`),
+      anyDue: p<{ n: number }>(
+        `SELECT EXISTS (SELECT 1 FROM certificates INDEXED BY certificates_due WHERE revoked = 0 AND revocation_date IS NOT NULL AND revocation_date <= ?) AS n`,
+      ),
+      revokeDue: p(`UPDATE certificates INDEXED BY certificates_due SET revoked = 1 WHERE revoked = 0 AND revocation_date IS NOT NULL AND revocation_date <= ?`),
+      revoked: p<{ serial: string; revocation_date: string; revocation_reason: string | null }>(
+        `SELECT serial, revocation_date, revocation_reason FROM certificates WHERE revoked = 1 ORDER BY revocation_date, serial`,
+      ),
+      pending: p<CertificateRow>(`
+        WITH due AS (SELECT rowid AS rid FROM certificates INDEXED BY certificates_due
+                     WHERE revoked = 0 AND revocation_date IS NOT NULL AND revocation_date > @now)
+        ${SELECT_CERTIFICATE} JOIN due ON due.rid = c.rowid WHERE ${VISIBLE} ORDER BY c.revocation_date, c.rowid`),
+      idempotency: p<{ request_sha256: string; certificate_id: string; new_certificate_id: string }>(
+        `SELECT request_sha256, certificate_id, new_certificate_id FROM idempotency WHERE account_id = ? AND key = ?`,
+      ),
+      insertIdempotency: p(`INSERT INTO idempotency (account_id, key, request_sha256, certificate_id, new_certificate_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+    };
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: all of it or none of it, one writer at a time. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  getMeta(key: string): string | null {
+    return this.s.getMeta.get(key)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.s.setMeta.run(key, value);
+  }
+
+  account(name: string): AccountRecord | null {
+    const r = this.s.accountByName.get(name);
+    return r ? { id: r.id, name: r.name, role: r.role, partnerId: r.partner_id } : null;
+  }
+
+  insertAccount(name: string, role: Role, partnerId: number | null, createdAt: string): number {
+    return Number(this.s.insertAccount.run(name, role, partnerId, createdAt).lastInsertRowid);
+  }
+
+  insertToken(tokenSha256: string, accountId: number, createdAt: string): void {
+    this.s.insertToken.run(tokenSha256, accountId, createdAt);
+  }
+
+  accountForTokenHash(tokenSha256: string): string | null {
+    return this.s.accountForToken.get(tokenSha256)?.name ?? null;
+  }
+
+  /** The product's id, creating it the first time its name is seen. */
+  ensureProduct(product: Product): number {
+    const existing = this.s.productByName.get(product.name);
+    if (existing) return existing.id;
+    return Number(
+      this.s.insertProduct.run(product.name, product.category, JSON.stringify(product.keySources), JSON.stringify(product.algorithms)).lastInsertRowid,
+    );
+  }
+
+  insertCertificate(c: NewCertificate): void {
+    // Lower-cased here (not with SQL lower(), which only knows ASCII) to match the list filter.
+    const product = this.s.productName.get(c.productId)?.name ?? '';
+    const search = [c.id, c.commonName, ...c.domains, c.orderId, c.serial, product].join(' ').toLowerCase();
+    this.s.insertCertificate.run({
+      ...c,
+      search,
+      domains: JSON.stringify(c.domains),
+      subscriber: JSON.stringify(c.subscriber),
+      organization: c.organization ? JSON.stringify(c.organization) : null,
+      der: Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength),
+      revoked: c.revoked ? 1 : 0,
+    });
+  }
+
+  /** Any copy by id, regardless of who may see it (for re-reads inside a transaction). */
+  byId(id: string): CertificateRecord | null {
+    const r = this.s.byId.get(id);
+    return r ? toRecord(r) : null;
+  }
+
+  /** A copy `viewer` may see, by id or by serial (both already normalised to lower case). */
+  visible(viewer: number, id: string, serial: string): CertificateRecord | null {
+    const r = this.s.visibleByIdOrSerial.get({ viewer, id, serial });
+    return r ? toRecord(r) : null;
+  }
+
+  list(viewer: number, text: string, limit: number, offset: number): CertificateRecord[] {
+    const rows = text ? this.s.listMatching.all({ viewer, text, limit, offset }) : this.s.list.all({ viewer, limit, offset });
+    return rows.map(toRecord);
+  }
+
+  count(viewer: number, text: string): number {
+    return (text ? this.s.countMatching.get({ viewer, text }) : this.s.count.get({ viewer }))!.n;
+  }
+
+  newestCopyOfOrder(orderId: string): string | null {
+    return this.s.newestOfOrder.get(orderId)?.id ?? null;
+  }
+
+  /** Links the old copy to its successor and schedules its revocation; false if it already had one. */
+  markReplaced(oldId: string, newId: string, revocationDate: string): boolean {
+    return this.s.markReplaced.run({ oldId, newId, revocationDate }).changes === 1;
+  }
+
+  revokeNow(id: string, date: string, reason: RevocationReason): boolean {
+    return this.s.revokeNow.run({ id, date, reason }).changes === 1;
+  }
+
+  /** Carries out every scheduled revocation whose date has come; returns how many. */
+  revokeDue(now: string): number {
+    // A read first: most calls find nothing due and then take no write lock at all.
+    if (this.s.anyDue.get(now)!.n === 0) return 0;
+    return this.transaction(() => this.s.revokeDue.run(now).changes);
+  }
+
+  revokedEntries(): RevokedEntry[] {
+    return this.s.revoked.all().map((r) => ({
+      serial: r.serial,
+      revocationDate: r.revocation_date,
+      reason: (r.revocation_reason ?? 'unspecified') as RevocationReason,
+    }));
+  }
+
+  pending(viewer: number, now: string): CertificateRecord[] {
+    return this.s.pending.all({ viewer, now }).map(toRecord);
+  }
+
+  idempotency(accountId: number, key: string): IdempotencyRecord | null {
+    const r = this.s.idempotency.get(accountId, key);
+    return r ? { requestSha256: r.request_sha256, certificateId: r.certificate_id, newCertificateId: r.new_certificate_id } : null;
+  }
+
+  insertIdempotency(accountId: number, key: string, rec: IdempotencyRecord, createdAt: string): void {
+    this.s.insertIdempotency.run(accountId, key, rec.requestSha256, rec.certificateId, rec.newCertificateId, createdAt);
+  }
+}
+
+function toRecord(r: CertificateRow): CertificateRecord {
+  return {
+    id: r.id,
+    serial: r.serial,
+    orderId: r.order_id,
+    accountId: r.account_id,
+    productId: r.product_id,
+    commonName: r.common_name,
+    domains: JSON.parse(r.domains) as string[],
+    subscriber: JSON.parse(r.subscriber) as Subscriber,
+    organization: r.organization ? (JSON.parse(r.organization) as Organization) : null,
+    authorizationMethod: r.authorization_method,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    der: new Uint8Array(r.der),
+    publicKeySha256: r.public_key_sha256,
+    replaces: r.replaces,
+    replacedBy: r.replaced_by,
+    revocationDate: r.revocation_date,
+    revoked: r.revoked === 1,
+    revocationReason: r.revocation_reason as RevocationReason | null,
+    issuedAt: r.issued_at,
+    product: {
+      name: r.product_name,
+      category: r.product_category,
+      keySources: JSON.parse(r.product_key_sources) as KeySource[],
+      algorithms: JSON.parse(r.product_algorithms) as Algorithm[],
+    },
+    account: r.account_name,
+  };
+}
+
+/** The record as every view shows it, with its state at `now`. */
+export function toCertificate(r: CertificateRecord, now: Date): Certificate {
+  return {
+    id: r.id,
+    serialNumber: r.serial,
+    commonName: r.commonName,
+    domains: r.domains,
+    state: certificateState({ notAfter: r.notAfter, revocationDate: r.revocationDate, revoked: r.revoked }, now),
+    orderId: r.orderId,
+    product: r.product.name,
+    productCategory: r.product.category,
+    keySources: r.product.keySources,
+    algorithms: r.product.algorithms,
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    replaces: r.replaces,
+    replacedBy: r.replacedBy,
+    revocationDate: r.revocationDate,
+    revocationReason: r.revocationReason,
+    subscriber: r.subscriber,
+    organization: r.organization,
+    authorizationMethod: r.authorizationMethod,
+    account: r.account,
+  };
+}

@@ -1,0 +1,112 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { isReissueError } from '../../src/domain/errors.js';
+import { openDatabase } from '../../src/server/db.js';
+import { MIGRATIONS, migrate } from '../../src/server/migrations.js';
+import { tempDir } from './helpers.js';
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+function dbPath(): string {
+  const t = tempDir();
+  cleanup.push(t.remove);
+  return join(t.path, 'portal.sqlite');
+}
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('bring a new database to the latest version with WAL, foreign keys and a busy timeout', () => {
+    const db = openDatabase(dbPath());
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+      expect(tables(db)).toEqual(expect.arrayContaining(['accounts', 'api_tokens', 'certificates', 'idempotency', 'meta', 'products']));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('are applied once: reopening changes nothing', () => {
+    const path = dbPath();
+    openDatabase(path).close();
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('roll a failing migration back entirely and keep the earlier ones', () => {
+    const path = dbPath();
+    const steps = ['CREATE TABLE a (x INTEGER) STRICT;', 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO a VALUES (1); THIS IS NOT SQL;'];
+    const db = new Database(path);
+    try {
+      expect(() => migrate(db, steps)).toThrow();
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(tables(db)).toEqual(['a']);
+      expect(db.prepare('SELECT count(*) AS n FROM a').get()).toEqual({ n: 0 });
+      // Fixed, the second one applies on the next open.
+      expect(migrate(db, [steps[0]!, 'CREATE TABLE b (x INTEGER) STRICT;'])).toBe(2);
+      expect(tables(db)).toEqual(['a', 'b']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leave a second connection that migrates the same file nothing to do', () => {
+    const path = dbPath();
+    const one = new Database(path);
+    const two = new Database(path);
+    try {
+      migrate(one, MIGRATIONS);
+      expect(migrate(two, MIGRATIONS)).toBe(MIGRATIONS.length);
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+
+  it('refuse an SQLite file of another program, naming it and leaving it alone', () => {
+    const path = dbPath();
+    const other = new Database(path);
+    other.exec('CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (\'keep me\')');
+    other.close();
+    const e = catchError(() => openDatabase(path));
+    expect(isReissueError(e) && e.kind).toBe('unexpected');
+    expect((e as Error).message).toContain(path);
+    const check = new Database(path);
+    expect(tables(check)).toEqual(['notes']);
+    expect(check.pragma('user_version', { simple: true })).toBe(0);
+    check.close();
+  });
+
+  it('refuse a database written by a newer version', () => {
+    const path = dbPath();
+    openDatabase(path).close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    const e = catchError(() => openDatabase(path));
+    expect(isReissueError(e) && e.code).toBe('portal-data-damaged');
+    expect((e as Error).message).toMatch(/newer version/);
+  });
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
