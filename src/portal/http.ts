@@ -1,0 +1,236 @@
+// HttpPortal: the Portal interface over `reissue serve`'s /v1 API (got). Problem details from the
+// service come back as the same ReissueError (kind, code, message, hint, details) the embedded
+// portal would throw; network, TLS and token failures become portal errors with a next step.
+// Only GETs and reissues are retried — a reissue is safe to repeat because its Idempotency-Key
+// makes the service return the first result instead of issuing again.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
+import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
+import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+import { looksLikePem } from '../pki/pem.js';
+import type { CertificatePage, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
+
+export interface HttpPortalOptions {
+  /** Base URL of `reissue serve`, e.g. https://portal.example:8443 (the /v1 prefix is added here). */
+  url: string;
+  token: string;
+  /** Whole-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** PEM file with the CA (or self-signed certificate) to trust for HTTPS. */
+  caFile?: string;
+  /** Skip HTTPS certificate verification (testing only). */
+  insecure?: boolean;
+  /** Retries for GETs and reissues (default 2). */
+  retries?: number;
+}
+
+const ERROR_KINDS: readonly ErrorKind[] = ['usage', 'input', 'card', 'portal', 'unexpected'];
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'kind', 'hint']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
+
+export function createHttpPortal(opts: HttpPortalOptions): Portal {
+  const base = normaliseUrl(opts.url);
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const retries = opts.retries ?? 2;
+  const client: Got = got.extend({
+    prefixUrl: `${base}/v1/`,
+    headers: { authorization: `Bearer ${opts.token}`, 'user-agent': 'reissue-cli', accept: 'application/json' },
+    timeout: { request: opts.timeoutMs ?? 30_000 },
+    agent: agents,
+    https: {
+      certificateAuthority: opts.caFile ? readCaFile(opts.caFile) : undefined,
+      rejectUnauthorized: !opts.insecure,
+    },
+    responseType: 'buffer',
+    retry: {
+      limit: retries,
+      methods: ['GET'],
+      // 413 and 409 are final answers; the rest may pass once the service is back.
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'],
+      // Short backoff: a person is waiting at a terminal.
+      calculateDelay: ({ attemptCount, computedValue }) => (computedValue === 0 ? 0 : Math.min(computedValue, 250 * 2 ** (attemptCount - 1))),
+    },
+  });
+
+  async function call(path: string, options: OptionsInit = {}): Promise<Buffer> {
+    try {
+      const response = await client(path, { ...options, isStream: false, resolveBodyOnly: false } as OptionsInit & { isStream: false; resolveBodyOnly: false });
+      return response.rawBody;
+    } catch (error) {
+      throw toReissueError(error, base);
+    }
+  }
+
+  async function json<T>(path: string, options: OptionsInit = {}): Promise<T> {
+    const body = await call(path, options);
+    try {
+      return JSON.parse(body.toString('utf8')) as T;
+    } catch {
+      throw badResponse(base, 'an answer that is not JSON');
+    }
+  }
+
+  const certPath = (id: string, action = '') => {
+    if (!id) throw portalError('not-found', 'No certificate id was given.', 'Run `reissue list` to see the ids.');
+    return `certificates/${encodeURIComponent(id)}${action}`;
+  };
+
+  return {
+    async info(): Promise<PortalInfo> {
+      const info = await json<PortalInfo>('info');
+      return { ...info, name: `portal at ${base}` };
+    },
+    list(query: ListQuery = {}): Promise<CertificatePage> {
+      const searchParams: Record<string, string | number> = {};
+      if (query.text) searchParams.query = query.text;
+      if (query.offset !== undefined) searchParams.offset = query.offset;
+      if (query.limit !== undefined) searchParams.limit = query.limit;
+      return json<CertificatePage>('certificates', { searchParams });
+    },
+    get: (id: string) => json<Certificate>(certPath(id)),
+    async download(id: string, format: DownloadFormat, chain = false): Promise<Uint8Array> {
+      const body = await call(certPath(id, '/download'), { searchParams: { format, chain: String(chain) } });
+      return new Uint8Array(body);
+    },
+    checkCsr: (id: string, csr: Uint8Array) =>
+      json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: csrBody(csr) }),
+    reissue(id: string, csr: Uint8Array, idempotencyKey: string = randomUUID(), keySource: KeySource = 'csr'): Promise<ReissueResult> {
+      return json<ReissueResult>(certPath(id, '/reissue'), {
+        method: 'POST',
+        json: { ...csrBody(csr), keySource },
+        headers: { 'idempotency-key': idempotencyKey },
+        retry: { limit: retries, methods: ['POST'] },
+      });
+    },
+    revoke: (id: string, reason: RevocationReason) =>
+      json<Certificate>(certPath(id, '/revoke'), { method: 'POST', json: { reason } }),
+    pendingRevocations: () => json<PendingRevocation[]>('revocations/pending'),
+    async caCertificate(): Promise<string> {
+      return (await call('ca')).toString('utf8');
+    },
+    async crl(): Promise<Uint8Array> {
+      return new Uint8Array(await call('crl'));
+    },
+    async close(): Promise<void> {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+/** PEM travels as text, anything else (DER, stray bytes) as base64, so the service sees the exact bytes. */
+function csrBody(csr: Uint8Array): { csr: string; encoding: 'pem' | 'base64' } {
+  if (looksLikePem(csr)) {
+    try {
+      return { csr: new TextDecoder('utf-8', { fatal: true }).decode(csr), encoding: 'pem' };
+    } catch {
+      // Not valid UTF-8: send it byte for byte.
+    }
+  }
+  return { csr: Buffer.from(csr).toString('base64'), encoding: 'base64' };
+}
+
+function normaliseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw usageError('bad-portal-url', `The portal URL "${url}" is not a URL.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw usageError('bad-portal-url', `The portal URL "${url}" must start with http:// or https://.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it cannot be read';
+    throw usageError('ca-file-unreadable', `Cannot use the CA file ${file}: ${reason}.`, 'Pass the PEM file of the portal\'s certificate (or its CA) with --ca-file.');
+  }
+}
+
+function badResponse(base: string, what: string): ReissueError {
+  return portalError('portal-bad-response', `The portal at ${base} sent ${what}.`, 'Check that --portal / REISSUE_PORTAL points at a `reissue serve` service.');
+}
+
+function toReissueError(error: unknown, base: string): ReissueError {
+  if (error instanceof ReissueError) return error;
+  if (error instanceof HTTPError) return fromProblem(error.response.statusCode, error.response.headers['content-type'], error.response.rawBody, base);
+  if (error instanceof RequestError) {
+    const code = error.code ?? '';
+    if (TLS_CODE.test(code) || /certificate|ssl|tls/i.test(error.message)) {
+      return portalError(
+        'tls-error',
+        `The secure connection to the portal at ${base} failed: ${error.message}.`,
+        "If the portal uses its own or a self-signed certificate, pass it with --ca-file FILE; otherwise check the server's certificate (name, expiry, chain).",
+        { cause: code },
+      );
+    }
+    if (UNREACHABLE_CODES.has(code) || error.name === 'TimeoutError') {
+      const plainToTls = base.startsWith('http:') && code === 'ECONNRESET' ? ' If the portal uses HTTPS, the URL must start with https://.' : '';
+      return portalError(
+        'portal-unreachable',
+        `Cannot reach the portal at ${base}: ${describeNetworkError(code, error.message)}.`,
+        `Check that \`reissue serve\` is running there and that --portal / REISSUE_PORTAL is right.${plainToTls}`,
+        { cause: code },
+      );
+    }
+    if (code.startsWith('HPE_') || code === 'ERR_GOT_REQUEST_ERROR') {
+      return badResponse(base, 'something that is not HTTP (is it an https:// address?)');
+    }
+    return portalError('portal-unreachable', `Cannot talk to the portal at ${base}: ${error.message}.`, 'Check that `reissue serve` is running there and that --portal / REISSUE_PORTAL is right.', { cause: code });
+  }
+  return new ReissueError('unexpected', 'unexpected', 'The portal client met an unexpected error.', undefined, { cause: String(error) });
+}
+
+function describeNetworkError(code: string, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name was not found';
+    case 'ETIMEDOUT':
+      return 'no answer in time';
+    case 'ECONNRESET':
+      return 'the connection was closed';
+    default:
+      return message;
+  }
+}
+
+/** Rebuilds the service's ReissueError from an RFC 9457 problem document. */
+function fromProblem(status: number, contentType: string | undefined, body: Buffer, base: string): ReissueError {
+  let doc: Record<string, unknown> | null = null;
+  if (contentType && /json/i.test(contentType)) {
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
+    } catch {
+      doc = null;
+    }
+  }
+  if (!doc || typeof doc.code !== 'string' || typeof doc.detail !== 'string') {
+    return badResponse(base, `HTTP ${status} without a problem report`);
+  }
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) if (!STANDARD_MEMBERS.has(key)) details[key] = value;
+  const hasDetails = Object.keys(details).length > 0 ? details : undefined;
+  let hint = typeof doc.hint === 'string' ? doc.hint : undefined;
+  if (status === 401) {
+    hint = 'Check --token / REISSUE_TOKEN; the portal operator creates a token with `reissue admin token create ACCOUNT`.';
+    return portalError(doc.code, doc.detail, hint, hasDetails);
+  }
+  // A failure inside the service is a portal problem from here (exit 5), whatever it was there.
+  const claimed = ERROR_KINDS.includes(doc.kind as ErrorKind) ? (doc.kind as ErrorKind) : 'portal';
+  const kind: ErrorKind = status >= 500 || claimed === 'unexpected' ? 'portal' : claimed;
+  return new ReissueError(kind, doc.code, doc.detail, hint, hasDetails);
+}

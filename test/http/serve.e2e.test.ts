@@ -1,0 +1,268 @@
+// End to end: a real `reissue serve` process on 127.0.0.1 and the real CLI talking to it with
+// --portal URL --token T; then kill -9 during a burst of reissues and check, after a restart, that
+// every issued copy is linked and every replaced copy has its revocation scheduled.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
+import { createHttpPortal } from '../../src/portal/http.js';
+import { BIN, cleanEnv, cliSandbox, ROOT, runCli } from '../helpers/cli.js';
+import { csrFor, fileWith, run } from './helpers.js';
+import { createSoftHsm } from '../helpers/softhsm.js';
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** Starts `reissue serve --port 0` and waits for its "Listening on URL" line. */
+function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start: ${err}`));
+    }, 20_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /^Listening on (https?:\/\/\S+)$/.exec(line);
+      if (!m) return reject(new Error(`unexpected first line: ${line}`));
+      resolve({ child, url: m[1]!, stderr: () => err });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function tokenFor(dataDir: string, account: string): Promise<string> {
+  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dataDir]);
+  expect(r.code, r.stderr).toBe(0);
+  const token = r.stdout.trim().split('\n')[0]!.trim();
+  expect(token.length).toBeGreaterThan(10);
+  return token;
+}
+
+let box: Awaited<ReturnType<typeof cliSandbox>>;
+beforeAll(async () => {
+  box = await cliSandbox();
+});
+afterAll(async () => {
+  await box?.cleanup();
+});
+
+describe('reissue serve, driven by the CLI', () => {
+  it('list, show, download, csr check, submit, status, revoke through --portal URL --token T', async () => {
+    const dataDir = `${box.dir}/served`;
+    // Initialise the data directory and get a token before the service starts, and one while it runs.
+    const early = await tokenFor(dataDir, 'demo');
+    const served = await serve(dataDir);
+    try {
+      expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const token = await tokenFor(dataDir, 'demo');
+      const cli = (...args: string[]) => runCli(['--portal', served.url, '--token', token, ...args], { env: box.env });
+
+      const list = await cli('list', '--json');
+      expect(list.code, list.stderr).toBe(0);
+      const certs = JSON.parse(list.stdout) as Certificate[];
+      const manual = certs.find((c) => c.orderId === 'ORDER/0000123456/po' && !c.replacedBy)!;
+      expect(manual.domains).toEqual(['assecodata.pl', 'www.assecodata.pl']);
+      const earlyList = await runCli(['--portal', served.url, '--token', early, 'list', '--json'], { env: box.env });
+      expect(JSON.parse(earlyList.stdout)).toEqual(certs);
+
+      const show = await cli('show', manual.id, '--json');
+      expect(show.code, show.stderr).toBe(0);
+      expect(JSON.parse(show.stdout)).toEqual(manual);
+
+      const derFile = `${box.dir}/manual.der`;
+      const download = await cli('download', manual.id, '--format', 'der', '--out', derFile);
+      expect(download.code, download.stderr).toBe(0);
+      const { stdout: serial } = await run('openssl', ['x509', '-inform', 'DER', '-in', derFile, '-noout', '-serial']);
+      expect(serial.trim().toLowerCase()).toBe(`serial=${manual.serialNumber}`);
+
+      const csrFile = await fileWith(box.dir, 'manual.csr', await csrFor(manual));
+      const check = await cli('csr', 'check', csrFile, '--for', manual.id, '--json');
+      expect(check.code, check.stderr).toBe(0);
+      expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, problems: [] });
+
+      const submit = await cli('submit', manual.id, '--csr', csrFile, '--json');
+      expect(submit.code, submit.stderr).toBe(0);
+      const result = JSON.parse(submit.stdout) as { certificate: Certificate; replaced: Certificate };
+      expect(result.replaced.id).toBe(manual.id);
+      expect(result.certificate.notAfter).toBe(manual.notAfter);
+
+      const again = await cli('submit', manual.id, '--csr', csrFile, '--json');
+      expect(again.code).toBe(5);
+      expect(again.stderr).toContain(result.certificate.id);
+
+      const status = await cli('status', '--json');
+      expect(status.code, status.stderr).toBe(0);
+      const pending = JSON.parse(status.stdout) as PendingRevocation[];
+      expect(pending.find((p) => p.id === manual.id)?.daysLeft).toBe(14);
+
+      const revoke = await cli('revoke', result.certificate.id, '--reason', 'keyCompromise', '--yes', '--json');
+      expect(revoke.code, revoke.stderr).toBe(0);
+      expect(JSON.parse(revoke.stdout)).toMatchObject({ id: result.certificate.id, state: 'revoked', revocationReason: 'keyCompromise' });
+
+      const bad = await runCli(['--portal', served.url, '--token', 'wrong', 'list'], { env: box.env });
+      expect(bad.code).toBe(5);
+      expect(bad.stderr).toContain('admin token create');
+    } finally {
+      served.child.kill('SIGTERM');
+      // SIGTERM drains in-flight requests and closes the database: a clean exit.
+      expect(await exited(served.child)).toBe(0);
+    }
+    // Stopped: the CLI says the portal is unreachable, exit 5.
+    const down = await runCli(['--portal', served.url, '--token', early, 'list'], { env: box.env });
+    expect(down.code, down.stderr).toBe(5);
+    expect(down.stderr).toContain(`Cannot reach the portal at ${served.url}`);
+  });
+
+  it('kill -9 during a burst of reissues leaves every issued copy linked and every replaced copy scheduled', async () => {
+    const dataDir = `${box.dir}/killed`;
+    const partnerToken = await tokenFor(dataDir, 'demo-partner');
+    const acmeToken = await tokenFor(dataDir, 'acme');
+    const first = await serve(dataDir);
+    const acknowledged: { replaced: string; issued: string }[] = [];
+    const viewers = [partnerToken, acmeToken].map((token) => createHttpPortal({ url: first.url, token, retries: 0 }));
+    try {
+      // Every order whose newest copy takes a CSR gets its own chain of reissues, all at once.
+      const heads: { portal: (typeof viewers)[number]; cert: Certificate }[] = [];
+      for (const portal of viewers) {
+        for (const c of (await portal.list()).items) {
+          if (c.state === 'valid' && !c.replacedBy && c.keySources.includes('csr')) heads.push({ portal, cert: c });
+        }
+      }
+      expect(heads.length).toBeGreaterThanOrEqual(3);
+      let stop = false;
+      const chains = heads.map(async ({ portal, cert }) => {
+        let current = cert;
+        while (!stop) {
+          try {
+            const r = await portal.reissue(current.id, await csrFor(current), crypto.randomUUID());
+            acknowledged.push({ replaced: current.id, issued: r.certificate.id });
+            current = r.certificate;
+          } catch {
+            return;
+          }
+        }
+      });
+      // Let the burst get going, then pull the plug mid-flight.
+      while (acknowledged.length < 6) await new Promise((r) => setTimeout(r, 10));
+      first.child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(chains);
+      await exited(first.child);
+    } finally {
+      await Promise.all(viewers.map((v) => v.close()));
+    }
+
+    const { stdout: integrity } = await run('sqlite3', [`${dataDir}/portal.sqlite`, 'PRAGMA integrity_check;']);
+    expect(integrity.trim()).toBe('ok');
+
+    const second = await serve(dataDir);
+    const after = [partnerToken, acmeToken].map((token) => createHttpPortal({ url: second.url, token }));
+    try {
+      const all = (await Promise.all(after.map((p) => p.list({ limit: 1000 })))).flatMap((page) => page.items);
+      const byId = new Map(all.map((c) => [c.id, c]));
+      // Nothing acknowledged was lost.
+      for (const a of acknowledged) {
+        expect(byId.get(a.issued)?.replaces).toBe(a.replaced);
+        expect(byId.get(a.replaced)?.replacedBy).toBe(a.issued);
+      }
+      // Every copy is linked both ways, and every replaced copy has its revocation scheduled.
+      let replacedCount = 0;
+      for (const c of all) {
+        if (c.replaces) {
+          const old = byId.get(c.replaces);
+          expect(old?.replacedBy).toBe(c.id);
+        }
+        if (c.replacedBy) {
+          replacedCount++;
+          expect(byId.get(c.replacedBy)?.replaces).toBe(c.id);
+          expect(c.revocationDate).not.toBeNull();
+          expect(['pending-revocation', 'revoked']).toContain(c.state);
+          expect(c.revocationReason === 'superseded' || c.state === 'revoked').toBe(true);
+        }
+      }
+      expect(replacedCount).toBeGreaterThanOrEqual(acknowledged.length);
+      // One newest copy per order.
+      const newest = new Map<string, number>();
+      for (const c of all) if (!c.replacedBy) newest.set(c.orderId, (newest.get(c.orderId) ?? 0) + 1);
+      for (const count of newest.values()) expect(count).toBe(1);
+      // Pending revocations after the restart match the replaced copies still within 14 days.
+      const pending = (await Promise.all(after.map((p) => p.pendingRevocations()))).flat();
+      for (const a of acknowledged) expect(pending.some((p) => p.id === a.replaced)).toBe(true);
+    } finally {
+      await Promise.all(after.map((p) => p.close()));
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+
+    // Fifteen days later (REISSUE_NOW moves the sandbox service's clock), after yet another
+    // restart, every scheduled revocation has been carried out and is in the CRL.
+    const later = new Date(Date.now() + 15 * 24 * 60 * 60 * 1000).toISOString();
+    const third = await serve(dataDir, { REISSUE_NOW: later });
+    const partner = createHttpPortal({ url: third.url, token: partnerToken });
+    const acme = createHttpPortal({ url: third.url, token: acmeToken });
+    try {
+      const all = [...(await partner.list({ limit: 1000 })).items, ...(await acme.list({ limit: 1000 })).items];
+      const replaced = all.filter((c) => c.replacedBy);
+      expect(replaced.length).toBeGreaterThanOrEqual(acknowledged.length);
+      for (const c of replaced) {
+        expect(c.state).toBe('revoked');
+      }
+      expect(await partner.pendingRevocations()).toEqual([]);
+      const crlFile = await fileWith(box.dir, 'after.crl', await partner.crl());
+      const { stdout } = await run('openssl', ['crl', '-inform', 'DER', '-in', crlFile, '-noout', '-text']);
+      const listed = stdout.toLowerCase().replace(/[^0-9a-z\n]/g, '');
+      for (const a of acknowledged) {
+        const serial = all.find((c) => c.id === a.replaced)!.serialNumber.replace(/^0+/, '');
+        expect(listed).toContain(serial);
+      }
+    } finally {
+      await Promise.all([partner.close(), acme.close()]);
+      third.child.kill('SIGTERM');
+      await exited(third.child);
+    }
+  });
+
+  it('card keygen --submit through the service: a card-only product accepts the on-card key', async () => {
+    const dataDir = `${box.dir}/served-card`;
+    const token = await tokenFor(dataDir, 'demo');
+    const hsm = await createSoftHsm();
+    const served = await serve(dataDir);
+    try {
+      await hsm.initToken('card-http', '735911');
+      const cli = (args: string[], input?: string) =>
+        runCli(['--portal', served.url, '--token', token, '--module', hsm.module, ...args], { env: { ...box.env, SOFTHSM2_CONF: hsm.conf }, input });
+      const certs = JSON.parse((await cli(['list', '--json'])).stdout) as Certificate[];
+      const codeSigning = certs.find((c) => c.keySources.join() === 'card' && c.state === 'valid' && !c.replacedBy)!;
+      // The same product refuses a CSR made elsewhere.
+      const csr = await fileWith(box.dir, 'cs.csr', await csrFor(codeSigning));
+      expect((await cli(['submit', codeSigning.id, '--csr', csr])).code).toBe(5);
+
+      const r = await cli(['card', 'keygen', '--for', codeSigning.id, '--algorithm', 'ec-p256', '--token', 'card-http', '--pin-stdin', '--submit', '--json'], '735911\n');
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as { certificate: Certificate; replaced: Certificate };
+      expect(result.replaced.id).toBe(codeSigning.id);
+      expect(result.certificate.notAfter).toBe(codeSigning.notAfter);
+      expect(result.replaced.state).toBe('pending-revocation');
+      expect(r.stdout + r.stderr).not.toContain('735911');
+    } finally {
+      served.child.kill('SIGTERM');
+      await exited(served.child);
+      await hsm.cleanup();
+    }
+  });
+});
