@@ -73,6 +73,10 @@ export interface KeygenRequest {
   domains: string[];
   /** CKA_LABEL for the key pair, e.g. "reissue ORDER/0000123456/po". */
   label: string;
+  /** Optional O/L/ST/C for the CSR subject (the portal takes the subject from the order anyway). */
+  organization?: { name: string; country: string; stateOrProvince: string; locality: string } | null;
+  /** The token reports one PIN try left and the user explicitly accepted the risk. */
+  confirmFinalTry?: boolean;
   onProgress?: (p: CardProgress) => void;
 }
 
@@ -83,6 +87,8 @@ export interface KeygenResult {
   /** SubjectPublicKeyInfo DER of the generated key. */
   publicKeySpki: Uint8Array;
   token: TokenInfo;
+  /** The module that holds the card. */
+  module?: string;
 }
 
 export interface InstallRequest {
@@ -90,12 +96,16 @@ export interface InstallRequest {
   pin: string;
   certificateDer: Uint8Array;
   label: string;
+  /** The token reports one PIN try left and the user explicitly accepted the risk. */
+  confirmFinalTry?: boolean;
   onProgress?: (p: CardProgress) => void;
 }
 
 export interface InstallResult {
   keyId: string;
   token: TokenInfo;
+  /** The same certificate was already on the card next to its key: nothing was written. */
+  alreadyPresent?: boolean;
 }
 
 export interface CardService {

@@ -33,6 +33,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
   const clock = clockFromEnv(isLocalPortal ? io.env.REISSUE_NOW : undefined);
   let portal: Promise<Portal> | undefined;
   let card: Promise<CardService> | undefined;
+  let closing: Promise<void> | undefined;
 
   return {
     settings,
@@ -45,11 +46,10 @@ export function createContext(settings: Settings, io: Io): CliContext {
       (card ??= import('../card/service.js').then((m) =>
         m.createCardService({ modulePath: settings.module }),
       )),
-    async close() {
-      const p = portal;
-      const c = card;
-      portal = card = undefined;
-      await Promise.allSettled([p?.then((x) => x.close()), c?.then((x) => x.close())]);
+    // The same promise for every caller: a repeated Ctrl+C must wait for the card's cleanup
+    // (removing a half-made key pair, finalising), not exit under it.
+    close() {
+      return (closing ??= Promise.allSettled([portal?.then((x) => x.close()), card?.then((x) => x.close())]).then(() => undefined));
     },
   };
 }

@@ -6,7 +6,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm, Certificate, KeySource, ReissueResult } from '../../domain/types.js';
+import type { Algorithm, Certificate } from '../../domain/types.js';
 import type { CardInventory, CardProgress, PinState, ReaderInfo, TokenInfo, TokenSelector } from '../../card/card.js';
 import { algorithmUnsupported, finalTryNeedsConfirmation, moduleLoadError, noModule } from '../../card/messages.js';
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
@@ -141,9 +141,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     try {
       const portal = await ctx.portal();
       // The key source tells the portal the key pair was made on a card (card-only products).
-      // TODO(lead): Portal.reissue should declare `keySource?: KeySource`; LocalPortal takes it already.
-      const reissue = portal.reissue.bind(portal) as (id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource) => Promise<ReissueResult>;
-      issued = await reissue(cert.id, new TextEncoder().encode(result.csrPem), randomUUID(), 'card');
+      issued = await portal.reissue(cert.id, new TextEncoder().encode(result.csrPem), randomUUID(), 'card');
     } catch (e) {
       // The key pair stays on the card: keep the CSR so it can still be submitted.
       if (!opts.csrOut || opts.csrOut === '-') ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${result.csrPem}`);
@@ -313,7 +311,9 @@ export function inventoryText(inv: CardInventory): string {
   if (!inv.modules.length) lines.push('No PKCS#11 module found. Install OpenSC (or proCertum for Certum cards), or name one with --module PATH.');
   for (const m of inv.modules) {
     lines.push(m.loaded ? `Module ${m.path}${m.description ? ` — ${m.description}` : ''}` : `Module ${m.path} — could not be loaded: ${m.error}`);
-    for (const r of inv.readers.filter((x) => x.module === m.path)) {
+    const readers = inv.readers.filter((x) => x.module === m.path);
+    if (m.loaded && !readers.length) lines.push('  No readers found (is the reader connected, and pcscd running?)');
+    for (const r of readers) {
       lines.push(`  Reader ${r.name} (slot ${r.slotId})`);
       if (!r.token) {
         lines.push(r.tokenPresent ? '    Card present but unreadable' : '    No card');

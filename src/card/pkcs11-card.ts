@@ -1,0 +1,342 @@
+// The card work itself, on one thread: inventory, key generation with a CSR signed on the card,
+// and certificate installation. Each operation opens the module(s), works in one session and logs
+// out, closes the session and finalizes in `finally`, whatever happens. Runs inside the worker
+// (worker.ts); tests run it in-process with a pkcs11js object wrapped to inject faults.
+import { randomBytes } from 'node:crypto';
+import { algorithmLabel, algorithmSpec, isAlgorithm } from '../domain/algorithms.js';
+import { cardError, inputError, isReissueError, ReissueError } from '../domain/errors.js';
+import { buildCsr } from '../pki/csr-build.js';
+import { x509 } from '../pki/x509.js';
+import type {
+  CardInventory,
+  CardPhase,
+  CardProgress,
+  InstallRequest,
+  InstallResult,
+  KeygenRequest,
+  KeygenResult,
+  ModuleInfo,
+  TokenInfo,
+  TokenSelector,
+} from './card.js';
+import { certificateFields } from './der.js';
+import { algorithmUnsupported, isRemoval, noModule, toCardError } from './errors.js';
+import { destroyById, findObjects, getAttr, keyPairTemplates, publicKeySpki } from './keys.js';
+import { checkPinLength, checkPinState, loginUser } from './pin.js';
+import { ck, loadPkcs11, openModule, trimPadded, type Handle, type Loader, type OpenModule, type Pkcs11 } from './pkcs11.js';
+import { pickToken } from './select.js';
+import { cardCsrCrypto } from './signer.js';
+import { readSlots, readToken } from './token.js';
+
+export interface Pkcs11CardOptions {
+  /** Module paths to use, in order of preference (see modules.ts). */
+  modules: string[];
+  /** Loads a module; tests wrap the real one to inject faults. */
+  load?: Loader;
+}
+
+/** Progress without ticks: the caller (service.ts) adds elapsed-time ticks on its own timer. */
+type Emit = (p: CardProgress) => void;
+
+interface Located {
+  mod: OpenModule;
+  slot: Handle;
+  token: TokenInfo;
+}
+
+export class Pkcs11Card {
+  private readonly load: Loader;
+  private cancelled = false;
+
+  constructor(private readonly opts: Pkcs11CardOptions) {
+    this.load = opts.load ?? loadPkcs11;
+  }
+
+  /** Asks the running operation to stop at its next safe point (cleanup still runs). */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  async inventory(): Promise<CardInventory> {
+    const inv: CardInventory = { modules: [], readers: [] };
+    for (const path of this.opts.modules) {
+      let mod: OpenModule;
+      try {
+        mod = openModule(path, this.load);
+      } catch (e) {
+        const reason = isReissueError(e) ? String(e.details?.reason ?? e.message) : String(e);
+        inv.modules.push({ path, loaded: false, error: reason, manufacturer: null, description: null });
+        continue;
+      }
+      try {
+        inv.modules.push(moduleInfo(mod));
+        inv.readers.push(...readSlots(mod.p11, path).map((s) => s.reader));
+      } catch (e) {
+        const last = inv.modules[inv.modules.length - 1];
+        if (last?.path === path) Object.assign(last, { error: toCardError(e).message });
+      } finally {
+        mod.release();
+      }
+    }
+    return inv;
+  }
+
+  async generate(req: KeygenRequest): Promise<KeygenResult> {
+    this.cancelled = false;
+    if (!isAlgorithm(req.algorithm)) throw cardError('algorithm-unknown', `Unknown algorithm "${String(req.algorithm)}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+    if (req.pin !== '') checkPinLength(req.pin);
+    const emit: Emit = req.onProgress ?? (() => {});
+    const located = this.locate(req.token);
+    const { mod, slot, token } = located;
+    const p11 = mod.p11;
+    try {
+      checkPinState(token.pin, req.confirmFinalTry);
+      checkPinLength(req.pin, token.pin);
+      if (!token.algorithms.includes(req.algorithm)) {
+        throw algorithmUnsupported(algorithmLabel(req.algorithm), { token: token.label, supported: token.algorithms });
+      }
+      return await this.withSession(p11, slot, async (session) => {
+        await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
+        this.checkpoint();
+
+        // A random CKA_ID goes into the templates so that a half-made pair can be found and removed.
+        const tmpl = keyPairTemplates(req.algorithm, randomBytes(20), req.label);
+        const idSent = tmpl.publicKey.find((a) => a.type === ck.CKA_ID)!.value as Buffer;
+        let pair: { publicKey: Handle; privateKey: Handle };
+        try {
+          pair = await phase(emit, 'generate', () => p11.C_GenerateKeyPairAsync(session, { mechanism: tmpl.mechanism }, tmpl.publicKey, tmpl.privateKey));
+        } catch (e) {
+          throw this.afterFailure(e, 'generate', () => destroyById(p11, session, idSent), req.label);
+        }
+
+        try {
+          this.checkpoint();
+          // Some cards store an ID of their own: read it back rather than trusting the template.
+          const id = getAttr(p11, session, pair.privateKey, ck.CKA_ID);
+          const { spki } = publicKeySpki(p11, session, pair.publicKey);
+          const spec = algorithmSpec(req.algorithm);
+          const { keys, crypto } = cardCsrCrypto({ p11, session, privateKey: pair.privateKey, spec, spki, pin: req.pin });
+          const csrPem = await phase(emit, 'sign', () =>
+            buildCsr({ commonName: req.commonName, domains: req.domains, organization: req.organization ?? null }, keys, crypto),
+          );
+          this.checkpoint();
+          return { csrPem, keyId: id.toString('hex'), publicKeySpki: spki, token: readToken(p11, slot), module: mod.path };
+        } catch (e) {
+          // No CSR, no use for the key pair: remove it so the card holds no orphan keys.
+          throw this.afterFailure(e, 'sign', () => destroyPair(p11, session, pair, idSent), req.label);
+        }
+      }).catch((e) => {
+        throw isReissueError(e) ? e : toCardError(e, 'login');
+      });
+    } finally {
+      mod.release();
+    }
+  }
+
+  async install(req: InstallRequest): Promise<InstallResult> {
+    this.cancelled = false;
+    const emit: Emit = req.onProgress ?? (() => {});
+    const der = Buffer.from(req.certificateDer);
+    let certSpki: Uint8Array;
+    let fields: ReturnType<typeof certificateFields>;
+    try {
+      certSpki = new Uint8Array(new x509.X509Certificate(der).publicKey.rawData);
+      fields = certificateFields(der);
+    } catch {
+      throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Download the certificate with `reissue download ID --format der` and try again.');
+    }
+    if (req.pin !== '') checkPinLength(req.pin);
+    const { mod, slot, token } = this.locate(req.token);
+    const p11 = mod.p11;
+    try {
+      checkPinState(token.pin, req.confirmFinalTry);
+      checkPinLength(req.pin, token.pin);
+      return await this.withSession(p11, slot, async (session) => {
+        await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
+        this.checkpoint();
+        return await phase(emit, 'install', async () => {
+          const id = matchingKeyId(p11, session, certSpki);
+          if (!id) {
+            throw cardError(
+              'no-matching-key',
+              `No key on the card "${token.label}" matches this certificate's public key.`,
+              'Install the certificate on the card that generated its key (choose it with --token or --serial), or check that it is the right certificate.',
+            );
+          }
+          const existing = findObjects(p11, session, [
+            { type: ck.CKA_CLASS, value: ck.CKO_CERTIFICATE },
+            { type: ck.CKA_ID, value: id },
+          ]).find((h) => getAttr(p11, session, h, ck.CKA_VALUE).equals(der));
+          if (existing) return { keyId: id.toString('hex'), token, alreadyPresent: true };
+          this.checkpoint();
+          const cert = p11.C_CreateObject(session, [
+            { type: ck.CKA_CLASS, value: ck.CKO_CERTIFICATE },
+            { type: ck.CKA_CERTIFICATE_TYPE, value: ck.CKC_X_509 },
+            { type: ck.CKA_TOKEN, value: true },
+            { type: ck.CKA_PRIVATE, value: false },
+            { type: ck.CKA_ID, value: id },
+            { type: ck.CKA_LABEL, value: req.label },
+            { type: ck.CKA_SUBJECT, value: Buffer.from(fields.subject) },
+            { type: ck.CKA_ISSUER, value: Buffer.from(fields.issuer) },
+            { type: ck.CKA_SERIAL_NUMBER, value: Buffer.from(fields.serial) },
+            { type: ck.CKA_VALUE, value: der },
+          ]);
+          await phase(emit, 'verify', async () => {
+            const back = getAttr(p11, session, cert, ck.CKA_VALUE);
+            const backId = getAttr(p11, session, cert, ck.CKA_ID);
+            if (!back.equals(der) || !backId.equals(id)) {
+              try {
+                p11.C_DestroyObject(session, cert);
+              } catch {
+                /* reported below either way */
+              }
+              throw cardError('install-verify-failed', 'The certificate read back from the card differs from the one written; it was removed again.', 'Try again; if it keeps failing, the card may be faulty.');
+            }
+          });
+          return { keyId: id.toString('hex'), token: readToken(p11, slot) };
+        });
+      }).catch((e) => {
+        throw isReissueError(e) ? e : toCardError(e, 'install');
+      });
+    } finally {
+      mod.release();
+    }
+  }
+
+  /** Opens a session, runs `fn`, then logs out and closes the session on every path. */
+  private async withSession<T>(p11: Pkcs11, slot: Handle, fn: (session: Handle) => Promise<T>): Promise<T> {
+    let session: Handle;
+    try {
+      session = p11.C_OpenSession(slot, ck.CKF_SERIAL_SESSION | ck.CKF_RW_SESSION);
+    } catch (e) {
+      throw toCardError(e, 'login');
+    }
+    try {
+      return await fn(session);
+    } finally {
+      try {
+        p11.C_Logout(session);
+      } catch {
+        /* not logged in, or the card is gone */
+      }
+      try {
+        p11.C_CloseSession(session);
+      } catch {
+        /* the card is gone */
+      }
+    }
+  }
+
+  /**
+   * Finds the one token the selector names, across all modules. Keeps that module open (the
+   * caller releases it) and releases every other. Without a selector exactly one initialised
+   * token must be present.
+   */
+  private locate(selector: TokenSelector): Located {
+    if (!this.opts.modules.length) throw noModule();
+    const all: Located[] = [];
+    const loadErrors: ReissueError[] = [];
+    let chosen: Located | undefined;
+    try {
+      for (const path of this.opts.modules) {
+        let mod: OpenModule;
+        try {
+          mod = openModule(path, this.load);
+        } catch (e) {
+          loadErrors.push(toCardError(e));
+          continue;
+        }
+        try {
+          for (const { slot, reader } of readSlots(mod.p11, path)) if (reader.token) all.push({ mod, slot, token: reader.token });
+        } catch (e) {
+          loadErrors.push(toCardError(e));
+        }
+        if (!all.some((l) => l.mod === mod)) mod.release();
+      }
+      const pick = pickToken(all, selector);
+      if ('chosen' in pick) return (chosen = pick.chosen);
+      // Nothing seen at all because every module failed: that failure is the real story.
+      if (loadErrors.length && !all.length) throw loadErrors[0]!;
+      throw pick.error;
+    } finally {
+      // Every module but the chosen one's is released here; the caller releases that one.
+      for (const l of all) if (l.mod !== chosen?.mod) l.mod.release();
+    }
+  }
+
+  private checkpoint(): void {
+    if (this.cancelled) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
+  }
+
+  /** Maps a failure during generation or signing, after removing the half-made key pair if possible. */
+  private afterFailure(e: unknown, at: CardPhase, cleanup: () => boolean, label: string): ReissueError {
+    const err = isReissueError(e) ? e : toCardError(e, at);
+    const removal = !isReissueError(e) && isRemoval(e);
+    const cleaned = cleanup();
+    if (cleaned) return err;
+    const extra = removal
+      ? ` If the card now holds a key pair labelled "${label}", remove it in the card manager.`
+      : ` A key pair labelled "${label}" may be left on the card; remove it in the card manager.`;
+    return cardError(err.code, err.message, (err.hint ?? '') + extra, { ...err.details, cleanup: 'failed' });
+  }
+}
+
+function destroyPair(p11: Pkcs11, session: Handle, pair: { publicKey: Handle; privateKey: Handle }, id: Buffer): boolean {
+  try {
+    p11.C_DestroyObject(session, pair.privateKey);
+    p11.C_DestroyObject(session, pair.publicKey);
+    return true;
+  } catch {
+    return destroyById(p11, session, id) && findObjects(p11, session, [{ type: ck.CKA_ID, value: id }]).length === 0;
+  }
+}
+
+/** CKA_ID of the private key whose public key equals `spki`, or null. */
+function matchingKeyId(p11: Pkcs11, session: Handle, spki: Uint8Array): Buffer | null {
+  const want = Buffer.from(spki);
+  const privateIds = new Set(findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY }]).map((h) => getAttr(p11, session, h, ck.CKA_ID).toString('hex')));
+  const candidates = [
+    ...findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PUBLIC_KEY }]),
+    // An RSA private key carries its modulus: it matches even without a public key object.
+    ...findObjects(p11, session, [
+      { type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY },
+      { type: ck.CKA_KEY_TYPE, value: ck.CKK_RSA },
+    ]),
+  ];
+  for (const h of candidates) {
+    let id: Buffer;
+    let key: Uint8Array;
+    try {
+      id = getAttr(p11, session, h, ck.CKA_ID);
+      key = publicKeySpki(p11, session, h).spki;
+    } catch {
+      continue; // a key type we do not handle
+    }
+    if (privateIds.has(id.toString('hex')) && want.equals(Buffer.from(key))) return id;
+  }
+  return null;
+}
+
+function moduleInfo(mod: OpenModule): ModuleInfo {
+  try {
+    const i = mod.p11.C_GetInfo();
+    return { path: mod.path, loaded: true, error: null, manufacturer: trimPadded(i.manufacturerID), description: trimPadded(i.libraryDescription) };
+  } catch {
+    return { path: mod.path, loaded: true, error: null, manufacturer: null, description: null };
+  }
+}
+
+/** Runs one phase with started / finished / failed events. */
+async function phase<T>(emit: Emit, name: CardPhase, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  emit({ type: 'started', phase: name });
+  try {
+    const v = await fn();
+    emit({ type: 'finished', phase: name, elapsedMs: Date.now() - t0 });
+    return v;
+  } catch (e) {
+    const code = isReissueError(e) ? e.code : toCardError(e, name).code;
+    emit({ type: 'failed', phase: name, elapsedMs: Date.now() - t0, code });
+    throw e;
+  }
+}

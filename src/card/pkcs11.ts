@@ -1,0 +1,116 @@
+// The slice of pkcs11js the card layer uses, as a type: the real module in production, a wrapper
+// that injects faults in tests. Opening a module = load + C_Initialize; releasing it = C_Finalize
+// (unless someone else in this process initialised it first) + unload, on every path.
+import pkcs11js from 'pkcs11js';
+import type { PKCS11 } from 'pkcs11js';
+import { isCkr, moduleLoadError, toCardError } from './errors.js';
+
+export type Pkcs11 = Pick<
+  PKCS11,
+  | 'close'
+  | 'C_Initialize'
+  | 'C_Finalize'
+  | 'C_GetInfo'
+  | 'C_GetSlotList'
+  | 'C_GetSlotInfo'
+  | 'C_GetTokenInfo'
+  | 'C_GetMechanismList'
+  | 'C_GetMechanismInfo'
+  | 'C_OpenSession'
+  | 'C_CloseSession'
+  | 'C_Login'
+  | 'C_Logout'
+  | 'C_GenerateKeyPairAsync'
+  | 'C_GetAttributeValue'
+  | 'C_FindObjectsInit'
+  | 'C_FindObjects'
+  | 'C_FindObjectsFinal'
+  | 'C_SignInit'
+  | 'C_SignAsync'
+  | 'C_CreateObject'
+  | 'C_DestroyObject'
+>;
+
+export type Handle = Buffer;
+
+/** Loads a module file; throws (dlerror text) when it cannot. */
+export type Loader = (path: string) => Pkcs11;
+
+export const loadPkcs11: Loader = (path) => {
+  const p11 = new pkcs11js.PKCS11();
+  p11.load(path);
+  return p11;
+};
+
+export { pkcs11js as ck };
+
+/** Exported by pkcs11js at run time but missing from its typings. */
+export const CKF_TOKEN_PRESENT: number = (pkcs11js as unknown as { CKF_TOKEN_PRESENT: number }).CKF_TOKEN_PRESENT;
+
+export interface OpenModule {
+  path: string;
+  p11: Pkcs11;
+  /** Finalizes (if we initialised) and unloads. Never throws; safe to call twice. */
+  release(): void;
+}
+
+export function openModule(path: string, load: Loader): OpenModule {
+  let p11: Pkcs11;
+  try {
+    p11 = load(path);
+  } catch (e) {
+    throw moduleLoadError(path, e);
+  }
+  let initialisedHere = true;
+  try {
+    // OS locking: pkcs11js runs the *Async calls on libuv threads.
+    p11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+  } catch (e) {
+    if (isCkr(e, pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)) {
+      // Another owner in this process: use it, but leave finalizing to them.
+      initialisedHere = false;
+    } else {
+      try {
+        p11.close();
+      } catch {
+        /* unloading a module that failed to start */
+      }
+      const err = toCardError(e);
+      throw moduleLoadError(path, new Error(`C_Initialize failed: ${err.message}`));
+    }
+  }
+  let released = false;
+  return {
+    path,
+    p11,
+    release() {
+      if (released) return;
+      released = true;
+      if (initialisedHere) {
+        try {
+          p11.C_Finalize();
+        } catch {
+          /* finalizing is best effort: the card may be gone */
+        }
+      }
+      try {
+        p11.close();
+      } catch {
+        /* as above */
+      }
+    },
+  };
+}
+
+/** CK_ULONG attribute values come back as native-endian bytes (4 or 8). */
+export function ulongOf(buf: Buffer): number {
+  return buf.length >= 8 ? Number(buf.readBigUInt64LE(0)) : buf.readUInt32LE(0);
+}
+
+/** Slot handles are CK_ULONG buffers: shown as decimal, like pkcs11-tool and softhsm2-util. */
+export function handleId(h: Handle): string {
+  return String(ulongOf(h));
+}
+
+/** Space-padded PKCS#11 strings, trimmed. */
+export const trimPadded = (s: string) => s.replace(/\0/g, '').trim();

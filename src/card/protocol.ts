@@ -1,0 +1,38 @@
+// Messages between the main thread (service.ts) and the card worker (worker.ts). Requests travel
+// without their onProgress callback; progress comes back as messages. Errors travel as plain data
+// and are re-created as ReissueError on the main side.
+import { ReissueError, type ErrorKind } from '../domain/errors.js';
+import type { CardInventory, CardProgress, InstallRequest, InstallResult, KeygenRequest, KeygenResult } from './card.js';
+
+export interface WorkerConfig {
+  modules: string[];
+}
+
+export type CallRequest =
+  | { type: 'call'; id: number; op: 'inventory' }
+  | { type: 'call'; id: number; op: 'generate'; req: Omit<KeygenRequest, 'onProgress'> }
+  | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> };
+
+export type ToWorker = CallRequest | { type: 'close' };
+
+export interface SerializedError {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+  hint?: string;
+  details?: Record<string, unknown>;
+}
+
+export type FromWorker =
+  | { type: 'progress'; id: number; event: CardProgress }
+  | { type: 'result'; id: number; value: CardInventory | KeygenResult | InstallResult }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'closed' };
+
+export function serializeError(e: ReissueError): SerializedError {
+  return { kind: e.kind, code: e.code, message: e.message, hint: e.hint, details: e.details };
+}
+
+export function deserializeError(s: SerializedError): ReissueError {
+  return new ReissueError(s.kind, s.code, s.message, s.hint, s.details);
+}

@@ -1,0 +1,46 @@
+// The card worker's entry (bundled to dist/card-worker.js). All PKCS#11 work happens on this
+// thread, one operation at a time, so a PIN-pad login or a minutes-long generation never freezes
+// the terminal. On 'close' the running operation stops at its next safe point, its cleanup runs
+// (logout, close session, finalize) and 'closed' is posted.
+import { parentPort, workerData } from 'node:worker_threads';
+import { cardError, isReissueError } from '../domain/errors.js';
+import { toCardError } from './errors.js';
+import { Pkcs11Card } from './pkcs11-card.js';
+import { serializeError, type CallRequest, type FromWorker, type ToWorker, type WorkerConfig } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('card-worker.js runs only as a worker thread');
+
+const config = workerData as WorkerConfig;
+const card = new Pkcs11Card({ modules: config.modules });
+const post = (m: FromWorker) => port.postMessage(m);
+
+// One PKCS#11 operation at a time: calls queue behind each other.
+let queue: Promise<void> = Promise.resolve();
+let closing = false;
+
+async function run(call: CallRequest): Promise<void> {
+  const onProgress = (event: Parameters<NonNullable<Parameters<Pkcs11Card['generate']>[0]['onProgress']>>[0]) =>
+    post({ type: 'progress', id: call.id, event });
+  try {
+    if (closing) throw cardError('card-closed', 'The card service is closing; the operation was not started.', 'Start the command again.');
+    const value =
+      call.op === 'inventory' ? await card.inventory() : call.op === 'generate' ? await card.generate({ ...call.req, onProgress }) : await card.install({ ...call.req, onProgress });
+    post({ type: 'result', id: call.id, value });
+  } catch (e) {
+    post({ type: 'error', id: call.id, error: serializeError(isReissueError(e) ? e : toCardError(e)) });
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'close') {
+    closing = true;
+    card.cancel();
+    void queue.then(() => {
+      post({ type: 'closed' });
+      port.close();
+    });
+    return;
+  }
+  queue = queue.then(() => run(msg));
+});

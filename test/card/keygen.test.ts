@@ -1,0 +1,106 @@
+// Key generation on a real SoftHSM2 token, checked from outside with openssl and pkcs11-tool.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ALGORITHMS, type Algorithm } from '../../src/domain/types.js';
+import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
+import type { CardProgress } from '../../src/card/card.js';
+import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
+import { csrPublicKeyDer, objectsWithId, openssl, tempDir } from './support.js';
+
+const PIN = '4321';
+let hsm: SoftHsm;
+let restoreEnv: () => void;
+let work: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  hsm = await createSoftHsm();
+  restoreEnv = hsm.useEnv();
+  work = await tempDir('reissue-keygen-');
+  await hsm.initToken('keygen', PIN);
+});
+afterAll(async () => {
+  restoreEnv();
+  await hsm.cleanup();
+  await work.cleanup();
+});
+
+describe('generate on the card', () => {
+  test.each(ALGORITHMS)('%s: CSR verifies, its key is the card key, the private key stays on the card', async (alg: Algorithm) => {
+    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const events: CardProgress[] = [];
+    const r = await card.generate({
+      token: { label: 'keygen' },
+      algorithm: alg,
+      pin: PIN,
+      commonName: 'assecodata.pl',
+      domains: ['assecodata.pl', 'www.assecodata.pl'],
+      label: `reissue ${alg}`,
+      onProgress: (e) => events.push(e),
+    });
+
+    const csrFile = join(work.dir, `${alg}.csr.pem`);
+    await writeFile(csrFile, r.csrPem);
+    // openssl checks the on-card signature (RSA PKCS#1 v1.5 / ECDSA with DER r,s).
+    const text = await openssl(['req', '-in', csrFile, '-noout', '-verify', '-text']);
+    expect(text).toContain('DNS:assecodata.pl, DNS:www.assecodata.pl');
+    expect(text).toMatch(alg.startsWith('rsa') ? /sha256WithRSAEncryption/ : alg === 'ec-p384' ? /ecdsa-with-SHA384/ : /ecdsa-with-SHA256/);
+
+    // The CSR's key is the public key object on the card, byte for byte.
+    const csrKey = await csrPublicKeyDer(work.dir, r.csrPem);
+    expect(Buffer.from(r.publicKeySpki).equals(csrKey)).toBe(true);
+    if (alg !== 'ec-p384') {
+      const pubFile = join(work.dir, `${alg}.pub.der`);
+      await hsm.pkcs11Tool(['--token-label', 'keygen', '--login', '--pin', PIN, '--read-object', '--type', 'pubkey', '--id', r.keyId, '-o', pubFile]);
+      expect(csrKey.equals(await readFile(pubFile))).toBe(true);
+    } else {
+      // OpenSC 0.23's pkcs11-tool cannot turn a P-384 public key into SPKI ("cannot create
+      // EVP_PKEY", also for keys it made itself): compare the EC point it lists instead.
+      const listing = objectsWithId(await hsm.pkcs11Tool(['--token-label', 'keygen', '--login', '--pin', PIN, '--list-objects', '--type', 'pubkey']), r.keyId);
+      const point = /EC_POINT:\s+([0-9a-f]+)/.exec(listing[0] ?? '')?.[1];
+      expect(point).toBe('0461' + csrKey.subarray(csrKey.length - 97).toString('hex'));
+      expect(listing[0]).toContain('EC_PARAMS:  06052b81040022');
+    }
+
+    // Private key: sign only, sensitive, never extractable, generated on the card.
+    const [objects] = objectsWithId(await hsm.pkcs11Tool(['--token-label', 'keygen', '--login', '--pin', PIN, '--list-objects', '--type', 'privkey']), r.keyId);
+    expect(objects).toMatch(/Usage:\s+sign\n/);
+    expect(objects).toMatch(/Access:\s+sensitive, always sensitive, never extractable, local/);
+    expect(objects).toContain(`label:      reissue ${alg}`);
+
+    expect(events.map((e) => `${e.type}:${e.phase}`)).toEqual(['started:login', 'finished:login', 'started:generate', 'finished:generate', 'started:sign', 'finished:sign']);
+    expect(r.token.label).toBe('keygen');
+    expect(r.token.serial).toBe(await hsm.serialOf('keygen'));
+  });
+
+  test('two key pairs get different CKA_IDs; public and private key share theirs', async () => {
+    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const req = { token: { label: 'keygen' }, algorithm: 'ec-p256' as const, pin: PIN, commonName: 'a.example', domains: ['a.example'], label: 'pair' };
+    const a = await card.generate(req);
+    const b = await card.generate(req);
+    expect(a.keyId).not.toBe(b.keyId);
+    const listing = await hsm.pkcs11Tool(['--token-label', 'keygen', '--login', '--pin', PIN, '--list-objects']);
+    const kinds = objectsWithId(listing, a.keyId).map((o) => o.split(';')[0]);
+    expect(kinds.sort()).toEqual(['Private Key Object', 'Public Key Object']);
+    expect(objectsWithId(listing, b.keyId)).toHaveLength(2);
+  });
+
+  test('inventory shows the token, its PIN state and what it can generate', async () => {
+    const card = new Pkcs11Card({ modules: [hsm.module, join(work.dir, 'no-such-module.so')] });
+    const inv = await card.inventory();
+    expect(inv.modules[0]).toMatchObject({ path: hsm.module, loaded: true, error: null, manufacturer: 'SoftHSM' });
+    expect(inv.modules[1]).toMatchObject({ loaded: false, manufacturer: null });
+    expect(inv.modules[1]!.error).toMatch(/no-such-module\.so/);
+    const reader = inv.readers.find((r) => r.token?.label === 'keygen');
+    expect(reader?.tokenPresent).toBe(true);
+    expect(reader?.token).toMatchObject({
+      serial: await hsm.serialOf('keygen'),
+      manufacturer: 'SoftHSM project',
+      model: 'SoftHSM v2',
+      algorithms: [...ALGORITHMS],
+      pin: { initialized: true, userPinSet: true, locked: false, finalTry: false, protectedAuthPath: false, minLength: 4, maxLength: 255 },
+    });
+    // The free slot SoftHSM always keeps: present, not initialised.
+    expect(inv.readers.some((r) => r.token && !r.token.pin.initialized)).toBe(true);
+  });
+});

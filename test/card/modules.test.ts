@@ -1,0 +1,70 @@
+// Module discovery: explicit path, REISSUE_PKCS11_MODULE, the p11-kit registry, well-known paths.
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { discoverModules, parseRegistryFile } from '../../src/card/modules.js';
+import { tempDir } from './support.js';
+
+let t: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => {
+  t = await tempDir('reissue-modules-');
+});
+afterEach(() => t.cleanup());
+
+async function layout() {
+  const reg = join(t.dir, 'registry');
+  const lib = join(t.dir, 'lib');
+  const pkcs11Dir = join(lib, 'pkcs11');
+  await mkdir(reg, { recursive: true });
+  await mkdir(pkcs11Dir, { recursive: true });
+  for (const f of ['opensc-pkcs11.so', 'p11-kit-trust.so', 'libsofthsm2.so', 'libcryptoCertum3PKCS.so', 'sc30pkcs11-3.0.6.68-MS.so']) await writeFile(join(lib, f), '');
+  await symlink(join(lib, 'opensc-pkcs11.so'), join(pkcs11Dir, 'opensc-pkcs11.so'));
+  await writeFile(join(reg, 'opensc.module'), '# OpenSC\nmodule: opensc-pkcs11.so\n');
+  await writeFile(join(reg, 'softhsm2.module'), `module: ${join(lib, 'libsofthsm2.so')}\n`);
+  await writeFile(join(reg, 'trust.module'), 'module: p11-kit-trust.so\ntrust-policy: yes\n');
+  await writeFile(join(reg, 'off.module'), `module: ${join(lib, 'libcryptoCertum3PKCS.so')}\nenable-in: no\n`);
+  await writeFile(join(reg, 'gone.module'), 'module: /nowhere/libgone.so\n');
+  await writeFile(join(reg, 'README'), 'module: /not/a/module/file.so\n');
+  return { reg, lib, pkcs11Dir };
+}
+
+describe('discoverModules', () => {
+  test('registry first (relative names resolved in p11-kit\'s folder, trust and disabled modules skipped), then well-known paths, de-duplicated', async () => {
+    const { reg, lib, pkcs11Dir } = await layout();
+    const found = discoverModules({
+      env: {},
+      registryDirs: [reg, join(t.dir, 'missing-dir')],
+      libDirs: [pkcs11Dir],
+      wellKnown: [join(lib, 'libsofthsm2.so'), join(lib, 'opensc-pkcs11.so'), join(lib, 'libcryptoCertum3PKCS.so'), join(lib, 'sc30pkcs11-3.0.6.68-MS.so'), join(lib, 'absent.so')],
+    });
+    expect(found).toEqual([
+      { path: join(pkcs11Dir, 'opensc-pkcs11.so'), source: 'p11-kit' },
+      { path: join(lib, 'libsofthsm2.so'), source: 'p11-kit' },
+      // opensc again via its real path: the same module, listed once.
+      { path: join(lib, 'libcryptoCertum3PKCS.so'), source: 'well-known' },
+      { path: join(lib, 'sc30pkcs11-3.0.6.68-MS.so'), source: 'well-known' },
+    ]);
+  });
+
+  test('an explicit module (--module / config) is the only one, even if it does not exist', () => {
+    expect(discoverModules({ explicit: '/opt/x/libx.so', env: { REISSUE_PKCS11_MODULE: '/y.so' } })).toEqual([{ path: '/opt/x/libx.so', source: 'explicit' }]);
+  });
+
+  test('REISSUE_PKCS11_MODULE is the only one when no explicit module is given', () => {
+    expect(discoverModules({ env: { REISSUE_PKCS11_MODULE: '/y.so' }, registryDirs: [], wellKnown: [] })).toEqual([{ path: '/y.so', source: 'env' }]);
+  });
+
+  test('the default well-known list covers SoftHSM2, OpenSC and Certum modules', async () => {
+    const { DEFAULT_WELL_KNOWN } = await import('../../src/card/modules.js');
+    for (const p of ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/libcryptoCertum3PKCS.so', '/usr/lib/libcrypto3PKCS.so', '/usr/lib/sc30pkcs11-3.0.6.68-MS.so']) {
+      expect(DEFAULT_WELL_KNOWN).toContain(p);
+    }
+  });
+});
+
+test('parseRegistryFile reads module, trust-policy and enable-in; ignores comments', () => {
+  expect(parseRegistryFile('# module: /commented.so\nmodule: a.so\n')).toEqual({ module: 'a.so', trustOnly: false, disabled: false });
+  expect(parseRegistryFile('module: t.so\ntrust-policy: yes')).toMatchObject({ trustOnly: true });
+  expect(parseRegistryFile('module: t.so\nenable-in: no')).toMatchObject({ disabled: true });
+  expect(parseRegistryFile('critical: yes')).toMatchObject({ module: null });
+});

@@ -1,0 +1,119 @@
+// Shared pieces for the card tests: openssl, a throwaway test CA, a fault-injecting wrapper around
+// the real pkcs11js object, and the worker bundled from source (as scripts/build.mjs does).
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import pkcs11js from 'pkcs11js';
+import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11.js';
+
+const run = promisify(execFile);
+
+export async function openssl(args: string[], input?: string): Promise<string> {
+  if (input === undefined) return (await run('openssl', args, { maxBuffer: 16 << 20 })).stdout;
+  return await new Promise((resolve, reject) => {
+    const child = execFile('openssl', args, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)));
+    child.stdin!.end(input);
+  });
+}
+
+export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A CA made with openssl that signs CSRs into DER certificates (extensions copied from the CSR). */
+export async function createTestCa(dir: string) {
+  const key = join(dir, 'ca.key');
+  const cert = join(dir, 'ca.pem');
+  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=reissue test CA', '-days', '2']);
+  let n = 0;
+  return {
+    cert,
+    async sign(csrPem: string): Promise<Buffer> {
+      const csr = join(dir, `req${++n}.pem`);
+      const out = join(dir, `cert${n}.der`);
+      await writeFile(csr, csrPem);
+      await openssl(['x509', '-req', '-in', csr, '-CA', cert, '-CAkey', key, '-set_serial', `0x${(0x8a00 + n).toString(16)}`, '-days', '1', '-copy_extensions', 'copy', '-outform', 'DER', '-out', out]);
+      return await readFile(out);
+    },
+  };
+}
+
+/** DER SubjectPublicKeyInfo of a CSR, as openssl reads it. */
+export async function csrPublicKeyDer(dir: string, csrPem: string): Promise<Buffer> {
+  const csr = join(dir, `pk-${Date.now()}-${Math.random()}.pem`);
+  const der = `${csr}.der`;
+  await writeFile(csr, csrPem);
+  const pub = await openssl(['req', '-in', csr, '-pubkey', '-noout']);
+  await openssl(['pkey', '-pubin', '-outform', 'DER', '-out', der], pub);
+  return await readFile(der);
+}
+
+export function ckrError(name: keyof typeof pkcs11js & `CKR_${string}`, method = ''): Error {
+  return new pkcs11js.Pkcs11Error(name, pkcs11js[name] as number, method);
+}
+
+export type Fault = (original: (...args: any[]) => any, ...args: any[]) => any;
+
+export interface Wrapped {
+  loader: Loader;
+  /** Every PKCS#11 method called, in order, over all modules this loader opened. */
+  calls: string[];
+  count(method: keyof Pkcs11): number;
+}
+
+/** A loader whose modules are the real ones with some methods replaced. */
+export function faultyLoader(faults: Partial<Record<keyof Pkcs11, Fault>>, load: Loader = loadPkcs11): Wrapped {
+  const calls: string[] = [];
+  const loader: Loader = (path) => {
+    const real = load(path);
+    return new Proxy(real, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (...args: unknown[]) => {
+          calls.push(prop);
+          const fault = faults[prop as keyof Pkcs11];
+          const original = (...a: unknown[]) => value.apply(target, a);
+          return fault ? fault(original, ...args) : original(...args);
+        };
+      },
+    });
+  };
+  return { loader, calls, count: (m) => calls.filter((c) => c === m).length };
+}
+
+/** Bundles src/card/worker.ts like the build does; pkcs11js stays external, by absolute path. */
+export async function bundleWorker(dir: string): Promise<URL> {
+  const pkcs11Path = createRequire(import.meta.url).resolve('pkcs11js');
+  const outfile = join(dir, 'card-worker.js');
+  await build({
+    entryPoints: [new URL('../../src/card/worker.ts', import.meta.url).pathname],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    plugins: [
+      {
+        name: 'pkcs11js-absolute',
+        setup(b) {
+          b.onResolve({ filter: /^pkcs11js$/ }, () => ({ path: pkcs11Path, external: true }));
+        },
+      },
+    ],
+  });
+  return pathToFileURL(outfile);
+}
+
+/** The object blocks of a `pkcs11-tool --list-objects` listing that carry this ID (hex). */
+export function objectsWithId(listing: string, idHex: string): string[] {
+  return listing.split(/\n(?=\S)/).filter((b) => new RegExp(`\\n\\s+ID:\\s+${idHex}\\s*(\\n|$)`).test(b));
+}
