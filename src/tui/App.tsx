@@ -1,0 +1,127 @@
+// The wizard's root: owns the flow state, provides services/state/actions through context,
+// handles the few global keys, and shows exactly one screen whose keys are live.
+import { Box, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer } from 'react';
+import { helpFor } from '../wizard/help.js';
+import { initialState, reduce } from '../wizard/reducer.js';
+import { isBusy, isTyping } from '../wizard/selectors.js';
+import type { WizardState } from '../wizard/state.js';
+import { createActions } from './actions.js';
+import type { CardHolder } from './card-holder.js';
+import { StateContext, UiActionsContext, type UiActions } from './context.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { footerHints } from './footer.js';
+import { commandFor } from './keymap.js';
+import { CardScreen } from './screens/CardScreen.js';
+import { CsrScreen } from './screens/CsrScreen.js';
+import { DetailsScreen } from './screens/DetailsScreen.js';
+import { DownloadScreen } from './screens/DownloadScreen.js';
+import { ErrorScreen } from './screens/ErrorScreen.js';
+import { ListScreen } from './screens/ListScreen.js';
+import { PendingScreen } from './screens/PendingScreen.js';
+import { PreviewScreen } from './screens/PreviewScreen.js';
+import { ResultScreen } from './screens/ResultScreen.js';
+import { RevokeScreen } from './screens/RevokeScreen.js';
+import { Step1Screen } from './screens/Step1Screen.js';
+import { ServicesContext, type WizardServices } from './services.js';
+import { ColorContext } from './theme.js';
+
+/** Exit code when the user presses Ctrl+C (the shell's convention for SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Header (2) + footer (1) + one spare line so the frame never fills the terminal (no scroll). */
+const CHROME_ROWS = 4;
+
+const TICK_MS = 30_000;
+
+function CurrentScreen({ state, isActive }: { state: WizardState; isActive: boolean }) {
+  const s = state.screen;
+  const height = state.rows - CHROME_ROWS;
+  // A key per screen kind (and per certificate) so that widgets start fresh on each screen.
+  switch (s.kind) {
+    case 'list':
+      return <ListScreen isActive={isActive} />;
+    case 'pending':
+      return <PendingScreen screen={s} isActive={isActive} height={height} />;
+    case 'details':
+      return <DetailsScreen key={s.cert.id} screen={s} isActive={isActive} />;
+    case 'preview':
+      return <PreviewScreen screen={s} isActive={isActive} height={height} />;
+    case 'download':
+      return <DownloadScreen screen={s} isActive={isActive} />;
+    case 'revoke':
+      return <RevokeScreen screen={s} isActive={isActive} />;
+    case 'step1':
+      return <Step1Screen key={s.stage} screen={s} isActive={isActive} />;
+    case 'csr':
+      return <CsrScreen key={s.mode} screen={s} isActive={isActive} width={state.columns} />;
+    case 'card':
+      return <CardScreen key={`${s.purpose}-${s.phase}`} screen={s} isActive={isActive} />;
+    case 'result':
+      return <ResultScreen screen={s} isActive={isActive} />;
+    case 'error':
+      return <ErrorScreen screen={s} isActive={isActive} />;
+  }
+}
+
+export function App({ services, card, onExit, color = true }: { services: WizardServices; card: CardHolder; onExit: (code: number) => void; color?: boolean }) {
+  const { stdout } = useStdout();
+  const [state, dispatch] = useReducer(reduce, undefined, () =>
+    initialState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() }),
+  );
+  const actions = useMemo(() => createActions(services, card, dispatch), [services, card]);
+  const ui: UiActions = useMemo(() => ({ dispatch, actions, exit: onExit }), [actions, onExit]);
+
+  useEffect(() => {
+    void actions.loadInfo();
+  }, [actions]);
+  useEffect(() => {
+    const t = setInterval(() => dispatch({ type: 'tick', now: services.now().toISOString() }), TICK_MS);
+    return () => clearInterval(t);
+  }, [services]);
+  useEffect(() => {
+    const onResize = () => dispatch({ type: 'resize', rows: stdout.rows || 24, columns: stdout.columns || 80 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+
+  // Global keys. Ctrl+C always exits; letters are commands only when no text field has the keyboard.
+  const onGlobalKey = useCallback(
+    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+      const c = commandFor(input, key);
+      if (c === 'interrupt') return onExit(EXIT_INTERRUPTED);
+      if (isTyping(state)) return;
+      if (c === 'help') dispatch({ type: 'toggle-help' });
+      else if (state.help && (c === 'back' || c === 'confirm')) dispatch({ type: 'toggle-help' });
+      else if (c === 'quit' && !isBusy(state)) onExit(0);
+    },
+    [state, onExit],
+  );
+  useInput(onGlobalKey);
+
+  const bodyHeight = Math.max(1, state.rows - CHROME_ROWS);
+  return (
+    <ServicesContext.Provider value={services}>
+      <ColorContext.Provider value={color}>
+        <StateContext.Provider value={state}>
+          <UiActionsContext.Provider value={ui}>
+            <Box flexDirection="column" width={state.columns}>
+              <Header />
+              <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+                {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
+                <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
+                  <CurrentScreen state={state} isActive={!state.help} />
+                </Box>
+              </Box>
+              <Footer hints={footerHints(state)} />
+            </Box>
+          </UiActionsContext.Provider>
+        </StateContext.Provider>
+      </ColorContext.Provider>
+    </ServicesContext.Provider>
+  );
+}

@@ -1,0 +1,205 @@
+// The wizard's I/O: each action calls a service and reports the outcome as events to the pure
+// flow. A PIN or passphrase is passed straight to the service call and dropped afterwards.
+import { createHash } from 'node:crypto';
+import type { CardProgress, ReaderInfo } from '../card/card.js';
+import type { Algorithm, Certificate, KeySource, ReissueResult } from '../domain/types.js';
+import type { Portal } from '../portal/portal.js';
+import { shownError } from '../wizard/selectors.js';
+import type { WizardEvent } from '../wizard/state.js';
+import type { PageRequest } from '../wizard/list-window.js';
+import type { CardHolder } from './card-holder.js';
+import type { WizardServices } from './services.js';
+
+export type Dispatch = (event: WizardEvent) => void;
+
+export interface WizardActions {
+  loadInfo(): Promise<void>;
+  loadPage(req: PageRequest): Promise<void>;
+  refreshDetails(id: string): Promise<void>;
+  loadPending(): Promise<void>;
+  loadPreview(cert: Certificate): Promise<void>;
+  download(cert: Certificate, format: 'pem' | 'der', path: string, overwrite: boolean): Promise<void>;
+  revoke(cert: Certificate): Promise<void>;
+  scanCards(): Promise<void>;
+  checkCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
+  checkCsrFile(cert: Certificate, path: string): Promise<void>;
+  generateCsr(cert: Certificate, algorithm: Algorithm, keyPath: string, passphrase: string): Promise<void>;
+  submitCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
+  generateOnCard(cert: Certificate, algorithm: Algorithm, reader: ReaderInfo, pin: string): Promise<void>;
+  installOnCard(cert: Certificate, reader: ReaderInfo, pin: string): Promise<void>;
+}
+
+/**
+ * The same CSR for the same certificate gets the same idempotency key, so a submission retried
+ * after a network error returns the first result instead of issuing a second copy.
+ */
+export function idempotencyKeyFor(certId: string, csr: Uint8Array): string {
+  return createHash('sha256').update(certId).update('\0').update(csr).digest('hex').slice(0, 32);
+}
+
+/** Portal.reissue with an idempotency key derived from what is submitted, so a retry after a
+ * network error can never issue a second copy. */
+export function reissueWithSource(portal: Portal, id: string, csr: Uint8Array, keySource: KeySource): Promise<ReissueResult> {
+  return portal.reissue(id, csr, idempotencyKeyFor(id, csr), keySource);
+}
+
+export function cardLabel(cert: Certificate): string {
+  return `reissue ${cert.orderId}`;
+}
+
+export function createActions(services: WizardServices, card: CardHolder, dispatch: Dispatch): WizardActions {
+  const fail = (e: unknown) => dispatch({ type: 'failed', error: shownError(e) });
+  // Countdowns are computed from the time of the last answer, not the time the wizard started.
+  const stamp = () => dispatch({ type: 'tick', now: services.now().toISOString() });
+  const portal = services.portal;
+
+  const check = async (cert: Certificate, csr: Uint8Array) => {
+    const report = await portal.checkCsr(cert.id, csr);
+    dispatch({ type: 'csr-checked', report });
+  };
+
+  return {
+    async loadInfo() {
+      try {
+        const info = await portal.info();
+        dispatch({ type: 'portal-info', name: info.name, now: info.now });
+      } catch {
+        // The header falls back to "portal"; the list shows the real error if the portal is down.
+      }
+    },
+    async loadPage(req) {
+      try {
+        const page = await portal.list(req);
+        stamp();
+        dispatch({ type: 'page-loaded', query: req.text, offset: req.offset, items: page.items, total: page.total });
+      } catch (e) {
+        dispatch({ type: 'page-failed', query: req.text, error: shownError(e) });
+      }
+    },
+    async refreshDetails(id) {
+      try {
+        dispatch({ type: 'details-loaded', cert: await portal.get(id) });
+      } catch {
+        // The row from the list is still shown; a failed refresh is not worth an error screen.
+      }
+    },
+    async loadPending() {
+      try {
+        const items = await portal.pendingRevocations();
+        stamp();
+        dispatch({ type: 'pending-loaded', items });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async loadPreview(cert) {
+      try {
+        const der = await portal.download(cert.id, 'der');
+        dispatch({ type: 'preview-loaded', id: cert.id, text: services.describeCertificate(der) });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async download(cert, format, path, overwrite) {
+      try {
+        const data = await portal.download(cert.id, format);
+        await services.writeFile(path, data, { overwrite });
+        dispatch({ type: 'written', path });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'file-exists') dispatch({ type: 'file-exists' });
+        else fail(e);
+      }
+    },
+    async revoke(cert) {
+      try {
+        dispatch({ type: 'revoked', cert: await portal.revoke(cert.id, 'unspecified') });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async scanCards() {
+      try {
+        const service = await card.get();
+        dispatch({ type: 'inventory-loaded', inventory: await service.inventory() });
+      } catch (e) {
+        dispatch({ type: 'inventory-failed', error: shownError(e) });
+      }
+    },
+    async checkCsr(cert, csr) {
+      dispatch({ type: 'csr-check-start', csr });
+      try {
+        await check(cert, csr);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async checkCsrFile(cert, path) {
+      try {
+        const csr = await services.readFile(path);
+        dispatch({ type: 'csr-check-start', csr });
+        await check(cert, csr);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async generateCsr(cert, algorithm, keyPath, passphrase) {
+      dispatch({ type: 'gen-start' });
+      try {
+        const made = await services.generateCsr({ certificate: cert, algorithm, keyPath, ...(passphrase ? { passphrase } : {}) });
+        dispatch({ type: 'csr-generated', csrPem: made.csrPem, keyPath: made.keyPath });
+        await check(cert, new TextEncoder().encode(made.csrPem));
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async submitCsr(cert, csr) {
+      dispatch({ type: 'submit-start' });
+      try {
+        const result = await reissueWithSource(portal, cert.id, csr, 'csr');
+        stamp();
+        dispatch({ type: 'reissued', result });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async generateOnCard(cert, algorithm, reader, pin) {
+      dispatch({ type: 'card-started' });
+      try {
+        const service = await card.get();
+        const made = await service.generate({
+          token: { serial: reader.token?.serial ?? '' },
+          algorithm,
+          pin,
+          commonName: cert.commonName,
+          domains: cert.domains,
+          label: cardLabel(cert),
+          onProgress: (progress: CardProgress) => dispatch({ type: 'card-progress', progress }),
+        });
+        dispatch({ type: 'card-generated', csrPem: made.csrPem });
+        const csr = new TextEncoder().encode(made.csrPem);
+        const result = await reissueWithSource(portal, cert.id, csr, 'card');
+        stamp();
+        dispatch({ type: 'reissued', result, tokenSerial: made.token.serial });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async installOnCard(cert, reader, pin) {
+      dispatch({ type: 'card-started' });
+      try {
+        const der = await portal.download(cert.id, 'der');
+        const service = await card.get();
+        const done = await service.install({
+          token: { serial: reader.token?.serial ?? '' },
+          pin,
+          certificateDer: der,
+          label: cardLabel(cert),
+          onProgress: (progress: CardProgress) => dispatch({ type: 'card-progress', progress }),
+        });
+        dispatch({ type: 'card-installed', serial: done.token.serial });
+      } catch (e) {
+        fail(e);
+      }
+    },
+  };
+}

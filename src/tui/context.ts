@@ -1,0 +1,28 @@
+// Read-only wizard state and the ways to change it, in separate contexts, each with a hook that
+// throws outside its provider (a screen rendered without <App/> is a bug, not a blank screen).
+import { createContext, useContext } from 'react';
+import type { WizardEvent, WizardState } from '../wizard/state.js';
+import type { WizardActions } from './actions.js';
+
+export const StateContext = createContext<WizardState | null>(null);
+
+export interface UiActions {
+  dispatch: (event: WizardEvent) => void;
+  actions: WizardActions;
+  /** The one way out of the wizard: resolves runWizard() with this exit code. */
+  exit: (code: number) => void;
+}
+
+export const UiActionsContext = createContext<UiActions | null>(null);
+
+export function useWizardState(): WizardState {
+  const state = useContext(StateContext);
+  if (!state) throw new Error('useWizardState() must be used inside <App/>.');
+  return state;
+}
+
+export function useUiActions(): UiActions {
+  const ui = useContext(UiActionsContext);
+  if (!ui) throw new Error('useUiActions() must be used inside <App/>.');
+  return ui;
+}

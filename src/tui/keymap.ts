@@ -1,0 +1,48 @@
+// Keys → named commands. Screens match commands, never raw keys, so the bindings live here.
+import type { Key } from 'ink';
+
+export type Command =
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'page-up'
+  | 'page-down'
+  | 'first'
+  | 'last'
+  | 'confirm'
+  | 'back'
+  | 'filter'
+  | 'help'
+  | 'quit'
+  | 'pending'
+  | 'yes'
+  | 'no'
+  | 'retry'
+  | 'interrupt';
+
+const LETTERS: Record<string, Command> = {
+  '/': 'filter',
+  '?': 'help',
+  q: 'quit',
+  p: 'pending',
+  y: 'yes',
+  n: 'no',
+  r: 'retry',
+};
+
+export function commandFor(input: string, key: Key): Command | null {
+  if (key.ctrl && input === 'c') return 'interrupt';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'page-up';
+  if (key.pageDown) return 'page-down';
+  if (key.home) return 'first';
+  if (key.end) return 'last';
+  if (key.return) return 'confirm';
+  if (key.escape) return 'back';
+  if (key.ctrl || key.meta) return null;
+  return LETTERS[input] ?? null;
+}

@@ -1,0 +1,50 @@
+// Download PEM / DER to a typed path; an existing file is replaced only after a "y".
+import { Box } from 'ink';
+import { Text } from '../theme.js';
+import TextInput from 'ink-text-input';
+import { useCallback } from 'react';
+import type { DownloadScreen as DownloadState } from '../../wizard/state.js';
+import { useUiActions } from '../context.js';
+import { Busy } from '../components/Busy.js';
+import { useCommands } from '../hooks/use-commands.js';
+import type { Command } from '../keymap.js';
+
+export function DownloadScreen({ screen, isActive }: { screen: DownloadState; isActive: boolean }) {
+  const { dispatch, actions } = useUiActions();
+  const handle = useCallback(
+    (c: Command) => {
+      if (c === 'back') dispatch({ type: 'back' });
+      else if (screen.phase === 'confirm-overwrite' && (c === 'yes' || c === 'no')) {
+        dispatch({ type: 'answer', yes: c === 'yes' });
+        if (c === 'yes') void actions.download(screen.cert, screen.format, screen.path, true);
+      }
+    },
+    [dispatch, actions, screen],
+  );
+  useCommands(handle, isActive);
+  const submit = (path: string) => {
+    if (!path.trim()) return;
+    dispatch({ type: 'download-start' });
+    void actions.download(screen.cert, screen.format, path.trim(), false);
+  };
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        Download {screen.format.toUpperCase()} · {screen.cert.commonName} ({screen.cert.serialNumber})
+      </Text>
+      <Text> </Text>
+      <Text>
+        Save to:{' '}
+        {screen.phase === 'path' ? (
+          <TextInput value={screen.path} focus={isActive} onChange={(value) => dispatch({ type: 'text-change', value })} onSubmit={submit} />
+        ) : (
+          screen.path
+        )}
+      </Text>
+      {screen.phase === 'confirm-overwrite' ? (
+        <Text color="yellow">{screen.path} already exists. Replace it? (y/n)</Text>
+      ) : null}
+      {screen.phase === 'writing' ? <Busy label="Saving…" /> : null}
+    </Box>
+  );
+}

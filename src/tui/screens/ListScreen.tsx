@@ -1,0 +1,116 @@
+// Certificates: only the rows that fit are rendered and only their page is fetched, so the list
+// stays smooth with 100,000 certificates. `/` filters as you type (the portal matches CN,
+// domains, order, serial and product).
+import { Box } from 'ink';
+import { Text } from '../theme.js';
+import TextInput from 'ink-text-input';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { fit, formatDate, revocationBadge, stateLabel } from '../../wizard/format.js';
+import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
+import { selectedRow } from '../../wizard/selectors.js';
+import { useUiActions, useWizardState } from '../context.js';
+import { useCommands } from '../hooks/use-commands.js';
+import type { Command } from '../keymap.js';
+
+const COLS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 };
+
+function row(marker: string, cn: string, state: string, product: string, validTo: string, badge: string): string {
+  return `${marker} ${fit(cn, COLS.cn)} ${fit(state, COLS.state)} ${fit(product, COLS.product)} ${fit(validTo, COLS.validTo)} ${fit(badge, COLS.badge)}`.trimEnd();
+}
+
+export function ListScreen({ isActive }: { isActive: boolean }) {
+  const state = useWizardState();
+  const { dispatch, actions } = useUiActions();
+  const list = state.list;
+  const now = new Date(state.now);
+
+  const loaded = list.page ? { query: list.page.query, offset: list.page.offset, count: list.page.items.length } : null;
+  const req = pageToFetch(list.query, list, list.total, list.height, loaded);
+  const reqKey = req ? `${req.text}\0${req.offset}\0${req.limit}` : null;
+  // Bumped by `r` after a failed page, to ask again for the same rows.
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (req) void actions.loadPage(req);
+    // reqKey carries everything req holds.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reqKey, actions, attempt]);
+
+  const handle = useCallback(
+    (c: Command) => {
+      if (list.filtering) {
+        if (c === 'back') dispatch({ type: 'filter-end', clear: true });
+        else if (c === 'confirm' || c === 'down') dispatch({ type: 'filter-end', clear: false });
+        return;
+      }
+      switch (c) {
+        case 'up':
+          return dispatch({ type: 'move', delta: -1 });
+        case 'down':
+          return dispatch({ type: 'move', delta: 1 });
+        case 'page-up':
+          return dispatch({ type: 'move', delta: -list.height });
+        case 'page-down':
+          return dispatch({ type: 'move', delta: list.height });
+        case 'first':
+          return dispatch({ type: 'move-to', to: 'first' });
+        case 'last':
+          return dispatch({ type: 'move-to', to: 'last' });
+        case 'filter':
+          return dispatch({ type: 'filter-start' });
+        case 'back':
+          return dispatch({ type: 'back' });
+        case 'pending':
+          return dispatch({ type: 'open-pending' });
+        case 'retry':
+          if (list.error) setAttempt((n) => n + 1);
+          return;
+        case 'confirm': {
+          const cert = selectedRow(list);
+          if (cert) dispatch({ type: 'open-details', cert });
+          return;
+        }
+      }
+    },
+    [list, dispatch],
+  );
+  useCommands(handle, isActive);
+
+  const total = list.total;
+  const { start, end } = total === null ? { start: 0, end: 0 } : visibleRange(list, total, list.height);
+  const rows: ReactElement[] = [];
+  const page = list.page && list.page.query === list.query ? list.page : null;
+  for (let i = start; i < end; i++) {
+    const cert = page ? page.items[i - page.offset] : undefined;
+    const selected = i === list.cursor;
+    const text = cert
+      ? row(selected ? '>' : ' ', cert.commonName, stateLabel(cert.state), cert.product, formatDate(cert.notAfter), revocationBadge(cert, now) ?? '')
+      : row(selected ? '>' : ' ', '…', '', '', '', '');
+    rows.push(
+      <Text key={i} inverse={selected} wrap="truncate-end">
+        {text}
+      </Text>,
+    );
+  }
+
+  const count = list.error ? 'not loaded · r retry' : total === null ? 'loading…' : total === 0 ? 'none found' : `${start + 1}–${end} of ${total.toLocaleString('en-US')}`;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold>Certificates</Text> ({count})
+      </Text>
+      {list.filtering ? (
+        <Text>
+          Filter: <TextInput value={list.query} focus={isActive} onChange={(text) => dispatch({ type: 'filter-change', text })} onSubmit={() => dispatch({ type: 'filter-end', clear: false })} />
+        </Text>
+      ) : (
+        <Text dimColor wrap="truncate-end">
+          {list.query ? `Filter: ${list.query}  (/ edit · Esc clear)` : 'Press / to filter by CN, domain, order, serial or product'}
+        </Text>
+      )}
+      <Text bold wrap="truncate-end">
+        {row(' ', 'CN', 'State', 'Product', 'Valid to', 'Revocation')}
+      </Text>
+      {list.error ? <Text color="red">✗ {list.error.message}{list.error.hint ? ` ${list.error.hint}` : ''}</Text> : rows}
+    </Box>
+  );
+}

@@ -1,0 +1,27 @@
+// What the screens may use, handed in through React context: the real binary passes adapters
+// (src/cli/wizard-services.ts), tests pass fakes. Screens never import pkcs11js, SQLite or fs.
+import { createContext, useContext } from 'react';
+import type { CardService } from '../card/card.js';
+import type { Algorithm, Certificate } from '../domain/types.js';
+import type { Portal } from '../portal/portal.js';
+
+export interface WizardServices {
+  portal: Portal;
+  /** Lazy: loads the PKCS#11 layer only when the card path is taken. */
+  openCard(): Promise<CardService>;
+  generateCsr(req: { certificate: Certificate; algorithm: Algorithm; keyPath: string; passphrase?: string }): Promise<{ csrPem: string; keyPath: string }>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Throws ReissueError code 'file-exists' when the file exists and `overwrite` is false. */
+  writeFile(path: string, data: Uint8Array, opts: { overwrite: boolean }): Promise<void>;
+  /** Readable dump for "Certificate preview". */
+  describeCertificate(der: Uint8Array): string;
+  now(): Date;
+}
+
+export const ServicesContext = createContext<WizardServices | null>(null);
+
+export function useServices(): WizardServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices() must be used inside <ServicesContext.Provider>.');
+  return services;
+}

@@ -1,0 +1,99 @@
+// How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
+import { daysLeft } from '../domain/policy.js';
+import type { Certificate, CertificateState } from '../domain/types.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2024-11-01 14:30" in local time, as the portal's details view writes it. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "2024-11-01" in local time, for narrow columns. */
+export function formatDate(iso: string): string {
+  return formatDateTime(iso).slice(0, 10);
+}
+
+const STATE_LABELS: Record<CertificateState, string> = {
+  valid: 'Valid',
+  // Still valid until its date; the badge says when it stops being valid.
+  'pending-revocation': 'Valid',
+  revoked: 'Revoked',
+  expired: 'Expired',
+};
+
+export function stateLabel(state: CertificateState): string {
+  return STATE_LABELS[state];
+}
+
+/** "revoked in 13 d" for a copy awaiting its automatic revocation, otherwise null. */
+export function revocationBadge(cert: Pick<Certificate, 'state' | 'revocationDate'>, now: Date): string | null {
+  if (cert.state !== 'pending-revocation' || !cert.revocationDate) return null;
+  return `revoked in ${daysLeft(cert.revocationDate, now)} d`;
+}
+
+/** "2026-12-08 12:00 (13 days left)" for the header and the details view. */
+export function pendingRevocationText(cert: Pick<Certificate, 'state' | 'revocationDate'>, now: Date): string | null {
+  if (cert.state !== 'pending-revocation' || !cert.revocationDate) return null;
+  const n = daysLeft(cert.revocationDate, now);
+  return `${formatDateTime(cert.revocationDate)} (${n} ${n === 1 ? 'day' : 'days'} left)`;
+}
+
+/** Cuts `text` to `width` columns with an ellipsis, then pads it to exactly `width`. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length > width) return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+  return text + ' '.repeat(width - chars.length);
+}
+
+/** A serial number in the portal's lower-case hex, grouped for reading when it is long. */
+export function formatSerial(serial: string): string {
+  return serial.toLowerCase();
+}
+
+/** "12 s", "1 min 05 s": elapsed time for the card progress view. */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+}
+
+/** "1625 8349 7691 9804": a card number in groups of four, as the card manager prints it. */
+export function cardNumber(serial: string): string {
+  return serial.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/**
+ * Word-wraps `text` to `width` columns (a word longer than a line is cut). Ink's own wrapping
+ * keeps the space at the start of a continuation line; this does not.
+ */
+export function wrapWords(text: string, width: number, firstWidth = width): string[] {
+  const lines: string[] = [];
+  // The first line may be narrower (it follows a label such as "What to do: ").
+  const widthNow = () => Math.max(1, lines.length === 0 ? firstWidth : width);
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      let rest = word;
+      let w = widthNow();
+      while ([...rest].length > w) {
+        if (line) lines.push(line);
+        lines.push([...rest].slice(0, w).join(''));
+        rest = [...rest].slice(w).join('');
+        line = '';
+        w = widthNow();
+      }
+      if (!line) line = rest;
+      else if ([...line].length + 1 + [...rest].length <= w) line += ` ${rest}`;
+      else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}

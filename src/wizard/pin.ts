@@ -1,0 +1,30 @@
+// PIN rules of the manual's SignService dialog ("from 4 to 32 characters") and the token's own
+// range. Messages never contain the PIN itself, only its length.
+import type { PinState } from '../card/card.js';
+
+export const PIN_MIN = 4;
+export const PIN_MAX = 32;
+
+/** The allowed length range: 4–32, narrowed by what the token reports (0 means "not reported"). */
+export function pinRange(token?: Pick<PinState, 'minLength' | 'maxLength'> | null): { min: number; max: number } {
+  const min = Math.max(PIN_MIN, token?.minLength || 0);
+  const max = Math.min(PIN_MAX, token?.maxLength || PIN_MAX);
+  return { min, max: Math.max(min, max) };
+}
+
+/** Null when the length is acceptable, otherwise a message that says what to type. */
+export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): string | null {
+  const { min, max } = pinRange(token);
+  const n = [...pin].length;
+  if (n === 0) return 'Type the common profile PIN of the card.';
+  if (n < min || n > max) return `The PIN must have from ${min} to ${max} characters (you typed ${n}).`;
+  return null;
+}
+
+/** The warning to show before the PIN is typed, if the token reports one. */
+export function pinWarning(pin: Pick<PinState, 'countLow' | 'finalTry' | 'locked'>): string | null {
+  if (pin.locked) return 'The user PIN is locked. Unblock it with the PUK (e.g. in proCertum CardManager or pkcs11-tool --init-pin --login --login-type so), then try again.';
+  if (pin.finalTry) return 'Final try: one more wrong PIN locks the card.';
+  if (pin.countLow) return 'A wrong PIN was entered before: few tries are left.';
+  return null;
+}

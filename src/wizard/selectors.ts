@@ -1,0 +1,128 @@
+// Questions the screens and the flow ask of a state: which actions a view offers, what the
+// reader checklist says, which certificate the header talks about, whether a text field has the
+// keyboard. Pure, like the flow itself.
+import { algorithmLabel } from '../domain/algorithms.js';
+import type { Certificate } from '../domain/types.js';
+import type { CardInventory, ReaderInfo } from '../card/card.js';
+import { readerCanGenerate } from './algorithms.js';
+import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
+
+const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
+
+/** The actions of the details view, in menu order. */
+export function detailsActions(cert: Certificate): DetailsAction[] {
+  const out: DetailsAction[] = ['preview', 'download-pem', 'download-der'];
+  if (isLive(cert)) out.push('reissue', 'revoke');
+  if (isLive(cert) && cert.keySources.includes('card')) out.push('install');
+  return out;
+}
+
+export function resultActions(screen: Pick<ResultScreen, 'via' | 'result'>): ResultAction[] {
+  const out: ResultAction[] = ['download-pem', 'download-der'];
+  if (screen.via === 'card' || screen.result.certificate.keySources.includes('card')) out.push('install');
+  out.push('list');
+  return out;
+}
+
+export interface ChecklistItem {
+  label: string;
+  ok: boolean;
+  hint?: string;
+}
+
+/** What must hold before a reader's card can be used; re-evaluated on every inventory scan. */
+export function readerChecklist(reader: ReaderInfo, algorithm: CardScreen['algorithm']): ChecklistItem[] {
+  const token = reader.token;
+  const items: ChecklistItem[] = [
+    { label: 'Reader connected', ok: true },
+    { label: 'Card inserted', ok: reader.tokenPresent && token !== null, hint: 'Insert the card into the reader.' },
+    {
+      label: 'User PIN set (common profile initialized)',
+      ok: token !== null && token.pin.initialized && token.pin.userPinSet,
+      hint: 'Initialize the common profile and set its PIN and PUK (e.g. in proCertum CardManager).',
+    },
+  ];
+  if (token?.pin.locked) items.push({ label: 'User PIN not locked', ok: false, hint: 'Unblock the PIN with the PUK, then try again.' });
+  if (algorithm) {
+    items.push({ label: `Card can generate ${algorithmLabel(algorithm)}`, ok: readerCanGenerate(reader, algorithm), hint: 'Choose another algorithm or another card.' });
+  }
+  return items;
+}
+
+export function readerReady(reader: ReaderInfo, algorithm: CardScreen['algorithm']): boolean {
+  return readerChecklist(reader, algorithm).every((i) => i.ok);
+}
+
+export function findReader(inv: CardInventory | null, sel: { module: string; slotId: string } | null): ReaderInfo | null {
+  if (!inv || !sel) return null;
+  return inv.readers.find((r) => r.module === sel.module && r.slotId === sel.slotId) ?? null;
+}
+
+/** The certificate the header talks about: the selected row or the one being worked on. */
+export function focusCertificate(state: WizardState): Certificate | null {
+  const s = state.screen;
+  switch (s.kind) {
+    case 'list':
+      return selectedRow(state.list);
+    case 'pending':
+      return s.items?.[s.cursor] ?? null;
+    case 'result':
+      return s.result.replaced;
+    case 'error':
+      return focusCertificate({ ...state, screen: s.back });
+    default:
+      return s.cert;
+  }
+}
+
+export function selectedRow(list: ListState): Certificate | null {
+  const p = list.page;
+  if (!p || p.query !== list.query) return null;
+  return p.items[list.cursor - p.offset] ?? null;
+}
+
+/** True while a text field has the keyboard: single letters are text then, not commands. */
+export function isTyping(state: WizardState): boolean {
+  const s = state.screen;
+  if (state.help) return false;
+  switch (s.kind) {
+    case 'list':
+      return state.list.filtering;
+    case 'download':
+      return s.phase === 'path';
+    case 'csr':
+      return s.mode === 'paste' || s.mode === 'file' || s.mode === 'gen-key-path' || s.mode === 'gen-passphrase';
+    case 'card':
+      return s.phase === 'pin';
+    default:
+      return false;
+  }
+}
+
+/** While the card works or the portal issues, leaving would abandon a half-done reissue. */
+export function isBusy(state: WizardState): boolean {
+  const s = state.screen;
+  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting');
+}
+
+function safeFileName(cert: Certificate): string {
+  return cert.commonName.replace(/^\*\./, 'wildcard.').replace(/[^A-Za-z0-9._-]+/g, '_') || cert.id;
+}
+
+export function defaultDownloadPath(cert: Certificate, format: 'pem' | 'der'): string {
+  return `${safeFileName(cert)}.${format === 'pem' ? 'pem' : 'cer'}`;
+}
+
+export function defaultKeyPath(cert: Certificate): string {
+  return `${safeFileName(cert)}.key`;
+}
+
+/** Any thrown value as the wizard shows it; unknown errors keep their message but no stack. */
+export function shownError(e: unknown): ShownError {
+  if (e && typeof e === 'object' && 'kind' in e && 'code' in e && e instanceof Error) {
+    const r = e as Error & { kind: ShownError['kind']; code: string; hint?: string };
+    return { kind: r.kind, code: r.code, message: r.message, ...(r.hint ? { hint: r.hint } : {}) };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: 'unexpected', code: 'unexpected', message, hint: 'Try again; if it keeps failing, run the matching reissue command with --json for details.' };
+}

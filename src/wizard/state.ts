@@ -1,0 +1,225 @@
+// The wizard's states and events. The flow (reducer.ts) is a pure function of these; the Ink
+// screens render a state and turn keys and service results into events. No PIN or passphrase is
+// ever part of a state or an event: the screens hand them straight to the service call.
+import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
+import type { ErrorKind } from '../domain/errors.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult } from '../domain/types.js';
+
+/** An error as the wizard shows it: what happened, what to do next. */
+export interface ShownError {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface LoadedPageState {
+  query: string;
+  offset: number;
+  items: Certificate[];
+}
+
+export interface ListState {
+  query: string;
+  /** The filter field has the keyboard. */
+  filtering: boolean;
+  cursor: number;
+  top: number;
+  /** Rows that fit on screen. */
+  height: number;
+  /** Null until the first page for `query` has answered. */
+  total: number | null;
+  page: LoadedPageState | null;
+  error: ShownError | null;
+}
+
+export type DetailsAction = 'preview' | 'download-pem' | 'download-der' | 'revoke' | 'reissue' | 'install';
+export type ResultAction = 'download-pem' | 'download-der' | 'install' | 'list';
+export type CsrSource = 'paste' | 'file' | 'generate';
+
+export type CsrMode =
+  | 'choose'
+  | 'paste'
+  | 'file'
+  | 'gen-algorithm'
+  | 'gen-key-path'
+  | 'gen-passphrase'
+  | 'generating'
+  | 'checking'
+  | 'report'
+  | 'submitting';
+
+export interface ListScreen {
+  kind: 'list';
+}
+export interface PendingScreen {
+  kind: 'pending';
+  items: PendingRevocation[] | null;
+  cursor: number;
+}
+export interface DetailsScreen {
+  kind: 'details';
+  cert: Certificate;
+  cursor: number;
+  /** A one-line outcome of the last action (download written, revoked, installed). */
+  notice: string | null;
+}
+export interface PreviewScreen {
+  kind: 'preview';
+  cert: Certificate;
+  text: string | null;
+  scroll: number;
+  back: Screen;
+}
+export interface DownloadScreen {
+  kind: 'download';
+  cert: Certificate;
+  format: 'pem' | 'der';
+  path: string;
+  phase: 'path' | 'confirm-overwrite' | 'writing';
+  back: Screen;
+}
+export interface RevokeScreen {
+  kind: 'revoke';
+  cert: Certificate;
+  phase: 'confirm' | 'working';
+}
+export interface Step1Screen {
+  kind: 'step1';
+  cert: Certificate;
+  methods: KeySource[];
+  cursor: number;
+  stage: 'method' | 'algorithm';
+  /** Card inventory scan for the algorithm list (card method only). */
+  scan: 'idle' | 'loading' | 'ready' | 'failed';
+  scanError: ShownError | null;
+  inventory: CardInventory | null;
+  algorithms: Algorithm[];
+  algCursor: number;
+}
+export interface CsrScreen {
+  kind: 'csr';
+  cert: Certificate;
+  mode: CsrMode;
+  cursor: number;
+  source: CsrSource | null;
+  /** The CSR text as pasted or generated, shown while pasting (public data). */
+  csrText: string;
+  /** The CSR bytes being checked or submitted. */
+  csr: Uint8Array | null;
+  path: string;
+  algorithm: Algorithm | null;
+  keyPath: string;
+  generatedKeyPath: string | null;
+  report: CsrReport | null;
+}
+export interface CardScreen {
+  kind: 'card';
+  /** generate: key pair + CSR for `cert`; install: put `cert` (a new copy) onto the card. */
+  purpose: 'generate' | 'install';
+  cert: Certificate;
+  algorithm: Algorithm | null;
+  phase: 'select' | 'final-try' | 'pin' | 'progress' | 'submitting';
+  inventory: CardInventory | null;
+  scanError: ShownError | null;
+  cursor: number;
+  /** Chosen reader (module + slot). */
+  reader: { module: string; slotId: string } | null;
+  pinError: string | null;
+  progress: { phase: CardPhase; elapsedMs: number; failed: boolean } | null;
+  back: Screen;
+}
+export interface ResultScreen {
+  kind: 'result';
+  result: ReissueResult;
+  via: KeySource;
+  cursor: number;
+  /** Card number holding the new key (card path). */
+  tokenSerial: string | null;
+  generatedKeyPath: string | null;
+  notice: string | null;
+}
+export interface ErrorScreen {
+  kind: 'error';
+  error: ShownError;
+  back: Screen;
+}
+
+export type Screen =
+  | ListScreen
+  | PendingScreen
+  | DetailsScreen
+  | PreviewScreen
+  | DownloadScreen
+  | RevokeScreen
+  | Step1Screen
+  | CsrScreen
+  | CardScreen
+  | ResultScreen
+  | ErrorScreen;
+
+export interface WizardState {
+  portalName: string | null;
+  /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
+  now: string;
+  rows: number;
+  columns: number;
+  help: boolean;
+  list: ListState;
+  screen: Screen;
+}
+
+export type WizardEvent =
+  | { type: 'portal-info'; name: string; now: string }
+  | { type: 'tick'; now: string }
+  | { type: 'resize'; rows: number; columns: number }
+  | { type: 'toggle-help' }
+  | { type: 'back' }
+  | { type: 'move'; delta: number }
+  | { type: 'move-to'; to: 'first' | 'last' }
+  | { type: 'highlight'; index: number }
+  // list
+  | { type: 'filter-start' }
+  | { type: 'filter-change'; text: string }
+  | { type: 'filter-end'; clear: boolean }
+  | { type: 'page-loaded'; query: string; offset: number; items: Certificate[]; total: number }
+  | { type: 'page-failed'; query: string; error: ShownError }
+  | { type: 'open-details'; cert: Certificate }
+  | { type: 'open-pending' }
+  | { type: 'pending-loaded'; items: PendingRevocation[] }
+  // details
+  | { type: 'details-loaded'; cert: Certificate }
+  | { type: 'choose-action'; action: DetailsAction | ResultAction }
+  | { type: 'preview-loaded'; id: string; text: string }
+  | { type: 'text-change'; value: string }
+  | { type: 'download-start' }
+  | { type: 'file-exists' }
+  | { type: 'answer'; yes: boolean }
+  | { type: 'written'; path: string }
+  | { type: 'revoked'; cert: Certificate }
+  // reissue step 1
+  | { type: 'choose-method'; method: KeySource }
+  | { type: 'rescan' }
+  | { type: 'inventory-loaded'; inventory: CardInventory }
+  | { type: 'inventory-failed'; error: ShownError }
+  | { type: 'choose-algorithm'; algorithm: Algorithm }
+  // step 2, CSR
+  | { type: 'choose-csr-source'; source: CsrSource }
+  | { type: 'csr-text'; text: string }
+  | { type: 'csr-check-start'; csr: Uint8Array }
+  | { type: 'gen-algorithm'; algorithm: Algorithm }
+  | { type: 'gen-key-path'; keyPath: string }
+  | { type: 'gen-start' }
+  | { type: 'csr-generated'; csrPem: string; keyPath: string }
+  | { type: 'csr-checked'; report: CsrReport }
+  | { type: 'submit-start' }
+  | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
+  // step 2, card
+  | { type: 'choose-reader'; module: string; slotId: string }
+  | { type: 'pin-rejected'; message: string }
+  | { type: 'card-started' }
+  | { type: 'card-progress'; progress: CardProgress }
+  | { type: 'card-generated'; csrPem: string }
+  | { type: 'card-installed'; serial: string }
+  // any in-flight operation
+  | { type: 'failed'; error: ShownError };

@@ -1,0 +1,285 @@
+// The built binary in a real pseudo-terminal: tmux at 80×24, keys sent with send-keys, the screen
+// read with capture-pane, the raw terminal stream logged with pipe-pane (to prove the PIN never
+// reached the terminal). The CSR path pastes an openssl CSR with bracketed paste; the card path
+// generates the key pair on a SoftHSM2 token. Artifacts are checked with openssl and the CLI.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BIN, ROOT, cliSandbox, runCli } from '../helpers/cli.js';
+import { openssl, opensslCsr, publicKeyHex } from '../helpers/openssl.js';
+import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../helpers/softhsm.js';
+
+const SOCKET = `reissue-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** One wizard in one tmux session. */
+class Pane {
+  readonly screens: string[] = [];
+  constructor(
+    readonly name: string,
+    readonly log: string,
+  ) {}
+
+  static start(name: string, cwd: string, env: Record<string, string>, log: string): Pane {
+    // CI would switch Ink to "last frame only"; REISSUE_* from the developer's shell must not leak in.
+    const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE'].map((v) => `-u ${v}`).join(' ');
+    const vars = Object.entries({ NO_COLOR: '1', TERM: 'xterm-256color', ...env })
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ');
+    const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${shellQuote(BIN)}; echo "EXIT=$?"; sleep 120`;
+    tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', cmd);
+    tmux('pipe-pane', '-o', '-t', name, `cat >> ${shellQuote(log)}`);
+    return new Pane(name, log);
+  }
+
+  screen(): string {
+    const s = tmux('capture-pane', '-p', '-t', this.name).replace(/\s+$/, '');
+    this.screens.push(s);
+    return s;
+  }
+
+  async waitFor(what: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.screen();
+      if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(what)}; the screen:\n${s}`);
+      await sleep(100);
+    }
+  }
+
+  /** Named keys (Enter, Right, Escape, …), each as its own keystroke, with a pause like a person's. */
+  async keys(...keys: string[]): Promise<void> {
+    for (const k of keys) {
+      tmux('send-keys', '-t', this.name, k);
+      // A lone Escape is held briefly by the terminal parser; give it room before the next key.
+      await sleep(k === 'Escape' ? 250 : 120);
+    }
+  }
+
+  async type(text: string): Promise<void> {
+    tmux('send-keys', '-t', this.name, '-l', text);
+    await sleep(150);
+  }
+
+  /** Pastes a file the way a terminal does when the application asked for bracketed paste. */
+  async paste(file: string): Promise<void> {
+    tmux('load-buffer', '-b', this.name, file);
+    tmux('paste-buffer', '-p', '-d', '-b', this.name, '-t', this.name);
+    await sleep(150);
+  }
+
+  raw(): string {
+    return existsSync(this.log) ? readFileSync(this.log, 'latin1') : '';
+  }
+
+  kill(): void {
+    try {
+      tmux('kill-session', '-t', this.name);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reissue-wizard-e2e-'));
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first.');
+});
+
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the built wizard in tmux (80×24)', () => {
+  test('CSR path: paste an openssl CSR → ✓ Correct → Next → result → download; openssl agrees', async () => {
+    const box = await cliSandbox();
+    const work = await mkdtemp(join(dir, 'csr-'));
+    const pane = Pane.start('csr', work, box.env, join(work, 'terminal.log'));
+    try {
+      let s = await pane.waitFor('Certificates (1–');
+      expect(s).toContain('reissue · SANDBOX portal');
+      expect(s).toMatch(/> assecodata\.pl\s+Valid/);
+      expect(s).toMatch(/revoked in \d+ d/);
+      expect(s.split('\n').length).toBeLessThanOrEqual(24);
+
+      await pane.keys('Enter');
+      s = await pane.waitFor('Certificate for order ORDER/0000123456/po');
+      expect(s).toContain('Domain list [2]: assecodata.pl, www.assecodata.pl');
+      expect(s).toContain("Organization's data: Asseco Data Systems S.A.");
+      const serialOld = /Certificate serial number: ([0-9a-f]+)/.exec(s)![1]!;
+
+      await pane.keys('Right', 'Right', 'Right');
+      await pane.waitFor('[Reissue certificate]');
+      await pane.keys('Enter');
+      s = await pane.waitFor('Key pair generation method');
+      expect(s).toContain('[1 Choose generation method] → 2 Key generation');
+      expect(s).toContain('Issuing a reissue certificate will automatically revoke the previous');
+
+      await pane.keys('Enter');
+      await pane.waitFor('❯ Paste CSR');
+      await pane.keys('Enter');
+      await pane.waitFor('Paste the CSR here');
+      // The wizard asked the terminal for bracketed paste.
+      expect(pane.raw()).toContain('\u001B[?2004h');
+
+      const { csrPath } = opensslCsr(work, 'new', { key: 'ec-p256', cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
+      await pane.paste(csrPath);
+      s = await pane.waitFor('✓ Correct');
+      expect(s).toContain('Subject: CN=assecodata.pl');
+      expect(s).toContain('Key: EC P-256');
+
+      await pane.keys('Enter');
+      s = await pane.waitFor('✓ Reissued: a new copy of assecodata.pl was issued');
+      expect(s).toContain('= same expiry date');
+      const serialRow = /Serial number\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(s)!;
+      expect(serialRow[2]).toBe(serialOld);
+      const validTo = /Valid to\s+(\S+ \S+)\s+(\S+ \S+)/.exec(s)!;
+      expect(validTo[1]).toBe(validTo[2]);
+      expect(s).toMatch(/Revocation\s+—\s+\S+ \S+ \(14 days left\)/);
+      expect(s).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/m);
+
+      // Download the new copy (PEM) to the default path in the working folder.
+      await pane.keys('Enter');
+      await pane.waitFor('Save to: assecodata.pl.pem');
+      await pane.keys('Enter');
+      await pane.waitFor('✓ Saved PEM to assecodata.pl.pem');
+      const pem = join(work, 'assecodata.pl.pem');
+      expect(publicKeyHex(pem, 'x509')).toBe(publicKeyHex(csrPath, 'req'));
+      const newSerial = openssl(['x509', '-in', pem, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
+      expect(newSerial.replace(/^0+/, '')).toBe(serialRow[1]!.replace(/^0+/, ''));
+
+      // Back to the list; quit with q.
+      await pane.keys('Escape');
+      s = await pane.waitFor(/assecodata\.pl\s+Valid .* revoked in 14 d/);
+      await pane.keys('q');
+      await pane.waitFor('EXIT=0');
+
+      // The CLI on the same data dir agrees: same notAfter, old copy pending revocation.
+      const show = await runCli(['show', serialOld, '--json'], { env: box.env });
+      const old = JSON.parse(show.stdout) as { notAfter: string; state: string; replacedBy: string };
+      expect(old.state).toBe('pending-revocation');
+      const fresh = JSON.parse((await runCli(['show', old.replacedBy, '--json'], { env: box.env })).stdout) as { notAfter: string; serialNumber: string };
+      expect(fresh.notAfter).toBe(old.notAfter);
+      expect(new Date(openssl(['x509', '-in', pem, '-noout', '-enddate']).trim().split('=')[1]!).toISOString()).toBe(new Date(old.notAfter).toISOString());
+      expect(pane.screens.every((x) => x.split('\n').every((l) => [...l].length <= 80))).toBe(true);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+    }
+  }, 60_000);
+
+  test('CSR path: a weak CSR from a file lists its problems and cannot be submitted', async () => {
+    const box = await cliSandbox();
+    const work = await mkdtemp(join(dir, 'bad-'));
+    const pane = Pane.start('bad', work, box.env, join(work, 'terminal.log'));
+    try {
+      await pane.waitFor('Certificates (1–');
+      await pane.keys('Enter');
+      await pane.waitFor('Certificate for order ORDER/0000123456/po');
+      await pane.keys('Right', 'Right', 'Right', 'Enter');
+      await pane.waitFor('Key pair generation method');
+      await pane.keys('Enter');
+      await pane.waitFor('❯ Paste CSR');
+      await pane.keys('Down', 'Enter');
+      await pane.waitFor('CSR file (PEM or DER):');
+      const { csrPath } = opensslCsr(work, 'weak', { key: 'rsa-1024', cn: 'evil.example', sans: ['evil.example'] });
+      await pane.type(csrPath);
+      await pane.keys('Enter');
+      const s = await pane.waitFor('✗ The CSR cannot be used:');
+      expect(s).toMatch(/• .*1024/);
+      expect(s).toMatch(/• .*evil\.example/);
+      await pane.keys('Enter');
+      await sleep(300);
+      expect(pane.screen()).not.toContain('✓ Reissued');
+      await pane.keys('Escape');
+      await pane.waitFor('❯ Load CSR from a file');
+      const list = JSON.parse((await runCli(['list', '--json'], { env: box.env })).stdout) as unknown[];
+      expect(list).toHaveLength(6);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+    }
+  }, 60_000);
+});
+
+describe('the built wizard in tmux, card path on SoftHSM2', () => {
+  let hsm: SoftHsm;
+  const PIN = '739146';
+  beforeAll(async () => {
+    hsm = await createSoftHsm();
+    await hsm.initToken('Certum common', PIN);
+  });
+  afterAll(async () => {
+    await hsm?.cleanup();
+  });
+
+  test('reader checklist, masked PIN, progress, result — the PIN never reaches the terminal', async () => {
+    const box = await cliSandbox();
+    const work = await mkdtemp(join(dir, 'card-'));
+    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
+    try {
+      await pane.waitFor('Certificates (1–');
+      await pane.keys('/');
+      await pane.type('Code Signing');
+      await pane.waitFor('(1–1 of 1)');
+      await pane.keys('Enter', 'Enter');
+      let s = await pane.waitFor('Product category: Code Signing');
+      expect(s).toContain('Key pair generation: on card');
+      await pane.keys('Right', 'Right', 'Right', 'Enter');
+      s = await pane.waitFor('Key pair generation method');
+      expect(s).toContain('❯ Generating key pair on card');
+      await pane.keys('Enter');
+      s = await pane.waitFor('KEY ALGORITHM AND KEY LENGTH');
+      s = await pane.waitFor('EC P-256');
+      for (let i = 0; i < 5 && !pane.screen().includes('❯ EC P-256'); i++) await pane.keys('Down');
+      await pane.waitFor('❯ EC P-256');
+      await pane.keys('Enter');
+      s = await pane.waitFor('Enter uses this card.');
+      expect(s).toMatch(/❯ .* · card [0-9a-f ]+ \(Certum common\)/);
+      expect(s).toContain('✓ Card inserted');
+      expect(s).toContain('✓ User PIN set (common profile initialized)');
+      expect(s).toContain('✓ Card can generate EC P-256');
+      await pane.keys('Enter');
+      s = await pane.waitFor('Common profile PIN:');
+      expect(s).toContain('New key pair generation');
+      expect(s).toMatch(/Card number: {2}[0-9a-f]{4} [0-9a-f]{4}/);
+      expect(s).toContain('Algorithm:    EC');
+      expect(s).toContain('Do not remove the card from the reader during the operation');
+      await pane.type(PIN);
+      s = await pane.waitFor('Common profile PIN: ******');
+      await pane.keys('Enter');
+      s = await pane.waitFor('✓ Reissued: a new copy of Asseco Data Systems S.A. was issued', 30_000);
+      expect(s).toContain('= same expiry date');
+      expect(s).toMatch(/Key\s+on card [0-9a-f ]+/);
+      await pane.keys('q');
+      await pane.waitFor('EXIT=0');
+
+      // The PIN is in no screen and nowhere in what the program wrote to the terminal (which the
+      // log did capture: the masked field is in it).
+      expect(pane.raw()).toContain('Common profile PIN:');
+      expect(pane.raw()).toContain('******');
+      expect(pane.screens.some((x) => x.includes(PIN))).toBe(false);
+      expect(pane.raw()).not.toContain(PIN);
+      // The key pair is on the token, and the portal issued the copy for it.
+      const objects = await hsm.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      expect(objects).toMatch(/Private Key Object; EC/);
+      const pending = JSON.parse((await runCli(['status', '--json'], { env: box.env })).stdout) as { productCategory: string }[];
+      expect(pending.some((c) => c.productCategory === 'Code Signing')).toBe(true);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+    }
+  }, 90_000);
+});

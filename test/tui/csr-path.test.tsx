@@ -1,0 +1,202 @@
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { portalError } from '../../src/domain/errors.js';
+import { formatDateTime } from '../../src/wizard/format.js';
+import { fits } from '../helpers/ink.js';
+import { csrFor, FakePortal, fakeServices, type FakeServices } from './fakes.js';
+import { startWizard, type Session } from './harness.js';
+
+let session: Session | null = null;
+afterEach(async () => {
+  if (session) {
+    // Every frame of every screen this test went through fits the terminal.
+    expect(session.overflowing()).toEqual([]);
+    await session.t.press('ctrlC');
+    await session.exit;
+    session = null;
+  }
+});
+
+let goodCsr = '';
+let badCsr = '';
+beforeAll(async () => {
+  goodCsr = await csrFor('assecodata.pl', ['assecodata.pl', 'www.assecodata.pl']);
+  badCsr = await csrFor('evil.example', ['evil.example', 'assecodata.pl']);
+});
+
+/** List → details of the manual's example → Reissue certificate → step 1. */
+async function toStep1(services: FakeServices) {
+  session = await startWizard(services);
+  const { t } = session;
+  await t.press('enter');
+  await t.waitFor('Certificate for order ORDER/0000123456/po');
+  for (let i = 0; i < 3; i++) await t.press('right');
+  await t.waitFor('[Reissue certificate]');
+  await t.press('enter');
+  await t.waitFor('Key pair generation method');
+  return t;
+}
+
+async function toCsrChoice(services: FakeServices) {
+  const t = await toStep1(services);
+  await t.press('enter');
+  await t.waitFor('❯ Paste CSR');
+  return t;
+}
+
+describe('Reissue with a CSR', () => {
+  test('step 1: step indicator, the product methods and the info box; fits 80×24', async () => {
+    const t = await toStep1(fakeServices());
+    const f = t.lastFrame();
+    expect(f).toContain('Reissue certificate · assecodata.pl');
+    expect(f).toContain('[1 Choose generation method] → 2 Key generation');
+    expect(f).toContain('❯ CSR');
+    expect(f).not.toContain('Generating key pair on card');
+    for (const reason of ['the private key for the certificate was lost,', 'other key algorithm or length is needed,', 'error appears during installation or certificate and private key mismatch,', 'web server/hosting provider was changed.']) {
+      expect(f).toContain(`- ${reason}`);
+    }
+    expect(f).toContain('Issuing a reissue certificate will automatically revoke the previous\n│ certificate after 14 days.');
+    expect(f).toContain('Enter Next · Esc Cancel');
+    expect(fits(f)).toBe(true);
+    await t.press('escape');
+    await t.waitFor('[Reissue certificate]');
+  });
+
+  test('bracketed paste of a PEM → ✓ Correct → Next → the new copy beside the old', async () => {
+    const services = fakeServices();
+    const t = await toCsrChoice(services);
+    let f = t.lastFrame();
+    expect(f).toContain('✓ Choose generation method → [2 Key generation]');
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    expect(session!.stdout().includes('\u001B[?2004h')).toBe(true);
+    await t.write(`\u001B[200~${goodCsr.replace(/\n/g, '\r')}\u001B[201~`);
+    f = await t.waitFor('✓ Correct');
+    expect(f).toContain('Subject: CN=assecodata.pl');
+    expect(f).toContain('Domains: assecodata.pl, www.assecodata.pl');
+    expect(f).toContain('Key: EC P-256');
+    expect(f).toContain('Enter Next');
+    expect(session!.stdout().includes('\u001B[?2004l')).toBe(true);
+    expect(services.portal.reissueCalls).toHaveLength(0);
+    await t.press('enter');
+    f = await t.waitFor('✓ Reissued: a new copy of assecodata.pl was issued');
+    const [fresh, old] = [services.portal.certificates.at(-1)!, services.portal.certificates[0]!];
+    expect(f).toMatch(new RegExp(`Serial number\\s+${fresh.serialNumber}\\s+${old.serialNumber}`));
+    expect(f).toMatch(new RegExp(`Valid to\\s+${formatDateTime(fresh.notAfter)}\\s+${formatDateTime(old.notAfter)}`));
+    expect(f).toContain('= same expiry date');
+    expect(f).toMatch(/State\s+Valid\s+Valid, revoked in 14 d/);
+    expect(f).toMatch(new RegExp(`Revocation\\s+—\\s+${formatDateTime(old.revocationDate!)} \\(14 days left\\)`));
+    expect(f).toContain('Key            from your CSR');
+    expect(f).toContain('[Download PEM]');
+    // The header now names the old copy's pending revocation.
+    expect(f.split('\n')[1]).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/);
+    expect(fits(f)).toBe(true);
+    expect(services.portal.reissueCalls.map((c) => c.keySource)).toEqual(['csr']);
+    // Download from the result, then back to the list where the badge appears.
+    await t.press('enter');
+    await t.waitFor('Save to: assecodata.pl.pem');
+    await t.press('enter');
+    await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    await t.press('escape');
+    f = await t.waitFor('(1–7 of 7)');
+    expect(f).toMatch(/> assecodata\.pl\s+Valid .* revoked in 14 d/);
+  });
+
+  test('plain multi-line input (no bracketed paste) ends at the END line', async () => {
+    const t = await toCsrChoice(fakeServices());
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    const lines = goodCsr.trimEnd().split('\n');
+    for (const [i, line] of lines.entries()) {
+      await t.write(line);
+      if (i < lines.length - 1) await t.press('enter');
+    }
+    await t.waitFor('✓ Correct');
+  });
+
+  test('a bad CSR lists each problem and cannot be submitted; Esc goes back', async () => {
+    const services = fakeServices();
+    const t = await toCsrChoice(services);
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    await t.write(`\u001B[200~${badCsr}\u001B[201~`);
+    const f = await t.waitFor('✗ The CSR cannot be used:');
+    expect(f).toMatch(/• .*evil\.example/);
+    expect(f).not.toContain('✓ Correct');
+    await t.press('enter');
+    expect(services.portal.reissueCalls).toHaveLength(0);
+    await t.press('escape');
+    await t.waitFor('❯ Paste CSR');
+  });
+
+  test('a truncated paste is reported, not submitted', async () => {
+    const t = await toCsrChoice(fakeServices());
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    await t.write(`\u001B[200~${goodCsr.slice(0, 200)}\u001B[201~`);
+    await t.waitFor('✗ The CSR cannot be used:');
+  });
+
+  test('CSR from a file path', async () => {
+    const t = await toCsrChoice(fakeServices({ files: { '/srv/req.pem': goodCsr } }));
+    await t.press('down');
+    await t.press('enter');
+    await t.waitFor('CSR file (PEM or DER):');
+    await t.type('/srv/nope.pem');
+    await t.press('enter');
+    let f = await t.waitFor('Input error');
+    expect(f).toContain('Cannot read /srv/nope.pem');
+    await t.press('escape');
+    await t.waitFor('❯ Load CSR from a file');
+    await t.press('enter');
+    await t.type('/srv/req.pem');
+    await t.press('enter');
+    f = await t.waitFor('✓ Correct');
+  });
+
+  test('generate here: algorithm, key path, masked passphrase that never appears on screen', async () => {
+    const services = fakeServices();
+    const t = await toCsrChoice(services);
+    await t.press('down');
+    await t.press('down');
+    await t.press('enter');
+    await t.waitFor('Key algorithm and key length:');
+    await t.press('down');
+    await t.press('down');
+    await t.press('down');
+    await t.press('enter');
+    await t.waitFor('Save the new private key to: assecodata.pl.key');
+    await t.press('enter');
+    await t.waitFor('Passphrase for the key');
+    await t.type('Tr0ub4dor');
+    let f = await t.waitFor('*********');
+    await t.press('enter');
+    f = await t.waitFor('✓ Correct');
+    expect(f).toContain('Private key saved to assecodata.pl.key');
+    expect(services.generated).toEqual([{ keyPath: 'assecodata.pl.key', algorithm: 'ec-p256', passphrase: 'Tr0ub4dor' }]);
+    expect(session!.everything()).not.toContain('Tr0ub4dor');
+    expect(session!.everything()).not.toMatch(/Tr0ub|ub4d|4dor/);
+    await t.press('enter');
+    f = await t.waitFor('✓ Reissued');
+    expect(f).toContain('saved to assecodata.pl.key');
+  });
+
+  test('a portal error while submitting (network) shows what to do and leads back to the report', async () => {
+    const portal = new FakePortal({ reissueError: portalError('network', 'The portal did not answer (ECONNRESET).', 'Check the connection and press Next again; the same CSR is not issued twice.') });
+    const services = fakeServices({ portal });
+    const t = await toCsrChoice(services);
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    await t.write(`\u001B[200~${goodCsr}\u001B[201~`);
+    await t.waitFor('✓ Correct');
+    await t.press('enter');
+    let f = await t.waitFor('✗ Portal error: The portal did not answer (ECONNRESET).');
+    expect(f.replace(/\s+/g, ' ')).toContain('What to do: Check the connection and press Next again; the same CSR is not issued twice.');
+    await t.press('escape');
+    f = await t.waitFor('✓ Correct');
+    await t.press('enter');
+    await t.waitFor('✗ Portal error');
+    // The retry carries the same idempotency key: a lost answer cannot issue a second copy.
+    expect(portal.reissueCalls).toHaveLength(2);
+    expect(portal.reissueCalls[0]!.key).toBe(portal.reissueCalls[1]!.key);
+  });
+});

@@ -1,0 +1,343 @@
+// Fakes for the wizard's services: an in-memory Portal with realistic certificates (the shapes of
+// src/domain/types.ts, the reference manual's example first) that runs the real CSR checks, and a
+// CardService that reports progress and fails on demand with the card layer's error codes.
+import { webcrypto } from 'node:crypto';
+import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRequest, KeygenResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
+import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../../src/domain/types.js';
+import { buildCsr } from '../../src/pki/csr-build.js';
+import { checkCsr } from '../../src/pki/csr-check.js';
+import type { CertificatePage, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
+import type { WizardServices } from '../../src/tui/services.js';
+
+export const NOW = new Date('2026-11-24T12:00:00Z');
+const DAY = 24 * 60 * 60 * 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function manualExample(overrides: Partial<Certificate> = {}): Certificate {
+  return {
+    id: 'c-0001',
+    serialNumber: '6a5d7ffef2f6c2ac3b0b4a43c2cb773',
+    commonName: 'assecodata.pl',
+    domains: ['assecodata.pl', 'www.assecodata.pl'],
+    state: 'valid',
+    orderId: 'ORDER/0000123456/po',
+    product: 'Trusted MultiDomain SSL 4 domains 365 days',
+    productCategory: 'SSL (TLS)',
+    keySources: ['csr'],
+    algorithms: ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'],
+    notBefore: iso(NOW.getTime() - 20 * DAY),
+    notAfter: iso(NOW.getTime() + 345 * DAY),
+    replaces: null,
+    replacedBy: null,
+    revocationDate: null,
+    revocationReason: null,
+    subscriber: { name: 'Paula', lastName: 'Chlebicka', email: 'paula.chlebicka@assecodata.pl', verificationMethod: 'Automatic identity verification' },
+    organization: { name: 'Asseco Data Systems S.A.', verificationMethod: 'KRS 0000421310', country: 'Poland', stateOrProvince: 'pomorskie', locality: 'Gdańsk' },
+    authorizationMethod: 'KRS 0000421310',
+    account: 'demo',
+    ...overrides,
+  };
+}
+
+export function codeSigning(overrides: Partial<Certificate> = {}): Certificate {
+  return manualExample({
+    id: 'c-0002',
+    serialNumber: '1f00aa11bb22cc33dd44ee55ff660077',
+    commonName: 'Asseco Data Systems S.A.',
+    domains: [],
+    orderId: 'ORDER/0000123457/cs',
+    product: 'Code Signing Standard 365 days',
+    productCategory: 'Code Signing',
+    keySources: ['card'],
+    algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256'],
+    ...overrides,
+  });
+}
+
+/** The demo account: valid (CSR), code signing (card only), pending revocation, revoked, expired. */
+export function demoCertificates(): Certificate[] {
+  const replacedOld = manualExample({
+    id: 'c-0003',
+    serialNumber: '0badc0de0badc0de0badc0de0badc0d3',
+    commonName: 'shop.example.pl',
+    domains: ['shop.example.pl'],
+    orderId: 'ORDER/0000123458/po',
+    state: 'pending-revocation',
+    replacedBy: 'c-0004',
+    revocationDate: iso(NOW.getTime() + 13 * DAY - 60_000),
+  });
+  const replacedNew = manualExample({
+    id: 'c-0004',
+    serialNumber: '0badc0de0badc0de0badc0de0badc0d4',
+    commonName: 'shop.example.pl',
+    domains: ['shop.example.pl'],
+    orderId: 'ORDER/0000123458/po',
+    replaces: 'c-0003',
+  });
+  const revoked = manualExample({
+    id: 'c-0005',
+    serialNumber: '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e55',
+    commonName: 'old.example.pl',
+    domains: ['old.example.pl'],
+    orderId: 'ORDER/0000123459/po',
+    state: 'revoked',
+    revocationDate: iso(NOW.getTime() - 30 * DAY),
+    revocationReason: 'keyCompromise',
+  });
+  const expired = manualExample({
+    id: 'c-0006',
+    serialNumber: '6e6e6e6e6e6e6e6e6e6e6e6e6e6e6e66',
+    commonName: 'legacy.example.pl',
+    domains: ['legacy.example.pl'],
+    orderId: 'ORDER/0000123460/po',
+    state: 'expired',
+    notBefore: iso(NOW.getTime() - 400 * DAY),
+    notAfter: iso(NOW.getTime() - 35 * DAY),
+  });
+  return [manualExample(), codeSigning(), replacedOld, replacedNew, revoked, expired];
+}
+
+/** `n` certificates host-00000.example.com … for the large-list tests. */
+export function manyCertificates(n: number): Certificate[] {
+  const out: Certificate[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `host-${String(i).padStart(5, '0')}.example.com`;
+    out.push(manualExample({ id: `m-${i}`, serialNumber: (0x100000 + i).toString(16).padStart(32, '0'), commonName: name, domains: [name], orderId: `ORDER/${String(i).padStart(10, '0')}/po` }));
+  }
+  return out;
+}
+
+export interface FakePortalOptions {
+  certificates?: Certificate[];
+  /** Thrown by reissue() (e.g. a network error). */
+  reissueError?: ReissueError;
+  /** Thrown by list(). */
+  listError?: ReissueError;
+}
+
+export class FakePortal implements Portal {
+  certificates: Certificate[];
+  listCalls: ListQuery[] = [];
+  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource }[] = [];
+  downloads: { id: string; format: string }[] = [];
+  private byKey = new Map<string, ReissueResult>();
+  private seq = 100;
+
+  constructor(private opts: FakePortalOptions = {}) {
+    this.certificates = (opts.certificates ?? demoCertificates()).map((c) => ({ ...c }));
+  }
+
+  async info(): Promise<PortalInfo> {
+    return { name: 'SANDBOX portal (fake)', sandbox: true, now: NOW.toISOString() };
+  }
+
+  async list(query: ListQuery = {}): Promise<CertificatePage> {
+    this.listCalls.push(query);
+    if (this.opts.listError) throw this.opts.listError;
+    const text = (query.text ?? '').toLowerCase();
+    const match = text
+      ? this.certificates.filter((c) => [c.commonName, ...c.domains, c.orderId, c.serialNumber, c.product].some((f) => f.toLowerCase().includes(text)))
+      : this.certificates;
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 50;
+    return { items: match.slice(offset, offset + limit), total: match.length };
+  }
+
+  async get(id: string): Promise<Certificate> {
+    const c = this.certificates.find((x) => x.id === id || x.serialNumber === id);
+    if (!c) throw portalError('not-found', `No certificate ${id}.`, 'Run reissue list.');
+    return { ...c };
+  }
+
+  async download(id: string, format: 'pem' | 'der'): Promise<Uint8Array> {
+    const c = await this.get(id);
+    this.downloads.push({ id, format });
+    const body = `certificate ${c.serialNumber}`;
+    return new TextEncoder().encode(format === 'pem' ? `-----BEGIN CERTIFICATE-----\n${Buffer.from(body).toString('base64')}\n-----END CERTIFICATE-----\n` : body);
+  }
+
+  async checkCsr(id: string, csr: Uint8Array): Promise<CsrReport> {
+    const c = await this.get(id);
+    return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
+  }
+
+  /** Like LocalPortal: the key source is an optional 4th argument, checked against the product. */
+  async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
+    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource });
+    if (this.opts.reissueError) throw this.opts.reissueError;
+    const first = this.byKey.get(idempotencyKey);
+    if (first) return first;
+    const old = this.certificates.find((c) => c.id === id);
+    if (!old) throw portalError('not-found', `No certificate ${id}.`);
+    const refusal = reissueRefusal(old, keySource, old.replacedBy ?? old.id);
+    if (refusal) throw refusal;
+    const report = await this.checkCsr(id, csr);
+    if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
+    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null };
+    Object.assign(old, { state: 'pending-revocation', replacedBy: fresh.id, revocationDate: scheduledRevocationDate(NOW).toISOString() });
+    this.certificates.push(fresh);
+    const result = { certificate: { ...fresh }, replaced: { ...old } };
+    this.byKey.set(idempotencyKey, result);
+    return result;
+  }
+
+  async revoke(id: string, reason: RevocationReason): Promise<Certificate> {
+    const c = this.certificates.find((x) => x.id === id);
+    if (!c) throw portalError('not-found', `No certificate ${id}.`);
+    Object.assign(c, { state: 'revoked', revocationDate: NOW.toISOString(), revocationReason: reason });
+    return { ...c };
+  }
+
+  async pendingRevocations(): Promise<PendingRevocation[]> {
+    return this.certificates.filter((c) => c.state === 'pending-revocation').map((c) => ({ ...c, daysLeft: daysLeft(c.revocationDate!, NOW) }));
+  }
+
+  async caCertificate(): Promise<string> {
+    return '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n';
+  }
+  async crl(): Promise<Uint8Array> {
+    return new Uint8Array();
+  }
+  async close(): Promise<void> {}
+}
+
+/** A CSR for `cert`'s subject, signed by a fresh software key (EC P-256: fast). */
+export async function csrFor(commonName: string, domains: string[], algorithm: 'ec-p256' | 'ec-p384' = 'ec-p256'): Promise<string> {
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: algorithm === 'ec-p256' ? 'P-256' : 'P-384' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return buildCsr({ commonName, domains }, keys, webcrypto as unknown as Crypto);
+}
+
+export function token(overrides: Partial<TokenInfo> = {}, pin: Partial<TokenInfo['pin']> = {}): TokenInfo {
+  return {
+    label: 'Certum common',
+    serial: '1625834976919804',
+    manufacturer: 'Certum',
+    model: 'cryptoCertum 3.6',
+    algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'],
+    ...overrides,
+    pin: { initialized: true, userPinSet: true, countLow: false, finalTry: false, locked: false, toBeChanged: false, protectedAuthPath: false, minLength: 4, maxLength: 8, ...pin },
+  };
+}
+
+export function reader(t: TokenInfo | null, name = 'ACS ACR39U ICC Reader 0', slotId = '1'): ReaderInfo {
+  return { module: '/usr/lib/fake-pkcs11.so', slotId, name, tokenPresent: t !== null, token: t };
+}
+
+export interface FakeCardOptions {
+  readers?: ReaderInfo[];
+  /** Card error code to fail with, and in which phase. */
+  fail?: { code: string; phase: 'login' | 'generate' | 'sign' | 'install' };
+  /** Milliseconds each phase takes (ticks are emitted meanwhile). */
+  phaseMs?: number;
+}
+
+export class FakeCard implements CardService {
+  readers: ReaderInfo[];
+  /** What generate()/install() received, to assert the real PIN went through (tests only). */
+  received: { pin: string; algorithm?: Algorithm; serial?: string }[] = [];
+  closed = 0;
+  inventoryCalls = 0;
+
+  constructor(private opts: FakeCardOptions = {}) {
+    this.readers = opts.readers ?? [reader(token())];
+  }
+
+  async inventory(): Promise<CardInventory> {
+    this.inventoryCalls++;
+    return { modules: [{ path: '/usr/lib/fake-pkcs11.so', loaded: true, error: null, manufacturer: 'Fake', description: 'fake module' }], readers: this.readers.map((r) => ({ ...r })) };
+  }
+
+  private async phase(name: CardProgress['phase'], report?: (p: CardProgress) => void): Promise<void> {
+    const ms = this.opts.phaseMs ?? 5;
+    report?.({ type: 'started', phase: name });
+    await new Promise((r) => setTimeout(r, ms));
+    report?.({ type: 'tick', phase: name, elapsedMs: ms });
+    const f = this.opts.fail;
+    if (f && f.phase === name) {
+      report?.({ type: 'failed', phase: name, elapsedMs: ms, code: f.code });
+      // Like a real token: a wrong PIN sets CKF_USER_PIN_COUNT_LOW.
+      if (f.code === 'pin-wrong') this.readers = this.readers.map((r) => (r.token ? { ...r, token: { ...r.token, pin: { ...r.token.pin, countLow: true } } } : r));
+      throw CARD_ERRORS[f.code]?.() ?? cardError(f.code, `Card failure ${f.code}.`, 'Try again.');
+    }
+    report?.({ type: 'finished', phase: name, elapsedMs: ms });
+  }
+
+  async generate(req: KeygenRequest): Promise<KeygenResult> {
+    this.received.push({ pin: req.pin, algorithm: req.algorithm, ...(req.token.serial ? { serial: req.token.serial } : {}) });
+    await this.phase('login', req.onProgress);
+    await this.phase('generate', req.onProgress);
+    await this.phase('sign', req.onProgress);
+    const csrPem = await csrFor(req.commonName, req.domains);
+    const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
+    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t };
+  }
+
+  async install(req: InstallRequest) {
+    this.received.push({ pin: req.pin, ...(req.token.serial ? { serial: req.token.serial } : {}) });
+    await this.phase('login', req.onProgress);
+    await this.phase('install', req.onProgress);
+    const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
+    return { keyId: 'a1b2c3', token: t };
+  }
+
+  async close(): Promise<void> {
+    this.closed++;
+  }
+}
+
+/** The card layer's messages for the codes the tests use (src/card/errors.ts wording). */
+const CARD_ERRORS: Record<string, () => ReissueError> = {
+  'pin-wrong': () => cardError('pin-wrong', 'The PIN is wrong.', "Type the user (common profile) PIN again; each wrong PIN uses up one of the card's tries."),
+  'card-removed': () => cardError('card-removed', 'The card was removed from the reader during key generation.', 'Insert the card again and restart the key generation; nothing was submitted.'),
+  'pin-locked': () => cardError('pin-locked', 'The user PIN is locked.', 'Unblock it with the PUK, then try again.'),
+};
+
+export interface FakeServices extends WizardServices {
+  portal: FakePortal;
+  card: FakeCard;
+  written: Map<string, Uint8Array>;
+  generated: { keyPath: string; passphrase?: string; algorithm: Algorithm }[];
+  openCardCalls: number;
+}
+
+export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array> } = {}): FakeServices {
+  const portal = opts.portal ?? new FakePortal();
+  const card = opts.card ?? new FakeCard();
+  const written = new Map<string, Uint8Array>();
+  const files = new Map(Object.entries(opts.files ?? {}).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v]));
+  const services: FakeServices = {
+    portal,
+    card,
+    written,
+    generated: [],
+    openCardCalls: 0,
+    async openCard() {
+      services.openCardCalls++;
+      if (opts.openCardError) throw opts.openCardError;
+      return card;
+    },
+    async generateCsr({ certificate, algorithm, keyPath, passphrase }) {
+      services.generated.push({ keyPath, algorithm, ...(passphrase ? { passphrase } : {}) });
+      return { csrPem: await csrFor(certificate.commonName, certificate.domains), keyPath };
+    },
+    async readFile(path) {
+      const f = files.get(path);
+      if (!f) throw inputError('no-such-file', `Cannot read ${path}: no such file.`, 'Check the path.');
+      return f;
+    },
+    async writeFile(path, data, { overwrite }) {
+      if (!overwrite && (written.has(path) || files.has(path))) {
+        throw inputError('file-exists', `${path} already exists; it was left unchanged.`, 'Choose another file name.');
+      }
+      written.set(path, data);
+    },
+    describeCertificate(der) {
+      const text = new TextDecoder().decode(der);
+      return ['Certificate:', `  Raw: ${text}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
+    },
+    now: () => NOW,
+  };
+  return services;
+}

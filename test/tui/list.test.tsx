@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { fits } from '../helpers/ink.js';
+import { FakePortal, fakeServices, manyCertificates } from './fakes.js';
+import { startWizard, type Session } from './harness.js';
+import { portalError } from '../../src/domain/errors.js';
+
+let session: Session | null = null;
+afterEach(async () => {
+  if (session) {
+    // Every frame of every screen this test went through fits the terminal.
+    expect(session.overflowing()).toEqual([]);
+    await session.t.press('ctrlC');
+    await session.exit;
+    session = null;
+  }
+});
+
+describe('Certificates screen', () => {
+  test('shows CN, state, product, valid to and the pending-revocation badge; fits 80×24', async () => {
+    session = await startWizard(fakeServices());
+    const f = await session.t.waitFor('revoked in 13 d');
+    expect(f).toContain('SANDBOX portal (fake)');
+    expect(f).toMatch(/> assecodata\.pl\s+Valid\s+Trusted MultiDomai…/);
+    expect(f).toMatch(/shop\.example\.pl\s+Valid .* revoked in 13 d/);
+    expect(f).toMatch(/old\.example\.pl\s+Revoked/);
+    expect(f).toMatch(/legacy\.example\.pl\s+Expired/);
+    expect(fits(f)).toBe(true);
+    expect(session.t.frames().every((x) => fits(x))).toBe(true);
+  });
+
+  test('the header names the pending revocation of the selected row', async () => {
+    session = await startWizard(fakeServices());
+    const { t } = session;
+    expect(t.lastFrame().split('\n')[1]).toBe('');
+    await t.press('down');
+    await t.press('down');
+    const f = await t.waitFor(' — revoked on ');
+    expect(f.split('\n')[1]).toMatch(/^⚠ shop\.example\.pl — revoked on \d{4}-\d\d-\d\d \d\d:\d\d \(13 days left\)$/);
+  });
+
+  test('/ filters as you type; q is text while typing; Esc clears', async () => {
+    session = await startWizard(fakeServices());
+    const { t } = session;
+    await t.write('/');
+    await t.type('shopq');
+    let f = await t.waitFor('Filter: shopq');
+    expect(f).toContain('none found');
+    await t.press('backspace');
+    f = await t.waitFor((x) => x.includes('(1–2 of 2)'));
+    expect(f).not.toContain('assecodata.pl  ');
+    expect(f).toMatch(/shop\.example\.pl/);
+    await t.press('enter');
+    f = await t.waitFor('Filter: shop  (/ edit · Esc clear)');
+    await t.press('escape');
+    await t.waitFor('(1–6 of 6)');
+  });
+
+  test('100,000 certificates: only the visible page is fetched and rendered, End reaches the last row', async () => {
+    const portal = new FakePortal({ certificates: manyCertificates(100_000) });
+    session = await startWizard(fakeServices({ portal }));
+    const { t } = session;
+    let f = await t.waitFor('of 100,000');
+    expect(f).toContain('(1–17 of 100,000)');
+    expect(f.split('\n').filter((l) => l.includes('.example.com'))).toHaveLength(17);
+    const started = Date.now();
+    await t.press('end');
+    f = await t.waitFor('> host-99999.example.com');
+    expect(f).toContain('(99984–100000 of 100,000)');
+    await t.press('pageUp');
+    await t.waitFor('> host-99982.example.com');
+    for (let i = 0; i < 5; i++) await t.press('down');
+    await t.waitFor('> host-99987.example.com');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(3000);
+    expect(portal.listCalls.every((q) => (q.limit ?? Infinity) <= 3 * 17)).toBe(true);
+    expect(portal.listCalls.length).toBeLessThan(8);
+    expect(fits(f)).toBe(true);
+  });
+
+  test('a portal that fails to list shows the error and its next step', async () => {
+    const portal = new FakePortal({ listError: portalError('network', 'Cannot reach the portal at https://portal.example.', 'Check the address and your connection.') });
+    session = await startWizard(fakeServices({ portal }), { ready: 'Cannot reach the portal' });
+    const f = session.t.lastFrame();
+    expect(f).toContain('Certificates (not loaded · r retry)');
+    expect(f).toContain('✗ Cannot reach the portal at https://portal.example. Check the address and your\nconnection.');
+    const calls = portal.listCalls.length;
+    await session.t.write('r');
+    await session.t.waitFor(() => portal.listCalls.length > calls);
+  });
+
+  test('p opens pending revocations; Enter opens the copy; ? shows help; q quits with 0', async () => {
+    session = await startWizard(fakeServices());
+    const { t } = session;
+    await t.write('p');
+    let f = await t.waitFor('13 d');
+    expect(f).toContain('Pending revocations');
+    expect(f).toMatch(/❯ shop\.example\.pl\s+0badc0de0badc0de0badc0de0badc0d3 \d{4}-\d\d-\d\d \d\d:\d\d 13 d/);
+    await t.write('?');
+    f = await t.waitFor('Help · Pending revocations');
+    await t.press('escape');
+    await t.waitFor((x) => !x.includes('Help ·'));
+    await t.press('enter');
+    f = await t.waitFor('Certificate for order ORDER/0000123458/po');
+    expect(f).toContain('replaced by c-0004');
+    await t.press('escape');
+    await t.waitFor('(1–6 of 6)');
+    await t.write('q');
+    expect(await session.exit).toBe(0);
+    session = null;
+  });
+});

@@ -1,0 +1,241 @@
+import { describe, expect, test } from 'vitest';
+import { initialState, listHeight, reduce } from '../../src/wizard/reducer.js';
+import { detailsActions, focusCertificate, isBusy, isTyping, readerChecklist, resultActions, shownError } from '../../src/wizard/selectors.js';
+import type { CsrReport } from '../../src/domain/types.js';
+import { cardError, portalError } from '../../src/domain/errors.js';
+import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
+import { codeSigning, demoCertificates, manualExample, NOW, reader, token } from '../tui/fakes.js';
+
+const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
+const start = () => initialState({ rows: 24, columns: 80, now: NOW.toISOString() });
+const certs = demoCertificates();
+const ok: CsrReport = { ok: true, problems: [], summary: { subject: 'CN=assecodata.pl', commonName: 'assecodata.pl', sans: ['assecodata.pl'], keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ECDSA with SHA-256' } };
+const bad: CsrReport = { ok: false, problems: [{ code: 'domain-not-in-order', message: 'evil.example is not among the order domains.' }], summary: null };
+const csr = new TextEncoder().encode('-----BEGIN CERTIFICATE REQUEST-----');
+const result = () => ({ certificate: manualExample({ id: 'c-new', serialNumber: 'ab', replaces: 'c-0001' }), replaced: manualExample({ state: 'pending-revocation', replacedBy: 'c-new', revocationDate: '2026-12-08T12:00:00Z' }) });
+
+function atDetails(cert = certs[0]!) {
+  return run(start(), { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }, { type: 'open-details', cert });
+}
+
+describe('certificates list', () => {
+  test('the window height follows the terminal', () => {
+    expect(start().list.height).toBe(listHeight(24));
+    expect(run(start(), { type: 'resize', rows: 40, columns: 100 }).list.height).toBe(listHeight(40));
+  });
+  test('pages, moves, and opens the selected row', () => {
+    let s = run(start(), { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length });
+    expect(focusCertificate(s)?.id).toBe('c-0001');
+    s = run(s, { type: 'move', delta: 2 });
+    expect(focusCertificate(s)?.id).toBe('c-0003');
+    s = run(s, { type: 'move-to', to: 'last' });
+    expect(s.list.cursor).toBe(certs.length - 1);
+  });
+  test('filtering resets the window and ignores pages of an older filter', () => {
+    let s = run(start(), { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }, { type: 'move', delta: 3 });
+    s = run(s, { type: 'filter-start' }, { type: 'filter-change', text: 'shop' });
+    expect(isTyping(s)).toBe(true);
+    expect(s.list).toMatchObject({ query: 'shop', cursor: 0, top: 0, total: null });
+    s = run(s, { type: 'page-loaded', query: 'sho', offset: 0, items: certs, total: 6 });
+    expect(s.list.total).toBeNull();
+    s = run(s, { type: 'page-loaded', query: 'shop', offset: 0, items: certs.slice(2, 4), total: 2 }, { type: 'filter-end', clear: false });
+    expect(isTyping(s)).toBe(false);
+    expect(s.list.query).toBe('shop');
+    s = run(s, { type: 'back' });
+    expect(s.list.query).toBe('');
+  });
+  test('pending revocations view and back', () => {
+    let s = run(start(), { type: 'open-pending' });
+    expect(s.screen.kind).toBe('pending');
+    s = run(s, { type: 'pending-loaded', items: [{ ...certs[2]!, daysLeft: 13 }] });
+    expect(focusCertificate(s)?.id).toBe('c-0003');
+    expect(run(s, { type: 'back' }).screen.kind).toBe('list');
+  });
+});
+
+describe('details', () => {
+  test('actions depend on the state and key sources', () => {
+    expect(detailsActions(certs[0]!)).toEqual(['preview', 'download-pem', 'download-der', 'reissue', 'revoke']);
+    expect(detailsActions(codeSigning())).toContain('install');
+    expect(detailsActions(certs[4]!)).toEqual(['preview', 'download-pem', 'download-der']);
+  });
+  test('download: default path, existing file needs a yes, then a notice', () => {
+    let s = run(atDetails(), { type: 'choose-action', action: 'download-pem' });
+    expect(s.screen).toMatchObject({ kind: 'download', format: 'pem', path: 'assecodata.pl.pem', phase: 'path' });
+    expect(isTyping(s)).toBe(true);
+    s = run(s, { type: 'text-change', value: 'out.pem' }, { type: 'download-start' }, { type: 'file-exists' });
+    expect(s.screen).toMatchObject({ phase: 'confirm-overwrite' });
+    expect(run(s, { type: 'answer', yes: false }).screen).toMatchObject({ phase: 'path' });
+    s = run(s, { type: 'answer', yes: true }, { type: 'written', path: 'out.pem' });
+    expect(s.screen).toMatchObject({ kind: 'details', notice: 'Saved PEM to out.pem' });
+  });
+  test('revoke needs a yes', () => {
+    let s = run(atDetails(), { type: 'choose-action', action: 'revoke' });
+    expect(run(s, { type: 'answer', yes: false }).screen.kind).toBe('details');
+    s = run(s, { type: 'answer', yes: true });
+    expect(s.screen).toMatchObject({ kind: 'revoke', phase: 'working' });
+    s = run(s, { type: 'revoked', cert: { ...certs[0]!, state: 'revoked' } });
+    expect(s.screen).toMatchObject({ kind: 'details', notice: 'The certificate was revoked.' });
+  });
+  test('preview loads and scrolls; a late preview for another certificate is ignored', () => {
+    let s = run(atDetails(), { type: 'choose-action', action: 'preview' }, { type: 'preview-loaded', id: 'other', text: 'x' });
+    expect(s.screen).toMatchObject({ kind: 'preview', text: null });
+    s = run(s, { type: 'preview-loaded', id: 'c-0001', text: 'a\nb\nc' }, { type: 'move', delta: 5 });
+    expect(s.screen).toMatchObject({ scroll: 2 });
+    expect(run(s, { type: 'back' }).screen.kind).toBe('details');
+  });
+  test('reissuing a replaced copy is refused with the copy to use instead, and a way back', () => {
+    const s = run(atDetails(certs[2]!), { type: 'choose-action', action: 'reissue' });
+    expect(s.screen.kind).toBe('error');
+    if (s.screen.kind !== 'error') return;
+    expect(s.screen.error).toMatchObject({ kind: 'portal', code: 'already-replaced' });
+    expect(s.screen.error.hint).toMatch(/c-0004/);
+    expect(run(s, { type: 'back' }).screen.kind).toBe('details');
+  });
+});
+
+describe('reissue with a CSR', () => {
+  const toCsr = () => run(atDetails(), { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'csr' });
+
+  test('step 1 offers the product methods; CSR leads to the CSR step', () => {
+    const s1 = run(atDetails(), { type: 'choose-action', action: 'reissue' });
+    expect(s1.screen).toMatchObject({ kind: 'step1', methods: ['csr'], stage: 'method' });
+    expect(run(s1, { type: 'choose-method', method: 'card' }).screen).toMatchObject({ stage: 'method' });
+    expect(toCsr().screen).toMatchObject({ kind: 'csr', mode: 'choose' });
+  });
+  test('paste → check → ✓ Correct → Next → result (new beside old)', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' });
+    expect(isTyping(s)).toBe(true);
+    s = run(s, { type: 'csr-text', text: 'partial' }, { type: 'csr-check-start', csr });
+    expect(s.screen).toMatchObject({ mode: 'checking' });
+    s = run(s, { type: 'csr-checked', report: ok }, { type: 'submit-start' });
+    expect(isBusy(s)).toBe(true);
+    s = run(s, { type: 'reissued', result: result() });
+    expect(s.screen).toMatchObject({ kind: 'result', via: 'csr' });
+    expect(focusCertificate(s)?.state).toBe('pending-revocation');
+    expect(resultActions(s.screen as never)).toEqual(['download-pem', 'download-der', 'list']);
+    expect(run(s, { type: 'back' }).screen.kind).toBe('list');
+  });
+  test('a bad CSR cannot be submitted; Esc goes back to the choice', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-change', value: 'req.pem' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: bad });
+    expect(run(s, { type: 'submit-start' }).screen).toMatchObject({ mode: 'report' });
+    s = run(s, { type: 'back' });
+    expect(s.screen).toMatchObject({ kind: 'csr', mode: 'choose', cursor: 1 });
+  });
+  test('generate here: algorithm, key path, passphrase, generated, checked', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'generate' }, { type: 'gen-algorithm', algorithm: 'ec-p256' });
+    expect(s.screen).toMatchObject({ mode: 'gen-key-path', keyPath: 'assecodata.pl.key' });
+    s = run(s, { type: 'gen-key-path', keyPath: ' /tmp/k.key ' });
+    expect(s.screen).toMatchObject({ mode: 'gen-passphrase', keyPath: '/tmp/k.key' });
+    s = run(s, { type: 'gen-start' }, { type: 'csr-generated', csrPem: 'PEM', keyPath: '/tmp/k.key' });
+    expect(s.screen).toMatchObject({ mode: 'checking', generatedKeyPath: '/tmp/k.key', csrText: 'PEM' });
+    s = run(s, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
+    expect(s.screen).toMatchObject({ kind: 'result', generatedKeyPath: '/tmp/k.key' });
+  });
+  test('a portal error while submitting shows it and leads back to the report', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' });
+    s = run(s, { type: 'failed', error: shownError(portalError('network', 'The portal did not answer.', 'Check the connection and press Next again.')) });
+    expect(s.screen).toMatchObject({ kind: 'error', error: { kind: 'portal', code: 'network', hint: 'Check the connection and press Next again.' } });
+    expect(run(s, { type: 'back' }).screen).toMatchObject({ kind: 'csr', mode: 'report' });
+  });
+});
+
+describe('reissue on a card', () => {
+  const cs = codeSigning();
+  const inv = (...readers: ReturnType<typeof reader>[]) => ({ modules: [], readers });
+  const toAlgorithms = (s = atDetails(cs)) => run(s, { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'card' });
+
+  test('algorithms = product ∩ card, after the scan', () => {
+    let s = toAlgorithms();
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'algorithm', scan: 'loading' });
+    s = run(s, { type: 'inventory-loaded', inventory: inv(reader(token({ algorithms: ['rsa-2048', 'ec-p384'] }))) });
+    expect(s.screen).toMatchObject({ scan: 'ready', algorithms: ['rsa-2048'] });
+    expect(run(s, { type: 'back' }).screen).toMatchObject({ kind: 'step1', stage: 'method' });
+  });
+  test('a failed scan can be retried', () => {
+    let s = run(toAlgorithms(), { type: 'inventory-failed', error: shownError(cardError('module-missing', 'No PKCS#11 module found.', 'Set REISSUE_PKCS11_MODULE.')) });
+    expect(s.screen).toMatchObject({ scan: 'failed' });
+    s = run(s, { type: 'rescan' });
+    expect(s.screen).toMatchObject({ scan: 'loading', scanError: null });
+  });
+  test('checklist gates the reader; final try asks first; progress; submit; result', () => {
+    const empty = reader(null, 'Empty reader', '0');
+    const ready = reader(token({}, { finalTry: true, countLow: true }), 'ACS ACR39U ICC Reader 0', '1');
+    let s = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(empty, ready) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' });
+    expect(s.screen).toMatchObject({ kind: 'card', phase: 'select', algorithm: 'rsa-2048' });
+    expect(readerChecklist(empty, 'rsa-2048').filter((i) => !i.ok).map((i) => i.label)).toEqual(['Card inserted', 'User PIN set (common profile initialized)', 'Card can generate RSA 2048']);
+    s = run(s, { type: 'choose-reader', module: empty.module, slotId: '0' });
+    expect(s.screen).toMatchObject({ phase: 'select' });
+    s = run(s, { type: 'choose-reader', module: ready.module, slotId: '1' });
+    expect(s.screen).toMatchObject({ phase: 'final-try' });
+    expect(run(s, { type: 'answer', yes: false }).screen).toMatchObject({ phase: 'select' });
+    s = run(s, { type: 'answer', yes: true });
+    expect(isTyping(s)).toBe(true);
+    s = run(s, { type: 'pin-rejected', message: 'The PIN must have from 4 to 8 characters (you typed 3).' });
+    expect(s.screen).toMatchObject({ pinError: expect.stringMatching(/from 4 to 8/) });
+    s = run(s, { type: 'card-started' }, { type: 'card-progress', progress: { type: 'tick', phase: 'generate', elapsedMs: 1500 } });
+    expect(s.screen).toMatchObject({ phase: 'progress', progress: { phase: 'generate', elapsedMs: 1500 } });
+    expect(isBusy(s)).toBe(true);
+    s = run(s, { type: 'card-generated', csrPem: 'PEM' }, { type: 'reissued', result: result(), tokenSerial: '1625834976919804' });
+    expect(s.screen).toMatchObject({ kind: 'result', via: 'card', tokenSerial: '1625834976919804' });
+    expect(resultActions(s.screen as never)).toContain('install');
+  });
+  test('a wrong PIN leads back to the PIN; card removal back to the checklist', () => {
+    const r = reader(token());
+    const atPin = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'card-started' });
+    const wrong = run(atPin, { type: 'failed', error: shownError(cardError('pin-wrong', 'The PIN is wrong.')) });
+    expect(wrong.screen).toMatchObject({ kind: 'error' });
+    expect(run(wrong, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'pin' });
+    const removed = run(atPin, { type: 'failed', error: shownError(cardError('card-removed', 'The card was removed.')) });
+    expect(run(removed, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'select', progress: null });
+  });
+  test('install on card from the result returns there with a notice', () => {
+    const r = reader(token());
+    let s = run(atDetails(cs), { type: 'choose-action', action: 'install' });
+    expect(s.screen).toMatchObject({ kind: 'card', purpose: 'install', phase: 'select' });
+    s = run(s, { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'card-started' }, { type: 'card-installed', serial: '1625834976919804' });
+    expect(s.screen).toMatchObject({ kind: 'details', notice: 'Certificate installed on card 1625 8349 7691 9804.' });
+  });
+});
+
+describe('help and typing', () => {
+  test('? opens help; Esc closes it before anything else', () => {
+    let s = run(atDetails(), { type: 'toggle-help' });
+    expect(s.help).toBe(true);
+    s = run(s, { type: 'back' });
+    expect(s.help).toBe(false);
+    expect(s.screen.kind).toBe('details');
+  });
+  test('unknown errors keep their message, get a hint, and no stack', () => {
+    const e = shownError(new Error('boom'));
+    expect(e).toMatchObject({ kind: 'unexpected', message: 'boom' });
+    expect(JSON.stringify(e)).not.toMatch(/at .*\.ts/);
+  });
+});
+
+describe('help texts', () => {
+  test('every screen has help that fits the overlay (76 columns, 17 lines)', async () => {
+    const { helpFor, HELP_WIDTH } = await import('../../src/wizard/help.js');
+    const cs = codeSigning();
+    const states: WizardState[] = [
+      start(),
+      run(start(), { type: 'open-pending' }),
+      atDetails(),
+      run(atDetails(), { type: 'choose-action', action: 'preview' }),
+      run(atDetails(), { type: 'choose-action', action: 'download-der' }),
+      run(atDetails(), { type: 'choose-action', action: 'revoke' }),
+      run(atDetails(), { type: 'choose-action', action: 'reissue' }),
+      run(atDetails(), { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'csr' }),
+      run(atDetails(cs), { type: 'choose-action', action: 'install' }),
+      run(atDetails(cs), { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'card' }, { type: 'inventory-loaded', inventory: { modules: [], readers: [reader(token())] } }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }),
+      run(atDetails(certs[2]!), { type: 'choose-action', action: 'reissue' }),
+    ];
+    const kinds = new Set(states.map((s) => s.screen.kind));
+    expect(kinds.size).toBe(10);
+    for (const s of states) {
+      const h = helpFor(s);
+      expect(h.lines.length).toBeLessThanOrEqual(17);
+      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(HELP_WIDTH);
+    }
+  });
+});
