@@ -53,6 +53,14 @@ describe('Details screen', () => {
     expect(fits(f)).toBe(true);
   });
 
+  test('keys that arrive in one chunk (slow SSH link) each move the action cursor', async () => {
+    const t = await openFirst();
+    await t.write('\u001b[C\u001b[C\u001b[C');
+    await t.waitFor('[Reissue certificate]');
+    await t.write('\u001b[D\r');
+    await t.waitFor('Download DER ·');
+  });
+
   test('a copy awaiting revocation shows the date and days left', async () => {
     session = await startWizard(fakeServices());
     const { t } = session;
