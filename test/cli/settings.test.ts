@@ -27,3 +27,13 @@ describe('resolveSettings: flag, then environment, then config file, then defaul
     expect(s.portal).toBe('https://cfg');
   });
 });
+
+describe('fileNameFor', () => {
+  it('turns a CN into a file name a shell takes without quotes', async () => {
+    const { fileNameFor } = await import('../../src/cli/commands/reissue.js');
+    expect(fileNameFor('Asseco Data Systems S.A.')).toBe('Asseco-Data-Systems-S.A');
+    expect(fileNameFor('www.assecodata.pl')).toBe('www.assecodata.pl');
+    expect(fileNameFor('*.example.com')).toBe('example.com');
+    expect(fileNameFor('...')).toBe('certificate');
+  });
+});

@@ -126,11 +126,16 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       o.revocationDate
         ? `  The previous copy will be revoked automatically on ${localTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
         : '',
-      `Download it: reissue download ${n.id} --out ${n.commonName}.pem`,
+      `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
     ]
       .filter(Boolean)
       .join('\n'),
   );
+}
+
+/** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
+export function fileNameFor(commonName: string): string {
+  return commonName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'certificate';
 }
 
 function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithms)[number]): void {
