@@ -2,12 +2,28 @@
 // card worker. Native addons (better-sqlite3, pkcs11js) stay external: node-gyp builds them.
 // Builds into a fresh folder and swaps it in, so a running test never sees a half-written dist/.
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist`;
 const staging = `${root}.dist-${process.pid}`;
+
+// Ink's layout engine (yoga) ships its WebAssembly as a data: URL and, when fetch() exists,
+// fetches it, which loads Node's whole HTTP client (undici, ~60 ms) before the first frame. Its
+// non-fetch branch decodes the same bytes directly; take that branch.
+const YOGA_WASM = /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: YOGA_WASM }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const patched = source.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === source) throw new Error('yoga-layout changed: the fetch branch to skip was not found; update scripts/build.mjs');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 
 export async function buildAll() {
   rmSync(staging, { recursive: true, force: true });
@@ -29,6 +45,7 @@ export async function buildAll() {
       // Some bundled CommonJS dependencies call require() for Node built-ins.
       js: "import { createRequire as __reissueCreateRequire } from 'node:module'; const require = __reissueCreateRequire(import.meta.url);",
     },
+    plugins: [yogaWithoutFetch],
     logLevel: 'warning',
   });
   const old = `${root}.dist-old-${process.pid}`;
