@@ -29,4 +29,10 @@ npx tsc --noEmit -p tsconfig.json
 echo "== build"
 node scripts/build.mjs
 echo "== tests"
-npx vitest run "$@"
+results="$(mktemp)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# One plain closing line that any CI reads the same way.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+rm -f "$results"
+exit "$status"
