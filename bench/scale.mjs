@@ -48,7 +48,7 @@ function sqlFor(query) {
            c.subscriber, c.organization, c.authorization_method, a.name AS account
     FROM certificates c JOIN products p ON p.id = c.product_id JOIN accounts a ON a.id = c.account_id
     WHERE ${visible} AND instr(c.search, '${q}') > 0
-    ORDER BY c.issued_at DESC, c.rowid DESC LIMIT 1000;
+    ORDER BY c.issued_at DESC, c.search DESC, c.rowid DESC LIMIT 1000;
     SELECT count(*) AS total FROM certificates c WHERE ${visible} AND instr(c.search, '${q}') > 0;`;
 }
 

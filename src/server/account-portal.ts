@@ -13,10 +13,10 @@ import {
   type ReissueResult,
   type RevocationReason,
 } from '../domain/types.js';
-import { checkCsr, readCsr, type CsrCheckContext } from '../pki/csr-check.js';
+import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
 import type { CertificatePage, DownloadFormat, ListQuery, Portal, PortalInfo } from '../portal/portal.js';
-import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './ca.js';
+import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
 import { currentCrl } from './revocations.js';
@@ -24,6 +24,10 @@ import type { LocalPortalService } from './service.js';
 import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
+
+// The CSR checks are built on @peculiar/x509 (a large module): loaded when a CSR arrives, so that
+// listing and showing certificates never load it.
+const csrChecks = () => import('../pki/csr-check.js');
 const MAX_IDEMPOTENCY_KEY = 200;
 
 export class AccountPortal implements Portal {
@@ -55,10 +59,12 @@ export class AccountPortal implements Portal {
     if (!Number.isInteger(limit) || limit < 1) throw usageError('bad-limit', `The page size must be a whole number of at least 1, not ${limit}.`);
     if (!Number.isInteger(offset) || offset < 0) throw usageError('bad-offset', `The offset must be a whole number of at least 0, not ${offset}.`);
     const text = searchText(query.text ?? '');
-    return this.service.guard(() => ({
-      items: this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now)),
-      total: this.store.count(this.account.id, text),
-    }));
+    return this.service.guard(() => {
+      const items = this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now));
+      // A first page shorter than the limit is the whole result: no second pass to count it.
+      const total = offset === 0 && items.length < limit ? items.length : this.store.count(this.account.id, text);
+      return { items, total };
+    });
   }
 
   async get(id: string): Promise<Certificate> {
@@ -81,7 +87,9 @@ export class AccountPortal implements Portal {
 
   async checkCsr(id: string, csr: Uint8Array): Promise<CsrReport> {
     this.refresh();
-    return checkCsr(csr, csrContext(this.record(id)));
+    const record = this.record(id);
+    const { checkCsr } = await csrChecks();
+    return checkCsr(csr, csrContext(record));
   }
 
   /**
@@ -104,6 +112,7 @@ export class AccountPortal implements Portal {
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
     this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
+    const [{ checkCsr, readCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
     const report = await checkCsr(csr, csrContext(record));
     if (!report.ok) {
       throw inputError(
@@ -119,7 +128,7 @@ export class AccountPortal implements Portal {
     const newId = newCertificateId();
     const serial = randomSerial();
     const notAfter = reissuedNotAfter(record);
-    const cert = await this.service.ca.issue({
+    const cert = await ca.issue({
       serialNumber: serial,
       commonName: record.commonName,
       domains: record.domains,

@@ -4,14 +4,14 @@
 // slow for 100,000, so one certificate is built normally as a template and the copies differ only
 // in fixed-width fields (serial, the host number in CN and SAN) that are patched in place before
 // the TBSCertificate is signed again synchronously.
+import { webcrypto } from 'node:crypto';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError } from '../domain/errors.js';
 import { children, readTlv, whole } from '../pki/der.js';
-import { softwareCrypto } from '../pki/x509.js';
-import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './ca.js';
+import type { SandboxCa } from './ca.js';
+import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { newCertificateId } from './ids.js';
-import { PRODUCTS } from './seed.js';
 import { openPortalService, type LocalPortalService } from './service.js';
 
 export interface SyntheticOptions {
@@ -49,8 +49,9 @@ export async function addSyntheticCertificates(
   const now = wholeSeconds(service.clock.now());
   const notBefore = new Date(now.getTime() - 30 * DAY_MS);
   const notAfter = new Date(notBefore.getTime() + 365 * DAY_MS);
+  const { PRODUCTS } = await import('./seed.js');
   const product = PRODUCTS.ssl;
-  const template = await buildTemplate(service, notBefore, notAfter, leafUsageFor(product.category));
+  const template = await buildTemplate(await service.ca.signing(), notBefore, notAfter, leafUsageFor(product.category));
 
   const batchSize = Math.max(1, opts.batchSize ?? 10_000);
   let added = 0;
@@ -102,12 +103,12 @@ interface Template {
   make(serialHex: string, host: string): Uint8Array;
 }
 
-async function buildTemplate(service: LocalPortalService, notBefore: Date, notAfter: Date, usage: ReturnType<typeof leafUsageFor>): Promise<Template> {
-  const keys = (await softwareCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const spki = new Uint8Array(await softwareCrypto.subtle.exportKey('spki', keys.publicKey));
+async function buildTemplate(ca: SandboxCa, notBefore: Date, notAfter: Date, usage: ReturnType<typeof leafUsageFor>): Promise<Template> {
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const spki = new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey));
   const markSerial = randomSerial();
   const markName = `${HOST_MARK}.bulk.example`;
-  const cert = await service.ca.issue({
+  const cert = await ca.issue({
     serialNumber: markSerial,
     commonName: markName,
     domains: [markName],
@@ -135,7 +136,7 @@ async function buildTemplate(service: LocalPortalService, notBefore: Date, notAf
       t.set(Buffer.from(serialHex, 'hex'), serialAt[0]);
       const hostBytes = Buffer.from(host, 'ascii');
       for (const at of hostAt) t.set(hostBytes, at);
-      const signature = service.ca.signSync(t);
+      const signature = ca.signSync(t);
       return derSequence([t, signatureAlgorithm, derBitString(signature)]);
     },
   };

@@ -1,19 +1,17 @@
 // The SANDBOX certificate authority of the embedded portal: one EC P-256 key (PKCS#8 PEM, mode
 // 0600) and its self-signed certificate. It signs the demo certificates, every reissued copy and
 // the CRL. It is labelled as a sandbox everywhere so nobody mistakes it for a real CA.
-import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, KeyObject, sign } from 'node:crypto';
 import { x509, softwareCrypto } from '../pki/x509.js';
 import { decodePemBlocks, encodePem } from '../pki/pem.js';
 import { countryCode } from '../pki/csr-build.js';
 import type { Organization, RevocationReason } from '../domain/types.js';
+import { randomSerial, wholeSeconds, type LeafUsage } from './certificate-values.js';
 
 export const SANDBOX_CA_NAME = 'reissue SANDBOX CA - not for production use';
 const CA_KEY_ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNING_ALGORITHM: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** What a leaf certificate is for; decides KeyUsage and ExtendedKeyUsage. */
-export type LeafUsage = 'tls-server' | 'code-signing';
 
 export interface LeafRequest {
   /** Hex, lower case (see randomSerial). */
@@ -158,27 +156,6 @@ export class SandboxCa {
       })),
     });
   }
-}
-
-/** A random positive 16-byte serial; the first byte is kept in 0x10–0x7f so the hex is always 32 digits. */
-export function randomSerial(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = 0x10 + (bytes[0]! % 0x70);
-  return bytes.toString('hex');
-}
-
-/** SHA-256 of a SubjectPublicKeyInfo, hex: how the store matches keys ("same key" check, card install). */
-export function publicKeyHash(spki: Uint8Array): string {
-  return createHash('sha256').update(spki).digest('hex');
-}
-
-/** X.509 dates carry whole seconds; rounding here keeps records and DER equal. */
-export function wholeSeconds(d: Date): Date {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000);
-}
-
-export function leafUsageFor(productCategory: string): LeafUsage {
-  return /code\s*signing/i.test(productCategory) ? 'code-signing' : 'tls-server';
 }
 
 function leafSubject(commonName: string, o: Organization | null): x509.JsonName {

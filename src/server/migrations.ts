@@ -78,6 +78,28 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (account_id, key)
   ) STRICT;
   `,
+  // 2: a trigram index over certificates.search, so a filter of 3+ characters reads the few rows
+  // holding all its trigrams instead of every row. External content (the text stays in
+  // certificates only) and detail='none' (no positions: the store re-checks each candidate with
+  // instr) keep it small; triggers keep it in step with every write of the search column.
+  // A slim (account_id) index counts an account's certificates without reading their search text.
+  `
+  CREATE VIRTUAL TABLE certificates_search USING fts5(
+    search, content = 'certificates', content_rowid = 'rowid', tokenize = 'trigram', detail = 'none'
+  );
+  INSERT INTO certificates_search (certificates_search) VALUES ('rebuild');
+  CREATE TRIGGER certificates_search_insert AFTER INSERT ON certificates BEGIN
+    INSERT INTO certificates_search (rowid, search) VALUES (new.rowid, new.search);
+  END;
+  CREATE TRIGGER certificates_search_delete AFTER DELETE ON certificates BEGIN
+    INSERT INTO certificates_search (certificates_search, rowid, search) VALUES ('delete', old.rowid, old.search);
+  END;
+  CREATE TRIGGER certificates_search_update AFTER UPDATE OF search ON certificates BEGIN
+    INSERT INTO certificates_search (certificates_search, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO certificates_search (rowid, search) VALUES (new.rowid, new.search);
+  END;
+  CREATE INDEX certificates_by_account_only ON certificates (account_id);
+  `,
 ];
 
 export class NotAPortalDatabase extends Error {}

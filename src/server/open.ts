@@ -5,19 +5,21 @@
 // Two processes may open the same empty directory at once. Both prepare a CA and the demo data
 // (async signing), then each tries to initialise inside one IMMEDIATE transaction; the first
 // commits, the second sees the portal already there, throws its copy away and loads the winner's.
+//
+// Opening an existing portal checks its CA files with node:crypto only; the CA's signing code and
+// the demo data (both built on @peculiar/x509) are loaded when a new portal is created.
 import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../domain/clock.js';
-import { SandboxCa } from './ca.js';
 import { createFileAtomically, damagedPortal, dataDirLayout, ensureDataDir, fileExists, type DataDirLayout } from './datadir.js';
 import { openDatabase, sqliteFailure } from './db.js';
-import { insertDemoData, prepareDemoData } from './seed.js';
+import { PortalCa } from './portal-ca.js';
 import { PortalStore } from './store.js';
 
 export interface PortalData {
   layout: DataDirLayout;
   store: PortalStore;
-  ca: SandboxCa;
+  ca: PortalCa;
   /** True when this call created (and seeded) the portal; false when it was already there. */
   created: boolean;
 }
@@ -49,8 +51,9 @@ export async function openPortalData(dataDir: string, clock: Clock, seed: boolea
   }
 }
 
-async function initialise(layout: DataDirLayout, store: PortalStore, clock: Clock, seed: boolean): Promise<{ ca: SandboxCa; created: boolean }> {
+async function initialise(layout: DataDirLayout, store: PortalStore, clock: Clock, seed: boolean): Promise<{ ca: PortalCa; created: boolean }> {
   const now = clock.now();
+  const [{ SandboxCa }, { insertDemoData, prepareDemoData }] = await Promise.all([import('./ca.js'), import('./seed.js')]);
   const fresh = await SandboxCa.generate(now);
   const demo = seed ? await prepareDemoData(fresh.ca, now) : null;
   const won = store.transaction(() => {
@@ -78,15 +81,15 @@ async function initialise(layout: DataDirLayout, store: PortalStore, clock: Cloc
     }
     return true;
   });
-  return won ? { ca: fresh.ca, created: true } : { ca: await loadCa(layout, store), created: false };
+  return won ? { ca: PortalCa.generated(fresh), created: true } : { ca: await loadCa(layout, store), created: false };
 }
 
-async function loadCa(layout: DataDirLayout, store: PortalStore): Promise<SandboxCa> {
+async function loadCa(layout: DataDirLayout, store: PortalStore): Promise<PortalCa> {
   const keyPem = await readPortalFile(layout.caKey, 'sandbox CA key');
   const certPem = await readPortalFile(layout.caCert, 'sandbox CA certificate');
-  let ca: SandboxCa;
+  let ca: PortalCa;
   try {
-    ca = await SandboxCa.fromPem(keyPem, certPem);
+    ca = PortalCa.fromPem(keyPem, certPem);
   } catch (e) {
     throw damagedPortal(layout.caKey, `The sandbox CA files cannot be used: ${(e as Error).message}`);
   }

@@ -2,7 +2,7 @@
 // runs in the background to make it happen. Instead the service carries out whatever is due on
 // open, before every read and on an optional timer, so the result survives restarts and never
 // depends on a process being up at the right moment.
-import type { SandboxCa } from './ca.js';
+import type { PortalCa } from './portal-ca.js';
 import type { PortalStore } from './store.js';
 
 /** Marks every copy whose revocation date has come as revoked; returns how many. */
@@ -33,13 +33,14 @@ export function startRevocationTimer(run: () => unknown, everyMs = 60_000, onErr
 const META_CRL_NUMBER = 'crl_number';
 
 /** The current CRL (DER): every revoked serial with its date and reason, numbered increasingly. */
-export async function currentCrl(store: PortalStore, ca: SandboxCa, now: Date): Promise<Uint8Array> {
+export async function currentCrl(store: PortalStore, ca: PortalCa, now: Date): Promise<Uint8Array> {
+  const signer = await ca.signing(); // before the number is taken: a failed load wastes no CRL number
   const { entries, crlNumber } = store.transaction(() => {
     const crlNumber = Number(store.getMeta(META_CRL_NUMBER) ?? '0') + 1;
     store.setMeta(META_CRL_NUMBER, String(crlNumber));
     return { entries: store.revokedEntries(), crlNumber };
   });
-  const crl = await ca.crl(
+  const crl = await signer.crl(
     entries.map((e) => ({ serialNumber: e.serial, revocationDate: new Date(e.revocationDate), reason: e.reason })),
     now,
     crlNumber,

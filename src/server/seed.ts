@@ -7,7 +7,8 @@
 import { softwareCrypto } from '../pki/x509.js';
 import { scheduledRevocationDate } from '../domain/policy.js';
 import type { Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
-import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds, type SandboxCa } from './ca.js';
+import type { SandboxCa } from './ca.js';
+import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { newCertificateId } from './ids.js';
 import type { NewCertificate, PortalStore } from './store.js';
 

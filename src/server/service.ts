@@ -9,8 +9,8 @@ import { sqliteFailure } from './db.js';
 import { AccountPortal } from './account-portal.js';
 import { openPortalData, type PortalData } from './open.js';
 import { runDueRevocations } from './revocations.js';
-import type { SandboxCa } from './ca.js';
 import type { DataDirLayout } from './datadir.js';
+import type { PortalCa } from './portal-ca.js';
 import type { PortalStore } from './store.js';
 
 export interface AccountDirectory {
@@ -55,7 +55,8 @@ const TOKEN_PREFIX = 'rsk_';
 export class LocalPortalService implements PortalService {
   readonly layout: DataDirLayout;
   readonly store: PortalStore;
-  readonly ca: SandboxCa;
+  /** The sandbox CA; `await ca.signing()` for the part that signs (loaded on first use). */
+  readonly ca: PortalCa;
   /** True when opening created a new sandbox portal (worth telling the user where). */
   readonly created: boolean;
   private readonly portals = new Map<string, AccountPortal>();

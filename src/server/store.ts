@@ -91,18 +91,64 @@ const SELECT_CERTIFICATE = `
 
 // The accounts whose certificates @viewer may see: itself, and its customers when it is a partner.
 const VISIBLE = `c.account_id IN (SELECT id FROM accounts WHERE id = @viewer OR partner_id = @viewer)`;
+// The same for an account without customers, written so an index range serves it (deep offsets).
+const OWN = `c.account_id = @viewer`;
+// Lists are newest first; copies issued in the same second come in a fixed order that the covering
+// index (account_id, issued_at, search) gives as it is, without sorting (search starts with the
+// unique id; rowid only makes the order total).
+const LIST_ORDER = `ORDER BY c.issued_at DESC, c.search DESC, c.rowid DESC`;
 const NEWEST_FIRST = `ORDER BY c.issued_at DESC, c.rowid DESC`;
+const MATCHES = `instr(c.search, @text) > 0`;
+// Rows holding every trigram of the filter (candidates; instr then keeps the real matches).
+const CANDIDATES = `SELECT rowid AS rid FROM certificates_search WHERE certificates_search MATCH @match`;
 
-// One page, newest first: the page's rowids come from the covering index alone, and only those
-// rows (DER and all) are read.
-function page(where: string): string {
+// A filter's trigram candidates are read (one row each, ~1 µs) instead of scanning the covering
+// index (every visible row's search text, ~0.2 µs each) when there are few enough of them: up to
+// TRIGRAM_PAGE_LIMIT for a page (which also sorts them; a filter with more candidates usually
+// matches densely, and the index scan fills a page from its first rows), up to
+// TRIGRAM_COUNT_LIMIT for an exact count (which must see every match either way).
+export const TRIGRAM_PAGE_LIMIT = 2000;
+export const TRIGRAM_COUNT_LIMIT = 10_000;
+const MAX_TRIGRAMS = 16;
+
+// One page: the page's rowids come from the covering index (or the trigram candidates) alone,
+// and only those rows (DER and all) are read.
+function page(from: string, where: string): string {
   return `
-    WITH page AS (SELECT c.rowid AS rid FROM certificates c WHERE ${where} ${NEWEST_FIRST} LIMIT @limit OFFSET @offset)
-    ${SELECT_CERTIFICATE} JOIN page ON page.rid = c.rowid ${NEWEST_FIRST}`;
+    WITH page AS (SELECT c.rowid AS rid FROM ${from} WHERE ${where} ${LIST_ORDER} LIMIT @limit OFFSET @offset)
+    ${SELECT_CERTIFICATE} JOIN page ON page.rid = c.rowid ${LIST_ORDER}`;
+}
+
+/** The list and count statements for one visibility rule. */
+function listStatements(db: Db, scope: string, countFrom: string) {
+  const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
+  const viaTrigrams = `(${CANDIDATES}) m JOIN certificates c ON c.rowid = m.rid`;
+  return {
+    all: p<CertificateRow>(page('certificates c', scope)),
+    matching: p<CertificateRow>(page('certificates c', `${scope} AND ${MATCHES}`)),
+    matchingTrigrams: p<CertificateRow>(page(viaTrigrams, `${scope} AND ${MATCHES}`)),
+    count: p<{ n: number }>(`SELECT count(*) AS n FROM ${countFrom} WHERE ${scope}`),
+    countMatching: p<{ n: number }>(`SELECT count(*) AS n FROM certificates c WHERE ${scope} AND ${MATCHES}`),
+    countMatchingTrigrams: p<{ n: number }>(`SELECT count(*) AS n FROM ${viaTrigrams} WHERE ${scope} AND ${MATCHES}`),
+  };
+}
+
+/**
+ * The FTS5 query for the rows containing every trigram of `text` (at most MAX_TRIGRAMS of them:
+ * a superset is enough, instr decides), or null when `text` is shorter than one trigram.
+ * Characters are code points, as the trigram tokenizer counts them.
+ */
+export function trigramQuery(text: string): string | null {
+  const chars = [...text];
+  if (chars.length < 3) return null;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length && grams.size < MAX_TRIGRAMS; i++) grams.add(chars.slice(i, i + 3).join(''));
+  return [...grams].map((g) => `"${g.replaceAll('"', '""')}"`).join(' AND ');
 }
 
 export class PortalStore {
   private readonly s;
+  private lastCandidates: { match: string; n: number } | null = null;
 
   constructor(readonly db: Db) {
     const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
@@ -125,10 +171,10 @@ export class PortalStore {
       productName: p<{ name: string }>(`SELECT name FROM products WHERE id = ?`),
       byId: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE c.id = ?`),
       visibleByIdOrSerial: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE (c.id = @id OR c.serial = @serial) AND ${VISIBLE}`),
-      list: p<CertificateRow>(page(`${VISIBLE}`)),
-      listMatching: p<CertificateRow>(page(`${VISIBLE} AND instr(c.search, @text) > 0`)),
-      count: p<{ n: number }>(`SELECT count(*) AS n FROM certificates c WHERE ${VISIBLE}`),
-      countMatching: p<{ n: number }>(`SELECT count(*) AS n FROM certificates c WHERE ${VISIBLE} AND instr(c.search, @text) > 0`),
+      hasCustomers: p<{ n: number }>(`SELECT EXISTS (SELECT 1 FROM accounts WHERE partner_id = ?) AS n`),
+      own: listStatements(db, OWN, 'certificates c INDEXED BY certificates_by_account_only'),
+      visible: listStatements(db, VISIBLE, 'certificates c'),
+      trigramCandidates: p<{ n: number }>(`SELECT count(*) AS n FROM (${CANDIDATES} LIMIT @cap)`),
       newestOfOrder: p<{ id: string }>(`SELECT id FROM certificates c WHERE order_id = ? ${NEWEST_FIRST} LIMIT 1`),
       markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
       revokeNow: p(`UPDATE certificates SET revoked = 1, revocation_date = @date, revocation_reason = @reason WHERE id = @id AND revoked = 0`),
@@ -216,13 +262,45 @@ export class PortalStore {
     return r ? toRecord(r) : null;
   }
 
+  /**
+   * One page of what `viewer` may see, newest first; `text` (lower case) keeps the copies whose
+   * search text contains it. How it is answered depends on the filter, never what it answers.
+   */
   list(viewer: number, text: string, limit: number, offset: number): CertificateRecord[] {
-    const rows = text ? this.s.listMatching.all({ viewer, text, limit, offset }) : this.s.list.all({ viewer, limit, offset });
+    const q = this.statementsFor(viewer);
+    const match = this.trigramQueryWithin(text, TRIGRAM_PAGE_LIMIT);
+    const rows = match
+      ? q.matchingTrigrams.all({ viewer, text, match, limit, offset })
+      : text
+        ? q.matching.all({ viewer, text, limit, offset })
+        : q.all.all({ viewer, limit, offset });
     return rows.map(toRecord);
   }
 
+  /** How many copies list() would return without a limit: always exact. */
   count(viewer: number, text: string): number {
-    return (text ? this.s.countMatching.get({ viewer, text }) : this.s.count.get({ viewer }))!.n;
+    const q = this.statementsFor(viewer);
+    const match = this.trigramQueryWithin(text, TRIGRAM_COUNT_LIMIT);
+    return (match ? q.countMatchingTrigrams.get({ viewer, text, match }) : text ? q.countMatching.get({ viewer, text }) : q.count.get({ viewer }))!.n;
+  }
+
+  // An account without customers sees exactly its own rows: one index range, in list order.
+  private statementsFor(viewer: number) {
+    return this.s.hasCustomers.get(viewer)!.n ? this.s.visible : this.s.own;
+  }
+
+  /** The trigram query for `text` when the trigram index narrows it to at most `limit` candidates. */
+  private trigramQueryWithin(text: string, limit: number): string | null {
+    const match = trigramQuery(text);
+    if (!match) return null;
+    // A list is usually followed by the count of the same filter: an exact number of candidates
+    // found for the page (at most TRIGRAM_PAGE_LIMIT) answers the count's question too. It only
+    // chooses the way, never the answer, so a write in between cannot make it wrong.
+    const known = this.lastCandidates?.match === match ? this.lastCandidates.n : null;
+    this.lastCandidates = null;
+    const n = known ?? this.s.trigramCandidates.get({ match, cap: limit + 1 })!.n;
+    if (n <= limit) this.lastCandidates = { match, n };
+    return n <= limit ? match : null;
   }
 
   newestCopyOfOrder(orderId: string): string | null {

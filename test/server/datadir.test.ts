@@ -111,6 +111,25 @@ describe('a damaged data directory', () => {
     expect(e.message).toMatch(/does not match/);
   });
 
+  it('with a CA certificate file that is not a certificate: refused, naming the CA files', async () => {
+    const dir = await seededDir();
+    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const before = contents(dir);
+    const e = await openError(dir);
+    expectDamaged(e, join(dir, 'ca-key.pem'));
+    expect(e.message).toMatch(/CA certificate cannot be read/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('with the CA key in another format than PKCS#8: refused on open, not at the first reissue', async () => {
+    const dir = await seededDir();
+    // The same key, written as SEC 1 ("EC PRIVATE KEY"), which the signing code does not read.
+    writeFileSync(join(dir, 'ca-key.pem'), openssl(['ec', '-in', join(dir, 'ca-key.pem')]));
+    const e = await openError(dir);
+    expectDamaged(e, join(dir, 'ca-key.pem'));
+    expect(e.message).toMatch(/PRIVATE KEY/);
+  });
+
   it('that is a file, not a folder: refused', async () => {
     const file = join(newDir(), 'not-a-folder');
     writeFileSync(file, 'x');

@@ -93,14 +93,15 @@ export function csrPublicKeyHex(csrPath: string): string {
   return pemPublicKeyHex(openssl(['req', '-in', csrPath, '-noout', '-pubkey']));
 }
 
-/** Every row of every table, in a comparable form. */
+/** Every row of every table (the trigram index's own tables too), in a comparable form. */
 export function snapshot(db: Database.Database): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
   for (const { name } of names) {
-    out[name] = (db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Record<string, unknown>[]).map((row) =>
-      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])),
-    );
+    // Sorted here: some of those tables are WITHOUT ROWID, so there is no common ORDER BY.
+    out[name] = (db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[])
+      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return out;
 }

@@ -29,6 +29,8 @@ describe('migrations', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+      // 2 MiB of page cache (negative: KiB), not better-sqlite3's 16 MiB.
+      expect(db.pragma('cache_size', { simple: true })).toBe(-2048);
       expect(tables(db)).toEqual(expect.arrayContaining(['accounts', 'api_tokens', 'certificates', 'idempotency', 'meta', 'products']));
     } finally {
       db.close();
@@ -58,6 +60,30 @@ describe('migrations', () => {
       // Fixed, the second one applies on the next open.
       expect(migrate(db, [steps[0]!, 'CREATE TABLE b (x INTEGER) STRICT;'])).toBe(2);
       expect(tables(db)).toEqual(['a', 'b']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('index the certificates of a portal written before the trigram index when it is opened', () => {
+    const path = dbPath();
+    openDatabase(path, MIGRATIONS.slice(0, 1)).close();
+    const v1 = new Database(path);
+    v1.exec(`
+      INSERT INTO accounts (id, name, role, created_at) VALUES (1, 'demo', 'customer', '2026-01-01T00:00:00Z');
+      INSERT INTO products (id, name, category, key_sources, algorithms) VALUES (1, 'Trusted SSL', 'SSL (TLS)', '["csr"]', '["ec-p256"]');
+      INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber, authorization_method,
+        not_before, not_after, der, public_key_sha256, issued_at, search)
+      VALUES ('crt-old0000001', '7f01', 'ORDER/1/po', 1, 1, 'Gdańsk.example', '["gdańsk.example"]', '{}', 'manual',
+        '2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', x'3000', 'ab', '2026-01-01T00:00:00.000Z',
+        'crt-old0000001 gdańsk.example gdańsk.example order/1/po 7f01 trusted ssl');
+    `);
+    v1.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const found = db.prepare(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH '"ańs" AND "gda"'`).all();
+      expect(found).toEqual([{ rowid: 1 }]);
     } finally {
       db.close();
     }

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { Clock } from '../../domain/clock.js';
 import { usageError } from '../../domain/errors.js';
 import { startRevocationTimer } from '../revocations.js';
-import { openPortalService, type PortalService } from '../service.js';
+import { openPortalService } from '../service.js';
 import { buildHttpApp } from './app.js';
 
 export interface ServeOptions {
@@ -47,7 +47,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
   const https = opts.tls ? readTls(opts.tls) : undefined;
 
-  const service: PortalService = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
+  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
   const runDue = () => {
     const n = service.runDueRevocations();
     if (n > 0) log(`Carried out ${n} due revocation${n === 1 ? '' : 's'}.`);
@@ -64,6 +64,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     service.close();
     throw listenError(error, opts);
   }
+  // A long-running service loads the signing and CSR-check code now, not on the first reissue.
+  void Promise.all([service.ca.signing(), import('../../pki/csr-check.js')]).catch((error) =>
+    log(`Preparing the CA failed: ${(error as Error).message}`),
+  );
   const timer = startRevocationTimer(runDue, opts.revocationIntervalMs ?? 60_000, (error) =>
     log(`Due revocations failed: ${(error as Error).message}`),
   );
