@@ -1,6 +1,5 @@
 // The real services behind the wizard's screens (tests hand the wizard fakes instead).
 import type { Portal } from '../portal/portal.js';
-import { describeCertificate } from '../pki/preview.js';
 import type { WizardServices } from '../tui/services.js';
 import { writeNewFile } from '../util/files.js';
 import type { CliContext } from './context.js';
@@ -18,7 +17,8 @@ export function createWizardServices(ctx: CliContext, portal: Portal): WizardSer
     },
     readFile: (path) => readInputFile(path, ctx.io.stdin),
     writeFile: (path, data, { overwrite }) => writeNewFile(path, data, { overwrite }),
-    describeCertificate,
+    // @peculiar/x509 and its ASN.1 stack load only when a preview is opened, not before the first frame.
+    describeCertificate: async (der) => (await import('../pki/preview.js')).describeCertificate(der),
     now: () => ctx.clock.now(),
   };
 }

@@ -1,10 +1,10 @@
 // The wizard's root: owns the flow state, provides services/state/actions through context,
 // handles the few global keys, and shows exactly one screen whose keys are live.
 import { Box, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { helpFor } from '../wizard/help.js';
-import { initialState, reduce } from '../wizard/reducer.js';
-import { isBusy, isTyping } from '../wizard/selectors.js';
+import { initialState } from '../wizard/reducer.js';
+import { isBusy, isTyping, textField } from '../wizard/selectors.js';
 import type { WizardState } from '../wizard/state.js';
 import { createActions } from './actions.js';
 import type { CardHolder } from './card-holder.js';
@@ -25,6 +25,9 @@ import { PreviewScreen } from './screens/PreviewScreen.js';
 import { ResultScreen } from './screens/ResultScreen.js';
 import { RevokeScreen } from './screens/RevokeScreen.js';
 import { Step1Screen } from './screens/Step1Screen.js';
+import { createSecretBuffer } from './secrets.js';
+import { createWizardStore } from './store.js';
+import { fieldKey } from './typing.js';
 import { ServicesContext, type WizardServices } from './services.js';
 import { ColorContext } from './theme.js';
 
@@ -68,11 +71,12 @@ function CurrentScreen({ state, isActive }: { state: WizardState; isActive: bool
 
 export function App({ services, card, onExit, color = true }: { services: WizardServices; card: CardHolder; onExit: (code: number) => void; color?: boolean }) {
   const { stdout } = useStdout();
-  const [state, dispatch] = useReducer(reduce, undefined, () =>
-    initialState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() }),
-  );
-  const actions = useMemo(() => createActions(services, card, dispatch), [services, card]);
-  const ui: UiActions = useMemo(() => ({ dispatch, actions, exit: onExit }), [actions, onExit]);
+  const [store] = useState(() => createWizardStore(initialState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() })));
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const { dispatch, getState } = store;
+  const actions = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
+  const [secrets] = useState(createSecretBuffer);
+  const ui: UiActions = useMemo(() => ({ dispatch, getState, actions, secrets, exit: onExit }), [dispatch, getState, actions, secrets, onExit]);
 
   useEffect(() => {
     void actions.loadInfo();
@@ -94,14 +98,37 @@ export function App({ services, card, onExit, color = true }: { services: Wizard
     (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
       const c = commandFor(input, key);
       if (c === 'interrupt') return onExit(EXIT_INTERRUPTED);
+      // The latest state, not this render's: a key typed right after `/` belongs to the filter.
+      const state = getState();
       if (isTyping(state)) return;
       if (c === 'help') dispatch({ type: 'toggle-help' });
       else if (state.help && (c === 'back' || c === 'confirm')) dispatch({ type: 'toggle-help' });
       else if (c === 'quit' && !isBusy(state)) onExit(0);
     },
-    [state, onExit],
+    [getState, dispatch, onExit],
   );
   useInput(onGlobalKey);
+
+  // Typing into the path or secret field on screen, decided from the latest state: a key that
+  // arrives in the same read as the key that opened the field (before the field's widget has
+  // mounted) still lands in it. Enter is the field's own (it knows what to submit).
+  const onFieldKey = useCallback(
+    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+      const field = textField(getState());
+      if (field?.kind !== 'secret') secrets.clear();
+      if (!field) return;
+      const k = fieldKey(input, key);
+      if (k?.kind === 'insert') {
+        if (field.kind === 'path') dispatch({ type: 'text-input', text: k.text });
+        else secrets.append(field.id, k.text);
+      } else if (k?.kind === 'erase') {
+        if (field.kind === 'path') dispatch({ type: 'text-erase' });
+        else secrets.erase(field.id);
+      }
+    },
+    [getState, dispatch, secrets],
+  );
+  useInput(onFieldKey);
 
   const bodyHeight = Math.max(1, state.rows - CHROME_ROWS);
   return (

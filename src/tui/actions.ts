@@ -95,7 +95,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     async loadPreview(cert) {
       try {
         const der = await portal.download(cert.id, 'der');
-        dispatch({ type: 'preview-loaded', id: cert.id, text: services.describeCertificate(der) });
+        dispatch({ type: 'preview-loaded', id: cert.id, text: await services.describeCertificate(der) });
       } catch (e) {
         fail(e);
       }

@@ -3,12 +3,17 @@
 import { createContext, useContext } from 'react';
 import type { WizardEvent, WizardState } from '../wizard/state.js';
 import type { WizardActions } from './actions.js';
+import type { SecretBuffer } from './secrets.js';
 
 export const StateContext = createContext<WizardState | null>(null);
 
 export interface UiActions {
   dispatch: (event: WizardEvent) => void;
+  /** The state after every event dispatched so far (a render's state can be a few keys behind). */
+  getState: () => WizardState;
   actions: WizardActions;
+  /** The PIN or passphrase being typed (never in the wizard state). */
+  secrets: SecretBuffer;
   /** The one way out of the wizard: resolves runWizard() with this exit code. */
   exit: (code: number) => void;
 }

@@ -4,9 +4,13 @@
 import { render } from 'ink';
 import { App, EXIT_INTERRUPTED } from './App.js';
 import { createCardHolder } from './card-holder.js';
+import { END_SYNCHRONIZED_UPDATE, handOverSkeleton } from './first-paint.js';
 import { PASTE_OFF } from './hooks/use-bracketed-paste.js';
 import type { WizardServices } from './services.js';
 import { colorFromEnv } from './theme.js';
+
+/** Frames per second Ink may draw: a key's result reaches the screen within ~8 ms. */
+export const WIZARD_MAX_FPS = 120;
 
 export interface RunWizardOptions {
   stdin?: NodeJS.ReadStream;
@@ -36,16 +40,22 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
         .catch(() => undefined)
         .finally(() => resolve(code));
     };
+    // Ink's first frame is drawn over the launcher's skeleton (if one is on screen), in place.
+    const overSkeleton = handOverSkeleton(stdout);
     instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} />, {
       stdout,
       stdin,
       exitOnCtrlC: opts.exitOnCtrlC ?? false,
       patchConsole: false,
+      // Ink's default 30 fps can hold the frame with a key's result up to 33 ms.
+      maxFps: WIZARD_MAX_FPS,
       debug: opts.debug ?? false,
     });
     instance.waitUntilExit().then(
       () => finish(EXIT_INTERRUPTED),
       () => finish(1),
     );
+    // Ink wrote its first frame inside render() and ended the update; make sure it is ended.
+    if (overSkeleton) stdout.write(END_SYNCHRONIZED_UPDATE);
   });
 }

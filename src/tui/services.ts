@@ -13,8 +13,8 @@ export interface WizardServices {
   readFile(path: string): Promise<Uint8Array>;
   /** Throws ReissueError code 'file-exists' when the file exists and `overwrite` is false. */
   writeFile(path: string, data: Uint8Array, opts: { overwrite: boolean }): Promise<void>;
-  /** Readable dump for "Certificate preview". */
-  describeCertificate(der: Uint8Array): string;
+  /** Readable dump for "Certificate preview"; async so the X.509 code loads only when a preview opens. */
+  describeCertificate(der: Uint8Array): Promise<string>;
   now(): Date;
 }
 

@@ -6,9 +6,7 @@ import { createContext, useContext } from 'react';
 
 export const ColorContext = createContext<boolean>(true);
 
-export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env.NO_COLOR;
-}
+export { colorFromEnv } from './color-env.js';
 
 export function useColor(): boolean {
   return useContext(ColorContext);

@@ -157,6 +157,12 @@ function reduceList(list: ListState, event: WizardEvent): ListState {
     case 'filter-change':
       if (event.text === list.query) return list;
       return { ...list, query: event.text, cursor: 0, top: 0, total: null, error: null };
+    case 'filter-input':
+      if (!list.filtering || !event.text) return list;
+      return reduceList(list, { type: 'filter-change', text: list.query + event.text });
+    case 'filter-erase':
+      if (!list.filtering) return list;
+      return reduceList(list, { type: 'filter-change', text: [...list.query].slice(0, -1).join('') });
     case 'filter-end':
       if (!event.clear) return { ...list, filtering: false };
       return { ...list, filtering: false, query: '', cursor: 0, top: 0, total: list.query === '' ? list.total : null, error: null };
@@ -228,6 +234,8 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
 
     case 'filter-start':
     case 'filter-change':
+    case 'filter-input':
+    case 'filter-erase':
     case 'filter-end':
       if (s.kind !== 'list') return state;
       return { ...state, list: reduceList(state.list, event) };
@@ -237,7 +245,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'open-details':
       return to({ kind: 'details', cert: event.cert, cursor: 0, notice: null });
     case 'open-pending':
-      if (s.kind !== 'list') return state;
+      if (s.kind !== 'list' || state.list.filtering) return state;
       return to({ kind: 'pending', items: null, cursor: 0 });
     case 'pending-loaded':
       if (s.kind !== 'pending') return state;
@@ -252,10 +260,11 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       if (s.kind !== 'preview' || s.cert.id !== event.id) return state;
       return to({ ...s, text: event.text, scroll: 0 });
     case 'text-change':
-      if (s.kind === 'download' && s.phase === 'path') return to({ ...s, path: event.value });
-      if (s.kind === 'csr' && s.mode === 'file') return to({ ...s, path: event.value });
-      if (s.kind === 'csr' && s.mode === 'gen-key-path') return to({ ...s, keyPath: event.value });
-      return state;
+      return withTypedPath(state, () => event.value);
+    case 'text-input':
+      return withTypedPath(state, (before) => before + event.text);
+    case 'text-erase':
+      return withTypedPath(state, (before) => [...before].slice(0, -1).join(''));
     case 'download-start':
       if (s.kind !== 'download' || s.phase !== 'path' || !s.path.trim()) return state;
       return to({ ...s, phase: 'writing' });
@@ -375,6 +384,15 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'failed':
       return to({ kind: 'error', error: event.error, back: recoveryFrom(s, event.error) });
   }
+}
+
+/** The path field on screen (if any) changed from its current value: edits build on the latest state. */
+function withTypedPath(state: WizardState, edit: (before: string) => string): WizardState {
+  const s = state.screen;
+  if (s.kind === 'download' && s.phase === 'path') return { ...state, screen: { ...s, path: edit(s.path) } };
+  if (s.kind === 'csr' && s.mode === 'file') return { ...state, screen: { ...s, path: edit(s.path) } };
+  if (s.kind === 'csr' && s.mode === 'gen-key-path') return { ...state, screen: { ...s, keyPath: edit(s.keyPath) } };
+  return state;
 }
 
 function chooseAction(state: WizardState, action: DetailsAction | ResultAction): WizardState {

@@ -99,6 +99,21 @@ export function isTyping(state: WizardState): boolean {
   }
 }
 
+/**
+ * The text field that has the keyboard besides the list's filter: a path kept in the state, or a
+ * secret (PIN, passphrase) kept out of it. Keys are routed by this, not by which widget happens to
+ * be mounted yet, so keys typed right after the key that opened the field are not lost.
+ */
+export function textField(state: WizardState): { kind: 'path' } | { kind: 'secret'; id: 'pin' | 'passphrase' } | null {
+  const s = state.screen;
+  if (state.help) return null;
+  if (s.kind === 'download' && s.phase === 'path') return { kind: 'path' };
+  if (s.kind === 'csr' && (s.mode === 'file' || s.mode === 'gen-key-path')) return { kind: 'path' };
+  if (s.kind === 'csr' && s.mode === 'gen-passphrase') return { kind: 'secret', id: 'passphrase' };
+  if (s.kind === 'card' && s.phase === 'pin') return { kind: 'secret', id: 'pin' };
+  return null;
+}
+
 /** While the card works or the portal issues, leaving would abandon a half-done reissue. */
 export function isBusy(state: WizardState): boolean {
   const s = state.screen;

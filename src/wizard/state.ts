@@ -181,6 +181,9 @@ export type WizardEvent =
   // list
   | { type: 'filter-start' }
   | { type: 'filter-change'; text: string }
+  /** Typed text appended to the filter as it is now (not as a widget last saw it): no key is lost. */
+  | { type: 'filter-input'; text: string }
+  | { type: 'filter-erase' }
   | { type: 'filter-end'; clear: boolean }
   | { type: 'page-loaded'; query: string; offset: number; items: Certificate[]; total: number }
   | { type: 'page-failed'; query: string; error: ShownError }
@@ -192,6 +195,9 @@ export type WizardEvent =
   | { type: 'choose-action'; action: DetailsAction | ResultAction }
   | { type: 'preview-loaded'; id: string; text: string }
   | { type: 'text-change'; value: string }
+  /** Typed text appended to the path field on screen (download path, CSR file, key path). */
+  | { type: 'text-input'; text: string }
+  | { type: 'text-erase' }
   | { type: 'download-start' }
   | { type: 'file-exists' }
   | { type: 'answer'; yes: boolean }

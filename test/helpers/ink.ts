@@ -36,6 +36,14 @@ export class FakeStdin extends EventEmitter {
     this.queue.push(data);
     this.emit('readable');
   }
+  /**
+   * Several chunks that are all waiting when the app next reads stdin, as when keys arrive while
+   * the event loop is busy: Ink handles them one after another before React renders again.
+   */
+  writeTogether(chunks: string[]): void {
+    this.queue.push(...chunks);
+    this.emit('readable');
+  }
   read = (): string | null => this.queue.shift() ?? null;
   setEncoding(): void {}
   setRawMode(on: boolean): void {
@@ -86,6 +94,8 @@ export interface Terminal {
   press(key: KeyName): Promise<void>;
   /** Types text one character per write, waiting for each frame (so onChange sees each). */
   type(text: string): Promise<void>;
+  /** Types text one character per chunk, all read in one go (keys that piled up while the app was busy). */
+  typeFast(text: string): Promise<void>;
   /** Waits until the last frame contains `text` (or matches the predicate). */
   waitFor(what: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
   unmount(): void;
@@ -131,6 +141,12 @@ export function terminalFor(stdin: FakeStdin, stdout: FakeStdout, unmount: () =>
     },
     async type(text) {
       for (const ch of text) await t.write(ch);
+    },
+    async typeFast(text) {
+      await settle();
+      const before = stdout.writes.length;
+      stdin.writeTogether([...text]);
+      await nextFrame(before, 30);
     },
     async waitFor(what, timeoutMs = 4000) {
       const test = typeof what === 'string' ? (f: string) => f.includes(what) : what instanceof RegExp ? (f: string) => what.test(f) : what;

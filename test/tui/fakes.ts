@@ -300,6 +300,8 @@ export interface FakeServices extends WizardServices {
   written: Map<string, Uint8Array>;
   generated: { keyPath: string; passphrase?: string; algorithm: Algorithm }[];
   openCardCalls: number;
+  /** describeCertificate waits for this (set it to a pending promise to hold the preview loading). */
+  previewGate: Promise<void>;
 }
 
 export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array> } = {}): FakeServices {
@@ -313,6 +315,7 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
     written,
     generated: [],
     openCardCalls: 0,
+    previewGate: Promise.resolve(),
     async openCard() {
       services.openCardCalls++;
       if (opts.openCardError) throw opts.openCardError;
@@ -333,7 +336,9 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       }
       written.set(path, data);
     },
-    describeCertificate(der) {
+    async describeCertificate(der) {
+      // Like the real one, which imports the X.509 code first: tests can hold it to see the loading state.
+      await services.previewGate;
       const text = new TextDecoder().decode(der);
       return ['Certificate:', `  Raw: ${text}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
     },

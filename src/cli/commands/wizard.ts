@@ -11,6 +11,9 @@ export async function runWizardCommand(ctx: CliContext): Promise<number> {
   if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
     throw usageError('no-tty', 'The wizard needs an interactive terminal (stdin and stdout must be a TTY).', NON_INTERACTIVE_HINT);
   }
+  // Keep V8's young generation at its initial size: by default it grows to 3 × 16 MiB under
+  // React's allocation rate, which was most of the wizard's peak RSS on a 100,000-certificate portal.
+  (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
   const portal = await ctx.portal();
   const { createWizardServices } = await import('../wizard-services.js');
   const { runWizard } = await import('../../tui/run.js');

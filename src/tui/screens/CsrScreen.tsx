@@ -2,8 +2,7 @@
 // a key and CSR here; the portal checks it ("✓ Correct" or each problem); Next submits it.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import TextInput from 'ink-text-input';
-import { useCallback, useState, type ReactElement } from 'react';
+import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import { CSR_SOURCES } from '../../wizard/reducer.js';
 import type { CsrScreen as CsrState, CsrSource } from '../../wizard/state.js';
@@ -12,6 +11,7 @@ import { Busy } from '../components/Busy.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { PasteArea } from '../components/PasteArea.js';
+import { SecretField, StateField } from '../components/TextField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
@@ -62,9 +62,14 @@ function Report({ screen }: { screen: CsrState }) {
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch, getState, actions } = useUiActions();
   const cert = screen.cert;
-  const [passphrase, setPassphrase] = useState('');
+  // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
+  const typed = (pick: (s: CsrState) => string) => {
+    const latest = getState().screen;
+    return latest.kind === 'csr' ? pick(latest) : '';
+  };
+  const pathField = (value: string, onSubmit: () => void) => <StateField value={value} isActive={isActive} onSubmit={onSubmit} />;
 
   const handle = useCallback(
     (c: Command) => {
@@ -103,12 +108,10 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Text>
           CSR file (PEM or DER):{' '}
-          <TextInput
-            value={screen.path}
-            focus={isActive}
-            onChange={(value) => dispatch({ type: 'text-change', value })}
-            onSubmit={(path) => path.trim() && void actions.checkCsrFile(cert, path.trim())}
-          />
+          {pathField(screen.path, () => {
+            const path = typed((s) => (s.mode === 'file' ? s.path : '')).trim();
+            if (path) void actions.checkCsrFile(cert, path);
+          })}
         </Text>
       );
       break;
@@ -132,12 +135,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
           <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
           <Text>
             Save the new private key to:{' '}
-            <TextInput
-              value={screen.keyPath}
-              focus={isActive}
-              onChange={(value) => dispatch({ type: 'text-change', value })}
-              onSubmit={(keyPath) => dispatch({ type: 'gen-key-path', keyPath })}
-            />
+            {pathField(screen.keyPath, () => dispatch({ type: 'gen-key-path', keyPath: typed((s) => (s.mode === 'gen-key-path' ? s.keyPath : '')) }))}
           </Text>
           <Text dimColor>The key is written with mode 0600 and never replaces an existing file.</Text>
         </Box>
@@ -150,13 +148,10 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
           <Text>Private key: {screen.keyPath}</Text>
           <Text>
             Passphrase for the key (optional, Enter for none):{' '}
-            <TextInput
-              value={passphrase}
-              mask="*"
-              focus={isActive}
-              onChange={setPassphrase}
+            <SecretField
+              id="passphrase"
+              isActive={isActive}
               onSubmit={(value) => {
-                setPassphrase('');
                 if (screen.algorithm) void actions.generateCsr(cert, screen.algorithm, screen.keyPath, value);
               }}
             />

@@ -1,16 +1,16 @@
 // Download PEM / DER to a typed path; an existing file is replaced only after a "y".
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import TextInput from 'ink-text-input';
 import { useCallback } from 'react';
 import type { DownloadScreen as DownloadState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
+import { StateField } from '../components/TextField.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
 export function DownloadScreen({ screen, isActive }: { screen: DownloadState; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch, getState, actions } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
@@ -22,7 +22,11 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
     [dispatch, actions, screen],
   );
   useCommands(handle, isActive);
-  const submit = (path: string) => {
+  const submit = () => {
+    // The path as every key so far left it, not as this render saw it.
+    const latest = getState().screen;
+    if (latest.kind !== 'download' || latest.phase !== 'path') return;
+    const path = latest.path;
     if (!path.trim()) return;
     dispatch({ type: 'download-start' });
     void actions.download(screen.cert, screen.format, path.trim(), false);
@@ -36,7 +40,7 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
       <Text>
         Save to:{' '}
         {screen.phase === 'path' ? (
-          <TextInput value={screen.path} focus={isActive} onChange={(value) => dispatch({ type: 'text-change', value })} onSubmit={submit} />
+          <StateField value={screen.path} isActive={isActive} onSubmit={submit} />
         ) : (
           screen.path
         )}

@@ -1,16 +1,16 @@
 // Certificates: only the rows that fit are rendered and only their page is fetched, so the list
 // stays smooth with 100,000 certificates. `/` filters as you type (the portal matches CN,
 // domains, order, serial and product).
-import { Box } from 'ink';
+import { Box, useInput, type Key } from 'ink';
 import { Text } from '../theme.js';
-import TextInput from 'ink-text-input';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { fit, formatDate, revocationBadge, stateLabel } from '../../wizard/format.js';
 import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
 import { selectedRow } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
-import { useCommands } from '../hooks/use-commands.js';
-import type { Command } from '../keymap.js';
+import { FieldText } from '../components/TextField.js';
+import { commandFor } from '../keymap.js';
+import { fieldKey } from '../typing.js';
 
 const COLS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 };
 
@@ -20,7 +20,7 @@ function row(marker: string, cn: string, state: string, product: string, validTo
 
 export function ListScreen({ isActive }: { isActive: boolean }) {
   const state = useWizardState();
-  const { dispatch, actions } = useUiActions();
+  const { dispatch, getState, actions } = useUiActions();
   const list = state.list;
   const now = new Date(state.now);
 
@@ -35,12 +35,27 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reqKey, actions, attempt]);
 
-  const handle = useCallback(
-    (c: Command) => {
+  // One handler for the list and its filter, deciding from the latest state (not this render's):
+  // keys read in one go, or while a page query held the event loop, all land in the filter.
+  const onKey = useCallback(
+    (input: string, key: Key) => {
+      const latest = getState();
+      if (latest.screen.kind !== 'list' || latest.help) return;
+      const list = latest.list;
+      const c = commandFor(input, key);
       if (list.filtering) {
-        if (c === 'back') dispatch({ type: 'filter-end', clear: true });
-        else if (c === 'confirm' || c === 'down') dispatch({ type: 'filter-end', clear: false });
+        if (c === 'back') return dispatch({ type: 'filter-end', clear: true });
+        if (c === 'confirm' || c === 'down') return dispatch({ type: 'filter-end', clear: false });
+        const k = fieldKey(input, key);
+        if (k?.kind === 'insert') dispatch({ type: 'filter-input', text: k.text });
+        else if (k?.kind === 'erase') dispatch({ type: 'filter-erase' });
         return;
+      }
+      // "/b0000" in one chunk: start the filter and type the rest into it.
+      const typed = fieldKey(input, key);
+      if (typed?.kind === 'insert' && typed.text.length > 1 && typed.text.startsWith('/')) {
+        dispatch({ type: 'filter-start' });
+        return dispatch({ type: 'filter-input', text: typed.text.slice(1) });
       }
       switch (c) {
         case 'up':
@@ -71,9 +86,9 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
         }
       }
     },
-    [list, dispatch],
+    [getState, dispatch],
   );
-  useCommands(handle, isActive);
+  useInput(onKey, { isActive });
 
   const total = list.total;
   const { start, end } = total === null ? { start: 0, end: 0 } : visibleRange(list, total, list.height);
@@ -100,7 +115,7 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
       </Text>
       {list.filtering ? (
         <Text>
-          Filter: <TextInput value={list.query} focus={isActive} onChange={(text) => dispatch({ type: 'filter-change', text })} onSubmit={() => dispatch({ type: 'filter-end', clear: false })} />
+          Filter: <FieldText value={list.query} focus={isActive} />
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">

@@ -1,0 +1,73 @@
+// Paints the wizard's first frame (skeleton.ts) the moment the launcher starts, long before Ink
+// and the portal are ready, and hands the screen over: Ink's first frame is drawn over the
+// skeleton in place (no flicker, no leftover lines), and any error printed before that erases it.
+import { colorFromEnv } from './color-env.js';
+import { skeletonFrame } from './skeleton.js';
+
+interface Painted {
+  stdout: NodeJS.WriteStream;
+  lines: number;
+  restoreStderr: () => void;
+}
+
+let painted: Painted | null = null;
+
+export const BEGIN_SYNCHRONIZED_UPDATE = '\u001B[?2026h';
+export const END_SYNCHRONIZED_UPDATE = '\u001B[?2026l';
+
+/** Ink in CI mode draws only its last frame, so a skeleton would stay up alone (is-in-ci's rule). */
+function inkCiMode(env: NodeJS.ProcessEnv): boolean {
+  const on = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+  return on('CI') || on('CONTINUOUS_INTEGRATION');
+}
+
+/** Back to the skeleton's first line (the cursor is on the line below it), then clear to the end. */
+const rewind = (lines: number) => `\u001B[${lines}F\u001B[J`;
+
+/**
+ * Writes the skeleton when both ends are a terminal; returns whether it did. The bold/dim decision
+ * is chalk's, exactly as Ink will make it.
+ */
+export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<boolean> {
+  if (!io.stdin.isTTY || !io.stdout.isTTY || inkCiMode(io.env)) return false;
+  const { default: chalk } = await import('chalk');
+  const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, { styles: chalk.level > 0, color: colorFromEnv(io.env) });
+  if (!frame) return false;
+  io.stdout.write(frame);
+  const lines = frame.split('\n').length - 1;
+  // An error before the wizard starts (a portal that cannot be opened) replaces the skeleton.
+  const stderr = io.stderr;
+  const write = stderr.write;
+  const restoreStderr = () => {
+    stderr.write = write;
+  };
+  stderr.write = ((...args: Parameters<typeof write>) => {
+    eraseSkeleton();
+    return write.apply(stderr, args);
+  }) as typeof write;
+  painted = { stdout: io.stdout, lines, restoreStderr };
+  process.once('exit', eraseSkeleton);
+  return true;
+}
+
+/**
+ * Just before Ink's first frame: start a synchronized update, go back to the skeleton's first line
+ * and clear it. Ink's frame (which ends the synchronized update) is drawn there, so the terminal
+ * shows the skeleton, then the same frame, never a blank screen.
+ */
+export function handOverSkeleton(stdout: NodeJS.WriteStream): boolean {
+  if (!painted || painted.stdout !== stdout) return false;
+  painted.restoreStderr();
+  stdout.write(`${BEGIN_SYNCHRONIZED_UPDATE}${rewind(painted.lines)}`);
+  painted = null;
+  return true;
+}
+
+/** Takes the skeleton off the screen (nothing else will draw over it). */
+export function eraseSkeleton(): void {
+  if (!painted) return;
+  const { stdout, lines, restoreStderr } = painted;
+  painted = null;
+  restoreStderr();
+  stdout.write(rewind(lines));
+}

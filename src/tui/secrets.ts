@@ -1,0 +1,40 @@
+// Where a PIN or passphrase being typed lives: outside the wizard state (never logged, never in an
+// event) and outside any widget (keys typed before the field mounts still count). One secret at a
+// time; typing for another field, leaving the field, or handing the value over forgets it.
+export interface SecretBuffer {
+  /** Characters typed so far for `id` (0 when another field's secret is held). */
+  length(id: string): number;
+  append(id: string, text: string): void;
+  erase(id: string): void;
+  /** Hands the value over and forgets it. */
+  take(id: string): string;
+  clear(): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function createSecretBuffer(): SecretBuffer {
+  let held: { id: string; value: string } | null = null;
+  const listeners = new Set<() => void>();
+  const set = (next: typeof held) => {
+    held = next;
+    for (const l of listeners) l();
+  };
+  const valueOf = (id: string) => (held?.id === id ? held.value : '');
+  return {
+    length: (id) => [...valueOf(id)].length,
+    append: (id, text) => set({ id, value: valueOf(id) + text }),
+    erase: (id) => set({ id, value: [...valueOf(id)].slice(0, -1).join('') }),
+    take(id) {
+      const value = valueOf(id);
+      set(null);
+      return value;
+    },
+    clear: () => {
+      if (held) set(null);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

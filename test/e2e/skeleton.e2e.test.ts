@@ -1,0 +1,97 @@
+// The built binary in tmux: the launcher's skeleton is on screen before Ink's first frame, Ink
+// replaces it in place (one header, one footer, nothing left over), an early error replaces it
+// too, and keys typed in one burst all reach the filter.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BIN, cliSandbox } from '../helpers/cli.js';
+
+const SOCKET = `reissue-skeleton-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reissue-skeleton-e2e-'));
+});
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+function start(name: string, env: Record<string, string>): { screen: () => string; raw: () => string } {
+  const log = join(dir, `${name}.log`);
+  const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW'].map((v) => `-u ${v}`).join(' ');
+  const vars = Object.entries({ TERM: 'xterm-256color', ...env })
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(' ');
+  // The pause lets pipe-pane attach before the binary writes anything.
+  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', `sleep 0.3; env ${unset} ${vars} ${q(process.execPath)} ${q(BIN)}; echo "EXIT=$?"; sleep 60`);
+  tmux('pipe-pane', '-o', '-t', name, `cat >> ${q(log)}`);
+  return {
+    screen: () => tmux('capture-pane', '-p', '-t', name).replace(/\s+$/, ''),
+    raw: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
+  };
+}
+
+async function waitFor(screen: () => string, what: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (s.includes(what)) return s;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; the screen:\n${s}`);
+    await sleep(50);
+  }
+}
+
+describe('first frame before Ink', () => {
+  test('skeleton first, then Ink over it in place; a burst of keys all lands in the filter', async () => {
+    const box = await cliSandbox();
+    try {
+      const pane = start('ok', box.env);
+      let s = await waitFor(pane.screen, 'Certificates (1–');
+      const raw = pane.raw();
+      const skeletonAt = raw.indexOf('connecting to the portal');
+      const handOverAt = raw.indexOf('\u001B[?2026h\u001B[23F\u001B[J');
+      expect(skeletonAt).toBeGreaterThanOrEqual(0);
+      expect(handOverAt).toBeGreaterThan(skeletonAt);
+      // The skeleton is styled like Ink's frame (bold title), since this terminal has colours.
+      expect(raw.slice(0, handOverAt)).toContain('\u001B[1mCertificates\u001B[22m (loading…)');
+
+      const lines = s.split('\n');
+      expect(lines[0]).toMatch(/^reissue · SANDBOX portal \(local\) +\? help$/);
+      expect(lines.filter((l) => l.includes('↑↓ PgUp PgDn move'))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith('reissue · '))).toHaveLength(1);
+      expect(s).not.toContain('loading…');
+      expect(s).not.toContain('connecting to the portal');
+
+      // One chunk: "/sklep" (the terminal delivers it in a single read).
+      tmux('send-keys', '-t', 'ok', '-l', '/sklep');
+      s = await waitFor(pane.screen, 'Filter: sklep');
+      expect(s).toMatch(/sklep\.assecodata\.pl/);
+      expect(s).not.toMatch(/stary\.assecodata\.pl/);
+    } finally {
+      await box.cleanup();
+    }
+  });
+
+  test('an error before the wizard starts replaces the skeleton', async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const pane = start('bad', { REISSUE_DATA_DIR: join(file, 'data') });
+    const s = await waitFor(pane.screen, 'EXIT=');
+    expect(pane.raw()).toContain('connecting to the portal');
+    expect(s.split('\n')[0]).toMatch(/^error: /);
+    expect(s).toContain('EXIT=1');
+    expect(s).not.toContain('Certificates');
+    expect(s).not.toContain('q quit');
+  });
+});

@@ -1,0 +1,111 @@
+// The launcher's skeleton must be exactly Ink's first (loading) frame, at any size the wizard
+// supports, with and without styles and colours; and Ink must take it over in place.
+import chalk from 'chalk';
+import { afterEach, describe, expect, test } from 'vitest';
+import { eraseSkeleton, paintSkeleton } from '../../src/tui/first-paint.js';
+import { runWizard } from '../../src/tui/run.js';
+import { SKELETON_MIN_COLUMNS, SKELETON_MIN_ROWS, skeletonFrame } from '../../src/tui/skeleton.js';
+import { FakeStdin, FakeStdout, plain } from '../helpers/ink.js';
+import { fakeServices } from './fakes.js';
+
+const level = chalk.level;
+afterEach(() => {
+  chalk.level = level;
+  eraseSkeleton();
+});
+
+const isFrame = (w: string) => w.includes('\n');
+
+/** Runs the real wizard on a fake terminal; returns every write up to and including its first frame. */
+async function firstWrites(stdout: FakeStdout, color: boolean): Promise<string[]> {
+  const stdin = new FakeStdin();
+  const exit = runWizard(fakeServices(), { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, color });
+  const writes = [...stdout.writes];
+  stdin.write('\u0003');
+  await exit;
+  return writes;
+}
+
+describe('skeletonFrame is Ink’s first frame', () => {
+  const sizes: [number, number][] = [
+    [80, 24],
+    [120, 40],
+    [SKELETON_MIN_COLUMNS, SKELETON_MIN_ROWS],
+    [60, 15],
+  ];
+  for (const [columns, rows] of sizes) {
+    for (const styles of [true, false]) {
+      for (const color of [true, false]) {
+        test(`${columns}×${rows}, ${styles ? 'styled' : 'plain'}, ${color ? 'colour' : 'NO_COLOR'}`, async () => {
+          chalk.level = styles ? 1 : 0;
+          const writes = await firstWrites(new FakeStdout(columns, rows), color);
+          const frame = writes.find(isFrame);
+          expect(frame).toBeDefined();
+          expect(frame).toContain('Certificates (loading…)'.replace('Certificates', styles ? '\u001B[1mCertificates\u001B[22m' : 'Certificates'));
+          expect(skeletonFrame(columns, rows, { styles, color })).toBe(frame);
+        });
+      }
+    }
+  }
+
+  test('too small for the layout: no skeleton', () => {
+    expect(skeletonFrame(SKELETON_MIN_COLUMNS - 1, 24, { styles: false, color: true })).toBeNull();
+    expect(skeletonFrame(80, SKELETON_MIN_ROWS - 1, { styles: false, color: true })).toBeNull();
+  });
+});
+
+function fakeIo(env: NodeJS.ProcessEnv = {}) {
+  const stdout = new FakeStdout(80, 24);
+  const stderr = new FakeStdout(80, 24);
+  const stdin = new FakeStdin();
+  return { stdout, stderr, stdin, io: { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, env } };
+}
+
+describe('painting and handing over', () => {
+  test('Ink’s first frame replaces the skeleton in place, inside one synchronized update', async () => {
+    chalk.level = 1;
+    const { stdout, io } = fakeIo();
+    expect(await paintSkeleton(io)).toBe(true);
+    const skeleton = stdout.writes[0]!;
+    expect(skeleton).toBe(skeletonFrame(80, 24, { styles: true, color: true }));
+    const lines = skeleton.split('\n').length - 1;
+    expect(lines).toBe(23);
+
+    const writes = await firstWrites(stdout, true);
+    // Back to the skeleton's first line and clear below, opening a synchronized update…
+    expect(writes[1]).toBe(`\u001B[?2026h\u001B[${lines}F\u001B[J`);
+    // …then Ink's frame, identical to the skeleton, and the update is closed.
+    const inkFrame = writes.slice(2).find(isFrame);
+    expect(inkFrame).toBe(skeleton);
+    expect(writes.slice(2).join('')).toContain('\u001B[?2026l');
+  });
+
+  test('NO_COLOR: the skeleton drops the colour like the wizard does', async () => {
+    chalk.level = 1;
+    const { stdout, io } = fakeIo({ NO_COLOR: '1' });
+    await paintSkeleton(io);
+    expect(stdout.writes[0]).toBe(skeletonFrame(80, 24, { styles: true, color: false }));
+    expect(stdout.writes[0]).not.toContain('\u001B[33m');
+  });
+
+  test('an error before the wizard starts erases the skeleton first', async () => {
+    const { stdout, stderr, io } = fakeIo();
+    await paintSkeleton(io);
+    io.stderr.write('error: the portal cannot be opened\n');
+    expect(stdout.writes.at(-1)).toBe('\u001B[23F\u001B[J');
+    expect(stderr.writes).toEqual(['error: the portal cannot be opened\n']);
+    // Only once: later writes go straight through.
+    io.stderr.write('  → hint\n');
+    expect(stdout.writes).toHaveLength(2);
+  });
+
+  test('no skeleton without a terminal on both ends, or in CI mode (Ink then draws only its last frame)', async () => {
+    const a = fakeIo();
+    (a.stdin as { isTTY: boolean }).isTTY = false;
+    expect(await paintSkeleton(a.io)).toBe(false);
+    const b = fakeIo({ CI: 'true' });
+    expect(await paintSkeleton(b.io)).toBe(false);
+    expect([...a.stdout.writes, ...b.stdout.writes]).toEqual([]);
+    expect(plain(skeletonFrame(80, 24, { styles: false, color: true })!)).toContain('Certificates (loading…)');
+  });
+});
