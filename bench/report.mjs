@@ -36,7 +36,8 @@ export function rowsFor(results, failures) {
   const kk = results.keys;
   if (kk) {
     const p = (x) => `p50 ${r1(x.p50)} ms, p95 ${r1(x.p95)} ms, max ${r1(x.max)} ms (n=${x.n}${x.noFrame ? `, ${x.noFrame} without a frame` : ''})`;
-    rows.push(row('4', `Scale: wizard filter keystroke → frame with the filtered list (in-process), p95${kk.typedFiltersWithLostKeys ? ` — ${kk.typedFiltersWithLostKeys} typed filter(s) lost keys` : ''}`, p(kk.filterLast), '', `${r1(kk.filterLast.p95)} ms`, '<= 16 ms', kk.filterLast.p95 <= 16, { value: kk.filterLast.p95 }));
+    rows.push(row('4', `Scale: wizard filter keystroke → frame with the filtered list (in-process), p95${kk.typedFiltersWithLostKeys ? ` — ${kk.typedFiltersWithLostKeys} typed filter(s) lost keys` : ''}`, p(kk.filterRows), '', `${r1(kk.filterRows.p95)} ms`, '<= 16 ms', kk.filterRows.p95 <= 16, { value: kk.filterRows.p95 }));
+    rows.push(row('4', 'Scale: wizard filter keystroke → last frame (the exact count follows the rows)', p(kk.filterLast), '', `${r1(kk.filterLast.p95)} ms`, 'info', null));
     rows.push(row('4', 'Scale: wizard filter keystroke → first frame (echo of the key)', p(kk.filterFirst), '', `${r1(kk.filterFirst.p95)} ms`, 'info', null));
     rows.push(row('4', 'Scale: wizard scroll keystroke (PgDn/Down) → last frame', p(kk.scrollLast), '', `${r1(kk.scrollLast.p95)} ms`, 'info', null));
   }

@@ -91,6 +91,7 @@ export function benchWizardKeys({ dataDir, entries, gapMs, repeat, env, log }) {
   };
   return {
     filterFirst: stat(r.filter.first),
+    filterRows: stat(r.filterRows),
     filterLast: stat(r.filter.last),
     scrollFirst: stat(r.scroll.first),
     scrollLast: stat(r.scroll.last),

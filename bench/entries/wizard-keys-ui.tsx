@@ -69,19 +69,30 @@ async function waitFor(test: (s: string) => boolean, what: string, timeoutMs = 2
 }
 
 /** Sends one key; after GAP_MS returns { first, last } frame times relative to the key. */
+// The first frame whose rows (everything but the count in the title) are those of
+// the burst's last frame: the frame with the filtered list, before its count arrives.
+const rowsOf = (text: string) => stripVTControlCharacters(text).replace(/Certificates \([^)]*\)/, 'Certificates');
+const rowTimes: number[] = [];
 async function press(key: string): Promise<{ first: number; last: number }> {
   const before = stdout.writes.length;
   const t0 = performance.now();
   stdin.send(key);
   await sleep(gapMs);
-  const after = stdout.writes.slice(before);
-  if (after.length === 0) return { first: NaN, last: NaN };
-  return { first: after[0]!.t - t0, last: after.at(-1)!.t - t0 };
+  const after = stdout.writes.slice(before).filter((w) => w.text.includes('Certificates'));
+  const all = stdout.writes.slice(before);
+  if (all.length === 0) return { first: NaN, last: NaN };
+  if (after.length) {
+    const final = rowsOf(after.at(-1)!.text);
+    const hit = after.find((w) => rowsOf(w.text) === final)!;
+    rowTimes.push(hit.t - t0);
+  } else rowTimes.push(NaN);
+  return { first: all[0]!.t - t0, last: all.at(-1)!.t - t0 };
 }
 
 await waitFor((s) => /\d of [\d,]+\)/.test(s), 'the first page of the list');
 const filter = { first: [] as number[], last: [] as number[] };
 let lostKeys = 0;
+const filterRows: number[] = [];
 const scroll = { first: [] as number[], last: [] as number[] };
 const record = (into: typeof filter, r: { first: number; last: number }) => {
   into.first.push(r.first);
@@ -94,9 +105,15 @@ for (let round = 0; round < repeat; round++) {
   await press('/');
   await waitFor((s) => s.includes('type to filter'), 'the filter field');
   const query = round % 2 ? 'b00004242' : 'b0000317';
-  for (const ch of query) record(filter, await press(ch));
+  for (const ch of query) {
+    record(filter, await press(ch));
+    filterRows.push(rowTimes.at(-1)!);
+  }
   if (!screen().includes(`Filter: ${query}`)) lostKeys++;
-  for (let i = 0; i < query.length; i++) record(filter, await press('\u007F')); // Backspace back to all
+  for (let i = 0; i < query.length; i++) {
+    record(filter, await press('\u007F')); // Backspace back to all
+    filterRows.push(rowTimes.at(-1)!);
+  }
   await press('\u001B');
   await sleep(100);
 }
@@ -108,4 +125,4 @@ const memory = { rss: mib(mu.rss), heapTotal: mib(mu.heapTotal), heapUsed: mib(m
 stdin.send('q');
 const code = await done;
 await portal.close();
-process.stdout.write(`\nBENCH_JSON ${JSON.stringify({ filter, scroll, lostKeys, memory, exitCode: code, lastScreen: lastScreen.slice(0, 400) })}\n`);
+process.stdout.write(`\nBENCH_JSON ${JSON.stringify({ filter, filterRows, scroll, lostKeys, memory, exitCode: code, lastScreen: lastScreen.slice(0, 400) })}\n`);

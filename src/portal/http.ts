@@ -11,7 +11,7 @@ import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
 import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
 import { looksLikePem } from '../pki/pem.js';
-import type { CertificatePage, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
+import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
 export interface HttpPortalOptions {
   /** Base URL of `reissue serve`, e.g. https://portal.example:8443 (the /v1 prefix is added here). */
@@ -90,7 +90,12 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       if (query.text) searchParams.query = query.text;
       if (query.offset !== undefined) searchParams.offset = query.offset;
       if (query.limit !== undefined) searchParams.limit = query.limit;
+      if (query.withTotal === false) searchParams.total = 'false';
       return json<CertificatePage>('certificates', { searchParams });
+    },
+    async count(query: CountQuery = {}): Promise<number> {
+      const searchParams: Record<string, string> = query.text ? { query: query.text } : {};
+      return (await json<{ total: number }>('certificates/count', { searchParams })).total;
     },
     get: (id: string) => json<Certificate>(certPath(id)),
     async download(id: string, format: DownloadFormat, chain = false): Promise<Uint8Array> {

@@ -26,6 +26,7 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
   return {
     info: () => p.info(),
     list: (query) => p.list(query),
+    count: (query) => p.count(query),
     get: (id) => p.get(id),
     download: (id, format, chain) => p.download(id, format, chain),
     checkCsr: (id, csr) => p.checkCsr(id, csr),

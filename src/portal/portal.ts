@@ -9,11 +9,23 @@ export interface ListQuery {
   text?: string;
   offset?: number;
   limit?: number;
+  /**
+   * Count every match for `total` (default true). False skips the count (a second pass over the
+   * matches): `total` is then only a lower bound, the rows up to the end of this page (0 for an
+   * empty page), exact when the first page or a non-empty page is shorter than the limit.
+   * Use count() for the exact number later.
+   */
+  withTotal?: boolean;
 }
 
 export interface CertificatePage {
   items: Certificate[];
   total: number;
+}
+
+export interface CountQuery {
+  /** The same filter as ListQuery.text. */
+  text?: string;
 }
 
 export type DownloadFormat = 'pem' | 'der';
@@ -29,6 +41,8 @@ export interface PortalInfo {
 export interface Portal {
   info(): Promise<PortalInfo>;
   list(query?: ListQuery): Promise<CertificatePage>;
+  /** How many certificates list() would find for this filter in all (its page's `total`). */
+  count(query?: CountQuery): Promise<number>;
   /** `id` is a certificate id or a serial number in hex. Unknown: ReissueError code 'not-found'. */
   get(id: string): Promise<Certificate>;
   /** PEM text as UTF-8 bytes, or DER. With `chain`, the CA certificate follows (PEM) . */

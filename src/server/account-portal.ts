@@ -15,7 +15,7 @@ import {
 } from '../domain/types.js';
 import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
-import type { CertificatePage, DownloadFormat, ListQuery, Portal, PortalInfo } from '../portal/portal.js';
+import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
@@ -62,9 +62,16 @@ export class AccountPortal implements Portal {
     return this.service.guard(() => {
       const items = this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now));
       // A first page shorter than the limit is the whole result: no second pass to count it.
-      const total = offset === 0 && items.length < limit ? items.length : this.store.count(this.account.id, text);
-      return { items, total };
+      if (offset === 0 && items.length < limit) return { items, total: items.length };
+      if (query.withTotal === false) return { items, total: items.length ? offset + items.length : 0 };
+      return { items, total: this.store.count(this.account.id, text) };
     });
+  }
+
+  async count(query: CountQuery = {}): Promise<number> {
+    this.refresh();
+    const text = searchText(query.text ?? '');
+    return this.service.guard(() => this.store.count(this.account.id, text));
   }
 
   async get(id: string): Promise<Certificate> {

@@ -6,7 +6,7 @@ import type { Algorithm, Certificate, KeySource, ReissueResult } from '../domain
 import type { Portal } from '../portal/portal.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
-import type { PageRequest } from '../wizard/list-window.js';
+import { totalShownByPage, type PageRequest } from '../wizard/list-window.js';
 import type { CardHolder } from './card-holder.js';
 import type { WizardServices } from './services.js';
 
@@ -14,7 +14,10 @@ export type Dispatch = (event: WizardEvent) => void;
 
 export interface WizardActions {
   loadInfo(): Promise<void>;
+  /** One page of rows, without the count (see loadTotal). */
   loadPage(req: PageRequest): Promise<void>;
+  /** The exact number of matches of a filter. */
+  loadTotal(text: string): Promise<void>;
   refreshDetails(id: string): Promise<void>;
   loadPending(): Promise<void>;
   loadPreview(cert: Certificate): Promise<void>;
@@ -69,11 +72,20 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     },
     async loadPage(req) {
       try {
-        const page = await portal.list(req);
+        // No count here: it is a second pass over every match, and the rows come first.
+        const page = await portal.list({ ...req, withTotal: false });
         stamp();
-        dispatch({ type: 'page-loaded', query: req.text, offset: req.offset, items: page.items, total: page.total });
+        const total = totalShownByPage(req.offset, req.limit, page.items.length);
+        dispatch({ type: 'page-loaded', query: req.text, offset: req.offset, items: page.items, total });
       } catch (e) {
         dispatch({ type: 'page-failed', query: req.text, error: shownError(e) });
+      }
+    },
+    async loadTotal(text) {
+      try {
+        dispatch({ type: 'total-loaded', query: text, total: await portal.count({ text }) });
+      } catch (e) {
+        dispatch({ type: 'total-failed', query: text, error: shownError(e) });
       }
     },
     async refreshDetails(id) {

@@ -5,12 +5,12 @@ import { render } from 'ink';
 import { App, EXIT_INTERRUPTED } from './App.js';
 import { createCardHolder } from './card-holder.js';
 import { END_SYNCHRONIZED_UPDATE, handOverSkeleton } from './first-paint.js';
+import { WIZARD_MAX_FPS } from './frame-rate.js';
 import { PASTE_OFF } from './hooks/use-bracketed-paste.js';
 import type { WizardServices } from './services.js';
 import { colorFromEnv } from './theme.js';
 
-/** Frames per second Ink may draw: a key's result reaches the screen within ~8 ms. */
-export const WIZARD_MAX_FPS = 120;
+export { WIZARD_MAX_FPS };
 
 export interface RunWizardOptions {
   stdin?: NodeJS.ReadStream;

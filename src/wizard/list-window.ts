@@ -40,8 +40,18 @@ export interface PageRequest {
 }
 
 /**
+ * The exact total a page answer shows by itself, or null: a page shorter than its limit ends the
+ * list (unless it is empty past the start, which says only that the list ends earlier).
+ */
+export function totalShownByPage(offset: number, limit: number, count: number): number | null {
+  if (count >= limit || (count === 0 && offset > 0)) return null;
+  return offset + count;
+}
+
+/**
  * The page to fetch so that the visible rows are loaded, or null when they already are.
  * It over-fetches one screen above and below so that moving row by row rarely needs a query.
+ * While `total` is unknown only the loaded rows can be on screen (the cursor stays within them).
  */
 export function pageToFetch(
   query: string,
@@ -52,8 +62,8 @@ export function pageToFetch(
 ): PageRequest | null {
   const h = Math.max(1, height);
   const start = w.top;
-  if (total !== null && loaded !== null && loaded.query === query) {
-    const end = Math.min(total, start + h);
+  if (loaded !== null && loaded.query === query) {
+    const end = Math.min(total ?? loaded.offset + loaded.count, start + h);
     if (loaded.offset <= start && loaded.offset + loaded.count >= end) return null;
   }
   const offset = Math.max(0, start - h);

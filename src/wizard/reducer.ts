@@ -6,7 +6,7 @@ import type { Certificate } from '../domain/types.js';
 import type { CardInventory } from '../card/card.js';
 import { offeredAlgorithms } from './algorithms.js';
 import { moveCursor } from './list-window.js';
-import { defaultDownloadPath, defaultKeyPath, detailsActions, findReader, readerReady, shownError } from './selectors.js';
+import { defaultDownloadPath, defaultKeyPath, detailsActions, findReader, knownRows, readerReady, shownError } from './selectors.js';
 import { cardNumber } from './format.js';
 import type {
   CardScreen,
@@ -37,7 +37,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
     rows,
     columns: opts.columns ?? 80,
     help: false,
-    list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, page: null, error: null },
+    list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, totalStale: false, page: null, error: null },
     screen: { kind: 'list' },
   };
 }
@@ -145,18 +145,22 @@ function recoveryFrom(s: Screen, error: ShownError): Screen {
 function reduceList(list: ListState, event: WizardEvent): ListState {
   switch (event.type) {
     case 'move': {
-      if (list.total === null) return list;
-      return { ...list, ...moveCursor(list, list.cursor + event.delta, list.total, list.height) };
+      // Before the count, moves stay within the loaded rows.
+      const rows = knownRows(list);
+      if (rows === null) return list;
+      return { ...list, ...moveCursor(list, list.cursor + event.delta, rows, list.height) };
     }
     case 'move-to': {
-      if (list.total === null) return list;
-      return { ...list, ...moveCursor(list, event.to === 'first' ? 0 : list.total - 1, list.total, list.height) };
+      // The last row needs the count.
+      const rows = event.to === 'first' ? knownRows(list) : list.total;
+      if (rows === null) return list;
+      return { ...list, ...moveCursor(list, event.to === 'first' ? 0 : rows - 1, rows, list.height) };
     }
     case 'filter-start':
       return { ...list, filtering: true };
     case 'filter-change':
       if (event.text === list.query) return list;
-      return { ...list, query: event.text, cursor: 0, top: 0, total: null, error: null };
+      return { ...list, query: event.text, cursor: 0, top: 0, total: null, totalStale: false, error: null };
     case 'filter-input':
       if (!list.filtering || !event.text) return list;
       return reduceList(list, { type: 'filter-change', text: list.query + event.text });
@@ -165,15 +169,27 @@ function reduceList(list: ListState, event: WizardEvent): ListState {
       return reduceList(list, { type: 'filter-change', text: [...list.query].slice(0, -1).join('') });
     case 'filter-end':
       if (!event.clear) return { ...list, filtering: false };
-      return { ...list, filtering: false, query: '', cursor: 0, top: 0, total: list.query === '' ? list.total : null, error: null };
+      if (list.query === '') return { ...list, filtering: false, cursor: 0, top: 0, error: null };
+      return { ...list, filtering: false, query: '', cursor: 0, top: 0, total: null, totalStale: false, error: null };
+    // Answers for another filter than the one on screen (typed over since) are dropped.
     case 'page-loaded': {
       if (event.query !== list.query) return list;
       const page = { query: event.query, offset: event.offset, items: event.items };
-      return { ...list, page, total: event.total, error: null, ...moveCursor(list, list.cursor, event.total, list.height) };
+      const counted = event.total !== null;
+      const next = { ...list, page, total: counted ? event.total : list.total, totalStale: counted ? false : list.totalStale, error: null };
+      return { ...next, ...moveCursor(list, list.cursor, knownRows(next) ?? 0, list.height) };
+    }
+    case 'total-loaded': {
+      if (event.query !== list.query) return list;
+      return { ...list, total: event.total, totalStale: false, ...moveCursor(list, list.cursor, event.total, list.height) };
     }
     case 'page-failed':
       if (event.query !== list.query) return list;
       return { ...list, error: event.error };
+    case 'total-failed':
+      // Retrying (r) reloads the rows, then counts again.
+      if (event.query !== list.query) return list;
+      return { ...list, page: null, error: event.error };
     default:
       return list;
   }
@@ -190,7 +206,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return { ...state, now: event.now };
     case 'resize': {
       const height = listHeight(event.rows);
-      const list = { ...state.list, height, ...moveCursor(state.list, state.list.cursor, state.list.total ?? 0, height) };
+      const list = { ...state.list, height, ...moveCursor(state.list, state.list.cursor, knownRows(state.list) ?? 0, height) };
       return { ...state, rows: event.rows, columns: event.columns, list };
     }
     case 'toggle-help':
@@ -205,7 +221,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       if (!back) return state;
       // Coming back to the list shows fresh rows: a reissue or revocation may have changed them.
       if (back.kind === 'list' && (s.kind === 'result' || s.kind === 'details')) {
-        return { ...state, screen: back, list: { ...state.list, page: null, total: state.list.total } };
+        return { ...state, screen: back, list: { ...state.list, page: null, totalStale: state.list.total !== null } };
       }
       return to(back);
     }
@@ -241,6 +257,8 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return { ...state, list: reduceList(state.list, event) };
     case 'page-loaded':
     case 'page-failed':
+    case 'total-loaded':
+    case 'total-failed':
       return { ...state, list: reduceList(state.list, event) };
     case 'open-details':
       return to({ kind: 'details', cert: event.cert, cursor: 0, notice: null });

@@ -75,6 +75,22 @@ export function focusCertificate(state: WizardState): Certificate | null {
   }
 }
 
+/**
+ * How many rows the list can show and move over: the total once it is known, until then the
+ * rows loaded for the current filter (null: nothing yet).
+ */
+export function knownRows(list: ListState): number | null {
+  if (list.total !== null) return list.total;
+  const p = list.page;
+  return p && p.query === list.query ? p.offset + p.items.length : null;
+}
+
+/** The filter whose total should be counted now (its rows are on screen first), or null. */
+export function totalToCount(list: ListState): string | null {
+  if (list.error || (list.total !== null && !list.totalStale)) return null;
+  return list.page?.query === list.query ? list.query : null;
+}
+
 export function selectedRow(list: ListState): Certificate | null {
   const p = list.page;
   if (!p || p.query !== list.query) return null;

@@ -27,8 +27,14 @@ export interface ListState {
   top: number;
   /** Rows that fit on screen. */
   height: number;
-  /** Null until the first page for `query` has answered. */
+  /**
+   * The exact number of matches of `query`; null until counted. Pages come without a count (the
+   * count is a second pass over every match), so the rows show first and the count a frame later;
+   * a page shorter than asked for shows the total by itself.
+   */
   total: number | null;
+  /** `total` is from before the rows were reloaded (back from a certificate): it is counted again. */
+  totalStale: boolean;
   page: LoadedPageState | null;
   error: ShownError | null;
 }
@@ -185,8 +191,11 @@ export type WizardEvent =
   | { type: 'filter-input'; text: string }
   | { type: 'filter-erase' }
   | { type: 'filter-end'; clear: boolean }
-  | { type: 'page-loaded'; query: string; offset: number; items: Certificate[]; total: number }
+  /** `total` is null when the page does not show it (the count follows as total-loaded). */
+  | { type: 'page-loaded'; query: string; offset: number; items: Certificate[]; total: number | null }
   | { type: 'page-failed'; query: string; error: ShownError }
+  | { type: 'total-loaded'; query: string; total: number }
+  | { type: 'total-failed'; query: string; error: ShownError }
   | { type: 'open-details'; cert: Certificate }
   | { type: 'open-pending' }
   | { type: 'pending-loaded'; items: PendingRevocation[] }

@@ -94,6 +94,13 @@ describe('accounts over HTTP', () => {
     const acmeIds = ids(acme.items);
     expect(ids(partner.items).filter((id) => acmeIds.includes(id))).toEqual([]);
     expect(otherPartner.total).toBe(0);
+    // Counts see exactly what lists see: another account's certificates are never counted.
+    expect(await tp.client(tp.tokens.demo).count()).toBe(demo.total);
+    expect(await tp.client(tp.tokens.partner).count()).toBe(partner.total);
+    expect(await tp.client(tp.tokens.other).count()).toBe(acme.total);
+    expect(await tp.client(tp.tokens.otherPartner).count()).toBe(0);
+    expect(await tp.client(tp.tokens.other).count({ text: 'assecodata' })).toBe(0);
+    expect(await tp.client(tp.tokens.otherPartner).count({ text: 'example' })).toBe(0);
     // The partner can act on its customer's certificate.
     const target = reissuable(demo.items);
     expect((await tp.client(tp.tokens.partner).get(target.id)).id).toBe(target.id);

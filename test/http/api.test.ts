@@ -47,6 +47,30 @@ describe('portal over HTTP', () => {
     for (const c of filtered.items) expect(c.domains.join(' ')).toContain('assecodata');
   });
 
+  it('pages without the count (total=false), and counts a filter on its own (GET /v1/certificates/count)', async () => {
+    const all = await portal.list();
+    const rows = await portal.list({ limit: 2, withTotal: false });
+    expect(rows.items.map((c) => c.id)).toEqual(all.items.slice(0, 2).map((c) => c.id));
+    expect(rows.total).toBe(2); // a lower bound: the page is full
+    expect((await portal.list({ offset: 1, limit: 1000, withTotal: false })).total).toBe(all.total); // the page ends the list
+    expect(await portal.count()).toBe(all.total);
+    expect(await portal.count({ text: 'assecodata' })).toBe((await portal.list({ text: 'assecodata' })).total);
+    expect(await portal.count({ text: 'no-such-name' })).toBe(0);
+  });
+
+  it('validates the count and total=false queries', async () => {
+    const get = (path: string) => fetch(`${tp.url}${path}`, { headers: { authorization: `Bearer ${tp.tokens.demo}` } });
+    const ok = await get('/v1/certificates/count?query=ASSECODATA');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ total: (await portal.list({ text: 'assecodata' })).total });
+    for (const bad of [`/v1/certificates/count?query=${'x'.repeat(201)}`, '/v1/certificates?total=maybe']) {
+      const res = await get(bad);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect((await res.json()).code).toBe('invalid-request');
+    }
+    expect((await fetch(`${tp.url}/v1/certificates/count`)).status).toBe(401);
+  });
+
   it('shows a certificate by id and by serial number, and says not-found for an unknown id', async () => {
     const [first] = (await portal.list()).items;
     expect(await portal.get(first!.id)).toEqual(first);

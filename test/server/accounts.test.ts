@@ -40,6 +40,10 @@ describe('visibility', () => {
     expect((await partner.list()).total).toBe((await demo.list()).total + 1);
     // Filters never leak either.
     expect((await acme.list({ text: 'assecodata' })).total).toBe(0);
+    // Nor do counts.
+    expect(await acme.count({ text: 'assecodata' })).toBe(0);
+    expect(await acme.count()).toBe((await acme.list()).total);
+    expect(await partner.count()).toBe((await demo.count()) + 1);
   });
 
   it('answers another account’s certificate exactly like an unknown id, for every operation', async () => {

@@ -177,6 +177,46 @@ describe('the list filter', () => {
   });
 });
 
+describe('rows first, count later (the wizard)', () => {
+  it('count() is the total list() would give, for every account and filter, and counts only what the account sees', async () => {
+    for (const account of [DEMO.customer, DEMO.partner, DEMO.otherCustomer]) {
+      const portal = service.forAccount(account);
+      const all = everything(account);
+      for (const filter of ['', 'ń', 'gd', 'Gdańsk', 'żółw', 'b000004', 'middle', 'bulk.example', 'no-such-name', ' GDAŃSK ']) {
+        expect({ account, filter, n: await portal.count({ text: filter }) }).toEqual({ account, filter, n: expected(account, filter, all).length });
+      }
+    }
+    // Another account's certificates are never counted: demo's 10,000+ bulk copies are not acme's.
+    expect(await service.forAccount(DEMO.otherCustomer).count({ text: 'bulk.example' })).toBe(0);
+    expect(await service.forAccount(DEMO.customer).count({ text: 'żółw' })).toBe(0);
+    expect(await service.forAccount(DEMO.otherCustomer).count({ text: 'żółw' })).toBe(1);
+    expect(await service.forAccount(DEMO.partner).count({ text: 'gdańsk' })).toBe(2);
+    expect(await service.forAccount(DEMO.customer).count()).toBe(everything(DEMO.customer).length);
+  });
+
+  it('withTotal: false skips the count: the same rows, a lower bound that is exact when the page ends the list', async () => {
+    const demo = service.forAccount(DEMO.customer);
+    const want = expected(DEMO.customer, 'middle');
+    const count = vi.spyOn(store, 'count');
+    try {
+      const full = await demo.list({ text: 'b0', limit: 20 });
+      count.mockClear();
+      const rows = await demo.list({ text: 'b0', limit: 20, withTotal: false });
+      expect(rows.items.map((c) => c.id)).toEqual(full.items.map((c) => c.id));
+      expect(rows.total).toBe(20);
+      expect((await demo.list({ text: 'b0', limit: 20, offset: 40, withTotal: false })).total).toBe(60);
+      const last = await demo.list({ text: 'middle', limit: 100, offset: want.length - 30, withTotal: false });
+      expect(last.total).toBe(want.length);
+      expect(last.items).toHaveLength(30);
+      expect((await demo.list({ text: 'middle', offset: want.length + 5, withTotal: false })).total).toBe(0);
+      expect((await demo.list({ text: 'gdańsk', withTotal: false })).total).toBe(1);
+      expect(count).not.toHaveBeenCalled();
+    } finally {
+      count.mockRestore();
+    }
+  });
+});
+
 describe('the trigram index', () => {
   function inStep(): void {
     // For an external-content table, 'integrity-check' with rank 1 compares the index with certificates.

@@ -8,7 +8,7 @@ import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/dom
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
-import type { CertificatePage, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
+import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
 import type { WizardServices } from '../../src/tui/services.js';
 
 export const NOW = new Date('2026-11-24T12:00:00Z');
@@ -120,6 +120,8 @@ export interface FakePortalOptions {
 export class FakePortal implements Portal {
   certificates: Certificate[];
   listCalls: ListQuery[] = [];
+  countCalls: CountQuery[] = [];
+  private countGate: Promise<void> | null = null;
   reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource }[] = [];
   downloads: { id: string; format: string }[] = [];
   private byKey = new Map<string, ReissueResult>();
@@ -136,13 +138,36 @@ export class FakePortal implements Portal {
   async list(query: ListQuery = {}): Promise<CertificatePage> {
     this.listCalls.push(query);
     if (this.opts.listError) throw this.opts.listError;
-    const text = (query.text ?? '').toLowerCase();
-    const match = text
-      ? this.certificates.filter((c) => [c.commonName, ...c.domains, c.orderId, c.serialNumber, c.product].some((f) => f.toLowerCase().includes(text)))
-      : this.certificates;
+    const match = this.matching(query.text ?? '');
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
-    return { items: match.slice(offset, offset + limit), total: match.length };
+    const items = match.slice(offset, offset + limit);
+    // Without the count, as the real portals answer: a lower bound unless the page shows the end.
+    if (query.withTotal === false && !(offset === 0 && items.length < limit)) return { items, total: items.length ? offset + items.length : 0 };
+    return { items, total: match.length };
+  }
+
+  async count(query: CountQuery = {}): Promise<number> {
+    this.countCalls.push(query);
+    const gate = this.countGate;
+    if (gate) await gate;
+    if (this.opts.listError) throw this.opts.listError;
+    return this.matching(query.text ?? '').length;
+  }
+
+  /** Holds every count() answer until the returned function is called. */
+  holdCounts(): () => void {
+    let release!: () => void;
+    this.countGate = new Promise<void>((r) => (release = r));
+    return () => {
+      this.countGate = null;
+      release();
+    };
+  }
+
+  private matching(text: string): Certificate[] {
+    const t = text.toLowerCase();
+    return t ? this.certificates.filter((c) => [c.commonName, ...c.domains, c.orderId, c.serialNumber, c.product].some((f) => f.toLowerCase().includes(t))) : this.certificates;
   }
 
   async get(id: string): Promise<Certificate> {

@@ -77,6 +77,41 @@ describe('Certificates screen', () => {
     expect(fits(f)).toBe(true);
   });
 
+  test('the filtered rows show first; their count follows (… meanwhile); counts of older filters never show', async () => {
+    const portal = new FakePortal({ certificates: manyCertificates(1000) });
+    const release = portal.holdCounts();
+    session = await startWizard(fakeServices({ portal }));
+    const { t } = session;
+    let f = await t.waitFor('(1–17 of …)');
+    expect(f.split('\n').filter((l) => l.includes('.example.com'))).toHaveLength(17);
+    expect(portal.listCalls.every((q) => q.withTotal === false)).toBe(true);
+    await t.write('/');
+    await t.type('host-001');
+    f = await t.waitFor((x) => x.includes('Filter: host-001') && x.includes('> host-00100.example.com'));
+    expect(f).toContain('Certificates (1–17 of …)');
+    expect(f).not.toContain('host-00099');
+    expect(portal.countCalls.length).toBeGreaterThan(0); // asked, not answered yet
+    release();
+    f = await t.waitFor('(1–17 of 100)');
+    expect(f).toContain('Filter: host-001');
+    // The held counts of the unfiltered list (1,000) and of shorter filters came back after the
+    // filter changed: none of them was ever shown with it.
+    const withFilter = t.frames().filter((x) => x.includes('Filter: host-001'));
+    expect(withFilter.filter((x) => / of [\d,]+\)/.test(x)).every((x) => x.includes('of 100)'))).toBe(true);
+    await t.press('enter');
+    await t.press('end');
+    await t.waitFor('> host-00199.example.com');
+  });
+
+  test('without colour the pending count is plain text and fits 80×24', async () => {
+    const portal = new FakePortal({ certificates: manyCertificates(1000) });
+    portal.holdCounts();
+    session = await startWizard({ ...fakeServices({ portal }) }, {});
+    const f = await session.t.waitFor('(1–17 of …)');
+    expect(f.split('\n')[2]).toBe('Certificates (1–17 of …)');
+    expect(fits(f)).toBe(true);
+  });
+
   test('a portal that fails to list shows the error and its next step', async () => {
     const portal = new FakePortal({ listError: portalError('network', 'Cannot reach the portal at https://portal.example.', 'Check the address and your connection.') });
     session = await startWizard(fakeServices({ portal }), { ready: 'Cannot reach the portal' });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { moveCursor, pageToFetch, visibleRange } from '../../src/wizard/list-window.js';
+import { moveCursor, pageToFetch, totalShownByPage, visibleRange } from '../../src/wizard/list-window.js';
 
 describe('list window over 100,000 rows', () => {
   const total = 100_000;
@@ -43,5 +43,19 @@ describe('list window over 100,000 rows', () => {
   test('a page shorter than the window is enough at the end of the list', () => {
     expect(pageToFetch('x', { cursor: 0, top: 0 }, 2, h, { query: 'x', offset: 0, count: 2 })).toBeNull();
     expect(pageToFetch('x', { cursor: 0, top: 0 }, 0, h, { query: 'x', offset: 0, count: 0 })).toBeNull();
+  });
+
+  test('before the count, only the loaded rows are on screen: nothing more is fetched', () => {
+    const loaded = { query: 'b', offset: 0, count: 3 * h };
+    expect(pageToFetch('b', { cursor: 5, top: 0 }, null, h, loaded)).toBeNull();
+    expect(pageToFetch('b0', { cursor: 0, top: 0 }, null, h, loaded)).toEqual({ text: 'b0', offset: 0, limit: 3 * h });
+  });
+
+  test('a page shorter than its limit ends the list', () => {
+    expect(totalShownByPage(0, 51, 7)).toBe(7);
+    expect(totalShownByPage(0, 51, 0)).toBe(0);
+    expect(totalShownByPage(34, 51, 10)).toBe(44);
+    expect(totalShownByPage(0, 51, 51)).toBeNull();
+    expect(totalShownByPage(34, 51, 0)).toBeNull();
   });
 });

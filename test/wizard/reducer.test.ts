@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { initialState, listHeight, reduce } from '../../src/wizard/reducer.js';
-import { detailsActions, focusCertificate, isBusy, isTyping, readerChecklist, resultActions, shownError } from '../../src/wizard/selectors.js';
+import { detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
 import type { CsrReport } from '../../src/domain/types.js';
 import { cardError, portalError } from '../../src/domain/errors.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
-import { codeSigning, demoCertificates, manualExample, NOW, reader, token } from '../tui/fakes.js';
+import { codeSigning, demoCertificates, manualExample, manyCertificates, NOW, reader, token } from '../tui/fakes.js';
 
 const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
 const start = () => initialState({ rows: 24, columns: 80, now: NOW.toISOString() });
@@ -43,6 +43,62 @@ describe('certificates list', () => {
     expect(s.list.query).toBe('shop');
     s = run(s, { type: 'back' });
     expect(s.list.query).toBe('');
+  });
+  test('rows come before the count: the total stays pending, moves stay within the loaded rows, End waits', () => {
+    const many = manyCertificates(51);
+    let s = run(start(), { type: 'filter-start' }, { type: 'filter-change', text: 'host' });
+    s = run(s, { type: 'page-loaded', query: 'host', offset: 0, items: many, total: null });
+    expect(s.list.total).toBeNull();
+    expect(knownRows(s.list)).toBe(51);
+    expect(totalToCount(s.list)).toBe('host');
+    s = run(s, { type: 'filter-end', clear: false }, { type: 'move', delta: 100 });
+    expect(s.list.cursor).toBe(50);
+    expect(run(s, { type: 'move-to', to: 'last' }).list.cursor).toBe(50);
+    s = run(s, { type: 'total-loaded', query: 'host', total: 1234 });
+    expect(s.list.total).toBe(1234);
+    expect(totalToCount(s.list)).toBeNull();
+    expect(run(s, { type: 'move-to', to: 'last' }).list.cursor).toBe(1233);
+    // A later page of the same filter (scrolling) keeps the count.
+    expect(run(s, { type: 'page-loaded', query: 'host', offset: 17, items: many, total: null }).list.total).toBe(1234);
+  });
+  test('a short page shows the total by itself: nothing left to count', () => {
+    const s = run(start(), { type: 'filter-start' }, { type: 'filter-change', text: 'shop' }, { type: 'page-loaded', query: 'shop', offset: 0, items: certs.slice(2, 4), total: 2 });
+    expect(s.list.total).toBe(2);
+    expect(totalToCount(s.list)).toBeNull();
+  });
+  test('answers for an older filter are dropped: neither its rows nor its total are shown', () => {
+    let s = run(start(), { type: 'filter-start' }, { type: 'filter-change', text: 'sh' }, { type: 'page-loaded', query: 'sh', offset: 0, items: certs, total: null });
+    expect(totalToCount(s.list)).toBe('sh');
+    s = run(s, { type: 'filter-input', text: 'o' });
+    expect(totalToCount(s.list)).toBeNull(); // no rows for "sho" yet: no count either
+    s = run(s, { type: 'total-loaded', query: 'sh', total: 99 }, { type: 'page-loaded', query: 'sh', offset: 0, items: certs, total: 6 });
+    expect(s.list).toMatchObject({ query: 'sho', total: null });
+    expect(selectedRow(s.list)).toBeNull();
+    expect(knownRows(s.list)).toBeNull();
+    s = run(s, { type: 'total-failed', query: 'sh', error: shownError(portalError('network', 'down')) });
+    expect(s.list.error).toBeNull();
+    s = run(s, { type: 'page-loaded', query: 'sho', offset: 0, items: certs.slice(0, 3), total: null }, { type: 'total-loaded', query: 'sh', total: 99 });
+    expect(s.list.total).toBeNull();
+    s = run(s, { type: 'total-loaded', query: 'sho', total: 3 });
+    expect(s.list.total).toBe(3);
+  });
+  test('back from a certificate reloads the rows and counts again, showing the old total meanwhile', () => {
+    let s = run(atDetails(), { type: 'back' });
+    expect(s.list).toMatchObject({ page: null, total: certs.length, totalStale: true });
+    expect(totalToCount(s.list)).toBeNull(); // rows first
+    s = run(s, { type: 'page-loaded', query: '', offset: 0, items: certs.slice(0, 3), total: null });
+    expect(totalToCount(s.list)).toBe('');
+    s = run(s, { type: 'total-loaded', query: '', total: 3 });
+    expect(s.list).toMatchObject({ total: 3, totalStale: false });
+  });
+  test('a failed count shows the error; retrying reloads the rows, then counts', () => {
+    let s = run(start(), { type: 'page-loaded', query: '', offset: 0, items: manyCertificates(51), total: null });
+    s = run(s, { type: 'total-failed', query: '', error: shownError(portalError('network', 'The portal did not answer.')) });
+    expect(s.list.error?.code).toBe('network');
+    expect(totalToCount(s.list)).toBeNull();
+    s = run(s, { type: 'page-loaded', query: '', offset: 0, items: manyCertificates(51), total: null });
+    expect(s.list.error).toBeNull();
+    expect(totalToCount(s.list)).toBe('');
   });
   test('pending revocations view and back', () => {
     let s = run(start(), { type: 'open-pending' });

@@ -30,6 +30,8 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+const FILTER = { type: 'string', maxLength: 200 } as const;
+
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -100,7 +102,7 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
 
   v1.get('/info', async (request) => portalOf(request).info());
 
-  v1.get<{ Querystring: { query?: string; offset?: number; limit?: number } }>(
+  v1.get<{ Querystring: { query?: string; offset?: number; limit?: number; total?: boolean } }>(
     '/certificates',
     {
       schema: {
@@ -108,17 +110,26 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
           type: 'object',
           additionalProperties: false,
           properties: {
-            query: { type: 'string', maxLength: 200 },
+            query: FILTER,
             offset: { type: 'integer', minimum: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            // false: no count; `total` is then a lower bound (see ListQuery.withTotal).
+            total: { type: 'boolean', default: true },
           },
         },
       },
     },
     async (request) => {
-      const { query, offset, limit } = request.query;
-      return portalOf(request).list({ text: query, offset, limit });
+      const { query, offset, limit, total } = request.query;
+      return portalOf(request).list({ text: query, offset, limit, withTotal: total });
     },
+  );
+
+  // The router prefers this static path to /certificates/:id (no certificate id is "count").
+  v1.get<{ Querystring: { query?: string } }>(
+    '/certificates/count',
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { query: FILTER } } } },
+    async (request) => ({ total: await portalOf(request).count({ text: request.query.query }) }),
   );
 
   v1.get<{ Params: { id: string } }>('/certificates/:id', { schema: { params: idParams } }, async (request) =>

@@ -6,13 +6,16 @@ import { Text } from '../theme.js';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { fit, formatDate, revocationBadge, stateLabel } from '../../wizard/format.js';
 import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
-import { selectedRow } from '../../wizard/selectors.js';
+import { knownRows, selectedRow, totalToCount } from '../../wizard/selectors.js';
+import { WIZARD_MAX_FPS } from '../frame-rate.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
 
 const COLS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 };
+/** A little over one frame at WIZARD_MAX_FPS. */
+const COUNT_DELAY_MS = Math.ceil(1000 / WIZARD_MAX_FPS) + 2;
 
 function row(marker: string, cn: string, state: string, product: string, validTo: string, badge: string): string {
   return `${marker} ${fit(cn, COLS.cn)} ${fit(state, COLS.state)} ${fit(product, COLS.product)} ${fit(validTo, COLS.validTo)} ${fit(badge, COLS.badge)}`.trimEnd();
@@ -34,6 +37,16 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
     // reqKey carries everything req holds.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reqKey, actions, attempt]);
+
+  // The count starts once the frame with the rows is out (Ink draws at most one frame per
+  // 1000/WIZARD_MAX_FPS ms, and a local portal's count holds the event loop); a filter typed
+  // further before then is never counted.
+  const countFor = totalToCount(list);
+  useEffect(() => {
+    if (countFor === null) return;
+    const timer = setTimeout(() => void actions.loadTotal(countFor), COUNT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [countFor, actions, attempt]);
 
   // One handler for the list and its filter, deciding from the latest state (not this render's):
   // keys read in one go, or while a page query held the event loop, all land in the filter.
@@ -91,7 +104,8 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   useInput(onKey, { isActive });
 
   const total = list.total;
-  const { start, end } = total === null ? { start: 0, end: 0 } : visibleRange(list, total, list.height);
+  const rowCount = knownRows(list);
+  const { start, end } = rowCount === null ? { start: 0, end: 0 } : visibleRange(list, rowCount, list.height);
   const rows: ReactElement[] = [];
   const page = list.page && list.page.query === list.query ? list.page : null;
   for (let i = start; i < end; i++) {
@@ -107,7 +121,13 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
     );
   }
 
-  const count = list.error ? 'not loaded · r retry' : total === null ? 'loading…' : total === 0 ? 'none found' : `${start + 1}–${end} of ${total.toLocaleString('en-US')}`;
+  const count = list.error
+    ? 'not loaded · r retry'
+    : rowCount === null
+      ? 'loading…'
+      : rowCount === 0
+        ? 'none found'
+        : `${start + 1}–${end} of ${total === null ? '…' : total.toLocaleString('en-US')}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
