@@ -7,15 +7,17 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { fit, formatDate, revocationBadge, stateLabel } from '../../wizard/format.js';
 import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
 import { knownRows, selectedRow, totalToCount } from '../../wizard/selectors.js';
-import { WIZARD_MAX_FPS } from '../frame-rate.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
 
 const COLS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 };
-/** A little over one frame at WIZARD_MAX_FPS. */
-const COUNT_DELAY_MS = Math.ceil(1000 / WIZARD_MAX_FPS) + 2;
+/**
+ * The exact count waits until typing pauses: the rows go out first, and a fast typist's
+ * intermediate filters are never counted (each count can scan every row).
+ */
+const COUNT_DELAY_MS = 250;
 
 function row(marker: string, cn: string, state: string, product: string, validTo: string, badge: string): string {
   return `${marker} ${fit(cn, COLS.cn)} ${fit(state, COLS.state)} ${fit(product, COLS.product)} ${fit(validTo, COLS.validTo)} ${fit(badge, COLS.badge)}`.trimEnd();
@@ -38,9 +40,8 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reqKey, actions, attempt]);
 
-  // The count starts once the frame with the rows is out (Ink draws at most one frame per
-  // 1000/WIZARD_MAX_FPS ms, and a local portal's count holds the event loop); a filter typed
-  // further before then is never counted.
+  // The count starts once the frame with the rows is out and typing has paused (a local
+  // portal's count holds the event loop); a filter typed further before then is never counted.
   const countFor = totalToCount(list);
   useEffect(() => {
     if (countFor === null) return;
