@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     pool: 'forks',
+    // The Ink tests draw on fake terminals: CI=true (as CI sets it) would make Ink draw only its
+    // last frame. is-in-ci treats "false" as not CI.
+    env: { CI: 'false' },
     globalSetup: ['test/helpers/build.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -25,27 +25,32 @@ const yogaWithoutFetch = {
   },
 };
 
+/** How every bundle of reissue is made: the CLI here, and the benchmarks' in-process entries. */
+export const bundleOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  jsx: 'automatic',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['better-sqlite3', 'pkcs11js', 'react-devtools-core'],
+  define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
+  banner: {
+    // Some bundled CommonJS dependencies call require() for Node built-ins.
+    js: "import { createRequire as __reissueCreateRequire } from 'node:module'; const require = __reissueCreateRequire(import.meta.url);",
+  },
+  plugins: [yogaWithoutFetch],
+};
+
 export async function buildAll() {
   rmSync(staging, { recursive: true, force: true });
   await build({
-    absWorkingDir: root,
+    ...bundleOptions,
     entryPoints: { cli: 'src/cli/main.ts', 'card-worker': 'src/card/worker.ts' },
     outdir: staging,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     sourcemap: 'linked',
-    jsx: 'automatic',
-    chunkNames: 'chunks/[name]-[hash]',
-    external: ['better-sqlite3', 'pkcs11js', 'react-devtools-core'],
-    define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
-    banner: {
-      // Some bundled CommonJS dependencies call require() for Node built-ins.
-      js: "import { createRequire as __reissueCreateRequire } from 'node:module'; const require = __reissueCreateRequire(import.meta.url);",
-    },
-    plugins: [yogaWithoutFetch],
     logLevel: 'warning',
   });
   const old = `${root}.dist-old-${process.pid}`;

@@ -90,6 +90,7 @@ export function ensureBuilt(log) {
  */
 export async function bundleEntries(names) {
   const { build } = await import('esbuild');
+  const { bundleOptions } = await import('../../scripts/build.mjs');
   const path = {};
   const hash = {};
   const errors = {};
@@ -99,20 +100,10 @@ export async function bundleEntries(names) {
     mkdirSync(outdir, { recursive: true });
     try {
       await build({
-        absWorkingDir: ROOT,
+        ...bundleOptions, // the product's own bundling, so the entries run what dist/ runs
         entryPoints: { [n]: join(ROOT, 'bench', 'entries', n.endsWith('-ui') ? `${n}.tsx` : `${n}.ts`) },
         outdir,
         outExtension: { '.js': '.mjs' },
-        bundle: true,
-        splitting: true, // keeps Ink's optional devtools import lazy, as in dist/
-        chunkNames: 'chunks/[name]-[hash]',
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        jsx: 'automatic',
-        external: ['better-sqlite3', 'pkcs11js', 'react-devtools-core'],
-        define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
-        banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
         logLevel: 'silent',
       });
       path[n] = join(outdir, `${n}.mjs`);

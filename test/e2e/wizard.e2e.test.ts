@@ -27,7 +27,10 @@ class Pane {
 
   static start(name: string, cwd: string, env: Record<string, string>, log: string): Pane {
     // CI would switch Ink to "last frame only"; REISSUE_* from the developer's shell must not leak in.
-    const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE'].map((v) => `-u ${v}`).join(' ');
+    const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE']
+      .filter((v) => !(v in env))
+      .map((v) => `-u ${v}`)
+      .join(' ');
     const vars = Object.entries({ NO_COLOR: '1', TERM: 'xterm-256color', ...env })
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ');
@@ -179,6 +182,21 @@ describe('the built wizard in tmux (80×24)', () => {
       await box.cleanup();
     }
   }, 60_000);
+
+  test('with CI=true in an interactive terminal (a CI job shell) the wizard still draws every frame', async () => {
+    const box = await cliSandbox();
+    const work = await mkdtemp(join(dir, 'ci-'));
+    const pane = Pane.start('ci', work, { ...box.env, CI: 'true' }, join(work, 'terminal.log'));
+    try {
+      await pane.waitFor('Certificates (1–');
+      await pane.keys('Enter');
+      await pane.waitFor('Certificate for order');
+      await pane.keys('q');
+      await pane.waitFor('EXIT=0');
+    } finally {
+      await box.cleanup();
+    }
+  });
 
   test('CSR path: a weak CSR from a file lists its problems and cannot be submitted', async () => {
     const box = await cliSandbox();

@@ -11,6 +11,9 @@ export async function runWizardCommand(ctx: CliContext): Promise<number> {
   if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
     throw usageError('no-tty', 'The wizard needs an interactive terminal (stdin and stdout must be a TTY).', NON_INTERACTIVE_HINT);
   }
+  // An interactive terminal is not a CI log: with CI set (as in a CI job's shell), Ink would draw
+  // only its final frame, i.e. nothing until the wizard ends. Ink reads this when it loads, below.
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (name in ctx.io.env) ctx.io.env[name] = 'false';
   // Keep V8's young generation at its initial size: by default it grows to 3 × 16 MiB under
   // React's allocation rate, which was most of the wizard's peak RSS on a 100,000-certificate portal.
   (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
