@@ -1,13 +1,12 @@
 // Shared pieces for the card tests: openssl, a throwaway test CA, a fault-injecting wrapper around
 // the real pkcs11js object, and the worker bundled from source (as scripts/build.mjs does).
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleForTest } from '../helpers/bundle.js';
 import pkcs11js from 'pkcs11js';
 import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11.js';
 
@@ -90,26 +89,8 @@ export function faultyLoader(faults: Partial<Record<keyof Pkcs11, Fault>>, load:
 
 /** Bundles src/card/worker.ts like the build does; pkcs11js stays external, by absolute path. */
 export async function bundleWorker(dir: string): Promise<URL> {
-  const pkcs11Path = createRequire(import.meta.url).resolve('pkcs11js');
   const outfile = join(dir, 'card-worker.js');
-  await build({
-    entryPoints: [new URL('../../src/card/worker.ts', import.meta.url).pathname],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [
-      {
-        name: 'pkcs11js-absolute',
-        setup(b) {
-          b.onResolve({ filter: /^pkcs11js$/ }, () => ({ path: pkcs11Path, external: true }));
-        },
-      },
-    ],
-  });
+  await bundleForTest({ entryPoints: [fileURLToPath(new URL('../../src/card/worker.ts', import.meta.url))], outfile });
   return pathToFileURL(outfile);
 }
 

@@ -3,11 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
+import { bundleForTest } from '../helpers/bundle.js';
 import { DEMO } from '../../src/server/seed.js';
 import { openPortalService } from '../../src/server/service.js';
 import { tempDir } from './helpers.js';
@@ -19,19 +18,7 @@ let worker: string;
 beforeAll(async () => {
   tmp = tempDir('reissue-xproc-');
   worker = join(tmp.path, 'portal-worker.mjs');
-  // The native addon cannot be bundled; point the bundle at this checkout's copy.
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/portal-worker.ts', import.meta.url))],
-    outfile: worker,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [{ name: 'sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-  });
+  await bundleForTest({ entryPoints: [fileURLToPath(new URL('./fixtures/portal-worker.ts', import.meta.url))], outfile: worker });
 });
 afterAll(() => tmp?.remove());
 

@@ -4,10 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForTest } from '../helpers/bundle.js';
 import { openPortalService } from '../../src/server/service.js';
 import { opensslStatus } from '../helpers/openssl.js';
 import { tempDir, testClock } from './helpers.js';
@@ -22,30 +21,18 @@ beforeAll(async () => {
   tmp = tempDir('reissue-lazy-');
   dataDir = join(tmp.path, 'data');
   (await openPortalService({ dataDir, clock: testClock() })).close(); // seeding signs: done here, not in the probe
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
   const outdir = join(tmp.path, 'out');
-  await build({
-    entryPoints: { 'list-portal': fileURLToPath(new URL('./fixtures/list-portal.ts', import.meta.url)) },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [
-      { name: 'sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) },
-      {
-        name: 'x509-probe',
-        setup: (b) =>
-          b.onLoad({ filter: X509_MODULE }, (args) => {
-            instrumented++;
-            return { contents: `globalThis.__x509Evaluated = true;\n${readFileSync(args.path, 'utf8')}`, loader: 'js' };
-          }),
-      },
-    ],
-  });
+  // Code splitting like the real build, and a probe that marks @peculiar/x509 as evaluated.
+  await bundleForTest({ entryPoints: { 'list-portal': fileURLToPath(new URL('./fixtures/list-portal.ts', import.meta.url)) }, outdir, splitting: true }, [
+    {
+      name: 'x509-probe',
+      setup: (b) =>
+        b.onLoad({ filter: X509_MODULE }, (args) => {
+          instrumented++;
+          return { contents: `globalThis.__x509Evaluated = true;\n${readFileSync(args.path, 'utf8')}`, loader: 'js' };
+        }),
+    },
+  ]);
   entry = join(outdir, 'list-portal.js');
 });
 afterAll(() => tmp?.remove());

@@ -2,33 +2,17 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cardError } from '../../src/domain/errors.js';
 import { fits } from '../helpers/ink.js';
 import { FakeCard, fakeServices, reader, token, type FakeServices } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    // Every frame of every screen this test went through fits the terminal.
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 const PIN = '9731';
 
 /** List → the code-signing certificate (card only) → Reissue certificate → step 1. */
 async function toStep1(services: FakeServices) {
   session = await startWizard(services);
-  const { t } = session;
-  await t.press('down');
-  await t.press('enter');
-  await t.waitFor('Certificate for order ORDER/0000123457/cs');
-  for (let i = 0; i < 3; i++) await t.press('right');
-  await t.waitFor('[Reissue certificate]');
-  await t.press('enter');
-  await t.waitFor('Key pair generation method');
-  return t;
+  return openReissueStep1(session, 1, 'ORDER/0000123457/cs');
 }
 
 async function toReaders(services: FakeServices) {

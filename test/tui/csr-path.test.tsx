@@ -3,18 +3,10 @@ import { portalError } from '../../src/domain/errors.js';
 import { formatDateTime } from '../../src/wizard/format.js';
 import { fits } from '../helpers/ink.js';
 import { csrFor, FakePortal, fakeServices, type FakeServices } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    // Every frame of every screen this test went through fits the terminal.
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 let goodCsr = '';
 let badCsr = '';
@@ -26,14 +18,7 @@ beforeAll(async () => {
 /** List → details of the manual's example → Reissue certificate → step 1. */
 async function toStep1(services: FakeServices) {
   session = await startWizard(services);
-  const { t } = session;
-  await t.press('enter');
-  await t.waitFor('Certificate for order ORDER/0000123456/po');
-  for (let i = 0; i < 3; i++) await t.press('right');
-  await t.waitFor('[Reissue certificate]');
-  await t.press('enter');
-  await t.waitFor('Key pair generation method');
-  return t;
+  return openReissueStep1(session, 0, 'ORDER/0000123456/po');
 }
 
 async function toCsrChoice(services: FakeServices) {

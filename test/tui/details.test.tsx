@@ -2,18 +2,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { fits } from '../helpers/ink.js';
 import { formatDateTime } from '../../src/wizard/format.js';
 import { fakeServices, manualExample } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    // Every frame of every screen this test went through fits the terminal.
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 async function openFirst(services = fakeServices()) {
   session = await startWizard(services);

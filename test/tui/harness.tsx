@@ -1,4 +1,5 @@
 // Starts the real entry point (runWizard) on a fake 80×24 terminal with fake services.
+import { expect } from 'vitest';
 import { runWizard } from '../../src/tui/run.js';
 import type { WizardServices } from '../../src/tui/services.js';
 import { FakeStdin, FakeStdout, fits, terminalFor, type Terminal } from '../helpers/ink.js';
@@ -21,11 +22,41 @@ export async function startWizard(services: WizardServices, size: { columns?: nu
   const exit = runWizard(services, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, debug: true });
   const t = terminalFor(stdin, stdout);
   await t.waitFor(size.ready ?? ((f) => f.includes('Certificates') && !f.includes('loading…')));
-  return {
+  const session: Session = {
     t,
     exit,
     everything: () => t.frames().join('\n'),
     stdout: () => stdout.writes.join(''),
     overflowing: () => t.frames().filter((f) => !fits(f, stdout.columns, stdout.rows)),
   };
+  running.add(session);
+  void exit.finally(() => running.delete(session));
+  return session;
+}
+
+const running = new Set<Session>();
+
+/**
+ * For afterEach: every frame of every screen a still-running wizard went through fitted the
+ * terminal; then it is quit with Ctrl+C. (A test that quit its wizard itself has nothing left.)
+ */
+export async function endSessions(): Promise<void> {
+  for (const session of [...running]) {
+    expect(session.overflowing()).toEqual([]);
+    await session.t.press('ctrlC');
+    await session.exit;
+  }
+}
+
+/** List → the certificate `down` rows below the first → its details → Reissue certificate → step 1. */
+export async function openReissueStep1(session: Session, down: number, orderId: string): Promise<Terminal> {
+  const { t } = session;
+  for (let i = 0; i < down; i++) await t.press('down');
+  await t.press('enter');
+  await t.waitFor(`Certificate for order ${orderId}`);
+  for (let i = 0; i < 3; i++) await t.press('right');
+  await t.waitFor('[Reissue certificate]');
+  await t.press('enter');
+  await t.waitFor('Key pair generation method');
+  return t;
 }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
 import { FakePortal, fakeServices } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, startWizard, type Session } from './harness.js';
 
 const preview = vi.hoisted(() => ({ loaded: false }));
 vi.mock('../../src/pki/preview.js', () => {
@@ -12,13 +12,7 @@ vi.mock('../../src/pki/preview.js', () => {
 });
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 describe('lazy certificate preview', () => {
   test('the real services import src/pki/preview.ts on the first preview, not before', async () => {

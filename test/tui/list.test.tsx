@@ -1,19 +1,11 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { fits } from '../helpers/ink.js';
 import { FakePortal, fakeServices, manyCertificates } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, startWizard, type Session } from './harness.js';
 import { portalError } from '../../src/domain/errors.js';
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    // Every frame of every screen this test went through fits the terminal.
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 describe('Certificates screen', () => {
   test('shows CN, state, product, valid to and the pending-revocation badge; fits 80×24', async () => {

@@ -5,20 +5,14 @@ import { useWizardState } from '../../src/tui/context.js';
 import { createCardHolder } from '../../src/tui/card-holder.js';
 import { fits, render, type Terminal } from '../helpers/ink.js';
 import { FakeCard, FakePortal, fakeServices, manyCertificates } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
 let term: Terminal | null = null;
 afterEach(async () => {
   term?.unmount();
   term = null;
-  if (session) {
-    // Every frame of every screen this test went through fits the terminal.
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
+  await endSessions();
 });
 
 function UsesServices() {

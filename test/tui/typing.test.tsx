@@ -2,17 +2,10 @@
 // are read in one go), or delivered in one chunk, must all reach the field they were typed into.
 import { afterEach, describe, expect, test } from 'vitest';
 import { FakeCard, fakeServices, reader, token, type FakeServices } from './fakes.js';
-import { startWizard, type Session } from './harness.js';
+import { endSessions, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
-afterEach(async () => {
-  if (session) {
-    expect(session.overflowing()).toEqual([]);
-    await session.t.press('ctrlC');
-    await session.exit;
-    session = null;
-  }
-});
+afterEach(endSessions);
 
 async function start(services: FakeServices = fakeServices()) {
   session = await startWizard(services);
