@@ -42,11 +42,11 @@ function start(name: string, env: Record<string, string>): { screen: () => strin
   };
 }
 
-async function waitFor(screen: () => string, what: string, timeoutMs = 15_000): Promise<string> {
+async function waitFor(screen: () => string, what: string | ((s: string) => boolean), timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = screen();
-    if (s.includes(what)) return s;
+    if (typeof what === 'string' ? s.includes(what) : what(s)) return s;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; the screen:\n${s}`);
     await sleep(50);
   }
@@ -75,7 +75,8 @@ describe('first frame before Ink', () => {
 
       // One chunk: "/sklep" (the terminal delivers it in a single read).
       tmux('send-keys', '-t', 'ok', '-l', '/sklep');
-      s = await waitFor(pane.screen, 'Filter: sklep');
+      // The filter's rows, once loaded (a "loading…" frame may come first).
+      s = await waitFor(pane.screen, (x) => x.includes('Filter: sklep') && x.includes('Certificates (1–'));
       expect(s).toMatch(/sklep\.assecodata\.pl/);
       expect(s).not.toMatch(/stary\.assecodata\.pl/);
     } finally {
