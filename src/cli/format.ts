@@ -2,14 +2,7 @@
 // revocation always in view. JSON output uses the domain objects as they are.
 import { daysLeft } from '../domain/policy.js';
 import type { Certificate, CertificateState, PendingRevocation } from '../domain/types.js';
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** "2026-12-08 14:30" in local time, as the portal shows dates. */
-export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-}
+import { formatDateTime, revocationBadge } from '../wizard/format.js';
 
 export function stateLabel(state: CertificateState): string {
   switch (state) {
@@ -24,18 +17,12 @@ export function stateLabel(state: CertificateState): string {
   }
 }
 
-/** "revoked in 13 d" for a copy awaiting revocation, else null. */
-export function revocationBadge(cert: Certificate, now: Date): string | null {
-  if (cert.state !== 'pending-revocation' || !cert.revocationDate) return null;
-  return `revoked in ${daysLeft(cert.revocationDate, now)} d`;
-}
-
 export function revocationLine(cert: Certificate, now: Date): string | null {
   if (!cert.revocationDate) return null;
   if (cert.state === 'pending-revocation') {
-    return `Scheduled revocation: ${localTime(cert.revocationDate)} (in ${daysLeft(cert.revocationDate, now)} d, reason ${cert.revocationReason ?? 'superseded'})`;
+    return `Scheduled revocation: ${formatDateTime(cert.revocationDate)} (in ${daysLeft(cert.revocationDate, now)} d, reason ${cert.revocationReason ?? 'superseded'})`;
   }
-  if (cert.state === 'revoked') return `Revoked: ${localTime(cert.revocationDate)} (reason ${cert.revocationReason ?? 'unspecified'})`;
+  if (cert.state === 'revoked') return `Revoked: ${formatDateTime(cert.revocationDate)} (reason ${cert.revocationReason ?? 'unspecified'})`;
   return null;
 }
 
@@ -52,7 +39,7 @@ export function certificateList(certs: Certificate[], now: Date): string {
   const rows = [['ID', 'CN', 'STATE', 'PRODUCT', 'VALID TO']];
   for (const c of certs) {
     const badge = revocationBadge(c, now);
-    rows.push([c.id, c.commonName, badge ? `valid, ${badge}` : c.state, c.product, localTime(c.notAfter)]);
+    rows.push([c.id, c.commonName, badge ? `valid, ${badge}` : c.state, c.product, formatDateTime(c.notAfter)]);
   }
   return table(rows);
 }
@@ -94,8 +81,8 @@ export function certificateDetails(c: Certificate, now: Date): string {
       ['Product category', c.productCategory],
       ['Product', c.product],
       ['Key sources', c.keySources.map((s) => (s === 'csr' ? 'CSR' : 'key pair generated on card')).join(', ')],
-      ['Activation date', localTime(c.notBefore)],
-      ['Valid to', localTime(c.notAfter)],
+      ['Activation date', formatDateTime(c.notBefore)],
+      ['Valid to', formatDateTime(c.notAfter)],
       ['Certificate serial number', c.serialNumber],
       ['Id', c.id],
       ...(c.replaces ? ([['Replaces', c.replaces]] as [string, string][]) : []),
@@ -108,6 +95,6 @@ export function certificateDetails(c: Certificate, now: Date): string {
 export function pendingList(items: PendingRevocation[]): string {
   if (!items.length) return 'No copies are awaiting revocation.';
   const rows = [['OLD SERIAL', 'NEW SERIAL', 'CN', 'REVOCATION DATE', 'DAYS LEFT']];
-  for (const p of items) rows.push([p.serialNumber, p.replacedBy ?? '-', p.commonName, localTime(p.revocationDate!), String(p.daysLeft)]);
+  for (const p of items) rows.push([p.serialNumber, p.replacedBy ?? '-', p.commonName, formatDateTime(p.revocationDate!), String(p.daysLeft)]);
   return table(rows);
 }

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { certificateFields, readTlv, unwrapEcPoint } from '../../src/card/der.js';
+import { certificateFields, unwrapEcPoint } from '../../src/card/der.js';
+import { readTlv } from '../../src/pki/der.js';
 import { openssl, tempDir } from './support.js';
 
 let t: Awaited<ReturnType<typeof tempDir>>;
@@ -30,7 +31,7 @@ test('certificateFields: serial as a full DER INTEGER, issuer and subject as enc
   expect(Buffer.from(f.issuer).equals(seqs[1]!)).toBe(true);
   expect(Buffer.from(f.subject).equals(seqs[3]!)).toBe(true);
   expect(Buffer.from(f.subject).toString('utf8')).toContain('Gdańsk');
-  expect(readTlv(f.subject).end).toBe(f.subject.length);
+  expect(readTlv(f.subject, 0).end).toBe(f.subject.length);
 });
 
 test('certificateFields refuses what is not a certificate', () => {

@@ -2,7 +2,6 @@
 // submitted as a reissue) and card install (the issued certificate next to its key). All PKCS#11
 // work runs in the card worker (ctx.card()); here: options, PIN entry, confirmation, output.
 import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, ReissueError, usageError } from '../../domain/errors.js';
@@ -12,7 +11,7 @@ import { algorithmUnsupported, finalTryNeedsConfirmation, moduleLoadError, noMod
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
 import { describeToken, pickToken } from '../../card/select.js';
 import { decodePemBlocks, looksLikePem } from '../../pki/pem.js';
-import { writeNewFile } from '../../util/files.js';
+import { mustNotExist, writeNewFile } from '../../util/files.js';
 import type { CliContext } from '../context.js';
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
@@ -93,7 +92,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   if (!opts.for && !opts.cn) throw usageError('missing-subject', 'Say which certificate the key is for: --for ID, or --cn NAME [--domain D …] offline.', 'Example: reissue card keygen --for ID --algorithm ec-p256 --csr-out new.csr');
   if (opts.for && (opts.cn || opts.domain)) throw usageError('conflicting-options', '--for takes the subject from the certificate; do not combine it with --cn / --domain.');
   if (opts.submit && !opts.for) throw usageError('submit-needs-for', '--submit reissues a certificate: name it with --for ID.', 'Offline, write the CSR with --csr-out and submit it later with `reissue submit ID --csr FILE`.');
-  if (opts.csrOut && opts.csrOut !== '-') await mustNotExist(opts.csrOut);
+  if (opts.csrOut && opts.csrOut !== '-') await mustNotExist(opts.csrOut, 'The CSR file');
 
   // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
   let cert: Certificate | null = null;
@@ -297,14 +296,6 @@ function assertCardAlgorithm(cert: Certificate, algorithm: Algorithm): void {
   }
 }
 
-async function mustNotExist(path: string): Promise<void> {
-  try {
-    await access(path);
-  } catch {
-    return;
-  }
-  throw inputError('file-exists', `The CSR file ${path} already exists; nothing was generated.`, 'Choose another file name.');
-}
 
 export function inventoryText(inv: CardInventory): string {
   const lines: string[] = [];

@@ -1,14 +1,13 @@
 // The CSR path: csr check, csr new, submit; and revoke.
 import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { writeNewFile } from '../../util/files.js';
+import { FORCE_HINT, mustNotExist, writeNewFile } from '../../util/files.js';
 import type { CliContext } from '../context.js';
-import { localTime } from '../format.js';
+import { formatDateTime } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
@@ -60,7 +59,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../../pki/software-key.js');
         const made = await generateCsrWithNewKey({ algorithm: opts.algorithm, subject: subjectForCertificate(cert), passphrase });
         await writePrivateKey(opts.keyOut, made.privateKeyPem);
-        await writeNewFile(opts.out, made.csrPem, { overwrite: opts.force });
+        await writeNewFile(opts.out, made.csrPem, { overwrite: opts.force, existsHint: FORCE_HINT });
         if (ctx.settings.json) return printJson(ctx, { csr: opts.out, key: opts.keyOut, algorithm: opts.algorithm, encrypted: Boolean(passphrase) });
         printText(
           ctx,
@@ -121,10 +120,10 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
     ctx,
     [
       'New copy issued.',
-      `  New copy:      ${n.id}  serial ${n.serialNumber}  valid to ${localTime(n.notAfter)}`,
-      `  Previous copy: ${o.id}  serial ${o.serialNumber}  valid to ${localTime(o.notAfter)}`,
+      `  New copy:      ${n.id}  serial ${n.serialNumber}  valid to ${formatDateTime(n.notAfter)}`,
+      `  Previous copy: ${o.id}  serial ${o.serialNumber}  valid to ${formatDateTime(o.notAfter)}`,
       o.revocationDate
-        ? `  The previous copy will be revoked automatically on ${localTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
+        ? `  The previous copy will be revoked automatically on ${formatDateTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
         : '',
       `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
     ]
@@ -147,11 +146,3 @@ function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithm
   }
 }
 
-async function mustNotExist(path: string, what: string): Promise<void> {
-  try {
-    await access(path);
-  } catch {
-    return;
-  }
-  throw inputError('file-exists', `${what} ${path} already exists; nothing was generated.`, 'Choose another file name.');
-}
