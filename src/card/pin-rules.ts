@@ -16,17 +16,19 @@ export function checkPinState(pin: PinState, confirmFinalTry: boolean | undefine
   if (pin.finalTry && !confirmFinalTry) throw finalTryNeedsConfirmation();
 }
 
+/** The allowed length range: 4–32, narrowed by what the token reports (0 means "not reported"). */
+export function pinRange(token?: Pick<PinState, 'minLength' | 'maxLength'> | null): { min: number; max: number } {
+  const min = Math.max(PIN_MIN, token?.minLength || 0);
+  const max = Math.min(PIN_MAX, token?.maxLength || PIN_MAX);
+  return { min, max: Math.max(min, max) };
+}
+
 /** Length rules: 4–32 characters, and within what the token itself accepts. Skipped on a PIN pad. */
 export function checkPinLength(pin: string, state?: PinState): void {
   if (state?.protectedAuthPath && pin === '') return;
   const chars = [...pin].length;
   const bytes = Buffer.byteLength(pin, 'utf8');
-  let min = PIN_MIN;
-  let max = PIN_MAX;
-  if (state) {
-    if (state.minLength > 0) min = Math.max(min, state.minLength);
-    if (state.maxLength > 0) max = Math.min(max, state.maxLength);
-  }
+  const { min, max } = pinRange(state);
   if (chars < PIN_MIN || chars > PIN_MAX || bytes < min || bytes > max) {
     throw cardError('pin-length', `The PIN must be ${min}–${max} characters long.`, 'Type the PIN again.', { min, max });
   }

@@ -1,16 +1,10 @@
 // PIN rules of the manual's SignService dialog ("from 4 to 32 characters") and the token's own
 // range. Messages never contain the PIN itself, only its length.
 import type { PinState } from '../card/card.js';
+import { PIN_MAX, PIN_MIN, pinRange } from '../card/pin-rules.js';
 
-export const PIN_MIN = 4;
-export const PIN_MAX = 32;
-
-/** The allowed length range: 4–32, narrowed by what the token reports (0 means "not reported"). */
-export function pinRange(token?: Pick<PinState, 'minLength' | 'maxLength'> | null): { min: number; max: number } {
-  const min = Math.max(PIN_MIN, token?.minLength || 0);
-  const max = Math.min(PIN_MAX, token?.maxLength || PIN_MAX);
-  return { min, max: Math.max(min, max) };
-}
+// One set of length rules for the card layer and the wizard.
+export { PIN_MAX, PIN_MIN, pinRange };
 
 /** Null when the length is acceptable, otherwise a message that says what to type. */
 export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): string | null {
