@@ -19,7 +19,7 @@ export function openDatabase(path: string, migrations?: readonly string[]): Db {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the header first: a file that is not a database fails here, before anything writes.
     db.pragma('schema_version');
-    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    switchToWal(db);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // 2 MiB of page cache (SQLite's default, which better-sqlite3 raises to 16 MiB): the covering
@@ -37,15 +37,50 @@ export function openDatabase(path: string, migrations?: readonly string[]): Db {
   }
 }
 
+/**
+ * Turns on WAL (a no-op once the file is in WAL mode). The switch needs the file to itself, and
+ * SQLite answers SQLITE_BUSY at once instead of calling the busy handler when another connection
+ * is reading it, which happens when two processes open a new data directory together. So we wait
+ * here ourselves, within the same busy timeout.
+ */
+function switchToWal(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() >= deadline) throw e;
+      sleepSync(10 + Math.random() * 20);
+    }
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Opening the database is synchronous, like everything else better-sqlite3 does. */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function sqliteCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+function isBusy(e: unknown): boolean {
+  const code = sqliteCode(e);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 /** Maps an SQLite error to a ReissueError that names the file; anything else passes through. */
 export function sqliteFailure(e: unknown, path: string): unknown {
   if (e instanceof ReissueError) return e;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const code = sqliteCode(e);
+  if (code === undefined) return e;
   // A broken constraint is a bug in this program, not damage to the user's data: keep it as is.
   if (code.startsWith('SQLITE_CONSTRAINT')) return e;
   const detail = (e as Error).message;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+  if (isBusy(e)) {
     return portalError('portal-busy', `The portal database is busy: another process has held it locked for over ${BUSY_TIMEOUT_MS / 1000} s (${path}).`, 'Try again in a moment.');
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {

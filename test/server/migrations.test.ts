@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isReissueError } from '../../src/domain/errors.js';
 import { openDatabase } from '../../src/server/db.js';
 import { MIGRATIONS, migrate } from '../../src/server/migrations.js';
@@ -100,6 +103,29 @@ describe('migrations', () => {
       one.close();
       two.close();
     }
+  });
+
+  it('wait for another process that is about to write a new file before switching it to WAL', async () => {
+    // Two processes opening one new data directory: while one holds the write lock of the new
+    // file (switching it to WAL), SQLite answers the other's switch with SQLITE_BUSY at once,
+    // without its busy handler. Seen as a flaky "portal-busy" when two processes created a portal.
+    const path = dbPath();
+    new Database(path).close(); // an empty file in rollback mode, as a second opener finds it
+    const writer = spawn(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, 400);`, path],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [first] = (await once(writer.stdout, 'data')) as [Buffer];
+    expect(first.toString()).toContain('locked');
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+    await once(writer, 'close');
   });
 
   it('refuse an SQLite file of another program, naming it and leaving it alone', () => {
