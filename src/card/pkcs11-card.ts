@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { algorithmLabel, algorithmSpec, isAlgorithm } from '../domain/algorithms.js';
 import { cardError, inputError, isReissueError, ReissueError } from '../domain/errors.js';
 import { buildCsr } from '../pki/csr-build.js';
-import { x509 } from '../pki/x509.js';
 import type {
   CardInventory,
   CardPhase,
@@ -137,10 +136,8 @@ export class Pkcs11Card {
     this.cancelled = false;
     const emit: Emit = req.onProgress ?? (() => {});
     const der = Buffer.from(req.certificateDer);
-    let certSpki: Uint8Array;
     let fields: ReturnType<typeof certificateFields>;
     try {
-      certSpki = new Uint8Array(new x509.X509Certificate(der).publicKey.rawData);
       fields = certificateFields(der);
     } catch {
       throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Download the certificate with `reissue download ID --format der` and try again.');
@@ -155,7 +152,7 @@ export class Pkcs11Card {
         await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
         this.checkpoint();
         return await phase(emit, 'install', async () => {
-          const id = matchingKeyId(p11, session, certSpki);
+          const id = matchingKeyId(p11, session, fields.spki);
           if (!id) {
             throw cardError(
               'no-matching-key',

@@ -13,7 +13,8 @@ export type CallRequest =
   | { type: 'call'; id: number; op: 'generate'; req: Omit<KeygenRequest, 'onProgress'> }
   | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> };
 
-export type ToWorker = CallRequest | { type: 'close' };
+/** The first message: the worker may be started before the modules are known (startCardWorker). */
+export type ToWorker = ({ type: 'init' } & WorkerConfig) | CallRequest | { type: 'close' };
 
 export interface SerializedError {
   kind: ErrorKind;

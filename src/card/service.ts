@@ -1,22 +1,22 @@
 // The CardService the wizard and the CLI use: a main-thread proxy to the card worker. It finds the
-// module candidates, starts the worker on first use, relays progress (adding elapsed-time ticks on
-// its own timer, since the worker may be blocked inside a PKCS#11 call) and re-creates errors as
-// ReissueError. close() lets the worker log out, close sessions and finalize, then ends it; the
-// composition root calls it on every exit path, Ctrl+C and SIGTERM included.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// module candidates, starts the worker on first use (or adopts the one worker-start.ts booted
+// earlier), relays progress (adding elapsed-time ticks on its own timer, since the worker may be
+// blocked inside a PKCS#11 call) and re-creates errors as ReissueError. close() lets the worker
+// log out, close sessions and finalize, then ends it; the composition root calls it on every exit
+// path, Ctrl+C and SIGTERM included.
+import type { Worker } from 'node:worker_threads';
 import { cardError } from '../domain/errors.js';
 import type { CardInventory, CardProgress, CardService, InstallRequest, InstallResult, KeygenRequest, KeygenResult } from './card.js';
 import { discoverModules } from './modules.js';
-import { deserializeError, type CallRequest, type FromWorker, type ToWorker, type WorkerConfig } from './protocol.js';
+import { deserializeError, type CallRequest, type FromWorker, type ToWorker } from './protocol.js';
+import { adoptEarlyWorker, defaultWorkerUrl, newWorker } from './worker-start.js';
 
 export interface CardServiceOptions {
   /** --module / REISSUE_PKCS11_MODULE / config: when set, the only module used. */
   modulePath?: string;
   /** Module paths to use instead of discovery (tests, or a caller that discovered them itself). */
   candidates?: string[];
-  /** The worker script; defaults to card-worker.js next to the bundle. */
+  /** The worker script; defaults to card-worker.cjs next to the bundle. */
   workerUrl?: URL;
   /**
    * Variables a module reads (e.g. SOFTHSM2_CONF). They are set in this process's environment
@@ -37,16 +37,6 @@ interface Pending {
   reject: (e: unknown) => void;
   onProgress?: (p: CardProgress) => void;
   ticker?: NodeJS.Timeout;
-}
-
-/** card-worker.js sits next to dist/cli.js; shared code may live one level down in dist/chunks/. */
-export function defaultWorkerUrl(): URL {
-  const candidates = [new URL('./card-worker.js', import.meta.url), new URL('../card-worker.js', import.meta.url)];
-  const found = candidates.find((u) => existsSync(fileURLToPath(u)));
-  if (!found) {
-    throw cardError('card-worker-missing', 'The card component (card-worker.js) is missing from this installation.', 'Rebuild reissue (`npm run build`) or reinstall it.');
-  }
-  return found;
 }
 
 export function createCardService(opts: CardServiceOptions = {}): CardService {
@@ -94,9 +84,15 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
 
   const start = (): Worker => {
     if (worker) return worker;
-    for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) process.env[k] = v;
+    const env = Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined);
     const modules = opts.candidates ?? discoverModules({ explicit: opts.modulePath }).map((c) => c.path);
-    const w = new Worker(opts.workerUrl ?? defaultWorkerUrl(), { workerData: { modules } satisfies WorkerConfig });
+    const url = opts.workerUrl ?? defaultWorkerUrl();
+    // Variables go into the real environment before a thread that could read it is running:
+    // setenv while another thread calls getenv is not safe. So no early worker with `env`.
+    const adopted = env.length ? null : adoptEarlyWorker(url);
+    for (const [k, v] of env) process.env[k] = v;
+    const w = adopted ?? newWorker(url);
+    w.postMessage({ type: 'init', modules } satisfies ToWorker);
     w.on('message', onMessage);
     w.on('error', (e) => failAll(e.message));
     w.on('exit', (code) => {

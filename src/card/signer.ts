@@ -1,7 +1,7 @@
-// A WebCrypto-shaped object whose key lives on the card, for buildCsr(): @peculiar/x509 calls only
+// A WebCrypto-shaped object whose key lives on the card, for buildCsr(), which calls only
 // exportKey('spki') and sign(). The hash is computed here and the card signs it raw:
 // RSA → CKM_RSA_PKCS over DigestInfo(SHA-256) (works on tokens that only do raw RSA);
-// EC → CKM_ECDSA over SHA-256 / SHA-384, returning r‖s, which x509 turns into DER.
+// EC → CKM_ECDSA over SHA-256 / SHA-384, returning r‖s (as WebCrypto does), which buildCsr turns into DER.
 import { createHash } from 'node:crypto';
 import type { AlgorithmSpec } from '../domain/algorithms.js';
 import { getAttr } from './keys.js';
@@ -55,7 +55,7 @@ export function cardCsrCrypto(key: CardKey): { keys: CryptoKeyPair; crypto: Cryp
   const algorithm =
     key.spec.kind === 'RSA'
       ? { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' }, modulusLength: key.spec.bits, publicExponent: new Uint8Array([1, 0, 1]) }
-      : // x509 splits the raw signature by namedCurve: it must be exactly 'P-256' / 'P-384'.
+      : // buildCsr picks the signature algorithm by namedCurve: exactly 'P-256' / 'P-384'.
         { name: 'ECDSA', namedCurve: key.spec.curve };
   const make = (type: KeyType, usages: KeyUsage[]) => ({ type, algorithm, extractable: type === 'public', usages }) as unknown as CryptoKey;
   const keys = { publicKey: make('public', ['verify']), privateKey: make('private', ['sign']) } as CryptoKeyPair;

@@ -1,18 +1,18 @@
-// The card worker's entry (bundled to dist/card-worker.js). All PKCS#11 work happens on this
+// The card worker's entry (bundled to dist/card-worker.cjs). All PKCS#11 work happens on this
 // thread, one operation at a time, so a PIN-pad login or a minutes-long generation never freezes
-// the terminal. On 'close' the running operation stops at its next safe point, its cleanup runs
-// (logout, close session, finalize) and 'closed' is posted.
-import { parentPort, workerData } from 'node:worker_threads';
+// the terminal. The first message ('init') names the modules: the thread can boot while the CLI is
+// still reading its settings. On 'close' the running operation stops at its next safe point, its
+// cleanup runs (logout, close session, finalize) and 'closed' is posted.
+import { parentPort } from 'node:worker_threads';
 import { cardError, isReissueError } from '../domain/errors.js';
 import { toCardError } from './errors.js';
 import { Pkcs11Card } from './pkcs11-card.js';
-import { serializeError, type CallRequest, type FromWorker, type ToWorker, type WorkerConfig } from './protocol.js';
+import { serializeError, type CallRequest, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('card-worker.js runs only as a worker thread');
+if (!port) throw new Error('card-worker.cjs runs only as a worker thread');
 
-const config = workerData as WorkerConfig;
-const card = new Pkcs11Card({ modules: config.modules });
+let card: Pkcs11Card | null = null;
 const post = (m: FromWorker) => port.postMessage(m);
 
 // One PKCS#11 operation at a time: calls queue behind each other.
@@ -24,6 +24,7 @@ async function run(call: CallRequest): Promise<void> {
     post({ type: 'progress', id: call.id, event });
   try {
     if (closing) throw cardError('card-closed', 'The card service is closing; the operation was not started.', 'Start the command again.');
+    if (!card) throw cardError('card-worker-failed', 'The card component was not configured.', 'Start the command again.');
     const value =
       call.op === 'inventory' ? await card.inventory() : call.op === 'generate' ? await card.generate({ ...call.req, onProgress }) : await card.install({ ...call.req, onProgress });
     post({ type: 'result', id: call.id, value });
@@ -33,9 +34,13 @@ async function run(call: CallRequest): Promise<void> {
 }
 
 port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'init') {
+    card = new Pkcs11Card({ modules: msg.modules });
+    return;
+  }
   if (msg.type === 'close') {
     closing = true;
-    card.cancel();
+    card?.cancel();
     void queue.then(() => {
       post({ type: 'closed' });
       port.close();

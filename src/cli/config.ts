@@ -1,24 +1,9 @@
-// User configuration (conf): which portal, token, data directory and PKCS#11 module to use when
-// no flag or environment variable says otherwise. The file may hold an API token: mode 0600.
+// Changing the user configuration (conf): which portal, token, data directory and PKCS#11 module
+// to use when no flag or environment variable says otherwise. The file may hold an API token:
+// mode 0600. Reading it on every command goes through config-file.ts, without conf.
 import Conf from 'conf';
-import envPaths from 'env-paths';
-import { usageError } from '../domain/errors.js';
-
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module'] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
-export type ConfigValues = Partial<Record<ConfigKey, string>>;
-
-const paths = envPaths('reissue', { suffix: '' });
-
-export function defaultDataDir(): string {
-  return paths.data;
-}
+import { CONFIG_DIR, CONFIG_NAME, type ConfigValues } from './config-file.js';
 
 export function openConfig(): Conf<ConfigValues> {
-  return new Conf<ConfigValues>({ projectName: 'reissue', projectSuffix: '', configFileMode: 0o600 });
-}
-
-export function assertConfigKey(key: string): ConfigKey {
-  if ((CONFIG_KEYS as readonly string[]).includes(key)) return key as ConfigKey;
-  throw usageError('unknown-config-key', `Unknown configuration key "${key}".`, `Known keys: ${CONFIG_KEYS.join(', ')}.`);
+  return new Conf<ConfigValues>({ projectName: 'reissue', cwd: CONFIG_DIR, configName: CONFIG_NAME, configFileMode: 0o600 });
 }

@@ -1,5 +1,5 @@
 // Where each setting comes from, strongest first: flag, environment, config file, default.
-import type { ConfigValues } from './config.js';
+import type { ConfigValues } from './config-file.js';
 
 export interface GlobalFlags {
   portal?: string;

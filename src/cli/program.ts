@@ -47,9 +47,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         try {
-          // conf (and its JSON-schema validator) loads only when a setting is left to the config file.
-          const config = () => import('./config.js');
-          const settings = await resolveSettings(flags, io.env, async () => (await config()).openConfig().store, async () => (await config()).defaultDataDir());
+          // The settings file is read only when a flag or variable leaves a setting to it.
+          const config = () => import('./config-file.js');
+          const settings = await resolveSettings(flags, io.env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
           ctx = createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
           setExitCode(code ?? 0);

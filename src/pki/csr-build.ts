@@ -1,7 +1,24 @@
 // Builds and signs a PKCS#10 request for a certificate's subject and domains. The crypto is
-// passed in: node's WebCrypto for software keys, or the card's signer for on-card keys
-// (@peculiar/x509 only calls exportKey('spki') and sign() on it).
-import { x509, softwareCrypto } from './x509.js';
+// passed in: node's WebCrypto for software keys, or the card's signer for on-card keys; only
+// exportKey('spki') and sign() are called on it. The DER is written here (der-write.ts) rather
+// than through @peculiar/x509, whose ASN.1 stack costs ~50 ms to load: the card worker and the CSR
+// commands load only this.
+import {
+  ascii,
+  bitString,
+  contextConstructed,
+  contextPrimitive,
+  directoryString,
+  nullValue,
+  octetString,
+  oid,
+  sequence,
+  setOfOne,
+  smallInteger,
+  unsignedInteger,
+} from './der-write.js';
+import { encodePem } from './pem.js';
+import { softwareCrypto } from './software-crypto.js';
 
 export interface CsrSubject {
   commonName: string;
@@ -9,37 +26,80 @@ export interface CsrSubject {
   organization?: { name: string; country: string; stateOrProvince: string; locality: string } | null;
 }
 
-/** The signature algorithm used for a key: RSA PKCS#1 v1.5 SHA-256, ECDSA with the curve's hash. */
-export function signingAlgorithmFor(key: CryptoKey): Algorithm | EcdsaParams {
-  const alg = key.algorithm as { name: string; namedCurve?: string };
-  if (alg.name === 'ECDSA') return { name: 'ECDSA', hash: alg.namedCurve === 'P-384' ? 'SHA-384' : 'SHA-256' } as EcdsaParams;
-  return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm;
+const OID = {
+  commonName: '2.5.4.3',
+  organizationName: '2.5.4.10',
+  localityName: '2.5.4.7',
+  stateOrProvinceName: '2.5.4.8',
+  countryName: '2.5.4.6',
+  extensionRequest: '1.2.840.113549.1.9.14',
+  subjectAltName: '2.5.29.17',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+} as const;
+
+interface SigningAlgorithm {
+  /** What crypto.subtle.sign() is called with. */
+  params: { name: 'ECDSA'; hash: 'SHA-256' | 'SHA-384' } | { name: 'RSASSA-PKCS1-v1_5' };
+  /** The CSR's signatureAlgorithm (AlgorithmIdentifier DER). */
+  identifier: Uint8Array;
+  /** Turns what sign() returned into the BIT STRING's content. */
+  encode: (signature: Uint8Array) => Uint8Array;
 }
 
-export function subjectName(s: CsrSubject): x509.JsonName {
-  const name: x509.JsonName = [{ CN: [s.commonName] }];
+/** RSA PKCS#1 v1.5 with SHA-256; ECDSA with the curve's hash (SHA-384 for P-384). */
+function signingAlgorithmFor(key: CryptoKey): SigningAlgorithm {
+  const alg = key.algorithm as { name: string; namedCurve?: string };
+  if (alg.name === 'ECDSA') {
+    const p384 = alg.namedCurve === 'P-384';
+    return {
+      params: { name: 'ECDSA', hash: p384 ? 'SHA-384' : 'SHA-256' },
+      identifier: sequence(oid(p384 ? OID.ecdsaWithSHA384 : OID.ecdsaWithSHA256)),
+      encode: ecdsaSignatureDer,
+    };
+  }
+  return { params: { name: 'RSASSA-PKCS1-v1_5' }, identifier: sequence(oid(OID.sha256WithRSAEncryption), nullValue()), encode: (s) => s };
+}
+
+/** WebCrypto (and the card) return ECDSA signatures as r‖s; X.509 wants SEQUENCE { r INTEGER, s INTEGER }. */
+function ecdsaSignatureDer(raw: Uint8Array): Uint8Array {
+  if (raw.length === 0 || raw.length % 2) throw new Error(`ECDSA signature of odd length ${raw.length}`);
+  const half = raw.length / 2;
+  return sequence(unsignedInteger(raw.subarray(0, half)), unsignedInteger(raw.subarray(half)));
+}
+
+/** One RDN per attribute, in the order CN, O, L, ST, C. */
+function subjectName(s: CsrSubject): Uint8Array {
+  const rdn = (type: string, value: string) => setOfOne(sequence(oid(type), directoryString(value)));
+  const rdns = [rdn(OID.commonName, s.commonName)];
   const o = s.organization;
   if (o) {
-    name.push({ O: [o.name] }, { L: [o.locality] }, { ST: [o.stateOrProvince] }, { C: [countryCode(o.country)] });
+    rdns.push(rdn(OID.organizationName, o.name), rdn(OID.localityName, o.locality), rdn(OID.stateOrProvinceName, o.stateOrProvince), rdn(OID.countryName, countryCode(o.country)));
   }
-  return name;
+  return sequence(...rdns);
+}
+
+/** [0] attributes: an extensionRequest with a (non-critical) subjectAltName of dNSNames, or nothing. */
+function attributes(domains: string[]): Uint8Array {
+  if (!domains.length) return contextConstructed(0);
+  const san = sequence(...domains.map((d) => contextPrimitive(2, ascii(d))));
+  const extensions = sequence(sequence(oid(OID.subjectAltName), octetString(san)));
+  return contextConstructed(0, sequence(oid(OID.extensionRequest), setOfOne(extensions)));
 }
 
 const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
 
+const asBytes = (b: ArrayBuffer) => new Uint8Array(b);
+
 export async function buildCsr(subject: CsrSubject, keys: CryptoKeyPair, crypto: Crypto = softwareCrypto): Promise<string> {
   // A CN that is not a host name (code signing: an organisation) must not become a dNSName.
   const domains = subject.domains.length ? subject.domains : HOST_NAME.test(subject.commonName) ? [subject.commonName] : [];
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-    {
-      name: subjectName(subject),
-      keys,
-      signingAlgorithm: signingAlgorithmFor(keys.privateKey),
-      extensions: domains.length ? [new x509.SubjectAlternativeNameExtension(domains.map((d) => ({ type: 'dns' as const, value: d })))] : [],
-    },
-    crypto,
-  );
-  return csr.toString('pem').replace(/\r\n/g, '\n') + '\n';
+  const alg = signingAlgorithmFor(keys.privateKey);
+  const spki = asBytes(await crypto.subtle.exportKey('spki', keys.publicKey));
+  const info = sequence(smallInteger(0), subjectName(subject), spki, attributes(domains));
+  const signature = alg.encode(asBytes(await crypto.subtle.sign(alg.params, keys.privateKey, info)));
+  return encodePem('CERTIFICATE REQUEST', sequence(info, alg.identifier, bitString(signature)));
 }
 
 // Countries as the portal stores them ("Poland") → ISO 3166 alpha-2 for the C attribute.

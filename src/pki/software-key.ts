@@ -5,7 +5,7 @@ import { algorithmSpec } from '../domain/algorithms.js';
 import type { Algorithm, Certificate } from '../domain/types.js';
 import { writeNewFile } from '../util/files.js';
 import { buildCsr, type CsrSubject } from './csr-build.js';
-import { softwareCrypto } from './x509.js';
+import { softwareCrypto } from './software-crypto.js';
 
 export interface GeneratedCsr {
   csrPem: string;

@@ -2,9 +2,8 @@
 // provider set once. Everything else imports x509 from here.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
+import { softwareCrypto } from './software-crypto.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(softwareCrypto);
 
-export { x509 };
-export const softwareCrypto = webcrypto as unknown as Crypto;
+export { x509, softwareCrypto };

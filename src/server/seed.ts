@@ -4,7 +4,7 @@
 // certificate is a real X.509 certificate signed by the sandbox CA and matches its record.
 // Signing is async (WebCrypto), so it happens first (prepareDemoData); writing is one synchronous
 // step inside the transaction that initialises the portal (insertDemoData).
-import { softwareCrypto } from '../pki/x509.js';
+import { softwareCrypto } from '../pki/software-crypto.js';
 import { scheduledRevocationDate } from '../domain/policy.js';
 import type { Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
 import type { SandboxCa } from './ca.js';

@@ -32,11 +32,21 @@ test('certificateFields: serial as a full DER INTEGER, issuer and subject as enc
   expect(Buffer.from(f.subject).equals(seqs[3]!)).toBe(true);
   expect(Buffer.from(f.subject).toString('utf8')).toContain('Gdańsk');
   expect(readTlv(f.subject, 0).end).toBe(f.subject.length);
+  // The public key (matched against the card's keys on install) as openssl exports it.
+  const pub = join(t.dir, 'pub.der');
+  await openssl(['x509', '-in', pem, '-pubkey', '-noout', '-out', join(t.dir, 'pub.pem')]);
+  await openssl(['pkey', '-pubin', '-in', join(t.dir, 'pub.pem'), '-outform', 'DER', '-out', pub]);
+  expect(Buffer.from(f.spki).equals(await readFile(pub))).toBe(true);
 });
 
-test('certificateFields refuses what is not a certificate', () => {
+test('certificateFields refuses what is not a certificate', async () => {
   expect(() => certificateFields(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).toThrow(/not a certificate/);
   expect(() => certificateFields(new Uint8Array([0x30, 0x82]))).toThrow(/truncated/);
+  // A CSR is a SEQUENCE of SEQUENCEs too, but not shaped like a certificate.
+  const csr = join(t.dir, 'r.der');
+  await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(t.dir, 'r.key'), '-subj', '/CN=r.example', '-outform', 'DER', '-out', csr]);
+  const csrDer = await readFile(csr);
+  expect(() => certificateFields(csrDer)).toThrow(/not a certificate/);
 });
 
 test('unwrapEcPoint: OCTET STRING (short and long form) or the raw point', () => {

@@ -3,10 +3,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { bundleForTest } from '../helpers/bundle.js';
+import type { BuildOptions } from 'esbuild';
 import pkcs11js from 'pkcs11js';
 import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11.js';
 
@@ -87,10 +88,20 @@ export function faultyLoader(faults: Partial<Record<keyof Pkcs11, Fault>>, load:
   return { loader, calls, count: (m) => calls.filter((c) => c === m).length };
 }
 
-/** Bundles src/card/worker.ts like the build does; pkcs11js stays external, by absolute path. */
+/** Bundles src/card/worker.ts with the build's worker options; pkcs11js stays external, by absolute path. */
 export async function bundleWorker(dir: string): Promise<URL> {
-  const outfile = join(dir, 'card-worker.js');
-  await bundleForTest({ entryPoints: [fileURLToPath(new URL('../../src/card/worker.ts', import.meta.url))], outfile });
+  const outfile = join(dir, 'card-worker.cjs');
+  const { build } = await import('esbuild');
+  const { workerBundleOptions } = (await import(fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url)))) as { workerBundleOptions: BuildOptions };
+  const pkcs11jsPath = createRequire(import.meta.url).resolve('pkcs11js');
+  await build({
+    ...workerBundleOptions,
+    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
+    outfile,
+    external: [],
+    plugins: [...(workerBundleOptions.plugins ?? []), { name: 'pkcs11js-by-path', setup: (b) => void b.onResolve({ filter: /^pkcs11js$/ }, () => ({ path: pkcs11jsPath, external: true })) }],
+    logLevel: 'error',
+  });
   return pathToFileURL(outfile);
 }
 

@@ -3,9 +3,11 @@
 // ReissueError, close() finalizing the worker, also in the middle of a generation.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CardProgress, CardService } from '../../src/card/card.js';
 import { createCardService } from '../../src/card/service.js';
+import { adoptEarlyWorker, startCardWorker } from '../../src/card/worker-start.js';
 import { ReissueError } from '../../src/domain/errors.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 import { bundleWorker, createTestCa, openssl, tempDir } from './support.js';
@@ -133,5 +135,49 @@ describe('card service over the worker thread', () => {
 
   test('close() without any call is immediate', async () => {
     await service().close();
+  });
+});
+
+describe('a worker booted ahead of its service (startCardWorker, as card commands do)', () => {
+  test('the first service with that script adopts it, sends it the modules and works through it', async () => {
+    const restore = hsm.useEnv(); // no `env` option: a service that sets variables never adopts
+    try {
+      // One early worker at a time, taken once.
+      startCardWorker(workerUrl);
+      const taken = adoptEarlyWorker(workerUrl);
+      expect(taken).not.toBeNull();
+      await taken!.terminate();
+      expect(adoptEarlyWorker(workerUrl)).toBeNull();
+
+      startCardWorker(workerUrl);
+      const card = createCardService({ candidates: [hsm.module], workerUrl, tickMs: 20 });
+      try {
+        const inv = await card.inventory();
+        expect(adoptEarlyWorker(workerUrl)).toBeNull(); // taken by the service
+        expect(inv.readers.some((r) => r.token?.label === 'worker')).toBe(true);
+        const gen = await card.generate({ token: { label: 'worker' }, algorithm: 'ec-p256', pin: PIN, commonName: 'early.example', domains: ['early.example'], label: 'early' });
+        const csr = join(work.dir, 'early.csr');
+        await writeFile(csr, gen.csrPem);
+        expect(await openssl(['req', '-in', csr, '-noout', '-verify', '-subject'])).toContain('CN = early.example');
+      } finally {
+        await card.close();
+      }
+    } finally {
+      restore();
+    }
+  });
+
+  test('an early worker that died is not used: the service starts its own and reports its failure', async () => {
+    const broken = join(work.dir, 'broken-worker.cjs');
+    await writeFile(broken, "throw new Error('boom at start');\n");
+    const url = pathToFileURL(broken);
+    startCardWorker(url);
+    await new Promise((r) => setTimeout(r, 300));
+    const card = createCardService({ candidates: [hsm.module], workerUrl: url });
+    try {
+      await expect(card.inventory()).rejects.toMatchObject({ kind: 'card', code: 'card-worker-failed', message: expect.stringContaining('boom at start') });
+    } finally {
+      await card.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The read-only commands on the embedded sandbox portal, through the built binary.
-import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
@@ -222,5 +222,20 @@ describe('bad environments', () => {
     expect(r.stderr).toContain('token');
     expect((await cli(['config', 'unset', 'portal'])).code).toBe(0);
     expect((await cli(['config', 'get', 'nope'])).code).toBe(2);
+  });
+
+  it('a settings file that is not JSON is named and left as it is', async () => {
+    const path = (await cli(['config', 'path'])).stdout.trim();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '{ "portal": "https://half', { mode: 0o600 });
+    for (const args of [['list'], ['config', 'get'], ['config', 'set', 'portal', 'local']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(path);
+      expect(r.stderr).toContain('not valid JSON');
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(readFileSync(path, 'utf8')).toBe('{ "portal": "https://half');
+    rmSync(path);
   });
 });

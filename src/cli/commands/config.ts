@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 
+// Reading needs only the file; conf (which writes it atomically, mode 0600) loads to change it.
+const loadConfigFile = () => import('../config-file.js');
 const loadConfig = () => import('../config.js');
 
 export function registerConfigCommands(program: Command, r: Registrar): void {
@@ -14,8 +16,8 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('print one setting, or all of them')
     .action(
       r.action(async (ctx, key: string | undefined) => {
-        const { openConfig, assertConfigKey } = await loadConfig();
-        const store = openConfig().store;
+        const { readConfigValues, assertConfigKey } = await loadConfigFile();
+        const store = await readConfigValues();
         if (key) {
           const value = store[assertConfigKey(key)];
           if (ctx.settings.json) return printJson(ctx, value ?? null);
@@ -35,7 +37,8 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('store a setting')
     .action(
       r.action(async (_ctx, key: string, value: string) => {
-        const { openConfig, assertConfigKey } = await loadConfig();
+        const [{ assertConfigKey, readConfigValues }, { openConfig }] = await Promise.all([loadConfigFile(), loadConfig()]);
+        await readConfigValues(); // a file it cannot read is reported, never rewritten
         openConfig().set(assertConfigKey(key), value);
       }),
     );
@@ -46,7 +49,8 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('remove a setting')
     .action(
       r.action(async (_ctx, key: string) => {
-        const { openConfig, assertConfigKey } = await loadConfig();
+        const [{ assertConfigKey, readConfigValues }, { openConfig }] = await Promise.all([loadConfigFile(), loadConfig()]);
+        await readConfigValues(); // a file it cannot read is reported, never rewritten
         openConfig().delete(assertConfigKey(key));
       }),
     );
@@ -56,7 +60,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .description('where the settings file is')
     .action(
       r.action(async (ctx) => {
-        printText(ctx, (await loadConfig()).openConfig().path);
+        printText(ctx, (await loadConfigFile()).configFilePath());
       }),
     );
 }
