@@ -1,4 +1,4 @@
-// `reissue card …` end to end: the built binary (with dist/card-worker.js), the embedded sandbox
+// `reissue card …` end to end: the built binary (with dist/card-worker.cjs), the embedded sandbox
 // portal, a real SoftHSM2 token; openssl and pkcs11-tool as the judges.
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
