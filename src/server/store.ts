@@ -133,22 +133,39 @@ function listStatements(db: Db, scope: string, countFrom: string) {
   };
 }
 
-/**
- * The FTS5 query for the rows containing every trigram of `text` (at most MAX_TRIGRAMS of them:
- * a superset is enough, instr decides), or null when `text` is shorter than one trigram.
- * Characters are code points, as the trigram tokenizer counts them.
- */
-export function trigramQuery(text: string): string | null {
+/** The distinct trigrams of `text` (at most MAX_TRIGRAMS), by code point as the trigram tokenizer counts. */
+export function trigramsOf(text: string): string[] {
   const chars = [...text];
-  if (chars.length < 3) return null;
   const grams = new Set<string>();
   for (let i = 0; i + 3 <= chars.length && grams.size < MAX_TRIGRAMS; i++) grams.add(chars.slice(i, i + 3).join(''));
-  return [...grams].map((g) => `"${g.replaceAll('"', '""')}"`).join(' AND ');
+  return [...grams];
 }
+
+/** The FTS5 query for the rows holding every one of `grams`, each quoted. */
+function allOf(grams: readonly string[]): string {
+  return grams.map((g) => `"${g.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/**
+ * The FTS5 query for the rows containing every trigram of `text` (a superset is enough, instr
+ * decides), or null when `text` is shorter than one trigram.
+ */
+export function trigramQuery(text: string): string | null {
+  const grams = trigramsOf(text);
+  return grams.length ? allOf(grams) : null;
+}
+
+/** A trigram in more than this share of the rows costs more to intersect than it usually narrows. */
+const COMMON_TRIGRAM_SHARE = 0.2;
+/** Trigram row counts remembered (they only steer the way a filter is answered). */
+const GRAM_COUNTS_KEPT = 4096;
 
 export class PortalStore {
   private readonly s;
   private lastCandidates: { match: string; n: number } | null = null;
+  // Rows holding each trigram, counted up to one more than `common` (the rows a common one is in).
+  private readonly gramRows = new Map<string, number>();
+  private common: number | null = null;
 
   constructor(readonly db: Db) {
     const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
@@ -174,6 +191,7 @@ export class PortalStore {
       hasCustomers: p<{ n: number }>(`SELECT EXISTS (SELECT 1 FROM accounts WHERE partner_id = ?) AS n`),
       own: listStatements(db, OWN, 'certificates c INDEXED BY certificates_by_account_only'),
       visible: listStatements(db, VISIBLE, 'certificates c'),
+      highestRowid: p<{ n: number }>(`SELECT coalesce(max(rowid), 0) AS n FROM certificates`),
       trigramCandidates: p<{ n: number }>(`SELECT count(*) AS n FROM (${CANDIDATES} LIMIT @cap)`),
       newestOfOrder: p<{ id: string }>(`SELECT id FROM certificates c WHERE order_id = ? ${NEWEST_FIRST} LIMIT 1`),
       markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
@@ -236,6 +254,9 @@ export class PortalStore {
   }
 
   insertCertificate(c: NewCertificate): void {
+    // New rows change how common trigrams are: count them afresh.
+    this.gramRows.clear();
+    this.common = null;
     // Lower-cased here (not with SQL lower(), which only knows ASCII) to match the list filter.
     const product = this.s.productName.get(c.productId)?.name ?? '';
     const search = [c.id, c.commonName, ...c.domains, c.orderId, c.serial, product].join(' ').toLowerCase();
@@ -289,18 +310,50 @@ export class PortalStore {
     return this.s.hasCustomers.get(viewer)!.n ? this.s.visible : this.s.own;
   }
 
-  /** The trigram query for `text` when the trigram index narrows it to at most `limit` candidates. */
+  /**
+   * The trigram query for `text` when the trigram index narrows it to at most `limit` candidates.
+   * FTS5 reads every listed row of each trigram it intersects, and a trigram such as "b00" or
+   * ".pl" lists nearly every row: leaving out the very common ones usually narrows as far for a
+   * fraction of the reading. All of them are tried when the others are not enough.
+   */
   private trigramQueryWithin(text: string, limit: number): string | null {
-    const match = trigramQuery(text);
-    if (!match) return null;
+    const grams = trigramsOf(text);
+    if (grams.length === 0) return null;
+    const all = allOf(grams);
+    const telling = grams.length > 1 ? grams.filter((g) => this.rowsWith(g) <= this.commonRows()) : [];
+    if (telling.length > 0 && telling.length < grams.length) {
+      const narrow = allOf(telling);
+      if (this.candidatesWithin(narrow, limit)) return narrow;
+    }
+    return this.candidatesWithin(all, limit) ? all : null;
+  }
+
+  /** True when `match` has at most `limit` candidate rows. */
+  private candidatesWithin(match: string, limit: number): boolean {
     // A list is usually followed by the count of the same filter: an exact number of candidates
     // found for the page (at most TRIGRAM_PAGE_LIMIT) answers the count's question too. It only
     // chooses the way, never the answer, so a write in between cannot make it wrong.
     const known = this.lastCandidates?.match === match ? this.lastCandidates.n : null;
-    this.lastCandidates = null;
     const n = known ?? this.s.trigramCandidates.get({ match, cap: limit + 1 })!.n;
     if (n <= limit) this.lastCandidates = { match, n };
-    return n <= limit ? match : null;
+    return n <= limit;
+  }
+
+  /** How many rows hold `gram`, up to commonRows() + 1; remembered, as it steers only the way. */
+  private rowsWith(gram: string): number {
+    let n = this.gramRows.get(gram);
+    if (n === undefined) {
+      if (this.gramRows.size >= GRAM_COUNTS_KEPT) this.gramRows.clear();
+      n = this.s.trigramCandidates.get({ match: allOf([gram]), cap: this.commonRows() + 1 })!.n;
+      this.gramRows.set(gram, n);
+    }
+    return n;
+  }
+
+  /** Rows beyond which a trigram is common (from the highest rowid: no count of the table). */
+  private commonRows(): number {
+    this.common ??= Math.ceil(this.s.highestRowid.get()!.n * COMMON_TRIGRAM_SHARE);
+    return this.common;
   }
 
   newestCopyOfOrder(orderId: string): string | null {

@@ -138,7 +138,7 @@ export function App({ services, card, onExit, color = true }: { services: Wizard
           <UiActionsContext.Provider value={ui}>
             <Box flexDirection="column" width={state.columns}>
               <Header />
-              <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+              <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
                 {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
                 <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
                   <CurrentScreen state={state} isActive={!state.help} />

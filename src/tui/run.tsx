@@ -47,7 +47,7 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
       stdin,
       exitOnCtrlC: opts.exitOnCtrlC ?? false,
       patchConsole: false,
-      // Ink's default 30 fps can hold the frame with a key's result up to 33 ms.
+      // Unthrottled: Ink's default 30 fps held the frame with a key's result up to 33 ms.
       maxFps: WIZARD_MAX_FPS,
       debug: opts.debug ?? false,
     });

@@ -41,12 +41,24 @@ export function pendingRevocationText(cert: Pick<Certificate, 'state' | 'revocat
   return `${formatDateTime(cert.revocationDate)} (${n} ${n === 1 ? 'day' : 'days'} left)`;
 }
 
-/** Cuts `text` to `width` columns with an ellipsis, then pads it to exactly `width`. */
-export function fit(text: string, width: number): string {
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Characters (code points) in `text`; printable ASCII, the usual case, without splitting it. */
+function charCount(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : [...text].length;
+}
+
+/** `text` cut to at most `width` characters (code points); a cut ends in an ellipsis. */
+export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length > width) return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
-  return text + ' '.repeat(width - chars.length);
+  if (charCount(text) <= width) return text;
+  return [...text].slice(0, width - 1).join('') + '…';
+}
+
+/** `text` cut to `width` characters with an ellipsis, or padded to exactly `width`. */
+export function fit(text: string, width: number): string {
+  const cut = truncate(text, width);
+  return cut === text ? text + ' '.repeat(Math.max(0, width - charCount(text))) : cut;
 }
 
 /** A serial number in the portal's lower-case hex, grouped for reading when it is long. */

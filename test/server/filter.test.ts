@@ -2,7 +2,8 @@
 // CN, domains, order id, serial and product answers, with the same visibility, order, pages and
 // totals, whichever way it is computed: filters of 1–2 characters scan the covering index, longer
 // ones read the trigram index (FTS5) when it narrows them to few enough candidates (page and count
-// have their own limits), and scan otherwise.
+// have their own limits; trigrams most rows hold are left out when the others narrow enough), and
+// scan otherwise.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { addSyntheticCertificates } from '../../src/server/bulk.js';
@@ -151,6 +152,26 @@ describe('the list filter', () => {
       store.transaction(() => store.db.prepare(`INSERT INTO certificates_search (certificates_search) VALUES ('rebuild')`).run());
     }
     expect(store.list(demo, 'gdańsk', 10, 0).map((c) => c.id)).toEqual(['crt-filter00001']);
+  });
+
+  it('leaves out the trigrams most rows hold when the others narrow enough, with the same answers', () => {
+    const demo = ids[DEMO.customer]!;
+    const pages = (store as unknown as { s: { own: { matchingTrigrams: { all: (p: { match: string }) => unknown[] } } } }).s.own.matchingTrigrams;
+    const all = vi.spyOn(pages, 'all');
+    try {
+      // "b00" and "000" are in every bulk copy's name, "mid" and "dle" in every middle one's;
+      // the other trigrams narrow to a few hundred copies.
+      for (const [filter, common] of [['b0000042', '"b00"'], ['m31.middle', '"mid"']] as const) {
+        all.mockClear();
+        expect({ filter, got: store.list(demo, filter, 1_000_000, 0).map((c) => c.id) }).toEqual({ filter, got: expected(DEMO.customer, filter) });
+        const match = all.mock.calls[0]![0].match;
+        expect(match).not.toContain(common);
+        expect(match.split(' AND ').length).toBeLessThan(trigramQuery(filter)!.split(' AND ').length);
+        expect(store.count(demo, filter)).toBe(expected(DEMO.customer, filter).length);
+      }
+    } finally {
+      all.mockRestore();
+    }
   });
 
   it('builds trigram queries by code point, quoted, at most 16 of them', () => {

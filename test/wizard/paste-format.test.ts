@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { emptyPaste, feedPaste, pasteInputFor, PASTE_LIMIT, type PasteInput } from '../../src/wizard/paste.js';
-import { fit, formatElapsed, pendingRevocationText, revocationBadge, stateLabel } from '../../src/wizard/format.js';
+import { fit, formatElapsed, pendingRevocationText, revocationBadge, stateLabel, truncate } from '../../src/wizard/format.js';
 
 const PEM = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBfoo\nbar==\n-----END CERTIFICATE REQUEST-----';
 const feed = (...inputs: PasteInput[]) => inputs.reduce(feedPaste, emptyPaste);
@@ -65,7 +65,22 @@ describe('formatting', () => {
   });
   test('fit pads and cuts with an ellipsis', () => {
     expect(fit('abc', 5)).toBe('abc  ');
+    expect(fit('abcde', 5)).toBe('abcde');
     expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fit('abc', 0)).toBe('');
+  });
+  test('fit and truncate count and cut by code point, not by UTF-16 unit', () => {
+    expect(fit('gdańsk', 7)).toBe('gdańsk ');
+    expect(fit('żółw.example', 5)).toBe('żółw…');
+    expect(fit('😀😀😀', 2)).toBe('😀…');
+    expect(fit('😀', 2)).toBe('😀 ');
+  });
+  test('truncate cuts without padding', () => {
+    expect(truncate('abcdef', 10)).toBe('abcdef');
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('> …', 3)).toBe('> …');
+    expect(truncate('ab…cd', 4)).toBe('ab……');
+    expect(truncate('abc', 0)).toBe('');
   });
   test('elapsed time', () => {
     expect(formatElapsed(12_400)).toBe('12 s');

@@ -3,8 +3,9 @@
 // domains, order, serial and product).
 import { Box, useInput, type Key } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { fit, formatDate, revocationBadge, stateLabel } from '../../wizard/format.js';
+import { memo, useCallback, useEffect, useState } from 'react';
+import { truncate } from '../../wizard/format.js';
+import { LIST_HEADING, certificateLine, placeholderLine } from '../../wizard/list-row.js';
 import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
 import { knownRows, selectedRow, totalToCount } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -12,15 +13,34 @@ import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
 
-const COLS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 };
 /**
  * The exact count waits until typing pauses: the rows go out first, and a fast typist's
  * intermediate filters are never counted (each count can scan every row).
  */
 const COUNT_DELAY_MS = 250;
 
-function row(marker: string, cn: string, state: string, product: string, validTo: string, badge: string): string {
-  return `${marker} ${fit(cn, COLS.cn)} ${fit(state, COLS.state)} ${fit(product, COLS.product)} ${fit(validTo, COLS.validTo)} ${fit(badge, COLS.badge)}`.trimEnd();
+/**
+ * The visible rows as one text (one layout node and one measurement instead of one per row): the
+ * lines above the cursor, the selected line in inverse, the lines below. React skips it when
+ * none of them changed (a count or a clock tick).
+ */
+const Rows = memo(function Rows({ above, selected, below }: { above: string; selected: string | null; below: string }) {
+  return (
+    <Text>
+      {above}
+      {selected === null ? null : <Text inverse>{selected}</Text>}
+      {below}
+    </Text>
+  );
+});
+
+/** `lines` split around the selected one, each part with the line breaks that join it to the others. */
+function splitAt(lines: string[], selected: number): { above: string; selected: string | null; below: string } {
+  const line = lines[selected];
+  if (line === undefined) return { above: lines.join('\n'), selected: null, below: '' };
+  const before = lines.slice(0, selected);
+  const after = lines.slice(selected + 1);
+  return { above: before.length ? `${before.join('\n')}\n` : '', selected: line, below: after.length ? `\n${after.join('\n')}` : '' };
 }
 
 export function ListScreen({ isActive }: { isActive: boolean }) {
@@ -107,20 +127,15 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   const total = list.total;
   const rowCount = knownRows(list);
   const { start, end } = rowCount === null ? { start: 0, end: 0 } : visibleRange(list, rowCount, list.height);
-  const rows: ReactElement[] = [];
   const page = list.page && list.page.query === list.query ? list.page : null;
+  // Lines cut to the terminal's width here, so Ink never wraps them.
+  const lines: string[] = [];
   for (let i = start; i < end; i++) {
     const cert = page ? page.items[i - page.offset] : undefined;
     const selected = i === list.cursor;
-    const text = cert
-      ? row(selected ? '>' : ' ', cert.commonName, stateLabel(cert.state), cert.product, formatDate(cert.notAfter), revocationBadge(cert, now) ?? '')
-      : row(selected ? '>' : ' ', '…', '', '', '', '');
-    rows.push(
-      <Text key={i} inverse={selected} wrap="truncate-end">
-        {text}
-      </Text>,
-    );
+    lines.push(truncate(cert ? certificateLine(cert, selected, now) : placeholderLine(selected), state.columns));
   }
+  const rows = lines.length ? <Rows {...splitAt(lines, list.cursor - start)} /> : null;
 
   const count = list.error
     ? 'not loaded · r retry'
@@ -144,7 +159,7 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
         </Text>
       )}
       <Text bold wrap="truncate-end">
-        {row(' ', 'CN', 'State', 'Product', 'Valid to', 'Revocation')}
+        {LIST_HEADING}
       </Text>
       {list.error ? <Text color="red">✗ {list.error.message}{list.error.hint ? ` ${list.error.hint}` : ''}</Text> : rows}
     </Box>
