@@ -46,6 +46,19 @@ describe('Reissue with a CSR', () => {
     await t.waitFor('[Reissue certificate]');
   });
 
+  test('a menu typed ahead in one chunk (slow SSH link): ↓ ↓ Enter chooses the third item', async () => {
+    const t = await toCsrChoice(fakeServices());
+    await t.write('\u001b[B\u001b[B\r');
+    const f = await t.waitFor('Key algorithm and key length:');
+    expect(f).not.toContain('CSR file');
+    expect(f).not.toContain('Paste the CSR here');
+    // Back on the menu, ↑ Enter in one chunk: the item above the generator (load from a file).
+    await t.press('escape');
+    await t.waitFor('❯ Generate a new key and CSR here');
+    await t.write('\u001b[A\r');
+    await t.waitFor('CSR file (PEM or DER):');
+  });
+
   test('bracketed paste of a PEM → ✓ Correct → Next → the new copy beside the old', async () => {
     const services = fakeServices();
     const t = await toCsrChoice(services);

@@ -1,7 +1,10 @@
-// A vertical choice list (ink-select-input) that reports highlight and choice as values; only
-// the focused menu listens to keys. The pointer ❯ marks the choice, colour only repeats it.
+// A vertical choice list, controlled by its parent's cursor: ↑/↓ move (wrapping), Enter chooses;
+// only the focused menu listens to keys. The pointer ❯ marks the choice, colour only repeats it.
+// With `limit`, a window of that many items follows the cursor. (ink-select-input kept its own
+// cursor and lost moves typed ahead in one chunk: "↓ Enter" chose the item above.)
 import { Box } from 'ink';
-import SelectInput from 'ink-select-input';
+import { useCallback, useRef } from 'react';
+import { useChoiceKeys } from '../hooks/use-choice-keys.js';
 import { Text } from '../theme.js';
 
 export interface MenuItem<V extends string> {
@@ -9,37 +12,37 @@ export interface MenuItem<V extends string> {
   value: V;
 }
 
-function Indicator({ isSelected = false }: { isSelected?: boolean }) {
-  return (
-    <Box marginRight={1}>
-      <Text color="blue">{isSelected ? '❯' : ' '}</Text>
-    </Box>
-  );
-}
-
-function Item({ isSelected = false, label }: { isSelected?: boolean; label: string }) {
-  return <Text {...(isSelected ? { color: 'blue' } : {})}>{label}</Text>;
+/** The first visible item: moves only as far as it must to keep the cursor in view. */
+export function windowStart(previous: number, cursor: number, count: number, limit: number): number {
+  if (count <= limit) return 0;
+  const start = Math.min(Math.max(previous, cursor - limit + 1), cursor);
+  return Math.max(0, Math.min(start, count - limit));
 }
 
 export function Menu<V extends string>(props: {
   items: MenuItem<V>[];
   cursor: number;
   isActive: boolean;
-  onHighlight?: (index: number) => void;
+  onHighlight: (index: number) => void;
   onSelect: (value: V) => void;
   limit?: number;
 }) {
-  const { items, cursor, isActive, onHighlight, onSelect, limit } = props;
+  const { items, isActive, onHighlight, onSelect, limit = items.length } = props;
+  const cursor = Math.min(Math.max(0, props.cursor), Math.max(0, items.length - 1));
+  const choose = useCallback((index: number) => onSelect(items[index]!.value), [items, onSelect]);
+  useChoiceKeys({ count: items.length, cursor, isActive, layout: 'column', onHighlight, onChoose: choose });
+  const start = useRef(0);
+  start.current = windowStart(start.current, cursor, items.length, limit);
   return (
-    <SelectInput
-      items={items.map((i) => ({ key: i.value, label: i.label, value: i.value }))}
-      initialIndex={Math.min(cursor, Math.max(0, items.length - 1))}
-      isFocused={isActive}
-      indicatorComponent={Indicator}
-      itemComponent={Item}
-      {...(limit ? { limit } : {})}
-      onHighlight={(item) => onHighlight?.(items.findIndex((i) => i.value === item.value))}
-      onSelect={(item) => onSelect(item.value)}
-    />
+    <Box flexDirection="column">
+      {items.slice(start.current, start.current + limit).map((item, i) => {
+        const selected = start.current + i === cursor;
+        return (
+          <Text key={item.value} {...(selected ? { color: 'blue' } : {})}>
+            {selected ? '❯' : ' '} {item.label}
+          </Text>
+        );
+      })}
+    </Box>
   );
 }
