@@ -1,6 +1,6 @@
 // Terminal prompts for the non-interactive commands: a masked secret (PIN, passphrase), a yes/no
 // confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
-import { ReissueError, usageError } from '../domain/errors.js';
+import { inputError, ReissueError, usageError } from '../domain/errors.js';
 
 export interface PromptIo {
   stdin: NodeJS.ReadStream;
@@ -13,11 +13,11 @@ export function canPrompt(io: PromptIo): boolean {
   return Boolean(io.stdin.isTTY && io.stderr.isTTY);
 }
 
-/** Reads a secret from the terminal with echo off. */
-export function readSecret(io: PromptIo, question: string): Promise<string> {
+/** Reads a secret from the terminal with echo off; `stdinOption` is the flag to use without one. */
+export function readSecret(io: PromptIo, question: string, stdinOption = '--pin-stdin'): Promise<string> {
   const { stdin, stderr } = io;
   if (!canPrompt(io)) {
-    return Promise.reject(usageError('no-tty', 'Cannot ask for a secret: this is not a terminal.', 'Use --pin-stdin and pipe it in.'));
+    return Promise.reject(usageError('no-tty', 'Cannot ask for a secret: this is not a terminal.', `Use ${stdinOption} and pipe it in.`));
   }
   return new Promise((resolve, reject) => {
     let value = '';
@@ -51,6 +51,17 @@ export function readSecret(io: PromptIo, question: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/**
+ * A new secret (a key's passphrase) typed twice, as key generators ask: a typing mistake would
+ * lock the key for good. Different entries are refused before anything is written.
+ */
+export async function readNewSecret(io: PromptIo, question: string, stdinOption: string): Promise<string> {
+  const first = await readSecret(io, question, stdinOption);
+  const again = await readSecret(io, 'Type it again: ', stdinOption);
+  if (first !== again) throw inputError('passphrase-mismatch', 'The two passphrases did not match; nothing was written.', 'Run the command again and type the same passphrase twice.');
+  return first;
 }
 
 /** y/N question on the terminal; false on anything but y/yes. */

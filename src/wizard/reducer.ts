@@ -49,7 +49,7 @@ function step1For(cert: Certificate): Step1Screen {
 }
 
 function csrFor(cert: Certificate): CsrScreen {
-  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null };
+  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null, passphraseMismatch: false };
 }
 
 function cardFor(cert: Certificate, purpose: CardScreen['purpose'], back: Screen, algorithm: CardScreen['algorithm'], inventory: CardInventory | null): CardScreen {
@@ -97,7 +97,9 @@ function backFrom(s: Screen): Screen | null {
         case 'gen-key-path':
           return { ...s, mode: 'gen-algorithm' };
         case 'gen-passphrase':
-          return { ...s, mode: 'gen-key-path' };
+          return { ...s, mode: 'gen-key-path', passphraseMismatch: false };
+        case 'gen-passphrase-repeat':
+          return { ...s, mode: 'gen-passphrase' };
         default:
           return null;
       }
@@ -342,9 +344,15 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'gen-key-path':
       if (s.kind !== 'csr' || s.mode !== 'gen-key-path' || !event.keyPath.trim()) return state;
       return to({ ...s, mode: 'gen-passphrase', keyPath: event.keyPath.trim() });
-    case 'gen-start':
+    case 'gen-passphrase-typed':
       if (s.kind !== 'csr' || s.mode !== 'gen-passphrase') return state;
-      return to({ ...s, mode: 'generating' });
+      return to({ ...s, mode: 'gen-passphrase-repeat', passphraseMismatch: false });
+    case 'gen-passphrase-mismatch':
+      if (s.kind !== 'csr' || s.mode !== 'gen-passphrase-repeat') return state;
+      return to({ ...s, mode: 'gen-passphrase', passphraseMismatch: true });
+    case 'gen-start':
+      if (s.kind !== 'csr' || (s.mode !== 'gen-passphrase' && s.mode !== 'gen-passphrase-repeat')) return state;
+      return to({ ...s, mode: 'generating', passphraseMismatch: false });
     case 'csr-generated':
       if (s.kind !== 'csr' || s.mode !== 'generating') return state;
       return to({ ...s, mode: 'checking', csrText: event.csrPem, csr: new TextEncoder().encode(event.csrPem), generatedKeyPath: event.keyPath, report: null });

@@ -107,7 +107,7 @@ export function isTyping(state: WizardState): boolean {
     case 'download':
       return s.phase === 'path';
     case 'csr':
-      return s.mode === 'paste' || s.mode === 'file' || s.mode === 'gen-key-path' || s.mode === 'gen-passphrase';
+      return s.mode === 'paste' || s.mode === 'file' || s.mode === 'gen-key-path' || s.mode === 'gen-passphrase' || s.mode === 'gen-passphrase-repeat';
     case 'card':
       return s.phase === 'pin';
     default:
@@ -115,17 +115,21 @@ export function isTyping(state: WizardState): boolean {
   }
 }
 
+/** The secrets typed in the wizard (each in its own field, never in the state). */
+export type SecretId = 'pin' | 'passphrase' | 'passphrase-repeat';
+
 /**
  * The text field that has the keyboard besides the list's filter: a path kept in the state, or a
  * secret (PIN, passphrase) kept out of it. Keys are routed by this, not by which widget happens to
  * be mounted yet, so keys typed right after the key that opened the field are not lost.
  */
-export function textField(state: WizardState): { kind: 'path' } | { kind: 'secret'; id: 'pin' | 'passphrase' } | null {
+export function textField(state: WizardState): { kind: 'path' } | { kind: 'secret'; id: SecretId } | null {
   const s = state.screen;
   if (state.help) return null;
   if (s.kind === 'download' && s.phase === 'path') return { kind: 'path' };
   if (s.kind === 'csr' && (s.mode === 'file' || s.mode === 'gen-key-path')) return { kind: 'path' };
   if (s.kind === 'csr' && s.mode === 'gen-passphrase') return { kind: 'secret', id: 'passphrase' };
+  if (s.kind === 'csr' && s.mode === 'gen-passphrase-repeat') return { kind: 'secret', id: 'passphrase-repeat' };
   if (s.kind === 'card' && s.phase === 'pin') return { kind: 'secret', id: 'pin' };
   return null;
 }

@@ -50,6 +50,7 @@ export type CsrMode =
   | 'gen-algorithm'
   | 'gen-key-path'
   | 'gen-passphrase'
+  | 'gen-passphrase-repeat'
   | 'generating'
   | 'checking'
   | 'report'
@@ -118,6 +119,8 @@ export interface CsrScreen {
   keyPath: string;
   generatedKeyPath: string | null;
   report: CsrReport | null;
+  /** The repeated passphrase did not match the first one (both were forgotten). */
+  passphraseMismatch: boolean;
 }
 export interface CardScreen {
   kind: 'card';
@@ -224,6 +227,9 @@ export type WizardEvent =
   | { type: 'csr-check-start'; csr: Uint8Array }
   | { type: 'gen-algorithm'; algorithm: Algorithm }
   | { type: 'gen-key-path'; keyPath: string }
+  /** A passphrase was typed (its value stays with the screen, never in an event): type it again. */
+  | { type: 'gen-passphrase-typed' }
+  | { type: 'gen-passphrase-mismatch' }
   | { type: 'gen-start' }
   | { type: 'csr-generated'; csrPem: string; keyPath: string }
   | { type: 'csr-checked'; report: CsrReport }

@@ -168,14 +168,45 @@ describe('Reissue with a CSR', () => {
     await t.type('Tr0ub4dor');
     let f = await t.waitFor('*********');
     await t.press('enter');
+    // Typed twice, as key generators ask: a mistyped passphrase would lock the key for good.
+    await t.waitFor('Type the passphrase again:');
+    await t.type('Tr0ub4dr');
+    await t.press('enter');
+    f = await t.waitFor('✗ The two passphrases did not match.');
+    expect(services.generated).toEqual([]);
+    expect(f).toContain('Passphrase for the key');
+    await t.type('Tr0ub4dor');
+    await t.press('enter');
+    await t.waitFor('Type the passphrase again:');
+    await t.type('Tr0ub4dor');
+    await t.press('enter');
     f = await t.waitFor('✓ Correct');
     expect(f).toContain('Private key saved to assecodata.pl.key');
     expect(services.generated).toEqual([{ keyPath: 'assecodata.pl.key', algorithm: 'ec-p256', passphrase: 'Tr0ub4dor' }]);
     expect(session!.everything()).not.toContain('Tr0ub4dor');
-    expect(session!.everything()).not.toMatch(/Tr0ub|ub4d|4dor/);
+    expect(session!.everything()).not.toMatch(/Tr0ub|ub4d|4dor|4dr/);
     await t.press('enter');
     f = await t.waitFor('✓ Reissued');
     expect(f).toContain('saved to assecodata.pl.key');
+  });
+
+  test('generate here: Enter for no passphrase asks nothing more; Esc from the repeat forgets the first', async () => {
+    const services = fakeServices();
+    const t = await toCsrChoice(services);
+    await t.write('\u001b[B\u001b[B\r');
+    await t.waitFor('Key algorithm and key length:');
+    await t.press('enter');
+    await t.waitFor('Save the new private key to:');
+    await t.press('enter');
+    await t.waitFor('Passphrase for the key');
+    await t.type('first');
+    await t.press('enter');
+    await t.waitFor('Type the passphrase again:');
+    await t.press('escape');
+    await t.waitFor('Passphrase for the key');
+    await t.press('enter');
+    await t.waitFor('✓ Correct');
+    expect(services.generated).toEqual([{ keyPath: 'assecodata.pl.key', algorithm: 'rsa-2048' }]);
   });
 
   test('a portal error while submitting (network) shows what to do and leads back to the report', async () => {

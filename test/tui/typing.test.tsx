@@ -59,6 +59,9 @@ describe('other fields are lossless', () => {
     await t.waitFor('Save the new private key to: assecodata.pl.key');
     await t.typeFast('\rTr0ub4dor');
     await t.waitFor('Passphrase for the key (optional, Enter for none): *********');
+    // The repetition typed fast too, behind the Enter that ends the first entry.
+    await t.typeFast('\rTr0ub4dor');
+    await t.waitFor('Type the passphrase again: *********');
     await t.press('enter');
     await t.waitFor('✓ Correct');
     expect(services.generated.map((g) => g.passphrase)).toEqual(['Tr0ub4dor']);

@@ -183,6 +183,15 @@ describe('reissue with a CSR', () => {
     expect(s.screen).toMatchObject({ mode: 'gen-key-path', keyPath: 'assecodata.pl.key' });
     s = run(s, { type: 'gen-key-path', keyPath: ' /tmp/k.key ' });
     expect(s.screen).toMatchObject({ mode: 'gen-passphrase', keyPath: '/tmp/k.key' });
+    // A passphrase is typed twice; a mismatch goes back to the first, saying so.
+    s = run(s, { type: 'gen-passphrase-typed' });
+    expect(s.screen).toMatchObject({ mode: 'gen-passphrase-repeat' });
+    s = run(s, { type: 'gen-passphrase-mismatch' });
+    expect(s.screen).toMatchObject({ mode: 'gen-passphrase', passphraseMismatch: true });
+    expect(run(s, { type: 'gen-passphrase-mismatch' }).screen).toBe(s.screen); // only from the repeat
+    s = run(s, { type: 'gen-passphrase-typed' });
+    expect(s.screen).toMatchObject({ mode: 'gen-passphrase-repeat', passphraseMismatch: false });
+    expect(run(s, { type: 'back' }).screen).toMatchObject({ mode: 'gen-passphrase' });
     s = run(s, { type: 'gen-start' }, { type: 'csr-generated', csrPem: 'PEM', keyPath: '/tmp/k.key' });
     expect(s.screen).toMatchObject({ mode: 'checking', generatedKeyPath: '/tmp/k.key', csrText: 'PEM' });
     s = run(s, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });

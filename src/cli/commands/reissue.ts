@@ -11,7 +11,7 @@ import { formatDateTime } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
-import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
+import { canPrompt, confirm, readLineFromStdin, readNewSecret } from '../prompt.js';
 
 export function registerReissueCommands(program: Command, r: Registrar): void {
   const csr = program.command('csr').description('check or generate a certificate signing request');
@@ -54,7 +54,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt
-            ? await readSecret(ctx.io, 'Passphrase for the private key: ')
+            ? await readNewSecret(ctx.io, 'Passphrase for the private key: ', '--passphrase-stdin')
             : undefined;
         const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../../pki/software-key.js');
         const made = await generateCsrWithNewKey({ algorithm: opts.algorithm, subject: subjectForCertificate(cert), passphrase });

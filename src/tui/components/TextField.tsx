@@ -3,6 +3,7 @@
 // keys there by the state (see textField in selectors.ts); a field shows the text and submits it.
 import { Text, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import type { SecretId } from '../../wizard/selectors.js';
 import { useUiActions } from '../context.js';
 
 /** The value as shown: masked when asked, with a block cursor at the end while it has the keyboard. */
@@ -33,11 +34,11 @@ export function StateField(props: { value: string; isActive: boolean; onSubmit: 
 }
 
 /** A masked field for a PIN or passphrase: shows one "*" per character; Enter hands the value over. */
-export function SecretField(props: { id: 'pin' | 'passphrase'; isActive: boolean; onSubmit: (value: string) => void }) {
+export function SecretField(props: { id: SecretId; isActive: boolean; onSubmit: (value: string) => void }) {
   const { secrets } = useUiActions();
   const length = useSyncExternalStore(secrets.subscribe, () => secrets.length(props.id));
   useEnter(() => props.onSubmit(secrets.take(props.id)), props.isActive);
-  // Leaving the field forgets what was typed.
-  useEffect(() => () => secrets.clear(), [secrets]);
+  // Leaving the field forgets what was typed into it (not what the next field already holds).
+  useEffect(() => () => secrets.clear(props.id), [secrets, props.id]);
   return <FieldText value={'*'.repeat(length)} focus={props.isActive} />;
 }

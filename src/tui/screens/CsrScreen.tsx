@@ -62,7 +62,7 @@ function Report({ screen }: { screen: CsrState }) {
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, getState, actions } = useUiActions();
+  const { dispatch, getState, actions, secrets } = useUiActions();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
   const typed = (pick: (s: CsrState) => string) => {
@@ -70,6 +70,9 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     return latest.kind === 'csr' ? pick(latest) : '';
   };
   const pathField = (value: string, onSubmit: () => void) => <StateField value={value} isActive={isActive} onSubmit={onSubmit} />;
+  const generate = (passphrase: string) => {
+    if (screen.algorithm) void actions.generateCsr(cert, screen.algorithm, screen.keyPath, passphrase);
+  };
 
   const handle = useCallback(
     (c: Command) => {
@@ -152,10 +155,35 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
               id="passphrase"
               isActive={isActive}
               onSubmit={(value) => {
-                if (screen.algorithm) void actions.generateCsr(cert, screen.algorithm, screen.keyPath, value);
+                secrets.takeFirst(); // a first entry from before Esc is void
+                if (value === '') return generate('');
+                // The first entry waits in the secret buffer, never in the wizard state or an event.
+                secrets.keepFirst(value);
+                dispatch({ type: 'gen-passphrase-typed' });
               }}
             />
           </Text>
+          {screen.passphraseMismatch ? <Text color="red">✗ The two passphrases did not match. Type it again, or Enter for none.</Text> : null}
+        </Box>
+      );
+      break;
+    case 'gen-passphrase-repeat':
+      body = (
+        <Box flexDirection="column">
+          <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
+          <Text>Private key: {screen.keyPath}</Text>
+          <Text>
+            Type the passphrase again:{' '}
+            <SecretField
+              id="passphrase-repeat"
+              isActive={isActive}
+              onSubmit={(value) => {
+                if (value === secrets.takeFirst()) generate(value);
+                else dispatch({ type: 'gen-passphrase-mismatch' });
+              }}
+            />
+          </Text>
+          <Text dimColor>Without it the key cannot be used: a typing mistake here would lock it for good.</Text>
         </Box>
       );
       break;
