@@ -61,6 +61,16 @@ function Report({ screen }: { screen: CsrState }) {
   );
 }
 
+/** The key being made, above its passphrase fields. */
+function NewKey({ screen }: { screen: CsrState }) {
+  return (
+    <>
+      <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
+      <Text>Private key: {screen.keyPath}</Text>
+    </>
+  );
+}
+
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
   const { dispatch, getState, actions, secrets } = useUiActions();
   const cert = screen.cert;
@@ -147,8 +157,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'gen-passphrase':
       body = (
         <Box flexDirection="column">
-          <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
-          <Text>Private key: {screen.keyPath}</Text>
+          <NewKey screen={screen} />
           <Text>
             Passphrase for the key (optional, Enter for none):{' '}
             <SecretField
@@ -170,8 +179,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'gen-passphrase-repeat':
       body = (
         <Box flexDirection="column">
-          <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
-          <Text>Private key: {screen.keyPath}</Text>
+          <NewKey screen={screen} />
           <Text>
             Type the passphrase again:{' '}
             <SecretField
