@@ -28,6 +28,21 @@ async function toCsrChoice(services: FakeServices) {
   return t;
 }
 
+/** CSR choice → Generate a new key and CSR here → the algorithm `algorithmDowns` below the first → default key path → passphrase. */
+async function toPassphrase(services: FakeServices, algorithmDowns: number) {
+  const t = await toCsrChoice(services);
+  await t.press('down');
+  await t.press('down');
+  await t.press('enter');
+  await t.waitFor('Key algorithm and key length:');
+  for (let i = 0; i < algorithmDowns; i++) await t.press('down');
+  await t.press('enter');
+  await t.waitFor('Save the new private key to: assecodata.pl.key');
+  await t.press('enter');
+  await t.waitFor('Passphrase for the key');
+  return t;
+}
+
 describe('Reissue with a CSR', () => {
   test('step 1: step indicator, the product methods and the info box; fits 80×24', async () => {
     const t = await toStep1(fakeServices());
@@ -153,18 +168,7 @@ describe('Reissue with a CSR', () => {
 
   test('generate here: algorithm, key path, masked passphrase that never appears on screen', async () => {
     const services = fakeServices();
-    const t = await toCsrChoice(services);
-    await t.press('down');
-    await t.press('down');
-    await t.press('enter');
-    await t.waitFor('Key algorithm and key length:');
-    await t.press('down');
-    await t.press('down');
-    await t.press('down');
-    await t.press('enter');
-    await t.waitFor('Save the new private key to: assecodata.pl.key');
-    await t.press('enter');
-    await t.waitFor('Passphrase for the key');
+    const t = await toPassphrase(services, 3);
     await t.type('Tr0ub4dor');
     let f = await t.waitFor('*********');
     await t.press('enter');
@@ -192,13 +196,7 @@ describe('Reissue with a CSR', () => {
 
   test('generate here: Enter for no passphrase asks nothing more; Esc from the repeat forgets the first', async () => {
     const services = fakeServices();
-    const t = await toCsrChoice(services);
-    await t.write('\u001b[B\u001b[B\r');
-    await t.waitFor('Key algorithm and key length:');
-    await t.press('enter');
-    await t.waitFor('Save the new private key to:');
-    await t.press('enter');
-    await t.waitFor('Passphrase for the key');
+    const t = await toPassphrase(services, 0);
     await t.type('first');
     await t.press('enter');
     await t.waitFor('Type the passphrase again:');
