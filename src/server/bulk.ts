@@ -9,6 +9,7 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError } from '../domain/errors.js';
 import { children, readTlv, whole } from '../pki/der.js';
+import { bitString, sequence } from '../pki/der-write.js';
 import type { SandboxCa } from './ca.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { newCertificateId } from './ids.js';
@@ -137,7 +138,7 @@ async function buildTemplate(ca: SandboxCa, notBefore: Date, notAfter: Date, usa
       const hostBytes = Buffer.from(host, 'ascii');
       for (const at of hostAt) t.set(hostBytes, at);
       const signature = ca.signSync(t);
-      return derSequence([t, signatureAlgorithm, derBitString(signature)]);
+      return sequence(t, signatureAlgorithm, bitString(signature));
     },
   };
 }
@@ -147,20 +148,4 @@ function indexesOf(haystack: Uint8Array, needle: Uint8Array): number[] {
   const h = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
   for (let i = h.indexOf(needle); i !== -1; i = h.indexOf(needle, i + 1)) out.push(i);
   return out;
-}
-
-function derLength(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-function derSequence(parts: Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(parts);
-  return new Uint8Array(Buffer.concat([Uint8Array.of(0x30), derLength(body.length), body]));
-}
-
-function derBitString(bytes: Uint8Array): Uint8Array {
-  return Buffer.concat([Uint8Array.of(0x03), derLength(bytes.length + 1), Uint8Array.of(0), bytes]);
 }
