@@ -1,6 +1,7 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
-import { portalError, type ReissueError } from './errors.js';
-import type { Certificate, CertificateState, KeySource } from './types.js';
+import { algorithmLabel } from './algorithms.js';
+import { inputError, portalError, type ReissueError } from './errors.js';
+import type { Algorithm, CardEvidence, Certificate, CertificateState, KeyOrigin, KeySource } from './types.js';
 
 export const REVOCATION_DELAY_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,13 +59,67 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
   if (cert.state === 'expired') {
     return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.');
   }
-  if (!cert.keySources.includes(source)) {
-    const allowed = cert.keySources.map((s) => (s === 'csr' ? 'a CSR' : 'a key pair generated on a card')).join(' or ');
+  return productRefusal(cert, { keySource: source });
+}
+
+const SOURCE_WORDS: Record<KeySource, string> = { csr: 'a CSR made outside a card', card: 'a key pair generated on a card' };
+
+/** How to make a key pair of this source for `cert`: the command to run. */
+function howTo(cert: Pick<Certificate, 'id' | 'algorithms'>, source: KeySource): string {
+  const alg = cert.algorithms[0] ?? 'ALG';
+  return source === 'csr'
+    ? `reissue csr new --for ${cert.id} --algorithm ${alg} --key-out KEY --out CSR`
+    : `reissue card keygen --for ${cert.id} --algorithm ${alg} (a CSR made on a card earlier: reissue submit ${cert.id} --csr FILE --key-source card)`;
+}
+
+/**
+ * What a product accepts: the one rule behind `csr check --for`, `csr new`, `card keygen --for`,
+ * `submit` and the portal's reissue. Null when the product takes a key pair made this way (and,
+ * when given, of this algorithm).
+ */
+export function productRefusal(cert: Pick<Certificate, 'id' | 'product' | 'keySources' | 'algorithms'>, want: { keySource: KeySource; algorithm?: Algorithm }): ReissueError | null {
+  if (!cert.keySources.includes(want.keySource)) {
+    const other = cert.keySources.find((s) => s !== want.keySource);
     return portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not allow ${source === 'csr' ? 'a CSR' : 'key generation on a card'}.`,
-      `Reissue it with ${allowed}.`,
+      `The product "${cert.product}" does not accept ${SOURCE_WORDS[want.keySource]}; it takes ${cert.keySources.map((s) => SOURCE_WORDS[s]).join(' or ')}.`,
+      other ? `Use: ${howTo(cert, other)}` : undefined,
+      { keySource: want.keySource, allowed: cert.keySources },
     );
   }
+  if (want.algorithm && !cert.algorithms.includes(want.algorithm)) {
+    return inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(want.algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`, {
+      allowed: cert.algorithms,
+    });
+  }
   return null;
+}
+
+const EVIDENCE_FIELDS = ['serial', 'token', 'manufacturer', 'model', 'module', 'keyId'] as const;
+const MAX_EVIDENCE_CHARS = 256;
+
+/**
+ * The portal's decision on how a key pair was made, from what the client sent: the origin to
+ * record, or why the request is refused. 'card' is never taken on its word alone: it needs the
+ * card's evidence (serial, manufacturer and model, module, key id), which is recorded with the copy.
+ */
+export function keyOriginOf(request: { keySource: KeySource; card?: unknown }): { origin: KeyOrigin } | { refusal: ReissueError } {
+  if (request.keySource === 'csr') return { origin: { source: 'csr', card: null, attested: false } };
+  const card = request.card as Partial<Record<(typeof EVIDENCE_FIELDS)[number], unknown>> | undefined;
+  const missing = EVIDENCE_FIELDS.filter((f) => typeof card?.[f] !== 'string' || (f !== 'model' && f !== 'token' && (card[f] as string).trim() === '') || (card[f] as string).length > MAX_EVIDENCE_CHARS);
+  if (!card || missing.length) {
+    return {
+      refusal: inputError(
+        'card-evidence-missing',
+        `A key pair generated on a card needs the card's evidence (${missing.join(', ') || EVIDENCE_FIELDS.join(', ')} missing or invalid).`,
+        'Submit with `reissue submit ID --csr FILE --key-source card` with the card inserted (it is found by the public key), or give the --manifest written by `card keygen`.',
+        { missing },
+      ),
+    };
+  }
+  if (!/^([0-9a-f]{2})+$/.test(card.keyId as string)) {
+    return { refusal: inputError('card-evidence-invalid', 'The card evidence\'s key id must be the key\'s CKA_ID in lower-case hex.', 'Use the key id `reissue card list` shows.') };
+  }
+  const evidence = Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence;
+  return { origin: { source: 'card', card: evidence, attested: false } };
 }

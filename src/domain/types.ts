@@ -66,7 +66,41 @@ export interface Certificate {
   /** "Subscriber's authorization" verification method. */
   authorizationMethod: string;
   account: string;
+  /** How this copy's key pair was made; null for copies issued before this was recorded. */
+  keyOrigin: KeyOrigin | null;
 }
+
+/**
+ * What a client says about the card its key pair was generated on. Without hardware attestation a
+ * PKCS#11 card cannot prove it: the portal records this as a declaration, for audit.
+ */
+export interface CardEvidence {
+  /** Token serial (card number) as the token reports it. */
+  serial: string;
+  /** Token label. */
+  token: string;
+  manufacturer: string;
+  model: string;
+  /** The PKCS#11 module the card was reached through (path or file name). */
+  module: string;
+  /** CKA_ID of the key pair on the card, hex (reissue makes it the SHA-1 of the public key). */
+  keyId: string;
+}
+
+/** How a copy's key pair was made, as recorded when it was issued. */
+export interface KeyOrigin {
+  source: KeySource;
+  /** For 'card': the declared card and key. */
+  card: CardEvidence | null;
+  /** Always false today: no hardware attestation is checked; the card data is a declaration. */
+  attested: false;
+}
+
+/** A reissue request: the CSR and where its key pair was made. */
+export type ReissueRequest =
+  | { keySource: 'csr'; csr: Uint8Array }
+  | { keySource: 'card'; csr: Uint8Array; card: CardEvidence }
+  | { keySource: 'cloud'; algorithm: Algorithm };
 
 export interface PendingRevocation extends Certificate {
   daysLeft: number;
@@ -102,7 +136,9 @@ export type CsrProblemCode =
   // that cannot be checked; more than one CSR in one input.
   | 'malformed'
   | 'unsupported-signature'
-  | 'multiple-csrs';
+  | 'multiple-csrs'
+  // The product does not take a key pair made this way (e.g. a card-only product and a plain CSR).
+  | 'key-source-not-allowed';
 
 export interface CsrSummary {
   subject: string;

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
-import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 import { looksLikePem } from '../pki/pem.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
@@ -102,12 +102,13 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       const body = await call(certPath(id, '/download'), { searchParams: { format, chain: String(chain) } });
       return new Uint8Array(body);
     },
-    checkCsr: (id: string, csr: Uint8Array) =>
-      json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: csrBody(csr) }),
-    reissue(id: string, csr: Uint8Array, idempotencyKey: string = randomUUID(), keySource: KeySource = 'csr'): Promise<ReissueResult> {
+    checkCsr: (id: string, csr: Uint8Array, keySource?: KeySource) =>
+      json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: { ...csrBody(csr), ...(keySource ? { keySource } : {}) } }),
+    reissue(id: string, request: ReissueRequest, idempotencyKey: string = randomUUID()): Promise<ReissueResult> {
+      if (request.keySource === 'cloud') throw usageError('bad-key-source', 'This portal client does not support the cloud key source.');
       return json<ReissueResult>(certPath(id, '/reissue'), {
         method: 'POST',
-        json: { ...csrBody(csr), keySource },
+        json: { ...csrBody(request.csr), keySource: request.keySource, ...(request.keySource === 'card' ? { card: request.card } : {}) },
         headers: { 'idempotency-key': idempotencyKey },
         retry: { limit: retries, methods: ['POST'] },
       });

@@ -29,9 +29,8 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     count: (query) => p.count(query),
     get: (id) => p.get(id),
     download: (id, format, chain) => p.download(id, format, chain),
-    checkCsr: (id, csr) => p.checkCsr(id, csr),
-    // keySource: 'card' when the key pair was generated on a card (`card keygen --submit`).
-    reissue: (id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource) => p.reissue(id, csr, idempotencyKey, keySource),
+    checkCsr: (id, csr, keySource) => p.checkCsr(id, csr, keySource),
+    reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
     revoke: (id, reason) => p.revoke(id, reason),
     pendingRevocations: () => p.pendingRevocations(),
     caCertificate: () => p.caCertificate(),

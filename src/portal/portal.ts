@@ -2,7 +2,7 @@
 // LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
 // Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
 // kind 'input' for a CSR that fails the checks).
-import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 export interface ListQuery {
   /** Matched case-insensitively against CN, domains, order id, serial and product. */
@@ -47,16 +47,19 @@ export interface Portal {
   get(id: string): Promise<Certificate>;
   /** PEM text as UTF-8 bytes, or DER. With `chain`, the CA certificate follows (PEM) . */
   download(id: string, format: DownloadFormat, chain?: boolean): Promise<Uint8Array>;
-  /** Runs every CSR check against this certificate's order, product and current key. */
-  checkCsr(id: string, csr: Uint8Array): Promise<CsrReport>;
+  /**
+   * Runs every CSR check against this certificate's order, product and current key, and whether
+   * the product takes a key pair made this way (`keySource`, 'csr' by default): the rule reissue applies.
+   */
+  checkCsr(id: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport>;
   /**
    * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
    * public key from the CSR, old copy's revocation scheduled 14 days later.
    * The same idempotency key returns the first result and issues nothing new.
-   * `keySource` says where the key pair was made ('csr' by default, 'card' for on-card keys):
-   * products may allow only one of them.
+   * The request says where the key pair was made: a plain CSR, or a CSR signed on a card with the
+   * card's evidence (recorded with the new copy). Products may allow only one of them.
    */
-  reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource): Promise<ReissueResult>;
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
   revoke(id: string, reason: RevocationReason): Promise<Certificate>;
   pendingRevocations(): Promise<PendingRevocation[]>;
   caCertificate(): Promise<string>;

@@ -3,7 +3,7 @@
 // an unknown id.
 import { createHash, X509Certificate } from 'node:crypto';
 import { inputError, portalError, usageError } from '../domain/errors.js';
-import { daysLeft, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
+import { daysLeft, keyOriginOf, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
 import {
   REVOCATION_REASONS,
   type Certificate,
@@ -11,6 +11,7 @@ import {
   type KeySource,
   type PendingRevocation,
   type ReissueResult,
+  type ReissueRequest,
   type RevocationReason,
 } from '../domain/types.js';
 import type { CsrCheckContext } from '../pki/csr-check.js';
@@ -92,28 +93,41 @@ export class AccountPortal implements Portal {
     return new Uint8Array(Buffer.from(pem, 'utf8'));
   }
 
-  async checkCsr(id: string, csr: Uint8Array): Promise<CsrReport> {
-    this.refresh();
+  /**
+   * The CSR checks, plus whether the product takes a key pair made this way (`keySource`, 'csr'
+   * unless said): the same rule reissue() applies, so "✓ Correct" here means submit accepts it.
+   */
+  async checkCsr(id: string, csr: Uint8Array, keySource: KeySource = 'csr'): Promise<CsrReport> {
+    const now = this.refresh();
     const record = this.record(id);
     const { checkCsr } = await csrChecks();
-    return checkCsr(csr, csrContext(record));
+    const report = await checkCsr(csr, csrContext(record));
+    const refusal = productRefusal(toCertificate(record, now), { keySource });
+    if (!refusal) return report;
+    return { ...report, ok: false, problems: [...report.problems, { code: 'key-source-not-allowed', message: `${refusal.message} ${refusal.hint ?? ''}`.trim() }] };
   }
 
   /**
    * The CSR is checked and the new copy signed first (WebCrypto is async); then one IMMEDIATE
    * transaction re-reads the copy and either links the new copy and schedules the old one's
    * revocation, or changes nothing. So of concurrent reissues of one copy exactly one wins.
-   * `keySource` says where the key pair was made ('card' for `card keygen --submit`).
+   * The request says where the key pair was made; keyOriginOf() decides what that is worth (a
+   * card needs its evidence) and the origin is stored with the new copy.
    */
-  async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
+  async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
     const now = this.refresh();
     if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
       throw usageError('bad-idempotency-key', `An idempotency key is 1–${MAX_IDEMPOTENCY_KEY} characters.`);
     }
+    const keySource = request?.keySource;
     if (keySource !== 'csr' && keySource !== 'card') throw usageError('bad-key-source', `The key source must be csr or card, not "${String(keySource)}".`);
+    const decided = keyOriginOf(request as { keySource: KeySource; card?: unknown });
+    if ('refusal' in decided) throw decided.refusal;
+    const keyOrigin = decided.origin;
+    const csr = (request as { csr: Uint8Array }).csr;
     const record = this.record(id);
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([record.id, keySource, createHash('sha256').update(csr).digest('hex')]))
+      .update(JSON.stringify([record.id, keyOrigin, createHash('sha256').update(csr).digest('hex')]))
       .digest('hex');
     const earlier = this.service.guard(() => this.store.idempotency(this.account.id, idempotencyKey));
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
@@ -173,6 +187,7 @@ export class AccountPortal implements Portal {
           revoked: false,
           revocationReason: null,
           issuedAt: issuedAt.toISOString(),
+          keyOrigin,
         });
         if (!this.store.markReplaced(current.id, newId, scheduledRevocationDate(issuedAt).toISOString())) {
           throw new Error(`certificate ${current.id} was replaced during the transaction`); // cannot happen under the write lock

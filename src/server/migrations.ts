@@ -100,6 +100,11 @@ export const MIGRATIONS: readonly string[] = [
   END;
   CREATE INDEX certificates_by_account_only ON certificates (account_id);
   `,
+  // 3: how each copy's key pair was made (JSON KeyOrigin: source, declared card evidence), kept
+  // with the copy for audit. NULL for copies issued before it was recorded.
+  `
+  ALTER TABLE certificates ADD COLUMN key_origin TEXT;
+  `,
 ];
 
 export class NotAPortalDatabase extends Error {}

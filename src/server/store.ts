@@ -2,7 +2,7 @@
 // record into the Certificate every view shows (with its state at a given time) is toCertificate.
 // Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
 import { certificateState } from '../domain/policy.js';
-import type { Algorithm, Certificate, KeySource, Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { Algorithm, Certificate, KeyOrigin, KeySource, Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
 import type { Db } from './db.js';
 
 export interface AccountRecord {
@@ -34,6 +34,8 @@ export interface NewCertificate {
   revoked: boolean;
   revocationReason: RevocationReason | null;
   issuedAt: string;
+  /** How the key pair was made; null when not recorded (seeded copies, older rows). */
+  keyOrigin?: KeyOrigin | null;
 }
 
 /** A stored copy with its product and account, as read back. */
@@ -75,6 +77,7 @@ interface CertificateRow {
   revoked: number;
   revocation_reason: string | null;
   issued_at: string;
+  key_origin: string | null;
   product_name: string;
   product_category: string;
   product_key_sources: string;
@@ -181,10 +184,10 @@ export class PortalStore {
       insertCertificate: p(`
         INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber,
           organization, authorization_method, not_before, not_after, der, public_key_sha256, replaces, replaced_by,
-          revocation_date, revoked, revocation_reason, issued_at, search)
+          revocation_date, revoked, revocation_reason, issued_at, search, key_origin)
         VALUES (@id, @serial, @orderId, @accountId, @productId, @commonName, @domains, @subscriber,
           @organization, @authorizationMethod, @notBefore, @notAfter, @der, @publicKeySha256, @replaces, @replacedBy,
-          @revocationDate, @revoked, @revocationReason, @issuedAt, @search)`),
+          @revocationDate, @revoked, @revocationReason, @issuedAt, @search, @keyOrigin)`),
       productName: p<{ name: string }>(`SELECT name FROM products WHERE id = ?`),
       byId: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE c.id = ?`),
       visibleByIdOrSerial: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE (c.id = @id OR c.serial = @serial) AND ${VISIBLE}`),
@@ -268,6 +271,7 @@ export class PortalStore {
       organization: c.organization ? JSON.stringify(c.organization) : null,
       der: Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength),
       revoked: c.revoked ? 1 : 0,
+      keyOrigin: c.keyOrigin ? JSON.stringify(c.keyOrigin) : null,
     });
   }
 
@@ -420,6 +424,7 @@ function toRecord(r: CertificateRow): CertificateRecord {
     revoked: r.revoked === 1,
     revocationReason: r.revocation_reason as RevocationReason | null,
     issuedAt: r.issued_at,
+    keyOrigin: r.key_origin ? (JSON.parse(r.key_origin) as KeyOrigin) : null,
     product: {
       name: r.product_name,
       category: r.product_category,
@@ -453,5 +458,6 @@ export function toCertificate(r: CertificateRecord, now: Date): Certificate {
     organization: r.organization,
     authorizationMethod: r.authorizationMethod,
     account: r.account,
+    keyOrigin: r.keyOrigin ?? null,
   };
 }

@@ -2,7 +2,8 @@
 // flow. A PIN or passphrase is passed straight to the service call and dropped afterwards.
 import { createHash } from 'node:crypto';
 import type { CardProgress, ReaderInfo } from '../card/card.js';
-import type { Algorithm, Certificate, KeySource, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, ReissueRequest, ReissueResult } from '../domain/types.js';
+import { cardEvidence } from '../card/evidence.js';
 import type { Portal } from '../portal/portal.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
@@ -42,8 +43,8 @@ export function idempotencyKeyFor(certId: string, csr: Uint8Array): string {
 
 /** Portal.reissue with an idempotency key derived from what is submitted, so a retry after a
  * network error can never issue a second copy. */
-export function reissueWithSource(portal: Portal, id: string, csr: Uint8Array, keySource: KeySource): Promise<ReissueResult> {
-  return portal.reissue(id, csr, idempotencyKeyFor(id, csr), keySource);
+export function reissueWithSource(portal: Portal, id: string, request: ReissueRequest & { csr: Uint8Array }): Promise<ReissueResult> {
+  return portal.reissue(id, request, idempotencyKeyFor(id, request.csr));
 }
 
 export function cardLabel(cert: Certificate): string {
@@ -167,7 +168,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     async submitCsr(cert, csr) {
       dispatch({ type: 'submit-start' });
       try {
-        const result = await reissueWithSource(portal, cert.id, csr, 'csr');
+        const result = await reissueWithSource(portal, cert.id, { keySource: 'csr', csr });
         stamp();
         dispatch({ type: 'reissued', result });
       } catch (e) {
@@ -189,7 +190,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         });
         dispatch({ type: 'card-generated', csrPem: made.csrPem });
         const csr = new TextEncoder().encode(made.csrPem);
-        const result = await reissueWithSource(portal, cert.id, csr, 'card');
+        const result = await reissueWithSource(portal, cert.id, { keySource: 'card', csr, card: cardEvidence(made) });
         stamp();
         dispatch({ type: 'reissued', result, tokenSerial: made.token.serial });
       } catch (e) {
@@ -205,7 +206,6 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
           token: { serial: reader.token?.serial ?? '' },
           pin,
           certificateDer: der,
-          label: cardLabel(cert),
           onProgress: (progress: CardProgress) => dispatch({ type: 'card-progress', progress }),
         });
         dispatch({ type: 'card-installed', serial: done.token.serial });

@@ -34,6 +34,7 @@ function cert(over: Partial<Certificate> = {}): Certificate {
     organization: null,
     authorizationMethod: 'KRS 0000421310',
     account: 'demo',
+    keyOrigin: null,
     ...over,
   };
 }

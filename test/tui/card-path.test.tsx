@@ -94,7 +94,7 @@ describe('Reissue with a key pair generated on a card', () => {
     const t = await toPin(fakeServices({ card }));
     await t.type('12');
     await t.press('enter');
-    const f = await t.waitFor('✗ The PIN must have from 4 to 8 characters (you typed 2).');
+    const f = await t.waitFor('✗ The PIN must have from 4 to 8 bytes (you typed 2).');
     expect(card.received).toHaveLength(0);
     expect(f).toContain('Common profile PIN:');
   });

@@ -2,10 +2,10 @@
 // src/domain/types.ts, the reference manual's example first) that runs the real CSR checks, and a
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
-import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRequest, KeygenResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
-import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../../src/domain/types.js';
+import { daysLeft, keyOriginOf, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
+import type { Algorithm, CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
@@ -37,6 +37,7 @@ export function manualExample(overrides: Partial<Certificate> = {}): Certificate
     organization: { name: 'Asseco Data Systems S.A.', verificationMethod: 'KRS 0000421310', country: 'Poland', stateOrProvince: 'pomorskie', locality: 'Gdańsk' },
     authorizationMethod: 'KRS 0000421310',
     account: 'demo',
+    keyOrigin: null,
     ...overrides,
   };
 }
@@ -122,7 +123,7 @@ export class FakePortal implements Portal {
   listCalls: ListQuery[] = [];
   countCalls: CountQuery[] = [];
   private countGate: Promise<void> | null = null;
-  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource }[] = [];
+  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource; card: CardEvidence | null }[] = [];
   downloads: { id: string; format: string }[] = [];
   private byKey = new Map<string, ReissueResult>();
   private seq = 100;
@@ -188,9 +189,11 @@ export class FakePortal implements Portal {
     return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
   }
 
-  /** Like LocalPortal: the key source is an optional 4th argument, checked against the product. */
-  async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
-    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource });
+  /** Like LocalPortal: the key source (with a card's evidence) is checked against the product. */
+  async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
+    if (request.keySource === 'cloud') throw portalError('key-source-not-allowed', 'No cloud keys here.');
+    const { csr, keySource } = request;
+    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, card: keySource === 'card' ? request.card : null });
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -198,6 +201,8 @@ export class FakePortal implements Portal {
     if (!old) throw portalError('not-found', `No certificate ${id}.`);
     const refusal = reissueRefusal(old, keySource, old.replacedBy ?? old.id);
     if (refusal) throw refusal;
+    const origin = keyOriginOf(request);
+    if ('refusal' in origin) throw origin.refusal;
     const report = await this.checkCsr(id, csr);
     if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
     const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null };
@@ -241,6 +246,7 @@ export function token(overrides: Partial<TokenInfo> = {}, pin: Partial<TokenInfo
     manufacturer: 'Certum',
     model: 'cryptoCertum 3.6',
     algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'],
+    uri: 'pkcs11:model=cryptoCertum%203.6;manufacturer=Certum;serial=1625834976919804;token=Certum%20common',
     ...overrides,
     pin: { initialized: true, userPinSet: true, countLow: false, finalTry: false, locked: false, toBeChanged: false, protectedAuthPath: false, minLength: 4, maxLength: 8, ...pin },
   };
@@ -271,7 +277,7 @@ export class FakeCard implements CardService {
 
   async inventory(): Promise<CardInventory> {
     this.inventoryCalls++;
-    return { modules: [{ path: '/usr/lib/fake-pkcs11.so', loaded: true, error: null, manufacturer: 'Fake', description: 'fake module' }], readers: this.readers.map((r) => ({ ...r })) };
+    return { modules: [{ path: '/usr/lib/fake-pkcs11.so', loaded: true, error: null, manufacturer: 'Fake', description: 'fake module', remote: null }], readers: this.readers.map((r) => ({ ...r })) };
   }
 
   private async phase(name: CardProgress['phase'], report?: (p: CardProgress) => void): Promise<void> {
@@ -296,7 +302,7 @@ export class FakeCard implements CardService {
     await this.phase('sign', req.onProgress);
     const csrPem = await csrFor(req.commonName, req.domains);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
-    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t };
+    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t, module: '/usr/lib/fake-pkcs11.so', label: `${req.label} a1b2c3`, keyUri: `${t.uri};id=%a1%b2%c3;type=private`, publicKeySha256: '00' };
   }
 
   async install(req: InstallRequest) {
@@ -304,7 +310,15 @@ export class FakeCard implements CardService {
     await this.phase('login', req.onProgress);
     await this.phase('install', req.onProgress);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
-    return { keyId: 'a1b2c3', token: t };
+    return { keyId: 'a1b2c3', token: t, module: '/usr/lib/fake-pkcs11.so', label: 'fake a1b2c3', keyUri: `${t.uri};id=%a1%b2%c3;type=private`, certificateUri: `${t.uri};id=%a1%b2%c3;type=cert` };
+  }
+
+  async findKeys(spkis: Uint8Array[]): Promise<KeyLocation[][]> {
+    return spkis.map(() => []);
+  }
+
+  async deleteKey(): Promise<DeleteResult> {
+    throw cardError('key-not-found', 'No such key on the fake card.');
   }
 
   async close(): Promise<void> {

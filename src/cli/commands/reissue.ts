@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, portalError, usageError } from '../../domain/errors.js';
-import { daysLeft } from '../../domain/policy.js';
-import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { inputError, usageError } from '../../domain/errors.js';
+import { daysLeft, productRefusal } from '../../domain/policy.js';
+import { REVOCATION_REASONS, type KeySource, type ReissueRequest, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { FORCE_HINT, mustNotExist, writeNewFile } from '../../util/files.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
@@ -21,12 +21,14 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description('check a CSR (FILE or - for stdin); with --for, against that certificate\'s order')
     .argument('<FILE>')
     .option('--for <ID>', 'certificate the CSR is meant to reissue')
+    .option('--key-source <SOURCE>', 'with --for: csr (default) or card (the key pair was generated on a card)')
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, file: string, opts: { for?: string }) => {
+      r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
+        const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, KEY_SOURCES) as KeySource);
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await (await ctx.portal()).checkCsr(opts.for, bytes) : await checkCsr(bytes);
+        const report = opts.for ? await (await ctx.portal()).checkCsr(opts.for, bytes, keySource) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report));
         return report.ok ? 0 : 3;
@@ -47,7 +49,8 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
       r.action(async (ctx, opts: { for: string; algorithm: string; keyOut: string; out: string; encrypt?: boolean; passphraseStdin?: boolean; force?: boolean }) => {
         if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
         const cert = await (await ctx.portal()).get(opts.for);
-        assertCsrAlgorithm(cert, opts.algorithm);
+        const refusal = productRefusal(cert, { keySource: 'csr', algorithm: opts.algorithm });
+        if (refusal) throw refusal;
         // Refuse before generating anything, so no key is written for a CSR that cannot be.
         await mustNotExist(opts.keyOut, 'The private key file');
         if (!opts.force) await mustNotExist(opts.out, 'The CSR file');
@@ -76,12 +79,26 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description('reissue a certificate with a CSR: new copy, same expiry; the old copy is revoked 14 days later')
     .argument('<ID>')
     .requiredOption('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
+    .option('--key-source <SOURCE>', 'csr (default) or card: the key pair was generated on a card (its card is found by the key, or in --manifest)')
+    .option('--manifest <FILE>', 'with --key-source card: the manifest `card keygen --manifest` wrote (no card needed then)')
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, id: string, opts: { csr: string }) => {
-        const bytes = await readInputFile(opts.csr, ctx.io.stdin);
-        const result = await (await ctx.portal()).reissue(id, bytes, randomUUID());
-        printReissueResult(ctx, result);
+      r.action(async (ctx, id: string, opts: { csr: string; keySource?: string; manifest?: string }) => {
+        const keySource = parseChoice('--key-source', opts.keySource ?? 'csr', KEY_SOURCES) as KeySource;
+        if (opts.manifest && keySource !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
+        const csr = await readInputFile(opts.csr, ctx.io.stdin);
+        const portal = await ctx.portal();
+        let request: ReissueRequest = { keySource: 'csr', csr };
+        if (keySource === 'card') {
+          // The product's rule first: a CSR product needs no card search.
+          const refusal = productRefusal(await portal.get(id), { keySource });
+          if (refusal) throw refusal;
+          const { evidenceForKey } = await import('../../card/evidence.js');
+          const { readManifest } = await import('../../card/manifest.js');
+          const card = await evidenceForKey(await csrPublicKey(csr), { ...(opts.manifest ? { manifest: await readManifest(opts.manifest) } : {}), card: ctx.card });
+          request = { keySource, csr, card };
+        }
+        printReissueResult(ctx, await portal.reissue(id, request, randomUUID()));
       }),
     );
 
@@ -137,12 +154,13 @@ export function fileNameFor(commonName: string): string {
   return commonName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'certificate';
 }
 
-function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithms)[number]): void {
-  if (!cert.keySources.includes('csr')) {
-    throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
-  }
-  if (!cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-  }
+const KEY_SOURCES = ['csr', 'card'] as const;
+
+/** The SubjectPublicKeyInfo of a CSR, to find the card holding its key. */
+async function csrPublicKey(bytes: Uint8Array): Promise<Uint8Array> {
+  const { locateCsr } = await import('../../pki/csr-input.js');
+  const located = locateCsr(bytes);
+  if ('problems' in located) throw inputError('csr-invalid', located.problems.map((p) => p.message).join(' '), 'Give the CSR `reissue card keygen` wrote.', { problems: located.problems });
+  return located.csr.key.spki;
 }
 

@@ -4,10 +4,10 @@
 // account's certificate is simply "not found" here too.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { portalError, usageError } from '../../domain/errors.js';
-import { REVOCATION_REASONS, type RevocationReason } from '../../domain/types.js';
+import { REVOCATION_REASONS, type CardEvidence, type ReissueRequest, type RevocationReason } from '../../domain/types.js';
 import type { Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
-import { csrBodySchema, csrBytesFromBody, reissueBodySchema, type CsrBody, type ReissueBody } from './csr-body.js';
+import { csrBytesFromBody, csrCheckBodySchema, reissueBodySchema, type CsrCheckBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
 
 export interface HttpAppOptions {
@@ -162,10 +162,10 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
     },
   );
 
-  v1.post<{ Params: { id: string }; Body: CsrBody }>(
+  v1.post<{ Params: { id: string }; Body: CsrCheckBody }>(
     '/certificates/:id/csr-check',
-    { schema: { params: idParams, body: csrBodySchema } },
-    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body)),
+    { schema: { params: idParams, body: csrCheckBodySchema } },
+    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body), request.body.keySource),
   );
 
   v1.post<{ Params: { id: string }; Body: ReissueBody }>(
@@ -179,7 +179,11 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
       if (!IDEMPOTENCY_KEY.test(key)) {
         throw usageError('idempotency-key-invalid', 'The Idempotency-Key header must be 1–200 printable ASCII characters.', 'Use a UUID.');
       }
-      return portalOf(request).reissue(request.params.id, csrBytesFromBody(request.body), key, request.body.keySource ?? 'csr');
+      const csr = csrBytesFromBody(request.body);
+      const { keySource = 'csr', card } = request.body;
+      // A 'card' without evidence reaches the portal as such and is refused there (keyOriginOf).
+      const reissue: ReissueRequest = keySource === 'card' ? { keySource, csr, card: card as CardEvidence } : { keySource, csr };
+      return portalOf(request).reissue(request.params.id, reissue, key);
     },
   );
 

@@ -2,6 +2,8 @@
 // base64. Without `encoding` the service tells them apart itself; either way the portal's own CSR
 // checks then see exactly the bytes the user gave (so "this is a certificate" etc. still work).
 
+import type { CardEvidence } from '../../domain/types.js';
+
 export type CsrEncoding = 'pem' | 'base64';
 
 /** Generous for base64 of a 64 KiB CSR; anything larger is refused by the body limit or the CSR checks. */
@@ -17,14 +19,38 @@ export const csrBodySchema = {
   },
 } as const;
 
-/** A reissue also says where the key pair was made (card-only products refuse 'csr'). */
-export const reissueBodySchema = {
+const keySource = { type: 'string', enum: ['csr', 'card'] } as const;
+const evidenceText = { type: 'string', maxLength: 256 } as const;
+
+/** A CSR check may say how the key pair was made: the product's rule is checked too. */
+export const csrCheckBodySchema = {
   ...csrBodySchema,
-  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] } },
+  properties: { ...csrBodySchema.properties, keySource },
 } as const;
 
-export interface ReissueBody extends CsrBody {
+/**
+ * A reissue also says where the key pair was made (card-only products refuse 'csr'); 'card' comes
+ * with the card's evidence, which the portal checks for completeness and records (keyOriginOf).
+ */
+export const reissueBodySchema = {
+  ...csrBodySchema,
+  properties: {
+    ...csrBodySchema.properties,
+    keySource,
+    card: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { serial: evidenceText, token: evidenceText, manufacturer: evidenceText, model: evidenceText, module: evidenceText, keyId: evidenceText },
+    },
+  },
+} as const;
+
+export interface CsrCheckBody extends CsrBody {
   keySource?: 'csr' | 'card';
+}
+
+export interface ReissueBody extends CsrCheckBody {
+  card?: CardEvidence;
 }
 
 export interface CsrBody {
