@@ -1,6 +1,6 @@
 // How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState } from '../domain/types.js';
+import type { Certificate, CertificateState, KeyOrigin } from '../domain/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -108,4 +108,12 @@ export function wrapWords(text: string, width: number, firstWidth = width): stri
     lines.push(line);
   }
   return lines;
+}
+
+/** How a copy's key pair was made, as recorded by the portal; null when not recorded. */
+export function keyOriginWords(origin: KeyOrigin | null): string | null {
+  if (!origin) return null;
+  if (origin.source !== 'card' || !origin.card) return 'CSR (key pair made outside a card)';
+  const c = origin.card;
+  return `on card "${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
 }
