@@ -41,7 +41,7 @@ export interface InstallPlan {
  * certificate with a key on a card, or one key on several cards, is ambiguous; none at all is an
  * error that, with a manifest, names the card to insert.
  */
-export function planInstall(certs: BundleCertificate[], found: KeyLocation[][], manifest: ManifestLine[] | null): InstallPlan | ReissueError {
+export function planInstall(certs: BundleCertificate[], found: KeyLocation[][], manifest: ManifestLine[] | null, narrowed = false): InstallPlan | ReissueError {
   const withKey = certs.map((c, i) => ({ certificate: c, locations: found[i] ?? [] })).filter((x) => x.locations.length);
   const skipped = certs
     .filter((c) => !withKey.some((w) => w.certificate === c))
@@ -66,9 +66,12 @@ export function planInstall(certs: BundleCertificate[], found: KeyLocation[][], 
       { serial: line.cardSerial, token: line.tokenLabel, keyId: line.keyId },
     );
   }
+  const where = narrowed ? 'No card chosen with --token / --serial / --key' : 'No card present';
   return cardError(
     'no-matching-key',
-    certs.length > 1 ? 'No card present holds the key of any certificate in the file.' : 'No card present holds the key of this certificate.',
-    'Insert the card the key pair was generated on (every card of every module is searched), or give the --manifest FILE written by `card keygen --manifest` to learn which card that is.',
+    certs.length > 1 ? `${where} holds the key of any certificate in the file.` : `${where} holds the key of this certificate.`,
+    narrowed
+      ? 'Leave out --token / --serial to search every card, or check that it is the right certificate.'
+      : 'Insert the card the key pair was generated on (every card of every module is searched), or give the --manifest FILE written by `card keygen --manifest` to learn which card that is.',
   );
 }
