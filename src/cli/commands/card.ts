@@ -1,21 +1,34 @@
 // The card path: card list, card keygen (key pair on the card, CSR signed on the card, optionally
-// submitted as a reissue) and card install (the issued certificate next to its key). All PKCS#11
-// work runs in the card worker (ctx.card()); here: options, PIN entry, confirmation, output.
-import { randomUUID } from 'node:crypto';
+// submitted as a reissue, recorded in a manifest), card install (the issued certificate onto the
+// card holding its key) and card delete (a leftover key pair). All PKCS#11 work runs in the card
+// worker (ctx.card()); the steps are src/flows; here: options, PIN entry, confirmation, output.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, portalError, ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm, Certificate } from '../../domain/types.js';
-import type { CardInventory, CardProgress, PinState, ReaderInfo, TokenInfo, TokenSelector } from '../../card/card.js';
-import { algorithmUnsupported, finalTryNeedsConfirmation, moduleLoadError, noModule } from '../../card/messages.js';
+import { inputError, ReissueError, usageError } from '../../domain/errors.js';
+import type { Algorithm } from '../../domain/types.js';
+import type { CardProgress, KeygenResult, PinState, TokenInfo } from '../../card/card.js';
+import { inventoryFailure } from '../../card/inventory.js';
+import { parsePkcs11Uri } from '../../card/uri.js';
+import { finalTryNeedsConfirmation } from '../../card/messages.js';
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
-import { cardEvidence } from '../../card/evidence.js';
-import { describeToken, pickToken } from '../../card/select.js';
+import { describeToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
-import { decodePemBlocks, looksLikePem } from '../../pki/pem.js';
-import { mustNotExist, writeNewFile } from '../../util/files.js';
+import {
+  assertCardKeygen,
+  deleteFromCard,
+  findCard,
+  findInstallTarget,
+  generateOnCard,
+  installOnCard,
+  keySubjectFor,
+  loadIssuedCertificates,
+  tokenSelector,
+} from '../../flows/card.js';
+import { inventoryText } from '../card-inventory.js';
+import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
-import { readInputFile } from '../input.js';
+import { flowDeps } from '../flow-deps.js';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
@@ -28,23 +41,32 @@ interface CardOpts {
   force?: boolean;
 }
 
+interface DeleteOpts {
+  pinStdin?: boolean;
+  yes?: boolean;
+  force?: boolean;
+}
+
 interface KeygenOpts extends CardOpts {
   for?: string;
   cn?: string;
   domain?: string[];
   algorithm: string;
   csrOut?: string;
+  manifest?: string;
   submit?: boolean;
 }
 
 interface InstallOpts extends CardOpts {
   cert?: string;
+  key?: string;
+  manifest?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerCardCommands(program: Command, r: Registrar): void {
-  const card = program.command('card').description('PKCS#11 cards: list readers and cards, generate a key pair on a card, install a certificate');
+  const card = program.command('card').description('PKCS#11 cards: list readers, cards and keys; generate a key pair on a card; install a certificate; delete a leftover key pair');
   card.hook('preAction', (_group, action) => {
     claimTokenLabel(program, action);
     // The card commands need the worker: boot it while the settings are read (~30 ms saved). Not
@@ -54,13 +76,16 @@ export function registerCardCommands(program: Command, r: Registrar): void {
 
   card
     .command('list')
-    .description('modules, readers, cards, PIN state and what each card can generate')
+    .description('modules, readers, cards (with PKCS#11 URIs), PIN state, what each card can generate, its keys and certificates')
     .option('--json', 'JSON on stdout')
     .action(
       r.action(async (ctx) => {
         const inv = await (await ctx.card()).inventory();
-        if (ctx.settings.json) return printJson(ctx, inv);
-        printText(ctx, inventoryText(inv));
+        if (ctx.settings.json) printJson(ctx, inv);
+        else printText(ctx, inventoryText(inv));
+        // Nothing usable: say why and exit 4, after showing what was seen.
+        const failure = inventoryFailure(inv);
+        if (failure) throw failure;
       }),
     );
 
@@ -71,11 +96,12 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--cn <NAME>', 'offline: common name for the CSR (instead of --for)')
     .option('--domain <D>', 'offline: a domain for the CSR (repeatable)', collect)
     .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
-    .option('--token <LABEL>', 'the card, by token label')
-    .option('--serial <S>', 'the card, by serial (card number)')
+    .option('--token <LABEL|SERIAL|URI>', 'the card: token label, serial, or PKCS#11 URI')
+    .option('--serial <S>', 'the card, by serial (card number; spaces and case do not matter)')
     .option('--pin-stdin', 'read the PIN from the first line of stdin')
     .option('--force', 'with --pin-stdin: go ahead even when the card has one PIN try left')
     .option('--csr-out <FILE>', 'write the CSR here (works offline, with no portal)')
+    .option('--manifest <FILE>', 'append one JSON line about the prepared key pair (offline preparation of many cards)')
     .option('--submit', 'submit the CSR as a reissue of --for')
     .option('--json', 'JSON on stdout')
     .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts)));
@@ -84,13 +110,25 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .command('install')
     .description('put an issued certificate on the card holding its key (matched by public key)')
     .argument('[ID]', 'certificate id or serial: downloaded from the portal')
-    .option('--cert <FILE>', 'the certificate file instead of ID (PEM or DER; - for stdin)')
-    .option('--token <LABEL>', 'the card, by token label')
-    .option('--serial <S>', 'the card, by serial (card number)')
+    .option('--cert <FILE>', 'the certificate file instead of ID (PEM, PEM bundle or DER; - for stdin)')
+    .option('--token <LABEL|SERIAL|URI>', 'only search this card (label, serial or PKCS#11 URI)')
+    .option('--serial <S>', 'only search the card with this serial')
+    .option('--key <URI>', 'the key pair, by its PKCS#11 URI (as card list prints it)')
+    .option('--manifest <FILE>', 'the manifest card keygen wrote: names the card to insert when it is not present')
     .option('--pin-stdin', 'read the PIN from the first line of stdin')
     .option('--force', 'with --pin-stdin: go ahead even when the card has one PIN try left')
     .option('--json', 'JSON on stdout')
     .action(r.action(async (ctx, id: string | undefined, opts: InstallOpts) => installCommand(ctx, id, opts)));
+
+  card
+    .command('delete')
+    .description('remove a leftover key pair from a card (asks first)')
+    .argument('<KEY-URI>', 'the key pair, by the PKCS#11 URI card list prints')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--force', 'also remove the certificate installed with the key')
+    .option('--pin-stdin', 'read the PIN from the first line of stdin')
+    .option('--json', 'JSON on stdout')
+    .action(r.action(async (ctx, uri: string, opts: DeleteOpts) => deleteCommand(ctx, uri, opts)));
 }
 
 /** What is wrong with how a card command was called, before anything is read or asked. */
@@ -104,12 +142,12 @@ function keygenUsageError(opts: KeygenOpts): ReissueError | null {
   if (!isAlgorithm(opts.algorithm)) return usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
   if (!opts.for && !opts.cn) return usageError('missing-subject', 'Say which certificate the key is for: --for ID, or --cn NAME [--domain D …] offline.', 'Example: reissue card keygen --for ID --algorithm ec-p256 --csr-out new.csr');
   if (opts.for && (opts.cn || opts.domain)) return usageError('conflicting-options', '--for takes the subject from the certificate; do not combine it with --cn / --domain.');
-  if (opts.submit && !opts.for) return usageError('submit-needs-for', '--submit reissues a certificate: name it with --for ID.', 'Offline, write the CSR with --csr-out and submit it later with `reissue submit ID --csr FILE`.');
+  if (opts.submit && !opts.for) return usageError('submit-needs-for', '--submit reissues a certificate: name it with --for ID.', 'Offline, write the CSR with --csr-out and submit it later with `reissue submit ID --csr FILE --key-source card`.');
   return null;
 }
 
 function installUsageError(id: string | undefined, opts: InstallOpts): ReissueError | null {
-  if (!id === !opts.cert) return usageError('install-what', 'Name the certificate to install: an ID (downloaded from the portal) or --cert FILE, not both.', 'Example: reissue card install --cert new.pem --token "my card"');
+  if (!id === !opts.cert) return usageError('install-what', 'Name the certificate to install: an ID (downloaded from the portal) or --cert FILE, not both.', 'Example: reissue card install --cert new.pem');
   return null;
 }
 
@@ -117,23 +155,15 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const wrong = keygenUsageError(opts);
   if (wrong) throw wrong;
   const algorithm = opts.algorithm as Algorithm; // checked by keygenUsageError
-  if (opts.csrOut && opts.csrOut !== '-') await mustNotExist(opts.csrOut, 'The CSR file');
+  const csrOut = opts.csrOut && opts.csrOut !== '-' ? resolve(opts.csrOut) : undefined;
+  if (csrOut) await mustNotExist(csrOut, 'The CSR file');
+  const manifest = opts.manifest ? resolve(opts.manifest) : undefined;
+  const deps = flowDeps(ctx);
 
   // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
-  let cert: Certificate | null = null;
-  if (opts.for) {
-    cert = await (await ctx.portal()).get(opts.for);
-    assertCardAlgorithm(cert, algorithm);
-  }
-  const commonName = cert?.commonName ?? opts.cn!;
-  const domains = cert?.domains ?? (opts.domain?.length ? opts.domain : [commonName]);
-
-  const service = await ctx.card();
-  const { token, reader } = await chooseCard(ctx, selectorOf(opts));
-  if (!token.algorithms.includes(algorithm)) {
-    const err = algorithmUnsupported(`${algorithmLabel(algorithm)}`, { token: token.label, supported: token.algorithms });
-    throw new ReissueError('card', err.code, `The card ${describeToken(token)} cannot generate ${algorithmLabel(algorithm)} keys.`, `It can generate: ${token.algorithms.join(', ') || 'none of the algorithms reissue uses'}.`, err.details);
-  }
+  const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
+  const { token, reader } = await findCard(deps, tokenSelector(opts.token, opts.serial));
+  assertCardKeygen(subject, algorithm, token);
   const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
   const pin = await askPin(ctx, token, opts);
 
@@ -142,91 +172,119 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
       'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
   );
-  const result = await service.generate({
-    token: { serial: token.serial, label: token.label },
-    algorithm,
-    pin,
-    commonName,
-    domains,
-    organization: cert?.organization ?? null,
-    label: cert ? `reissue ${cert.orderId}` : `reissue ${commonName}`,
-    confirmFinalTry,
-    onProgress: progressPrinter(ctx),
-  });
-  say(`Key pair generated (key ID ${result.keyId}); the CSR was signed on the card.\n`);
-
-  if (opts.csrOut && opts.csrOut !== '-') {
-    await writeNewFile(opts.csrOut, result.csrPem);
-    say(`Wrote ${opts.csrOut}\n`);
-  }
-
-  if (opts.submit && cert) {
-    let issued;
-    try {
-      const portal = await ctx.portal();
-      // The key source tells the portal the key pair was made on a card (card-only products).
-      issued = await portal.reissue(cert.id, { keySource: 'card', csr: new TextEncoder().encode(result.csrPem), card: cardEvidence(result) }, randomUUID());
-    } catch (e) {
-      // The key pair stays on the card: keep the CSR so it can still be submitted.
-      if (!opts.csrOut || opts.csrOut === '-') ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${result.csrPem}`);
-      throw e;
+  const progress = progressPrinter(ctx);
+  let csrPem: string | null = null;
+  const cert = 'certificate' in subject ? subject.certificate : null;
+  let outcome;
+  try {
+    outcome = await generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
+      if (e.type === 'card-progress') progress(e.progress);
+      else if (e.type === 'key-generated') {
+        csrPem = e.csrPem;
+        say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n  Key URI: ${e.keyUri}\n`);
+      } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
+    });
+  } catch (e) {
+    // The key pair stays on the card: keep the CSR so it can still be submitted.
+    if (csrPem && cert && opts.submit) {
+      ctx.io.stderr.write(
+        csrOut
+          ? `The key pair stays on the card. Submit its CSR later with: ${submitLater(cert.id, csrOut, manifest)}\n`
+          : `The key pair stays on the card. Save this CSR to a file and submit it later with: ${submitLater(cert.id, 'FILE', manifest)}\n${csrPem}`,
+      );
     }
+    throw e;
+  }
+  const { keygen, issued } = outcome;
+  const key = keyJson(keygen);
+  if (issued) {
+    if (ctx.settings.json) return printJson(ctx, { ...issued, key });
     printReissueResult(ctx, issued);
-    if (!ctx.settings.json) printText(ctx, `Put the new copy on the card: reissue card install ${issued.certificate.id}${opts.token ? ` --token "${opts.token}"` : ''}`);
+    printText(ctx, `Put the new copy on the card: reissue card install ${issued.certificate.id}`);
     return;
   }
 
+  const next = cert ? submitLater(cert.id, csrOut ?? 'FILE', manifest) : null;
   if (ctx.settings.json) {
-    return printJson(ctx, {
-      csr: result.csrPem,
-      csrFile: opts.csrOut && opts.csrOut !== '-' ? opts.csrOut : null,
-      keyId: result.keyId,
-      algorithm,
-      token: { label: result.token.label, serial: result.token.serial },
-      for: cert?.id ?? null,
-    });
+    return printJson(ctx, { csr: keygen.csrPem, csrFile: csrOut ?? null, algorithm, for: cert?.id ?? null, ...key, next });
   }
-  if (!opts.csrOut || opts.csrOut === '-') ctx.io.stdout.write(result.csrPem);
-  else if (cert) printText(ctx, `Next: reissue submit ${cert.id} --csr ${opts.csrOut}`);
-  else printText(ctx, `Next: submit ${opts.csrOut} as the reissue CSR; then install the certificate with: reissue card install --cert FILE`);
+  if (!csrOut) ctx.io.stdout.write(keygen.csrPem);
+  else if (next) printText(ctx, `Next: ${next}`);
+  else printText(ctx, `Next: submit ${csrOut} as the reissue CSR of its certificate (reissue submit ID --csr ${csrOut} --key-source card${manifest ? ` --manifest ${manifest}` : ''}); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
+}
+
+/** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
+function submitLater(certificateId: string, csrFile: string, manifest: string | undefined): string {
+  return `reissue submit ${certificateId} --csr ${csrFile} --key-source card${manifest ? ` --manifest ${manifest}` : ''}`;
+}
+
+/** The key pair as --json shows it: id, label, URI, token, module. */
+function keyJson(k: KeygenResult) {
+  return { keyId: k.keyId, label: k.label, keyUri: k.keyUri, module: k.module, token: { label: k.token.label, serial: k.token.serial, uri: k.token.uri } };
 }
 
 async function installCommand(ctx: CliContext, id: string | undefined, opts: InstallOpts): Promise<number | void> {
   const wrong = installUsageError(id, opts);
   if (wrong) throw wrong;
-  const der = id ? await (await ctx.portal()).download(id, 'der') : certificateDer(await readInputFile(opts.cert!, ctx.io.stdin));
-  const label = await certificateLabel(der);
-
-  const service = await ctx.card();
-  const { token } = await chooseCard(ctx, selectorOf(opts));
+  const deps = flowDeps(ctx);
+  const certificates = await loadIssuedCertificates(deps, id ? { certificateId: id } : { file: opts.cert! });
+  const key = opts.key ? parsePkcs11Uri(opts.key) : undefined;
+  const target = await findInstallTarget(deps, certificates, { selector: tokenSelector(opts.token, opts.serial), key, manifest: opts.manifest });
+  const { token } = target;
   const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
   const pin = await askPin(ctx, token, opts);
-  const result = await service.install({
-    token: { serial: token.serial, label: token.label },
-    pin,
-    certificateDer: der,
-    confirmFinalTry,
-    onProgress: progressPrinter(ctx),
-  });
-  if (ctx.settings.json) return printJson(ctx, { keyId: result.keyId, token: { label: result.token.label, serial: result.token.serial }, alreadyPresent: Boolean(result.alreadyPresent) });
+  const progress = progressPrinter(ctx);
+  const result = await installOnCard(deps, { certificateDer: target.certificate.der, token, pin, confirmFinalTry }, (e) => e.type === 'card-progress' && progress(e.progress));
+  if (ctx.settings.json) {
+    return printJson(ctx, {
+      keyId: result.keyId,
+      label: result.label,
+      keyUri: result.keyUri,
+      certificateUri: result.certificateUri,
+      module: result.module,
+      token: { label: result.token.label, serial: result.token.serial, uri: result.token.uri },
+      alreadyPresent: Boolean(result.alreadyPresent),
+      skipped: target.skipped,
+    });
+  }
   printText(
     ctx,
-    result.alreadyPresent
-      ? `This certificate is already on card ${describeToken(token)} next to its key (key ID ${result.keyId}); nothing was written.`
-      : `Installed "${label}" on card ${describeToken(token)} next to its key (key ID ${result.keyId}); read back and verified.`,
+    [
+      result.alreadyPresent
+        ? `This certificate is already on card ${describeToken(token)} next to its key (key ID ${result.keyId}); nothing was written.`
+        : `Installed "${result.label}" on card ${describeToken(token)} next to its key (key ID ${result.keyId}); read back and verified.`,
+      `  Certificate URI: ${result.certificateUri}`,
+      `  Key URI:         ${result.keyUri}`,
+      ...target.skipped,
+    ].join('\n'),
   );
 }
 
-/** The card to use, from the inventory; its state decides what to ask before the PIN. */
-async function chooseCard(ctx: CliContext, selector: TokenSelector): Promise<{ token: TokenInfo; reader: ReaderInfo }> {
+async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Promise<number | void> {
+  const key = parsePkcs11Uri(uri);
+  if (!key.id) throw usageError('uri-without-id', 'The URI names no key pair: it has no "id=" attribute.', 'Copy the key URI `reissue card list` prints.');
+  const deps = flowDeps(ctx);
+  const { token } = await findCard(deps, { uri: key });
   const inv = await (await ctx.card()).inventory();
-  const pick = pickToken(inv.readers, selector);
-  if ('chosen' in pick) return { token: pick.chosen.token, reader: pick.chosen };
-  if (!inv.modules.length) throw noModule();
-  // Nothing seen at all because the module(s) failed to load: that is the real story.
-  const failed = inv.modules.find((m) => !m.loaded);
-  if (failed && !inv.readers.some((x) => x.token)) throw moduleLoadError(failed.path, new Error(failed.error ?? 'unknown error'));
-  throw pick.error;
+  const pair = inv.readers.find((r) => r.token?.serial === token.serial && r.token.label === token.label)?.keys?.find((k) => k.id === key.id);
+  // Refused before the PIN is asked; the card layer checks again under the login.
+  if (pair?.certificate && !opts.force) {
+    throw inputError('key-has-certificate', `The key pair ${key.id} on card ${describeToken(token)} has the certificate "${pair.certificate.label}" installed with it; nothing was removed.`, 'Add --force to remove the certificate too (it cannot be used without its key).');
+  }
+  if (!opts.yes) {
+    if (opts.pinStdin || !canPrompt(ctx.io)) throw usageError('confirmation-needed', 'Removing a key pair cannot be undone and needs confirmation.', 'Run it in a terminal, or pass --yes.');
+    const what = pair ? `the key pair "${pair.label}" (id ${key.id}${pair.certificate ? ' and its certificate' : ''})` : `the key pair with id ${key.id}`;
+    if (!(await confirm(ctx.io, `Remove ${what} from card ${describeToken(token)}? This cannot be undone.`))) {
+      ctx.io.stderr.write('Nothing was removed.\n');
+      return 0;
+    }
+  }
+  const confirmFinalTry = await finalTryConsent(ctx, token.pin, { ...opts, force: false });
+  const pin = await askPin(ctx, token, opts);
+  const result = await deleteFromCard(deps, { key, token, pin, confirmFinalTry, force: Boolean(opts.force) });
+  if (ctx.settings.json) return printJson(ctx, { keyId: result.keyId, token: { label: result.token.label, serial: result.token.serial, uri: result.token.uri }, removed: result.removed });
+  const r = result.removed;
+  printText(ctx, `Removed from card ${describeToken(token)}: ${r.privateKeys} private key(s), ${r.publicKeys} public key(s), ${r.certificates} certificate(s) with id ${result.keyId}.`);
 }
 
 /**
@@ -252,10 +310,6 @@ function claimTokenLabel(program: Command, action: Command): void {
   if (label === undefined) return;
   action.setOptionValue('token', label);
   program.setOptionValue('token', values(0, at).pop());
-}
-
-function selectorOf(opts: CardOpts): TokenSelector {
-  return { ...(opts.token !== undefined ? { label: opts.token } : {}), ...(opts.serial !== undefined ? { serial: opts.serial } : {}) };
 }
 
 /** Locked / not initialised stop here; a final try needs a yes on a TTY, or --force with --pin-stdin. */
@@ -292,66 +346,4 @@ function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
     if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words[p.phase]}…${secs}`);
     else err.write(`\r\x1b[2K${words[p.phase]}: ${p.type === 'finished' ? 'done' : 'failed'}${secs}\n`);
   };
-}
-
-function certificateDer(bytes: Uint8Array): Uint8Array {
-  if (!looksLikePem(bytes)) return bytes;
-  const block = decodePemBlocks(Buffer.from(bytes).toString('latin1')).find((b) => b.label === 'CERTIFICATE');
-  if (!block) throw inputError('not-a-certificate', 'The file holds no PEM certificate ("BEGIN CERTIFICATE").', 'Use the certificate file issued by the portal (reissue download ID).');
-  return block.der;
-}
-
-/** CKA_LABEL for the certificate object: its CN. */
-async function certificateLabel(der: Uint8Array): Promise<string> {
-  const { x509 } = await import('../../pki/x509.js');
-  try {
-    const cert = new x509.X509Certificate(Buffer.from(der));
-    return cert.subjectName.getField('CN')[0] ?? cert.subject;
-  } catch {
-    throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Use the certificate file issued by the portal (reissue download ID).');
-  }
-}
-
-function assertCardAlgorithm(cert: Certificate, algorithm: Algorithm): void {
-  if (!cert.keySources.includes('card')) {
-    throw portalError('key-source-not-allowed', `The product "${cert.product}" takes a CSR, not a key generated on a card.`, `Use: reissue csr new --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'} …`);
-  }
-  if (!cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-  }
-}
-
-
-export function inventoryText(inv: CardInventory): string {
-  const lines: string[] = [];
-  if (!inv.modules.length) lines.push('No PKCS#11 module found. Install OpenSC (or proCertum for Certum cards), or name one with --module PATH.');
-  for (const m of inv.modules) {
-    lines.push(m.loaded ? `Module ${m.path}${m.description ? ` — ${m.description}` : ''}` : `Module ${m.path} — could not be loaded: ${m.error}`);
-    const readers = inv.readers.filter((x) => x.module === m.path);
-    if (m.loaded && !readers.length) lines.push('  No readers found (is the reader connected, and pcscd running?)');
-    for (const r of readers) {
-      lines.push(`  Reader ${r.name} (slot ${r.slotId})`);
-      if (!r.token) {
-        lines.push(r.tokenPresent ? '    Card present but unreadable' : '    No card');
-        continue;
-      }
-      const t = r.token;
-      if (!t.pin.initialized) {
-        lines.push(`    Card not initialised (${t.manufacturer} ${t.model})`);
-        continue;
-      }
-      lines.push(`    Card "${t.label}"  serial ${t.serial}  ${t.manufacturer} ${t.model}`);
-      lines.push(`      PIN: ${pinText(t.pin)}; ${t.pin.minLength}–${t.pin.maxLength} characters${t.pin.protectedAuthPath ? '; typed on the reader' : ''}`);
-      lines.push(`      Can generate: ${t.algorithms.length ? t.algorithms.join(', ') : 'none of rsa-2048/3072/4096, ec-p256/384'}`);
-    }
-  }
-  return lines.join('\n');
-}
-
-function pinText(p: PinState): string {
-  if (!p.userPinSet) return 'user PIN not set';
-  if (p.locked) return 'LOCKED (unblock with the PUK in the card manager)';
-  if (p.finalTry) return 'ONE try left';
-  if (p.countLow) return 'set, few tries left';
-  return p.toBeChanged ? 'set, must be changed' : 'set';
 }

@@ -1,11 +1,13 @@
 // The CSR path: csr check, csr new, submit; and revoke.
-import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, usageError } from '../../domain/errors.js';
-import { daysLeft, productRefusal } from '../../domain/policy.js';
-import { REVOCATION_REASONS, type KeySource, type ReissueRequest, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { FORCE_HINT, mustNotExist, writeNewFile } from '../../util/files.js';
+import { usageError } from '../../domain/errors.js';
+import { daysLeft } from '../../domain/policy.js';
+import { REVOCATION_REASONS, type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { assertCsrAlgorithm, assertKeyPathFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
+import { mustNotExist } from '../../util/files.js';
+import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
@@ -28,7 +30,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, KEY_SOURCES) as KeySource);
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await (await ctx.portal()).checkCsr(opts.for, bytes, keySource) : await checkCsr(bytes);
+        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report));
         return report.ok ? 0 : 3;
@@ -49,27 +51,25 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
       r.action(async (ctx, opts: { for: string; algorithm: string; keyOut: string; out: string; encrypt?: boolean; passphraseStdin?: boolean; force?: boolean }) => {
         if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
         const cert = await (await ctx.portal()).get(opts.for);
-        const refusal = productRefusal(cert, { keySource: 'csr', algorithm: opts.algorithm });
-        if (refusal) throw refusal;
-        // Refuse before generating anything, so no key is written for a CSR that cannot be.
-        await mustNotExist(opts.keyOut, 'The private key file');
-        if (!opts.force) await mustNotExist(opts.out, 'The CSR file');
+        assertCsrAlgorithm(cert, opts.algorithm);
+        const keyPath = resolve(opts.keyOut);
+        const csrOut = resolve(opts.out);
+        // Refuse before asking or generating anything, so no key is written for a CSR that cannot be.
+        await assertKeyPathFree(keyPath);
+        if (!opts.force) await mustNotExist(csrOut, 'The CSR file');
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt
             ? await readNewSecret(ctx.io, 'Passphrase for the private key: ', '--passphrase-stdin')
             : undefined;
-        const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../../pki/software-key.js');
-        const made = await generateCsrWithNewKey({ algorithm: opts.algorithm, subject: subjectForCertificate(cert), passphrase });
-        await writePrivateKey(opts.keyOut, made.privateKeyPem);
-        await writeNewFile(opts.out, made.csrPem, { overwrite: opts.force, existsHint: FORCE_HINT });
+        await newKeyAndCsr({ certificate: cert, algorithm: opts.algorithm, keyPath, passphrase, csrOut, overwriteCsr: opts.force });
         if (ctx.settings.json) return printJson(ctx, { csr: opts.out, key: opts.keyOut, algorithm: opts.algorithm, encrypted: Boolean(passphrase) });
         printText(
           ctx,
           `New ${algorithmLabel(opts.algorithm)} key pair and CSR for ${cert.commonName} (${cert.domains.join(', ')}).\n` +
-            `  Private key: ${opts.keyOut} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
-            `  CSR:         ${opts.out}\n` +
-            `Next: reissue submit ${cert.id} --csr ${opts.out}`,
+            `  Private key: ${keyPath} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
+            `  CSR:         ${csrOut}\n` +
+            `Next: reissue submit ${cert.id} --csr ${csrOut}`,
         );
       }),
     );
@@ -87,18 +87,11 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const keySource = parseChoice('--key-source', opts.keySource ?? 'csr', KEY_SOURCES) as KeySource;
         if (opts.manifest && keySource !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
         const csr = await readInputFile(opts.csr, ctx.io.stdin);
-        const portal = await ctx.portal();
-        let request: ReissueRequest = { keySource: 'csr', csr };
-        if (keySource === 'card') {
-          // The product's rule first: a CSR product needs no card search.
-          const refusal = productRefusal(await portal.get(id), { keySource });
-          if (refusal) throw refusal;
-          const { evidenceForKey } = await import('../../card/evidence.js');
-          const { readManifest } = await import('../../card/manifest.js');
-          const card = await evidenceForKey(await csrPublicKey(csr), { ...(opts.manifest ? { manifest: await readManifest(opts.manifest) } : {}), card: ctx.card });
-          request = { keySource, csr, card };
-        }
-        printReissueResult(ctx, await portal.reissue(id, request, randomUUID()));
+        const deps = flowDeps(ctx);
+        const request = keySource === 'card' ? await cardRequestFor(deps, id, csr, opts.manifest) : ({ keySource, csr } as const);
+        // The one idempotency rule: submitting the same CSR again returns the copy it issued.
+        const result = await submitReissue(deps, { certificateId: id, request });
+        printReissueResult(ctx, result);
       }),
     );
 
@@ -149,18 +142,9 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
   );
 }
 
+const KEY_SOURCES = ['csr', 'card'] as const;
+
 /** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
 export function fileNameFor(commonName: string): string {
   return commonName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'certificate';
 }
-
-const KEY_SOURCES = ['csr', 'card'] as const;
-
-/** The SubjectPublicKeyInfo of a CSR, to find the card holding its key. */
-async function csrPublicKey(bytes: Uint8Array): Promise<Uint8Array> {
-  const { locateCsr } = await import('../../pki/csr-input.js');
-  const located = locateCsr(bytes);
-  if ('problems' in located) throw inputError('csr-invalid', located.problems.map((p) => p.message).join(' '), 'Give the CSR `reissue card keygen` wrote.', { problems: located.problems });
-  return located.csr.key.spki;
-}
-

@@ -1,0 +1,82 @@
+// Reissue with a CSR: check it against the order and the product's rule, submit it (with the one
+// idempotency-key rule; a card CSR with the card's evidence), and the software key pair + CSR made here for it.
+import { evidenceForKey } from '../card/evidence.js';
+import { readManifest } from '../card/manifest.js';
+import { inputError } from '../domain/errors.js';
+import { productRefusal } from '../domain/policy.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
+import { FORCE_HINT, mustNotExist, writeNewFile } from '../util/files.js';
+import type { FlowDeps, OnFlowEvent } from './flow.js';
+import { ignoreEvents } from './flow.js';
+import { idempotencyKeyFor } from './idempotency.js';
+
+export interface SubmitRequest {
+  certificateId: string;
+  /** The CSR and where its key pair was made (a card with its evidence): products may allow only one source. */
+  request: CsrReissueRequest;
+}
+
+/** The reissue requests that carry a CSR. */
+export type CsrReissueRequest = Extract<ReissueRequest, { csr: Uint8Array }>;
+
+export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
+  onEvent({ type: 'submitting', certificateId: req.certificateId });
+  const portal = await deps.portal();
+  const result = await portal.reissue(req.certificateId, req.request, idempotencyKeyFor(req.certificateId, req.request.csr));
+  onEvent({ type: 'issued', result });
+  return result;
+}
+
+/**
+ * A CSR made on a card earlier (`card keygen --csr-out`), submitted later: the product's rule
+ * first (no card search for a product that takes no card keys), then the card's evidence from the
+ * manifest `card keygen --manifest` wrote, or from the card holding the CSR's key.
+ */
+export async function cardRequestFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certificateId: string, csr: Uint8Array, manifest?: string): Promise<CsrReissueRequest> {
+  const refusal = productRefusal(await (await deps.portal()).get(certificateId), { keySource: 'card' });
+  if (refusal) throw refusal;
+  const { locateCsr } = await import('../pki/csr-input.js');
+  const located = locateCsr(csr);
+  if ('problems' in located) {
+    throw inputError('csr-invalid', located.problems.map((p) => p.message).join(' '), 'Give the CSR `reissue card keygen` wrote.', { problems: located.problems });
+  }
+  const card = await evidenceForKey(located.csr.key.spki, { ...(manifest ? { manifest: await readManifest(manifest) } : {}), card: deps.card });
+  return { keySource: 'card', csr, card };
+}
+
+/** Every CSR check, against the certificate's order when one is named, and the product's rule for `keySource`. */
+export async function checkCsrFor(deps: Pick<FlowDeps, 'portal'>, certificateId: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport> {
+  return (await deps.portal()).checkCsr(certificateId, csr, keySource);
+}
+
+export interface NewKeyRequest {
+  certificate: Certificate;
+  algorithm: Algorithm;
+  keyPath: string;
+  passphrase?: string;
+  /** Also write the CSR here; `overwriteCsr` replaces an existing file (the key file never is). */
+  csrOut?: string;
+  overwriteCsr?: boolean;
+}
+
+/** Refuses a product that takes no CSR, or an algorithm it does not allow (the one product rule). */
+export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): void {
+  const refusal = productRefusal(cert, { keySource: 'csr', algorithm });
+  if (refusal) throw refusal;
+}
+
+/** Checked before a passphrase is asked: a key file is never overwritten. */
+export function assertKeyPathFree(keyPath: string): Promise<void> {
+  return mustNotExist(keyPath, 'The private key file');
+}
+
+/** A new software key pair (written 0600, never over an existing file) and its CSR. */
+export async function newKeyAndCsr(req: NewKeyRequest): Promise<{ csrPem: string; keyPath: string }> {
+  assertCsrAlgorithm(req.certificate, req.algorithm);
+  await assertKeyPathFree(req.keyPath);
+  const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
+  const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: subjectForCertificate(req.certificate), passphrase: req.passphrase });
+  await writePrivateKey(req.keyPath, made.privateKeyPem);
+  if (req.csrOut) await writeNewFile(req.csrOut, made.csrPem, { overwrite: req.overwriteCsr, existsHint: FORCE_HINT });
+  return { csrPem: made.csrPem, keyPath: req.keyPath };
+}
