@@ -2,7 +2,7 @@
 // card is present (a listing that only says "nothing here" must not look like success). Pure.
 import type { ReissueError } from '../domain/errors.js';
 import type { CardInventory } from './card.js';
-import { moduleLoadError, noCard, noModule } from './messages.js';
+import { moduleLoadError, noCard, noModule, tokenNotInitialized } from './messages.js';
 
 export function inventoryFailure(inv: CardInventory): ReissueError | null {
   if (!inv.modules.length) return noModule();
@@ -12,5 +12,7 @@ export function inventoryFailure(inv: CardInventory): ReissueError | null {
     return moduleLoadError(first.path, new Error(first.error ?? 'unknown error'));
   }
   if (!inv.readers.some((r) => r.token)) return noCard({ modules: loaded.map((m) => m.path) });
+  // Only blank cards (SoftHSM's free slot, a new card): nothing to generate on or install to.
+  if (!inv.readers.some((r) => r.token?.pin.initialized)) return tokenNotInitialized();
   return null;
 }

@@ -186,7 +186,8 @@ describe('discovery and selection as p11-kit', () => {
     try {
       const none = await runCli(['--module', empty.module, 'card', 'list'], { env: { ...box.env, SOFTHSM2_CONF: empty.conf } });
       expect(none.code).toBe(4);
-      expect(none.stderr).toContain('No card was found');
+      // SoftHSM's only slot holds a blank token: no card to use.
+      expect(none.stderr).toContain('The card is not initialised.');
     } finally {
       await empty.cleanup();
     }

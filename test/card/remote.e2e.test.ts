@@ -59,15 +59,16 @@ test('list, generate, submit and install through p11-kit\'s client module', asyn
   const gen = await remote(['card', 'keygen', '--for', cs.id, '--algorithm', 'ec-p256', '--pin-stdin', '--submit', '--json'], `${PIN}\n`);
   expect(gen.stderr).toBe('');
   expect(gen.code).toBe(0);
-  const out = JSON.parse(gen.stdout) as ReissueResult & { key: { id: string; uri: string; token: { label: string } } };
+  const out = JSON.parse(gen.stdout) as ReissueResult & { key: { keyId: string; keyUri: string; token: { label: string } } };
   expect(out.key.token.label).toBe('laptop-card');
-  expect(out.certificate.keyOrigin?.card).toMatchObject({ token: 'laptop-card', module: 'p11-kit-client.so', keyId: out.key.id });
+  expect(out.key.keyUri).toMatch(/^pkcs11:.*token=laptop-card;id=.*;type=private$/);
+  expect(out.certificate.keyOrigin?.card).toMatchObject({ token: 'laptop-card', module: 'p11-kit-client.so', keyId: out.key.keyId });
 
   const inst = await remote(['card', 'install', out.certificate.id, '--pin-stdin'], `${PIN}\n`);
   expect(inst.code).toBe(0);
   // On the laptop's token itself, the certificate sits next to its key.
   const fromCard = join(box.dir, 'remote-cert.der');
-  await laptop.pkcs11Tool(['--token-label', 'laptop-card', '--read-object', '--type', 'cert', '--id', out.key.id, '-o', fromCard]);
+  await laptop.pkcs11Tool(['--token-label', 'laptop-card', '--read-object', '--type', 'cert', '--id', out.key.keyId, '-o', fromCard]);
   const issued = join(box.dir, 'remote-issued.der');
   await remote(['download', out.certificate.id, '--format', 'der', '--out', issued]);
   expect((await readFile(fromCard)).equals(await readFile(issued))).toBe(true);
