@@ -65,7 +65,7 @@ describe('Reissue with a key pair generated on a card', () => {
     expect(f).toContain('✓ Card can generate RSA 2048');
     await t.press('enter');
     f = await t.waitFor('Common profile PIN:');
-    for (const text of ['New key pair generation', 'Cards data', 'Reader name:  ACS ACR39U ICC Reader 0', 'Card number:  1625 8349 7691 9804', 'Key details', 'Algorithm:    RSA', 'Size:         2048', '[from 4 to 8 characters]', 'Do not remove the card from the reader during the operation']) {
+    for (const text of ['New key pair generation', 'Cards data', 'Reader name:  ACS ACR39U ICC Reader 0', 'Card number:  1625 8349 7691 9804', 'Key details', 'Algorithm:    RSA', 'Size:         2048', '[from 4 to 8 bytes]', 'Do not remove the card from the reader during the operation']) {
       expect(f).toContain(text);
     }
     expect(f.replace(/\s+/g, ' ')).toContain('Depending on the algorithm and size of the key generation may take up to several minutes');

@@ -179,7 +179,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
           )}
           <PinField label="Common profile PIN:" isActive={isActive} onSubmit={submitPin} />
           <Text dimColor>
-            {'  '}[from {range.min} to {range.max} characters]
+            {'  '}[from {range.min} to {range.max} bytes]
           </Text>
           {warning ? <Wrapped color="yellow" prefix="⚠ " text={warning} /> : null}
           {screen.pinError ? <Wrapped color="red" prefix="✗ " text={screen.pinError} /> : null}

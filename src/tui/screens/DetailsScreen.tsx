@@ -3,7 +3,7 @@ import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback, useEffect } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
-import { formatDateTime, pendingRevocationText, stateLabel } from '../../wizard/format.js';
+import { formatDateTime, keyOriginWords, pendingRevocationText, stateLabel } from '../../wizard/format.js';
 import { detailsActions } from '../../wizard/selectors.js';
 import type { DetailsAction, DetailsScreen as DetailsState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -70,6 +70,7 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
       </Text>
       {line('Certificate serial number:', cert.serialNumber)}
       {line('Key pair generation:', `${cert.keySources.map((s) => (s === 'csr' ? 'CSR' : 'on card')).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
+      {cert.keyOrigin?.card ? line('This key pair:', keyOriginWords(cert.keyOrigin)!) : null}
       {pending ? (
         <Text color="yellow" wrap="truncate-end">
           ⚠ Pending revocation: {pending}
