@@ -153,6 +153,47 @@ describe('other tools use the objects', () => {
   });
 });
 
+describe('inventory and clean-up', () => {
+  test('card list shows each card\'s keys and certificates with URIs; --token takes a URI; delete asks, refuses a key with a certificate without --force', async () => {
+    const csr = join(box.dir, 'left.csr');
+    const tokenUri = (JSON.parse((await cli(['card', 'list', '--json'])).stdout) as CardInventory).readers.find((r) => r.token?.label === 'card1')!.token!.uri;
+    const gen = await cli(['card', 'keygen', '--cn', 'left.example', '--algorithm', 'ec-p384', '--token', tokenUri, '--pin-stdin', '--csr-out', csr, '--json'], `${PIN}\n`);
+    expect(gen.code).toBe(0);
+    const left = JSON.parse(gen.stdout) as { keyId: string; keyUri: string; label: string; token: { label: string } };
+    expect(left.token.label).toBe('card1');
+
+    const text = (await cli(['card', 'list'])).stdout;
+    expect(text).toContain(`URI: ${tokenUri}`);
+    expect(text).toContain(`"${left.label}"  id ${left.keyId}  ec-p384`);
+    expect(text).toContain(`key URI:  ${left.keyUri}`);
+    const inv = JSON.parse((await cli(['card', 'list', '--json'])).stdout) as CardInventory;
+    const key = inv.readers.find((r) => r.token?.label === 'card1')!.keys!.find((k) => k.id === left.keyId)!;
+    expect(key).toMatchObject({ label: left.label, algorithm: 'ec-p384', uri: left.keyUri, certificate: null });
+
+    // Without a terminal and without --yes: nothing is removed.
+    const unasked = await cli(['card', 'delete', left.keyUri, '--pin-stdin'], `${PIN}\n`);
+    expect(unasked.code).toBe(2);
+    expect(objectsWithId(await objects('card1'), left.keyId)).toHaveLength(2);
+    const gone = await cli(['card', 'delete', left.keyUri, '--yes', '--pin-stdin'], `${PIN}\n`);
+    expect(gone.stderr).toBe('');
+    expect(gone.code).toBe(0);
+    expect(objectsWithId(await objects('card1'), left.keyId)).toEqual([]);
+
+    // A key pair with its certificate (installed by --key URI) is kept unless --force.
+    const withCert = JSON.parse((await cli(['card', 'keygen', '--cn', 'kept.example', '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--csr-out', join(box.dir, 'kept.csr'), '--json'], `${PIN}\n`)).stdout) as { keyId: string; keyUri: string };
+    const ca = await createTestCa(box.dir);
+    const pem = join(box.dir, 'kept.pem');
+    await pemOf(await ca.sign(await readFile(join(box.dir, 'kept.csr'), 'utf8')), pem);
+    expect((await cli(['card', 'install', '--cert', pem, '--key', withCert.keyUri, '--pin-stdin'], `${PIN}\n`)).code).toBe(0);
+    const refused = await cli(['card', 'delete', withCert.keyUri, '--yes', '--pin-stdin'], `${PIN}\n`);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('has the certificate');
+    expect(objectsWithId(await objects('card1'), withCert.keyId)).toHaveLength(3);
+    expect((await cli(['card', 'delete', withCert.keyUri, '--yes', '--force', '--pin-stdin'], `${PIN}\n`)).code).toBe(0);
+    expect(objectsWithId(await objects('card1'), withCert.keyId)).toEqual([]);
+  });
+});
+
 describe('discovery and selection as p11-kit', () => {
   test('a module listed through the user\'s p11-kit config with enable-in; system modules switched off with disable-in / enable-in', async () => {
     const home = join(box.dir, 'home');
