@@ -41,9 +41,11 @@ const TYPES = ['private', 'public', 'cert', 'secret-key', 'data'];
 
 export const isPkcs11Uri = (s: string) => /^pkcs11:/i.test(s.trim());
 
-// RFC 7512 pchar minus the separators: unreserved characters stay, everything else is %XX (UTF-8).
-const encode = (s: string) => Array.from(Buffer.from(s, 'utf8'), (b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('');
-const encodeBytes = (hex: string) => (hex.match(/../g) ?? []).map((b) => `%${b}`).join('');
+// RFC 7512 pchar minus the separators: unreserved characters stay, everything else is %XX (UTF-8),
+// upper-case hex as RFC 3986 asks and as p11tool prints, so the same object has one URI.
+const pct = (b: number) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+const encode = (s: string) => Array.from(Buffer.from(s, 'utf8'), (b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : pct(b))).join('');
+const encodeBytes = (hex: string) => Array.from(Buffer.from(hex, 'hex'), pct).join('');
 
 export interface TokenIdentity {
   label: string;

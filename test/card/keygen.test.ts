@@ -101,7 +101,7 @@ describe('generate on the card', () => {
       expect(objects.map((o) => o.split(';')[0]).sort()).toEqual(['Private Key Object', 'Public Key Object']);
       for (const o of objects) expect(o).toContain(`label:      ${r.label}`);
     }
-    expect(a.keyUri).toBe(`${a.token.uri};id=${a.keyId.replace(/../g, '%$&')};object=${encodeURIComponent(a.label)};type=private`);
+    expect(a.keyUri).toBe(`${a.token.uri};id=${a.keyId.toUpperCase().replace(/../g, '%$&')};object=${encodeURIComponent(a.label)};type=private`);
   });
 
   test('inventory shows the token, its PIN state and what it can generate', async () => {

@@ -61,7 +61,7 @@ describe('code signing on the second of three cards, prepared offline, submitted
     expect(gen.code).toBe(0);
     const made = JSON.parse(gen.stdout) as { keyId: string; keyUri: string; label: string; token: { label: string; serial: string; uri: string }; next: string };
     expect(made.token).toMatchObject({ label: 'card2', serial: serials.card2 });
-    expect(made.keyUri).toMatch(new RegExp(`^${made.token.uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};id=${made.keyId.replace(/../g, '%$&')};object=[^;]+;type=private$`));
+    expect(made.keyUri).toMatch(new RegExp(`^${made.token.uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};id=${made.keyId.toUpperCase().replace(/../g, '%$&')};object=[^;]+;type=private$`));
     // The code-signing CN is an organisation, not a domain: no SAN at all.
     const text = await openssl(['req', '-in', csr, '-noout', '-verify', '-text']);
     expect(text).toContain('CN = Asseco Data Systems S.A.');
@@ -133,6 +133,12 @@ describe('other tools use the objects', () => {
     const certPem = join(box.dir, 'eng.pem');
     await pemOf(await ca.sign(await readFile(csr, 'utf8')), certPem);
     expect((await cli(['card', 'install', '--cert', certPem, '--pin-stdin'], `${PIN}\n`)).code).toBe(0);
+
+    // p11tool (GnuTLS) finds exactly that key by the URI, and names it by the same URI.
+    const { stdout: listed } = await run('p11tool', ['--provider', hsm.module, '--login', '--list-all', keyUri], { env: { ...process.env, SOFTHSM2_CONF: hsm.conf, GNUTLS_PIN: PIN } });
+    expect(listed.match(/^Object \d+:/gm)).toHaveLength(1);
+    expect(listed).toContain(`URL: ${keyUri}\n`);
+    expect(listed).toMatch(/Type: Private key \(RSA-2048\)/);
 
     const conf = join(box.dir, 'engine.cnf');
     await writeFile(
