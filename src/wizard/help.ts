@@ -73,7 +73,7 @@ export function helpFor(state: WizardState): HelpText {
         title: s.purpose === 'install' ? 'Install on card' : 'Reissue — Key generation (card)',
         lines: [
           'Connect the reader, insert the card; its common profile must have a PIN.',
-          'The PIN is typed masked (as long as the card allows) and never shown or stored.',
+          'The PIN is typed masked (the length the card allows), never shown or stored.',
           'Generation may take up to several minutes. Do not remove the card from the',
           'reader during the operation.',
           '',
