@@ -3,6 +3,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
 import { parsePkcs11Uri } from '../../src/card/uri.js';
+import { certificateFields } from '../../src/card/der.js';
+import { findObjects, getAttr } from '../../src/card/keys.js';
+import { csrSubjectDer } from '../../src/card/objects.js';
+import { ck, loadPkcs11, openModule } from '../../src/card/pkcs11.js';
+import { decodePemBlocks } from '../../src/pki/pem.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 import { createTestCa, objectsWithId, tempDir } from './support.js';
 
@@ -50,6 +55,31 @@ describe('keys on several cards', () => {
     expect(key).toMatchObject({ label: gen.label, algorithm: 'ec-p256', keyType: 'EC', bits: 256, uri: gen.keyUri, certificate: { label: gen.label, uri: installed.certificateUri } });
     expect(installed.certificateUri).toBe(gen.keyUri.replace(/type=private$/, 'type=cert'));
     expect(inv.modules[0]!.remote).toBeNull();
+  });
+
+  test('CKA_SUBJECT on both keys: the CSR\'s subject at generation, the certificate\'s once installed', async () => {
+    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const gen = await card.generate({ token: { label: 'card1' }, algorithm: 'ec-p256', pin: PIN, commonName: 'subject.example', domains: ['subject.example'], label: 'reissue subject' });
+    const subjects = () => {
+      const mod = openModule(hsm.module, loadPkcs11);
+      try {
+        const slot = mod.p11.C_GetSlotList(true).find((s) => mod.p11.C_GetTokenInfo(s).label.trim() === 'card1')!;
+        const session = mod.p11.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
+        mod.p11.C_Login(session, ck.CKU_USER, PIN);
+        return [ck.CKO_PUBLIC_KEY, ck.CKO_PRIVATE_KEY].map((cls) => {
+          const [h] = findObjects(mod.p11, session, [{ type: ck.CKA_CLASS, value: cls }, { type: ck.CKA_ID, value: Buffer.from(gen.keyId, 'hex') }]);
+          return getAttr(mod.p11, session, h!, ck.CKA_SUBJECT).toString('hex');
+        });
+      } finally {
+        mod.release();
+      }
+    };
+    const csrSubject = Buffer.from(csrSubjectDer(decodePemBlocks(gen.csrPem)[0]!.der)).toString('hex');
+    expect(subjects()).toEqual([csrSubject, csrSubject]);
+    const der = await ca.sign(gen.csrPem);
+    await card.install({ token: { label: 'card1' }, pin: PIN, certificateDer: der });
+    const certSubject = Buffer.from(certificateFields(der).subject).toString('hex');
+    expect(subjects()).toEqual([certSubject, certSubject]);
   });
 
   test('delete removes a leftover key pair by URI; one with a certificate only with force', async () => {
