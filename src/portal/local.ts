@@ -1,7 +1,6 @@
 // LocalPortal: the embedded sandbox portal, in-process. It opens (or, for an empty folder,
 // creates and seeds) the portal in `dataDir` and acts as one account, `demo` by default.
 import type { Clock } from '../domain/clock.js';
-import type { KeySource } from '../domain/types.js';
 import type { AccountPortal } from '../server/account-portal.js';
 import type { Portal } from './portal.js';
 
