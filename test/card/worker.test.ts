@@ -114,8 +114,8 @@ describe('card service over the worker thread', () => {
           token: { label: 'worker' },
           algorithm: 'rsa-4096',
           pin: PIN,
-          commonName: 'x',
-          domains: ['x'],
+          commonName: 'interrupted.example',
+          domains: ['interrupted.example'],
           label: 'interrupted',
           onProgress: (e) => e.type === 'started' && e.phase === 'generate' && resolve(),
         })
