@@ -134,8 +134,8 @@ export class Pkcs11Card {
           const csrPem = await phase(emit, 'sign', () =>
             buildCsr({ commonName: req.commonName, domains: req.domains, organization: req.organization ?? null }, keys, crypto),
           );
-          this.checkpoint();
           setOnPair(p11, session, pair, [{ type: ck.CKA_SUBJECT, value: Buffer.from(csrSubjectDer(decodePemBlocks(csrPem)[0]!.der)) }]);
+          this.checkpoint();
           const keyId = id.toString('hex');
           const after = readToken(p11, slot);
           return {

@@ -109,6 +109,23 @@ describe('code signing on the second of three cards, prepared offline, submitted
     for (const other of ['card1', 'card3']) expect(await objects(other)).not.toContain(made.keyId);
   });
 
+  test('when the portal fails during keygen --submit, the command the tool names for later works', async () => {
+    const cs = await codeSigning();
+    const csr = join(box.dir, 'later.csr');
+    // At a simulated date after its expiry the portal refuses the reissue; the key pair stays.
+    const failed = await runCli(['--module', hsm.module, 'card', 'keygen', '--for', cs.id, '--algorithm', 'ec-p256', '--token', 'card3', '--pin-stdin', '--csr-out', csr, '--submit'], {
+      env: { ...env(), REISSUE_NOW: new Date(Date.parse(cs.notAfter) + 86_400_000).toISOString() },
+      input: `${PIN}\n`,
+    });
+    expect(failed.code).toBe(5);
+    const hint = /Submit its CSR later with: (reissue submit .*)\n/.exec(failed.stderr)?.[1];
+    expect(hint).toBe(`reissue submit ${cs.id} --csr ${csr} --key-source card`);
+    const later = await cli([...hint!.split(' ').slice(1), '--json']);
+    expect(later.stderr).toBe('');
+    expect(later.code).toBe(0);
+    expect((JSON.parse(later.stdout) as ReissueResult).certificate.keyOrigin?.card?.token).toBe('card3');
+  });
+
   test('offline --cn without --domain: the CN goes into the SAN only when it is a domain name; a bad --domain is refused', async () => {
     const org = join(box.dir, 'org.csr');
     expect((await cli(['card', 'keygen', '--cn', 'Asseco Data Systems S.A.', '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--csr-out', org], `${PIN}\n`)).code).toBe(0);

@@ -181,7 +181,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
       if (e.type === 'card-progress') progress(e.progress);
       else if (e.type === 'key-generated') {
         csrPem = e.csrPem;
-        say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n  Key URI: ${e.keyUri}\n`);
+        say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n  Key URI:  ${e.keyUri}\n  Card URI: ${e.token.uri}\n`);
       } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
     });
   } catch (e) {
@@ -210,7 +210,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   }
   if (!csrOut) ctx.io.stdout.write(keygen.csrPem);
   else if (next) printText(ctx, `Next: ${next}`);
-  else printText(ctx, `Next: submit ${csrOut} as the reissue CSR of its certificate (reissue submit ID --csr ${csrOut} --key-source card${manifest ? ` --manifest ${manifest}` : ''}); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
+  else printText(ctx, `Next: ${submitLater('ID', csrOut, manifest)} (ID: the certificate it reissues); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
 }
 
 /** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
