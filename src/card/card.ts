@@ -134,6 +134,10 @@ export interface InstallResult {
   alreadyPresent?: boolean;
 }
 
+export interface InventoryOptions {
+  keys?: boolean;
+}
+
 /** Where a public key was found: which module, which card, which key pair. */
 export interface KeyLocation {
   module: string;
@@ -158,7 +162,11 @@ export interface DeleteResult {
 }
 
 export interface CardService {
-  inventory(): Promise<CardInventory>;
+  /**
+   * Modules, readers and cards. With `keys`, also every card's key pairs and certificates (a
+   * session per card: real cards take their time, so only `card list` and `card delete` ask).
+   */
+  inventory(opts?: InventoryOptions): Promise<CardInventory>;
   generate(req: KeygenRequest): Promise<KeygenResult>;
   install(req: InstallRequest): Promise<InstallResult>;
   /**

@@ -11,6 +11,7 @@ import type {
   CardInventory,
   DeleteRequest,
   DeleteResult,
+  InventoryOptions,
   KeyLocation,
   CardPhase,
   CardProgress,
@@ -63,7 +64,7 @@ export class Pkcs11Card {
     this.cancelled = true;
   }
 
-  async inventory(): Promise<CardInventory> {
+  async inventory(opts: InventoryOptions = {}): Promise<CardInventory> {
     const inv: CardInventory = { modules: [], readers: [] };
     for (const path of this.opts.modules) {
       let mod: OpenModule;
@@ -77,7 +78,7 @@ export class Pkcs11Card {
       try {
         inv.modules.push(moduleInfo(mod));
         for (const { slot, reader } of readSlots(mod.p11, path)) {
-          if (reader.token?.pin.initialized) reader.keys = this.readOnly(mod.p11, slot, (session) => listKeys(mod.p11, session, reader.token!), () => undefined);
+          if (opts.keys && reader.token?.pin.initialized) reader.keys = this.readOnly(mod.p11, slot, (session) => listKeys(mod.p11, session, reader.token!), () => undefined);
           inv.readers.push(reader);
         }
       } catch (e) {

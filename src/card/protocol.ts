@@ -2,14 +2,14 @@
 // without their onProgress callback; progress comes back as messages. Errors travel as plain data
 // and are re-created as ReissueError on the main side.
 import { ReissueError, type ErrorKind } from '../domain/errors.js';
-import type { CardInventory, CardProgress, DeleteRequest, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
+import type { CardInventory, CardProgress, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
 
 export interface WorkerConfig {
   modules: string[];
 }
 
 export type CallRequest =
-  | { type: 'call'; id: number; op: 'inventory' }
+  | { type: 'call'; id: number; op: 'inventory'; opts?: InventoryOptions }
   | { type: 'call'; id: number; op: 'generate'; req: Omit<KeygenRequest, 'onProgress'> }
   | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> }
   | { type: 'call'; id: number; op: 'findKeys'; spkis: Uint8Array[]; selector: TokenSelector }

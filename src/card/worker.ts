@@ -27,7 +27,7 @@ async function run(call: CallRequest): Promise<void> {
     if (!card) throw cardError('card-worker-failed', 'The card component was not configured.', 'Start the command again.');
     const value =
       call.op === 'inventory'
-        ? await card.inventory()
+        ? await card.inventory(call.opts)
         : call.op === 'generate'
           ? await card.generate({ ...call.req, onProgress })
           : call.op === 'install'

@@ -80,7 +80,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--json', 'JSON on stdout')
     .action(
       r.action(async (ctx) => {
-        const inv = await (await ctx.card()).inventory();
+        const inv = await (await ctx.card()).inventory({ keys: true });
         if (ctx.settings.json) printJson(ctx, inv);
         else printText(ctx, inventoryText(inv));
         // Nothing usable: say why and exit 4, after showing what was seen.
@@ -265,7 +265,7 @@ async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Pr
   if (!key.id) throw usageError('uri-without-id', 'The URI names no key pair: it has no "id=" attribute.', 'Copy the key URI `reissue card list` prints.');
   const deps = flowDeps(ctx);
   const { token } = await findCard(deps, { uri: key });
-  const inv = await (await ctx.card()).inventory();
+  const inv = await (await ctx.card()).inventory({ keys: true });
   const pair = inv.readers.find((r) => r.token?.serial === token.serial && r.token.label === token.label)?.keys?.find((k) => k.id === key.id);
   // Refused before the PIN is asked; the card layer checks again under the login.
   if (pair?.certificate && !opts.force) {
