@@ -5,6 +5,12 @@ import type { Certificate, CertificateState, KeySource } from './types.js';
 export const REVOCATION_DELAY_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const KEY_SOURCE_WORDS: Record<KeySource, { allowed: string; refused: string }> = {
+  csr: { allowed: 'a CSR', refused: 'a CSR' },
+  card: { allowed: 'a key pair generated on a card', refused: 'key generation on a card' },
+  cloud: { allowed: 'a key pair generated in the cloud key store', refused: 'keys generated in the cloud key store' },
+};
+
 /** The previous copy is revoked automatically 14 days after the new copy is issued. */
 export function scheduledRevocationDate(issuedAt: Date): Date {
   return new Date(issuedAt.getTime() + REVOCATION_DELAY_DAYS * DAY_MS);
@@ -59,10 +65,10 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
     return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.');
   }
   if (!cert.keySources.includes(source)) {
-    const allowed = cert.keySources.map((s) => (s === 'csr' ? 'a CSR' : 'a key pair generated on a card')).join(' or ');
+    const allowed = cert.keySources.map((s) => KEY_SOURCE_WORDS[s].allowed).join(' or ');
     return portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not allow ${source === 'csr' ? 'a CSR' : 'key generation on a card'}.`,
+      `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[source].refused}.`,
       `Reissue it with ${allowed}.`,
     );
   }

@@ -50,6 +50,8 @@ export interface CertificateRecord extends NewCertificate {
 
 /** A message as queued: everything delivery needs, composed when it was queued. */
 export interface OutgoingMessage {
+  /** The Date header: the portal's time when it was queued (REISSUE_NOW in the sandbox). */
+  date: string;
   to: string;
   subject: string;
   text: string;

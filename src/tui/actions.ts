@@ -2,7 +2,8 @@
 // flow. A PIN or passphrase is passed straight to the service call and dropped afterwards.
 import { createHash } from 'node:crypto';
 import type { CardProgress, ReaderInfo } from '../card/card.js';
-import type { Algorithm, Certificate, KeySource, ReissueResult } from '../domain/types.js';
+import { cardEvidence } from '../card/evidence.js';
+import type { Algorithm, Certificate, ReissueRequest, ReissueResult } from '../domain/types.js';
 import type { Portal } from '../portal/portal.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
@@ -42,8 +43,9 @@ export function idempotencyKeyFor(certId: string, csr: Uint8Array): string {
 
 /** Portal.reissue with an idempotency key derived from what is submitted, so a retry after a
  * network error can never issue a second copy. */
-export function reissueWithSource(portal: Portal, id: string, csr: Uint8Array, keySource: KeySource): Promise<ReissueResult> {
-  return portal.reissue(id, csr, idempotencyKeyFor(id, csr), keySource);
+export function reissueWith(portal: Portal, id: string, request: ReissueRequest): Promise<ReissueResult> {
+  const content = request.keySource === 'cloud' ? new TextEncoder().encode(`cloud:${request.algorithm}`) : request.csr;
+  return portal.reissue(id, request, idempotencyKeyFor(id, content));
 }
 
 export function cardLabel(cert: Certificate): string {
@@ -167,7 +169,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     async submitCsr(cert, csr) {
       dispatch({ type: 'submit-start' });
       try {
-        const result = await reissueWithSource(portal, cert.id, csr, 'csr');
+        const result = await reissueWith(portal, cert.id, { keySource: 'csr', csr });
         stamp();
         dispatch({ type: 'reissued', result });
       } catch (e) {
@@ -189,7 +191,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         });
         dispatch({ type: 'card-generated', csrPem: made.csrPem });
         const csr = new TextEncoder().encode(made.csrPem);
-        const result = await reissueWithSource(portal, cert.id, csr, 'card');
+        const result = await reissueWith(portal, cert.id, { keySource: 'card', csr, card: cardEvidence(made) });
         stamp();
         dispatch({ type: 'reissued', result, tokenSerial: made.token.serial });
       } catch (e) {

@@ -9,6 +9,7 @@ import type { Algorithm, Certificate } from '../../domain/types.js';
 import type { CardInventory, CardProgress, PinState, ReaderInfo, TokenInfo, TokenSelector } from '../../card/card.js';
 import { algorithmUnsupported, finalTryNeedsConfirmation, moduleLoadError, noModule } from '../../card/messages.js';
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
+import { cardEvidence } from '../../card/evidence.js';
 import { describeToken, pickToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
 import { decodePemBlocks, looksLikePem } from '../../pki/pem.js';
@@ -164,7 +165,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     try {
       const portal = await ctx.portal();
       // The key source tells the portal the key pair was made on a card (card-only products).
-      issued = await portal.reissue(cert.id, new TextEncoder().encode(result.csrPem), randomUUID(), 'card');
+      issued = await portal.reissue(cert.id, { keySource: 'card', csr: new TextEncoder().encode(result.csrPem), card: cardEvidence(result) }, randomUUID());
     } catch (e) {
       // The key pair stays on the card: keep the CSR so it can still be submitted.
       if (!opts.csrOut || opts.csrOut === '-') ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${result.csrPem}`);

@@ -18,6 +18,7 @@ import type { Command } from '../keymap.js';
 export const METHOD_LABELS: Record<KeySource, string> = {
   csr: 'CSR',
   card: 'Generating key pair on card',
+  cloud: 'Key pair stored in the cloud',
 };
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
