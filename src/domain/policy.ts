@@ -1,5 +1,5 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
-import { portalError, type ReissueError } from './errors.js';
+import { portalError, usageError, type ReissueError } from './errors.js';
 import type { Certificate, CertificateState, KeySource } from './types.js';
 
 export const REVOCATION_DELAY_DAYS = 14;
@@ -73,4 +73,21 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
     );
   }
   return null;
+}
+
+/**
+ * The reminder-days setting (flag or config text): 1–13 days before a replaced copy's revocation,
+ * which comes 14 days after the reissue. undefined when unset.
+ */
+export function parseReminderDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n >= REVOCATION_DELAY_DAYS) {
+    throw usageError(
+      'bad-reminder-days',
+      `The reminder days must be a whole number from 1 to ${REVOCATION_DELAY_DAYS - 1}, not "${value}".`,
+      `A replaced copy is revoked ${REVOCATION_DELAY_DAYS} days after the reissue; the reminder comes that many days before.`,
+    );
+  }
+  return n;
 }

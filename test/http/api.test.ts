@@ -126,14 +126,14 @@ describe('portal over HTTP', () => {
     const cert = reissuable(before.items);
     const csr = await csrFor(cert);
     const key = `test-${Date.now()}`;
-    const result = await portal.reissue(cert.id, csr, key);
+    const result = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(result.replaced.id).toBe(cert.id);
     expect(result.replaced.replacedBy).toBe(result.certificate.id);
     expect(result.replaced.state).toBe('pending-revocation');
     expect(result.certificate.replaces).toBe(cert.id);
     expect(result.certificate.notAfter).toBe(cert.notAfter);
 
-    const again = await portal.reissue(cert.id, csr, key);
+    const again = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(again.certificate.id).toBe(result.certificate.id);
     expect((await portal.list()).total).toBe(before.total + 1);
 
@@ -143,7 +143,7 @@ describe('portal over HTTP', () => {
     expect(entry?.revocationDate).toBe(result.replaced.revocationDate);
 
     // The replaced copy cannot be reissued again; the conflict names the new copy.
-    const e = await failure(portal.reissue(cert.id, await csrFor(cert), `other-${key}`));
+    const e = await failure(portal.reissue(cert.id, { keySource: 'csr', csr: await csrFor(cert) }, `other-${key}`));
     expect(e.code).toBe('already-replaced');
     expect(e.details?.newestCopyId).toBe(result.certificate.id);
     expect(e.hint).toContain(result.certificate.id);
@@ -152,7 +152,7 @@ describe('portal over HTTP', () => {
 
   it('refuses an invalid CSR on reissue as an input error with the problems', async () => {
     const cert = reissuable((await portal.list()).items);
-    const e = await failure(portal.reissue(cert.id, new TextEncoder().encode('not a csr at all'), 'bad-csr-key'));
+    const e = await failure(portal.reissue(cert.id, { keySource: 'csr', csr: new TextEncoder().encode('not a csr at all') }, 'bad-csr-key'));
     expect(e.kind).toBe('input');
     expect(e.exitCode).toBe(3);
     expect(Array.isArray(e.details?.problems)).toBe(true);

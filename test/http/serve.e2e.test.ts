@@ -149,7 +149,7 @@ describe('reissue serve, driven by the CLI', () => {
         let current = cert;
         while (!stop) {
           try {
-            const r = await portal.reissue(current.id, await csrFor(current), crypto.randomUUID());
+            const r = await portal.reissue(current.id, { keySource: 'csr', csr: await csrFor(current) }, crypto.randomUUID());
             acknowledged.push({ replaced: current.id, issued: r.certificate.id });
             current = r.certificate;
           } catch {

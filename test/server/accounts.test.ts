@@ -55,7 +55,7 @@ describe('visibility', () => {
       ['get', (id) => acme.get(id)],
       ['download', (id) => acme.download(id, 'pem')],
       ['checkCsr', (id) => acme.checkCsr(id, csr)],
-      ['reissue', (id) => acme.reissue(id, csr, `k-${id}`)],
+      ['reissue', (id) => acme.reissue(id, { keySource: 'csr', csr: csr }, `k-${id}`)],
       ['revoke', (id) => acme.revoke(id, 'unspecified')],
     ];
     for (const [name, attempt] of attempts) {
@@ -76,7 +76,7 @@ describe('visibility', () => {
     const partner = service.forAccount(DEMO.partner);
     const c = (await partner.list({ text: DEMO.manualOrderId })).items[0]!;
     const csr = makeCsr(join(dir, '..'), 'p', { cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] }).pem;
-    const { certificate } = await partner.reissue(c.id, csr, 'partner-1');
+    const { certificate } = await partner.reissue(c.id, { keySource: 'csr', csr: csr }, 'partner-1');
     expect(certificate.account).toBe('demo');
     expect((await service.forAccount(DEMO.customer).get(certificate.id)).replaces).toBe(c.id);
   });

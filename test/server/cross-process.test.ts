@@ -57,7 +57,7 @@ describe('two processes', () => {
     expect([a!.created, b!.created].sort()).toEqual([false, true]);
     expect(a!.ca).toBe(b!.ca);
     expect(a!.ids).toEqual(b!.ids);
-    expect(a!.ids).toHaveLength(8);
+    expect(a!.ids).toHaveLength(9);
     expect(readdirSync(dataDir).filter((f) => !f.startsWith('portal.sqlite')).sort()).toEqual(['ca-key.pem', 'ca.pem']);
     const db = new Database(join(dataDir, 'portal.sqlite'), { readonly: true });
     try {

@@ -3,7 +3,7 @@
 // (sensitive, non-extractable, CKA_ID shared with the certificate installed next to it). The
 // card layer also signs a CSR with the new key; the portal only needs the public key, but the
 // signature shows the token can use the key it just made.
-import type { CardService, TokenSelector } from '../../card/card.js';
+import type { CardInventory, CardService, TokenSelector } from '../../card/card.js';
 import { describeToken } from '../../card/select.js';
 import type { CloudKeyStore } from './key-store.js';
 
@@ -19,11 +19,17 @@ export interface Pkcs11StoreOptions {
   env?: Record<string, string | undefined>;
 }
 
-export async function pkcs11KeyStore(opts: Pkcs11StoreOptions): Promise<CloudKeyStore> {
+export interface Pkcs11KeyStore extends CloudKeyStore {
+  /** What the module shows (to check at start-up that the token is there). */
+  inventory(): Promise<CardInventory>;
+}
+
+export async function pkcs11KeyStore(opts: Pkcs11StoreOptions): Promise<Pkcs11KeyStore> {
   const cards = opts.cards ?? (await import('../../card/service.js')).createCardService({ modulePath: opts.module, env: opts.env });
   const token: TokenSelector = opts.token !== undefined ? { label: opts.token } : {};
   return {
     kind: 'pkcs11',
+    inventory: () => cards.inventory(),
     async generate(req) {
       const made = await cards.generate({ token, pin: opts.pin, algorithm: req.algorithm, commonName: req.commonName, domains: req.domains, label: req.label });
       return {
