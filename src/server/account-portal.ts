@@ -197,7 +197,7 @@ export class AccountPortal implements Portal {
             relatedId: current.id,
             message: issuedMessage(this.service.messages, this.store.byId(newId)!, current, revocationDate),
             createdAt: issuedAt.toISOString(),
-            nextAttemptAt: new Date().toISOString(),
+            nextAttemptAt: this.service.wallClock.now().toISOString(),
           });
           return { issued: true };
         }),

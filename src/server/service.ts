@@ -1,7 +1,7 @@
 // The portal service: accounts and tokens, and each account's view of the portal (a Portal).
 // Used in-process by LocalPortal and behind HTTP by `reissue serve`.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../domain/clock.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError, usageError } from '../domain/errors.js';
 import type { Role } from '../domain/types.js';
 import type { Portal } from '../portal/portal.js';
@@ -44,6 +44,8 @@ export interface OpenPortalServiceOptions {
   cloudKeys?: () => Promise<CloudKeyStore>;
   /** Where background failures (e-mail delivery, installing a cloud certificate) are reported. */
   log?: (line: string) => void;
+  /** Real time, for scheduling e-mail delivery (REISSUE_NOW does not move it); tests pass their own. */
+  wallClock?: Clock;
 }
 
 export interface MailOptions {
@@ -92,12 +94,15 @@ export class LocalPortalService implements PortalService {
   private cloudKeyStore: Promise<CloudKeyStore> | null = null;
   private closed = false;
 
-  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log'> = {}) {
+  readonly wallClock: Clock;
+
+  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock'> = {}) {
     this.layout = data.layout;
     this.store = data.store;
     this.ca = data.ca;
     this.created = data.created;
     this.log = opts.log ?? (() => {});
+    this.wallClock = opts.wallClock ?? systemClock;
     const mail = opts.mail ?? {};
     this.reminderDays = mail.reminderDays ?? DEFAULT_REMINDER_DAYS;
     this.messages = { lang: mail.lang ?? 'en', portal: 'reissue SANDBOX portal' };
@@ -107,6 +112,7 @@ export class LocalPortalService implements PortalService {
       transport: mail.smtp ? smtpTransport(mail.smtp, from) : fileTransport(this.layout.outbox, from),
       guard: (fn) => this.guard(fn),
       portalNow: () => this.clock.now(),
+      wallNow: () => this.wallClock.now(),
       log: this.log,
     });
     this.openCloudKeys = opts.cloudKeys ?? (async () => sandboxKeyStore(this.layout.dir));
@@ -196,7 +202,7 @@ export class LocalPortalService implements PortalService {
         const successor = this.store.byId(replaced.replacedBy!);
         if (!successor) continue;
         const message = reminderMessage(this.messages, replaced, successor, now);
-        if (this.store.insertEmail({ kind: 'revocation-reminder', certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: new Date().toISOString() })) queued++;
+        if (this.store.insertEmail({ kind: 'revocation-reminder', certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
       }
       return queued;
     });

@@ -144,7 +144,7 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       o.revocationDate
         ? `  The previous copy will be revoked automatically on ${formatDateTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
         : '',
-      n.keySource === 'cloud' && n.cloudKey ? `  Key: generated in the cloud key store (${n.cloudKey.location}); it never leaves it.` : '',
+      n.keySource === 'cloud' && n.cloudKey ? `  Key: generated in the cloud key store: ${n.cloudKey.location}. It never leaves it.` : '',
       `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
     ]
       .filter(Boolean)

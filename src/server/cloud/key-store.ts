@@ -38,7 +38,7 @@ export interface CloudKeyStore {
 
 /** The sandbox's folder of cloud keys inside the data directory. */
 export const SANDBOX_KEY_DIR = 'cloud-keys';
-export const SANDBOX_STORE_LOCATION = 'sandbox software store (key file in the data directory; not for production)';
+export const SANDBOX_STORE_LOCATION = 'sandbox software store in the data directory (SANDBOX ONLY, not for production)';
 
 /**
  * SANDBOX ONLY: key pairs as PKCS#8 files (mode 0600) in DATA_DIR/cloud-keys/, the certificate
