@@ -1,6 +1,6 @@
 // How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState } from '../domain/types.js';
+import type { Certificate, CertificateState, KeySource } from '../domain/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -108,4 +108,25 @@ export function wrapWords(text: string, width: number, firstWidth = width): stri
     lines.push(line);
   }
   return lines;
+}
+
+/** How a product's key sources are named in lists of them. */
+export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
+  csr: 'CSR',
+  card: 'key pair generated on card',
+  cloud: 'key pair stored in the cloud',
+};
+
+/** "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded. */
+export function keyOrigin(cert: Pick<Certificate, 'keySource'>): string | null {
+  switch (cert.keySource) {
+    case 'cloud':
+      return 'generated in the cloud key store';
+    case 'card':
+      return 'generated on a card';
+    case 'csr':
+      return 'from a CSR';
+    default:
+      return null;
+  }
 }
