@@ -108,6 +108,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE certificates ADD COLUMN key_source TEXT CHECK (key_source IN ('csr', 'card', 'cloud'));
   ALTER TABLE certificates ADD COLUMN cloud_key TEXT; -- JSON CloudKeyInfo or NULL
   ALTER TABLE certificates ADD COLUMN downloaded_at TEXT;
+  -- Set with the reminder's outbox row; the partial index holds only copies still waiting for one,
+  -- so looking for due reminders before every answer reads next to nothing.
+  ALTER TABLE certificates ADD COLUMN reminder_queued INTEGER NOT NULL DEFAULT 0 CHECK (reminder_queued IN (0, 1));
+  CREATE INDEX certificates_reminder_due ON certificates (revocation_date)
+    WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0;
 
   CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,

@@ -195,14 +195,14 @@ export class LocalPortalService implements PortalService {
   private queueReminders(now: Date): number {
     const at = now.toISOString();
     const horizon = new Date(now.getTime() + this.reminderDays * DAY_MS).toISOString();
-    if (this.store.reminderDue(at, horizon).length === 0) return 0;
+    if (!this.store.anyReminderDue(at, horizon)) return 0;
     return this.store.transaction(() => {
       let queued = 0;
       for (const replaced of this.store.reminderDue(at, horizon)) {
         const successor = this.store.byId(replaced.replacedBy!);
         if (!successor) continue;
         const message = reminderMessage(this.messages, replaced, successor, now);
-        if (this.store.insertEmail({ kind: 'revocation-reminder', certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
+        if (this.store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
       }
       return queued;
     });

@@ -241,12 +241,17 @@ export class PortalStore {
       markDownloaded: p(`UPDATE certificates SET downloaded_at = @at WHERE id = @id AND downloaded_at IS NULL`),
       // Replaced copies whose revocation is between now and the reminder horizon and that have no reminder yet.
       reminderDue: p<CertificateRow>(`
-        WITH due AS (SELECT rowid AS rid FROM certificates INDEXED BY certificates_due
-                     WHERE revoked = 0 AND revocation_date IS NOT NULL AND revocation_date > @now AND revocation_date <= @horizon)
+        WITH due AS (SELECT rowid AS rid FROM certificates INDEXED BY certificates_reminder_due
+                     WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0
+                       AND revocation_date > @now AND revocation_date <= @horizon)
         ${SELECT_CERTIFICATE} JOIN due ON due.rid = c.rowid
         WHERE c.replaced_by IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'revocation-reminder' AND o.certificate_id = c.id)
         ORDER BY c.revocation_date, c.rowid`),
+      anyReminderDue: p<{ n: number }>(`
+        SELECT EXISTS (SELECT 1 FROM certificates INDEXED BY certificates_reminder_due
+                       WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0
+                         AND revocation_date > @now AND revocation_date <= @horizon AND replaced_by IS NOT NULL) AS n`),
+      markReminderQueued: p(`UPDATE certificates SET reminder_queued = 1 WHERE id = ?`),
       insertEmail: p(`
         INSERT INTO outbox (kind, certificate_id, related_id, recipient, subject, message, created_at, next_attempt_at)
         VALUES (@kind, @certificateId, @relatedId, @recipient, @subject, @message, @createdAt, @nextAttemptAt)
@@ -350,9 +355,23 @@ export class PortalStore {
     this.s.markDownloaded.run({ id, at });
   }
 
-  /** Replaced copies due a reminder: revocation after `now` and at most `horizon`, none sent yet. */
+  /** Replaced copies due a reminder: revocation after `now` and at most `horizon`, none queued yet. */
   reminderDue(now: string, horizon: string): CertificateRecord[] {
     return this.s.reminderDue.all({ now, horizon }).map(toRecord);
+  }
+
+  /** A cheap read: is any reminder due? (Most answers find none and take no write lock.) */
+  anyReminderDue(now: string, horizon: string): boolean {
+    return this.s.anyReminderDue.get({ now, horizon })!.n === 1;
+  }
+
+  /**
+   * Queues the reminder about a replaced copy and marks the copy; false when one exists already
+   * (the outbox's UNIQUE (kind, certificate_id) is what guarantees "once", across processes).
+   */
+  queueReminder(e: Omit<NewEmail, 'kind'>): boolean {
+    this.s.markReminderQueued.run(e.certificateId);
+    return this.insertEmail({ ...e, kind: 'revocation-reminder' });
   }
 
   /** Queues a message; false when this kind of message about this copy already exists. */
