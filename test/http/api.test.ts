@@ -180,3 +180,29 @@ describe('portal over HTTP', () => {
     expect(stdout).toContain('SANDBOX');
   });
 });
+
+describe('cloud reissue over HTTP', () => {
+  it('{ keySource: "cloud", algorithm } issues the copy; the e-mails are listed; a mixed or incomplete body is a 400', async () => {
+    const cloud = (await portal.list({ text: 'in the cloud' })).items.find((c) => !c.replacedBy)!;
+    expect(cloud.keySources).toEqual(['cloud']);
+    const missing = await fetch(`${tp.url}/v1/certificates/${cloud.id}/reissue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tp.tokens.demo}`, 'content-type': 'application/json', 'idempotency-key': 'cloud-missing' },
+      body: JSON.stringify({ keySource: 'cloud' }),
+    });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { code: string }).code).toBe('algorithm-missing');
+    const noCsr = await failure(portal.reissue(cloud.id, { keySource: 'csr', csr: new TextEncoder().encode('x') }, 'cloud-csr'));
+    expect(noCsr.code).toBe('key-source-not-allowed');
+
+    const { certificate, replaced } = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(certificate.notAfter).toBe(cloud.notAfter);
+    expect(certificate).toMatchObject({ keySource: 'cloud', cloudKey: { store: 'sandbox' }, downloadedAt: null });
+    expect(replaced.replacedBy).toBe(certificate.id);
+    const again = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(again.certificate.id).toBe(certificate.id);
+    expect((await failure(portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'rsa-3072' }, 'cloud-http-1'))).code).toBe('idempotency-conflict');
+    const emails = await portal.emails(certificate.id);
+    expect(emails).toEqual([expect.objectContaining({ kind: 'certificate-issued', to: 'paula.chlebicka@assecodata.pl', subject: expect.stringContaining(certificate.serialNumber) })]);
+  });
+});

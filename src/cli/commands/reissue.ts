@@ -159,6 +159,9 @@ export function fileNameFor(commonName: string): string {
 
 function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithms)[number]): void {
   if (!cert.keySources.includes('csr')) {
+    if (cert.keySources.includes('cloud')) {
+      throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; the portal generates its keys in the cloud key store.`, `Use: reissue submit ${cert.id} --key-source cloud --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
+    }
     throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
   }
   if (!cert.algorithms.includes(algorithm)) {
