@@ -224,7 +224,7 @@ describe('the built wizard in tmux (80×24)', () => {
       await pane.keys('Escape');
       await pane.waitFor('❯ Load CSR from a file');
       const list = JSON.parse((await runCli(['list', '--json'], { env: box.env })).stdout) as unknown[];
-      expect(list).toHaveLength(6);
+      expect(list).toHaveLength(7);
     } finally {
       pane.kill();
       await box.cleanup();
@@ -250,7 +250,7 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
-      await pane.type('Code Signing');
+      await pane.type('Code Signing on a card');
       await pane.waitFor('(1–1 of 1)');
       await pane.keys('Enter', 'Enter');
       let s = await pane.waitFor('Product category: Code Signing');
