@@ -2,11 +2,10 @@
 // its customers', and another account's certificate answers exactly like an unknown id.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Portal } from '../../src/portal/portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
-import { makeCsr, seededService, testClock } from './helpers.js';
+import { makeCsr, seededService, testClock, rejection } from './helpers.js';
 
 let service: LocalPortalService;
 let dir: string;
@@ -17,15 +16,6 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReissueError');
-}
 
 const accountsOf = async (p: Portal) => new Set((await p.list({ limit: 1000 })).items.map((c) => c.account));
 

@@ -8,13 +8,12 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Certificate } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
 import { retryDelayMs } from '../../src/server/mail/outbox.js';
 import { DEMO } from '../../src/server/seed.js';
 import { openPortalService, type LocalPortalService } from '../../src/server/service.js';
-import { DAY_MS, tempDir, testClock, type TestClock } from './helpers.js';
+import { DAY_MS, tempDir, testClock, type TestClock, rejection } from './helpers.js';
 
 let clock: TestClock;
 let wall: TestClock;
@@ -48,15 +47,6 @@ async function cloudCert(): Promise<Certificate> {
 const remindersAbout = (serial: string) =>
   outboxFiles().filter((f) => f.endsWith('-revocation-reminder.eml') && readFileSync(join(dir, 'outbox', f), 'utf8').includes(serial));
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 const outboxFiles = () => {
   try {

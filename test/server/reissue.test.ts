@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
 import { openssl, opensslStatus } from '../helpers/openssl.js';
-import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock } from './helpers.js';
+import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock, rejection } from './helpers.js';
 
 let clock: TestClock;
 let service: LocalPortalService;
@@ -36,15 +35,6 @@ const TEST_CARD = { serial: '0001', manufacturer: 'SoftHSM project', model: 'Sof
 const manualCsr = (name: string, key: Parameters<typeof makeCsr>[2]['key'] = 'ec-p256') =>
   makeCsr(work, name, { key, cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReissueError');
-}
 
 function certificateCount(): number {
   return (service.store.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
