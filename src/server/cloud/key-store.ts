@@ -8,7 +8,6 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Algorithm, CloudKeyInfo } from '../../domain/types.js';
 import { encodePem } from '../../pki/pem.js';
-import { newSoftwareKeyPair } from '../../pki/software-key.js';
 import { createFileAtomically } from '../datadir.js';
 
 export interface CloudKeyRequest {
@@ -51,6 +50,8 @@ export function sandboxKeyStore(dataDir: string): CloudKeyStore {
   return {
     kind: 'sandbox',
     async generate(req) {
+      // Loaded on the first cloud key: opening a portal does not need the key generator.
+      const { newSoftwareKeyPair } = await import('../../pki/software-key.js');
       const keys = await newSoftwareKeyPair(req.algorithm);
       const [privateKey, publicKey] = [KeyObject.from(keys.privateKey), KeyObject.from(keys.publicKey)];
       const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
