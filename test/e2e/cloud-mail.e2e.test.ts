@@ -167,6 +167,24 @@ describe('cloud reissue on `reissue serve` with a SoftHSM2 token and an SMTP ser
     return listing.split(/\n(?=\S)/).filter((b) => new RegExp(`\\n\\s+ID:\\s+${keyId}\\s*(\\n|$)`).test(b));
   }
 
+  test('the token is checked before serving: a PIN file others can read, or a token that is not there, stops serve with a clear error', async () => {
+    const dataDir = join(serverDir, 'refused');
+    const pinFile = join(serverDir, 'readable-pin');
+    writeFileSync(pinFile, `${PIN}\n`);
+    chmodSync(pinFile, 0o644);
+    const env = { SOFTHSM2_CONF: hsm.conf };
+    const readable = await runCli(['serve', '--data-dir', dataDir, '--port', '0', '--cloud-module', hsm.module, '--cloud-pin-file', pinFile], { env });
+    expect(readable.code).toBe(2);
+    expect(readable.stderr).toContain(`The PIN file ${pinFile} can be read by other users.`);
+    expect(readable.stderr).toContain(`chmod 600 ${pinFile}`);
+    chmodSync(pinFile, 0o600);
+    const missing = await runCli(['serve', '--data-dir', dataDir, '--port', '0', '--cloud-module', hsm.module, '--cloud-token', 'no-such-token', '--cloud-pin-file', pinFile], { env });
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('No card labelled "no-such-token" was found.');
+    expect(missing.stdout).not.toContain('Listening on');
+    for (const r of [readable, missing]) expect(r.stdout + r.stderr).not.toContain(PIN);
+  });
+
   test('API and CLI: the key pair is made on the token, the certificate installed beside it, the e-mail sent over SMTP', async () => {
     const dataDir = join(serverDir, 'data');
     const token = await tokenFor(dataDir, 'demo');
