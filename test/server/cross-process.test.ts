@@ -63,7 +63,7 @@ describe('two processes', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 3 });
-      expect(db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 8 });
+      expect(db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 9 });
     } finally {
       db.close();
     }
