@@ -131,26 +131,28 @@ export class AccountPortal implements Portal {
 
     this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
     const newId = newCertificateId();
-    const [key, ca] = await Promise.all([this.newPublicKey(record, request, newId), this.service.ca.signing()]);
-    const { spki, cloudKey } = key;
+    const signing = this.service.ca.signing();
+    signing.catch(() => {}); // awaited below; a failure there is handled there
+    const { spki, cloudKey } = await this.newPublicKey(record, request, newId);
 
     const issuedAt = wholeSeconds(this.service.clock.now());
     const serial = randomSerial();
     const notAfter = reissuedNotAfter(record);
-    const cert = await ca.issue({
-      serialNumber: serial,
-      commonName: record.commonName,
-      domains: record.domains,
-      organization: record.organization,
-      notBefore: issuedAt,
-      notAfter,
-      publicKeySpki: spki,
-      usage: leafUsageFor(record.product.category),
-    });
-    const der = new Uint8Array(cert.rawData);
-
+    let der: Uint8Array;
     let outcome: { replay: IdempotencyRecord } | { issued: true };
+    // From here a cloud key exists: any failure before commit removes it again.
     try {
+      const cert = await (await signing).issue({
+        serialNumber: serial,
+        commonName: record.commonName,
+        domains: record.domains,
+        organization: record.organization,
+        notBefore: issuedAt,
+        notAfter,
+        publicKeySpki: spki,
+        usage: leafUsageFor(record.product.category),
+      });
+      der = new Uint8Array(cert.rawData);
       outcome = this.service.guard(() =>
         this.store.transaction((): { replay: IdempotencyRecord } | { issued: true } => {
           const raced = this.store.idempotency(this.account.id, idempotencyKey);

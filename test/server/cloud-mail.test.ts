@@ -87,6 +87,16 @@ describe('cloud key source', () => {
     expect(readdirSync(join(dir, 'cloud-keys')).filter((f) => f.endsWith('.key.pem'))).toHaveLength(1);
   });
 
+  it('of concurrent cloud reissues one wins; the losers\' key pairs are removed from the store', async () => {
+    const old = await cloudCert();
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => demo.reissue(old.id, { keySource: 'cloud', algorithm: 'ec-p256' }, `race-${i}`)));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as { code: string }).code).toBe('already-replaced');
+    const { certificate } = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof demo.reissue>>>).value;
+    expect(readdirSync(join(dir, 'cloud-keys')).sort()).toEqual([`${certificate.cloudKey!.keyId}.cert.pem`, `${certificate.cloudKey!.keyId}.key.pem`]);
+  });
+
   it('refuses an algorithm the product does not allow, a cloud key for a CSR product, and a CSR for the cloud product', async () => {
     const old = await cloudCert();
     expect((await rejection(demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-2048' }, 'c-alg'))).code).toBe('algorithm-not-allowed');
