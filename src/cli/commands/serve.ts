@@ -19,6 +19,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
     .option('--smtp <URL>', 'send e-mails via SMTP: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; default: .eml files in DATA_DIR/outbox/')
     .option('--mail-from <ADDRESS>', 'sender of the e-mails')
     .option('--reminder-days <N>', 'days before a replaced copy is revoked that the reminder is sent (default 3)')
+    .option('--mail-lang <LANG>', 'language of the e-mails: en (default) or pl')
     .option('--cloud-module <PATH>', "PKCS#11 module of the token holding cloud keys (default: the sandbox's software store)")
     .option('--cloud-token <LABEL>', 'label of that token (default: the one token present)')
     .option('--cloud-pin-file <FILE>', "file holding the token's user PIN (mode 0600)")
@@ -28,12 +29,13 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         const port = Number.parseInt(opts.port, 10);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', `--port must be 0–65535, not "${opts.port}".`);
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', '--tls-cert and --tls-key go together.', 'Pass both for HTTPS, or neither for HTTP on loopback.');
-        const { readConfigValues } = await import('../config-file.js');
+        const [{ readConfigValues }, { MAIL_LANGUAGES }] = await Promise.all([import('../config-file.js'), import('../../server/mail/templates.js')]);
         const config = await readConfigValues();
         const mail = {
           smtp: opts.smtp ?? config.smtp,
           from: opts.mailFrom ?? config.mailFrom,
           reminderDays: parseReminderDays(opts.reminderDays ?? config.reminderDays),
+          lang: parseChoice('--mail-lang', opts.mailLang ?? config.mailLang ?? 'en', MAIL_LANGUAGES),
         };
         const cloudKeys = opts.cloudModule ? await openCloudTokenStore(ctx, opts) : undefined;
         const { startServer } = await import('../../server/http/serve.js');
@@ -118,6 +120,7 @@ interface ServeFlags {
   smtp?: string;
   mailFrom?: string;
   reminderDays?: string;
+  mailLang?: string;
   cloudModule?: string;
   cloudToken?: string;
   cloudPinFile?: string;
