@@ -103,7 +103,7 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
     case 'pkcs7':
       return fail('not-a-csr', 'This is a PKCS#7/CMS structure (for example a certificate chain), not a CSR.');
     case 'csr-like':
-      return fail('malformed', `The CSR is damaged: ${cause.message}. Generate the CSR again.`);
+      return fail('malformed', `The CSR is damaged${cause.where ? ` in ${cause.where}` : ''}: ${cause.message}. Generate the CSR again.`);
     default:
       if (der[0] !== 0x30) return fail('not-pem-or-der', 'This is neither PEM nor DER: it does not look like a CSR at all.');
       return fail('not-a-csr', `This DER data is not a certificate signing request (${cause.message}).`);

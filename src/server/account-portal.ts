@@ -96,7 +96,7 @@ export class AccountPortal implements Portal {
     this.refresh();
     const record = this.record(id);
     const { checkCsr } = await csrChecks();
-    return checkCsr(csr, csrContext(record));
+    return checkCsr(csr, this.csrContext(record));
   }
 
   /**
@@ -119,9 +119,10 @@ export class AccountPortal implements Portal {
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
     this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
-    const [{ checkCsr, readCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
-    const report = await checkCsr(csr, csrContext(record));
-    if (!report.ok) {
+    const [{ inspectCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
+    // One parse: the key the checks passed is the key certified, re-encoded canonically.
+    const { report, spki } = await inspectCsr(csr, this.csrContext(record));
+    if (!report.ok || !spki) {
       throw inputError(
         'csr-invalid',
         `The CSR cannot be used for ${record.id}: ${report.problems.map((p) => p.message).join(' ')}`,
@@ -129,7 +130,6 @@ export class AccountPortal implements Portal {
         { problems: report.problems },
       );
     }
-    const spki = new Uint8Array(readCsr(csr).publicKey.rawData);
 
     const issuedAt = wholeSeconds(this.service.clock.now());
     const newId = newCertificateId();
@@ -238,6 +238,20 @@ export class AccountPortal implements Portal {
     return record;
   }
 
+  /** What the CSR checks need from the order: its names, the product's algorithms, every copy's key. */
+  private csrContext(record: CertificateRecord): CsrCheckContext {
+    const chain = this.service.guard(() => this.store.copyChain(record.id));
+    return {
+      // Code signing orders have no domains: the CN (the organisation) is the only name.
+      domains: record.domains.length ? record.domains : [record.commonName],
+      algorithms: record.product.algorithms,
+      // node's native parser: this runs on every check and reissue.
+      earlierKeys: chain.map((c) => ({ copy: c.id, spki: new Uint8Array(new X509Certificate(c.der).publicKey.export({ type: 'spki', format: 'der' })) })),
+      commonName: record.commonName,
+      productName: record.product.name,
+    };
+  }
+
   private refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): void {
     const newest = record.replacedBy ? (this.store.newestCopyOfOrder(record.orderId) ?? record.replacedBy) : record.id;
     const refusal = reissueRefusal(toCertificate(record, now), keySource, newest);
@@ -264,18 +278,6 @@ export class AccountPortal implements Portal {
   }
 }
 
-/** What the CSR checks need from the order: its names, the product's algorithms, the current key. */
-function csrContext(record: CertificateRecord): CsrCheckContext {
-  return {
-    // Code signing orders have no domains: the CN (the organisation) is the only name.
-    domains: record.domains.length ? record.domains : [record.commonName],
-    algorithms: record.product.algorithms,
-    // node's native parser: this runs on every check and reissue.
-    currentPublicKeySpki: new Uint8Array(new X509Certificate(record.der).publicKey.export({ type: 'spki', format: 'der' })),
-    commonName: record.commonName,
-    productName: record.product.name,
-  };
-}
 
 /** The list filter: lower case (the search column is), serials typed with colons work too. */
 function searchText(text: string): string {
