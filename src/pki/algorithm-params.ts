@@ -61,8 +61,9 @@ export function describeParams(params: Uint8Array | null): string {
   if (params === null) return 'no parameters';
   const one = singleElement(params);
   if (!one) return elementCount(params) > 1 ? `${elementCount(params)} elements` : 'damaged bytes';
-  if (one.tag === TAG.NULL && one.end > one.valueStart) return 'NULL with content';
-  return TAG_NAMES[one.tag] ?? `an element with tag 0x${one.tag.toString(16).padStart(2, '0')}`;
+  if (one.tag === TAG.NULL) return one.end > one.valueStart ? 'NULL with content' : 'NULL';
+  const name = TAG_NAMES[one.tag] ?? `an element with tag 0x${one.tag.toString(16).padStart(2, '0')}`;
+  return one.end === one.valueStart ? `an empty ${name.replace(/^an? /, '')}` : name;
 }
 
 /** The one DER element `params` consist of, or null (absent, several, or unreadable). */

@@ -90,7 +90,9 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
   if (cause.truncated && der[0] === 0x30) {
     return fail('truncated', `The CSR is truncated: ${cause.message}. ${form === 'DER' ? 'Copy the whole file again.' : 'Copy the whole block again.'}`);
   }
-  const kind: DerKind = classifyDer(der);
+  let kind: DerKind = classifyDer(der);
+  // Damage located inside a request's parts (its outer shape read fine) is a damaged CSR.
+  if (kind === 'other' && cause.where && cause.where !== 'the request structure') kind = 'csr-like';
   switch (kind) {
     case 'certificate':
       return fail('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request made with a new key pair.');
