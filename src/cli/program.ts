@@ -82,4 +82,11 @@ export function parseChoice<T extends string>(name: string, value: string, choic
   throw usageError('bad-option', `${name} must be one of ${choices.join(', ')}; got "${value}".`);
 }
 
+/** A whole number from 1 to `max` typed by the user ("--limit 20"); anything else is a usage error (exit 2). */
+export function parseCount(name: string, value: string, max: number): number {
+  const n = /^[0-9]+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isSafeInteger(n) && n >= 1 && n <= max) return n;
+  throw usageError('bad-option', `${name} must be a whole number from 1 to ${max}; got "${value}".`);
+}
+
 export { isReissueError };

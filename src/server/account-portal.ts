@@ -15,7 +15,7 @@ import {
 } from '../domain/types.js';
 import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
-import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from '../portal/portal.js';
+import { MAX_OFFSET, MAX_PAGE_SIZE, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
@@ -56,8 +56,12 @@ export class AccountPortal implements Portal {
     const now = this.refresh();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const offset = query.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1) throw usageError('bad-limit', `The page size must be a whole number of at least 1, not ${limit}.`);
-    if (!Number.isInteger(offset) || offset < 0) throw usageError('bad-offset', `The offset must be a whole number of at least 0, not ${offset}.`);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw usageError('invalid-parameter', `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${limit}.`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
+      throw usageError('invalid-parameter', `The offset must be a whole number from 0 to ${MAX_OFFSET}, not ${offset}.`);
+    }
     const text = searchText(query.text ?? '');
     return this.service.guard(() => {
       const items = this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now));

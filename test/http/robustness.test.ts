@@ -68,8 +68,8 @@ describe('bad requests', () => {
     expectProblem(await send(`/v1/certificates/${certId}/csr-check`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415, 'unsupported-media-type');
     expectProblem(await send(`/v1/certificates/${certId}/csr-check`, { method: 'POST', headers: json, body: '{"csr": {"pem": true}}' }), 400, 'invalid-request');
     expectProblem(await send(`/v1/certificates/${certId}/revoke`, { method: 'POST', headers: json, body: '{"reason": "because"}' }), 400, 'invalid-request');
-    expectProblem(await send('/v1/certificates?limit=-1'), 400, 'invalid-request');
-    expectProblem(await send(`/v1/certificates/${certId}/download?format=p12`), 400, 'invalid-request');
+    expectProblem(await send('/v1/certificates?limit=-1'), 400, 'invalid-parameter');
+    expectProblem(await send(`/v1/certificates/${certId}/download?format=p12`), 400, 'invalid-parameter');
     await stillUp();
   });
 

@@ -5,7 +5,7 @@ import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { FORCE_HINT, mustNotExist, writeNewFile } from '../../util/files.js';
+import { FORCE_HINT, checkOutputs, writeNewFile } from '../../util/files.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
@@ -49,8 +49,10 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const cert = await (await ctx.portal()).get(opts.for);
         assertCsrAlgorithm(cert, opts.algorithm);
         // Refuse before generating anything, so no key is written for a CSR that cannot be.
-        await mustNotExist(opts.keyOut, 'The private key file');
-        if (!opts.force) await mustNotExist(opts.out, 'The CSR file');
+        await checkOutputs([
+          { path: opts.keyOut, what: 'The private key file', existsHint: 'Choose another file name: a private key file is never replaced.' },
+          { path: opts.out, what: 'The CSR file', replace: opts.force, existsHint: FORCE_HINT },
+        ]);
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { portalError, usageError } from '../../domain/errors.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/types.js';
-import type { Portal } from '../../portal/portal.js';
+import { MAX_OFFSET, MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
 import { csrBodySchema, csrBytesFromBody, reissueBodySchema, type CsrBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
@@ -111,8 +111,8 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
           additionalProperties: false,
           properties: {
             query: FILTER,
-            offset: { type: 'integer', minimum: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
             // false: no count; `total` is then a lower bound (see ListQuery.withTotal).
             total: { type: 'boolean', default: true },
           },
