@@ -23,6 +23,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--data-dir <DIR>', 'data directory of the embedded portal'))
     .addOption(new Option('--module <PATH>', 'PKCS#11 module (.so) for the card'))
     .addOption(new Option('--ca-file <FILE>', 'CA certificate(s) to trust for an HTTPS portal'))
+    .option('--allow-insecure-http', 'send the API token over plain http:// to another host (only on a network you trust)')
     .option('--json', 'one JSON document on stdout')
     .option('--no-color', 'no colours (NO_COLOR works too)')
     .showHelpAfterError('(run with --help for usage)')
