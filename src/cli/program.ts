@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
-import { reportError } from './report.js';
+import { redactOptionValues, reportError } from './report.js';
 
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
@@ -30,6 +30,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(redactOptionValues(s)),
     })
     .exitOverride();
 
