@@ -11,6 +11,7 @@ import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
 import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
 import { looksLikePem } from '../pki/pem.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
 export interface HttpPortalOptions {
@@ -171,17 +172,12 @@ function readCaFile(file: string): Buffer {
  */
 export function refuseCleartextToken(base: string, allow: boolean): void {
   const url = new URL(base);
-  if (url.protocol !== 'http:' || allow || isLoopback(url.hostname)) return;
+  if (url.protocol !== 'http:' || allow || isLoopbackHost(url.hostname)) return;
   throw usageError(
     'insecure-http',
     `Refusing to send the API token to ${base} over plain http: anyone on the network between here and ${url.hostname} could read it and use the account.`,
     'Use the https:// address of the portal (`reissue serve --tls-cert F --tls-key F`), or pass --allow-insecure-http if you trust every network in between.',
   );
-}
-
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 function badResponse(base: string, what: string): ReissueError {
