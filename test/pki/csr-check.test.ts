@@ -260,6 +260,21 @@ describe('each bad input gets its own code and message', () => {
     }
   });
 
+  it('damage inside complete data is "damaged" and names the part, never "truncated"', async () => {
+    const der = makeCsr(keys['P-256'], { der: true, sans: ['assecodata.pl', 'www.assecodata.pl'] });
+    // The first dNSName's length made to run past its SAN list: the file itself is complete.
+    const at = der.indexOf(Buffer.concat([Buffer.from([0x82, 13]), Buffer.from('assecodata.pl')]));
+    expect(at).toBeGreaterThan(0);
+    const damaged = Buffer.from(der);
+    damaged[at + 1] = 0x7f;
+    for (const input of [damaged, enc(`-----BEGIN CERTIFICATE REQUEST-----\n${damaged.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`)]) {
+      const r = await checkCsr(input, ORDER);
+      expect(codes(r)).toEqual(['malformed']);
+      expect(r.problems[0]!.message).toMatch(/^The CSR is damaged in the subject alternative names: /);
+      expect(r.problems[0]!.message).not.toMatch(/truncated|whole file|whole block/);
+    }
+  });
+
   it('random bytes and plain text: not-pem-or-der', async () => {
     const random = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) % 251));
     random[0] = 0x42;
