@@ -124,9 +124,14 @@ describe('secrets stay secret', () => {
   it('REISSUE_DEBUG=0 (or anything but 1/true) shows no stack trace; expected errors never do', async () => {
     writeFileSync(path('junk.csr'), 'not a csr at all');
     for (const debug of ['0', 'false', 'yes', '1', 'true']) {
-      const r = await cli(['csr', 'check', path('junk.csr')], { REISSUE_DEBUG: debug });
-      expect(r.code).toBe(3);
-      expect(r.stderr, debug).not.toMatch(/\n\s+at /);
+      for (const [args, code] of [
+        [['show', 'no-such-certificate'], 5],
+        [['submit', id, '--csr', path('junk.csr')], 3],
+      ] as const) {
+        const r = await cli([...args], { REISSUE_DEBUG: debug });
+        expect(r.code).toBe(code);
+        expect(r.stderr, `${debug}: ${args.join(' ')}`).not.toMatch(/\n\s+at /);
+      }
     }
   });
 });
