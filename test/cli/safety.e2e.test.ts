@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
 import { BIN, ROOT, cleanEnv, cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl } from '../helpers/openssl.js';
+import { hostileCsr, rsaKey, toPem } from '../helpers/hostile-csr.js';
+import { tlv } from '../pki/helpers.js';
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 let id: string;
@@ -86,6 +88,21 @@ describe('private keys are never destroyed; a refusal leaves nothing behind', ()
       expect(existsSync(path('orphan.csr'))).toBe(false);
       expect(lstatSync(path('dangling.pem')).isSymbolicLink()).toBe(true);
     }
+  });
+});
+
+describe('the CA signs only what it checked', () => {
+  it('a CSR whose key carries a UTF8String where NULL belongs: csr check and submit exit 3, nothing issued', async () => {
+    const csr = path('utf8-params.csr');
+    writeFileSync(csr, toPem(hostileCsr(rsaKey(), { keyParams: tlv(0x0c, Buffer.from('hello')) })));
+    const check = await cli(['csr', 'check', csr, '--for', id]);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toMatch(/✗ The CSR's public key algorithm \(rsaEncryption\) carries a UTF8String where RFC 3279 requires NULL parameters/);
+    const before = (await cli(['list', '--json'])).stdout;
+    const submit = await cli(['submit', id, '--csr', csr]);
+    expect(submit.code).toBe(3);
+    expect(submit.stderr).toMatch(/carries a UTF8String/);
+    expect((await cli(['list', '--json'])).stdout).toBe(before);
   });
 });
 

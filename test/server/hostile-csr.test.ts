@@ -28,6 +28,7 @@ import {
 } from '../helpers/hostile-csr.js';
 import { oid, tlv } from '../pki/helpers.js';
 import { seededService, testClock, writeTemp } from './helpers.js';
+import { reissuable, startTestPortal } from '../http/helpers.js';
 
 let service: LocalPortalService;
 let cleanup: () => void;
@@ -130,6 +131,31 @@ describe('hostile CSRs are refused, each with its own message, and nothing is is
     expect(same.message).toMatch(/same key pair as the certificate being replaced/);
     // Checking against the newest copy says the same.
     expect((await demo.checkCsr(third.id, hostileCsr(ec))).problems.map((p) => p.code)).toEqual(['same-key']);
+  });
+});
+
+describe('through the HTTP API of a real server: 422, nothing issued', () => {
+  it('each hostile CSR is a 422 csr-invalid problem carrying its own problem', async () => {
+    const tp = await startTestPortal();
+    try {
+      const client = tp.client(tp.tokens.demo);
+      const cert = reissuable((await client.list({ text: DEMO.manualOrderId })).items);
+      const total = async () => (await client.list()).total;
+      const before = await total();
+      for (const [name, build, expected] of HOSTILE) {
+        const res = await fetch(`${tp.url}/v1/certificates/${cert.id}/reissue`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tp.tokens.demo}`, 'content-type': 'application/json', 'idempotency-key': `hostile-${HOSTILE.findIndex(([n]) => n === name)}` },
+          body: JSON.stringify({ csr: toPem(build()) }),
+        });
+        const body = (await res.json()) as { code: string; problems?: { message: string }[]; detail: string };
+        expect({ name, status: res.status, code: body.code }).toEqual({ name, status: 422, code: 'csr-invalid' });
+        expect(body.detail, name).toMatch(expected);
+      }
+      expect(await total()).toBe(before);
+    } finally {
+      await tp.close();
+    }
   });
 });
 
