@@ -15,7 +15,7 @@ import {
 } from '../domain/types.js';
 import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
-import { MAX_OFFSET, MAX_PAGE_SIZE, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
+import { MAX_OFFSET, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
@@ -56,9 +56,8 @@ export class AccountPortal implements Portal {
     const now = this.refresh();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const offset = query.offset ?? 0;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw usageError('invalid-parameter', `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not ${limit}.`);
-    }
+    // In process any whole page size goes (the bulk tools read thousands); HTTP caps it at MAX_PAGE_SIZE.
+    if (!Number.isSafeInteger(limit) || limit < 1) throw usageError('invalid-parameter', `The page size must be a whole number of at least 1, not ${limit}.`);
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
       throw usageError('invalid-parameter', `The offset must be a whole number from 0 to ${MAX_OFFSET}, not ${offset}.`);
     }
