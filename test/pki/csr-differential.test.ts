@@ -12,22 +12,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import { NULL, seq } from '../helpers/hostile-csr.js';
-import { Workdir, csrParts, makeCsr, makeKey, oid, tlv, tlvLength, type KeySpec } from './helpers.js';
+import { Workdir, csrParts, headerOffsets, makeCsr, makeKey, oid, rng, tlv, tlvLength, type KeySpec } from './helpers.js';
 
 const run = promisify(execFile);
 const N = 2_000;
 
-/** Deterministic PRNG (mulberry32): a failure replays from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: () => number, n: number) => Math.floor(r() * n);
 
@@ -36,25 +25,6 @@ interface Seed {
   key: KeyObject;
   /** node:crypto sign() options for this key's algorithm. */
   rsa: boolean;
-}
-
-/** Offsets of every TLV header inside `der` (descending into constructed elements and wrapped keys). */
-function headers(der: Buffer): number[] {
-  const out: number[] = [];
-  const walk = (pos: number, end: number) => {
-    while (pos < end) {
-      out.push(pos);
-      const len = tlvLength(der, pos);
-      const hdr = der[pos + 1]! < 0x80 ? 2 : 2 + (der[pos + 1]! & 0x7f);
-      if (len > end - pos) return;
-      if (der[pos]! & 0x20) walk(pos + hdr, pos + len);
-      else if (der[pos] === 0x03 && der[pos + hdr] === 0 && der[pos + hdr + 1] === 0x30) walk(pos + hdr + 1, pos + len);
-      else if (der[pos] === 0x04 && der[pos + hdr] === 0x30) walk(pos + hdr, pos + len);
-      pos += len;
-    }
-  };
-  walk(0, der.length);
-  return out;
 }
 
 /** Parameter encodings of every wrong (and right) kind. */
@@ -69,25 +39,25 @@ const INFO_MUTATORS: ((info: Buffer, r: () => number) => Buffer)[] = [
   // flip a bit in a header byte (tag or length)
   (info, r) => {
     const b = Buffer.from(info);
-    const at = pick(r, headers(b)) + int(r, 2);
+    const at = pick(r, headerOffsets(b)) + int(r, 2);
     b[at] = b[at]! ^ (1 << int(r, 8));
     return b;
   },
   // a length in long form (BER): content unchanged, lengths of the enclosing elements fixed up by rebuilding
   (info, r) => {
-    const hs = headers(info).filter((h) => h > 0 && info[h + 1]! < 0x80);
+    const hs = headerOffsets(info).filter((h) => h > 0 && info[h + 1]! < 0x80);
     const at = pick(r, hs);
     return Buffer.concat([info.subarray(0, at + 1), Buffer.from([0x81, info[at + 1]!]), info.subarray(at + 2)]);
   },
   // a superfluous 00 in front of an INTEGER's content
   (info, r) => {
-    const ints = headers(info).filter((h) => info[h] === 0x02 && info[h + 1]! < 0x7f);
+    const ints = headerOffsets(info).filter((h) => info[h] === 0x02 && info[h + 1]! < 0x7f);
     if (!ints.length) return info;
     const at = pick(r, ints);
     return Buffer.concat([info.subarray(0, at + 1), Buffer.from([info[at + 1]! + 1, 0]), info.subarray(at + 2)]);
   },
   // the key's algorithm parameters replaced
-  (info, r) => replaceAlgorithmParams(info, headers(info).find((h) => info[h] === 0x06 && (isOid(info, h, '2a8648ce3d0201') || isOid(info, h, '2a864886f70d010101')))!, pick(r, PARAMS)),
+  (info, r) => replaceAlgorithmParams(info, headerOffsets(info).find((h) => info[h] === 0x06 && (isOid(info, h, '2a8648ce3d0201') || isOid(info, h, '2a864886f70d010101')))!, pick(r, PARAMS)),
   // a byte inserted or deleted anywhere
   (info, r) => {
     const at = int(r, info.length);
@@ -115,7 +85,7 @@ function isOid(buf: Buffer, at: number, hex: string): boolean {
 /** Replaces whatever follows the OID at `oidAt` inside its AlgorithmIdentifier, fixing up lengths. */
 function replaceAlgorithmParams(info: Buffer, oidAt: number | undefined, params: Buffer): Buffer {
   if (oidAt === undefined) return info;
-  const algAt = headers(info).filter((h) => h < oidAt && info[h] === 0x30 && h + tlvLength(info, h) > oidAt).pop()!;
+  const algAt = headerOffsets(info).filter((h) => h < oidAt && info[h] === 0x30 && h + tlvLength(info, h) > oidAt).pop()!;
   const oidEnd = oidAt + 2 + info[oidAt + 1]!;
   const alg = seq(info.subarray(oidAt, oidEnd), params);
   return rebuild(info, algAt, tlvLength(info, algAt), alg);
@@ -124,7 +94,7 @@ function replaceAlgorithmParams(info: Buffer, oidAt: number | undefined, params:
 /** Replaces the element at `at` (`len` bytes) by `with_` and re-encodes the lengths of every enclosing element. */
 function rebuild(der: Buffer, at: number, len: number, with_: Buffer): Buffer {
   if (at === 0) return with_;
-  const parent = headers(der).filter((h) => h < at && der[h]! & 0x20 && h + tlvLength(der, h) >= at + len).pop()!;
+  const parent = headerOffsets(der).filter((h) => h < at && der[h]! & 0x20 && h + tlvLength(der, h) >= at + len).pop()!;
   const hdr = der[parent + 1]! < 0x80 ? 2 : 2 + (der[parent + 1]! & 0x7f);
   const content = Buffer.concat([der.subarray(parent + hdr, at), with_, der.subarray(at + len, parent + tlvLength(der, parent))]);
   return rebuild(der, parent, tlvLength(der, parent), tlv(der[parent]!, content));

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsrReport } from '../../src/domain/types.js';
 import { INTERNAL_ERROR_MESSAGE, inspectCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
-import { Workdir, makeCsr, makeKey, tlvLength } from './helpers.js';
+import { Workdir, headerOffsets, makeCsr, makeKey, rng } from './helpers.js';
 
 const ORDER: CsrCheckContext = { domains: ['assecodata.pl', 'www.assecodata.pl'], algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'] };
 const KNOWN_CODES = new Set([
@@ -11,36 +11,6 @@ const KNOWN_CODES = new Set([
   'unsupported-key', 'key-not-allowed', 'weak-hash', 'domain-not-in-order', 'no-common-name', 'same-key', 'malformed',
   'unsupported-signature', 'multiple-csrs', 'non-canonical-algorithm',
 ]);
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Offsets of every TLV header in a DER buffer (walks constructed elements). */
-function headerOffsets(der: Buffer): number[] {
-  const out: number[] = [];
-  const walk = (pos: number, end: number) => {
-    while (pos < end) {
-      out.push(pos);
-      const len = tlvLength(der, pos);
-      const hdr = der[pos + 1]! < 0x80 ? 2 : 2 + (der[pos + 1]! & 0x7f);
-      if (der[pos]! & 0x20) walk(pos + hdr, pos + len);
-      else if (der[pos] === 0x03 && der[pos + hdr] === 0 && der[pos + hdr + 1] === 0x30) walk(pos + hdr + 1, pos + len);
-      else if (der[pos] === 0x04 && der[pos + hdr] === 0x30) walk(pos + hdr, pos + len);
-      pos += len;
-    }
-  };
-  walk(0, der.length);
-  return out;
-}
 
 type Mutator = (seed: Buffer, r: () => number) => Buffer;
 const int = (r: () => number, n: number) => Math.floor(r() * n);
