@@ -60,21 +60,25 @@ export interface CsrInspection {
 
 /** Checks a CSR (PEM or DER). Never throws: every input ends in a verdict. */
 export async function checkCsr(input: Uint8Array, ctx?: CsrCheckContext): Promise<CsrReport> {
-  return (await inspectCsr(input, ctx)).report;
+  return (await inspect(input, ctx, false)).report;
 }
 
 /**
  * Checks a CSR and, when it is correct, gives the key to certify, from the same parse. Never
  * throws: every input ends in a verdict.
  */
-export async function inspectCsr(input: Uint8Array, ctx?: CsrCheckContext): Promise<CsrInspection> {
+export function inspectCsr(input: Uint8Array, ctx?: CsrCheckContext): Promise<CsrInspection> {
+  return inspect(input, ctx, true);
+}
+
+async function inspect(input: Uint8Array, ctx: CsrCheckContext | undefined, withKey: boolean): Promise<CsrInspection> {
   try {
     const found = locateCsr(input);
     if ('problems' in found) return { report: report(found.problems, null), spki: null };
     const problems = found.extra ?? [];
     const summary = await checkParsed(found.csr, problems, ctx);
     const verdict = report(problems, summary);
-    return { report: verdict, spki: verdict.ok ? canonicalSpki(found.csr.key) : null };
+    return { report: verdict, spki: verdict.ok && withKey ? canonicalSpki(found.csr.key) : null };
   } catch {
     // Unreachable by design (every step handles its own failures); kept so a bug still ends in a
     // verdict. The fuzz test asserts this message never appears.
