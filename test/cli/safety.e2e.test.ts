@@ -88,6 +88,12 @@ describe('private keys are never destroyed; a refusal leaves nothing behind', ()
       expect(existsSync(path('orphan.csr'))).toBe(false);
       expect(lstatSync(path('dangling.pem')).isSymbolicLink()).toBe(true);
     }
+    for (const force of [[], ['--force']]) {
+      const r = await cli(['download', id, '--out', path('dangling.pem'), ...force]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/symbolic link to a file that does not exist/);
+      expect(lstatSync(path('dangling.pem')).isSymbolicLink()).toBe(true);
+    }
   });
 });
 
