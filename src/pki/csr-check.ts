@@ -111,8 +111,7 @@ function keyText(s: CsrSummary): string {
 
 async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrCheckContext): Promise<CsrSummary> {
   const key = csr.key;
-  const keyOk = checkKey(key, problems, ctx);
-  if (keyOk) checkKeyParams(key, problems);
+  const keyOk = checkKeyParams(key, problems) && checkKey(key, problems, ctx);
   if (keyOk && ctx?.algorithms.length) checkKeyAllowed(key, ctx, problems);
 
   let alg: ResolvedSignature | null = null;
@@ -176,16 +175,18 @@ const KEY_PARAMS: Record<string, { rule: ParamsRule; name: string; rfc: string }
   EC: { rule: 'named-curve', name: 'id-ecPublicKey', rfc: 'RFC 5480' },
 };
 
-/** The key's AlgorithmIdentifier carries exactly the parameters its RFC requires. */
-function checkKeyParams(key: PublicKeyInfo, problems: CsrProblem[]): void {
+/** The key's AlgorithmIdentifier carries exactly the parameters its RFC requires; false when not. */
+function checkKeyParams(key: PublicKeyInfo, problems: CsrProblem[]): boolean {
   const spec = KEY_PARAMS[key.type];
-  if (!spec || paramsAllowed(spec.rule, key.algorithmParams)) return;
+  // Explicit EC curve parameters are an unsupported key (checkKey says so), not a damaged one.
+  if (!spec || key.curve === 'explicit parameters' || paramsAllowed(spec.rule, key.algorithmParams)) return true;
   problems.push(
     problem(
       'non-canonical-algorithm',
       `The CSR's public key algorithm (${spec.name}) carries ${describeParams(key.algorithmParams)} where ${spec.rfc} requires ${expectedText(spec.rule)}. The portal certifies only standard encodings: generate the CSR again with a standard tool.`,
     ),
   );
+  return false;
 }
 
 /** The signature's AlgorithmIdentifier carries exactly the parameters its RFC requires; false when not. */

@@ -155,9 +155,9 @@ function readPublicKey(buf: Uint8Array, spki: Tlv): PublicKeyInfo {
       info.curveOid = curveOid;
       info.curve = curve?.name ?? curveOid;
       info.bits = curve?.bits ?? 0;
-    } else {
+    } else if (paramsTlv.tag === TAG.SEQUENCE) {
       info.curve = 'explicit parameters';
-    }
+    } // anything else: no curve; the checker names the wrong parameters
   } else if (type === 'Ed25519' || type === 'X25519') {
     info.bits = 256;
   } else if (type === 'Ed448' || type === 'X448') {
