@@ -104,7 +104,7 @@ export function toProblem(error: unknown, onUnexpected?: (error: unknown) => voi
   if (e.validation && e.validationContext === 'querystring') {
     // "querystring/offset must be <= 1000000000": name the parameter and its range.
     const detail = (e.message ?? '').replace(/^querystring\/?/, '').trim() || 'schema mismatch';
-    return problem(400, 'usage', 'invalid-parameter', `A query parameter is not valid: ${detail}.`, 'Check the parameter against the API description (README, "Portal HTTP API").');
+    return problem(400, 'usage', 'invalid-parameter', `A query parameter is not valid: ${detail}.`, 'Check the parameter against the API description in the README.');
   }
   if (e.validation) {
     return problem(400, 'usage', 'invalid-request', `The request ${e.validationContext ?? 'input'} is not valid: ${e.message ?? 'schema mismatch'}.`, 'Check the request against the API description.');
