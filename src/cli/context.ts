@@ -71,5 +71,5 @@ async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
     throw usageError('no-token', `No API token for the portal at ${settings.portal}.`, 'Pass --token, set REISSUE_TOKEN, or `reissue config set token …`; an administrator creates one with `reissue admin token create ACCOUNT`.');
   }
   const { createHttpPortal } = await import('../portal/http.js');
-  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile });
+  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp });
 }
