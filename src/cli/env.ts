@@ -9,6 +9,7 @@ export interface GlobalFlags {
   json?: boolean;
   color?: boolean;
   caFile?: string;
+  allowInsecureHttp?: boolean;
 }
 
 export interface Settings {
@@ -19,6 +20,8 @@ export interface Settings {
   module: string | undefined;
   json: boolean;
   caFile: string | undefined;
+  /** --allow-insecure-http: a token may go over plain http to another host. */
+  allowInsecureHttp: boolean;
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -39,5 +42,6 @@ export async function resolveSettings(
     module: await pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
     json: flags.json === true,
     caFile: flags.caFile,
+    allowInsecureHttp: flags.allowInsecureHttp === true,
   };
 }

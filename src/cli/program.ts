@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
-import { reportError } from './report.js';
+import { redactOptionValues, reportError } from './report.js';
 
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
@@ -23,12 +23,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--data-dir <DIR>', 'data directory of the embedded portal'))
     .addOption(new Option('--module <PATH>', 'PKCS#11 module (.so) for the card'))
     .addOption(new Option('--ca-file <FILE>', 'CA certificate(s) to trust for an HTTPS portal'))
+    .option('--allow-insecure-http', 'send the API token over plain http:// to another host (only on a network you trust)')
     .option('--json', 'one JSON document on stdout')
     .option('--no-color', 'no colours (NO_COLOR works too)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(redactOptionValues(s)),
     })
     .exitOverride();
 
@@ -80,6 +82,13 @@ export function exitCodeForCommanderError(e: unknown): number | null {
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw usageError('bad-option', `${name} must be one of ${choices.join(', ')}; got "${value}".`);
+}
+
+/** A whole number from 1 to `max` typed by the user ("--limit 20"); anything else is a usage error (exit 2). */
+export function parseCount(name: string, value: string, max: number): number {
+  const n = /^[0-9]+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isSafeInteger(n) && n >= 1 && n <= max) return n;
+  throw usageError('bad-option', `${name} must be a whole number from 1 to ${max}; got "${value}".`);
 }
 
 export { isReissueError };

@@ -1,10 +1,16 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
 import { algorithmLabel } from './algorithms.js';
-import { inputError, portalError, type ReissueError } from './errors.js';
-import type { Algorithm, CardEvidence, Certificate, CertificateState, KeyOrigin, KeySource } from './types.js';
+import { inputError, portalError, usageError, type ReissueError } from './errors.js';
+import type { Algorithm, CardEvidence, Certificate, CertificateState, KeySource } from './types.js';
 
 export const REVOCATION_DELAY_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+const KEY_SOURCE_WORDS: Record<KeySource, { allowed: string; refused: string }> = {
+  csr: { allowed: 'a CSR', refused: 'a CSR' },
+  card: { allowed: 'a key pair generated on a card', refused: 'key generation on a card' },
+  cloud: { allowed: 'a key pair generated in the cloud key store', refused: 'keys generated in the cloud key store' },
+};
 
 /** The previous copy is revoked automatically 14 days after the new copy is issued. */
 export function scheduledRevocationDate(issuedAt: Date): Date {
@@ -62,14 +68,12 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
   return productRefusal(cert, { keySource: source });
 }
 
-const SOURCE_WORDS: Record<KeySource, string> = { csr: 'a CSR made outside a card', card: 'a key pair generated on a card' };
-
 /** How to make a key pair of this source for `cert`: the command to run. */
 function howTo(cert: Pick<Certificate, 'id' | 'algorithms'>, source: KeySource): string {
   const alg = cert.algorithms[0] ?? 'ALG';
-  return source === 'csr'
-    ? `reissue csr new --for ${cert.id} --algorithm ${alg} --key-out KEY --out CSR`
-    : `reissue card keygen --for ${cert.id} --algorithm ${alg} (a CSR made on a card earlier: reissue submit ${cert.id} --csr FILE --key-source card)`;
+  if (source === 'csr') return `reissue csr new --for ${cert.id} --algorithm ${alg} --key-out KEY --out CSR`;
+  if (source === 'cloud') return `reissue submit ${cert.id} --key-source cloud --algorithm ${alg}`;
+  return `reissue card keygen --for ${cert.id} --algorithm ${alg} (a CSR made on a card earlier: reissue submit ${cert.id} --csr FILE --key-source card)`;
 }
 
 /**
@@ -79,11 +83,11 @@ function howTo(cert: Pick<Certificate, 'id' | 'algorithms'>, source: KeySource):
  */
 export function productRefusal(cert: Pick<Certificate, 'id' | 'product' | 'keySources' | 'algorithms'>, want: { keySource: KeySource; algorithm?: Algorithm }): ReissueError | null {
   if (!cert.keySources.includes(want.keySource)) {
-    const other = cert.keySources.find((s) => s !== want.keySource);
+    const allowed = cert.keySources.map((s) => KEY_SOURCE_WORDS[s].allowed).join(' or ');
     return portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not accept ${SOURCE_WORDS[want.keySource]}; it takes ${cert.keySources.map((s) => SOURCE_WORDS[s]).join(' or ')}.`,
-      other ? `Use: ${howTo(cert, other)}` : undefined,
+      `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[want.keySource].refused}; it takes ${allowed}.`,
+      `Use: ${cert.keySources.map((s) => howTo(cert, s)).join(' — or: ')}`,
       { keySource: want.keySource, allowed: cert.keySources },
     );
   }
@@ -99,12 +103,13 @@ const EVIDENCE_FIELDS = ['serial', 'token', 'manufacturer', 'model', 'module', '
 const MAX_EVIDENCE_CHARS = 256;
 
 /**
- * The portal's decision on how a key pair was made, from what the client sent: the origin to
- * record, or why the request is refused. 'card' is never taken on its word alone: it needs the
- * card's evidence (serial, manufacturer and model, module, key id), which is recorded with the copy.
+ * The portal's decision on a CSR's card claim: the card evidence to record with the new copy (null
+ * for a plain CSR), or why the request is refused. 'card' is never taken on its word alone: it
+ * needs the card's evidence (serial, token, manufacturer and model, module, key id). Without
+ * hardware attestation that is a declaration: recorded and auditable, not proven.
  */
-export function keyOriginOf(request: { keySource: KeySource; card?: unknown }): { origin: KeyOrigin } | { refusal: ReissueError } {
-  if (request.keySource === 'csr') return { origin: { source: 'csr', card: null, attested: false } };
+export function cardEvidenceOf(request: { keySource: KeySource; card?: unknown }): { evidence: CardEvidence | null } | { refusal: ReissueError } {
+  if (request.keySource !== 'card') return { evidence: null };
   const card = request.card as Partial<Record<(typeof EVIDENCE_FIELDS)[number], unknown>> | undefined;
   const missing = EVIDENCE_FIELDS.filter((f) => typeof card?.[f] !== 'string' || (f !== 'model' && f !== 'token' && (card[f] as string).trim() === '') || (card[f] as string).length > MAX_EVIDENCE_CHARS);
   if (!card || missing.length) {
@@ -120,6 +125,22 @@ export function keyOriginOf(request: { keySource: KeySource; card?: unknown }): 
   if (!/^([0-9a-f]{2})+$/.test(card.keyId as string)) {
     return { refusal: inputError('card-evidence-invalid', 'The card evidence\'s key id must be the key\'s CKA_ID in lower-case hex.', 'Use the key id `reissue card list` shows.') };
   }
-  const evidence = Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence;
-  return { origin: { source: 'card', card: evidence, attested: false } };
+  return { evidence: Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence };
+}
+
+/**
+ * The reminder-days setting (flag or config text): 1–13 days before a replaced copy's revocation,
+ * which comes 14 days after the reissue. undefined when unset.
+ */
+export function parseReminderDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n >= REVOCATION_DELAY_DAYS) {
+    throw usageError(
+      'bad-reminder-days',
+      `The reminder days must be a whole number from 1 to ${REVOCATION_DELAY_DAYS - 1}, not "${value}".`,
+      `A replaced copy is revoked ${REVOCATION_DELAY_DAYS} days after the reissue; the reminder comes that many days before.`,
+    );
+  }
+  return n;
 }

@@ -4,7 +4,9 @@
 export const ALGORITHMS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
-export type KeySource = 'csr' | 'card';
+/** csr: a CSR from the user; card: generated on the user's card; cloud: generated in the portal's own key store. */
+export const KEY_SOURCES = ['csr', 'card', 'cloud'] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
 export type CertificateState = 'valid' | 'pending-revocation' | 'revoked' | 'expired';
 export type Role = 'customer' | 'partner';
 
@@ -66,8 +68,54 @@ export interface Certificate {
   /** "Subscriber's authorization" verification method. */
   authorizationMethod: string;
   account: string;
-  /** How this copy's key pair was made; null for copies issued before this was recorded. */
-  keyOrigin: KeyOrigin | null;
+  // The next three are absent in answers from a portal that does not record them.
+  /** How this copy's key pair was made, when the portal recorded it (null for older copies). */
+  keySource?: KeySource | null;
+  /** For a key generated in the portal's key store: where it is kept (the key never leaves it). */
+  cloudKey?: CloudKeyInfo | null;
+  /** When this copy was first downloaded (null: not yet). */
+  downloadedAt?: string | null;
+  /**
+   * For a key generated on a card: the card and key the client declared, recorded for audit.
+   * Without hardware attestation a PKCS#11 card cannot prove it: a declaration, not a proof.
+   */
+  cardEvidence?: CardEvidence | null;
+}
+
+/** Where a cloud-generated key pair lives. */
+export interface CloudKeyInfo {
+  /** 'pkcs11': a token of the portal's server; 'sandbox': the sandbox's software store (not for production). */
+  store: 'pkcs11' | 'sandbox';
+  /** A readable description of the store, e.g. 'PKCS#11 token "portal-keys" (serial 1a2b…)'. */
+  location: string;
+  /** CKA_ID of the key pair (and of the certificate next to it), hex. */
+  keyId: string;
+  label: string;
+}
+
+
+/** One reissue: where the new key pair comes from, and what the portal needs for it. */
+export type ReissueRequest =
+  | { keySource: 'csr'; csr: Uint8Array }
+  | { keySource: 'card'; csr: Uint8Array; card: CardEvidence }
+  | { keySource: 'cloud'; algorithm: Algorithm };
+
+export type EmailKind = 'certificate-issued' | 'revocation-reminder';
+
+/** A message the portal wrote about a certificate, as the details view lists it. */
+export interface PortalEmail {
+  id: number;
+  kind: EmailKind;
+  to: string;
+  subject: string;
+  createdAt: string;
+  /** pending: waiting for (another) delivery attempt; sent: handed to SMTP or written as a file. */
+  status: 'pending' | 'sent';
+  sentAt: string | null;
+  attempts: number;
+  lastError: string | null;
+  /** Where it went: the .eml file in the sandbox outbox, or "SMTP host:port". */
+  deliveredTo: string | null;
 }
 
 /**
@@ -86,21 +134,6 @@ export interface CardEvidence {
   /** CKA_ID of the key pair on the card, hex (reissue makes it the SHA-1 of the public key). */
   keyId: string;
 }
-
-/** How a copy's key pair was made, as recorded when it was issued. */
-export interface KeyOrigin {
-  source: KeySource;
-  /** For 'card': the declared card and key. */
-  card: CardEvidence | null;
-  /** Always false today: no hardware attestation is checked; the card data is a declaration. */
-  attested: false;
-}
-
-/** A reissue request: the CSR and where its key pair was made. */
-export type ReissueRequest =
-  | { keySource: 'csr'; csr: Uint8Array }
-  | { keySource: 'card'; csr: Uint8Array; card: CardEvidence }
-  | { keySource: 'cloud'; algorithm: Algorithm };
 
 export interface PendingRevocation extends Certificate {
   daysLeft: number;
@@ -137,6 +170,8 @@ export type CsrProblemCode =
   | 'malformed'
   | 'unsupported-signature'
   | 'multiple-csrs'
+  // An AlgorithmIdentifier (key or signature) whose parameters are not what its RFC requires.
+  | 'non-canonical-algorithm'
   // The product does not take a key pair made this way (e.g. a card-only product and a plain CSR).
   | 'key-source-not-allowed';
 

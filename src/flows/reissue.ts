@@ -5,15 +5,15 @@ import { readManifest } from '../card/manifest.js';
 import { inputError } from '../domain/errors.js';
 import { productRefusal } from '../domain/policy.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
-import { FORCE_HINT, mustNotExist, writeNewFile } from '../util/files.js';
+import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
-import { idempotencyKeyFor } from './idempotency.js';
+import { idempotencyKeyForRequest } from './idempotency.js';
 
 export interface SubmitRequest {
   certificateId: string;
-  /** The CSR and where its key pair was made (a card with its evidence): products may allow only one source. */
-  request: CsrReissueRequest;
+  /** Where the key pair comes from (products may allow only some sources) and what goes with it. */
+  request: ReissueRequest;
 }
 
 /** The reissue requests that carry a CSR. */
@@ -22,7 +22,7 @@ export type CsrReissueRequest = Extract<ReissueRequest, { csr: Uint8Array }>;
 export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
   onEvent({ type: 'submitting', certificateId: req.certificateId });
   const portal = await deps.portal();
-  const result = await portal.reissue(req.certificateId, req.request, idempotencyKeyFor(req.certificateId, req.request.csr));
+  const result = await portal.reissue(req.certificateId, req.request, idempotencyKeyForRequest(req.certificateId, req.request));
   onEvent({ type: 'issued', result });
   return result;
 }
@@ -65,15 +65,21 @@ export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): voi
   if (refusal) throw refusal;
 }
 
-/** Checked before a passphrase is asked: a key file is never overwritten. */
-export function assertKeyPathFree(keyPath: string): Promise<void> {
-  return mustNotExist(keyPath, 'The private key file');
+/**
+ * Checked before a passphrase is asked or a key made: a key file is never overwritten, the CSR
+ * replaces an existing file only with `overwriteCsr`, and the two are never the same file.
+ */
+export function assertNewKeyOutputsFree(keyPath: string, csrOut?: string, overwriteCsr = false): Promise<void> {
+  return checkOutputs([
+    { path: keyPath, what: 'The private key file', existsHint: 'Choose another file name: a private key file is never replaced.' },
+    ...(csrOut ? [{ path: csrOut, what: 'The CSR file', replace: overwriteCsr, existsHint: FORCE_HINT }] : []),
+  ]);
 }
 
 /** A new software key pair (written 0600, never over an existing file) and its CSR. */
 export async function newKeyAndCsr(req: NewKeyRequest): Promise<{ csrPem: string; keyPath: string }> {
   assertCsrAlgorithm(req.certificate, req.algorithm);
-  await assertKeyPathFree(req.keyPath);
+  await assertNewKeyOutputsFree(req.keyPath, req.csrOut, req.overwriteCsr);
   const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
   const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: subjectForCertificate(req.certificate), passphrase: req.passphrase });
   await writePrivateKey(req.keyPath, made.privateKeyPem);

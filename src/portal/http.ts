@@ -9,8 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
-import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 import { looksLikePem } from '../pki/pem.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
 export interface HttpPortalOptions {
@@ -25,6 +26,8 @@ export interface HttpPortalOptions {
   insecure?: boolean;
   /** Retries for GETs and reissues (default 2). */
   retries?: number;
+  /** Send the token over plain http:// to a host other than this machine (--allow-insecure-http). */
+  allowInsecureHttp?: boolean;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = ['usage', 'input', 'card', 'portal', 'unexpected'];
@@ -34,6 +37,7 @@ const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAM
 
 export function createHttpPortal(opts: HttpPortalOptions): Portal {
   const base = normaliseUrl(opts.url);
+  refuseCleartextToken(base, opts.allowInsecureHttp ?? false);
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const retries = opts.retries ?? 2;
   const client: Got = got.extend({
@@ -105,14 +109,14 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
     checkCsr: (id: string, csr: Uint8Array, keySource?: KeySource) =>
       json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: { ...csrBody(csr), ...(keySource ? { keySource } : {}) } }),
     reissue(id: string, request: ReissueRequest, idempotencyKey: string = randomUUID()): Promise<ReissueResult> {
-      if (request.keySource === 'cloud') throw usageError('bad-key-source', 'This portal client does not support the cloud key source.');
       return json<ReissueResult>(certPath(id, '/reissue'), {
         method: 'POST',
-        json: { ...csrBody(request.csr), keySource: request.keySource, ...(request.keySource === 'card' ? { card: request.card } : {}) },
+        json: reissueBody(request),
         headers: { 'idempotency-key': idempotencyKey },
         retry: { limit: retries, methods: ['POST'] },
       });
     },
+    emails: (id: string) => json<PortalEmail[]>(certPath(id, '/emails')),
     revoke: (id: string, reason: RevocationReason) =>
       json<Certificate>(certPath(id, '/revoke'), { method: 'POST', json: { reason } }),
     pendingRevocations: () => json<PendingRevocation[]>('revocations/pending'),
@@ -127,6 +131,13 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       agents.https.destroy();
     },
   };
+}
+
+/** The API's reissue body: `{ keySource: 'cloud', algorithm }`, or a CSR (with card evidence for 'card'). */
+function reissueBody(request: ReissueRequest): Record<string, unknown> {
+  if (request.keySource === 'cloud') return { keySource: 'cloud', algorithm: request.algorithm };
+  if (request.keySource === 'card') return { ...csrBody(request.csr), keySource: 'card', card: request.card };
+  return { ...csrBody(request.csr), keySource: 'csr' };
 }
 
 /** PEM travels as text, anything else (DER, stray bytes) as base64, so the service sees the exact bytes. */
@@ -163,6 +174,20 @@ function readCaFile(file: string): Buffer {
   }
 }
 
+/**
+ * The token is a password: over plain http anyone on the path can read it and act as the account.
+ * Only this machine's own addresses (nothing crosses a network) are exempt without the flag.
+ */
+export function refuseCleartextToken(base: string, allow: boolean): void {
+  const url = new URL(base);
+  if (url.protocol !== 'http:' || allow || isLoopbackHost(url.hostname)) return;
+  throw usageError(
+    'insecure-http',
+    `Refusing to send the API token to ${base} over plain http: anyone on the network between here and ${url.hostname} could read it and use the account.`,
+    'Use the https:// address of the portal (`reissue serve --tls-cert F --tls-key F`), or pass --allow-insecure-http if you trust every network in between.',
+  );
+}
+
 function badResponse(base: string, what: string): ReissueError {
   return portalError('portal-bad-response', `The portal at ${base} sent ${what}.`, 'Check that --portal / REISSUE_PORTAL points at a `reissue serve` service.');
 }
@@ -184,7 +209,7 @@ function toReissueError(error: unknown, base: string): ReissueError {
       const plainToTls = base.startsWith('http:') && code === 'ECONNRESET' ? ' If the portal uses HTTPS, the URL must start with https://.' : '';
       return portalError(
         'portal-unreachable',
-        `Cannot reach the portal at ${base}: ${describeNetworkError(code, error.message)}.`,
+        `Cannot reach the portal at ${base}: ${describeNetworkError(error, code)}.`,
         `Check that \`reissue serve\` is running there and that --portal / REISSUE_PORTAL is right.${plainToTls}`,
         { cause: code },
       );
@@ -197,19 +222,33 @@ function toReissueError(error: unknown, base: string): ReissueError {
   return new ReissueError('unexpected', 'unexpected', 'The portal client met an unexpected error.', undefined, { cause: String(error) });
 }
 
-function describeNetworkError(code: string, message: string): string {
+/** What failed, with the address and the system's own code: "the connection to 192.0.2.7:8080 was refused (ECONNREFUSED)". */
+function describeNetworkError(error: RequestError, code: string): string {
+  const cause = (error.cause ?? {}) as { address?: string; port?: number; errors?: { address?: string; port?: number }[] };
+  const first = cause.errors?.[0] ?? cause;
+  const where = first.address ? `${first.address.includes(':') ? `[${first.address}]` : first.address}${first.port ? `:${first.port}` : ''}` : null;
+  const to = where ? ` to ${where}` : '';
+  if (error.name === 'TimeoutError') {
+    const phase = (error as RequestError & { event?: string }).event;
+    return phase === 'connect' || phase === 'lookup' || phase === 'socket' ? `no connection could be made in time (${phase} timeout)` : `no answer in time (${phase ?? 'request'} timeout)`;
+  }
   switch (code) {
     case 'ECONNREFUSED':
-      return 'the connection was refused';
+      return `the connection${to} was refused (${code}): nothing listens there`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name was not found';
+      return `the host name was not found (${code})`;
     case 'ETIMEDOUT':
-      return 'no answer in time';
+      return `the connection${to} timed out (${code})`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `there is no route to the host${to} (${code})`;
     case 'ECONNRESET':
-      return 'the connection was closed';
+    case 'EPIPE':
+    case 'ECONNABORTED':
+      return `the connection${to} was closed by the other side (${code})`;
     default:
-      return message;
+      return `${error.message} (${code})`;
   }
 }
 

@@ -2,6 +2,7 @@
 // creates and seeds) the portal in `dataDir` and acts as one account, `demo` by default.
 import type { Clock } from '../domain/clock.js';
 import type { AccountPortal } from '../server/account-portal.js';
+import type { MailOptions } from '../server/service.js';
 import type { Portal } from './portal.js';
 
 export interface LocalPortalOptions {
@@ -9,12 +10,14 @@ export interface LocalPortalOptions {
   clock: Clock;
   /** The account to act as (default 'demo', the seeded customer). */
   account?: string;
+  /** Reminder days and language; the sandbox always writes its e-mails to DATA_DIR/outbox/. */
+  mail?: Pick<MailOptions, 'reminderDays' | 'lang'>;
 }
 
 export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal> {
   // Loaded lazily so commands that talk to an HTTP portal never load SQLite.
   const { openPortalService } = await import('../server/service.js');
-  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
+  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock, mail: { reminderDays: opts.mail?.reminderDays, lang: opts.mail?.lang } });
   let p: AccountPortal;
   try {
     p = service.forAccount(opts.account ?? 'demo') as AccountPortal;
@@ -30,12 +33,15 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     download: (id, format, chain) => p.download(id, format, chain),
     checkCsr: (id, csr, keySource) => p.checkCsr(id, csr, keySource),
     reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
+    emails: (id) => p.emails(id),
     revoke: (id, reason) => p.revoke(id, reason),
     pendingRevocations: () => p.pendingRevocations(),
     caCertificate: () => p.caCertificate(),
     crl: () => p.crl(),
-    // The account's view is shared; closing the local portal closes the database.
+    // The account's view is shared; closing the local portal closes the database, once the
+    // e-mails being written to the outbox are done.
     async close() {
+      await service.settle();
       service.close();
     },
   };

@@ -1,6 +1,6 @@
 // How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState, KeyOrigin } from '../domain/types.js';
+import type { CardEvidence, Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -110,10 +110,46 @@ export function wrapWords(text: string, width: number, firstWidth = width): stri
   return lines;
 }
 
-/** How a copy's key pair was made, as recorded by the portal; null when not recorded. */
-export function keyOriginWords(origin: KeyOrigin | null): string | null {
-  if (!origin) return null;
-  if (origin.source !== 'card' || !origin.card) return 'CSR (key pair made outside a card)';
-  const c = origin.card;
-  return `on card "${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
+/** How a product's key sources are named in lists of them. */
+export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
+  csr: 'CSR',
+  card: 'key pair generated on card',
+  cloud: 'key pair stored in the cloud',
+};
+
+/** The details view's "Key:" line: how this copy's key was made and, for a cloud key, where it is kept. */
+export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey' | 'cardEvidence'>): string | null {
+  const origin = keyOrigin(cert);
+  if (!origin || !cert.cloudKey) return origin;
+  return `${origin} (${cert.cloudKey.store === 'sandbox' ? 'SANDBOX store, not for production' : cert.cloudKey.location})`;
+}
+
+/** "E-mails sent:" in one line: each message's kind, date and whether it went out yet. */
+export function emailsLine(emails: readonly PortalEmail[]): string {
+  if (emails.length === 0) return 'none';
+  return emails
+    .map((e) => `${e.kind === 'certificate-issued' ? 'certificate issued' : 'reminder'} ${formatDateTime(e.sentAt ?? e.createdAt)} ${e.status === 'sent' ? '✓' : `(not sent yet, ${e.attempts} tries)`}`)
+    .join(' · ');
+}
+
+/**
+ * "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded.
+ * A card key names the card and key the client declared (no attestation: a declaration).
+ */
+export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>): string | null {
+  switch (cert.keySource) {
+    case 'cloud':
+      return 'generated in the cloud key store';
+    case 'card':
+      return cert.cardEvidence ? `generated on a card: ${cardEvidenceWords(cert.cardEvidence)}` : 'generated on a card';
+    case 'csr':
+      return 'from a CSR';
+    default:
+      return null;
+  }
+}
+
+/** The declared card of a card key, in words. */
+export function cardEvidenceWords(c: CardEvidence): string {
+  return `"${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
 }

@@ -80,10 +80,10 @@ describe('code signing on the second of three cards, prepared offline, submitted
     expect(sub.stderr).toBe('');
     expect(sub.code).toBe(0);
     const issued = JSON.parse(sub.stdout) as ReissueResult;
-    const origin = { source: 'card', attested: false, card: { serial: serials.card2, token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: made.keyId } };
-    expect(issued.certificate.keyOrigin).toEqual(origin);
-    expect(JSON.parse((await cli(['show', issued.certificate.id, '--json'])).stdout).keyOrigin).toEqual(origin);
-    expect((await cli(['show', issued.certificate.id])).stdout).toContain(`on card "card2" serial ${serials.card2}`);
+    const card = { serial: serials.card2, token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: made.keyId };
+    expect(issued.certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
+    expect(JSON.parse((await cli(['show', issued.certificate.id, '--json'])).stdout)).toMatchObject({ keySource: 'card', cardEvidence: card });
+    expect((await cli(['show', issued.certificate.id])).stdout).toContain(`generated on a card: "card2" serial ${serials.card2}`);
 
     // A bundle with the CA certificate first, installed with no --token.
     const leaf = join(box.dir, 'cs-leaf.pem');
@@ -123,7 +123,7 @@ describe('code signing on the second of three cards, prepared offline, submitted
     const later = await cli([...hint!.split(' ').slice(1), '--json']);
     expect(later.stderr).toBe('');
     expect(later.code).toBe(0);
-    expect((JSON.parse(later.stdout) as ReissueResult).certificate.keyOrigin?.card?.token).toBe('card3');
+    expect((JSON.parse(later.stdout) as ReissueResult).certificate.cardEvidence?.token).toBe('card3');
   });
 
   test('offline --cn without --domain: the CN goes into the SAN only when it is a domain name; a bad --domain is refused', async () => {

@@ -62,7 +62,7 @@ test('list, generate, submit and install through p11-kit\'s client module', asyn
   const out = JSON.parse(gen.stdout) as ReissueResult & { key: { keyId: string; keyUri: string; token: { label: string } } };
   expect(out.key.token.label).toBe('laptop-card');
   expect(out.key.keyUri).toMatch(/^pkcs11:.*token=laptop-card;id=.*;type=private$/);
-  expect(out.certificate.keyOrigin?.card).toMatchObject({ token: 'laptop-card', module: 'p11-kit-client.so', keyId: out.key.keyId });
+  expect(out.certificate.cardEvidence).toMatchObject({ token: 'laptop-card', module: 'p11-kit-client.so', keyId: out.key.keyId });
 
   const inst = await remote(['card', 'install', out.certificate.id, '--pin-stdin'], `${PIN}\n`);
   expect(inst.code).toBe(0);

@@ -3,7 +3,7 @@ import { ReissueError } from '../../src/domain/errors.js';
 import {
   certificateState,
   daysLeft,
-  keyOriginOf,
+  cardEvidenceOf,
   productRefusal,
   reissueRefusal,
   reissuedNotAfter,
@@ -36,7 +36,6 @@ function cert(over: Partial<Certificate> = {}): Certificate {
     organization: null,
     authorizationMethod: 'KRS 0000421310',
     account: 'demo',
-    keyOrigin: null,
     ...over,
   };
 }
@@ -134,16 +133,16 @@ describe('what a product accepts: one rule for csr check, csr new, card keygen a
   });
 });
 
-describe('keyOriginOf: a card is never taken on its word alone', () => {
+describe('cardEvidenceOf: a card is never taken on its word alone', () => {
   const card = { serial: 'c5a492db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b' };
-  it('records a CSR and a card with its evidence, never as attested', () => {
-    expect(keyOriginOf({ keySource: 'csr' })).toEqual({ origin: { source: 'csr', card: null, attested: false } });
-    expect(keyOriginOf({ keySource: 'card', card: { ...card, extra: 'dropped' } })).toEqual({ origin: { source: 'card', card, attested: false } });
+  it('records nothing for a CSR, the card\'s evidence for a card', () => {
+    expect(cardEvidenceOf({ keySource: 'csr' })).toEqual({ evidence: null });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, extra: 'dropped' } })).toEqual({ evidence: card });
   });
   it('refuses a bare or incomplete declaration', () => {
-    expect(keyOriginOf({ keySource: 'card' })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
-    expect(keyOriginOf({ keySource: 'card', card: { ...card, module: ' ' } })).toMatchObject({ refusal: { details: { missing: ['module'] } } });
-    expect(keyOriginOf({ keySource: 'card', card: { ...card, keyId: 'x'.repeat(300) } })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
-    expect(keyOriginOf({ keySource: 'card', card: { ...card, keyId: '0A1B' } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
+    expect(cardEvidenceOf({ keySource: 'card' })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, module: ' ' } })).toMatchObject({ refusal: { details: { missing: ['module'] } } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: 'x'.repeat(300) } })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: '0A1B' } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
   });
 });

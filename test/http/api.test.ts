@@ -66,7 +66,7 @@ describe('portal over HTTP', () => {
     for (const bad of [`/v1/certificates/count?query=${'x'.repeat(201)}`, '/v1/certificates?total=maybe']) {
       const res = await get(bad);
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
-      expect((await res.json()).code).toBe('invalid-request');
+      expect((await res.json()).code).toBe('invalid-parameter');
     }
     expect((await fetch(`${tp.url}/v1/certificates/count`)).status).toBe(401);
   });
@@ -126,14 +126,14 @@ describe('portal over HTTP', () => {
     const cert = reissuable(before.items);
     const csr = await csrFor(cert);
     const key = `test-${Date.now()}`;
-    const result = await portal.reissue(cert.id, { keySource: 'csr', csr }, key);
+    const result = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(result.replaced.id).toBe(cert.id);
     expect(result.replaced.replacedBy).toBe(result.certificate.id);
     expect(result.replaced.state).toBe('pending-revocation');
     expect(result.certificate.replaces).toBe(cert.id);
     expect(result.certificate.notAfter).toBe(cert.notAfter);
 
-    const again = await portal.reissue(cert.id, { keySource: 'csr', csr }, key);
+    const again = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(again.certificate.id).toBe(result.certificate.id);
     expect((await portal.list()).total).toBe(before.total + 1);
 
@@ -169,8 +169,8 @@ describe('portal over HTTP', () => {
 
     const card = { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: 'c0ffee' };
     const { certificate } = await portal.reissue(cs.id, { keySource: 'card', csr, card }, 'card-evidence-1');
-    expect(certificate.keyOrigin).toEqual({ source: 'card', card, attested: false });
-    expect((await portal.get(certificate.id)).keyOrigin).toEqual({ source: 'card', card, attested: false });
+    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
+    expect(await portal.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: card });
   });
 
   it('refuses an invalid CSR on reissue as an input error with the problems', async () => {
@@ -201,5 +201,31 @@ describe('portal over HTTP', () => {
     const file = await fileWith(tp.dir, 'ca3.pem', ca);
     const { stdout } = await run('openssl', ['x509', '-in', file, '-noout', '-subject']);
     expect(stdout).toContain('SANDBOX');
+  });
+});
+
+describe('cloud reissue over HTTP', () => {
+  it('{ keySource: "cloud", algorithm } issues the copy; the e-mails are listed; a mixed or incomplete body is a 400', async () => {
+    const cloud = (await portal.list({ text: 'in the cloud' })).items.find((c) => !c.replacedBy)!;
+    expect(cloud.keySources).toEqual(['cloud']);
+    const missing = await fetch(`${tp.url}/v1/certificates/${cloud.id}/reissue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tp.tokens.demo}`, 'content-type': 'application/json', 'idempotency-key': 'cloud-missing' },
+      body: JSON.stringify({ keySource: 'cloud' }),
+    });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { code: string }).code).toBe('algorithm-missing');
+    const noCsr = await failure(portal.reissue(cloud.id, { keySource: 'csr', csr: new TextEncoder().encode('x') }, 'cloud-csr'));
+    expect(noCsr.code).toBe('key-source-not-allowed');
+
+    const { certificate, replaced } = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(certificate.notAfter).toBe(cloud.notAfter);
+    expect(certificate).toMatchObject({ keySource: 'cloud', cloudKey: { store: 'sandbox' }, downloadedAt: null });
+    expect(replaced.replacedBy).toBe(certificate.id);
+    const again = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(again.certificate.id).toBe(certificate.id);
+    expect((await failure(portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'rsa-3072' }, 'cloud-http-1'))).code).toBe('idempotency-conflict');
+    const emails = await portal.emails(certificate.id);
+    expect(emails).toEqual([expect.objectContaining({ kind: 'certificate-issued', to: 'paula.chlebicka@assecodata.pl', subject: expect.stringContaining(certificate.serialNumber) })]);
   });
 });

@@ -1,57 +1,14 @@
 // End to end: a real `reissue serve` process on 127.0.0.1 and the real CLI talking to it with
 // --portal URL --token T; then kill -9 during a burst of reissues and check, after a restart, that
 // every issued copy is linked and every replaced copy has its revocation scheduled.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
 import { createHttpPortal } from '../../src/portal/http.js';
-import { BIN, cleanEnv, cliSandbox, ROOT, runCli } from '../helpers/cli.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
+import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { csrFor, fileWith, run } from './helpers.js';
 import { createSoftHsm } from '../helpers/softhsm.js';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** Starts `reissue serve --port 0` and waits for its "Listening on URL" line. */
-function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve did not start: ${err}`));
-    }, 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^Listening on (https?:\/\/\S+)$/.exec(line);
-      if (!m) return reject(new Error(`unexpected first line: ${line}`));
-      resolve({ child, url: m[1]!, stderr: () => err });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${err}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-async function tokenFor(dataDir: string, account: string): Promise<string> {
-  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dataDir]);
-  expect(r.code, r.stderr).toBe(0);
-  const token = r.stdout.trim().split('\n')[0]!.trim();
-  expect(token.length).toBeGreaterThan(10);
-  return token;
-}
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
@@ -59,6 +16,50 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await box?.cleanup();
+});
+
+/**
+ * A client that opens a request with `head`, then sends one byte of `drip` every 250 ms: resolves
+ * with how long the server let it go on, and what it answered.
+ */
+function slowClient(url: string, head: string, drip: string): Promise<{ ms: number; answer: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let answer = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(head));
+    let i = 0;
+    const timer = setInterval(() => socket.write(drip[i++ % drip.length]!), 250);
+    socket.on('data', (d) => (answer += d.toString()));
+    socket.on('error', () => {}); // a write after the server closed: the close event follows
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ ms: Date.now() - started, answer });
+    });
+  });
+}
+
+describe('reissue serve cuts slow clients off within the limits README states', () => {
+  it('headers within 10 s, the whole request within 20 s (each checked every second)', async () => {
+    const dataDir = `${box.dir}/slow`;
+    const token = await tokenFor(dataDir, 'demo'); // so the body is read, not refused at the door
+    const served = await serve(dataDir);
+    try {
+      const [headers, body] = await Promise.all([
+        slowClient(served.url, 'GET /v1/info HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'abcdefgh'),
+        slowClient(served.url, `POST /v1/certificates/x/csr-check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"csr":"`, 'AAAA'),
+      ]);
+      expect(headers.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(headers.ms).toBeGreaterThanOrEqual(10_000);
+      expect(headers.ms).toBeLessThan(10_000 + 1_000 + 1_500); // + checking interval + a loaded machine
+      expect(body.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(body.ms).toBeGreaterThanOrEqual(20_000);
+      expect(body.ms).toBeLessThan(20_000 + 1_000 + 1_500);
+    } finally {
+      served.child.kill('SIGTERM');
+      await exited(served.child);
+    }
+  }, 40_000);
 });
 
 describe('reissue serve, driven by the CLI', () => {

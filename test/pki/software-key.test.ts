@@ -26,7 +26,6 @@ const CERT: Certificate = {
   organization: { name: 'Asseco Data Systems S.A.', verificationMethod: 'KRS 0000421310', country: 'Poland', stateOrProvince: 'pomorskie', locality: 'Gdańsk' },
   authorizationMethod: 'e-mail',
   account: 'demo',
-  keyOrigin: null,
 };
 
 let w: Workdir;

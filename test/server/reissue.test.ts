@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
 import { openssl, opensslStatus } from '../helpers/openssl.js';
-import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock } from './helpers.js';
+import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock, rejection } from './helpers.js';
 
 /** What `card keygen` sends about the card (a declaration: SoftHSM in these tests). */
 const TEST_CARD = { serial: 'c5a492db0e1f2a3b', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b2c3d' };
@@ -33,18 +32,10 @@ async function certOf(orderId: string, portal: AccountPortal = demo): Promise<Ce
   return items.find((c) => !c.replacedBy) ?? items[0]!;
 }
 
+
 const manualCsr = (name: string, key: Parameters<typeof makeCsr>[2]['key'] = 'ec-p256') =>
   makeCsr(work, name, { key, cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReissueError');
-}
 
 function certificateCount(): number {
   return (service.store.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
@@ -165,10 +156,9 @@ describe('reissue', () => {
     expect(openssl(['x509', '-in', pemPath, '-noout', '-ext', 'extendedKeyUsage'])).toContain('Code Signing');
     expect(opensslCertificate(pemPath).sans).toEqual([]);
     // The card's evidence is recorded with the new copy, as a declaration, and read back.
-    const origin = { source: 'card', card: TEST_CARD, attested: false };
-    expect(certificate.keyOrigin).toEqual(origin);
-    expect((await demo.get(certificate.id)).keyOrigin).toEqual(origin);
-    expect((await demo.get(codeSigning.id)).keyOrigin).toBeNull();
+    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
+    expect(await demo.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
+    expect((await demo.get(codeSigning.id)).cardEvidence).toBeNull();
   });
 
   it('takes no bare "card": without complete evidence nothing is issued', async () => {
@@ -244,7 +234,7 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     const csrs = Array.from({ length: 20 }, (_, i) => manualCsr(`race-${i}`).pem);
     const count = certificateCount();
-    const outcomes = await Promise.allSettled(csrs.map((csr, i) => demo.reissue(old.id, { keySource: 'csr', csr }, `race-${i}`)));
+    const outcomes = await Promise.allSettled(csrs.map((csr, i) => demo.reissue(old.id, { keySource: 'csr', csr: csr }, `race-${i}`)));
     const won = outcomes.filter((o): o is PromiseFulfilledResult<ReissueResult> => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -259,7 +249,7 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     const csr = manualCsr('retry').pem;
     const count = certificateCount();
-    const results = await Promise.all(Array.from({ length: 5 }, () => demo.reissue(old.id, { keySource: 'csr', csr }, 'retry-key')));
+    const results = await Promise.all(Array.from({ length: 5 }, () => demo.reissue(old.id, { keySource: 'csr', csr: csr }, 'retry-key')));
     expect(new Set(results.map((r) => r.certificate.id)).size).toBe(1);
     expect(certificateCount()).toBe(count + 1);
   });
@@ -316,5 +306,11 @@ describe('reading', () => {
     expect(page.total).toBe(all.total);
     expect(page.items.map((c) => c.id)).toEqual(all.items.slice(1, 3).map((c) => c.id));
     expect(await rejection(demo.list({ limit: 0 }))).toMatchObject({ kind: 'usage' });
+    // A huge offset is the caller's mistake, never a damaged database.
+    for (const offset of [2 ** 63, 1e300, 1_000_000_001, -1, 0.5]) {
+      const e = await rejection(demo.list({ offset }));
+      expect(e).toMatchObject({ kind: 'usage', code: 'invalid-parameter' });
+      expect(e.message).not.toMatch(/damaged/);
+    }
   });
 });

@@ -47,10 +47,10 @@ describe('Details screen', () => {
 
   test('a copy whose key pair was made on a card shows the recorded card, as a declaration; fits 80×24', async () => {
     const card = { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: 'c0ffee' };
-    const portal = new FakePortal({ certificates: [manualExample({ keyOrigin: { source: 'card', card, attested: false } })] });
+    const portal = new FakePortal({ certificates: [manualExample({ keySource: 'card', cardEvidence: card })] });
     const t = await openFirst(fakeServices({ portal }));
     const f = t.lastFrame();
-    expect(f).toContain('This key pair: on card "card2" serial 0aa4edb09bec81db');
+    expect(f).toContain('Key: generated on a card: "card2" serial 0aa4edb09bec81db');
     expect(fits(f)).toBe(true);
   });
 

@@ -5,8 +5,8 @@ import { webcrypto } from 'node:crypto';
 import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
-import { daysLeft, keyOriginOf, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
-import type { Algorithm, CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
+import { cardEvidenceOf, daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
@@ -38,7 +38,6 @@ export function manualExample(overrides: Partial<Certificate> = {}): Certificate
     organization: { name: 'Asseco Data Systems S.A.', verificationMethod: 'KRS 0000421310', country: 'Poland', stateOrProvince: 'pomorskie', locality: 'Gdańsk' },
     authorizationMethod: 'KRS 0000421310',
     account: 'demo',
-    keyOrigin: null,
     ...overrides,
   };
 }
@@ -115,6 +114,8 @@ export interface FakePortalOptions {
   certificates?: Certificate[];
   /** Thrown by reissue() (e.g. a network error). */
   reissueError?: ReissueError;
+  /** E-mails emails(id) answers, by certificate id. */
+  emails?: Record<string, PortalEmail[]>;
   /** Thrown by list(). */
   listError?: ReissueError;
 }
@@ -124,7 +125,7 @@ export class FakePortal implements Portal {
   listCalls: ListQuery[] = [];
   countCalls: CountQuery[] = [];
   private countGate: Promise<void> | null = null;
-  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource; card: CardEvidence | null }[] = [];
+  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource; request: ReissueRequest }[] = [];
   downloads: { id: string; format: string }[] = [];
   private byKey = new Map<string, ReissueResult>();
   private seq = 100;
@@ -190,11 +191,11 @@ export class FakePortal implements Portal {
     return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
   }
 
-  /** Like LocalPortal: the key source (with a card's evidence) is checked against the product. */
+  /** Like LocalPortal: the request's key source is checked against the product; cloud keys need no CSR. */
   async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
-    if (request.keySource === 'cloud') throw portalError('key-source-not-allowed', 'No cloud keys here.');
-    const { csr, keySource } = request;
-    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, card: keySource === 'card' ? request.card : null });
+    const keySource = request.keySource;
+    const csr = request.keySource === 'cloud' ? new Uint8Array() : request.csr;
+    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, request });
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -202,16 +203,25 @@ export class FakePortal implements Portal {
     if (!old) throw portalError('not-found', `No certificate ${id}.`);
     const refusal = reissueRefusal(old, keySource, old.replacedBy ?? old.id);
     if (refusal) throw refusal;
-    const origin = keyOriginOf(request);
-    if ('refusal' in origin) throw origin.refusal;
-    const report = await this.checkCsr(id, csr);
-    if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
-    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null };
+    const evidence = cardEvidenceOf(request);
+    if ('refusal' in evidence) throw evidence.refusal;
+    if (request.keySource !== 'cloud') {
+      const report = await this.checkCsr(id, csr);
+      if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
+    }
+    const cloudKey = request.keySource === 'cloud' ? { store: 'sandbox' as const, location: 'fake store', keyId: 'ab'.repeat(20), label: `reissue ${old.orderId}` } : null;
+    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null, keySource, cloudKey, cardEvidence: evidence.evidence };
     Object.assign(old, { state: 'pending-revocation', replacedBy: fresh.id, revocationDate: scheduledRevocationDate(NOW).toISOString() });
     this.certificates.push(fresh);
     const result = { certificate: { ...fresh }, replaced: { ...old } };
     this.byKey.set(idempotencyKey, result);
     return result;
+  }
+
+  /** The e-mails given in the options for a certificate (the wizard lists them in the details). */
+  async emails(id: string): Promise<PortalEmail[]> {
+    await this.get(id);
+    return this.opts.emails?.[id] ?? [];
   }
 
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {

@@ -2,22 +2,23 @@
 import type { Command } from 'commander';
 import { certificateDetails, certificateList, pendingList } from '../format.js';
 import { emit, printJson, printText } from '../output.js';
-import { parseChoice, type Registrar } from '../program.js';
+import { parseChoice, parseCount, type Registrar } from '../program.js';
+import { MAX_PAGE_SIZE } from '../../portal/portal.js';
 import { encodePem } from '../../pki/pem.js';
 
-const LIST_LIMIT = 1000;
+const LIST_LIMIT = MAX_PAGE_SIZE;
 
 export function registerReadCommands(program: Command, r: Registrar): void {
   program
     .command('list')
     .description('list the certificates you can see')
     .option('--query <TEXT>', 'filter by CN, domain, order, serial or product')
-    .option('--limit <N>', `at most N certificates (default ${LIST_LIMIT})`)
+    .option('--limit <N>', `at most N certificates, 1-${MAX_PAGE_SIZE} (default ${LIST_LIMIT})`)
     .option('--json', 'JSON array on stdout')
     .action(
       r.action(async (ctx, opts: { query?: string; limit?: string }) => {
         const portal = await ctx.portal();
-        const limit = opts.limit ? Math.max(1, Number.parseInt(opts.limit, 10) || LIST_LIMIT) : LIST_LIMIT;
+        const limit = opts.limit === undefined ? LIST_LIMIT : parseCount('--limit', opts.limit, MAX_PAGE_SIZE);
         const page = await portal.list({ text: opts.query, limit });
         if (ctx.settings.json) return printJson(ctx, page.items);
         printText(ctx, certificateList(page.items, ctx.clock.now()));

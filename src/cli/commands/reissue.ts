@@ -5,8 +5,8 @@ import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { assertCsrAlgorithm, assertKeyPathFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
-import { mustNotExist } from '../../util/files.js';
+import { reissueInCloud } from '../../flows/cloud.js';
+import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
@@ -27,7 +27,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .option('--json', 'JSON on stdout')
     .action(
       r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
-        const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, KEY_SOURCES) as KeySource);
+        const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, CSR_KEY_SOURCES) as KeySource);
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
         const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
@@ -55,8 +55,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const keyPath = resolve(opts.keyOut);
         const csrOut = resolve(opts.out);
         // Refuse before asking or generating anything, so no key is written for a CSR that cannot be.
-        await assertKeyPathFree(keyPath);
-        if (!opts.force) await mustNotExist(csrOut, 'The CSR file');
+        await assertNewKeyOutputsFree(keyPath, csrOut, opts.force);
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt
@@ -76,21 +75,34 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
 
   program
     .command('submit')
-    .description('reissue a certificate with a CSR: new copy, same expiry; the old copy is revoked 14 days later')
+    .description('reissue a certificate: new copy, same expiry; the old copy is revoked 14 days later')
     .argument('<ID>')
-    .requiredOption('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
-    .option('--key-source <SOURCE>', 'csr (default) or card: the key pair was generated on a card (its card is found by the key, or in --manifest)')
+    .option('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
+    .option('--key-source <SOURCE>', 'csr (default); card: the CSR was made on a card by card keygen (the card is found by the key, or in --manifest); cloud: the portal generates the key pair in its key store', 'csr')
     .option('--manifest <FILE>', 'with --key-source card: the manifest `card keygen --manifest` wrote (no card needed then)')
+    .option('--algorithm <ALG>', "with --key-source cloud: the new key's algorithm (default: the product's first)")
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, id: string, opts: { csr: string; keySource?: string; manifest?: string }) => {
-        const keySource = parseChoice('--key-source', opts.keySource ?? 'csr', KEY_SOURCES) as KeySource;
-        if (opts.manifest && keySource !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
-        const csr = await readInputFile(opts.csr, ctx.io.stdin);
-        const deps = flowDeps(ctx);
-        const request = keySource === 'card' ? await cardRequestFor(deps, id, csr, opts.manifest) : ({ keySource, csr } as const);
-        // The one idempotency rule: submitting the same CSR again returns the copy it issued.
-        const result = await submitReissue(deps, { certificateId: id, request });
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
+        const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
+        if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
+        let result: ReissueResult;
+        if (source === 'cloud') {
+          if (opts.csr) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair in its key store.', `Use: reissue submit ${id} --key-source cloud [--algorithm ALG]`);
+          if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
+            throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+          }
+          result = await reissueInCloud(flowDeps(ctx), { certificateId: id, algorithm: opts.algorithm });
+        } else {
+          if (!opts.csr) throw usageError('csr-missing', 'submit needs the CSR: --csr FILE.', `Use: reissue submit ${id} --csr FILE, or --key-source cloud for a product whose keys are stored in the cloud.`);
+          if (opts.algorithm) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; --algorithm is for --key-source cloud.');
+          const csr = await readInputFile(opts.csr, ctx.io.stdin);
+          const deps = flowDeps(ctx);
+          // A card CSR goes with the card's evidence: from the manifest, or the card holding its key.
+          const request = source === 'card' ? await cardRequestFor(deps, id, csr, opts.manifest) : ({ keySource: 'csr', csr } as const);
+          // The one idempotency rule: submitting the same CSR again returns the copy it issued.
+          result = await submitReissue(deps, { certificateId: id, request });
+        }
         printReissueResult(ctx, result);
       }),
     );
@@ -135,6 +147,7 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       o.revocationDate
         ? `  The previous copy will be revoked automatically on ${formatDateTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
         : '',
+      n.keySource === 'cloud' && n.cloudKey ? `  Key: generated in the cloud key store: ${n.cloudKey.location}. It never leaves it.` : '',
       `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
     ]
       .filter(Boolean)
@@ -142,7 +155,8 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
   );
 }
 
-const KEY_SOURCES = ['csr', 'card'] as const;
+/** The key sources a CSR can come from (csr check --key-source). */
+const CSR_KEY_SOURCES = ['csr', 'card'] as const;
 
 /** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
 export function fileNameFor(commonName: string): string {

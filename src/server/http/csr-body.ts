@@ -2,7 +2,8 @@
 // base64. Without `encoding` the service tells them apart itself; either way the portal's own CSR
 // checks then see exactly the bytes the user gave (so "this is a certificate" etc. still work).
 
-import type { CardEvidence } from '../../domain/types.js';
+import { usageError } from '../../domain/errors.js';
+import { ALGORITHMS, KEY_SOURCES, type Algorithm, type CardEvidence, type KeySource, type ReissueRequest } from '../../domain/types.js';
 
 export type CsrEncoding = 'pem' | 'base64';
 
@@ -19,38 +20,57 @@ export const csrBodySchema = {
   },
 } as const;
 
-const keySource = { type: 'string', enum: ['csr', 'card'] } as const;
-const evidenceText = { type: 'string', maxLength: 256 } as const;
-
 /** A CSR check may say how the key pair was made: the product's rule is checked too. */
 export const csrCheckBodySchema = {
   ...csrBodySchema,
-  properties: { ...csrBodySchema.properties, keySource },
-} as const;
-
-/**
- * A reissue also says where the key pair was made (card-only products refuse 'csr'); 'card' comes
- * with the card's evidence, which the portal checks for completeness and records (keyOriginOf).
- */
-export const reissueBodySchema = {
-  ...csrBodySchema,
-  properties: {
-    ...csrBodySchema.properties,
-    keySource,
-    card: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { serial: evidenceText, token: evidenceText, manufacturer: evidenceText, model: evidenceText, module: evidenceText, keyId: evidenceText },
-    },
-  },
+  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] } },
 } as const;
 
 export interface CsrCheckBody extends CsrBody {
   keySource?: 'csr' | 'card';
 }
 
-export interface ReissueBody extends CsrCheckBody {
+/**
+ * A reissue says where the key pair comes from: `{ csr, keySource: 'csr' }` (the default),
+ * `{ csr, keySource: 'card', card: {...} }`, or `{ keySource: 'cloud', algorithm }` (no CSR: the
+ * portal generates the key pair in its own key store).
+ */
+export const reissueBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...csrBodySchema.properties,
+    keySource: { type: 'string', enum: [...KEY_SOURCES] },
+    algorithm: { type: 'string', enum: [...ALGORITHMS] },
+    // What is missing or wrong in it is for the portal's one rule to say (cardEvidenceOf).
+    card: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(['serial', 'token', 'manufacturer', 'model', 'module', 'keyId'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
+    },
+  },
+} as const;
+
+export interface ReissueBody extends Partial<CsrBody> {
+  keySource?: KeySource;
+  algorithm?: Algorithm;
   card?: CardEvidence;
+}
+
+/** The Portal request a reissue body stands for; a body that mixes the key sources is refused. */
+export function reissueRequestFromBody(body: ReissueBody): ReissueRequest {
+  const source = body.keySource ?? 'csr';
+  if (source === 'cloud') {
+    if (body.csr !== undefined) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair.', 'Send { "keySource": "cloud", "algorithm": "…" }.');
+    if (!body.algorithm) throw usageError('algorithm-missing', 'A cloud reissue needs an "algorithm".', 'Send one of the product\'s algorithms, e.g. "ec-p256".');
+    return { keySource: 'cloud', algorithm: body.algorithm };
+  }
+  if (body.csr === undefined) throw usageError('csr-missing', `A reissue with key source "${source}" needs a "csr".`, 'Send the CSR as PEM text or base64 DER.');
+  if (body.algorithm !== undefined) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; "algorithm" is for cloud reissues only.');
+  const csr = csrBytesFromBody({ csr: body.csr, encoding: body.encoding });
+  // A 'card' without (complete) evidence reaches the portal as such and is refused there.
+  if (source === 'card') return { keySource: 'card', csr, card: body.card as CardEvidence };
+  return { keySource: 'csr', csr };
 }
 
 export interface CsrBody {

@@ -101,6 +101,11 @@ export function toProblem(error: unknown, onUnexpected?: (error: unknown) => voi
     return problem(statusFor(error.kind, error.code), error.kind, error.code, error.message, error.hint, error.details);
   }
   const e = (error ?? {}) as FrameworkError;
+  if (e.validation && e.validationContext === 'querystring') {
+    // "querystring/offset must be <= 1000000000": name the parameter and its range.
+    const detail = (e.message ?? '').replace(/^querystring\/?/, '').trim() || 'schema mismatch';
+    return problem(400, 'usage', 'invalid-parameter', `A query parameter is not valid: ${detail}.`, 'Check the parameter against the API description in the README.');
+  }
   if (e.validation) {
     return problem(400, 'usage', 'invalid-request', `The request ${e.validationContext ?? 'input'} is not valid: ${e.message ?? 'schema mismatch'}.`, 'Check the request against the API description.');
   }
