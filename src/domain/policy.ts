@@ -87,7 +87,7 @@ export function productRefusal(cert: Pick<Certificate, 'id' | 'product' | 'keySo
     return portalError(
       'key-source-not-allowed',
       `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[want.keySource].refused}; it takes ${allowed}.`,
-      `Use: ${cert.keySources.map((s) => howTo(cert, s)).join(' — or: ')}`,
+      `Reissue it with ${allowed}: ${cert.keySources.map((s) => howTo(cert, s)).join(' — or: ')}`,
       { keySource: want.keySource, allowed: cert.keySources },
     );
   }
