@@ -9,9 +9,14 @@ import { reportError } from './report.js';
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
 
+export interface ActionOptions {
+  /** The last line when Ctrl+C ends the command before it took over the signal itself. */
+  interrupted?: string;
+}
+
 export interface Registrar {
   /** Wraps a handler for commander: (…positional, options, command). */
-  action<A extends unknown[]>(handler: Handler<A>): (...args: unknown[]) => Promise<void>;
+  action<A extends unknown[]>(handler: Handler<A>, opts?: ActionOptions): (...args: unknown[]) => Promise<void>;
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -33,7 +38,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride();
 
   const registrar: Registrar = {
-    action<A extends unknown[]>(handler: Handler<A>) {
+    action<A extends unknown[]>(handler: Handler<A>, opts: ActionOptions = {}) {
       return async (...raw: unknown[]) => {
         const command = raw[raw.length - 1] as Command;
         const flags = command.optsWithGlobals() as GlobalFlags;
@@ -41,6 +46,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         let ctx: CliContext | undefined;
         const onSignal = (signal: NodeJS.Signals) => {
           if (ctx?.handlesSignals) return;
+          if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted}\n`);
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         };

@@ -8,6 +8,7 @@ import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
 import type { InstallResult, KeygenResult, ReaderInfo, TokenInfo, TokenSelector } from '../card/card.js';
 import { algorithmUnsupported, moduleLoadError, noModule } from '../card/messages.js';
 import { describeToken, pickToken } from '../card/select.js';
+import { join } from 'node:path';
 import { decodePemBlocks, looksLikePem } from '../pki/pem.js';
 import { writeNewFile } from '../util/files.js';
 import { ignoreEvents, type FlowDeps, type OnFlowEvent } from './flow.js';
@@ -120,6 +121,22 @@ export async function generateOnCard(deps: Pick<FlowDeps, 'card' | 'portal'>, re
   // The key source tells the portal the key pair was made on a card (card-only products).
   const issued = await submitReissue(deps, { certificateId: cert.id, csr: new TextEncoder().encode(keygen.csrPem), keySource: 'card' }, onEvent);
   return { keygen, issued };
+}
+
+/**
+ * Keeps the CSR of a key pair that stays on the card unsubmitted (interrupted, or the portal
+ * failed): in `csrOut` when it was written there, else in a new file in `dir`. Returns the exact
+ * command that submits it later; the one idempotency-key rule makes running it twice harmless.
+ */
+export async function keepForLater(csrPem: string, certificateId: string, keyId: string, csrOut: string | undefined, dir: string): Promise<{ path: string; command: string }> {
+  let path = csrOut;
+  if (!path) {
+    path = join(dir, `reissue-${certificateId}-${keyId.slice(0, 8)}.csr`);
+    await writeNewFile(path, csrPem).catch(async (e) => {
+      if ((e as { code?: string }).code !== 'file-exists') throw e; // the same key's CSR, kept before
+    });
+  }
+  return { path, command: `reissue submit ${certificateId} --csr ${path}` };
 }
 
 /** Which certificate to install: downloaded from the portal, or read from a file (PEM or DER). */

@@ -5,13 +5,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm } from '../../domain/types.js';
+import type { Algorithm, Certificate } from '../../domain/types.js';
 import type { CardInventory, CardProgress, PinState, TokenInfo, TokenSelector } from '../../card/card.js';
 import { finalTryNeedsConfirmation } from '../../card/messages.js';
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
 import { describeToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
-import { assertCardKeygen, findCard, generateOnCard, installOnCard, keySubjectFor, loadIssuedCertificate } from '../../flows/card.js';
+import { assertCardKeygen, findCard, generateOnCard, installOnCard, keepForLater, keySubjectFor, loadIssuedCertificate } from '../../flows/card.js';
 import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
 import { flowDeps } from '../flow-deps.js';
@@ -77,7 +77,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--csr-out <FILE>', 'write the CSR here (works offline, with no portal)')
     .option('--submit', 'submit the CSR as a reissue of --for')
     .option('--json', 'JSON on stdout')
-    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts)));
+    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: CANCELLED_LINE }));
 
   card
     .command('install')
@@ -120,36 +120,53 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   if (csrOut) await mustNotExist(csrOut, 'The CSR file');
   const deps = flowDeps(ctx);
 
-  // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
-  const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
-  const { token, reader } = await findCard(deps, selectorOf(opts));
-  assertCardKeygen(subject, algorithm, token);
-  const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
-  const pin = await askPin(ctx, token, opts);
-
   const say = (s: string) => !ctx.settings.json && ctx.io.stderr.write(s);
-  say(
-    `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
-      'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
-  );
   const progress = progressPrinter(ctx);
-  let csrPem: string | null = null;
-  const cert = 'certificate' in subject ? subject.certificate : null;
-  let outcome;
-  try {
-    outcome = await generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, submit: Boolean(opts.submit) }, (e) => {
+  const chosen: { cert: Certificate | null } = { cert: null };
+  let made: { csrPem: string; keyId: string } | null = null;
+  const run = async () => {
+    // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
+    const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
+    chosen.cert = 'certificate' in subject ? subject.certificate : null;
+    const { token, reader } = await findCard(deps, selectorOf(opts));
+    assertCardKeygen(subject, algorithm, token);
+    const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
+    const pin = await askPin(ctx, token, opts);
+    say(
+      `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
+        'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
+    );
+    return generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, submit: Boolean(opts.submit) }, (e) => {
       if (e.type === 'card-progress') progress(e.progress);
       else if (e.type === 'key-generated') {
-        csrPem = e.csrPem;
+        made = { csrPem: e.csrPem, keyId: e.keyId };
         say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n`);
       } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
+      else if (e.type === 'submitting') say('Submitting the CSR to the portal…\n');
     });
+  };
+  let outcome;
+  try {
+    outcome = await untilStopped(ctx, run, () => made !== null, say);
   } catch (e) {
-    // The key pair stays on the card: keep the CSR so it can still be submitted.
-    if (csrPem && cert && opts.submit && !csrOut) ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${csrPem}`);
+    if (e === CANCELLED) {
+      ctx.io.stderr.write(`${CANCELLED_LINE}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    const c = chosen.cert;
+    const m = made as { csrPem: string; keyId: string } | null;
+    if (!m || !c || !opts.submit) throw e;
+    // The key pair stays on the card, unsubmitted: keep its CSR and say how to submit it.
+    const later = await keepForLater(m.csrPem, c.id, m.keyId, csrOut, process.cwd());
+    if (e === STOPPED) {
+      ctx.io.stderr.write(`Stopped before the portal answered. The key pair stays on the card; submit its CSR later (it cannot issue a second copy):\n  ${later.command}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    ctx.io.stderr.write(`The key pair stays on the card. Submit its CSR later with:\n  ${later.command}\n`);
     throw e;
   }
   const { keygen, issued } = outcome;
+  const cert = chosen.cert;
   if (issued) {
     printReissueResult(ctx, issued);
     if (!ctx.settings.json) printText(ctx, `Put the new copy on the card: reissue card install ${issued.certificate.id}${opts.token ? ` --token "${opts.token}"` : ''}`);
@@ -239,6 +256,48 @@ async function askPin(ctx: CliContext, token: TokenInfo, opts: CardOpts): Promis
   const pin = opts.pinStdin ? await readLineFromStdin(ctx.io.stdin, 'PIN') : await readSecret(ctx.io, `PIN for card "${token.label}": `);
   checkPinLength(pin, token.pin);
   return pin;
+}
+
+const EXIT_INTERRUPTED = 130;
+const CANCELLED_LINE = 'Cancelled: nothing was generated or issued.';
+const CANCELLED = Symbol('cancelled');
+const STOPPED = Symbol('stopped');
+
+/**
+ * Ctrl+C during a card keygen. Before the key pair exists: the card stops at its next safe point
+ * (removing a half-made pair) and `run` rejects with CANCELLED, unless the pair was finished
+ * first, in which case it goes on. Once the pair exists a first Ctrl+C only says the submission is
+ * being finished; a second one rejects with STOPPED, leaving the submission to a later command.
+ */
+async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExists: () => boolean, say: (s: string) => void): Promise<T> {
+  ctx.handlesSignals = true;
+  let cancelled = false;
+  let afterKey = 0;
+  let stop!: (why: symbol) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  const onInterrupt = () => {
+    if (!keyExists()) {
+      if (cancelled) return;
+      cancelled = true;
+      say('\nStopping: the card finishes its current step, then removes anything half-made…\n');
+      void ctx.card().then((c) => c.close());
+      return;
+    }
+    if (++afterKey === 1) say('\nThe key pair is on the card: finishing the submission. Press Ctrl+C again to stop it and submit later.\n');
+    else stop(STOPPED);
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await Promise.race([
+      work().catch((e) => {
+        throw cancelled && !keyExists() ? CANCELLED : e;
+      }),
+      stopped,
+    ]);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    ctx.handlesSignals = false;
+  }
 }
 
 /** Elapsed time on a terminal (one line, rewritten); phase changes only otherwise. */
