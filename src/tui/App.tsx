@@ -75,6 +75,7 @@ export function App({ services, card, onExit, color = true }: { services: Wizard
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { dispatch, getState } = store;
   const actions = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
+  store.setRunner((command) => void actions.run(command));
   const [secrets] = useState(createSecretBuffer);
   const ui: UiActions = useMemo(() => ({ dispatch, getState, actions, secrets, exit: onExit }), [dispatch, getState, actions, secrets, onExit]);
 

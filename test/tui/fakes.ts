@@ -382,6 +382,9 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       services.generated.push({ keyPath, algorithm, ...(passphrase ? { passphrase } : {}) });
       return { csrPem: await csrFor(certificate.commonName, certificate.domains), keyPath };
     },
+    async checkNewKeyPath(path) {
+      if (files.has(path) || written.has(path)) throw inputError('file-exists', `The private key file ${path} already exists; it was left unchanged.`, 'Choose another file name: a private key is never overwritten.');
+    },
     async readFile(path) {
       const f = files.get(path);
       if (!f) throw inputError('no-such-file', `Cannot read ${path}: no such file.`, 'Check the path.');

@@ -1,0 +1,26 @@
+// What the reducer asks the runner to do. A command exists only as the reducer's answer to an
+// event it accepted; the runner (src/tui/actions.ts) carries it out and reports back with events.
+// A PIN or passphrase travels in its command only: it is never part of the state.
+import type { TokenInfo } from '../card/card.js';
+import type { Algorithm, Certificate } from '../domain/types.js';
+import type { WizardState } from './state.js';
+
+export type WizardCommand =
+  | { type: 'check-csr'; cert: Certificate; csr: Uint8Array }
+  | { type: 'check-csr-file'; cert: Certificate; path: string }
+  | { type: 'check-key-path'; path: string }
+  | { type: 'generate-csr'; cert: Certificate; algorithm: Algorithm; keyPath: string; passphrase: string }
+  | { type: 'submit-csr'; cert: Certificate; csr: Uint8Array }
+  | { type: 'generate-on-card'; cert: Certificate; algorithm: Algorithm; token: TokenInfo; pin: string; confirmFinalTry: boolean }
+  | { type: 'install-on-card'; cert: Certificate; token: TokenInfo; pin: string; confirmFinalTry: boolean }
+  | { type: 'download'; cert: Certificate; format: 'pem' | 'der'; path: string; overwrite: boolean }
+  | { type: 'revoke'; cert: Certificate };
+
+/** The reducer's answer: the next state and, when one is due, the command to run. */
+export interface Step {
+  state: WizardState;
+  command: WizardCommand | null;
+}
+
+export const stay = (state: WizardState): Step => ({ state, command: null });
+export const run = (state: WizardState, command: WizardCommand): Step => ({ state, command });
