@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { initialState, listHeight, reduce, step } from '../../src/wizard/reducer.js';
-import { detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
+import { bannerCertificate, detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
 import type { CsrReport } from '../../src/domain/types.js';
 import { cardError, portalError } from '../../src/domain/errors.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
@@ -208,6 +208,18 @@ describe('reissue with a CSR', () => {
     expect(asked.command).toEqual({ type: 'check-key-path', path: '/tmp/k.key' });
     s = run(asked.state, { type: 'gen-key-path-taken', error: shownError(portalError('file-exists', 'The private key file /tmp/k.key already exists.')) });
     expect(s.screen).toMatchObject({ mode: 'gen-key-path', keyPath: '/tmp/k.key', fileError: { code: 'file-exists' } });
+  });
+  test('the pending revocation stays in view on the screens of the new copy (download, install)', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
+    const old = bannerCertificate(s);
+    expect(old?.state).toBe('pending-revocation');
+    for (const action of ['download-pem', 'install'] as const) {
+      const on = run(s, { type: 'choose-action', action });
+      expect(on.screen.kind).not.toBe('result');
+      expect(bannerCertificate(on)?.id).toBe(old!.id);
+    }
+    s = run(s, { type: 'choose-action', action: 'list' });
+    expect(bannerCertificate(s)?.id).not.toBe(old!.id);
   });
   test('back to the list from the result puts the cursor on the new copy', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
