@@ -2,7 +2,7 @@
 // returns (through the use cases in src/flows) and the loads the screens need, and reports every
 // outcome as events. A PIN or passphrase is passed straight to the call and dropped afterwards.
 import type { Certificate } from '../domain/types.js';
-import { generateOnCard, installOnCard, loadIssuedCertificate } from '../flows/card.js';
+import { generateOnCard, installOnCard, keepForLater, loadIssuedCertificate } from '../flows/card.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
 import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
@@ -36,7 +36,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
   const deps: FlowDeps = { portal: async () => portal, card: () => card.get(), readFile: (path) => services.readFile(path) };
   const onCardEvent = (e: FlowEvent) => {
     if (e.type === 'card-progress') dispatch({ type: 'card-progress', progress: e.progress });
-    else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem });
+    else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem, keyId: e.keyId });
   };
 
   const check = async (cert: Certificate, csr: Uint8Array) => {
@@ -94,6 +94,14 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         const { keygen, issued } = await generateOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, subject: { certificate: c.cert }, algorithm: c.algorithm, submit: true }, onCardEvent);
         stamp();
         if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
+        return;
+      }
+      case 'cancel-card':
+        await card.close();
+        return;
+      case 'keep-for-later': {
+        const later = await keepForLater(c.csrPem, c.cert.id, c.keyId, undefined, services.workDir());
+        dispatch({ type: 'kept-for-later', command: later.command });
         return;
       }
       case 'install-on-card': {

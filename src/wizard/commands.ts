@@ -14,7 +14,11 @@ export type WizardCommand =
   | { type: 'generate-on-card'; cert: Certificate; algorithm: Algorithm; token: TokenInfo; pin: string; confirmFinalTry: boolean }
   | { type: 'install-on-card'; cert: Certificate; token: TokenInfo; pin: string; confirmFinalTry: boolean }
   | { type: 'download'; cert: Certificate; format: 'pem' | 'der'; path: string; overwrite: boolean }
-  | { type: 'revoke'; cert: Certificate };
+  | { type: 'revoke'; cert: Certificate }
+  /** Ctrl+C before the key pair exists: close the card, which stops at its next safe point. */
+  | { type: 'cancel-card' }
+  /** Ctrl+C twice after it exists: keep its CSR in a file for a later `reissue submit`. */
+  | { type: 'keep-for-later'; cert: Certificate; csrPem: string; keyId: string };
 
 /** The reducer's answer: the next state and, when one is due, the command to run. */
 export interface Step {

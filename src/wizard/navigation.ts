@@ -17,7 +17,7 @@ export function csrFor(cert: Certificate): CsrScreen {
 }
 
 export function cardFor(cert: Certificate, purpose: CardScreen['purpose'], back: Screen, algorithm: CardScreen['algorithm'], inventory: CardInventory | null): CardScreen {
-  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, finalTryConfirmed: false, pinError: null, progress: null, back };
+  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, finalTryConfirmed: false, pinError: null, progress: null, made: null, finishing: false, back };
 }
 
 /** The details view with the cursor on `action`, for coming back to where the user was. */

@@ -166,7 +166,7 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       });
     case 'card-generated':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'generate') return ignore;
-      return to({ ...s, phase: 'submitting' });
+      return to({ ...s, phase: 'submitting', made: { csrPem: event.csrPem, keyId: event.keyId } });
     case 'card-installed':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'install') return ignore;
       return to(withNotice(s.back, `Certificate installed on card ${cardNumber(event.serial)}.`));

@@ -6,6 +6,7 @@ import type { Step } from './commands.js';
 import { moveCursor } from './list-window.js';
 import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigation.js';
 import { listHeight, reduceList } from './reduce-list.js';
+import { reduceInterrupt } from './reduce-interrupt.js';
 import { reduceReissue } from './reduce-reissue.js';
 import { knownRows } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
@@ -23,12 +24,14 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
     help: false,
     list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, totalStale: false, page: null, error: null, focusId: null },
     screen: { kind: 'list' },
+    ending: null,
   };
 }
 
 /** The next state and the command the event starts, if any. */
 export function step(state: WizardState, event: WizardEvent): Step {
-  return reduceReissue(state, event) ?? { state: reduceView(state, event), command: null };
+  if (state.ending) return { state, command: null }; // the last frame is on screen
+  return reduceInterrupt(state, event) ?? reduceReissue(state, event) ?? { state: reduceView(state, event), command: null };
 }
 
 /** The next state alone (what the view shows). */

@@ -134,7 +134,12 @@ export interface CardScreen {
   purpose: 'generate' | 'install';
   cert: Certificate;
   algorithm: Algorithm | null;
-  phase: 'select' | 'final-try' | 'pin' | 'progress' | 'submitting';
+  /** cancelling: Ctrl+C before the key pair existed; the card finishes its step and removes what is half-made. */
+  phase: 'select' | 'final-try' | 'pin' | 'progress' | 'cancelling' | 'submitting';
+  /** The key pair made on the card (public data), kept to submit later if the submission is stopped. */
+  made: { csrPem: string; keyId: string } | null;
+  /** Ctrl+C once after the key pair existed: the submission is being finished. */
+  finishing: boolean;
   inventory: CardInventory | null;
   scanError: ShownError | null;
   cursor: number;
@@ -184,6 +189,8 @@ export interface WizardState {
   help: boolean;
   list: ListState;
   screen: Screen;
+  /** Set when the wizard is to exit: the last frame shows `message` (if any), then it exits with `code`. */
+  ending: { code: number; message: string | null } | null;
 }
 
 export type WizardEvent =
@@ -254,7 +261,11 @@ export type WizardEvent =
   /** The PIN goes into the card command only, never into the state. */
   | { type: 'pin-submit'; pin: string }
   | { type: 'card-progress'; progress: CardProgress }
-  | { type: 'card-generated'; csrPem: string }
+  | { type: 'card-generated'; csrPem: string; keyId: string }
+  /** Ctrl+C. */
+  | { type: 'interrupt' }
+  /** The CSR of a key pair left unsubmitted was kept; `command` submits it later. */
+  | { type: 'kept-for-later'; command: string }
   | { type: 'card-installed'; serial: string }
   // any in-flight operation
   | { type: 'failed'; error: ShownError };

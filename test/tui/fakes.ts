@@ -2,6 +2,7 @@
 // src/domain/types.ts, the reference manual's example first) that runs the real CSR checks, and a
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRequest, KeygenResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
@@ -190,8 +191,20 @@ export class FakePortal implements Portal {
   }
 
   /** Like LocalPortal: the key source is an optional 4th argument, checked against the product. */
+  /** Holds every reissue() until the returned function is called; nothing is issued meanwhile. */
+  holdReissues(): () => void {
+    let release!: () => void;
+    this.reissueGate = new Promise<void>((r) => (release = r));
+    return () => {
+      this.reissueGate = null;
+      release();
+    };
+  }
+  private reissueGate: Promise<void> | null = null;
+
   async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
     this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource });
+    if (this.reissueGate) await this.reissueGate;
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -300,6 +313,8 @@ export class FakeCard implements CardService {
     const ms = this.opts.phaseMs ?? 5;
     report?.({ type: 'started', phase: name });
     await new Promise((r) => setTimeout(r, ms));
+    // Like the card worker: close() stops a running operation at its next safe point.
+    if (this.closed) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
     report?.({ type: 'tick', phase: name, elapsedMs: ms });
     const f = this.opts.fail;
     if (f && f.phase === name) {
@@ -361,7 +376,7 @@ export interface FakeServices extends WizardServices {
   previewGate: Promise<void>;
 }
 
-export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array> } = {}): FakeServices {
+export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array>; workDir?: string } = {}): FakeServices {
   const portal = opts.portal ?? new FakePortal();
   const card = opts.card ?? new FakeCard();
   const written = new Map<string, Uint8Array>();
@@ -403,6 +418,7 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       return ['Certificate:', `  Raw: certificate ${serial}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
     },
     now: () => NOW,
+    workDir: () => opts.workDir ?? tmpdir(),
   };
   return services;
 }

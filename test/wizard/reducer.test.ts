@@ -298,7 +298,7 @@ describe('reissue on a card', () => {
     s = run(go.state, { type: 'card-progress', progress: { type: 'tick', phase: 'generate', elapsedMs: 1500 } });
     expect(s.screen).toMatchObject({ phase: 'progress', progress: { phase: 'generate', elapsedMs: 1500 } });
     expect(isBusy(s)).toBe(true);
-    s = run(s, { type: 'card-generated', csrPem: 'PEM' }, { type: 'reissued', result: result(), tokenSerial: '1625834976919804' });
+    s = run(s, { type: 'card-generated', csrPem: 'PEM', keyId: 'a1b2' }, { type: 'reissued', result: result(), tokenSerial: '1625834976919804' });
     expect(s.screen).toMatchObject({ kind: 'result', via: 'card', tokenSerial: '1625834976919804' });
     expect(resultActions(s.screen as never)).toContain('install');
   });

@@ -12,6 +12,7 @@ import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
 import { describeToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
 import { assertCardKeygen, findCard, generateOnCard, installOnCard, keepForLater, keySubjectFor, loadIssuedCertificate } from '../../flows/card.js';
+import { CANCELLED_LINE, EXIT_INTERRUPTED, stoppedLines } from '../../flows/outcome.js';
 import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
 import { flowDeps } from '../flow-deps.js';
@@ -159,7 +160,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     // The key pair stays on the card, unsubmitted: keep its CSR and say how to submit it.
     const later = await keepForLater(m.csrPem, c.id, m.keyId, csrOut, process.cwd());
     if (e === STOPPED) {
-      ctx.io.stderr.write(`Stopped before the portal answered. The key pair stays on the card; submit its CSR later (it cannot issue a second copy):\n  ${later.command}\n`);
+      ctx.io.stderr.write(`${stoppedLines(later.command)}\n`);
       return EXIT_INTERRUPTED;
     }
     ctx.io.stderr.write(`The key pair stays on the card. Submit its CSR later with:\n  ${later.command}\n`);
@@ -258,8 +259,7 @@ async function askPin(ctx: CliContext, token: TokenInfo, opts: CardOpts): Promis
   return pin;
 }
 
-const EXIT_INTERRUPTED = 130;
-const CANCELLED_LINE = 'Cancelled: nothing was generated or issued.';
+
 const CANCELLED = Symbol('cancelled');
 const STOPPED = Symbol('stopped');
 

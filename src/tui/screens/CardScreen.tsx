@@ -180,8 +180,16 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
     case 'progress':
       body = <Progress screen={screen} />;
       break;
+    case 'cancelling':
+      body = <Busy label="Cancelling: the card finishes its current step, then removes anything half-made…" />;
+      break;
     case 'submitting':
-      body = <Busy label="Key pair generated. Submitting the CSR: issuing the new copy…" />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label="Key pair generated. Submitting the CSR: issuing the new copy…" />
+          {screen.finishing ? <Text color="yellow">The key pair is on the card: finishing the submission. Ctrl+C again stops it (you can submit later).</Text> : null}
+        </Box>
+      );
       break;
   }
   return (
