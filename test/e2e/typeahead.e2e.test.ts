@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
-import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../helpers/softhsm.js';
+import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
 import { paneClass, RAW, tmuxOn } from '../helpers/tmux-pane.js';
 
 const SOCKET = `reissue-typeahead-${process.pid}`;
@@ -95,18 +95,11 @@ describe('one write, every key', () => {
 });
 
 describe('one write on the card path (SoftHSM2)', () => {
-  let hsm: SoftHsm;
   const PIN = '739146';
-  beforeAll(async () => {
-    hsm = await createSoftHsm();
-    await hsm.initToken('Certum common', PIN);
-  });
-  afterAll(async () => {
-    await hsm?.cleanup();
-  });
+  const softhsm = softHsmWithToken('Certum common', PIN);
 
   test('a PIN and Enter in one write are submitted; the PIN never reaches the terminal', async () => {
-    const w = await started('pin', { SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE });
+    const w = await started('pin', { SOFTHSM2_CONF: softhsm().conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE });
     try {
       w.pane.send(`/Code Signing${enter}${enter}`);
       await w.pane.waitFor('Product category: Code Signing');

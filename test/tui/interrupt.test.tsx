@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FakeCard, FakePortal, fakeServices, type FakeServices } from './fakes.js';
-import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
+import { endSessions, openCardPin, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
 afterEach(endSessions);
@@ -15,13 +15,7 @@ const PIN = '9731';
 
 async function generating(services: FakeServices) {
   session = await startWizard(services);
-  const t = await openReissueStep1(session, 1, 'ORDER/0000123457/cs');
-  await t.press('enter');
-  await t.waitFor('❯ RSA 2048');
-  await t.press('enter');
-  await t.waitFor('Enter uses this card.');
-  await t.press('enter');
-  await t.waitFor('Common profile PIN:');
+  const t = await openCardPin(session);
   await t.write(PIN + '\r');
   return t;
 }
