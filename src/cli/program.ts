@@ -44,8 +44,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         const flags = command.optsWithGlobals() as GlobalFlags;
         if (flags.color === false) io.env.NO_COLOR = '1';
         let ctx: CliContext | undefined;
+        // Once the command has answered, its exit status stands: a late Ctrl+C only waits for the cleanup.
+        let answered = false;
         const onSignal = (signal: NodeJS.Signals) => {
-          if (ctx?.handlesSignals) return;
+          if (ctx?.handlesSignals || answered) return;
           if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted}\n`);
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -58,8 +60,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           const settings = await resolveSettings(flags, io.env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
           ctx = createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
+          answered = true;
           setExitCode(code ?? 0);
         } catch (e) {
+          answered = true;
           setExitCode(reportError(e, io.stderr, io.env));
         } finally {
           await ctx?.close();
