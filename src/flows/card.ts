@@ -15,6 +15,7 @@ import { appendManifestLine, readManifest, type ManifestLine } from '../card/man
 import { algorithmUnsupported, moduleLoadError, noModule } from '../card/messages.js';
 import { describeToken, pickToken } from '../card/select.js';
 import { isPkcs11Uri, parsePkcs11Uri, type Pkcs11Uri } from '../card/uri.js';
+import { join } from 'node:path';
 import { writeNewFile } from '../util/files.js';
 import { ignoreEvents, type FlowDeps, type OnFlowEvent } from './flow.js';
 import { submitReissue } from './reissue.js';
@@ -152,6 +153,27 @@ export async function generateOnCard(deps: Pick<FlowDeps, 'card' | 'portal'>, re
   const csr = new TextEncoder().encode(keygen.csrPem);
   const issued = await submitReissue(deps, { certificateId: cert.id, request: { keySource: 'card', csr, card: cardEvidence(keygen) } }, onEvent);
   return { keygen, issued };
+}
+
+/**
+ * Keeps the CSR of a key pair that stays on the card unsubmitted (interrupted, or the portal
+ * failed): in `csrOut` when it was written there, else in a new file in `dir`. Returns the exact
+ * command that submits it later; the one idempotency-key rule makes running it twice harmless.
+ */
+export async function keepForLater(csrPem: string, certificateId: string, keyId: string, csrOut: string | undefined, dir: string, manifest?: string): Promise<{ path: string; command: string }> {
+  let path = csrOut;
+  if (!path) {
+    path = join(dir, `reissue-${certificateId}-${keyId.slice(0, 8)}.csr`);
+    await writeNewFile(path, csrPem).catch(async (e) => {
+      if ((e as { code?: string }).code !== 'file-exists') throw e; // the same key's CSR, kept before
+    });
+  }
+  return { path, command: submitLaterCommand(certificateId, path, manifest) };
+}
+
+/** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
+export function submitLaterCommand(certificateId: string, csrFile: string, manifest?: string): string {
+  return `reissue submit ${certificateId} --csr ${csrFile} --key-source card${manifest ? ` --manifest ${manifest}` : ''}`;
 }
 
 /** Which certificate to install: downloaded from the portal, or read from a file (PEM, PEM bundle or DER). */

@@ -36,7 +36,7 @@ export function helpFor(state: WizardState): HelpText {
     case 'details':
       return {
         title: 'Certificate details',
-        lines: ['Every field of the order and the certificate. Actions on the right:', 'preview, download PEM/DER, reissue (new key pair, same expiry date),', 'revoke, and install on card for card keys.', '', '↑/↓ choose · Enter run · Esc back to the list'],
+        lines: ['Every field of the order and the certificate. The action row below them:', 'preview, download PEM/DER, reissue (new key pair, same expiry date),', 'revoke, and install on card for card keys.', '', '←/→ choose an action · Enter run it · Esc back to the list'],
       };
     case 'preview':
       return { title: 'Certificate preview', lines: ['A readable dump of the certificate.', '', '↑/↓ PgUp/PgDn scroll · Esc back'] };
@@ -87,7 +87,7 @@ export function helpFor(state: WizardState): HelpText {
           'The new copy has the same expiry date as the old one. The old copy is',
           'revoked automatically on the date shown: install the new copy before then.',
           '',
-          '↑/↓ choose · Enter run · Esc back to the list',
+          '←/→ choose an action · Enter run it · Esc back to the list',
         ],
       };
     case 'error':

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cardError } from '../../src/domain/errors.js';
 import { fits } from '../helpers/ink.js';
 import { FakeCard, fakeServices, reader, token, type FakeServices } from './fakes.js';
-import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
+import { endSessions, openCardPin, openReissueStep1, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
 afterEach(endSessions);
@@ -25,11 +25,8 @@ async function toReaders(services: FakeServices) {
 }
 
 async function toPin(services: FakeServices) {
-  const t = await toReaders(services);
-  await t.waitFor('Enter uses this card.');
-  await t.press('enter');
-  await t.waitFor('Common profile PIN:');
-  return t;
+  session = await startWizard(services);
+  return openCardPin(session);
 }
 
 describe('Reissue with a key pair generated on a card', () => {

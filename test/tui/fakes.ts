@@ -2,6 +2,7 @@
 // src/domain/types.ts, the reference manual's example first) that runs the real CSR checks, and a
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
@@ -191,11 +192,23 @@ export class FakePortal implements Portal {
     return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
   }
 
+  /** Holds every reissue() until the returned function is called; nothing is issued meanwhile. */
+  holdReissues(): () => void {
+    let release!: () => void;
+    this.reissueGate = new Promise<void>((r) => (release = r));
+    return () => {
+      this.reissueGate = null;
+      release();
+    };
+  }
+  private reissueGate: Promise<void> | null = null;
+
   /** Like LocalPortal: the request's key source is checked against the product; cloud keys need no CSR. */
   async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
     const keySource = request.keySource;
     const csr = request.keySource === 'cloud' ? new Uint8Array() : request.csr;
     this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, request });
+    if (this.reissueGate) await this.reissueGate;
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -316,6 +329,8 @@ export class FakeCard implements CardService {
     const ms = this.opts.phaseMs ?? 5;
     report?.({ type: 'started', phase: name });
     await new Promise((r) => setTimeout(r, ms));
+    // Like the card worker: close() stops a running operation at its next safe point.
+    if (this.closed) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
     report?.({ type: 'tick', phase: name, elapsedMs: ms });
     const f = this.opts.fail;
     if (f && f.phase === name) {
@@ -385,7 +400,7 @@ export interface FakeServices extends WizardServices {
   previewGate: Promise<void>;
 }
 
-export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array> } = {}): FakeServices {
+export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array>; workDir?: string } = {}): FakeServices {
   const portal = opts.portal ?? new FakePortal();
   const card = opts.card ?? new FakeCard();
   const written = new Map<string, Uint8Array>();
@@ -406,6 +421,9 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       services.generated.push({ keyPath, algorithm, ...(passphrase ? { passphrase } : {}) });
       return { csrPem: await csrFor(certificate.commonName, certificate.domains), keyPath };
     },
+    async checkNewKeyPath(path) {
+      if (files.has(path) || written.has(path)) throw inputError('file-exists', `The private key file ${path} already exists; it was left unchanged.`, 'Choose another file name: a private key is never overwritten.');
+    },
     async readFile(path) {
       const f = files.get(path);
       if (!f) throw inputError('no-such-file', `Cannot read ${path}: no such file.`, 'Check the path.');
@@ -424,6 +442,7 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       return ['Certificate:', `  Raw: certificate ${serial}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
     },
     now: () => NOW,
+    workDir: () => opts.workDir ?? tmpdir(),
   };
   return services;
 }

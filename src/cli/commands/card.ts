@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm } from '../../domain/types.js';
+import type { Algorithm, Certificate } from '../../domain/types.js';
 import type { CardProgress, KeygenResult, PinState, TokenInfo } from '../../card/card.js';
 import { inventoryFailure } from '../../card/inventory.js';
 import { parsePkcs11Uri } from '../../card/uri.js';
@@ -21,10 +21,13 @@ import {
   findInstallTarget,
   generateOnCard,
   installOnCard,
+  keepForLater,
   keySubjectFor,
   loadIssuedCertificates,
+  submitLaterCommand,
   tokenSelector,
 } from '../../flows/card.js';
+import { CANCELLED_LINE, EXIT_INTERRUPTED, stoppedLines } from '../../flows/outcome.js';
 import { inventoryText } from '../card-inventory.js';
 import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
@@ -104,7 +107,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--manifest <FILE>', 'append one JSON line about the prepared key pair (offline preparation of many cards)')
     .option('--submit', 'submit the CSR as a reissue of --for')
     .option('--json', 'JSON on stdout')
-    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts)));
+    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: CANCELLED_LINE }));
 
   card
     .command('install')
@@ -160,42 +163,53 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const manifest = opts.manifest ? resolve(opts.manifest) : undefined;
   const deps = flowDeps(ctx);
 
-  // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
-  const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
-  const { token, reader } = await findCard(deps, tokenSelector(opts.token, opts.serial));
-  assertCardKeygen(subject, algorithm, token);
-  const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
-  const pin = await askPin(ctx, token, opts);
-
   const say = (s: string) => !ctx.settings.json && ctx.io.stderr.write(s);
-  say(
-    `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
-      'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
-  );
   const progress = progressPrinter(ctx);
-  let csrPem: string | null = null;
-  const cert = 'certificate' in subject ? subject.certificate : null;
-  let outcome;
-  try {
-    outcome = await generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
+  const chosen: { cert: Certificate | null } = { cert: null };
+  let made: { csrPem: string; keyId: string } | null = null;
+  const run = async () => {
+    // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
+    const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
+    chosen.cert = 'certificate' in subject ? subject.certificate : null;
+    const { token, reader } = await findCard(deps, tokenSelector(opts.token, opts.serial));
+    assertCardKeygen(subject, algorithm, token);
+    const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
+    const pin = await askPin(ctx, token, opts);
+    say(
+      `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
+        'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
+    );
+    return generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
       if (e.type === 'card-progress') progress(e.progress);
       else if (e.type === 'key-generated') {
-        csrPem = e.csrPem;
+        made = { csrPem: e.csrPem, keyId: e.keyId };
         say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n  Key URI:  ${e.keyUri}\n  Card URI: ${e.token.uri}\n`);
       } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
+      else if (e.type === 'submitting') say('Submitting the CSR to the portal…\n');
     });
+  };
+  let outcome;
+  try {
+    outcome = await untilStopped(ctx, run, () => made !== null, say);
   } catch (e) {
-    // The key pair stays on the card: keep the CSR so it can still be submitted.
-    if (csrPem && cert && opts.submit) {
-      ctx.io.stderr.write(
-        csrOut
-          ? `The key pair stays on the card. Submit its CSR later with: ${submitLater(cert.id, csrOut, manifest)}\n`
-          : `The key pair stays on the card. Save this CSR to a file and submit it later with: ${submitLater(cert.id, 'FILE', manifest)}\n${csrPem}`,
-      );
+    if (e === CANCELLED) {
+      ctx.io.stderr.write(`${CANCELLED_LINE}\n`);
+      return EXIT_INTERRUPTED;
     }
+    const c = chosen.cert;
+    const m = made as { csrPem: string; keyId: string } | null;
+    if (!m || !c || !opts.submit) throw e;
+    // The key pair stays on the card, unsubmitted: keep its CSR and say how to submit it.
+    const later = await keepForLater(m.csrPem, c.id, m.keyId, csrOut, process.cwd(), manifest);
+    if (e === STOPPED) {
+      ctx.io.stderr.write(`${stoppedLines(later.command)}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    ctx.io.stderr.write(`The key pair stays on the card. Submit its CSR later with:\n  ${later.command}\n`);
     throw e;
   }
   const { keygen, issued } = outcome;
+  const cert = chosen.cert;
   const key = keyJson(keygen);
   if (issued) {
     if (ctx.settings.json) return printJson(ctx, { ...issued, key });
@@ -204,19 +218,15 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     return;
   }
 
-  const next = cert ? submitLater(cert.id, csrOut ?? 'FILE', manifest) : null;
+  const next = cert ? submitLaterCommand(cert.id, csrOut ?? 'FILE', manifest) : null;
   if (ctx.settings.json) {
     return printJson(ctx, { csr: keygen.csrPem, csrFile: csrOut ?? null, algorithm, for: cert?.id ?? null, ...key, next });
   }
   if (!csrOut) ctx.io.stdout.write(keygen.csrPem);
   else if (next) printText(ctx, `Next: ${next}`);
-  else printText(ctx, `Next: ${submitLater('ID', csrOut, manifest)} (ID: the certificate it reissues); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
+  else printText(ctx, `Next: ${submitLaterCommand('ID', csrOut, manifest)} (ID: the certificate it reissues); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
 }
 
-/** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
-function submitLater(certificateId: string, csrFile: string, manifest: string | undefined): string {
-  return `reissue submit ${certificateId} --csr ${csrFile} --key-source card${manifest ? ` --manifest ${manifest}` : ''}`;
-}
 
 /** The key pair as --json shows it: id, label, URI, token, module. */
 function keyJson(k: KeygenResult) {
@@ -331,6 +341,47 @@ async function askPin(ctx: CliContext, token: TokenInfo, opts: CardOpts): Promis
   const pin = opts.pinStdin ? await readLineFromStdin(ctx.io.stdin, 'PIN') : await readSecret(ctx.io, `PIN for card "${token.label}": `);
   checkPinLength(pin, token.pin);
   return pin;
+}
+
+
+const CANCELLED = Symbol('cancelled');
+const STOPPED = Symbol('stopped');
+
+/**
+ * Ctrl+C during a card keygen. Before the key pair exists: the card stops at its next safe point
+ * (removing a half-made pair) and `run` rejects with CANCELLED, unless the pair was finished
+ * first, in which case it goes on. Once the pair exists a first Ctrl+C only says the submission is
+ * being finished; a second one rejects with STOPPED, leaving the submission to a later command.
+ */
+async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExists: () => boolean, say: (s: string) => void): Promise<T> {
+  ctx.handlesSignals = true;
+  let cancelled = false;
+  let afterKey = 0;
+  let stop!: (why: symbol) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  const onInterrupt = () => {
+    if (!keyExists()) {
+      if (cancelled) return;
+      cancelled = true;
+      say('\nStopping: the card finishes its current step, then removes anything half-made…\n');
+      void ctx.card().then((c) => c.close());
+      return;
+    }
+    if (++afterKey === 1) say('\nThe key pair is on the card: finishing the submission. Press Ctrl+C again to stop it and submit later.\n');
+    else stop(STOPPED);
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await Promise.race([
+      work().catch((e) => {
+        throw cancelled && !keyExists() ? CANCELLED : e;
+      }),
+      stopped,
+    ]);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    ctx.handlesSignals = false;
+  }
 }
 
 /** Elapsed time on a terminal (one line, rewritten); phase changes only otherwise. */

@@ -2,13 +2,13 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { focusCertificate } from '../../wizard/selectors.js';
+import { bannerCertificate } from '../../wizard/selectors.js';
 import { pendingRevocationText } from '../../wizard/format.js';
 import { useWizardState } from '../context.js';
 
 export function Header() {
   const state = useWizardState();
-  const cert = focusCertificate(state);
+  const cert = bannerCertificate(state);
   const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
   return (
     <Box flexDirection="column">
