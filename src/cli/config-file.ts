@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { usageError } from '../domain/errors.js';
 
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module'] as const;
+export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 

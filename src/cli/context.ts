@@ -5,6 +5,8 @@ import { clockFromEnv, type Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
 import type { Portal } from '../portal/portal.js';
 import type { Settings } from './env.js';
+import { t } from '../i18n/i18n.js';
+import { formatDateTime } from '../wizard/format.js';
 
 export interface Io {
   stdin: NodeJS.ReadStream;
@@ -18,6 +20,10 @@ export interface CliContext {
   io: Io;
   clock: Clock;
   isLocalPortal: boolean;
+  /** REISSUE_NOW in force (the embedded sandbox only). */
+  simulatedDate: Date | null;
+  /** "SIMULATED DATE …" and a newline the first time it is asked for while a date is simulated, else "". */
+  simulatedDateNotice(): string;
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
   /** Opened on first use, closed by close(). */
@@ -34,12 +40,20 @@ export function createContext(settings: Settings, io: Io): CliContext {
   let portal: Promise<Portal> | undefined;
   let card: Promise<CardService> | undefined;
   let closing: Promise<void> | undefined;
+  const simulatedDate = isLocalPortal && io.env.REISSUE_NOW ? clock.now() : null;
+  let noticeShown = false;
 
   return {
     settings,
     io,
     clock,
     isLocalPortal,
+    simulatedDate,
+    simulatedDateNotice() {
+      if (!simulatedDate || noticeShown) return '';
+      noticeShown = true;
+      return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
+    },
     handlesSignals: false,
     portal: () => (portal ??= openPortal(settings, clock)),
     card: () =>

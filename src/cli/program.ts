@@ -2,6 +2,8 @@
 // builds the context, runs the handler, and turns any failure into a message and an exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
+import { setLanguage, t } from '../i18n/i18n.js';
+import { localizeCommanderError } from './commander-messages.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
 import { reportError } from './report.js';
@@ -17,18 +19,20 @@ export interface Registrar {
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('reissue');
   program
-    .description("Reissue a certificate: a new copy with a new key pair and the same expiry; the previous copy is revoked 14 days later.")
-    .addOption(new Option('--portal <local|URL>', 'portal to use: the embedded sandbox ("local") or a `reissue serve` URL'))
-    .addOption(new Option('--token <T>', 'API token for an HTTP portal (prefer REISSUE_TOKEN or the config file)'))
-    .addOption(new Option('--data-dir <DIR>', 'data directory of the embedded portal'))
-    .addOption(new Option('--module <PATH>', 'PKCS#11 module (.so) for the card'))
-    .addOption(new Option('--ca-file <FILE>', 'CA certificate(s) to trust for an HTTPS portal'))
-    .option('--json', 'one JSON document on stdout')
-    .option('--no-color', 'no colours (NO_COLOR works too)')
-    .showHelpAfterError('(run with --help for usage)')
+    .description(t('cli.program.description'))
+    .addOption(new Option('--portal <local|URL>', t('cli.program.portal')))
+    .addOption(new Option('--token <T>', t('cli.program.token')))
+    .addOption(new Option('--data-dir <DIR>', t('cli.program.dataDir')))
+    .addOption(new Option('--module <PATH>', t('cli.program.module')))
+    .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))
+    .addOption(new Option('--lang <pl|en>', t('cli.program.lang')))
+    .option('--json', t('cli.program.json'))
+    .option('--no-color', t('cli.program.noColor'))
+    .showHelpAfterError(t('cli.program.helpAfterError'))
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(localizeCommanderError(s)),
     })
     .exitOverride();
 
@@ -50,8 +54,11 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           // The settings file is read only when a flag or variable leaves a setting to it.
           const config = () => import('./config-file.js');
           const settings = await resolveSettings(flags, io.env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
+          setLanguage(settings.lang);
           ctx = createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
+          // A command that printed no text still says that its date was simulated.
+          if (!settings.json) ctx.io.stderr.write(ctx.simulatedDateNotice());
           setExitCode(code ?? 0);
         } catch (e) {
           setExitCode(reportError(e, io.stderr, io.env));
@@ -79,7 +86,7 @@ export function exitCodeForCommanderError(e: unknown): number | null {
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
-  throw usageError('bad-option', `${name} must be one of ${choices.join(', ')}; got "${value}".`);
+  throw usageError('bad-option', t('cli.badChoice', { name, choices: choices.join(', '), value }));
 }
 
 export { isReissueError };

@@ -3,21 +3,22 @@ import type { Command } from 'commander';
 import { usageError } from '../../domain/errors.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
+import { t } from '../../i18n/i18n.js';
 
 export function registerServeCommands(program: Command, r: Registrar): void {
   program
     .command('serve')
-    .description('run the portal as an HTTP(S) service for other terminals')
-    .option('--host <H>', 'address to listen on', '127.0.0.1')
-    .option('--port <P>', 'port (0 picks a free one)', '8443')
-    .option('--tls-cert <FILE>', 'certificate (PEM) for HTTPS')
-    .option('--tls-key <FILE>', 'private key (PEM) for HTTPS')
-    .option('--allow-insecure-http', 'INSECURE: serve plain HTTP on a non-loopback address')
+    .description(t('cli.serve.description'))
+    .option('--host <H>', t('cli.serve.host'), '127.0.0.1')
+    .option('--port <P>', t('cli.serve.port'), '8443')
+    .option('--tls-cert <FILE>', t('cli.serve.tlsCert'))
+    .option('--tls-key <FILE>', t('cli.serve.tlsKey'))
+    .option('--allow-insecure-http', t('cli.serve.insecure'))
     .action(
       r.action(async (ctx, opts: { host: string; port: string; tlsCert?: string; tlsKey?: string; allowInsecureHttp?: boolean }) => {
         const port = Number.parseInt(opts.port, 10);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', `--port must be 0–65535, not "${opts.port}".`);
-        if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', '--tls-cert and --tls-key go together.', 'Pass both for HTTPS, or neither for HTTP on loopback.');
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', t('cli.serve.badPort', { port: opts.port }));
+        if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', t('cli.serve.tlsPair'), t('cli.serve.tlsPairHint'));
         const { startServer } = await import('../../server/http/serve.js');
         ctx.handlesSignals = true; // drain in-flight requests before leaving
         const server = await startServer({
@@ -29,29 +30,29 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           allowInsecureHttp: opts.allowInsecureHttp,
           log: (line) => ctx.io.stderr.write(line + '\n'),
         });
-        printText(ctx, `Listening on ${server.url}`);
-        ctx.io.stderr.write(`Data directory: ${ctx.settings.dataDir}\nStop with Ctrl+C.\n`);
+        printText(ctx, t('cli.serve.listening', { url: server.url }));
+        ctx.io.stderr.write(`${t('cli.serve.dataDir', { dir: ctx.settings.dataDir })}\n${t('cli.serve.stop')}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
-        ctx.io.stderr.write('Stopping…\n');
+        ctx.io.stderr.write(`${t('cli.serve.stopping')}\n`);
         await server.close();
       }),
     );
 
-  const admin = program.command('admin').description("manage the service's accounts and API tokens (on its data directory)");
-  const account = admin.command('account').description('accounts');
+  const admin = program.command('admin').description(t('cli.admin.description'));
+  const account = admin.command('account').description(t('cli.admin.accounts'));
   account
     .command('create')
     .argument('<NAME>')
-    .requiredOption('--role <customer|partner>', 'customer or partner')
-    .option('--partner <NAME>', 'the partner this customer belongs to')
+    .requiredOption('--role <customer|partner>', t('cli.admin.role'))
+    .option('--partner <NAME>', t('cli.admin.partner'))
     .action(
       r.action(async (ctx, name: string, opts: { role: string; partner?: string }) => {
         const role = parseChoice('--role', opts.role, ['customer', 'partner'] as const);
-        if (opts.partner && role !== 'customer') throw usageError('bad-option', '--partner applies to customers only.');
+        if (opts.partner && role !== 'customer') throw usageError('bad-option', t('cli.admin.partnerCustomersOnly'));
         const service = await openService(ctx.settings.dataDir, ctx.clock);
         try {
           service.createAccount(name, role, opts.partner);
@@ -59,12 +60,12 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           service.close();
         }
         if (ctx.settings.json) return printJson(ctx, { name, role, partner: opts.partner ?? null });
-        printText(ctx, `Created ${role} account ${name}${opts.partner ? ` (customer of ${opts.partner})` : ''}.`);
+        printText(ctx, opts.partner ? t('cli.admin.createdCustomerOf', { role, name, partner: opts.partner }) : t('cli.admin.created', { role, name }));
       }),
     );
   admin
     .command('token')
-    .description('API tokens')
+    .description(t('cli.admin.tokens'))
     .command('create')
     .argument('<ACCOUNT>')
     .action(
@@ -78,7 +79,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         }
         if (ctx.settings.json) return printJson(ctx, { account: accountName, token });
         printText(ctx, token);
-        ctx.io.stderr.write(`This token for ${accountName} is shown only once; it is stored hashed.\n`);
+        ctx.io.stderr.write(`${t('cli.admin.tokenOnce', { account: accountName })}\n`);
       }),
     );
 }

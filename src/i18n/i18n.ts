@@ -1,0 +1,42 @@
+// The message catalogs (locales/en.json, locales/pl.json) behind i18next. One language per
+// process for the CLI and the wizard (setLanguage, once the settings are known); the HTTP service
+// answers each request in its own language through translator(lang).
+// Both catalogs are bundled (a few kB each) so that init is synchronous and costs no file read.
+import i18next, { type TFunction } from 'i18next';
+import en from './locales/en.json' with { type: 'json' };
+import pl from './locales/pl.json' with { type: 'json' };
+import type { Lang } from './language.js';
+
+export type { Lang } from './language.js';
+export type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+export const CATALOGS: Record<Lang, Record<string, unknown>> = { en, pl };
+
+const instance = i18next.createInstance();
+void instance.init({
+  lng: 'en',
+  // Every key is in both catalogs (a test checks): no fallback, a missing key shows as itself.
+  fallbackLng: false,
+  resources: { en: { translation: en }, pl: { translation: pl } },
+  initAsync: false,
+  // Terminal text, not HTML: nothing to escape.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export function setLanguage(lang: Lang): void {
+  void instance.changeLanguage(lang);
+}
+
+export function language(): Lang {
+  return instance.language as Lang;
+}
+
+/** The message `key` in the current language, with `values` filled in ({{name}}; `count` picks the plural form). */
+export const t: Translate = (key, values) => instance.t(key, values ?? {}) as string;
+
+/** The same in a fixed language, for one HTTP request. */
+export function translator(lang: Lang): Translate {
+  const fixed: TFunction = instance.getFixedT(lang);
+  return (key, values) => fixed(key, values ?? {}) as string;
+}
