@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerReissueCommands } from './commands/reissue.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerCardCommands } from './commands/card.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 import { runWizardCommand } from './commands/wizard.js';
 import { reportError } from './report.js';
 import type { Io } from './context.js';
@@ -36,6 +37,7 @@ export async function runCli(io: Io, argv: string[]): Promise<number> {
   registerCardCommands(program, r);
   registerConfigCommands(program, r);
   registerServeCommands(program, r);
+  registerSandboxCommands(program, r);
   // Set after the subcommands exist (they copy it when created): they keep refusing extra arguments.
   program.allowExcessArguments(true);
   try {
