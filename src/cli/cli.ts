@@ -9,6 +9,7 @@ import { registerReissueCommands } from './commands/reissue.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerCardCommands } from './commands/card.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerDoctorCommands } from './commands/doctor.js';
 import { runWizardCommand } from './commands/wizard.js';
 import { reportError } from './report.js';
 import type { Io } from './context.js';
@@ -38,6 +39,7 @@ export async function runCli(io: Io, argv: string[]): Promise<number> {
   registerConfigCommands(program, r);
   registerServeCommands(program, r);
   registerSandboxCommands(program, r);
+  registerDoctorCommands(program, r);
   // Set after the subcommands exist (they copy it when created): they keep refusing extra arguments.
   program.allowExcessArguments(true);
   try {

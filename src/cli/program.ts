@@ -62,6 +62,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           setExitCode(code ?? 0);
         } catch (e) {
           setExitCode(reportError(e, io.stderr, io.env));
+          if (isReissueError(e)) await (await import('./last-errors.js')).recordLastError(e, commandPath(command), new Date());
         } finally {
           await ctx?.close();
           process.off('SIGINT', onSignal);
@@ -71,6 +72,13 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     },
   };
   return Object.assign(program, { registrar });
+}
+
+/** "card keygen": the command's words, without arguments or options. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ') || 'wizard';
 }
 
 export function registrarOf(program: Command): Registrar {
