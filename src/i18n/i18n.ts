@@ -35,8 +35,17 @@ export function language(): Lang {
 /** The message `key` in the current language, with `values` filled in ({{name}}; `count` picks the plural form). */
 export const t: Translate = (key, values) => instance.t(key, values ?? {}) as string;
 
+export interface FixedTranslate extends Translate {
+  lang: Lang;
+  /** Whether the catalog has this message (a code without its own text keeps the original words). */
+  has(key: string): boolean;
+}
+
 /** The same in a fixed language, for one HTTP request. */
-export function translator(lang: Lang): Translate {
+export function translator(lang: Lang): FixedTranslate {
   const fixed: TFunction = instance.getFixedT(lang);
-  return (key, values) => fixed(key, values ?? {}) as string;
+  const say = ((key, values) => fixed(key, values ?? {}) as string) as FixedTranslate;
+  say.lang = lang;
+  say.has = (key) => instance.exists(key, { lng: lang });
+  return say;
 }
