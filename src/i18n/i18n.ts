@@ -3,21 +3,20 @@
 // answers each request in its own language through translator(lang).
 // Both catalogs are bundled (a few kB each) so that init is synchronous and costs no file read.
 import i18next, { type TFunction } from 'i18next';
-import en from './locales/en.json' with { type: 'json' };
-import pl from './locales/pl.json' with { type: 'json' };
+import { CATALOGS } from './catalog.js';
 import type { Lang } from './language.js';
 
 export type { Lang } from './language.js';
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
 
-export const CATALOGS: Record<Lang, Record<string, unknown>> = { en, pl };
+export { CATALOGS } from './catalog.js';
 
 const instance = i18next.createInstance();
 void instance.init({
   lng: 'en',
   // Every key is in both catalogs (a test checks): no fallback, a missing key shows as itself.
   fallbackLng: false,
-  resources: { en: { translation: en }, pl: { translation: pl } },
+  resources: { en: { translation: CATALOGS.en }, pl: { translation: CATALOGS.pl } },
   initAsync: false,
   // Terminal text, not HTML: nothing to escape.
   interpolation: { escapeValue: false },

@@ -3,6 +3,9 @@
 // module is all the launcher loads before painting. A test renders the real wizard and checks
 // that its first frame is exactly this string (so the two cannot drift apart).
 
+import { CATALOGS } from '../i18n/catalog.js';
+import { labelWidths, listHeading, listLayout } from '../wizard/list-layout.js';
+
 export interface SkeletonOptions {
   /** Bold and dim as Ink's chalk would write them (false when chalk's colour level is 0). */
   styles: boolean;
@@ -14,7 +17,6 @@ const TITLE = 'reissue';
 const CONNECTING = ' · connecting to the portal…';
 const HELP = ' ? help';
 const HINT = 'Press / to filter by CN, domain, order, serial or product';
-const COLUMNS = '  CN                     State   Product             Valid to   Revocation';
 const FOOTER = '↑↓ PgUp PgDn move · Enter details · / filter · p pending · ? help · q quit';
 /** Header (2) and footer (1) around the body; one spare line keeps the frame from scrolling. */
 const CHROME_ROWS = 4;
@@ -37,7 +39,9 @@ export function skeletonFrame(columns: number, rows: number, opts: SkeletonOptio
   const header = `${bold(TITLE)}${CONNECTING}${gap}${dim(HELP)}`;
   // The pending-revocation line holds one (yellow) space until a certificate is in focus.
   const notice = opts.styles && opts.color ? '\u001B[33m \u001B[39m' : '';
-  const body = [`${bold('Certificates')} (loading…)`, dim(truncate(HINT, columns)), bold(truncate(COLUMNS, columns))];
+  const catalog = CATALOGS.en;
+  const headings = listHeading(catalog, listLayout(columns, labelWidths(catalog)));
+  const body = [`${bold('Certificates')} (loading…)`, dim(truncate(HINT, columns)), bold(truncate(headings, columns))];
   const bodyHeight = rows - CHROME_ROWS;
   while (body.length < bodyHeight) body.push('');
   return `${[header, notice, ...body, dim(truncate(FOOTER, columns))].join('\n')}\n`;
