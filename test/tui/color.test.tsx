@@ -57,6 +57,16 @@ describe('colour', () => {
     expect(plain.frames.at(-1)).toBe(colored.frames.at(-1));
   });
 
+  test('Revoked is red and Expired magenta in the list; without colour the same words stay', async () => {
+    const { raw } = await walk(true);
+    expect(raw).toMatch(/\u001B\[31mRevoked\u001B\[39m/);
+    expect(raw).toMatch(/\u001B\[35mExpired\u001B\[39m/);
+    await stop?.();
+    stop = null;
+    const plain = await walk(false);
+    expect(plain.raw).toMatch(/ Revoked .* Expired /s);
+  });
+
   test('NO_COLOR in the environment turns colour off by default', async () => {
     const { colorFromEnv } = await import('../../src/tui/theme.js');
     expect(colorFromEnv({ NO_COLOR: '1' })).toBe(false);
