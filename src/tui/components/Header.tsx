@@ -3,18 +3,21 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { focusCertificate } from '../../wizard/selectors.js';
-import { pendingRevocationText } from '../../wizard/format.js';
+import { formatDateTime, pendingRevocationText } from '../../wizard/format.js';
+import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
+import { useServices } from '../services.js';
 
 export function Header() {
   const state = useWizardState();
   const cert = focusCertificate(state);
   const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
+  const simulated = useServices().simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">
         <Text wrap="truncate-end">
-          <Text bold>reissue</Text> · {state.portalName ?? 'connecting to the portal…'}
+          <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? 'connecting to the portal…'}
         </Text>
         <Text dimColor> ? help</Text>
       </Box>
