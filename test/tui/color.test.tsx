@@ -28,9 +28,9 @@ async function walk(color: boolean) {
   await t.waitFor('revoked in 13 d');
   await t.press('down');
   await t.press('down');
-  await t.waitFor(' — revoked on ');
+  await t.waitFor(' — will be revoked on ');
   await t.press('enter');
-  await t.waitFor('⚠ Pending revocation:');
+  await t.waitFor('⚠ This copy will be revoked on');
   await t.press('escape');
   await t.press('up');
   await t.press('up');

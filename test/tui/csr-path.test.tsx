@@ -101,7 +101,7 @@ describe('Reissue with a CSR', () => {
     expect(f).toContain('Key            from your CSR');
     expect(f).toContain('[Download PEM]');
     // The header now names the old copy's pending revocation.
-    expect(f.split('\n')[1]).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/);
+    expect(f.split('\n')[1]).toMatch(/^⚠ assecodata\.pl — will be revoked on .* \(14 days left\)$/);
     expect(fits(f)).toBe(true);
     expect(services.portal.reissueCalls.map((c) => c.keySource)).toEqual(['csr']);
     // Download from the result, then back to the list where the badge appears.

@@ -37,8 +37,8 @@ describe('Certificates screen', () => {
     expect(t.lastFrame().split('\n')[1]).toBe('');
     await t.press('down');
     await t.press('down');
-    const f = await t.waitFor(' — revoked on ');
-    expect(f.split('\n')[1]).toMatch(/^⚠ shop\.example\.pl — revoked on \d{4}-\d\d-\d\d \d\d:\d\d \(13 days left\)$/);
+    const f = await t.waitFor(' — will be revoked on ');
+    expect(f.split('\n')[1]).toMatch(/^⚠ shop\.example\.pl — will be revoked on \d{4}-\d\d-\d\d \d\d:\d\d \(13 days left\)$/);
   });
 
   test('/ filters as you type; q is text while typing; Esc clears', async () => {
@@ -143,7 +143,7 @@ describe('Certificates screen', () => {
     await t.waitFor((x) => !x.includes('Help ·'));
     await t.press('enter');
     f = await t.waitFor('Certificate for order ORDER/0000123458/po');
-    expect(f).toContain('replaced by c-0004');
+    expect(f).toContain('Replaced by: c-0004');
     await t.press('escape');
     await t.waitFor('(1–6 of 6)');
     await t.write('q');

@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { focusCertificate } from '../../wizard/selectors.js';
-import { formatDateTime, pendingRevocationText } from '../../wizard/format.js';
+import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
 import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
 import { useServices } from '../services.js';
@@ -11,7 +11,7 @@ import { useServices } from '../services.js';
 export function Header() {
   const state = useWizardState();
   const cert = focusCertificate(state);
-  const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
+  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
   const simulated = useServices().simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
   return (
     <Box flexDirection="column">
@@ -22,7 +22,7 @@ export function Header() {
         <Text dimColor> ? help</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
-        {pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : ' '}
+        {pending && cert ? `⚠ ${cert.commonName} — ${pending}` : ' '}
       </Text>
     </Box>
   );

@@ -3,7 +3,7 @@ import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback, useEffect } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
-import { formatDateTime, pendingRevocationText, stateLabel } from '../../wizard/format.js';
+import { formatDateTime, stateLabel, willBeRevokedText } from '../../wizard/format.js';
 import { detailsActions } from '../../wizard/selectors.js';
 import type { DetailsAction, DetailsScreen as DetailsState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -37,11 +37,10 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
   useCommands(handle, isActive);
 
   const now = new Date(state.now);
-  const pending = pendingRevocationText(cert, now);
+  const pending = willBeRevokedText(cert, now);
   const org = cert.organization;
   const sub = cert.subscriber;
   const domains = cert.domains.join(', ') || 'none';
-  const links = [cert.replaces ? `replaces ${cert.replaces}` : null, cert.replacedBy ? `replaced by ${cert.replacedBy}` : null].filter(Boolean).join(' · ') || 'none';
   const stateText =
     stateLabel(cert.state) +
     (cert.state === 'revoked' && cert.revocationDate ? ` (on ${formatDateTime(cert.revocationDate)}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
@@ -62,7 +61,8 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
       {org ? line('  Country:', `${org.country} · State or province: ${org.stateOrProvince} · Locality: ${org.locality}`) : null}
       {line("Subscriber's authorization:", cert.authorizationMethod)}
       {line(`Domain list [${cert.domains.length}]:`, domains)}
-      {line('Subordinate certificates:', links)}
+      {cert.replaces ? line('Replaces:', cert.replaces) : null}
+      {cert.replacedBy ? line('Replaced by:', cert.replacedBy) : null}
       {line('Product category:', cert.productCategory)}
       {line('Product:', cert.product)}
       <Text wrap="truncate-end">
@@ -72,7 +72,7 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
       {line('Key pair generation:', `${cert.keySources.map((s) => (s === 'csr' ? 'CSR' : 'on card')).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
       {pending ? (
         <Text color="yellow" wrap="truncate-end">
-          ⚠ Pending revocation: {pending}
+          ⚠ This copy {pending}
         </Text>
       ) : null}
       {screen.notice ? (

@@ -22,7 +22,7 @@ export function PendingScreen({ screen, isActive, height }: { screen: PendingSta
     <Box flexDirection="column">
       <Text bold>Pending revocations</Text>
       <Text dimColor>Replaced copies are revoked automatically 14 days after the reissue.</Text>
-      <Text bold>{`  ${fit('CN', 20)} ${fit('Serial', 32)} ${fit('Revoked on', 16)} Left`}</Text>
+      <Text bold>{`  ${fit('CN', 20)} ${fit('Serial', 32)} ${fit('Revocation on', 16)} Left`}</Text>
       {items === null ? (
         <Busy label="Loading pending revocations…" />
       ) : items.length === 0 ? (
