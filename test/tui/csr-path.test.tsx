@@ -56,6 +56,10 @@ describe('Reissue with a CSR', () => {
     }
     expect(f).toContain('Issuing a reissue certificate will automatically revoke the previous\n│ certificate after 14 days.');
     expect(f).toContain('Enter Next · Esc Cancel');
+    // The manual's intro above the methods and its CSR-versus-card note below them.
+    expect(f).toMatch(/\[1 Choose generation method\] → 2 Key generation\nChoose one of the key generation methods available below\./);
+    expect(f).toMatch(/❯ CSR\nThe CSR method will allow you to obtain a certificate with a key/);
+    expect(f.replace(/\s+/g, ' ')).toContain('Remember to save a private key generated with your CSR.');
     expect(fits(f)).toBe(true);
     await t.press('escape');
     await t.waitFor('[Reissue certificate]');

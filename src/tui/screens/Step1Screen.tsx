@@ -6,10 +6,12 @@ import { useCallback, useEffect } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import type { KeySource } from '../../domain/types.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
-import { useUiActions } from '../context.js';
+import { t } from '../../i18n/i18n.js';
+import { wrapWords } from '../../wizard/format.js';
+import { useUiActions, useWizardState } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { ReissueInfo } from '../components/InfoBox.js';
+import { ReissueInfo, reissueInfoLines } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
@@ -20,8 +22,30 @@ export const METHOD_LABELS: Record<KeySource, string> = {
   card: 'Generating key pair on card',
 };
 
+/** The body rows the wizard gives a screen (header, footer and a spare row taken). */
+const CHROME_ROWS = 4;
+
+/**
+ * The manual's texts around the methods, each wrapped to the terminal, as far as the rows allow:
+ * the info box (reissue and its reasons) first, then the intro above the methods, then the
+ * CSR-versus-card note below them. What does not fit whole is left out, never cut (? shows it all).
+ */
+function manualTexts(rows: number, columns: number, fixedRows: number): { info: string[]; intro: string[]; note: string[] } {
+  let free = rows - CHROME_ROWS - fixedRows;
+  const take = (lines: string[]) => {
+    if (lines.length > free) return [];
+    free -= lines.length;
+    return lines;
+  };
+  const info = take(reissueInfoLines(columns));
+  const intro = take(wrapWords(t('step1.intro'), columns));
+  const note = take(wrapWords(t('step1.note'), columns));
+  return { info, intro, note };
+}
+
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
   const { dispatch, actions } = useUiActions();
+  const { rows, columns } = useWizardState();
   useEffect(() => {
     if (screen.scan === 'loading') void actions.scanCards();
   }, [screen.scan, actions]);
@@ -35,12 +59,19 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   useCommands(handle, isActive);
 
   const chooseMethod = screen.stage === 'method';
+  // Title, step indicator and heading, then the methods or the card's algorithms (with two lines above them).
+  const fixedRows = 3 + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
+  const texts = manualTexts(rows, columns, fixedRows);
+  const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         Reissue certificate · {screen.cert.commonName}
       </Text>
       <StepIndicator step={1} />
+      {intro.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
       <Text bold>Key pair generation method</Text>
       {chooseMethod ? (
         <Menu
@@ -70,7 +101,12 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           ) : null}
         </Box>
       )}
-      <ReissueInfo />
+      {note.map((line, i) => (
+        <Text key={i} dimColor>
+          {line}
+        </Text>
+      ))}
+      <ReissueInfo lines={texts.info} />
     </Box>
   );
 }
