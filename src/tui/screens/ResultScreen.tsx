@@ -3,8 +3,8 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback } from 'react';
-import { daysLeft } from '../../domain/policy.js';
-import { cardNumber, fit, formatDateTime, stateLabel } from '../../wizard/format.js';
+import { cardNumber, fit, formatDateTime, pendingRevocationText, revocationBadge, stateLabel, wrapWords } from '../../wizard/format.js';
+import { t } from '../../i18n/i18n.js';
 import { resultActions } from '../../wizard/selectors.js';
 import type { ResultAction, ResultScreen as ResultState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -22,6 +22,56 @@ const LABELS: Record<ResultAction, string> = {
 
 const W = { label: 15, col: 32 };
 const cells = (label: string, a: string, b: string) => `${fit(label, W.label)}${fit(a, W.col)} ${fit(b, W.col)}`.trimEnd();
+/** Below this width the two copies are shown one under the other instead of side by side. */
+const SIDE_BY_SIDE_COLUMNS = 70;
+
+interface Row {
+  label: string;
+  fresh: string;
+  old: string;
+}
+
+/** The comparison as a table (two columns) or, when narrow, one copy under the other. */
+function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number; headings: [string, string] }) {
+  if (columns >= SIDE_BY_SIDE_COLUMNS) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>{cells('', headings[0], headings[1])}</Text>
+        {rows.map((r, i) => (
+          <Text key={i} wrap="truncate-end">
+            {cells(r.label, r.fresh, r.old)}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  // A row without a label remarks on the row above it: "Valid to: … (= same expiry date)".
+  const copy = (heading: string, pick: (r: Row) => string) => {
+    const lines: string[] = [];
+    for (const r of rows) {
+      const value = pick(r);
+      if (value === '' || value === '—') continue;
+      if (!r.label && lines.length) lines[lines.length - 1] += ` (${value})`;
+      else lines.push(r.label ? `  ${r.label}: ${value}` : `  ${value}`);
+    }
+    return [
+      <Text key={heading} bold>
+        {heading}
+      </Text>,
+      ...lines.map((line, i) => (
+        <Text key={`${heading}${i}`} wrap="truncate-end">
+          {line}
+        </Text>
+      )),
+    ];
+  };
+  return (
+    <Box flexDirection="column">
+      {copy(headings[0], (r) => r.fresh)}
+      {copy(headings[1], (r) => r.old)}
+    </Box>
+  );
+}
 
 export function ResultScreen({ screen, isActive }: { screen: ResultState; isActive: boolean }) {
   const state = useWizardState();
@@ -32,32 +82,36 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const { certificate: fresh, replaced: old } = screen.result;
   const now = new Date(state.now);
   const sameExpiry = fresh.notAfter === old.notAfter;
-  const revokeAt = old.revocationDate;
-  const left = revokeAt ? daysLeft(revokeAt, now) : null;
+  const badge = revocationBadge(old, now);
+  const wide = state.columns >= SIDE_BY_SIDE_COLUMNS;
   const items = resultActions(screen).map((a) => ({ value: a, label: LABELS[a] }));
   return (
     <Box flexDirection="column">
       <Text color="green" bold wrap="truncate-end">
         ✓ Reissued: a new copy of {fresh.commonName} was issued
       </Text>
-      <Text> </Text>
-      <Text bold>{cells('', 'New copy', 'Previous copy')}</Text>
-      <Text>{cells('Serial number', fresh.serialNumber, old.serialNumber)}</Text>
-      <Text>{cells('Valid to', formatDateTime(fresh.notAfter), formatDateTime(old.notAfter))}</Text>
-      <Text>{cells('', sameExpiry ? '= same expiry date' : '≠ EXPIRY DIFFERS', '')}</Text>
-      <Text>{cells('State', stateLabel(fresh.state), left !== null ? `${stateLabel(old.state)}, revoked in ${left} d` : stateLabel(old.state))}</Text>
-      <Text>{cells('Revocation', '—', revokeAt ? `${formatDateTime(revokeAt)} (${left} days left)` : '—')}</Text>
-      <Text wrap="truncate-end">
-        {cells(
-          'Key',
-          screen.via === 'card' ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}` : screen.generatedKeyPath ? `saved to ${screen.generatedKeyPath}` : 'from your CSR',
-          '',
-        )}
-      </Text>
-      <Text> </Text>
+      {wide ? <Text> </Text> : null}
+      <Comparison
+        columns={state.columns}
+        headings={['New copy', 'Previous copy']}
+        rows={[
+          { label: 'Serial number', fresh: fresh.serialNumber, old: old.serialNumber },
+          { label: 'Valid to', fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
+          { label: '', fresh: sameExpiry ? '= same expiry date' : '≠ EXPIRY DIFFERS', old: '' },
+          { label: 'State', fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
+          { label: 'Revocation', fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
+          {
+            label: 'Key',
+            fresh: screen.via === 'card' ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}` : screen.generatedKeyPath ? `saved to ${screen.generatedKeyPath}` : 'from your CSR',
+            old: '',
+          },
+        ]}
+      />
+      {wide ? <Text> </Text> : null}
       <InfoBox>
-        <Text>Reissue will automatically invalidate the previous certificate 14 days</Text>
-        <Text>after issuing a new copy. Install the new copy now.</Text>
+        {wrapWords(t('result.info'), state.columns - 2).map((line, i) => (
+          <Text key={i}>{line}</Text>
+        ))}
       </InfoBox>
       {screen.notice ? <Text color="green" wrap="truncate-end">✓ {screen.notice}</Text> : null}
       <ActionBar
