@@ -74,10 +74,10 @@ async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
     return openLocalPortal({ dataDir: settings.dataDir, clock });
   }
   if (!/^https?:\/\//.test(settings.portal)) {
-    throw usageError('bad-portal', `--portal must be "local" or an http(s) URL, not "${settings.portal}".`, 'Example: --portal https://portal.example.com:8443');
+    throw usageError('bad-portal', t('cli.context.badPortal', { portal: settings.portal }), t('cli.context.badPortalHint'));
   }
   if (!settings.token) {
-    throw usageError('no-token', `No API token for the portal at ${settings.portal}.`, 'Pass --token, set REISSUE_TOKEN, or `reissue config set token …`; an administrator creates one with `reissue admin token create ACCOUNT`.');
+    throw usageError('no-token', t('cli.context.noToken', { portal: settings.portal }), t('doctor.noTokenNext'));
   }
   const { createHttpPortal } = await import('../portal/http.js');
   return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile });
