@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { t } from '../../i18n/i18n.js';
+import { resolveLanguage } from '../../i18n/language.js';
 
 // Reading needs only the file; conf (which writes it atomically, mode 0600) loads to change it.
 const loadConfigFile = () => import('../config-file.js');
@@ -40,6 +41,8 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
       r.action(async (_ctx, key: string, value: string) => {
         const [{ assertConfigKey, readConfigValues }, { openConfig }] = await Promise.all([loadConfigFile(), loadConfig()]);
         await readConfigValues(); // a file it cannot read is reported, never rewritten
+        // A language we do not have would stop every later command: refuse it now.
+        if (key === 'lang') resolveLanguage({ env: {}, config: value });
         openConfig().set(assertConfigKey(key), value);
       }),
     );
