@@ -1,6 +1,7 @@
 // The real services behind the wizard's screens (tests hand the wizard fakes instead).
 import type { Portal } from '../portal/portal.js';
 import type { WizardServices } from '../tui/services.js';
+import { newKeyAndCsr } from '../flows/reissue.js';
 import { writeNewFile } from '../util/files.js';
 import type { CliContext } from './context.js';
 import { readInputFile } from './input.js';
@@ -9,12 +10,7 @@ export function createWizardServices(ctx: CliContext, portal: Portal): WizardSer
   return {
     portal,
     openCard: () => ctx.card(),
-    async generateCsr({ certificate, algorithm, keyPath, passphrase }) {
-      const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
-      const made = await generateCsrWithNewKey({ algorithm, subject: subjectForCertificate(certificate), passphrase });
-      await writePrivateKey(keyPath, made.privateKeyPem);
-      return { csrPem: made.csrPem, keyPath };
-    },
+    generateCsr: (req) => newKeyAndCsr(req),
     readFile: (path) => readInputFile(path, ctx.io.stdin),
     writeFile: (path, data, { overwrite }) => writeNewFile(path, data, { overwrite }),
     // @peculiar/x509 and its ASN.1 stack load only when a preview is opened, not before the first frame.

@@ -1,9 +1,9 @@
 // The wizard's I/O: each action calls a service and reports the outcome as events to the pure
 // flow. A PIN or passphrase is passed straight to the service call and dropped afterwards.
-import { createHash } from 'node:crypto';
-import type { CardProgress, ReaderInfo } from '../card/card.js';
-import type { Algorithm, Certificate, KeySource, ReissueResult } from '../domain/types.js';
-import type { Portal } from '../portal/portal.js';
+import type { Algorithm, Certificate } from '../domain/types.js';
+import { generateOnCard, installOnCard, loadIssuedCertificate, type CardLogin } from '../flows/card.js';
+import type { FlowDeps, FlowEvent } from '../flows/flow.js';
+import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
 import { totalShownByPage, type PageRequest } from '../wizard/list-window.js';
@@ -28,26 +28,8 @@ export interface WizardActions {
   checkCsrFile(cert: Certificate, path: string): Promise<void>;
   generateCsr(cert: Certificate, algorithm: Algorithm, keyPath: string, passphrase: string): Promise<void>;
   submitCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
-  generateOnCard(cert: Certificate, algorithm: Algorithm, reader: ReaderInfo, pin: string): Promise<void>;
-  installOnCard(cert: Certificate, reader: ReaderInfo, pin: string): Promise<void>;
-}
-
-/**
- * The same CSR for the same certificate gets the same idempotency key, so a submission retried
- * after a network error returns the first result instead of issuing a second copy.
- */
-export function idempotencyKeyFor(certId: string, csr: Uint8Array): string {
-  return createHash('sha256').update(certId).update('\0').update(csr).digest('hex').slice(0, 32);
-}
-
-/** Portal.reissue with an idempotency key derived from what is submitted, so a retry after a
- * network error can never issue a second copy. */
-export function reissueWithSource(portal: Portal, id: string, csr: Uint8Array, keySource: KeySource): Promise<ReissueResult> {
-  return portal.reissue(id, csr, idempotencyKeyFor(id, csr), keySource);
-}
-
-export function cardLabel(cert: Certificate): string {
-  return `reissue ${cert.orderId}`;
+  generateOnCard(cert: Certificate, algorithm: Algorithm, login: CardLogin): Promise<void>;
+  installOnCard(cert: Certificate, login: CardLogin): Promise<void>;
 }
 
 export function createActions(services: WizardServices, card: CardHolder, dispatch: Dispatch): WizardActions {
@@ -55,9 +37,14 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
   // Countdowns are computed from the time of the last answer, not the time the wizard started.
   const stamp = () => dispatch({ type: 'tick', now: services.now().toISOString() });
   const portal = services.portal;
+  const deps: FlowDeps = { portal: async () => portal, card: () => card.get(), readFile: (path) => services.readFile(path) };
+  const onCardEvent = (e: FlowEvent) => {
+    if (e.type === 'card-progress') dispatch({ type: 'card-progress', progress: e.progress });
+    else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem });
+  };
 
   const check = async (cert: Certificate, csr: Uint8Array) => {
-    const report = await portal.checkCsr(cert.id, csr);
+    const report = await checkCsrFor(deps, cert.id, csr);
     dispatch({ type: 'csr-checked', report });
   };
 
@@ -167,47 +154,28 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     async submitCsr(cert, csr) {
       dispatch({ type: 'submit-start' });
       try {
-        const result = await reissueWithSource(portal, cert.id, csr, 'csr');
+        const result = await submitReissue(deps, { certificateId: cert.id, csr, keySource: 'csr' });
         stamp();
         dispatch({ type: 'reissued', result });
       } catch (e) {
         fail(e);
       }
     },
-    async generateOnCard(cert, algorithm, reader, pin) {
+    async generateOnCard(cert, algorithm, login) {
       dispatch({ type: 'card-started' });
       try {
-        const service = await card.get();
-        const made = await service.generate({
-          token: { serial: reader.token?.serial ?? '' },
-          algorithm,
-          pin,
-          commonName: cert.commonName,
-          domains: cert.domains,
-          label: cardLabel(cert),
-          onProgress: (progress: CardProgress) => dispatch({ type: 'card-progress', progress }),
-        });
-        dispatch({ type: 'card-generated', csrPem: made.csrPem });
-        const csr = new TextEncoder().encode(made.csrPem);
-        const result = await reissueWithSource(portal, cert.id, csr, 'card');
+        const { keygen, issued } = await generateOnCard(deps, { ...login, subject: { certificate: cert }, algorithm, submit: true }, onCardEvent);
         stamp();
-        dispatch({ type: 'reissued', result, tokenSerial: made.token.serial });
+        if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
       } catch (e) {
         fail(e);
       }
     },
-    async installOnCard(cert, reader, pin) {
+    async installOnCard(cert, login) {
       dispatch({ type: 'card-started' });
       try {
-        const der = await portal.download(cert.id, 'der');
-        const service = await card.get();
-        const done = await service.install({
-          token: { serial: reader.token?.serial ?? '' },
-          pin,
-          certificateDer: der,
-          label: cardLabel(cert),
-          onProgress: (progress: CardProgress) => dispatch({ type: 'card-progress', progress }),
-        });
+        const certificate = await loadIssuedCertificate(deps, { certificateId: cert.id });
+        const done = await installOnCard(deps, { ...login, certificate }, onCardEvent);
         dispatch({ type: 'card-installed', serial: done.token.serial });
       } catch (e) {
         fail(e);

@@ -19,7 +19,9 @@ export type Command =
   | 'yes'
   | 'no'
   | 'retry'
-  | 'interrupt';
+  | 'interrupt'
+  /** Any other key: a yes/no question takes it as "no". */
+  | 'other';
 
 const LETTERS: Record<string, Command> = {
   '/': 'filter',
@@ -43,6 +45,6 @@ export function commandFor(input: string, key: Key): Command | null {
   if (key.end) return 'last';
   if (key.return) return 'confirm';
   if (key.escape) return 'back';
-  if (key.ctrl || key.meta) return null;
-  return LETTERS[input] ?? null;
+  if (key.ctrl || key.meta) return 'other';
+  return LETTERS[input] ?? 'other';
 }

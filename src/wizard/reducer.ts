@@ -53,7 +53,7 @@ function csrFor(cert: Certificate): CsrScreen {
 }
 
 function cardFor(cert: Certificate, purpose: CardScreen['purpose'], back: Screen, algorithm: CardScreen['algorithm'], inventory: CardInventory | null): CardScreen {
-  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, pinError: null, progress: null, back };
+  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, finalTryConfirmed: false, pinError: null, progress: null, back };
 }
 
 /** The details view with the cursor on `action`, for coming back to where the user was. */
@@ -105,7 +105,7 @@ function backFrom(s: Screen): Screen | null {
       }
     case 'card':
       if (s.phase === 'select') return s.back;
-      if (s.phase === 'pin' || s.phase === 'final-try') return { ...s, phase: 'select', pinError: null };
+      if (s.phase === 'pin' || s.phase === 'final-try') return { ...s, phase: 'select', finalTryConfirmed: false, pinError: null };
       return null;
     case 'result':
       return { kind: 'list' };
@@ -127,7 +127,7 @@ function recoveryFrom(s: Screen, error: ShownError): Screen {
     case 'card':
       // A wrong PIN goes back to the PIN; anything else (card removed, locked) to the reader checklist.
       if (PIN_RETRY_CODES.includes(error.code)) return { ...s, phase: 'pin', progress: null, pinError: null };
-      return { ...s, phase: 'select', progress: null, pinError: null };
+      return { ...s, phase: 'select', finalTryConfirmed: false, progress: null, pinError: null };
     case 'download':
       return { ...s, phase: 'path' };
     case 'revoke':
@@ -294,7 +294,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'answer':
       if (s.kind === 'download' && s.phase === 'confirm-overwrite') return to({ ...s, phase: event.yes ? 'writing' : 'path' });
       if (s.kind === 'revoke' && s.phase === 'confirm') return to(event.yes ? { ...s, phase: 'working' } : detailsAt(s.cert, 'revoke'));
-      if (s.kind === 'card' && s.phase === 'final-try') return to({ ...s, phase: event.yes ? 'pin' : 'select' });
+      if (s.kind === 'card' && s.phase === 'final-try') return to(event.yes ? { ...s, phase: 'pin', finalTryConfirmed: true } : { ...s, phase: 'select', finalTryConfirmed: false });
       return state;
     case 'written':
       if (s.kind !== 'download' || s.phase !== 'writing') return state;
@@ -382,7 +382,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       const reader = findReader(s.inventory, event);
       if (!reader || !readerReady(reader, s.purpose === 'generate' ? s.algorithm : null)) return state;
       const sel = { module: event.module, slotId: event.slotId };
-      return to({ ...s, reader: sel, phase: reader.token?.pin.finalTry ? 'final-try' : 'pin', pinError: null });
+      return to({ ...s, reader: sel, phase: reader.token?.pin.finalTry ? 'final-try' : 'pin', finalTryConfirmed: false, pinError: null });
     }
     case 'pin-rejected':
       if (s.kind !== 'card' || s.phase !== 'pin') return state;

@@ -134,6 +134,8 @@ export interface CardScreen {
   cursor: number;
   /** Chosen reader (module + slot). */
   reader: { module: string; slotId: string } | null;
+  /** The user answered "y" to the card's final-try warning for this reader. */
+  finalTryConfirmed: boolean;
   pinError: string | null;
   progress: { phase: CardPhase; elapsedMs: number; failed: boolean } | null;
   back: Screen;

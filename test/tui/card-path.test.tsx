@@ -83,7 +83,7 @@ describe('Reissue with a key pair generated on a card', () => {
     expect(f).toContain('= same expiry date');
     expect(f).toContain('Install on card');
     // The real PIN reached the card; no frame ever showed it.
-    expect(card.received).toEqual([{ pin: PIN, algorithm: 'rsa-2048', serial: '1625834976919804' }]);
+    expect(card.received).toEqual([{ pin: PIN, algorithm: 'rsa-2048', serial: '1625834976919804', confirmFinalTry: false }]);
     expect(services.portal.reissueCalls.map((c) => c.keySource)).toEqual(['card']);
     expect(session!.everything()).not.toContain(PIN);
     expect(session!.stdout()).not.toContain(PIN);
@@ -164,9 +164,19 @@ describe('Reissue with a key pair generated on a card', () => {
     await t.waitFor('Choose the reader and card:');
     await t.press('enter');
     await t.waitFor('Continue and type the PIN? (y/n)');
+    await t.write('x');
+    await t.waitFor('Choose the reader and card:');
+    expect(card.received).toEqual([]); // anything but "y" leaves the card untouched
+    await t.press('enter');
+    await t.waitFor('Continue and type the PIN? (y/n)');
     await t.write('y');
     f = await t.waitFor('Common profile PIN:');
     expect(f).toContain('⚠ Final try');
+    // The fake card applies the card layer's PIN rules: without the consent passed on it refuses.
+    await t.type(PIN);
+    await t.press('enter');
+    await t.waitFor('✓ Reissued', 8000);
+    expect(card.received).toEqual([{ pin: PIN, algorithm: 'rsa-2048', serial: '1625834976919804', confirmFinalTry: true }]);
   });
 
   test('no PKCS#11 module: the error and its hint in step 1, r retries', async () => {

@@ -3,6 +3,7 @@
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
 import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRequest, KeygenResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
 import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../../src/domain/types.js';
@@ -179,8 +180,8 @@ export class FakePortal implements Portal {
   async download(id: string, format: 'pem' | 'der'): Promise<Uint8Array> {
     const c = await this.get(id);
     this.downloads.push({ id, format });
-    const body = `certificate ${c.serialNumber}`;
-    return new TextEncoder().encode(format === 'pem' ? `-----BEGIN CERTIFICATE-----\n${Buffer.from(body).toString('base64')}\n-----END CERTIFICATE-----\n` : body);
+    const der = await certificateDerFor(c);
+    return format === 'pem' ? new TextEncoder().encode(`-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`) : der;
   }
 
   async checkCsr(id: string, csr: Uint8Array): Promise<CsrReport> {
@@ -228,6 +229,27 @@ export class FakePortal implements Portal {
   async close(): Promise<void> {}
 }
 
+const issuedDer = new Map<string, Promise<Uint8Array>>();
+const serialOfDer = new Map<string, string>();
+
+/** A real X.509 certificate (self-signed, EC P-256) with the certificate's CN and serial, made once per id. */
+export function certificateDerFor(c: Certificate): Promise<Uint8Array> {
+  let made = issuedDer.get(c.id);
+  if (!made) {
+    made = (async () => {
+      const { x509 } = await import('../../src/pki/x509.js');
+      const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+      const keys = (await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
+      const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: c.serialNumber, name: `CN=${c.commonName}`, notBefore: new Date(c.notBefore), notAfter: new Date(c.notAfter), keys, signingAlgorithm: alg });
+      const der = new Uint8Array(cert.rawData);
+      serialOfDer.set(Buffer.from(der).toString('base64'), c.serialNumber);
+      return der;
+    })();
+    issuedDer.set(c.id, made);
+  }
+  return made;
+}
+
 /** A CSR for `cert`'s subject, signed by a fresh software key (EC P-256: fast). */
 export async function csrFor(commonName: string, domains: string[], algorithm: 'ec-p256' | 'ec-p384' = 'ec-p256'): Promise<string> {
   const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: algorithm === 'ec-p256' ? 'P-256' : 'P-384' }, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -261,7 +283,7 @@ export interface FakeCardOptions {
 export class FakeCard implements CardService {
   readers: ReaderInfo[];
   /** What generate()/install() received, to assert the real PIN went through (tests only). */
-  received: { pin: string; algorithm?: Algorithm; serial?: string }[] = [];
+  received: { pin: string; algorithm?: Algorithm; serial?: string; confirmFinalTry: boolean }[] = [];
   closed = 0;
   inventoryCalls = 0;
 
@@ -289,8 +311,17 @@ export class FakeCard implements CardService {
     report?.({ type: 'finished', phase: name, elapsedMs: ms });
   }
 
+  /** The real card layer's PIN rules (src/card/pin-rules.ts), checked before the card is asked. */
+  private checkPin(req: { token: { serial?: string }; pin: string; confirmFinalTry?: boolean }): void {
+    const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token;
+    if (!t) throw cardError('token-not-found', `No card with serial ${req.token.serial}.`, 'Insert the card.');
+    checkPinState(t.pin, req.confirmFinalTry);
+    checkPinLength(req.pin, t.pin);
+  }
+
   async generate(req: KeygenRequest): Promise<KeygenResult> {
-    this.received.push({ pin: req.pin, algorithm: req.algorithm, ...(req.token.serial ? { serial: req.token.serial } : {}) });
+    this.checkPin(req);
+    this.received.push({ pin: req.pin, algorithm: req.algorithm, ...(req.token.serial ? { serial: req.token.serial } : {}), confirmFinalTry: Boolean(req.confirmFinalTry) });
     await this.phase('login', req.onProgress);
     await this.phase('generate', req.onProgress);
     await this.phase('sign', req.onProgress);
@@ -300,7 +331,8 @@ export class FakeCard implements CardService {
   }
 
   async install(req: InstallRequest) {
-    this.received.push({ pin: req.pin, ...(req.token.serial ? { serial: req.token.serial } : {}) });
+    this.checkPin(req);
+    this.received.push({ pin: req.pin, ...(req.token.serial ? { serial: req.token.serial } : {}), confirmFinalTry: Boolean(req.confirmFinalTry) });
     await this.phase('login', req.onProgress);
     await this.phase('install', req.onProgress);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
@@ -364,8 +396,8 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
     async describeCertificate(der) {
       // Like the real one, which imports the X.509 code first: tests can hold it to see the loading state.
       await services.previewGate;
-      const text = new TextDecoder().decode(der);
-      return ['Certificate:', `  Raw: ${text}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
+      const serial = serialOfDer.get(Buffer.from(der).toString('base64')) ?? 'unknown';
+      return ['Certificate:', `  Raw: certificate ${serial}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
     },
     now: () => NOW,
   };

@@ -1,20 +1,20 @@
 // The card path: card list, card keygen (key pair on the card, CSR signed on the card, optionally
 // submitted as a reissue) and card install (the issued certificate next to its key). All PKCS#11
 // work runs in the card worker (ctx.card()); here: options, PIN entry, confirmation, output.
-import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, portalError, ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm, Certificate } from '../../domain/types.js';
-import type { CardInventory, CardProgress, PinState, ReaderInfo, TokenInfo, TokenSelector } from '../../card/card.js';
-import { algorithmUnsupported, finalTryNeedsConfirmation, moduleLoadError, noModule } from '../../card/messages.js';
+import { ReissueError, usageError } from '../../domain/errors.js';
+import type { Algorithm } from '../../domain/types.js';
+import type { CardInventory, CardProgress, PinState, TokenInfo, TokenSelector } from '../../card/card.js';
+import { finalTryNeedsConfirmation } from '../../card/messages.js';
 import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
-import { describeToken, pickToken } from '../../card/select.js';
+import { describeToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
-import { decodePemBlocks, looksLikePem } from '../../pki/pem.js';
-import { mustNotExist, writeNewFile } from '../../util/files.js';
+import { assertCardKeygen, findCard, generateOnCard, installOnCard, keySubjectFor, loadIssuedCertificate } from '../../flows/card.js';
+import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
-import { readInputFile } from '../input.js';
+import { flowDeps } from '../flow-deps.js';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
@@ -116,23 +116,14 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const wrong = keygenUsageError(opts);
   if (wrong) throw wrong;
   const algorithm = opts.algorithm as Algorithm; // checked by keygenUsageError
-  if (opts.csrOut && opts.csrOut !== '-') await mustNotExist(opts.csrOut, 'The CSR file');
+  const csrOut = opts.csrOut && opts.csrOut !== '-' ? resolve(opts.csrOut) : undefined;
+  if (csrOut) await mustNotExist(csrOut, 'The CSR file');
+  const deps = flowDeps(ctx);
 
   // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
-  let cert: Certificate | null = null;
-  if (opts.for) {
-    cert = await (await ctx.portal()).get(opts.for);
-    assertCardAlgorithm(cert, algorithm);
-  }
-  const commonName = cert?.commonName ?? opts.cn!;
-  const domains = cert?.domains ?? (opts.domain?.length ? opts.domain : [commonName]);
-
-  const service = await ctx.card();
-  const { token, reader } = await chooseCard(ctx, selectorOf(opts));
-  if (!token.algorithms.includes(algorithm)) {
-    const err = algorithmUnsupported(`${algorithmLabel(algorithm)}`, { token: token.label, supported: token.algorithms });
-    throw new ReissueError('card', err.code, `The card ${describeToken(token)} cannot generate ${algorithmLabel(algorithm)} keys.`, `It can generate: ${token.algorithms.join(', ') || 'none of the algorithms reissue uses'}.`, err.details);
-  }
+  const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
+  const { token, reader } = await findCard(deps, selectorOf(opts));
+  assertCardKeygen(subject, algorithm, token);
   const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
   const pin = await askPin(ctx, token, opts);
 
@@ -141,35 +132,25 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
       'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
   );
-  const result = await service.generate({
-    token: { serial: token.serial, label: token.label },
-    algorithm,
-    pin,
-    commonName,
-    domains,
-    organization: cert?.organization ?? null,
-    label: cert ? `reissue ${cert.orderId}` : `reissue ${commonName}`,
-    confirmFinalTry,
-    onProgress: progressPrinter(ctx),
-  });
-  say(`Key pair generated (key ID ${result.keyId}); the CSR was signed on the card.\n`);
-
-  if (opts.csrOut && opts.csrOut !== '-') {
-    await writeNewFile(opts.csrOut, result.csrPem);
-    say(`Wrote ${opts.csrOut}\n`);
+  const progress = progressPrinter(ctx);
+  let csrPem: string | null = null;
+  const cert = 'certificate' in subject ? subject.certificate : null;
+  let outcome;
+  try {
+    outcome = await generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, submit: Boolean(opts.submit) }, (e) => {
+      if (e.type === 'card-progress') progress(e.progress);
+      else if (e.type === 'key-generated') {
+        csrPem = e.csrPem;
+        say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n`);
+      } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
+    });
+  } catch (e) {
+    // The key pair stays on the card: keep the CSR so it can still be submitted.
+    if (csrPem && cert && opts.submit && !csrOut) ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${csrPem}`);
+    throw e;
   }
-
-  if (opts.submit && cert) {
-    let issued;
-    try {
-      const portal = await ctx.portal();
-      // The key source tells the portal the key pair was made on a card (card-only products).
-      issued = await portal.reissue(cert.id, new TextEncoder().encode(result.csrPem), randomUUID(), 'card');
-    } catch (e) {
-      // The key pair stays on the card: keep the CSR so it can still be submitted.
-      if (!opts.csrOut || opts.csrOut === '-') ctx.io.stderr.write(`The key pair stays on the card. Its CSR, to submit later with \`reissue submit ${cert.id} --csr FILE\`:\n${result.csrPem}`);
-      throw e;
-    }
+  const { keygen, issued } = outcome;
+  if (issued) {
     printReissueResult(ctx, issued);
     if (!ctx.settings.json) printText(ctx, `Put the new copy on the card: reissue card install ${issued.certificate.id}${opts.token ? ` --token "${opts.token}"` : ''}`);
     return;
@@ -177,56 +158,37 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
 
   if (ctx.settings.json) {
     return printJson(ctx, {
-      csr: result.csrPem,
-      csrFile: opts.csrOut && opts.csrOut !== '-' ? opts.csrOut : null,
-      keyId: result.keyId,
+      csr: keygen.csrPem,
+      csrFile: csrOut ?? null,
+      keyId: keygen.keyId,
       algorithm,
-      token: { label: result.token.label, serial: result.token.serial },
+      token: { label: keygen.token.label, serial: keygen.token.serial },
       for: cert?.id ?? null,
     });
   }
-  if (!opts.csrOut || opts.csrOut === '-') ctx.io.stdout.write(result.csrPem);
-  else if (cert) printText(ctx, `Next: reissue submit ${cert.id} --csr ${opts.csrOut}`);
-  else printText(ctx, `Next: submit ${opts.csrOut} as the reissue CSR; then install the certificate with: reissue card install --cert FILE`);
+  if (!csrOut) ctx.io.stdout.write(keygen.csrPem);
+  else if (cert) printText(ctx, `Next: reissue submit ${cert.id} --csr ${csrOut}`);
+  else printText(ctx, `Next: submit ${csrOut} as the reissue CSR; then install the certificate with: reissue card install --cert FILE`);
 }
 
 async function installCommand(ctx: CliContext, id: string | undefined, opts: InstallOpts): Promise<number | void> {
   const wrong = installUsageError(id, opts);
   if (wrong) throw wrong;
-  const der = id ? await (await ctx.portal()).download(id, 'der') : certificateDer(await readInputFile(opts.cert!, ctx.io.stdin));
-  const label = await certificateLabel(der);
+  const deps = flowDeps(ctx);
+  const certificate = await loadIssuedCertificate(deps, id ? { certificateId: id } : { file: opts.cert! });
 
-  const service = await ctx.card();
-  const { token } = await chooseCard(ctx, selectorOf(opts));
+  const { token } = await findCard(deps, selectorOf(opts));
   const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
   const pin = await askPin(ctx, token, opts);
-  const result = await service.install({
-    token: { serial: token.serial, label: token.label },
-    pin,
-    certificateDer: der,
-    label,
-    confirmFinalTry,
-    onProgress: progressPrinter(ctx),
-  });
+  const progress = progressPrinter(ctx);
+  const result = await installOnCard(deps, { certificate, token, pin, confirmFinalTry }, (e) => e.type === 'card-progress' && progress(e.progress));
   if (ctx.settings.json) return printJson(ctx, { keyId: result.keyId, token: { label: result.token.label, serial: result.token.serial }, alreadyPresent: Boolean(result.alreadyPresent) });
   printText(
     ctx,
     result.alreadyPresent
       ? `This certificate is already on card ${describeToken(token)} next to its key (key ID ${result.keyId}); nothing was written.`
-      : `Installed "${label}" on card ${describeToken(token)} next to its key (key ID ${result.keyId}); read back and verified.`,
+      : `Installed "${certificate.label}" on card ${describeToken(token)} next to its key (key ID ${result.keyId}); read back and verified.`,
   );
-}
-
-/** The card to use, from the inventory; its state decides what to ask before the PIN. */
-async function chooseCard(ctx: CliContext, selector: TokenSelector): Promise<{ token: TokenInfo; reader: ReaderInfo }> {
-  const inv = await (await ctx.card()).inventory();
-  const pick = pickToken(inv.readers, selector);
-  if ('chosen' in pick) return { token: pick.chosen.token, reader: pick.chosen };
-  if (!inv.modules.length) throw noModule();
-  // Nothing seen at all because the module(s) failed to load: that is the real story.
-  const failed = inv.modules.find((m) => !m.loaded);
-  if (failed && !inv.readers.some((x) => x.token)) throw moduleLoadError(failed.path, new Error(failed.error ?? 'unknown error'));
-  throw pick.error;
 }
 
 /**
@@ -294,32 +256,8 @@ function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
   };
 }
 
-function certificateDer(bytes: Uint8Array): Uint8Array {
-  if (!looksLikePem(bytes)) return bytes;
-  const block = decodePemBlocks(Buffer.from(bytes).toString('latin1')).find((b) => b.label === 'CERTIFICATE');
-  if (!block) throw inputError('not-a-certificate', 'The file holds no PEM certificate ("BEGIN CERTIFICATE").', 'Use the certificate file issued by the portal (reissue download ID).');
-  return block.der;
-}
 
-/** CKA_LABEL for the certificate object: its CN. */
-async function certificateLabel(der: Uint8Array): Promise<string> {
-  const { x509 } = await import('../../pki/x509.js');
-  try {
-    const cert = new x509.X509Certificate(Buffer.from(der));
-    return cert.subjectName.getField('CN')[0] ?? cert.subject;
-  } catch {
-    throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Use the certificate file issued by the portal (reissue download ID).');
-  }
-}
 
-function assertCardAlgorithm(cert: Certificate, algorithm: Algorithm): void {
-  if (!cert.keySources.includes('card')) {
-    throw portalError('key-source-not-allowed', `The product "${cert.product}" takes a CSR, not a key generated on a card.`, `Use: reissue csr new --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'} …`);
-  }
-  if (!cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-  }
-}
 
 
 export function inventoryText(inv: CardInventory): string {

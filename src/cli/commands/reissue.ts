@@ -1,11 +1,13 @@
 // The CSR path: csr check, csr new, submit; and revoke.
-import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { FORCE_HINT, mustNotExist, writeNewFile } from '../../util/files.js';
+import { assertCsrAlgorithm, assertKeyPathFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
+import { mustNotExist } from '../../util/files.js';
+import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
@@ -26,7 +28,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
       r.action(async (ctx, file: string, opts: { for?: string }) => {
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await (await ctx.portal()).checkCsr(opts.for, bytes) : await checkCsr(bytes);
+        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report));
         return report.ok ? 0 : 3;
@@ -48,25 +50,24 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
         const cert = await (await ctx.portal()).get(opts.for);
         assertCsrAlgorithm(cert, opts.algorithm);
-        // Refuse before generating anything, so no key is written for a CSR that cannot be.
-        await mustNotExist(opts.keyOut, 'The private key file');
-        if (!opts.force) await mustNotExist(opts.out, 'The CSR file');
+        const keyPath = resolve(opts.keyOut);
+        const csrOut = resolve(opts.out);
+        // Refuse before asking or generating anything, so no key is written for a CSR that cannot be.
+        await assertKeyPathFree(keyPath);
+        if (!opts.force) await mustNotExist(csrOut, 'The CSR file');
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt
             ? await readNewSecret(ctx.io, 'Passphrase for the private key: ', '--passphrase-stdin')
             : undefined;
-        const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../../pki/software-key.js');
-        const made = await generateCsrWithNewKey({ algorithm: opts.algorithm, subject: subjectForCertificate(cert), passphrase });
-        await writePrivateKey(opts.keyOut, made.privateKeyPem);
-        await writeNewFile(opts.out, made.csrPem, { overwrite: opts.force, existsHint: FORCE_HINT });
+        await newKeyAndCsr({ certificate: cert, algorithm: opts.algorithm, keyPath, passphrase, csrOut, overwriteCsr: opts.force });
         if (ctx.settings.json) return printJson(ctx, { csr: opts.out, key: opts.keyOut, algorithm: opts.algorithm, encrypted: Boolean(passphrase) });
         printText(
           ctx,
           `New ${algorithmLabel(opts.algorithm)} key pair and CSR for ${cert.commonName} (${cert.domains.join(', ')}).\n` +
-            `  Private key: ${opts.keyOut} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
-            `  CSR:         ${opts.out}\n` +
-            `Next: reissue submit ${cert.id} --csr ${opts.out}`,
+            `  Private key: ${keyPath} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
+            `  CSR:         ${csrOut}\n` +
+            `Next: reissue submit ${cert.id} --csr ${csrOut}`,
         );
       }),
     );
@@ -80,7 +81,8 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .action(
       r.action(async (ctx, id: string, opts: { csr: string }) => {
         const bytes = await readInputFile(opts.csr, ctx.io.stdin);
-        const result = await (await ctx.portal()).reissue(id, bytes, randomUUID());
+        // The one idempotency rule: submitting the same CSR again returns the copy it issued.
+        const result = await submitReissue(flowDeps(ctx), { certificateId: id, csr: bytes, keySource: 'csr' });
         printReissueResult(ctx, result);
       }),
     );
@@ -136,13 +138,3 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
 export function fileNameFor(commonName: string): string {
   return commonName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'certificate';
 }
-
-function assertCsrAlgorithm(cert: Certificate, algorithm: (typeof cert.algorithms)[number]): void {
-  if (!cert.keySources.includes('csr')) {
-    throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
-  }
-  if (!cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-  }
-}
-

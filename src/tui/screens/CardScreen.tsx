@@ -85,8 +85,9 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
   const handle = useCallback(
     (c: Command) => {
       if (screen.phase === 'final-try') {
-        if (c === 'yes' || c === 'no') dispatch({ type: 'answer', yes: c === 'yes' });
-        else if (c === 'back') dispatch({ type: 'back' });
+        // Only "y" goes on to the PIN; any other answer returns to the card list, card untouched.
+        if (c === 'back') dispatch({ type: 'back' });
+        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes' });
         return;
       }
       if (c === 'back') dispatch({ type: 'back' });
@@ -102,8 +103,10 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       dispatch({ type: 'pin-rejected', message: problem });
       return;
     }
-    if (generating && screen.algorithm) void actions.generateOnCard(screen.cert, screen.algorithm, reader, pin);
-    else void actions.installOnCard(screen.cert, reader, pin);
+    if (!reader.token) return;
+    const login = { token: reader.token, pin, confirmFinalTry: screen.finalTryConfirmed };
+    if (generating && screen.algorithm) void actions.generateOnCard(screen.cert, screen.algorithm, login);
+    else void actions.installOnCard(screen.cert, login);
   };
 
   const title = generating ? `Reissue certificate · ${screen.cert.commonName}` : `Install on card · ${screen.cert.commonName} (${screen.cert.serialNumber})`;
