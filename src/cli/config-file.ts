@@ -2,8 +2,6 @@
 // JSON read: loading conf (with its schema validator) costs ~25 ms of start-up, and conf is only
 // needed to change the file (src/cli/config.ts), which writes to this same path.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import envPaths from 'env-paths';
 import { usageError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 
@@ -11,16 +9,12 @@ export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang'] as c
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 
-const paths = envPaths('reissue', { suffix: '' });
-export const CONFIG_DIR = paths.config;
-export const CONFIG_NAME = 'config';
+import { CONFIG_DIR, CONFIG_NAME, configFilePath, DATA_DIR } from './config-path.js';
 
-export function configFilePath(): string {
-  return join(CONFIG_DIR, `${CONFIG_NAME}.json`);
-}
+export { CONFIG_DIR, CONFIG_NAME, configFilePath };
 
 export function defaultDataDir(): string {
-  return paths.data;
+  return DATA_DIR;
 }
 
 export function assertConfigKey(key: string): ConfigKey {

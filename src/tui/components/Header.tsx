@@ -17,9 +17,9 @@ export function Header() {
     <Box flexDirection="column">
       <Box justifyContent="space-between">
         <Text wrap="truncate-end">
-          <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? 'connecting to the portal…'}
+          <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? t('header.connecting')}
         </Text>
-        <Text dimColor> ? help</Text>
+        <Text dimColor> {t('header.help')}</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
         {pending && cert ? `⚠ ${cert.commonName} — ${pending}` : ' '}

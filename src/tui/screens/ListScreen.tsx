@@ -15,6 +15,7 @@ import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
+import { language, t } from '../../i18n/i18n.js';
 
 /**
  * The exact count waits until typing pauses: the rows go out first, and a fast typist's
@@ -157,24 +158,24 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   const rows = lines.length ? <Rows {...splitAt(lines, list.cursor - start)} /> : null;
 
   const count = list.error
-    ? 'not loaded · r retry'
+    ? t('list.notLoaded')
     : rowCount === null
-      ? 'loading…'
+      ? t('list.loading')
       : rowCount === 0
-        ? 'none found'
-        : `${start + 1}–${end} of ${total === null ? '…' : total.toLocaleString('en-US')}`;
+        ? t('list.noneFound')
+        : t('list.range', { from: start + 1, to: end, total: total === null ? '…' : total.toLocaleString(language() === 'pl' ? 'pl-PL' : 'en-US') });
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>Certificates</Text> ({count})
+        <Text bold>{t('list.title')}</Text> ({count})
       </Text>
       {list.filtering ? (
         <Text>
-          Filter: <FieldText value={list.query} focus={isActive} />
+          {t('list.filter')} <FieldText value={list.query} focus={isActive} />
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">
-          {list.query ? `Filter: ${list.query}  (/ edit · Esc clear)` : 'Press / to filter by CN, domain, order, serial or product'}
+          {list.query ? t('list.filtered', { query: list.query }) : t('list.hint')}
         </Text>
       )}
       <Text bold wrap="truncate-end">
