@@ -1,12 +1,26 @@
-// The message catalogs as plain data. The launcher's skeleton reads its few words straight from
-// here (no i18next on the path to the first frame); everything else goes through i18n.ts.
-import en from './locales/en.json' with { type: 'json' };
-import pl from './locales/pl.json' with { type: 'json' };
+// The message catalogs as plain data, one pair of files per language: *.first-frame.json holds
+// what the wizard's first frame shows (the launcher paints it from here, before i18next or the
+// rest of the catalog loads), the other file everything else. Together they are one catalog.
+import enFirstFrame from './locales/en.first-frame.json' with { type: 'json' };
+import plFirstFrame from './locales/pl.first-frame.json' with { type: 'json' };
 import type { Lang } from './language.js';
 
 export type Catalog = Record<string, unknown>;
 
-export const CATALOGS: Record<Lang, Catalog> = { en, pl };
+/** Just the first frame's messages: small enough for the launcher's start-up path. */
+export const FIRST_FRAME_CATALOGS: Record<Lang, Catalog> = { en: enFirstFrame, pl: plFirstFrame };
+
+/** `b` merged into `a`, group by group (a message in both is an error in the catalog files). */
+export function mergeCatalogs(a: Catalog, b: Catalog): Catalog {
+  const out: Catalog = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    if (mine && typeof mine === 'object' && value && typeof value === 'object') out[key] = mergeCatalogs(mine as Catalog, value as Catalog);
+    else if (key in out) throw new Error(`message ${key} is in both catalog files`);
+    else out[key] = value;
+  }
+  return out;
+}
 
 /** A message by its dotted key, without plurals or interpolation; the key itself when missing. */
 export function lookup(catalog: Catalog, key: string): string {

@@ -3,13 +3,19 @@
 // answers each request in its own language through translator(lang).
 // Both catalogs are bundled (a few kB each) so that init is synchronous and costs no file read.
 import i18next, { type TFunction } from 'i18next';
-import { CATALOGS } from './catalog.js';
+import { FIRST_FRAME_CATALOGS, mergeCatalogs, type Catalog } from './catalog.js';
 import type { Lang } from './language.js';
+import en from './locales/en.json' with { type: 'json' };
+import pl from './locales/pl.json' with { type: 'json' };
 
 export type { Lang } from './language.js';
 export type Translate = (key: string, values?: Record<string, unknown>) => string;
 
-export { CATALOGS } from './catalog.js';
+/** Each language's whole catalog: its first-frame file and its main file. */
+export const CATALOGS: Record<Lang, Catalog> = {
+  en: mergeCatalogs(FIRST_FRAME_CATALOGS.en, en),
+  pl: mergeCatalogs(FIRST_FRAME_CATALOGS.pl, pl),
+};
 
 const instance = i18next.createInstance();
 void instance.init({

@@ -3,7 +3,7 @@
 // this module (with the message catalogs as data) is all the launcher loads before painting. A test
 // renders the real wizard and checks that its first frame is exactly this string (so the two
 // cannot drift apart), in each language.
-import { CATALOGS, lookup } from '../i18n/catalog.js';
+import { FIRST_FRAME_CATALOGS, lookup } from '../i18n/catalog.js';
 import type { Lang } from '../i18n/language.js';
 import { labelWidths, listHeading, listLayout } from '../wizard/list-layout.js';
 
@@ -25,7 +25,7 @@ const CHROME_ROWS = 4;
 export const SKELETON_MIN_ROWS = CHROME_ROWS + 4;
 
 function texts(lang: Lang) {
-  const catalog = CATALOGS[lang];
+  const catalog = FIRST_FRAME_CATALOGS[lang];
   const say = (key: string) => lookup(catalog, key);
   return {
     catalog,

@@ -1,8 +1,7 @@
 // One line of the certificate list as fixed-width text, cut and padded here (and cut again to a
 // narrower terminal with truncate) so the terminal renderer never wraps or truncates rows itself.
 import type { Certificate } from '../domain/types.js';
-import { CATALOGS } from '../i18n/catalog.js';
-import { language } from '../i18n/i18n.js';
+import { CATALOGS, language } from '../i18n/i18n.js';
 import { formatDate, formatSerial, revocationBadge, stateLabel } from './format.js';
 import { labelWidths, layoutLine, listHeading, listLayout, type ListLayout } from './list-layout.js';
 
