@@ -10,15 +10,9 @@ import { useUiActions, useWizardState } from '../context.js';
 import { ActionBar } from '../components/ActionBar.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
-export const ACTION_LABELS: Record<DetailsAction, string> = {
-  preview: 'Certificate preview',
-  'download-pem': 'Download PEM',
-  'download-der': 'Download DER',
-  reissue: 'Reissue certificate',
-  revoke: 'Revoke certificate',
-  install: 'Install on card',
-};
+export const actionLabel = (action: DetailsAction) => t(`details.action.${action}`);
 
 const line = (label: string, value: string) => (
   <Text wrap="truncate-end">
@@ -40,39 +34,39 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
   const pending = willBeRevokedText(cert, now);
   const org = cert.organization;
   const sub = cert.subscriber;
-  const domains = cert.domains.join(', ') || 'none';
+  const domains = cert.domains.join(', ') || t('details.none');
   const stateText =
     stateLabel(cert.state) +
-    (cert.state === 'revoked' && cert.revocationDate ? ` (on ${formatDateTime(cert.revocationDate)}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
-  const items = detailsActions(cert).map((a) => ({ value: a, label: ACTION_LABELS[a] }));
+    (cert.state === 'revoked' && cert.revocationDate ? ` (${t('details.revokedOn', { date: formatDateTime(cert.revocationDate) })}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
+  const items = detailsActions(cert).map((a) => ({ value: a, label: actionLabel(a) }));
 
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Certificate for order {cert.orderId}
+        {t('details.title', { order: cert.orderId })}
       </Text>
       <Text wrap="truncate-end">
-        <Text bold>CN:</Text> {cert.commonName}   <Text bold>CERTIFICATE STATE</Text> {stateText}
+        <Text bold>CN:</Text> {cert.commonName}   <Text bold>{t('details.state')}</Text> {stateText}
       </Text>
-      {line("Subscriber's data:", `${sub.name} ${sub.lastName} <${sub.email}>`)}
-      {line('  Verification method:', sub.verificationMethod)}
-      {line("Organization's data:", org ? org.name : 'none')}
-      {org ? line('  Verification method:', org.verificationMethod) : null}
-      {org ? line('  Country:', `${org.country} · State or province: ${org.stateOrProvince} · Locality: ${org.locality}`) : null}
-      {line("Subscriber's authorization:", cert.authorizationMethod)}
-      {line(`Domain list [${cert.domains.length}]:`, domains)}
-      {cert.replaces ? line('Replaces:', cert.replaces) : null}
-      {cert.replacedBy ? line('Replaced by:', cert.replacedBy) : null}
-      {line('Product category:', cert.productCategory)}
-      {line('Product:', cert.product)}
+      {line(t('details.subscriber'), `${sub.name} ${sub.lastName} <${sub.email}>`)}
+      {line(`  ${t('details.verificationMethod')}`, sub.verificationMethod)}
+      {line(t('details.organization'), org ? org.name : t('details.none'))}
+      {org ? line(`  ${t('details.verificationMethod')}`, org.verificationMethod) : null}
+      {org ? line(`  ${t('details.country')}`, t('details.place', { country: org.country, state: org.stateOrProvince, locality: org.locality })) : null}
+      {line(t('details.authorization'), cert.authorizationMethod)}
+      {line(t('details.domains', { count: cert.domains.length }), domains)}
+      {cert.replaces ? line(t('details.replaces'), cert.replaces) : null}
+      {cert.replacedBy ? line(t('details.replacedBy'), cert.replacedBy) : null}
+      {line(t('details.productCategory'), cert.productCategory)}
+      {line(t('details.product'), cert.product)}
       <Text wrap="truncate-end">
-        <Text bold>Activation date:</Text> {formatDateTime(cert.notBefore)}   <Text bold>Valid to:</Text> {formatDateTime(cert.notAfter)}
+        <Text bold>{t('details.activationDate')}</Text> {formatDateTime(cert.notBefore)}   <Text bold>{t('details.validTo')}</Text> {formatDateTime(cert.notAfter)}
       </Text>
-      {line('Certificate serial number:', cert.serialNumber)}
-      {line('Key pair generation:', `${cert.keySources.map((s) => (s === 'csr' ? 'CSR' : 'on card')).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
+      {line(t('details.serialNumber'), cert.serialNumber)}
+      {line(t('details.keyGeneration'), `${cert.keySources.map((s) => t(`details.keySource.${s}`)).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
       {pending ? (
         <Text color="yellow" wrap="truncate-end">
-          ⚠ This copy {pending}
+          ⚠ {t('details.thisCopy', { when: pending })}
         </Text>
       ) : null}
       {screen.notice ? (

@@ -13,12 +13,7 @@ import { InfoBox } from '../components/InfoBox.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
-const LABELS: Record<ResultAction, string> = {
-  'download-pem': 'Download PEM',
-  'download-der': 'Download DER',
-  install: 'Install on card',
-  list: 'Back to the list',
-};
+const actionLabel = (action: ResultAction) => t(`result.action.${action}`);
 
 const W = { label: 15, col: 32 };
 const cells = (label: string, a: string, b: string) => `${fit(label, W.label)}${fit(a, W.col)} ${fit(b, W.col)}`.trimEnd();
@@ -84,25 +79,25 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const sameExpiry = fresh.notAfter === old.notAfter;
   const badge = revocationBadge(old, now);
   const wide = state.columns >= SIDE_BY_SIDE_COLUMNS;
-  const items = resultActions(screen).map((a) => ({ value: a, label: LABELS[a] }));
+  const items = resultActions(screen).map((a) => ({ value: a, label: actionLabel(a) }));
   return (
     <Box flexDirection="column">
       <Text color="green" bold wrap="truncate-end">
-        ✓ Reissued: a new copy of {fresh.commonName} was issued
+        ✓ {t('result.title', { cn: fresh.commonName })}
       </Text>
       {wide ? <Text> </Text> : null}
       <Comparison
         columns={state.columns}
-        headings={['New copy', 'Previous copy']}
+        headings={[t('result.newCopy'), t('result.previousCopy')]}
         rows={[
-          { label: 'Serial number', fresh: fresh.serialNumber, old: old.serialNumber },
-          { label: 'Valid to', fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
-          { label: '', fresh: sameExpiry ? '= same expiry date' : '≠ EXPIRY DIFFERS', old: '' },
-          { label: 'State', fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
-          { label: 'Revocation', fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
+          { label: t('result.serialNumber'), fresh: fresh.serialNumber, old: old.serialNumber },
+          { label: t('result.validTo'), fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
+          { label: '', fresh: sameExpiry ? t('result.sameExpiry') : t('result.expiryDiffers'), old: '' },
+          { label: t('result.state'), fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
+          { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
           {
-            label: 'Key',
-            fresh: screen.via === 'card' ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}` : screen.generatedKeyPath ? `saved to ${screen.generatedKeyPath}` : 'from your CSR',
+            label: t('result.key'),
+            fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
             old: '',
           },
         ]}

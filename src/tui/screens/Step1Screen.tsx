@@ -17,10 +17,7 @@ import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
-export const METHOD_LABELS: Record<KeySource, string> = {
-  csr: 'CSR',
-  card: 'Generating key pair on card',
-};
+export const methodLabel = (method: KeySource) => t(`step1.method.${method}`);
 
 /** The body rows the wizard gives a screen (header, footer and a spare row taken). */
 const CHROME_ROWS = 4;
@@ -66,16 +63,16 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Reissue certificate · {screen.cert.commonName}
+        {t('step1.title', { cn: screen.cert.commonName })}
       </Text>
       <StepIndicator step={1} />
       {intro.map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}
-      <Text bold>Key pair generation method</Text>
+      <Text bold>{t('step1.methodHeading')}</Text>
       {chooseMethod ? (
         <Menu
-          items={screen.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+          items={screen.methods.map((m) => ({ value: m, label: methodLabel(m) }))}
           cursor={screen.cursor}
           isActive={isActive}
           onHighlight={(index) => dispatch({ type: 'highlight', index })}
@@ -83,12 +80,12 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
         />
       ) : (
         <Box flexDirection="column">
-          <Text>  ✓ {METHOD_LABELS.card}</Text>
-          <Text bold>KEY ALGORITHM AND KEY LENGTH</Text>
-          {screen.scan === 'loading' ? <Busy label="Looking for cards…" /> : null}
+          <Text>  ✓ {methodLabel('card')}</Text>
+          <Text bold>{t('step1.algorithmHeading')}</Text>
+          {screen.scan === 'loading' ? <Busy label={t('step1.lookingForCards')} /> : null}
           {screen.scan === 'failed' && screen.scanError ? <ErrorText error={screen.scanError} /> : null}
           {screen.scan === 'ready' && screen.algorithms.length === 0 ? (
-            <Text color="red">✗ The card cannot generate any key this product allows ({screen.cert.algorithms.map(algorithmLabel).join(', ')}).</Text>
+            <Text color="red">✗ {t('step1.noAlgorithm', { algorithms: screen.cert.algorithms.map(algorithmLabel).join(', ') })}</Text>
           ) : null}
           {screen.scan === 'ready' && screen.algorithms.length > 0 ? (
             <Menu
