@@ -2,6 +2,7 @@
 // range. Messages never contain the PIN itself, only its length.
 import type { PinState } from '../card/card.js';
 import { PIN_MAX, PIN_MIN, pinRange } from '../card/pin-rules.js';
+import { t } from '../i18n/i18n.js';
 
 // One set of length rules for the card layer and the wizard.
 export { PIN_MAX, PIN_MIN, pinRange };
@@ -10,15 +11,15 @@ export { PIN_MAX, PIN_MIN, pinRange };
 export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): string | null {
   const { min, max } = pinRange(token);
   const n = [...pin].length;
-  if (n === 0) return 'Type the common profile PIN of the card.';
-  if (n < min || n > max) return `The PIN must have from ${min} to ${max} characters (you typed ${n}).`;
+  if (n === 0) return t('pin.empty');
+  if (n < min || n > max) return t('pin.length', { min, max, count: n });
   return null;
 }
 
 /** The warning to show before the PIN is typed, if the token reports one. */
 export function pinWarning(pin: Pick<PinState, 'countLow' | 'finalTry' | 'locked'>): string | null {
-  if (pin.locked) return 'The user PIN is locked. Unblock it with the PUK (e.g. in proCertum CardManager or pkcs11-tool --init-pin --login --login-type so), then try again.';
-  if (pin.finalTry) return 'Final try: one more wrong PIN locks the card.';
-  if (pin.countLow) return 'A wrong PIN was entered before: few tries are left.';
+  if (pin.locked) return t('pin.locked');
+  if (pin.finalTry) return t('card.finalTry');
+  if (pin.countLow) return t('pin.countLow');
   return null;
 }

@@ -8,6 +8,7 @@ import { offeredAlgorithms } from './algorithms.js';
 import { moveCursor } from './list-window.js';
 import { defaultDownloadPath, defaultKeyPath, detailsActions, findReader, knownRows, readerReady, shownError } from './selectors.js';
 import { cardNumber } from './format.js';
+import { t } from '../i18n/i18n.js';
 import type {
   CardScreen,
   CsrScreen,
@@ -298,10 +299,10 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return state;
     case 'written':
       if (s.kind !== 'download' || s.phase !== 'writing') return state;
-      return to(withNotice(s.back, `Saved ${s.format.toUpperCase()} to ${event.path}`));
+      return to(withNotice(s.back, t('notice.saved', { format: s.format.toUpperCase(), path: event.path })));
     case 'revoked':
       if (s.kind !== 'revoke') return state;
-      return to({ kind: 'details', cert: event.cert, cursor: 0, notice: 'The certificate was revoked.' });
+      return to({ kind: 'details', cert: event.cert, cursor: 0, notice: t('notice.revoked') });
 
     case 'choose-method':
       if (s.kind !== 'step1' || s.stage !== 'method' || !s.methods.includes(event.method)) return state;
@@ -405,7 +406,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return to({ ...s, phase: 'submitting' });
     case 'card-installed':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'install') return state;
-      return to(withNotice(s.back, `Certificate installed on card ${cardNumber(event.serial)}.`));
+      return to(withNotice(s.back, t('notice.installed', { number: cardNumber(event.serial) })));
 
     case 'failed':
       return to({ kind: 'error', error: event.error, back: recoveryFrom(s, event.error) });
