@@ -80,5 +80,5 @@ async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
     throw usageError('no-token', t('cli.context.noToken', { portal: settings.portal }), t('doctor.noTokenNext'));
   }
   const { createHttpPortal } = await import('../portal/http.js');
-  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile });
+  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp });
 }

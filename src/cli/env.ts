@@ -11,6 +11,7 @@ export interface GlobalFlags {
   color?: boolean;
   caFile?: string;
   lang?: string;
+  allowInsecureHttp?: boolean;
 }
 
 export interface Settings {
@@ -22,6 +23,8 @@ export interface Settings {
   json: boolean;
   caFile: string | undefined;
   lang: Lang;
+  /** --allow-insecure-http: a token may go over plain http to another host. */
+  allowInsecureHttp: boolean;
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -44,5 +47,6 @@ export async function resolveSettings(
     caFile: flags.caFile,
     // The config file only when neither --lang nor REISSUE_LANG decides (then the locale variables).
     lang: resolveLanguage({ flag: flags.lang, env, config: flags.lang || env.REISSUE_LANG ? undefined : (cfg ??= await config()).lang }),
+    allowInsecureHttp: flags.allowInsecureHttp === true,
   };
 }

@@ -1,5 +1,5 @@
 // Writing results: JSON documents to stdout, or bytes to --out (never overwriting without --force).
-import { FORCE_HINT, writeNewFile } from '../util/files.js';
+import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
 import type { CliContext } from './context.js';
 import { t } from '../i18n/i18n.js';
 
@@ -15,6 +15,7 @@ export function printText(ctx: CliContext, text: string): void {
 /** To --out FILE when given (refusing an existing file unless force), else to stdout. */
 export async function emit(ctx: CliContext, data: Uint8Array | string, out: string | undefined, force = false): Promise<void> {
   if (out && out !== '-') {
+    await checkOutputs([{ path: out, what: 'The file', replace: force, existsHint: FORCE_HINT }]);
     await writeNewFile(out, data, { overwrite: force, existsHint: FORCE_HINT });
     ctx.io.stderr.write(`${t('cli.output.wrote', { file: out })}\n`);
     return;

@@ -6,7 +6,7 @@ import { setLanguage, t } from '../i18n/i18n.js';
 import { localizeCommanderError } from './commander-messages.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
-import { reportError } from './report.js';
+import { redactOptionValues, reportError } from './report.js';
 
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
@@ -26,13 +26,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--module <PATH>', t('cli.program.module')))
     .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))
     .addOption(new Option('--lang <pl|en>', t('cli.program.lang')))
+    .option('--allow-insecure-http', t('cli.program.allowInsecureHttp'))
     .option('--json', t('cli.program.json'))
     .option('--no-color', t('cli.program.noColor'))
     .showHelpAfterError(t('cli.program.helpAfterError'))
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(localizeCommanderError(s)),
+      outputError: (s, write) => write(localizeCommanderError(redactOptionValues(s))),
     })
     .exitOverride();
 
@@ -95,6 +96,13 @@ export function exitCodeForCommanderError(e: unknown): number | null {
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw usageError('bad-option', t('cli.badChoice', { name, choices: choices.join(', '), value }));
+}
+
+/** A whole number from 1 to `max` typed by the user ("--limit 20"); anything else is a usage error (exit 2). */
+export function parseCount(name: string, value: string, max: number): number {
+  const n = /^[0-9]+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isSafeInteger(n) && n >= 1 && n <= max) return n;
+  throw usageError('bad-option', `${name} must be a whole number from 1 to ${max}; got "${value}".`);
 }
 
 export { isReissueError };

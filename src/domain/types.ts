@@ -102,7 +102,9 @@ export type CsrProblemCode =
   // that cannot be checked; more than one CSR in one input.
   | 'malformed'
   | 'unsupported-signature'
-  | 'multiple-csrs';
+  | 'multiple-csrs'
+  // An AlgorithmIdentifier (key or signature) whose parameters are not what its RFC requires.
+  | 'non-canonical-algorithm';
 
 export interface CsrSummary {
   subject: string;

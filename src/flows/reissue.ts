@@ -3,7 +3,7 @@
 import { algorithmLabel } from '../domain/algorithms.js';
 import { inputError, portalError } from '../domain/errors.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, ReissueResult } from '../domain/types.js';
-import { FORCE_HINT, mustNotExist, writeNewFile } from '../util/files.js';
+import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
 import { idempotencyKeyFor } from './idempotency.js';
@@ -48,15 +48,21 @@ export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): voi
   }
 }
 
-/** Checked before a passphrase is asked: a key file is never overwritten. */
-export function assertKeyPathFree(keyPath: string): Promise<void> {
-  return mustNotExist(keyPath, 'The private key file');
+/**
+ * Checked before a passphrase is asked or a key made: a key file is never overwritten, the CSR
+ * replaces an existing file only with `overwriteCsr`, and the two are never the same file.
+ */
+export function assertNewKeyOutputsFree(keyPath: string, csrOut?: string, overwriteCsr = false): Promise<void> {
+  return checkOutputs([
+    { path: keyPath, what: 'The private key file', existsHint: 'Choose another file name: a private key file is never replaced.' },
+    ...(csrOut ? [{ path: csrOut, what: 'The CSR file', replace: overwriteCsr, existsHint: FORCE_HINT }] : []),
+  ]);
 }
 
 /** A new software key pair (written 0600, never over an existing file) and its CSR. */
 export async function newKeyAndCsr(req: NewKeyRequest): Promise<{ csrPem: string; keyPath: string }> {
   assertCsrAlgorithm(req.certificate, req.algorithm);
-  await assertKeyPathFree(req.keyPath);
+  await assertNewKeyOutputsFree(req.keyPath, req.csrOut, req.overwriteCsr);
   const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
   const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: subjectForCertificate(req.certificate), passphrase: req.passphrase });
   await writePrivateKey(req.keyPath, made.privateKeyPem);

@@ -1,16 +1,25 @@
 // The CSR checks of the reissue flow: every input ends in a CsrReport listing every problem found,
 // each with its own plain message. The bytes are parsed once (DER reader), the public key is
-// imported once, and the self-signature is verified with node:crypto.
+// imported once, and the self-signature is verified with node:crypto. The same parse gives the
+// issuing CA the key it certifies (inspectCsr), so what was checked is what gets signed.
 import { domainToASCII } from 'node:url';
 import { algorithmLabel, algorithmOf } from '../domain/algorithms.js';
-import { inputError } from '../domain/errors.js';
 import type { Algorithm, CsrProblem, CsrReport, CsrSummary } from '../domain/types.js';
-import { DerError, bitStringBytes, children, readTlv } from './der.js';
+import { DerError } from './der.js';
 import type { ParsedCsr, PublicKeyInfo } from './csr-parse.js';
+import { describeParams, expectedText, paramsAllowed, type ParamsRule } from './algorithm-params.js';
+import { canonicalSpki, canonicalSpkiOf } from './spki.js';
 import { locateCsr, problem } from './csr-input.js';
 import { displaySafe, formatName, type GeneralName } from './name.js';
-import { WEAK_HASHES, hashLabel, importPublicKey, resolveSignatureAlgorithm, verifySignature, type ResolvedSignature } from './signature.js';
-import { x509 } from './x509.js';
+import {
+  WEAK_HASHES,
+  hashLabel,
+  importPublicKey,
+  resolveSignatureAlgorithm,
+  signatureAlgorithm,
+  verifySignature,
+  type ResolvedSignature,
+} from './signature.js';
 
 export { MAX_CSR_BYTES } from './csr-input.js';
 
@@ -25,44 +34,55 @@ export interface CsrCheckContext {
   domains: string[];
   /** The product's algorithms: the CSR's key must be one of them (RSA sizes in between count). */
   algorithms: Algorithm[];
-  /** SubjectPublicKeyInfo (DER) of the certificate being replaced: the CSR must not reuse it. */
-  currentPublicKeySpki?: Uint8Array;
+  /**
+   * The keys of the certificate's chain of copies, the copy being replaced first: the CSR must
+   * reuse none of them.
+   */
+  earlierKeys?: EarlierKey[];
   /** The certificate's CN, accepted as the CSR's CN even when it is not a domain (code signing). */
   commonName?: string;
   /** Product name, for the key-not-allowed message. */
   productName?: string;
 }
 
+export interface EarlierKey {
+  /** DER SubjectPublicKeyInfo, in whatever encoding the copy carries. */
+  spki: Uint8Array;
+  /** The copy's id, named in the message. */
+  copy: string;
+}
+
+export interface CsrInspection {
+  report: CsrReport;
+  /** When the report is ok: the canonical SubjectPublicKeyInfo the CA certifies (see spki.ts). */
+  spki: Uint8Array | null;
+}
+
 /** Checks a CSR (PEM or DER). Never throws: every input ends in a verdict. */
 export async function checkCsr(input: Uint8Array, ctx?: CsrCheckContext): Promise<CsrReport> {
-  try {
-    const found = locateCsr(input);
-    if ('problems' in found) return report(found.problems, null);
-    const problems = found.extra ?? [];
-    const summary = await checkParsed(found.csr, problems, ctx);
-    return report(problems, summary);
-  } catch {
-    // Unreachable by design (every step handles its own failures); kept so a bug still ends in a
-    // verdict. The fuzz test asserts this message never appears.
-    return report([problem('malformed', INTERNAL_ERROR_MESSAGE)], null);
-  }
+  return (await inspect(input, ctx, false)).report;
 }
 
 /**
- * The request as @peculiar/x509 sees it, for callers that need its public key after the checks
- * passed. Throws ReissueError (input, 'csr-invalid') when the bytes are not a CSR.
+ * Checks a CSR and, when it is correct, gives the key to certify, from the same parse. Never
+ * throws: every input ends in a verdict.
  */
-export function readCsr(input: Uint8Array): x509.Pkcs10CertificateRequest {
-  const found = locateCsr(input);
-  if ('problems' in found) {
-    const first = found.problems[0]!;
-    throw inputError('csr-invalid', first.message, 'Check the CSR with: reissue csr check FILE', { problem: first.code });
-  }
+export function inspectCsr(input: Uint8Array, ctx?: CsrCheckContext): Promise<CsrInspection> {
+  return inspect(input, ctx, true);
+}
+
+async function inspect(input: Uint8Array, ctx: CsrCheckContext | undefined, withKey: boolean): Promise<CsrInspection> {
   try {
-    const der = found.der;
-    return new x509.Pkcs10CertificateRequest(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer);
+    const found = locateCsr(input);
+    if ('problems' in found) return { report: report(found.problems, null), spki: null };
+    const problems = found.extra ?? [];
+    const summary = await checkParsed(found.csr, problems, ctx);
+    const verdict = report(problems, summary);
+    return { report: verdict, spki: verdict.ok && withKey ? canonicalSpki(found.csr.key) : null };
   } catch {
-    throw inputError('csr-invalid', 'The CSR could not be read.', 'Check the CSR with: reissue csr check FILE');
+    // Unreachable by design (every step handles its own failures); kept so a bug still ends in a
+    // verdict. The fuzz test asserts this message never appears.
+    return { report: report([problem('malformed', INTERNAL_ERROR_MESSAGE)], null), spki: null };
   }
 }
 
@@ -91,12 +111,13 @@ function keyText(s: CsrSummary): string {
 
 async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrCheckContext): Promise<CsrSummary> {
   const key = csr.key;
-  const keyOk = checkKey(key, problems, ctx);
+  const keyOk = checkKeyParams(key, problems) && checkKey(key, problems, ctx);
   if (keyOk && ctx?.algorithms.length) checkKeyAllowed(key, ctx, problems);
 
   let alg: ResolvedSignature | null = null;
+  const sigParamsOk = checkSignatureParams(csr, problems);
   try {
-    alg = resolveSignatureAlgorithm(csr.signatureAlgorithmOid, csr.signatureParams);
+    if (sigParamsOk) alg = resolveSignatureAlgorithm(csr.signatureAlgorithmOid, csr.signatureParams);
   } catch (e) {
     problems.push(problem('malformed', `The CSR's signature algorithm is damaged (${e instanceof DerError ? e.message : 'unreadable parameters'}).`));
   }
@@ -112,9 +133,7 @@ async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrChec
     problems.push(problem('no-common-name', 'The CSR has no common name (CN) and no alternative names. Put the domain in the CN field.'));
   }
   if (ctx) checkNames(commonNames, sans, ctx, problems);
-  if (ctx?.currentPublicKeySpki && sameKey(key, ctx.currentPublicKeySpki)) {
-    problems.push(problem('same-key', 'The CSR uses the same key pair as the certificate being replaced. A reissue needs a new key pair: generate a new private key and CSR.'));
-  }
+  if (ctx?.earlierKeys?.length) checkKeyIsNew(key, ctx.earlierKeys, problems);
 
   return {
     subject: formatName(csr.subject),
@@ -151,6 +170,38 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
   return false;
 }
 
+const KEY_PARAMS: Record<string, { rule: ParamsRule; name: string; rfc: string }> = {
+  RSA: { rule: 'null', name: 'rsaEncryption', rfc: 'RFC 3279' },
+  EC: { rule: 'named-curve', name: 'id-ecPublicKey', rfc: 'RFC 5480' },
+};
+
+/** The key's AlgorithmIdentifier carries exactly the parameters its RFC requires; false when not. */
+function checkKeyParams(key: PublicKeyInfo, problems: CsrProblem[]): boolean {
+  const spec = KEY_PARAMS[key.type];
+  // Explicit EC curve parameters are an unsupported key (checkKey says so), not a damaged one.
+  if (!spec || key.curve === 'explicit parameters' || paramsAllowed(spec.rule, key.algorithmParams)) return true;
+  problems.push(
+    problem(
+      'non-canonical-algorithm',
+      `The CSR's public key algorithm (${spec.name}) carries ${describeParams(key.algorithmParams)} where ${spec.rfc} requires ${expectedText(spec.rule)}. The portal certifies only standard encodings: generate the CSR again with a standard tool.`,
+    ),
+  );
+  return false;
+}
+
+/** The signature's AlgorithmIdentifier carries exactly the parameters its RFC requires; false when not. */
+function checkSignatureParams(csr: ParsedCsr, problems: CsrProblem[]): boolean {
+  const alg = signatureAlgorithm(csr.signatureAlgorithmOid);
+  if (!alg || paramsAllowed(alg.params, csr.signatureParams)) return true;
+  problems.push(
+    problem(
+      'non-canonical-algorithm',
+      `The CSR's signature algorithm (${alg.name}) carries ${describeParams(csr.signatureParams)} where ${expectedText(alg.params)} belong. The request is not in the standard encoding: generate the CSR again with a standard tool.`,
+    ),
+  );
+  return false;
+}
+
 function checkKeyAllowed(key: PublicKeyInfo, ctx: CsrCheckContext, problems: CsrProblem[]): void {
   const has = key.type === 'RSA' ? `RSA ${key.bits}` : `EC ${key.curve}`;
   if (isKeyAllowed(key, ctx.algorithms)) return;
@@ -179,7 +230,7 @@ function allowedText(algorithms: Algorithm[]): string {
 async function checkSignature(csr: ParsedCsr, alg: ResolvedSignature | null, problems: CsrProblem[]): Promise<void> {
   const oid = csr.signatureAlgorithmOid;
   if (!alg) {
-    if (!problems.some((p) => p.code === 'malformed')) {
+    if (!problems.some((p) => p.code === 'malformed' || p.code === 'non-canonical-algorithm')) {
       problems.push(problem('unsupported-signature', `The CSR is signed with an algorithm this portal cannot check (${displaySafe(oid, 80)}). Sign it with SHA-256 and RSA or ECDSA.`));
     }
     return;
@@ -238,23 +289,21 @@ function normalizeDomain(d: string): string {
   return domainToASCII(trimmed) || trimmed;
 }
 
-function sameKey(key: PublicKeyInfo, currentSpki: Uint8Array): boolean {
-  if (Buffer.compare(Buffer.from(key.spki), Buffer.from(currentSpki)) === 0) return true;
-  // Same key material under a differently encoded algorithm identifier still counts.
-  try {
-    const other = parseSpkiKeyBytes(currentSpki);
-    return other !== null && Buffer.compare(Buffer.from(other), Buffer.from(key.keyBytes)) === 0;
-  } catch {
-    return false;
+/** A reissue needs a key pair no copy of the certificate ever had. */
+function checkKeyIsNew(key: PublicKeyInfo, earlier: EarlierKey[], problems: CsrProblem[]): void {
+  const mine = canonicalSpkiOf(key.spki) ?? key.spki;
+  const index = earlier.findIndex((k) => Buffer.from(canonicalSpkiOf(k.spki) ?? k.spki).equals(mine));
+  if (index < 0) return;
+  if (index === 0) {
+    problems.push(problem('same-key', 'The CSR uses the same key pair as the certificate being replaced. A reissue needs a new key pair: generate a new private key and CSR.'));
+    return;
   }
-}
-
-/** The subjectPublicKey bytes of a DER SubjectPublicKeyInfo (its last element). */
-function parseSpkiKeyBytes(spki: Uint8Array): Uint8Array | null {
-  const outer = readTlv(spki, 0);
-  const parts = children(spki, outer);
-  const last = parts[parts.length - 1];
-  return last ? bitStringBytes(spki, last, 'the public key') : null;
+  problems.push(
+    problem(
+      'same-key',
+      `The CSR uses the key pair of an earlier copy of this certificate (${earlier[index]!.copy}). A reissue needs a key pair no copy has used: generate a new private key and CSR.`,
+    ),
+  );
 }
 
 function sanText(s: GeneralName): string {

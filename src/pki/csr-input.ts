@@ -90,7 +90,9 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
   if (cause.truncated && der[0] === 0x30) {
     return fail('truncated', `The CSR is truncated: ${cause.message}. ${form === 'DER' ? 'Copy the whole file again.' : 'Copy the whole block again.'}`);
   }
-  const kind: DerKind = classifyDer(der);
+  let kind: DerKind = classifyDer(der);
+  // Damage located inside a request's parts (its outer shape read fine) is a damaged CSR.
+  if (kind === 'other' && cause.where && cause.where !== 'the request structure') kind = 'csr-like';
   switch (kind) {
     case 'certificate':
       return fail('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request made with a new key pair.');
@@ -103,7 +105,7 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
     case 'pkcs7':
       return fail('not-a-csr', 'This is a PKCS#7/CMS structure (for example a certificate chain), not a CSR.');
     case 'csr-like':
-      return fail('malformed', `The CSR is damaged: ${cause.message}. Generate the CSR again.`);
+      return fail('malformed', `The CSR is damaged${cause.where ? ` in ${cause.where}` : ''}: ${cause.message}. Generate the CSR again.`);
     default:
       if (der[0] !== 0x30) return fail('not-pem-or-der', 'This is neither PEM nor DER: it does not look like a CSR at all.');
       return fail('not-a-csr', `This DER data is not a certificate signing request (${cause.message}).`);

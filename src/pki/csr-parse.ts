@@ -8,7 +8,9 @@ import {
   children,
   decodeOid,
   expectTlv,
+  inPart,
   integerBits,
+  minimalInteger,
   readTlv,
   smallInteger,
   value,
@@ -20,11 +22,19 @@ import { readGeneralNames, readName, type GeneralName, type NameAttribute } from
 export interface PublicKeyInfo {
   /** 'RSA', 'EC', 'Ed25519', 'DSA', ... or the dotted OID when unknown. */
   type: string;
+  /** The key algorithm's OID. */
+  algorithmOid: string;
+  /** The bytes after the OID in the key's AlgorithmIdentifier (its parameters), or null when absent. */
+  algorithmParams: Uint8Array | null;
   /** RSA modulus bits, EC curve bits; 0 when unknown. */
   bits: number;
   /** Curve name (P-256, secp256k1, ...) or its OID; null for non-EC keys. */
   curve: string | null;
-  /** The DER SubjectPublicKeyInfo. */
+  /** The named curve's OID; null for non-EC keys and explicit parameters. */
+  curveOid: string | null;
+  /** RSA only: the modulus and public exponent (minimal DER integer contents). */
+  rsa: { modulus: Uint8Array; exponent: Uint8Array } | null;
+  /** The DER SubjectPublicKeyInfo as given (never copied into a certificate: see spki.ts). */
   spki: Uint8Array;
   /** The subjectPublicKey bit string's bytes (RSAPublicKey DER, EC point, raw Ed25519 key). */
   keyBytes: Uint8Array;
@@ -36,7 +46,7 @@ export interface ParsedCsr {
   key: PublicKeyInfo;
   sans: GeneralName[];
   signatureAlgorithmOid: string;
-  /** DER of the signature AlgorithmIdentifier's parameters, or null when absent. */
+  /** The bytes after the OID in the signature AlgorithmIdentifier (its parameters), or null when absent. */
   signatureParams: Uint8Array | null;
   signature: Uint8Array;
 }
@@ -69,67 +79,85 @@ const EXTENSION_REQUEST = new Set(['1.2.840.113549.1.9.14', '1.3.6.1.4.1.311.2.1
 const SUBJECT_ALT_NAME = '2.5.29.17';
 
 /**
- * Parses a DER CertificationRequest. Throws DerError (with `truncated` set when the outer element
- * runs past the end of the input) when the bytes are not a well-formed request.
+ * Parses a DER CertificationRequest. Throws DerError: `truncated` only when the request's outer
+ * element runs past the end of the input (the data ends early); damage inside complete data
+ * names the part it is in (`where`).
  */
 export function parseCsrDer(buf: Uint8Array): ParsedCsr {
   const outer = readTlv(buf, 0);
   if (outer.tag !== TAG.SEQUENCE) throw new DerError('the data does not start with a DER SEQUENCE');
   if (outer.end !== buf.length) throw new DerError('there are extra bytes after the request');
-  const [info, sigAlg, sig, ...rest] = children(buf, outer);
+  const [info, sigAlg, sig, ...rest] = inPart('the request structure', () => children(buf, outer));
   if (!info || !sigAlg || !sig || rest.length) throw new DerError('the request does not have the three parts of a CSR');
   if (info.tag !== TAG.SEQUENCE || sigAlg.tag !== TAG.SEQUENCE) throw new DerError('the request does not have the three parts of a CSR');
-  const signature = bitStringBytes(buf, sig, 'the signature');
+  const signature = inPart('the signature', () => bitStringBytes(buf, sig, 'the signature'));
 
-  const parts = children(buf, info);
+  const parts = inPart('the request information', () => children(buf, info));
   const [version, subject, spki, attrs, ...extra] = parts;
   if (!version || !subject || !spki || extra.length) throw new DerError('the request information is incomplete');
-  if (version.tag !== TAG.INTEGER || smallInteger(value(buf, version)) !== 0) throw new DerError('the request version is not 1');
-  const key = readPublicKey(buf, spki);
-  const sans = attrs ? readRequestedSans(buf, attrs) : [];
+  inPart('the version', () => {
+    if (version.tag !== TAG.INTEGER || smallInteger(minimalInteger(value(buf, version), 'the version')) !== 0) throw new DerError('the request version is not 1');
+  });
+  const key = inPart('the public key', () => readPublicKey(buf, spki));
+  const sans = attrs ? inPart('the requested extensions', () => readRequestedSans(buf, attrs)) : [];
+  const subjectName = inPart('the subject', () => readName(buf, subject));
 
-  const sigOid = expectTlv(buf, sigAlg.valueStart, sigAlg.end, TAG.OID, 'the signature algorithm');
-  const params = sigOid.end < sigAlg.end ? readTlv(buf, sigOid.end, sigAlg.end) : null;
-  if (params && params.end !== sigAlg.end) throw new DerError('the signature algorithm is malformed');
-
+  const { oid: sigOid, params } = inPart('the signature algorithm', () => readAlgorithm(buf, sigAlg));
   return {
     tbs: whole(buf, info),
-    subject: readName(buf, subject),
+    subject: subjectName,
     key,
     sans,
-    signatureAlgorithmOid: decodeOid(value(buf, sigOid)),
-    signatureParams: params && params.tag !== TAG.NULL ? whole(buf, params) : null,
+    signatureAlgorithmOid: sigOid,
+    signatureParams: params,
     signature,
   };
+}
+
+/** An AlgorithmIdentifier: its OID and the raw bytes after it (null when there are none). */
+function readAlgorithm(buf: Uint8Array, alg: Tlv): { oid: string; params: Uint8Array | null; paramsTlv: Tlv | null } {
+  if (alg.tag !== TAG.SEQUENCE) throw new DerError('the algorithm identifier is not a SEQUENCE');
+  const oidTlv = expectTlv(buf, alg.valueStart, alg.end, TAG.OID, 'the algorithm identifier');
+  const paramsTlv = oidTlv.end < alg.end ? readTlv(buf, oidTlv.end, alg.end) : null;
+  return { oid: decodeOid(value(buf, oidTlv)), params: paramsTlv ? buf.subarray(oidTlv.end, alg.end) : null, paramsTlv };
+}
+
+/** A DER SubjectPublicKeyInfo on its own (an earlier copy's key). Throws DerError. */
+export function parseSpki(spki: Uint8Array): PublicKeyInfo {
+  const outer = readTlv(spki, 0);
+  if (outer.end !== spki.length) throw new DerError('there are extra bytes after the public key');
+  return readPublicKey(spki, outer);
 }
 
 function readPublicKey(buf: Uint8Array, spki: Tlv): PublicKeyInfo {
   if (spki.tag !== TAG.SEQUENCE) throw new DerError('the public key is malformed');
   const [alg, bits, ...extra] = children(buf, spki);
   if (!alg || !bits || extra.length || alg.tag !== TAG.SEQUENCE) throw new DerError('the public key is malformed');
-  const oidTlv = expectTlv(buf, alg.valueStart, alg.end, TAG.OID, 'the public key algorithm');
-  const oid = decodeOid(value(buf, oidTlv));
+  const { oid, params, paramsTlv } = readAlgorithm(buf, alg);
   const keyBytes = bitStringBytes(buf, bits, 'the public key');
   const type = KEY_TYPES[oid] ?? oid;
-  const info: PublicKeyInfo = { type, bits: 0, curve: null, spki: whole(buf, spki), keyBytes };
+  const info: PublicKeyInfo = { type, algorithmOid: oid, algorithmParams: params, bits: 0, curve: null, curveOid: null, rsa: null, spki: whole(buf, spki), keyBytes };
   if (type === 'RSA' || type === 'RSA-PSS') {
     const rsa = readTlv(keyBytes, 0);
     if (rsa.tag !== TAG.SEQUENCE || rsa.end !== keyBytes.length) throw new DerError('the RSA public key is malformed');
     const [n, e, ...more] = children(keyBytes, rsa);
     if (!n || !e || more.length || n.tag !== TAG.INTEGER || e.tag !== TAG.INTEGER) throw new DerError('the RSA public key is malformed');
-    if (keyBytes[n.valueStart]! & 0x80 || keyBytes[e.valueStart]! & 0x80) throw new DerError('the RSA public key is negative');
-    info.bits = integerBits(value(keyBytes, n));
+    const modulus = minimalInteger(value(keyBytes, n), 'the RSA modulus');
+    const exponent = minimalInteger(value(keyBytes, e), 'the RSA public exponent');
+    if (modulus[0]! & 0x80 || exponent[0]! & 0x80) throw new DerError('the RSA public key is negative');
+    info.bits = integerBits(modulus);
+    info.rsa = { modulus, exponent };
   } else if (type === 'EC') {
-    const p = oidTlv.end < alg.end ? readTlv(buf, oidTlv.end, alg.end) : null;
-    if (!p) throw new DerError('the EC public key names no curve');
-    if (p.tag === TAG.OID) {
-      const curveOid = decodeOid(value(buf, p));
+    if (!paramsTlv) throw new DerError('the EC public key names no curve');
+    if (paramsTlv.tag === TAG.OID) {
+      const curveOid = decodeOid(value(buf, paramsTlv));
       const curve = CURVES[curveOid];
+      info.curveOid = curveOid;
       info.curve = curve?.name ?? curveOid;
       info.bits = curve?.bits ?? 0;
-    } else {
+    } else if (paramsTlv.tag === TAG.SEQUENCE) {
       info.curve = 'explicit parameters';
-    }
+    } // anything else: no curve; the checker names the wrong parameters
   } else if (type === 'Ed25519' || type === 'X25519') {
     info.bits = 256;
   } else if (type === 'Ed448' || type === 'X448') {
@@ -159,9 +187,13 @@ function readRequestedSans(buf: Uint8Array, attrs: Tlv): GeneralName[] {
         }
         if (decodeOid(value(buf, extOid)) !== SUBJECT_ALT_NAME) continue;
         const inner = value(buf, extValue);
-        const seq = readTlv(inner, 0);
-        if (seq.end !== inner.length) throw new DerError('the subject alternative names are malformed');
-        out.push(...readGeneralNames(inner, seq));
+        out.push(
+          ...inPart('the subject alternative names', () => {
+            const seq = readTlv(inner, 0);
+            if (seq.end !== inner.length) throw new DerError('there are extra bytes after the names');
+            return readGeneralNames(inner, seq);
+          }),
+        );
       }
     }
   }

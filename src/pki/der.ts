@@ -1,6 +1,7 @@
 // A small, strict DER reader for the CSR check's hot path. @peculiar/x509's schema parser costs
 // about 4-15x one signature verification per CSR (measured for issue 7), so the checker walks the
-// few fields it needs here, with bounds checks on every length; readCsr() still uses @peculiar/x509.
+// few fields it needs here, with bounds checks on every length. The same parse serves the checks
+// and the issuance (the CA re-encodes the parsed key, see spki.ts).
 
 export class DerError extends Error {
   override name = 'DerError';
@@ -8,8 +9,23 @@ export class DerError extends Error {
     message: string,
     /** True when a length runs past the end of the input: the data was cut short. */
     readonly truncated = false,
+    /** The part of the structure the damage is in ("the subject alternative names"), when known. */
+    readonly where: string | null = null,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Runs `read` over one part of a complete structure: any damage found is reported as damage in
+ * `where`, never as truncation (that part's bytes are all present; only their content is wrong).
+ */
+export function inPart<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DerError) throw new DerError(e.message, false, e.where ?? where);
+    throw e;
   }
 }
 
@@ -109,6 +125,15 @@ export function bitStringBytes(buf: Uint8Array, t: Tlv, what: string): Uint8Arra
   if (t.tag !== TAG.BIT_STRING || t.end === t.valueStart) throw new DerError(`${what} is not a bit string`);
   if (buf[t.valueStart] !== 0) throw new DerError(`${what} has unused bits`);
   return buf.subarray(t.valueStart + 1, t.end);
+}
+
+/** Checks DER's minimal INTEGER encoding: no 00 before a clear high bit, no FF before a set one. */
+export function minimalInteger(v: Uint8Array, what: string): Uint8Array {
+  if (v.length === 0) throw new DerError(`${what} is an empty integer`);
+  if (v.length > 1 && ((v[0] === 0x00 && !(v[1]! & 0x80)) || (v[0] === 0xff && v[1]! & 0x80))) {
+    throw new DerError(`${what} is an integer with superfluous leading bytes (not minimal DER)`);
+  }
+  return v;
 }
 
 /** Bit length of a positive INTEGER value. */

@@ -12,6 +12,7 @@ import { portalError, ReissueError, usageError, type ErrorKind } from '../domain
 import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
 import { language } from '../i18n/i18n.js';
 import { looksLikePem } from '../pki/pem.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
 export interface HttpPortalOptions {
@@ -26,6 +27,8 @@ export interface HttpPortalOptions {
   insecure?: boolean;
   /** Retries for GETs and reissues (default 2). */
   retries?: number;
+  /** Send the token over plain http:// to a host other than this machine (--allow-insecure-http). */
+  allowInsecureHttp?: boolean;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = ['usage', 'input', 'card', 'portal', 'unexpected'];
@@ -35,6 +38,7 @@ const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAM
 
 export function createHttpPortal(opts: HttpPortalOptions): Portal {
   const base = normaliseUrl(opts.url);
+  refuseCleartextToken(base, opts.allowInsecureHttp ?? false);
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const retries = opts.retries ?? 2;
   const client: Got = got.extend({
@@ -164,6 +168,20 @@ function readCaFile(file: string): Buffer {
   }
 }
 
+/**
+ * The token is a password: over plain http anyone on the path can read it and act as the account.
+ * Only this machine's own addresses (nothing crosses a network) are exempt without the flag.
+ */
+export function refuseCleartextToken(base: string, allow: boolean): void {
+  const url = new URL(base);
+  if (url.protocol !== 'http:' || allow || isLoopbackHost(url.hostname)) return;
+  throw usageError(
+    'insecure-http',
+    `Refusing to send the API token to ${base} over plain http: anyone on the network between here and ${url.hostname} could read it and use the account.`,
+    'Use the https:// address of the portal (`reissue serve --tls-cert F --tls-key F`), or pass --allow-insecure-http if you trust every network in between.',
+  );
+}
+
 function badResponse(base: string, what: string): ReissueError {
   return portalError('portal-bad-response', `The portal at ${base} sent ${what}.`, 'Check that --portal / REISSUE_PORTAL points at a `reissue serve` service.');
 }
@@ -185,7 +203,7 @@ function toReissueError(error: unknown, base: string): ReissueError {
       const plainToTls = base.startsWith('http:') && code === 'ECONNRESET' ? ' If the portal uses HTTPS, the URL must start with https://.' : '';
       return portalError(
         'portal-unreachable',
-        `Cannot reach the portal at ${base}: ${describeNetworkError(code, error.message)}.`,
+        `Cannot reach the portal at ${base}: ${describeNetworkError(error, code)}.`,
         `Check that \`reissue serve\` is running there and that --portal / REISSUE_PORTAL is right.${plainToTls}`,
         { cause: code },
       );
@@ -198,19 +216,33 @@ function toReissueError(error: unknown, base: string): ReissueError {
   return new ReissueError('unexpected', 'unexpected', 'The portal client met an unexpected error.', undefined, { cause: String(error) });
 }
 
-function describeNetworkError(code: string, message: string): string {
+/** What failed, with the address and the system's own code: "the connection to 192.0.2.7:8080 was refused (ECONNREFUSED)". */
+function describeNetworkError(error: RequestError, code: string): string {
+  const cause = (error.cause ?? {}) as { address?: string; port?: number; errors?: { address?: string; port?: number }[] };
+  const first = cause.errors?.[0] ?? cause;
+  const where = first.address ? `${first.address.includes(':') ? `[${first.address}]` : first.address}${first.port ? `:${first.port}` : ''}` : null;
+  const to = where ? ` to ${where}` : '';
+  if (error.name === 'TimeoutError') {
+    const phase = (error as RequestError & { event?: string }).event;
+    return phase === 'connect' || phase === 'lookup' || phase === 'socket' ? `no connection could be made in time (${phase} timeout)` : `no answer in time (${phase ?? 'request'} timeout)`;
+  }
   switch (code) {
     case 'ECONNREFUSED':
-      return 'the connection was refused';
+      return `the connection${to} was refused (${code}): nothing listens there`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name was not found';
+      return `the host name was not found (${code})`;
     case 'ETIMEDOUT':
-      return 'no answer in time';
+      return `the connection${to} timed out (${code})`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `there is no route to the host${to} (${code})`;
     case 'ECONNRESET':
-      return 'the connection was closed';
+    case 'EPIPE':
+    case 'ECONNABORTED':
+      return `the connection${to} was closed by the other side (${code})`;
     default:
-      return message;
+      return `${error.message} (${code})`;
   }
 }
 

@@ -4,6 +4,10 @@
 // kind 'input' for a CSR that fails the checks).
 import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
 
+/** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_OFFSET = 1_000_000_000;
+
 export interface ListQuery {
   /** Matched case-insensitively against CN, domains, order id, serial and product. */
   text?: string;

@@ -15,7 +15,7 @@ import {
 } from '../domain/types.js';
 import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
-import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from '../portal/portal.js';
+import { MAX_OFFSET, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
@@ -56,8 +56,11 @@ export class AccountPortal implements Portal {
     const now = this.refresh();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const offset = query.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1) throw usageError('bad-limit', `The page size must be a whole number of at least 1, not ${limit}.`);
-    if (!Number.isInteger(offset) || offset < 0) throw usageError('bad-offset', `The offset must be a whole number of at least 0, not ${offset}.`);
+    // In process any whole page size goes (the bulk tools read thousands); HTTP caps it at MAX_PAGE_SIZE.
+    if (!Number.isSafeInteger(limit) || limit < 1) throw usageError('invalid-parameter', `The page size must be a whole number of at least 1, not ${limit}.`);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
+      throw usageError('invalid-parameter', `The offset must be a whole number from 0 to ${MAX_OFFSET}, not ${offset}.`);
+    }
     const text = searchText(query.text ?? '');
     return this.service.guard(() => {
       const items = this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now));
@@ -96,7 +99,7 @@ export class AccountPortal implements Portal {
     this.refresh();
     const record = this.record(id);
     const { checkCsr } = await csrChecks();
-    return checkCsr(csr, csrContext(record));
+    return checkCsr(csr, this.csrContext(record));
   }
 
   /**
@@ -119,9 +122,10 @@ export class AccountPortal implements Portal {
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
     this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
-    const [{ checkCsr, readCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
-    const report = await checkCsr(csr, csrContext(record));
-    if (!report.ok) {
+    const [{ inspectCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
+    // One parse: the key the checks passed is the key certified, re-encoded canonically.
+    const { report, spki } = await inspectCsr(csr, this.csrContext(record));
+    if (!report.ok || !spki) {
       throw inputError(
         'csr-invalid',
         `The CSR cannot be used for ${record.id}: ${report.problems.map((p) => p.message).join(' ')}`,
@@ -129,7 +133,6 @@ export class AccountPortal implements Portal {
         { problems: report.problems },
       );
     }
-    const spki = new Uint8Array(readCsr(csr).publicKey.rawData);
 
     const issuedAt = wholeSeconds(this.service.clock.now());
     const newId = newCertificateId();
@@ -238,6 +241,20 @@ export class AccountPortal implements Portal {
     return record;
   }
 
+  /** What the CSR checks need from the order: its names, the product's algorithms, every copy's key. */
+  private csrContext(record: CertificateRecord): CsrCheckContext {
+    const chain = this.service.guard(() => this.store.copyChain(record.id));
+    return {
+      // Code signing orders have no domains: the CN (the organisation) is the only name.
+      domains: record.domains.length ? record.domains : [record.commonName],
+      algorithms: record.product.algorithms,
+      // node's native parser: this runs on every check and reissue.
+      earlierKeys: chain.map((c) => ({ copy: c.id, spki: new Uint8Array(new X509Certificate(c.der).publicKey.export({ type: 'spki', format: 'der' })) })),
+      commonName: record.commonName,
+      productName: record.product.name,
+    };
+  }
+
   private refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): void {
     const newest = record.replacedBy ? (this.store.newestCopyOfOrder(record.orderId) ?? record.replacedBy) : record.id;
     const refusal = reissueRefusal(toCertificate(record, now), keySource, newest);
@@ -264,18 +281,6 @@ export class AccountPortal implements Portal {
   }
 }
 
-/** What the CSR checks need from the order: its names, the product's algorithms, the current key. */
-function csrContext(record: CertificateRecord): CsrCheckContext {
-  return {
-    // Code signing orders have no domains: the CN (the organisation) is the only name.
-    domains: record.domains.length ? record.domains : [record.commonName],
-    algorithms: record.product.algorithms,
-    // node's native parser: this runs on every check and reissue.
-    currentPublicKeySpki: new Uint8Array(new X509Certificate(record.der).publicKey.export({ type: 'spki', format: 'der' })),
-    commonName: record.commonName,
-    productName: record.product.name,
-  };
-}
 
 /** The list filter: lower case (the search column is), serials typed with colons work too. */
 function searchText(text: string): string {

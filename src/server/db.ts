@@ -2,6 +2,7 @@
 // processes take turns instead of failing, foreign keys on, synchronous=FULL so a reissue that
 // was answered survives a crash, a small page cache, and the schema migrated. Every SQLite failure here becomes a
 // ReissueError naming the file.
+import { closeSync, fchmodSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { portalError, ReissueError } from '../domain/errors.js';
 import { damagedPortal } from './datadir.js';
@@ -15,6 +16,7 @@ export const CACHE_KIB = 2048;
 export function openDatabase(path: string, migrations?: readonly string[]): Db {
   let db: Db | undefined;
   try {
+    createPrivately(path);
     db = new Database(path);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the header first: a file that is not a database fails here, before anything writes.
@@ -34,6 +36,24 @@ export function openDatabase(path: string, migrations?: readonly string[]): Db {
       throw damagedPortal(path, `The portal database was written by a newer version of reissue (${e.message})`, 'Use that newer version, or choose another --data-dir.');
     }
     throw sqliteFailure(e, path);
+  }
+}
+
+/**
+ * Creates the database file with mode 0600 whatever the umask (it holds token hashes and every
+ * customer's data); SQLite gives its -wal and -shm files the database file's mode.
+ */
+function createPrivately(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch {
+    return; // it exists, or SQLite is about to say why it cannot be opened
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -194,6 +194,13 @@ export class PortalStore {
       highestRowid: p<{ n: number }>(`SELECT coalesce(max(rowid), 0) AS n FROM certificates`),
       trigramCandidates: p<{ n: number }>(`SELECT count(*) AS n FROM (${CANDIDATES} LIMIT @cap)`),
       newestOfOrder: p<{ id: string }>(`SELECT id FROM certificates c WHERE order_id = ? ${NEWEST_FIRST} LIMIT 1`),
+      // The copy and every copy before it (newest first); the depth cap only guards against a cycle.
+      copyChain: p<{ id: string; der: Uint8Array }>(`
+        WITH RECURSIVE chain (id, der, replaces, depth) AS (
+          SELECT id, der, replaces, 0 FROM certificates WHERE id = ?
+          UNION ALL
+          SELECT c.id, c.der, c.replaces, chain.depth + 1 FROM certificates c JOIN chain ON c.id = chain.replaces WHERE chain.depth < 10000
+        ) SELECT id, der FROM chain ORDER BY depth`),
       markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
       revokeNow: p(`UPDATE certificates SET revoked = 1, revocation_date = @date, revocation_reason = @reason WHERE id = @id AND revoked = 0`),
       anyDue: p<{ n: number }>(
@@ -381,6 +388,11 @@ export class PortalStore {
 
   newestCopyOfOrder(orderId: string): string | null {
     return this.s.newestOfOrder.get(orderId)?.id ?? null;
+  }
+
+  /** The certificate DER of `id` and of every copy it replaced, newest first. */
+  copyChain(id: string): { id: string; der: Uint8Array }[] {
+    return this.s.copyChain.all(id);
   }
 
   /** Links the old copy to its successor and schedules its revocation; false if it already had one. */

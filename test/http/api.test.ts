@@ -66,7 +66,7 @@ describe('portal over HTTP', () => {
     for (const bad of [`/v1/certificates/count?query=${'x'.repeat(201)}`, '/v1/certificates?total=maybe']) {
       const res = await get(bad);
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
-      expect((await res.json()).code).toBe('invalid-request');
+      expect((await res.json()).code).toBe('invalid-parameter');
     }
     expect((await fetch(`${tp.url}/v1/certificates/count`)).status).toBe(401);
   });

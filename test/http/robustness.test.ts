@@ -68,8 +68,8 @@ describe('bad requests', () => {
     expectProblem(await send(`/v1/certificates/${certId}/csr-check`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415, 'unsupported-media-type');
     expectProblem(await send(`/v1/certificates/${certId}/csr-check`, { method: 'POST', headers: json, body: '{"csr": {"pem": true}}' }), 400, 'invalid-request');
     expectProblem(await send(`/v1/certificates/${certId}/revoke`, { method: 'POST', headers: json, body: '{"reason": "because"}' }), 400, 'invalid-request');
-    expectProblem(await send('/v1/certificates?limit=-1'), 400, 'invalid-request');
-    expectProblem(await send(`/v1/certificates/${certId}/download?format=p12`), 400, 'invalid-request');
+    expectProblem(await send('/v1/certificates?limit=-1'), 400, 'invalid-parameter');
+    expectProblem(await send(`/v1/certificates/${certId}/download?format=p12`), 400, 'invalid-parameter');
     await stillUp();
   });
 
@@ -112,6 +112,17 @@ describe('client failures', () => {
     expect(e.hint).toContain('reissue admin token create');
   });
 
+  it('offset and limit outside their documented range are 400 invalid-parameter, never a damaged database', async () => {
+    for (const q of ['offset=9223372036854775808', 'offset=1e300', 'offset=-1', 'offset=1000000001', 'limit=0', 'limit=1001', 'limit=99999999999999999999', 'limit=abc']) {
+      const r = await send(`/v1/certificates?${q}`);
+      expectProblem(r, 400, 'invalid-parameter');
+      expect(r.text, q).not.toMatch(/damaged|database/i);
+      expect(r.text, q).toMatch(/offset|limit/);
+    }
+    // The edges of the range are answered.
+    expect((await send('/v1/certificates?offset=1000000000&limit=1000')).status).toBe(200);
+  });
+
   it('a closed port is "portal-unreachable" naming the URL', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -121,16 +132,37 @@ describe('client failures', () => {
     expect(e.code).toBe('portal-unreachable');
     expect(e.exitCode).toBe(5);
     expect(e.message).toContain(`Cannot reach the portal at ${url}`);
+    // What really failed, where: the address and the system's code.
+    expect(e.message).toContain(`the connection to 127.0.0.1:${port} was refused (ECONNREFUSED)`);
     expect(e.hint).toContain('reissue serve');
     expect(e.hint).toContain('REISSUE_PORTAL');
   });
 
-  it('an unknown host is "portal-unreachable" too', async () => {
-    const client = createHttpPortal({ url: 'http://no-such-host.invalid:1', token: 't' });
+  it('an unknown host is "portal-unreachable" too, saying the name was not found', async () => {
+    const client = createHttpPortal({ url: 'http://no-such-host.invalid:1', token: 't', allowInsecureHttp: true });
     const e = await failure(client.info());
     await client.close();
     expect(e.code).toBe('portal-unreachable');
     expect(e.exitCode).toBe(5);
+    expect(e.message).toMatch(/host name was not found \((ENOTFOUND|EAI_AGAIN)\)/);
+  });
+
+  it('a token is not sent over plain http to another host unless allowed; loopback is fine', async () => {
+    for (const url of ['http://portal.example:8080', 'http://192.0.2.7', 'http://[2001:db8::1]:80', 'http://127.0.0.1.nip.io']) {
+      let e: unknown;
+      try {
+        createHttpPortal({ url, token: 'secret-token' });
+      } catch (x) {
+        e = x;
+      }
+      expect(e, url).toMatchObject({ code: 'insecure-http', exitCode: 2 });
+      expect((e as Error).message).not.toContain('secret-token');
+      expect((e as Error).message).toContain('plain http');
+    }
+    for (const url of ['http://127.0.0.1:1', 'http://localhost:1', 'http://[::1]:1', 'https://portal.example']) {
+      await createHttpPortal({ url, token: 't' }).close();
+    }
+    await createHttpPortal({ url: 'http://portal.example', token: 't', allowInsecureHttp: true }).close();
   });
 
   it('a server that does not answer in time is "portal-unreachable"', async () => {

@@ -1,6 +1,7 @@
 // End to end: a real `reissue serve` process on 127.0.0.1 and the real CLI talking to it with
 // --portal URL --token T; then kill -9 during a burst of reissues and check, after a restart, that
 // every issued copy is linked and every replaced copy has its revocation scheduled.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
 import { createHttpPortal } from '../../src/portal/http.js';
@@ -23,6 +24,50 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await box?.cleanup();
+});
+
+/**
+ * A client that opens a request with `head`, then sends one byte of `drip` every 250 ms: resolves
+ * with how long the server let it go on, and what it answered.
+ */
+function slowClient(url: string, head: string, drip: string): Promise<{ ms: number; answer: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let answer = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(head));
+    let i = 0;
+    const timer = setInterval(() => socket.write(drip[i++ % drip.length]!), 250);
+    socket.on('data', (d) => (answer += d.toString()));
+    socket.on('error', () => {}); // a write after the server closed: the close event follows
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ ms: Date.now() - started, answer });
+    });
+  });
+}
+
+describe('reissue serve cuts slow clients off within the limits README states', () => {
+  it('headers within 10 s, the whole request within 20 s (each checked every second)', async () => {
+    const dataDir = `${box.dir}/slow`;
+    const token = await tokenFor(dataDir, 'demo'); // so the body is read, not refused at the door
+    const served = await serve(dataDir);
+    try {
+      const [headers, body] = await Promise.all([
+        slowClient(served.url, 'GET /v1/info HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'abcdefgh'),
+        slowClient(served.url, `POST /v1/certificates/x/csr-check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"csr":"`, 'AAAA'),
+      ]);
+      expect(headers.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(headers.ms).toBeGreaterThanOrEqual(10_000);
+      expect(headers.ms).toBeLessThan(10_000 + 1_000 + 1_500); // + checking interval + a loaded machine
+      expect(body.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(body.ms).toBeGreaterThanOrEqual(20_000);
+      expect(body.ms).toBeLessThan(20_000 + 1_000 + 1_500);
+    } finally {
+      served.child.kill('SIGTERM');
+      await exited(served.child);
+    }
+  }, 40_000);
 });
 
 describe('reissue serve, driven by the CLI', () => {

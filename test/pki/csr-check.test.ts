@@ -2,7 +2,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReissueError } from '../../src/domain/errors.js';
 import type { Algorithm, CsrReport } from '../../src/domain/types.js';
-import { checkCsr, csrReportText, readCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
+import { checkCsr, csrReportText, inspectCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
 import { certificatePublicKeySpki } from '../../src/pki/preview.js';
 import { Workdir, assembleCsr, csrParts, makeCert, makeCsr, makeKey, openssl, pemToDer, type KeySpec } from './helpers.js';
 
@@ -221,15 +221,12 @@ describe('each bad input gets its own code and message', () => {
       assertNoKeyMaterial(JSON.stringify(r), w.read('P-256.key'));
     });
 
-    it('readCsr refuses a private key without echoing it', () => {
+    it('inspectCsr refuses a private key without echoing it and gives no key to certify', async () => {
       const key = w.read('rsa-2048.key');
-      try {
-        readCsr(key);
-        expect.unreachable();
-      } catch (e) {
-        expect(isReissueError(e) && e.code).toBe('csr-invalid');
-        assertNoKeyMaterial(JSON.stringify({ m: (e as Error).message, h: (e as { hint?: string }).hint }), key);
-      }
+      const r = await inspectCsr(key);
+      expect(r.spki).toBeNull();
+      expect(codes(r.report)).toEqual(['is-private-key']);
+      assertNoKeyMaterial(JSON.stringify(r.report), key);
     });
   });
 
@@ -260,6 +257,21 @@ describe('each bad input gets its own code and message', () => {
     for (const cut of [1, 10, der.length / 2, der.length - 3]) {
       const r = await checkCsr(der.subarray(0, Math.floor(cut) + 1), ORDER);
       expect(codes(r), `cut at ${cut}`).toEqual(['truncated']);
+    }
+  });
+
+  it('damage inside complete data is "damaged" and names the part, never "truncated"', async () => {
+    const der = makeCsr(keys['P-256'], { der: true, sans: ['assecodata.pl', 'www.assecodata.pl'] });
+    // The first dNSName's length made to run past its SAN list: the file itself is complete.
+    const at = der.indexOf(Buffer.concat([Buffer.from([0x82, 13]), Buffer.from('assecodata.pl')]));
+    expect(at).toBeGreaterThan(0);
+    const damaged = Buffer.from(der);
+    damaged[at + 1] = 0x7f;
+    for (const input of [damaged, enc(`-----BEGIN CERTIFICATE REQUEST-----\n${damaged.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`)]) {
+      const r = await checkCsr(input, ORDER);
+      expect(codes(r)).toEqual(['malformed']);
+      expect(r.problems[0]!.message).toMatch(/^The CSR is damaged in the subject alternative names: /);
+      expect(r.problems[0]!.message).not.toMatch(/truncated|whole file|whole block/);
     }
   });
 
@@ -310,10 +322,10 @@ describe('each bad input gets its own code and message', () => {
 
   it('the same key as the certificate being replaced: same-key', async () => {
     const spki = certificatePublicKeySpki(makeCert(keys['rsa:2048']));
-    const r = await checkCsr(makeCsr(keys['rsa:2048']), { ...ORDER, currentPublicKeySpki: spki });
+    const r = await checkCsr(makeCsr(keys['rsa:2048']), { ...ORDER, earlierKeys: [{ spki, copy: 'c1' }] });
     expect(codes(r)).toEqual(['same-key']);
     expect(r.problems[0]!.message).toMatch(/new key pair/);
-    const other = await checkCsr(makeCsr(keys['rsa:3072']), { ...ORDER, currentPublicKeySpki: spki });
+    const other = await checkCsr(makeCsr(keys['rsa:3072']), { ...ORDER, earlierKeys: [{ spki, copy: 'c1' }] });
     expect(other.ok).toBe(true);
   });
 
@@ -368,17 +380,18 @@ describe('each bad input gets its own code and message', () => {
   });
 });
 
-describe('readCsr and csrReportText', () => {
-  it('readCsr returns the request with the same public key as openssl sees', () => {
-    const csr = makeCsr(keys['P-256']);
-    const req = readCsr(csr);
-    const expected = openssl(['req', '-in', '-', '-pubkey', '-noout'], csr);
-    expect(Buffer.from(req.publicKey.rawData)).toEqual(pemToDer(expected));
+describe('inspectCsr and csrReportText', () => {
+  it('inspectCsr gives the same public key as openssl sees', async () => {
+    for (const spec of ['P-256', 'P-384', 'rsa:2048'] as const) {
+      const csr = makeCsr(keys[spec]);
+      const expected = openssl(['req', '-in', '-', '-pubkey', '-noout'], csr);
+      expect(Buffer.from((await inspectCsr(csr)).spki!)).toEqual(pemToDer(expected));
+    }
   });
 
-  it('readCsr throws an input error for what is not a CSR', () => {
+  it('inspectCsr gives no key for what is not a CSR', async () => {
     for (const input of [enc(''), makeCert(keys['P-256']), enc('junk')]) {
-      expect(() => readCsr(input)).toThrowError(expect.objectContaining({ code: 'csr-invalid', kind: 'input' }));
+      expect((await inspectCsr(input)).spki).toBeNull();
     }
   });
 

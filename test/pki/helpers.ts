@@ -124,3 +124,34 @@ export function assembleCsr(info: Uint8Array, sigOid: string, signature: Uint8Ar
   const algId = tlv(0x30, Buffer.concat([oid(sigOid), withNull ? Buffer.from([0x05, 0x00]) : Buffer.alloc(0)]));
   return tlv(0x30, Buffer.concat([info, algId, tlv(0x03, Buffer.concat([Buffer.from([0]), signature]))]));
 }
+
+/** Deterministic PRNG (mulberry32), so a fuzz failure can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Offsets of every TLV header in a DER buffer (descends into constructed elements and wrapped keys). */
+export function headerOffsets(der: Buffer): number[] {
+  const out: number[] = [];
+  const walk = (pos: number, end: number) => {
+    while (pos < end) {
+      out.push(pos);
+      const len = tlvLength(der, pos);
+      const hdr = der[pos + 1]! < 0x80 ? 2 : 2 + (der[pos + 1]! & 0x7f);
+      if (len > end - pos) return;
+      if (der[pos]! & 0x20) walk(pos + hdr, pos + len);
+      else if (der[pos] === 0x03 && der[pos + hdr] === 0 && der[pos + hdr + 1] === 0x30) walk(pos + hdr + 1, pos + len);
+      else if (der[pos] === 0x04 && der[pos + hdr] === 0x30) walk(pos + hdr, pos + len);
+      pos += len;
+    }
+  };
+  walk(0, der.length);
+  return out;
+}

@@ -283,5 +283,11 @@ describe('reading', () => {
     expect(page.total).toBe(all.total);
     expect(page.items.map((c) => c.id)).toEqual(all.items.slice(1, 3).map((c) => c.id));
     expect(await rejection(demo.list({ limit: 0 }))).toMatchObject({ kind: 'usage' });
+    // A huge offset is the caller's mistake, never a damaged database.
+    for (const offset of [2 ** 63, 1e300, 1_000_000_001, -1, 0.5]) {
+      const e = await rejection(demo.list({ offset }));
+      expect(e).toMatchObject({ kind: 'usage', code: 'invalid-parameter' });
+      expect(e.message).not.toMatch(/damaged/);
+    }
   });
 });

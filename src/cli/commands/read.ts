@@ -2,23 +2,24 @@
 import type { Command } from 'commander';
 import { certificateDetails, certificateList, pendingList } from '../format.js';
 import { emit, printJson, printText } from '../output.js';
-import { parseChoice, type Registrar } from '../program.js';
+import { parseChoice, parseCount, type Registrar } from '../program.js';
+import { MAX_PAGE_SIZE } from '../../portal/portal.js';
 import { encodePem } from '../../pki/pem.js';
 import { t } from '../../i18n/i18n.js';
 
-const LIST_LIMIT = 1000;
+const LIST_LIMIT = MAX_PAGE_SIZE;
 
 export function registerReadCommands(program: Command, r: Registrar): void {
   program
     .command('list')
     .description(t('cli.read.list'))
     .option('--query <TEXT>', t('cli.read.query'))
-    .option('--limit <N>', t('cli.read.limit', { limit: LIST_LIMIT }))
+    .option('--limit <N>', t('cli.read.limit', { max: MAX_PAGE_SIZE, limit: LIST_LIMIT }))
     .option('--json', t('cli.jsonArray'))
     .action(
       r.action(async (ctx, opts: { query?: string; limit?: string }) => {
         const portal = await ctx.portal();
-        const limit = opts.limit ? Math.max(1, Number.parseInt(opts.limit, 10) || LIST_LIMIT) : LIST_LIMIT;
+        const limit = opts.limit === undefined ? LIST_LIMIT : parseCount('--limit', opts.limit, MAX_PAGE_SIZE);
         const page = await portal.list({ text: opts.query, limit });
         if (ctx.settings.json) return printJson(ctx, page.items);
         printText(ctx, certificateList(page.items, ctx.clock.now()));

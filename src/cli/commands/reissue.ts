@@ -5,8 +5,7 @@ import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
-import { assertCsrAlgorithm, assertKeyPathFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
-import { mustNotExist } from '../../util/files.js';
+import { assertCsrAlgorithm, assertNewKeyOutputsFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
@@ -53,8 +52,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const keyPath = resolve(opts.keyOut);
         const csrOut = resolve(opts.out);
         // Refuse before asking or generating anything, so no key is written for a CSR that cannot be.
-        await assertKeyPathFree(keyPath);
-        if (!opts.force) await mustNotExist(csrOut, 'The CSR file');
+        await assertNewKeyOutputsFree(keyPath, csrOut, opts.force);
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt

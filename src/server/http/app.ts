@@ -5,7 +5,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { portalError, usageError } from '../../domain/errors.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/types.js';
-import type { Portal } from '../../portal/portal.js';
+import { MAX_OFFSET, MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
 import { csrBodySchema, csrBytesFromBody, reissueBodySchema, type CsrBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
@@ -20,7 +20,9 @@ export interface HttpAppOptions {
   runDueRevocations?: () => void;
   /** Where unexpected errors are written (they never reach the client). */
   log?: (line: string) => void;
-  /** Time allowed to receive a whole request (default 30 s). */
+  /** Time allowed to receive a request's headers (default HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs?: number;
+  /** Time allowed to receive a whole request, headers and body (default REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
   /** Idle socket timeout (default 120 s). */
   connectionTimeoutMs?: number;
@@ -29,6 +31,14 @@ export interface HttpAppOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
+/** The limits README states: a client slower than this is answered 408 and cut off. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * Node checks those two limits only every connectionsCheckingInterval (30 s by default, so a
+ * slow client got up to 30 s more): checked every second, a limit holds to within one second.
+ */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -42,12 +52,18 @@ const idParams = {
 
 export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   const log = opts.log ?? (() => {});
+  const timeouts = {
+    headersTimeout: opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+    requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  };
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    requestTimeout: timeouts.requestTimeout,
     connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
-    ...(opts.https ? { https: opts.https } : {}),
+    // Handed to http(s).createServer: the only place the checking interval can be set.
+    ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
     // Malformed URLs and similar router-level failures still answer as problems.
     frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, unexpected, sayFor(request))),
   }) as unknown as FastifyInstance;
@@ -115,8 +131,8 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
           additionalProperties: false,
           properties: {
             query: FILTER,
-            offset: { type: 'integer', minimum: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
             // false: no count; `total` is then a lower bound (see ListQuery.withTotal).
             total: { type: 'boolean', default: true },
           },

@@ -110,6 +110,11 @@ export function toProblem(error: unknown, onUnexpected?: (error: unknown) => voi
   const usage = (status: number, code: string, values?: Record<string, unknown>) =>
     problem(status, 'usage', code, say(`problem.${code}.message`, values), say(`problem.${code}.hint`, values), undefined, say);
   const e = (error ?? {}) as FrameworkError;
+  if (e.validation && e.validationContext === 'querystring') {
+    // "querystring/offset must be <= 1000000000": name the parameter and its range.
+    const detail = (e.message ?? '').replace(/^querystring\/?/, '').trim() || 'schema mismatch';
+    return problem(400, 'usage', 'invalid-parameter', `A query parameter is not valid: ${detail}.`, 'Check the parameter against the API description in the README.');
+  }
   if (e.validation) {
     return usage(400, 'invalid-request', { part: e.validationContext ?? 'input', reason: e.message ?? 'schema mismatch' });
   }

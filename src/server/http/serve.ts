@@ -8,6 +8,7 @@ import { usageError } from '../../domain/errors.js';
 import { startRevocationTimer } from '../revocations.js';
 import { openPortalService } from '../service.js';
 import { buildHttpApp } from './app.js';
+import { isLoopbackHost } from '../../util/loopback.js';
 
 export interface ServeOptions {
   host: string;
@@ -28,13 +29,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || /^(0:){7}1$/.test(h) || /^::ffff:127\./.test(h);
-  return false;
-}
+export { isLoopbackHost };
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
