@@ -15,7 +15,7 @@ export function printText(ctx: CliContext, text: string): void {
 /** To --out FILE when given (refusing an existing file unless force), else to stdout. */
 export async function emit(ctx: CliContext, data: Uint8Array | string, out: string | undefined, force = false): Promise<void> {
   if (out && out !== '-') {
-    await checkOutputs([{ path: out, what: 'The file', replace: force, existsHint: FORCE_HINT }]);
+    await checkOutputs([{ path: out, what: t('cli.output.theFile'), replace: force, existsHint: FORCE_HINT }]);
     await writeNewFile(out, data, { overwrite: force, existsHint: FORCE_HINT });
     ctx.io.stderr.write(`${t('cli.output.wrote', { file: out })}\n`);
     return;

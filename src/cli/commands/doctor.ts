@@ -2,7 +2,7 @@
 // the same as one JSON file (plus the last card and portal errors) to send to support.
 import type { Command } from 'commander';
 import { t } from '../../i18n/i18n.js';
-import { FORCE_HINT, writeNewFile } from '../../util/files.js';
+import { checkOutputs, FORCE_HINT, writeNewFile } from '../../util/files.js';
 import { checklist, checklistText } from '../doctor/checklist.js';
 import { diagnose } from '../doctor/diagnose.js';
 import { printJson, printText } from '../output.js';
@@ -17,6 +17,8 @@ export function registerDoctorCommands(program: Command, r: Registrar): void {
     .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
+        // A file that cannot be written is refused before anything is looked at.
+        if (opts.out) await checkOutputs([{ path: opts.out, what: t('cli.output.theFile'), replace: opts.force === true, existsHint: FORCE_HINT }]);
         const diagnosis = await diagnose(ctx);
         const checks = checklist(diagnosis);
         const bundle = { ...diagnosis, checks };
