@@ -15,8 +15,6 @@ import type { Command } from '../keymap.js';
 
 const actionLabel = (action: ResultAction) => t(`result.action.${action}`);
 
-const W = { label: 15, col: 32 };
-const cells = (label: string, a: string, b: string) => `${fit(label, W.label)}${fit(a, W.col)} ${fit(b, W.col)}`.trimEnd();
 /** Below this width the two copies are shown one under the other instead of side by side. */
 const SIDE_BY_SIDE_COLUMNS = 70;
 
@@ -27,13 +25,31 @@ interface Row {
 }
 
 /** The comparison as a table (two columns) or, when narrow, one copy under the other. */
+const width = (text: string) => [...text].length;
+
+/** Column widths for the table, or null when a cell would not fit whole (then the copies stack). */
+function tableWidths(rows: Row[], headings: [string, string], columns: number): { label: number; fresh: number } | null {
+  if (columns < SIDE_BY_SIDE_COLUMNS) return null;
+  const label = Math.max(...rows.map((r) => width(r.label))) + 2;
+  const fresh = Math.max(width(headings[0]), ...rows.map((r) => width(r.fresh))) + 1;
+  const old = Math.max(width(headings[1]), ...rows.map((r) => width(r.old)));
+  return label + fresh + old <= columns ? { label, fresh } : null;
+}
+
+/** The copies side by side when every cell fits whole, else one under the other. */
+export function stacksCopies(rows: Row[], headings: [string, string], columns: number): boolean {
+  return tableWidths(rows, headings, columns) === null;
+}
+
 function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number; headings: [string, string] }) {
-  if (columns >= SIDE_BY_SIDE_COLUMNS) {
+  const w = tableWidths(rows, headings, columns);
+  if (w) {
+    const cells = (label: string, a: string, b: string) => `${fit(label, w.label)}${fit(a, w.fresh)}${b}`.trimEnd();
     return (
       <Box flexDirection="column">
         <Text bold>{cells('', headings[0], headings[1])}</Text>
         {rows.map((r, i) => (
-          <Text key={i} wrap="truncate-end">
+          <Text key={i}>
             {cells(r.label, r.fresh, r.old)}
           </Text>
         ))}
@@ -78,36 +94,43 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const now = new Date(state.now);
   const sameExpiry = fresh.notAfter === old.notAfter;
   const badge = revocationBadge(old, now);
-  const wide = state.columns >= SIDE_BY_SIDE_COLUMNS;
   const items = resultActions(screen).map((a) => ({ value: a, label: actionLabel(a) }));
+  const headings: [string, string] = [t('result.newCopy'), t('result.previousCopy')];
+  const rows: Row[] = [
+    { label: t('result.serialNumber'), fresh: fresh.serialNumber, old: old.serialNumber },
+    { label: t('result.validTo'), fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
+    { label: '', fresh: sameExpiry ? t('result.sameExpiry') : t('result.expiryDiffers'), old: '' },
+    { label: t('result.state'), fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
+    { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
+    {
+      label: t('result.key'),
+      fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
+      old: '',
+    },
+  ];
+  const wide = !stacksCopies(rows, headings, state.columns);
+  const title = wrapWords(`✓ ${t('result.title', { cn: fresh.commonName })}`, state.columns - 1);
+  const info = wrapWords(t('result.info'), state.columns - 2);
+  // The info box only when it fits: the header already names the revocation date.
+  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0);
+  const showInfo = used + info.length <= state.rows - 4;
   return (
     <Box flexDirection="column">
-      <Text color="green" bold wrap="truncate-end">
-        ✓ {t('result.title', { cn: fresh.commonName })}
-      </Text>
+      {title.map((line, i) => (
+        <Text key={i} color="green" bold>
+          {line}
+        </Text>
+      ))}
       {wide ? <Text> </Text> : null}
-      <Comparison
-        columns={state.columns}
-        headings={[t('result.newCopy'), t('result.previousCopy')]}
-        rows={[
-          { label: t('result.serialNumber'), fresh: fresh.serialNumber, old: old.serialNumber },
-          { label: t('result.validTo'), fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
-          { label: '', fresh: sameExpiry ? t('result.sameExpiry') : t('result.expiryDiffers'), old: '' },
-          { label: t('result.state'), fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
-          { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
-          {
-            label: t('result.key'),
-            fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
-            old: '',
-          },
-        ]}
-      />
+      <Comparison columns={state.columns} headings={headings} rows={rows} />
       {wide ? <Text> </Text> : null}
-      <InfoBox>
-        {wrapWords(t('result.info'), state.columns - 2).map((line, i) => (
-          <Text key={i}>{line}</Text>
-        ))}
-      </InfoBox>
+      {showInfo ? (
+        <InfoBox>
+          {info.map((line, i) => (
+            <Text key={i}>{line}</Text>
+          ))}
+        </InfoBox>
+      ) : null}
       {screen.notice ? <Text color="green" wrap="truncate-end">✓ {screen.notice}</Text> : null}
       <ActionBar
         items={items}
