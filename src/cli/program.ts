@@ -102,7 +102,7 @@ export function parseChoice<T extends string>(name: string, value: string, choic
 export function parseCount(name: string, value: string, max: number): number {
   const n = /^[0-9]+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (Number.isSafeInteger(n) && n >= 1 && n <= max) return n;
-  throw usageError('bad-option', `${name} must be a whole number from 1 to ${max}; got "${value}".`);
+  throw usageError('bad-option', t('cli.badCount', { name, max, value }));
 }
 
 export { isReissueError };

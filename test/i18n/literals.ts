@@ -59,17 +59,30 @@ function textOf(node: ts.Node): string | null {
 }
 
 export function userFacingLiterals(file: string): Literal[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  return literalsIn(readFileSync(file, 'utf8'), file).found;
+}
+
+/** The message keys given to t() as plain strings (keys built at run time are not seen). */
+export function catalogKeysUsed(file: string): Literal[] {
+  return literalsIn(readFileSync(file, 'utf8'), file).keys;
+}
+
+export function literalsIn(text: string, file: string): { found: Literal[]; keys: Literal[] } {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const found: Literal[] = [];
+  const keys: Literal[] = [];
   const visit = (node: ts.Node) => {
     const text = textOf(node);
-    if (text !== null && !isNameOrKey(node) && readsAsWords(text)) {
-      found.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text });
+    const line = () => source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+    if (text !== null && !isNameOrKey(node) && readsAsWords(text)) found.push({ file, line: line(), text });
+    const parent = node.parent;
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && parent && ts.isCallExpression(parent) && parent.arguments[0] === node && calleeName(parent) === 't') {
+      keys.push({ file, line: line(), text: node.text });
     }
     // A template's parts are one literal: do not visit its spans' texts again, only their expressions.
     if (ts.isTemplateExpression(node)) node.templateSpans.forEach((s) => visit(s.expression));
     else ts.forEachChild(node, visit);
   };
   visit(source);
-  return found;
+  return { found, keys };
 }
