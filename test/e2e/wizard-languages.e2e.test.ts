@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliSandbox } from '../helpers/cli.js';
 import { createSoftHsm, SOFTHSM_MODULE } from '../helpers/softhsm.js';
-import { SizedPane } from '../helpers/tmux-pane.js';
+import { SizedPane } from '../helpers/sized-pane.js';
 
 const PIN = '582931';
 type Lang = 'en' | 'pl';
