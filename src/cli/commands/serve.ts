@@ -30,6 +30,8 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           allowInsecureHttp: opts.allowInsecureHttp,
           log: (line) => ctx.io.stderr.write(line + '\n'),
         });
+        // The first line on stdout is the address other programs read: a simulated date goes to stderr.
+        ctx.io.stderr.write(ctx.simulatedDateNotice());
         printText(ctx, t('cli.serve.listening', { url: server.url }));
         ctx.io.stderr.write(`${t('cli.serve.dataDir', { dir: ctx.settings.dataDir })}\n${t('cli.serve.stop')}\n`);
         await new Promise<void>((resolve) => {
