@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { usageError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang'] as const;
+// smtp, mailFrom, mailLang and reminderDays are read by `reissue serve` (reminderDays by the sandbox too).
+export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang', 'smtp', 'mailFrom', 'mailLang', 'reminderDays'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 

@@ -2,7 +2,7 @@
 // revocation always in view. JSON output uses the domain objects as they are.
 import type { Certificate, CertificateState, PendingRevocation } from '../domain/types.js';
 import { t } from '../i18n/i18n.js';
-import { formatDateTime, revocationBadge, willBeRevokedText } from '../wizard/format.js';
+import { formatDateTime, keyOrigin, revocationBadge, willBeRevokedText } from '../wizard/format.js';
 
 export function stateLabel(state: CertificateState): string {
   return t(`cli.format.state.${state}`);
@@ -74,6 +74,8 @@ export function certificateDetails(c: Certificate, now: Date): string {
       ['productCategory', c.productCategory],
       ['product', c.product],
       ['keySources', c.keySources.map((s) => t(`cli.format.keySource.${s}`)).join(', ')],
+      ...(keyOrigin(c) ? ([['key', keyOrigin(c)!]] as [string, string][]) : []),
+      ...(c.cloudKey ? ([['keyStore', c.cloudKey.location]] as [string, string][]) : []),
       ['activationDate', formatDateTime(c.notBefore)],
       ['validTo', formatDateTime(c.notAfter)],
       ['serialNumber', c.serialNumber],

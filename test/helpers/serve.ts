@@ -1,7 +1,9 @@
-// A real `reissue serve` process for end-to-end tests.
+// A real `reissue serve` process for end-to-end tests: started with --port 0 on 127.0.0.1, ready
+// once it prints "Listening on URL"; and API tokens made with `reissue admin token create`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { BIN, cleanEnv, ROOT } from './cli.js';
+import { expect } from 'vitest';
+import { BIN, cleanEnv, ROOT, runCli } from './cli.js';
 
 export interface Served {
   child: ChildProcess;
@@ -9,10 +11,10 @@ export interface Served {
   stderr: () => string;
 }
 
-/** Starts `reissue serve --port 0` and waits for its "Listening on URL" line. */
-export function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
+/** Starts `reissue serve --data-dir DIR --port 0 ...args` and waits for its "Listening on URL" line. */
+export function serve(dataDir: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0', ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => {
@@ -36,4 +38,12 @@ export function serve(dataDir: string, env: Record<string, string> = {}): Promis
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+export async function tokenFor(dataDir: string, account: string): Promise<string> {
+  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dataDir]);
+  expect(r.code, r.stderr).toBe(0);
+  const token = r.stdout.trim().split('\n')[0]!.trim();
+  expect(token.length).toBeGreaterThan(10);
+  return token;
 }

@@ -5,18 +5,10 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
 import { createHttpPortal } from '../../src/portal/http.js';
-import { BIN, cleanEnv, cliSandbox, ROOT, runCli } from '../helpers/cli.js';
-import { exited, serve } from '../helpers/serve.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
+import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { csrFor, fileWith, run } from './helpers.js';
 import { createSoftHsm } from '../helpers/softhsm.js';
-
-async function tokenFor(dataDir: string, account: string): Promise<string> {
-  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dataDir]);
-  expect(r.code, r.stderr).toBe(0);
-  const token = r.stdout.trim().split('\n')[0]!.trim();
-  expect(token.length).toBeGreaterThan(10);
-  return token;
-}
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
@@ -110,9 +102,15 @@ describe('reissue serve, driven by the CLI', () => {
       expect(result.replaced.id).toBe(manual.id);
       expect(result.certificate.notAfter).toBe(manual.notAfter);
 
+      // The same CSR again is a retry: the one idempotency rule answers with the copy it issued.
       const again = await cli('submit', manual.id, '--csr', csrFile, '--json');
-      expect(again.code).toBe(5);
-      expect(again.stderr).toContain(result.certificate.id);
+      expect(again.code, again.stderr).toBe(0);
+      expect((JSON.parse(again.stdout) as { certificate: Certificate }).certificate.id).toBe(result.certificate.id);
+      // Another key for the replaced copy is a conflict that names the copy to use instead.
+      const otherCsr = await fileWith(box.dir, 'manual-other.csr', await csrFor(manual));
+      const conflict = await cli('submit', manual.id, '--csr', otherCsr, '--json');
+      expect(conflict.code).toBe(5);
+      expect(conflict.stderr).toContain(result.certificate.id);
 
       const status = await cli('status', '--json');
       expect(status.code, status.stderr).toBe(0);
@@ -158,7 +156,7 @@ describe('reissue serve, driven by the CLI', () => {
         let current = cert;
         while (!stop) {
           try {
-            const r = await portal.reissue(current.id, await csrFor(current), crypto.randomUUID());
+            const r = await portal.reissue(current.id, { keySource: 'csr', csr: await csrFor(current) }, crypto.randomUUID());
             acknowledged.push({ replaced: current.id, issued: r.certificate.id });
             current = r.certificate;
           } catch {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
@@ -76,13 +77,30 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .command('submit')
     .description(t('cli.reissue.submit'))
     .argument('<ID>')
-    .requiredOption('--csr <FILE>', t('cli.reissue.csrOption'))
+    .option('--csr <FILE>', t('cli.reissue.csrOption'))
+    .option('--key-source <SOURCE>', t('cli.reissue.keySource'), 'csr')
+    .option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, id: string, opts: { csr: string }) => {
-        const bytes = await readInputFile(opts.csr, ctx.io.stdin);
-        // The one idempotency rule: submitting the same CSR again returns the copy it issued.
-        const result = await submitReissue(flowDeps(ctx), { certificateId: id, csr: bytes, keySource: 'csr' });
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string }) => {
+        const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
+        if (source === 'card') {
+          throw usageError('card-needs-keygen', t('cli.reissue.cardNeedsKeygen'), t('cli.reissue.cardNeedsKeygenHint', { id }));
+        }
+        let result: ReissueResult;
+        if (source === 'cloud') {
+          if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
+          if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
+            throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm: opts.algorithm }), t('cli.reissue.badAlgorithmHint'));
+          }
+          result = await reissueInCloud(flowDeps(ctx), { certificateId: id, algorithm: opts.algorithm });
+        } else {
+          if (!opts.csr) throw usageError('csr-missing', t('cli.reissue.csrMissing'), t('cli.reissue.csrMissingHint', { id }));
+          if (opts.algorithm) throw usageError('algorithm-not-expected', t('cli.reissue.algorithmNotExpected'));
+          const bytes = await readInputFile(opts.csr, ctx.io.stdin);
+          // The one idempotency rule: submitting the same CSR again returns the copy it issued.
+          result = await submitReissue(flowDeps(ctx), { certificateId: id, request: { keySource: 'csr', csr: bytes } });
+        }
         printReissueResult(ctx, result);
       }),
     );
@@ -125,6 +143,7 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       `  ${t('cli.reissue.newCopy', { id: n.id, serial: n.serialNumber, date: formatDateTime(n.notAfter) })}`,
       `  ${t('cli.reissue.previousCopy', { id: o.id, serial: o.serialNumber, date: formatDateTime(o.notAfter) })}`,
       o.revocationDate ? `  ${t('cli.reissue.previousRevoked', { when: willBeRevokedText(o, now) ?? formatDateTime(o.revocationDate) })}` : '',
+      n.keySource === 'cloud' && n.cloudKey ? `  ${t('cli.reissue.cloudKey', { location: n.cloudKey.location })}` : '',
       t('cli.reissue.download', { id: n.id, file: `${fileNameFor(n.commonName)}.pem` }),
     ]
       .filter(Boolean)

@@ -1,8 +1,11 @@
 // reissue serve, and the administrator's commands on the service's data directory.
 import type { Command } from 'commander';
-import { usageError } from '../../domain/errors.js';
+import { isReissueError, usageError } from '../../domain/errors.js';
+import { parseReminderDays } from '../../domain/policy.js';
 import { printJson, printText } from '../output.js';
+import type { CliContext } from '../context.js';
 import { parseChoice, type Registrar } from '../program.js';
+import { canPrompt, readLineFromStdin, readSecret } from '../prompt.js';
 import { t } from '../../i18n/i18n.js';
 
 export function registerServeCommands(program: Command, r: Registrar): void {
@@ -14,11 +17,28 @@ export function registerServeCommands(program: Command, r: Registrar): void {
     .option('--tls-cert <FILE>', t('cli.serve.tlsCert'))
     .option('--tls-key <FILE>', t('cli.serve.tlsKey'))
     .option('--allow-insecure-http', t('cli.serve.insecure'))
+    .option('--smtp <URL>', t('cli.serve.smtp'))
+    .option('--mail-from <ADDRESS>', t('cli.serve.mailFrom'))
+    .option('--reminder-days <N>', t('cli.serve.reminderDays'))
+    .option('--mail-lang <LANG>', t('cli.serve.mailLang'))
+    .option('--cloud-module <PATH>', t('cli.serve.cloudModule'))
+    .option('--cloud-token <LABEL>', t('cli.serve.cloudToken'))
+    .option('--cloud-pin-file <FILE>', t('cli.serve.cloudPinFile'))
+    .option('--cloud-pin-stdin', t('cli.serve.cloudPinStdin'))
     .action(
-      r.action(async (ctx, opts: { host: string; port: string; tlsCert?: string; tlsKey?: string; allowInsecureHttp?: boolean }) => {
+      r.action(async (ctx, opts: ServeFlags) => {
         const port = Number.parseInt(opts.port, 10);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', t('cli.serve.badPort', { port: opts.port }));
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', t('cli.serve.tlsPair'), t('cli.serve.tlsPairHint'));
+        const [{ readConfigValues }, { MAIL_LANGUAGES }] = await Promise.all([import('../config-file.js'), import('../../server/mail/templates.js')]);
+        const config = await readConfigValues();
+        const mail = {
+          smtp: opts.smtp ?? config.smtp,
+          from: opts.mailFrom ?? config.mailFrom,
+          reminderDays: parseReminderDays(opts.reminderDays ?? config.reminderDays),
+          lang: parseChoice('--mail-lang', opts.mailLang ?? config.mailLang ?? 'en', MAIL_LANGUAGES),
+        };
+        const cloudKeys = opts.cloudModule ? await openCloudTokenStore(ctx, opts) : undefined;
         const { startServer } = await import('../../server/http/serve.js');
         ctx.handlesSignals = true; // drain in-flight requests before leaving
         const server = await startServer({
@@ -29,11 +49,22 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
           allowInsecureHttp: opts.allowInsecureHttp,
           log: (line) => ctx.io.stderr.write(line + '\n'),
+          mail,
+          cloudKeys: cloudKeys ? async () => cloudKeys : undefined,
         });
         // The first line on stdout is the address other programs read: a simulated date goes to stderr.
         ctx.io.stderr.write(ctx.simulatedDateNotice());
         printText(ctx, t('cli.serve.listening', { url: server.url }));
-        ctx.io.stderr.write(`${t('cli.serve.dataDir', { dir: ctx.settings.dataDir })}\n${t('cli.serve.stop')}\n`);
+        const { smtpAddress } = await import('../../server/mail/transport.js');
+        const cloud = opts.cloudModule ? t(opts.cloudToken ? 'cli.serve.cloudTokenOf' : 'cli.serve.cloudModuleOnly', { module: opts.cloudModule, token: opts.cloudToken }) : t('cli.serve.cloudSandbox');
+        ctx.io.stderr.write(
+          [
+            t('cli.serve.dataDir', { dir: ctx.settings.dataDir }),
+            mail.smtp ? t('cli.serve.mailSmtp', { address: smtpAddress(mail.smtp) }) : t('cli.serve.mailOutbox', { dir: ctx.settings.dataDir }),
+            t('cli.serve.cloud', { what: cloud }),
+            t('cli.serve.stop'),
+          ].join('\n') + '\n',
+        );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
@@ -84,6 +115,67 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         ctx.io.stderr.write(`${t('cli.admin.tokenOnce', { account: accountName })}\n`);
       }),
     );
+}
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  allowInsecureHttp?: boolean;
+  smtp?: string;
+  mailFrom?: string;
+  reminderDays?: string;
+  mailLang?: string;
+  cloudModule?: string;
+  cloudToken?: string;
+  cloudPinFile?: string;
+  cloudPinStdin?: boolean;
+}
+
+/**
+ * The PKCS#11 token for cloud keys, checked before the service starts listening: the module loads
+ * and the token is there. The PIN comes from a file or stdin, never from argv or the environment.
+ */
+async function openCloudTokenStore(ctx: CliContext, opts: ServeFlags) {
+  if (opts.cloudPinFile && opts.cloudPinStdin) throw usageError('bad-option', t('cli.serve.pinBoth'));
+  const pin = opts.cloudPinStdin
+    ? await readLineFromStdin(ctx.io.stdin, 'PIN')
+    : opts.cloudPinFile
+      ? await readPinFile(opts.cloudPinFile)
+      : canPrompt(ctx.io)
+        ? await readSecret(ctx.io, `${opts.cloudToken ? t('cli.serve.pinPromptToken', { token: opts.cloudToken }) : t('cli.serve.pinPrompt')} `, '--cloud-pin-stdin')
+        : (() => {
+            throw usageError('cloud-pin-missing', t('cli.serve.pinMissing'), t('cli.serve.pinMissingHint'));
+          })();
+  const [{ pkcs11KeyStore }, { pickToken }] = await Promise.all([import('../../server/cloud/pkcs11-store.js'), import('../../card/select.js')]);
+  const store = await pkcs11KeyStore({ module: opts.cloudModule!, token: opts.cloudToken, pin });
+  try {
+    const found = pickToken((await store.inventory()).readers, opts.cloudToken !== undefined ? { label: opts.cloudToken } : {});
+    if ('error' in found) throw found.error;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+/** The PIN file's first line; a file others can read is refused (the PIN would not be secret). */
+async function readPinFile(file: string): Promise<string> {
+  const { readFile, stat } = await import('node:fs/promises');
+  let text: string;
+  try {
+    if (((await stat(file)).mode & 0o077) !== 0) {
+      throw usageError('pin-file-readable', t('cli.serve.pinFileReadable', { file }), t('cli.serve.pinFileReadableHint', { file }));
+    }
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (isReissueError(e)) throw e;
+    throw usageError('pin-file-unreadable', t('cli.serve.pinFileUnreadable', { file, reason: (e as NodeJS.ErrnoException).code ?? 'error' }), t('cli.serve.pinFileUnreadableHint'));
+  }
+  const pin = text.split(/\r?\n/)[0] ?? '';
+  if (!pin) throw usageError('pin-file-empty', t('cli.serve.pinFileEmpty', { file }), t('cli.serve.pinFileEmptyHint'));
+  return pin;
 }
 
 async function openService(dataDir: string, clock: import('../../domain/clock.js').Clock) {

@@ -3,8 +3,9 @@ import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback, useEffect } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
-import { formatDateTime, stateLabel, willBeRevokedText } from '../../wizard/format.js';
+import { emailsLine, formatDateTime, keyLine, stateLabel, willBeRevokedText } from '../../wizard/format.js';
 import { detailsActions } from '../../wizard/selectors.js';
+import type { KeySource } from '../../domain/types.js';
 import type { DetailsAction, DetailsScreen as DetailsState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { ActionBar } from '../components/ActionBar.js';
@@ -13,6 +14,8 @@ import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
 
 export const actionLabel = (action: DetailsAction) => t(`details.action.${action}`);
+
+// The details line is narrow: the product's key sources in a word or two each.
 
 const line = (label: string, value: string) => (
   <Text wrap="truncate-end">
@@ -39,6 +42,7 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
     stateLabel(cert.state) +
     (cert.state === 'revoked' && cert.revocationDate ? ` (${t('details.revokedOn', { date: formatDateTime(cert.revocationDate) })}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
   const items = detailsActions(cert).map((a) => ({ value: a, label: actionLabel(a) }));
+  const key = keyLine(cert);
 
   return (
     <Box flexDirection="column">
@@ -64,6 +68,8 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
       </Text>
       {line(t('details.serialNumber'), cert.serialNumber)}
       {line(t('details.keyGeneration'), `${cert.keySources.map((s) => t(`details.keySource.${s}`)).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
+      {key ? line(t('details.key'), key) : null}
+      {screen.emails?.length ? line(t('details.emails'), emailsLine(screen.emails)) : null}
       {pending ? (
         <Text color="yellow" wrap="truncate-end">
           ⚠ {t('details.thisCopy', { when: pending })}

@@ -104,7 +104,7 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
     { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
     {
       label: t('result.key'),
-      fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
+      fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.via === 'cloud' ? t('result.keyCloud') : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
       old: '',
     },
   ];

@@ -40,6 +40,8 @@ function manualTexts(rows: number, columns: number, fixedRows: number): { info: 
   return { info, intro, note };
 }
 
+/** The manual's step 1, for products whose keys are stored in the cloud. */
+
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
   const { dispatch, actions } = useUiActions();
   const { rows, columns } = useWizardState();
@@ -60,12 +62,14 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   const fixedRows = 3 + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
   const texts = manualTexts(rows, columns, fixedRows);
   const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
+  const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         {t('step1.title', { cn: screen.cert.commonName })}
       </Text>
       <StepIndicator step={1} />
+      {screen.methods.includes('cloud') ? <Text wrap="truncate-end">{t('step1.cloudSentence')}</Text> : null}
       {intro.map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}
@@ -78,6 +82,22 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           onHighlight={(index) => dispatch({ type: 'highlight', index })}
           onSelect={(method) => dispatch({ type: 'choose-method', method })}
         />
+      ) : cloud ? (
+        <Box flexDirection="column">
+          <Text>  ✓ {methodLabel('cloud')}</Text>
+          <Text bold>{t('step1.algorithmHeading')}</Text>
+          {screen.stage === 'cloud' ? (
+            <Menu
+              items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
+              cursor={screen.algCursor}
+              isActive={isActive}
+              onHighlight={(index) => dispatch({ type: 'highlight', index })}
+              onSelect={(algorithm) => void actions.reissueInCloud(screen.cert, algorithm)}
+            />
+          ) : (
+            <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
+          )}
+        </Box>
       ) : (
         <Box flexDirection="column">
           <Text>  ✓ {methodLabel('card')}</Text>
