@@ -80,7 +80,7 @@ async function walk(lang: Lang, columns: number, rows: number): Promise<Record<S
   try {
     screens.list = await pane.waitFor(w.list);
     await pane.keys('/');
-    await pane.type('Code Signing');
+    await pane.type('Code Signing on a card');
     await pane.waitFor(w.filtered);
     await pane.keys('Enter', 'Enter');
     await pane.waitFor(w.details);
