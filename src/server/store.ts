@@ -325,13 +325,15 @@ export class PortalStore {
   }
 
   /**
-   * Removes every certificate, product and idempotency record, and the accounts (with their API
+   * Removes every certificate, product, idempotency record and queued e-mail, and the accounts (with their API
    * tokens) not named in `keep`. The kept accounts keep their ids and tokens, so a running service
    * that has them open goes on working. Call inside a transaction.
    */
   clearExceptAccounts(keep: readonly string[]): void {
     const marks = keep.map(() => '?').join(', ') || 'NULL';
     this.db.prepare(`DELETE FROM idempotency`).run();
+    // The e-mails about those copies go with them (files already delivered to outbox/ stay).
+    this.db.prepare(`DELETE FROM outbox`).run();
     this.db.prepare(`DELETE FROM certificates`).run();
     this.db.prepare(`DELETE FROM products`).run();
     this.db.prepare(`DELETE FROM api_tokens WHERE account_id IN (SELECT id FROM accounts WHERE name NOT IN (${marks}))`).run(...keep);

@@ -64,6 +64,12 @@ describe('sandbox reset after a time-travel demo', () => {
     expect(crlEntries(crlBefore).map((e) => e.serial)).toContain(bare(old.serialNumber));
     expect((await cli(['status'])).stdout).not.toContain('SIMULATED DATE');
 
+    // A reissue made meanwhile (its copy and its e-mail) goes too.
+    const csr = join(box.dir, 'new.csr');
+    expect((await cli(['csr', 'new', '--for', first.find((c) => c.orderId === 'ORDER/0000123456/po' && !c.replacedBy)!.id, '--algorithm', 'ec-p256', '--key-out', join(box.dir, 'new.key'), '--out', csr])).code).toBe(0);
+    const issued = await cli(['submit', first.find((c) => c.orderId === 'ORDER/0000123456/po' && !c.replacedBy)!.id, '--csr', csr, '--json']);
+    expect(issued.code, issued.stderr).toBe(0);
+
     // Without a terminal and without --yes it asks for nothing and changes nothing.
     const refused = await cli(['sandbox', 'reset']);
     expect(refused.code).toBe(2);
