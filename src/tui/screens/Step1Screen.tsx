@@ -59,7 +59,8 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
 
   const chooseMethod = screen.stage === 'method';
   // Title, step indicator and heading, then the methods or the card's algorithms (with two lines above them).
-  const fixedRows = 3 + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
+  const cloudSentence = screen.methods.includes('cloud') ? 1 : 0;
+  const fixedRows = 3 + cloudSentence + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
   const texts = manualTexts(rows, columns, fixedRows);
   const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
   const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
