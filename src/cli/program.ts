@@ -11,9 +11,14 @@ import { redactOptionValues, reportError } from './report.js';
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
 
+export interface ActionOptions {
+  /** The last line when Ctrl+C ends the command before it took over the signal itself. */
+  interrupted?: string;
+}
+
 export interface Registrar {
   /** Wraps a handler for commander: (…positional, options, command). */
-  action<A extends unknown[]>(handler: Handler<A>): (...args: unknown[]) => Promise<void>;
+  action<A extends unknown[]>(handler: Handler<A>, opts?: ActionOptions): (...args: unknown[]) => Promise<void>;
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -38,14 +43,17 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride();
 
   const registrar: Registrar = {
-    action<A extends unknown[]>(handler: Handler<A>) {
+    action<A extends unknown[]>(handler: Handler<A>, opts: ActionOptions = {}) {
       return async (...raw: unknown[]) => {
         const command = raw[raw.length - 1] as Command;
         const flags = command.optsWithGlobals() as GlobalFlags;
         if (flags.color === false) io.env.NO_COLOR = '1';
         let ctx: CliContext | undefined;
+        // Once the command has answered, its exit status stands: a late Ctrl+C only waits for the cleanup.
+        let answered = false;
         const onSignal = (signal: NodeJS.Signals) => {
-          if (ctx?.handlesSignals) return;
+          if (ctx?.handlesSignals || answered) return;
+          if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted}\n`);
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         };
@@ -60,8 +68,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
           // A command that printed no text still says that its date was simulated.
           if (!settings.json) ctx.io.stderr.write(ctx.simulatedDateNotice());
+          answered = true;
           setExitCode(code ?? 0);
         } catch (e) {
+          answered = true;
           setExitCode(reportError(e, io.stderr, io.env));
           if (isReissueError(e)) await (await import('./last-errors.js')).recordLastError(e, commandPath(command), new Date());
         } finally {

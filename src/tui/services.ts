@@ -11,6 +11,8 @@ export interface WizardServices {
   openCard(): Promise<CardService>;
   generateCsr(req: { certificate: Certificate; algorithm: Algorithm; keyPath: string; passphrase?: string }): Promise<{ csrPem: string; keyPath: string }>;
   readFile(path: string): Promise<Uint8Array>;
+  /** Throws ReissueError code 'file-exists' when a private key is already at `path`. */
+  checkNewKeyPath(path: string): Promise<void>;
   /** Throws ReissueError code 'file-exists' when the file exists and `overwrite` is false. */
   writeFile(path: string, data: Uint8Array, opts: { overwrite: boolean }): Promise<void>;
   /** Readable dump for "Certificate preview"; async so the X.509 code loads only when a preview opens. */
@@ -18,6 +20,8 @@ export interface WizardServices {
   now(): Date;
   /** REISSUE_NOW is in force: the header says SIMULATED DATE. */
   simulatedDate?: boolean;
+  /** Where a CSR left unsubmitted is kept (the current directory). */
+  workDir(): string;
 }
 
 export const ServicesContext = createContext<WizardServices | null>(null);

@@ -1,7 +1,7 @@
 // How the wizard (and the CLI's text) writes dates, states and badges, in the current language.
 // Pure apart from the language: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
+import type { CardEvidence, Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
 import { t } from '../i18n/i18n.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -124,7 +124,7 @@ export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
 };
 
 /** The details view's "Key:" line: how this copy's key was made and, for a cloud key, where it is kept. */
-export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey'>): string | null {
+export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey' | 'cardEvidence'>): string | null {
   const origin = keyOrigin(cert);
   if (!origin || !cert.cloudKey) return origin;
   return `${origin} (${cert.cloudKey.store === 'sandbox' ? 'SANDBOX store, not for production' : cert.cloudKey.location})`;
@@ -138,16 +138,24 @@ export function emailsLine(emails: readonly PortalEmail[]): string {
     .join(' · ');
 }
 
-/** "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded. */
-export function keyOrigin(cert: Pick<Certificate, 'keySource'>): string | null {
+/**
+ * "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded.
+ * A card key names the card and key the client declared (no attestation: a declaration).
+ */
+export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>): string | null {
   switch (cert.keySource) {
     case 'cloud':
       return 'generated in the cloud key store';
     case 'card':
-      return 'generated on a card';
+      return cert.cardEvidence ? `generated on a card: ${cardEvidenceWords(cert.cardEvidence)}` : 'generated on a card';
     case 'csr':
       return 'from a CSR';
     default:
       return null;
   }
+}
+
+/** The declared card of a card key, in words. */
+export function cardEvidenceWords(c: CardEvidence): string {
+  return `"${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
 }

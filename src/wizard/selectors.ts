@@ -77,6 +77,19 @@ export function focusCertificate(state: WizardState): Certificate | null {
 }
 
 /**
+ * The certificate whose pending revocation the header shows: the one in focus, or, on a screen
+ * about its new copy (download or install from the result), the replaced copy it came from.
+ */
+export function bannerCertificate(state: WizardState): Certificate | null {
+  const own = focusCertificate(state);
+  if (own?.state === 'pending-revocation') return own;
+  const s = state.screen;
+  if (!own || !('back' in s) || !s.back) return own;
+  const before = bannerCertificate({ ...state, screen: s.back });
+  return before?.state === 'pending-revocation' && (before.id === own.id || before.replacedBy === own.id) ? before : own;
+}
+
+/**
  * How many rows the list can show and move over: the total once it is known, until then the
  * rows loaded for the current filter (null: nothing yet).
  */

@@ -8,87 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, ROOT, cliSandbox, runCli } from '../helpers/cli.js';
+import { ROOT, cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl, opensslCsr, publicKeyHex } from '../helpers/openssl.js';
-import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../helpers/softhsm.js';
+import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
+import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
 
 const SOCKET = `reissue-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const tmux = tmuxOn(SOCKET);
+const Pane = paneClass(SOCKET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** One wizard in one tmux session. */
-class Pane {
-  readonly screens: string[] = [];
-  constructor(
-    readonly name: string,
-    readonly log: string,
-  ) {}
-
-  static start(name: string, cwd: string, env: Record<string, string>, log: string): Pane {
-    // CI would switch Ink to "last frame only"; REISSUE_* from the developer's shell must not leak in.
-    const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE']
-      .filter((v) => !(v in env))
-      .map((v) => `-u ${v}`)
-      .join(' ');
-    const vars = Object.entries({ NO_COLOR: '1', TERM: 'xterm-256color', ...env })
-      .map(([k, v]) => `${k}=${shellQuote(v)}`)
-      .join(' ');
-    const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${shellQuote(BIN)}; echo "EXIT=$?"; sleep 120`;
-    tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', cmd);
-    tmux('pipe-pane', '-o', '-t', name, `cat >> ${shellQuote(log)}`);
-    return new Pane(name, log);
-  }
-
-  screen(): string {
-    const s = tmux('capture-pane', '-p', '-t', this.name).replace(/\s+$/, '');
-    this.screens.push(s);
-    return s;
-  }
-
-  async waitFor(what: string | RegExp, timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.screen();
-      if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(what)}; the screen:\n${s}`);
-      await sleep(100);
-    }
-  }
-
-  /** Named keys (Enter, Right, Escape, …), each as its own keystroke, with a pause like a person's. */
-  async keys(...keys: string[]): Promise<void> {
-    for (const k of keys) {
-      tmux('send-keys', '-t', this.name, k);
-      // A lone Escape is held briefly by the terminal parser; give it room before the next key.
-      await sleep(k === 'Escape' ? 250 : 120);
-    }
-  }
-
-  async type(text: string): Promise<void> {
-    tmux('send-keys', '-t', this.name, '-l', text);
-    await sleep(150);
-  }
-
-  /** Pastes a file the way a terminal does when the application asked for bracketed paste. */
-  async paste(file: string): Promise<void> {
-    tmux('load-buffer', '-b', this.name, file);
-    tmux('paste-buffer', '-p', '-d', '-b', this.name, '-t', this.name);
-    await sleep(150);
-  }
-
-  raw(): string {
-    return existsSync(this.log) ? readFileSync(this.log, 'latin1') : '';
-  }
-
-  kill(): void {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 let dir = '';
 beforeAll(async () => {
@@ -233,20 +161,13 @@ describe('the built wizard in tmux (80×24)', () => {
 });
 
 describe('the built wizard in tmux, card path on SoftHSM2', () => {
-  let hsm: SoftHsm;
   const PIN = '739146';
-  beforeAll(async () => {
-    hsm = await createSoftHsm();
-    await hsm.initToken('Certum common', PIN);
-  });
-  afterAll(async () => {
-    await hsm?.cleanup();
-  });
+  const softhsm = softHsmWithToken('Certum common', PIN);
 
   test('reader checklist, masked PIN, progress, result — the PIN never reaches the terminal', async () => {
     const box = await cliSandbox();
     const work = await mkdtemp(join(dir, 'card-'));
-    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
+    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: softhsm().conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
@@ -291,7 +212,7 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
       expect(pane.screens.some((x) => x.includes(PIN))).toBe(false);
       expect(pane.raw()).not.toContain(PIN);
       // The key pair is on the token, and the portal issued the copy for it.
-      const objects = await hsm.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      const objects = await softhsm().pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
       expect(objects).toMatch(/Private Key Object; EC/);
       const pending = JSON.parse((await runCli(['status', '--json'], { env: box.env })).stdout) as { productCategory: string }[];
       expect(pending.some((c) => c.productCategory === 'Code Signing')).toBe(true);

@@ -8,10 +8,10 @@ import { ROOT } from '../helpers/cli.js';
 import { catalogKeysUsed, literalsIn, userFacingLiterals } from './literals.js';
 
 /**
- * Not converted yet: the card commands' output is being reworked (issue 11); their strings move to
- * the catalogs once that lands. Nothing else may be listed here.
+ * Not converted yet: the card commands' output (reworked by issue 11, merged at the very end of
+ * this work); their strings move to the catalogs next. Nothing else may be listed here.
  */
-const NOT_CONVERTED_YET = ['src/cli/commands/card.ts'];
+const NOT_CONVERTED_YET = ['src/cli/commands/card.ts', 'src/cli/card-inventory.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -2,10 +2,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, portalError, usageError } from '../../domain/errors.js';
-import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { usageError } from '../../domain/errors.js';
+import { daysLeft } from '../../domain/policy.js';
+import { REVOCATION_REASONS, type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
-import { assertCsrAlgorithm, assertNewKeyOutputsFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
+import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
@@ -23,12 +24,14 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description(t('cli.reissue.check'))
     .argument('<FILE>')
     .option('--for <ID>', t('cli.reissue.checkFor'))
+    .option('--key-source <SOURCE>', t('cli.reissue.checkKeySource'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, file: string, opts: { for?: string }) => {
+      r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
+        const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, CSR_KEY_SOURCES) as KeySource);
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes) : await checkCsr(bytes);
+        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report));
         return report.ok ? 0 : 3;
@@ -79,14 +82,13 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .argument('<ID>')
     .option('--csr <FILE>', t('cli.reissue.csrOption'))
     .option('--key-source <SOURCE>', t('cli.reissue.keySource'), 'csr')
+    .option('--manifest <FILE>', t('cli.reissue.manifest'))
     .option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string }) => {
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
         const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
-        if (source === 'card') {
-          throw usageError('card-needs-keygen', t('cli.reissue.cardNeedsKeygen'), t('cli.reissue.cardNeedsKeygenHint', { id }));
-        }
+        if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueResult;
         if (source === 'cloud') {
           if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
@@ -97,9 +99,12 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         } else {
           if (!opts.csr) throw usageError('csr-missing', t('cli.reissue.csrMissing'), t('cli.reissue.csrMissingHint', { id }));
           if (opts.algorithm) throw usageError('algorithm-not-expected', t('cli.reissue.algorithmNotExpected'));
-          const bytes = await readInputFile(opts.csr, ctx.io.stdin);
+          const csr = await readInputFile(opts.csr, ctx.io.stdin);
+          const deps = flowDeps(ctx);
+          // A card CSR goes with the card's evidence: from the manifest, or the card holding its key.
+          const request = source === 'card' ? await cardRequestFor(deps, id, csr, opts.manifest) : ({ keySource: 'csr', csr } as const);
           // The one idempotency rule: submitting the same CSR again returns the copy it issued.
-          result = await submitReissue(flowDeps(ctx), { certificateId: id, request: { keySource: 'csr', csr: bytes } });
+          result = await submitReissue(deps, { certificateId: id, request });
         }
         printReissueResult(ctx, result);
       }),
@@ -150,6 +155,9 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       .join('\n'),
   );
 }
+
+/** The key sources a CSR can come from (csr check --key-source). */
+const CSR_KEY_SOURCES = ['csr', 'card'] as const;
 
 /** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
 export function fileNameFor(commonName: string): string {

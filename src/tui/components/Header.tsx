@@ -2,7 +2,7 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { focusCertificate } from '../../wizard/selectors.js';
+import { bannerCertificate } from '../../wizard/selectors.js';
 import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
 import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
@@ -10,7 +10,7 @@ import { useServices } from '../services.js';
 
 export function Header() {
   const state = useWizardState();
-  const cert = focusCertificate(state);
+  const cert = bannerCertificate(state);
   const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
   const simulated = useServices().simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
   return (

@@ -94,18 +94,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
   );
   useCommands(handle, isActive);
 
-  const submitPin = (pin: string) => {
-    if (!reader) return;
-    const problem = validatePin(pin, reader.token?.pin);
-    if (problem) {
-      dispatch({ type: 'pin-rejected', message: problem });
-      return;
-    }
-    if (!reader.token) return;
-    const login = { token: reader.token, pin, confirmFinalTry: screen.finalTryConfirmed };
-    if (generating && screen.algorithm) void actions.generateOnCard(screen.cert, screen.algorithm, login);
-    else void actions.installOnCard(screen.cert, login);
-  };
+  const submitPin = (pin: string) => dispatch({ type: 'pin-submit', pin });
 
   const title = generating ? t('card.titleReissue', { cn: screen.cert.commonName }) : t('card.titleInstall', { cn: screen.cert.commonName, serial: screen.cert.serialNumber });
   let body: ReactElement;
@@ -189,8 +178,16 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
     case 'progress':
       body = <Progress screen={screen} />;
       break;
+    case 'cancelling':
+      body = <Busy label={t('card.cancelling')} />;
+      break;
     case 'submitting':
-      body = <Busy label={t('card.submitting')} />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label={t('card.submitting')} />
+          {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
+        </Box>
+      );
       break;
   }
   return (

@@ -93,7 +93,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
               cursor={screen.algCursor}
               isActive={isActive}
               onHighlight={(index) => dispatch({ type: 'highlight', index })}
-              onSelect={(algorithm) => void actions.reissueInCloud(screen.cert, algorithm)}
+              onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
             />
           ) : (
             <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
