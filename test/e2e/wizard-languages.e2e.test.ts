@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliSandbox } from '../helpers/cli.js';
 import { createSoftHsm, SOFTHSM_MODULE } from '../helpers/softhsm.js';
-import { SizedPane } from '../helpers/sized-pane.js';
+import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+
+const SOCKET = `reissue-lang-${process.pid}`;
+const Pane = paneClass(SOCKET);
 
 const PIN = '582931';
 type Lang = 'en' | 'pl';
@@ -64,7 +67,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'reissue-lang-e2e-'));
 });
 afterAll(async () => {
-  SizedPane.killServer();
+  try {
+    tmuxOn(SOCKET)('kill-server');
+  } catch {
+    // no server left
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +82,7 @@ async function walk(lang: Lang, columns: number, rows: number): Promise<Record<S
   await hsm.initToken('Certum common', PIN);
   const box = await cliSandbox();
   const w = WORDS[lang];
-  const pane = SizedPane.start(`${lang}${columns}`, dir, { ...box.env, REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, { columns, rows });
+  const pane = Pane.start(`${lang}${columns}`, dir, { ...box.env, REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(dir, `${lang}${columns}.log`), { columns, rows });
   const screens = {} as Record<Stage, string>;
   try {
     screens.list = await pane.waitFor(w.list);
