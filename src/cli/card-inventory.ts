@@ -2,37 +2,38 @@
 // range (bytes, as the token counts them), and the key pairs on each card with their certificate.
 import type { CardInventory, PinState } from '../card/card.js';
 import { pinRange } from '../card/pin-rules.js';
+import { t } from '../i18n/i18n.js';
 
 export function inventoryText(inv: CardInventory): string {
   const lines: string[] = [];
-  if (!inv.modules.length) lines.push('No PKCS#11 module found. Install OpenSC (or proCertum for Certum cards), or name one with --module PATH.');
+  if (!inv.modules.length) lines.push(t('cardList.noModule'));
   for (const m of inv.modules) {
-    const where = m.remote ? ` — REMOTE: cards on another machine, through p11-kit server at ${m.remote}` : '';
-    lines.push(m.loaded ? `Module ${m.path}${m.description ? ` — ${m.description}` : ''}${where}` : `Module ${m.path} — could not be loaded: ${m.error}`);
+    const remote = m.remote ? t('cardList.remote', { where: m.remote }) : '';
+    lines.push(m.loaded ? t('cardList.module', { path: m.path, description: m.description ? ` — ${m.description}` : '', remote }) : t('cardList.moduleFailed', { path: m.path, error: m.error }));
     const readers = inv.readers.filter((x) => x.module === m.path);
-    if (m.loaded && !readers.length) lines.push(m.remote ? '  No readers found (is `p11-kit server` still running on the other machine?)' : '  No readers found (is the reader connected, and pcscd running?)');
+    if (m.loaded && !readers.length) lines.push(t(m.remote ? 'cardList.noReadersRemote' : 'cardList.noReaders'));
     for (const r of readers) {
-      lines.push(`  Reader ${r.name} (slot ${r.slotId})${m.remote ? ' [remote]' : ''}`);
+      lines.push(t('cardList.reader', { name: r.name, slot: r.slotId, remote: m.remote ? t('cardList.readerRemote') : '' }));
       if (!r.token) {
-        lines.push(r.tokenPresent ? '    Card present but unreadable' : '    No card');
+        lines.push(t(r.tokenPresent ? 'cardList.unreadable' : 'cardList.noCard'));
         continue;
       }
-      const t = r.token;
-      if (!t.pin.initialized) {
-        lines.push(`    Card not initialised (${t.manufacturer} ${t.model})`);
+      const tok = r.token;
+      if (!tok.pin.initialized) {
+        lines.push(t('cardList.notInitialized', { manufacturer: tok.manufacturer, model: tok.model }));
         continue;
       }
-      const range = pinRange(t.pin);
-      lines.push(`    Card "${t.label}"  serial ${t.serial}  ${t.manufacturer} ${t.model}${m.remote ? '  (remote card)' : ''}`);
-      lines.push(`      URI: ${t.uri}`);
-      lines.push(`      PIN: ${pinText(t.pin)}; ${range.min}–${range.max} bytes${t.pin.protectedAuthPath ? '; typed on the reader' : ''}`);
-      lines.push(`      Can generate: ${t.algorithms.length ? t.algorithms.join(', ') : 'none of rsa-2048/3072/4096, ec-p256/384'}`);
+      const range = pinRange(tok.pin);
+      lines.push(t('cardList.card', { label: tok.label, serial: tok.serial, manufacturer: tok.manufacturer, model: tok.model, remote: m.remote ? t('cardList.cardRemote') : '' }));
+      lines.push(t('cardList.uri', { uri: tok.uri }));
+      lines.push(t('cardList.pin', { state: pinText(tok.pin), min: range.min, max: range.max, reader: tok.pin.protectedAuthPath ? t('cardList.pinOnReader') : '' }));
+      lines.push(t('cardList.canGenerate', { algorithms: tok.algorithms.length ? tok.algorithms.join(', ') : t('cardList.canGenerateNone') }));
       const keys = r.keys ?? [];
-      lines.push(keys.length ? `      Keys (${keys.length}):` : '      Keys: none');
+      lines.push(keys.length ? t('cardList.keys', { count: keys.length }) : t('cardList.keysNone'));
       for (const k of keys) {
-        lines.push(`        "${k.label}"  id ${k.id}  ${k.algorithm ?? `${k.keyType}${k.bits ? ` ${k.bits}` : ''}`}`);
-        lines.push(`          key URI:  ${k.uri}`);
-        lines.push(k.certificate ? `          certificate "${k.certificate.label}": ${k.certificate.uri}` : '          no certificate installed');
+        lines.push(t('cardList.key', { label: k.label, id: k.id, algorithm: k.algorithm ?? `${k.keyType}${k.bits ? ` ${k.bits}` : ''}` }));
+        lines.push(t('cardList.keyUri', { uri: k.uri }));
+        lines.push(k.certificate ? t('cardList.certificate', { label: k.certificate.label, uri: k.certificate.uri }) : t('cardList.noCertificate'));
       }
     }
   }
@@ -40,9 +41,9 @@ export function inventoryText(inv: CardInventory): string {
 }
 
 function pinText(p: PinState): string {
-  if (!p.userPinSet) return 'user PIN not set';
-  if (p.locked) return 'LOCKED (unblock with the PUK in the card manager)';
-  if (p.finalTry) return 'ONE try left';
-  if (p.countLow) return 'set, few tries left';
-  return p.toBeChanged ? 'set, must be changed' : 'set';
+  if (!p.userPinSet) return t('cardList.pinNotSet');
+  if (p.locked) return t('cardList.pinLocked');
+  if (p.finalTry) return t('cardList.pinFinalTry');
+  if (p.countLow) return t('cardList.pinCountLow');
+  return t(p.toBeChanged ? 'cardList.pinToBeChanged' : 'cardList.pinSet');
 }

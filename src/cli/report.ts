@@ -3,6 +3,9 @@
 // input, a portal's answer) says all there is to say in its message.
 import { isReissueError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
+import { localizedError } from '../i18n/errors.js';
+import type { CsrProblem } from '../domain/types.js';
+import { csrProblemText } from '../pki/csr-input.js';
 
 /** REISSUE_DEBUG=1 or true (any case); anything else, "0" and "false" included, is off. */
 export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
@@ -19,10 +22,11 @@ export function redactOptionValues(message: string): string {
 
 export function reportError(e: unknown, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv): number {
   if (isReissueError(e)) {
-    stderr.write(`${t('cli.error', { message: e.message })}\n`);
-    const problems = e.details?.problems as { message: string }[] | undefined;
-    if (Array.isArray(problems)) for (const p of problems) stderr.write(`  ✗ ${p.message}\n`);
-    if (e.hint) stderr.write(`  → ${e.hint}\n`);
+    const { message, hint } = localizedError(e);
+    stderr.write(`${t('cli.error', { message })}\n`);
+    const problems = e.details?.problems as CsrProblem[] | undefined;
+    if (Array.isArray(problems)) for (const p of problems) stderr.write(`  ✗ ${csrProblemText(p, t)}\n`);
+    if (hint) stderr.write(`  → ${hint}\n`);
     if (e.kind === 'unexpected' && debugEnabled(env)) stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }

@@ -146,7 +146,15 @@ export interface ReissueResult {
 
 export interface CsrProblem {
   code: CsrProblemCode;
+  /** In English (JSON output and the API keep it in every language). */
   message: string;
+  /** The same as a catalog message and its values, for text output in the user's language. */
+  text?: CsrProblemText;
+}
+
+export interface CsrProblemText {
+  key: string;
+  values?: Record<string, string | number>;
 }
 
 export type CsrProblemCode =

@@ -9,7 +9,8 @@ import en from './locales/en.json' with { type: 'json' };
 import pl from './locales/pl.json' with { type: 'json' };
 
 export type { Lang } from './language.js';
-export type Translate = (key: string, values?: Record<string, unknown>) => string;
+import type { Translate } from '../domain/translate.js';
+export type { Translate } from '../domain/translate.js';
 
 /** Each language's whole catalog: its first-frame file and its main file. */
 export const CATALOGS: Record<Lang, Catalog> = {

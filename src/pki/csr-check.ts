@@ -6,10 +6,11 @@ import { domainToASCII } from 'node:url';
 import { algorithmLabel, algorithmOf } from '../domain/algorithms.js';
 import type { Algorithm, CsrProblem, CsrReport, CsrSummary } from '../domain/types.js';
 import { DerError } from './der.js';
+import type { Translate } from '../domain/translate.js';
 import type { ParsedCsr, PublicKeyInfo } from './csr-parse.js';
 import { describeParams, expectedText, paramsAllowed, type ParamsRule } from './algorithm-params.js';
 import { canonicalSpki, canonicalSpkiOf } from './spki.js';
-import { locateCsr, problem } from './csr-input.js';
+import { csrProblemText, locateCsr, problem } from './csr-input.js';
 import { displaySafe, formatName, type GeneralName } from './name.js';
 import {
   WEAK_HASHES,
@@ -86,27 +87,31 @@ async function inspect(input: Uint8Array, ctx: CsrCheckContext | undefined, with
   }
 }
 
-/** Plain-text rendering shared by the CLI and the wizard: "✓ Correct" + summary, or "✗ ..." lines. */
-export function csrReportText(report: CsrReport): string {
+/**
+ * Plain-text rendering shared by the CLI and the wizard: "✓ Correct" + summary, or "✗ ..." lines,
+ * in the words of `say` (the caller's language; pure: the catalogs stay with the caller).
+ */
+export function csrReportText(report: CsrReport, say: Translate): string {
   const lines: string[] = [];
-  if (report.ok) lines.push('✓ Correct');
-  else for (const p of report.problems) lines.push(`✗ ${p.message}`);
+  if (report.ok) lines.push(`✓ ${say('csrReport.correct')}`);
+  else for (const p of report.problems) lines.push(`✗ ${csrProblemText(p, say)}`);
   const s = report.summary;
   if (s) {
+    const none = say('csrReport.none');
     lines.push('');
-    lines.push(`  Subject:             ${s.subject || '(empty)'}`);
-    lines.push(`  Common name:         ${s.commonName ?? '(none)'}`);
-    lines.push(`  Alternative names:   ${s.sans.length ? s.sans.join(', ') : '(none)'}`);
-    lines.push(`  Key:                 ${keyText(s)}`);
-    lines.push(`  Signature algorithm: ${s.signatureAlgorithm}`);
+    lines.push(`  ${say('csrReport.subject')} ${s.subject || say('csrReport.empty')}`);
+    lines.push(`  ${say('csrReport.commonName')} ${s.commonName ?? none}`);
+    lines.push(`  ${say('csrReport.sans')} ${s.sans.length ? s.sans.join(', ') : none}`);
+    lines.push(`  ${say('csrReport.key')} ${keyText(s, say)}`);
+    lines.push(`  ${say('csrReport.signatureAlgorithm')} ${s.signatureAlgorithm}`);
   }
   return lines.join('\n');
 }
 
-function keyText(s: CsrSummary): string {
-  if (s.keyType === 'RSA') return `RSA ${s.keySize} bits`;
-  if (s.keyType === 'EC') return `EC ${s.curve ?? 'unknown curve'}`;
-  return s.keySize ? `${s.keyType} ${s.keySize} bits` : s.keyType;
+function keyText(s: CsrSummary, say: Translate): string {
+  if (s.keyType === 'RSA') return say('csrReport.rsaKey', { bits: s.keySize });
+  if (s.keyType === 'EC') return `EC ${s.curve ?? say('csrReport.unknownCurve')}`;
+  return s.keySize ? say('csrReport.otherKey', { type: s.keyType, bits: s.keySize }) : s.keyType;
 }
 
 async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrCheckContext): Promise<CsrSummary> {
@@ -123,14 +128,19 @@ async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrChec
   }
   const sigName = alg?.name ?? csr.signatureAlgorithmOid;
   if (alg && alg.hash && WEAK_HASHES.has(alg.hash)) {
-    problems.push(problem('weak-hash', `The CSR is signed with ${hashLabel(alg.hash)} (${alg.name}), which is no longer secure. Create the CSR with SHA-256 or stronger.`));
+    problems.push(
+      problem('weak-hash', `The CSR is signed with ${hashLabel(alg.hash)} (${alg.name}), which is no longer secure. Create the CSR with SHA-256 or stronger.`, {
+        key: 'csrProblem.weakHash',
+        values: { hash: hashLabel(alg.hash), algorithm: alg.name },
+      }),
+    );
   }
   await checkSignature(csr, alg, problems);
 
   const commonNames = csr.subject.filter((a) => a.type === 'CN' && a.value.trim() !== '').map((a) => a.value);
   const sans = csr.sans;
   if (commonNames.length === 0 && sans.length === 0) {
-    problems.push(problem('no-common-name', 'The CSR has no common name (CN) and no alternative names. Put the domain in the CN field.'));
+    problems.push(problem('no-common-name', 'The CSR has no common name (CN) and no alternative names. Put the domain in the CN field.', { key: 'csrProblem.noCommonName' }));
   }
   if (ctx) checkNames(commonNames, sans, ctx, problems);
   if (ctx?.earlierKeys?.length) checkKeyIsNew(key, ctx.earlierKeys, problems);
@@ -151,7 +161,12 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
   if (key.type === 'RSA') {
     if (key.bits < MIN_RSA_BITS) {
       const allowed = ctx?.algorithms.length ? allowedText(ctx.algorithms) : 'RSA 2048 or more, or EC P-256/P-384';
-      problems.push(problem('weak-key', `The CSR's RSA key has ${key.bits} bits, which is too weak: at least ${MIN_RSA_BITS} bits are required. Generate a new key pair (${allowed}).`));
+      problems.push(
+        problem('weak-key', `The CSR's RSA key has ${key.bits} bits, which is too weak: at least ${MIN_RSA_BITS} bits are required. Generate a new key pair (${allowed}).`, {
+          key: ctx?.algorithms.length ? 'csrProblem.weakKey' : 'csrProblem.weakKeyAny',
+          values: { bits: key.bits, min: MIN_RSA_BITS, allowed },
+        }),
+      );
       return false;
     }
     if (key.bits > MAX_RSA_BITS) {
@@ -255,7 +270,11 @@ async function checkSignature(csr: ParsedCsr, alg: ResolvedSignature | null, pro
     valid = false;
   }
   if (!valid) {
-    problems.push(problem('bad-signature', "The CSR's self-signature is not valid: the request was changed after it was signed, or was not signed with its own private key. Generate the CSR again."));
+    problems.push(
+      problem('bad-signature', "The CSR's self-signature is not valid: the request was changed after it was signed, or was not signed with its own private key. Generate the CSR again.", {
+        key: 'csrProblem.badSelfSignature',
+      }),
+    );
   }
 }
 
@@ -295,7 +314,7 @@ function checkKeyIsNew(key: PublicKeyInfo, earlier: EarlierKey[], problems: CsrP
   const index = earlier.findIndex((k) => Buffer.from(canonicalSpkiOf(k.spki) ?? k.spki).equals(mine));
   if (index < 0) return;
   if (index === 0) {
-    problems.push(problem('same-key', 'The CSR uses the same key pair as the certificate being replaced. A reissue needs a new key pair: generate a new private key and CSR.'));
+    problems.push(problem('same-key', 'The CSR uses the same key pair as the certificate being replaced. A reissue needs a new key pair: generate a new private key and CSR.', { key: 'csrProblem.sameKey' }));
     return;
   }
   problems.push(

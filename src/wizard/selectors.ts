@@ -7,6 +7,7 @@ import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { t } from '../i18n/i18n.js';
+import { localizedError } from '../i18n/errors.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
 
@@ -169,8 +170,9 @@ export function defaultKeyPath(cert: Certificate): string {
 /** Any thrown value as the wizard shows it; unknown errors keep their message but no stack. */
 export function shownError(e: unknown): ShownError {
   if (e && typeof e === 'object' && 'kind' in e && 'code' in e && e instanceof Error) {
-    const r = e as Error & { kind: ShownError['kind']; code: string; hint?: string };
-    return { kind: r.kind, code: r.code, message: r.message, ...(r.hint ? { hint: r.hint } : {}) };
+    const r = e as Error & { kind: ShownError['kind']; code: string; hint?: string; details?: Record<string, unknown> };
+    const { message, hint } = localizedError(r);
+    return { kind: r.kind, code: r.code, message, ...(hint ? { hint } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { kind: 'unexpected', code: 'unexpected', message, hint: t('checklist.unexpectedHint') };

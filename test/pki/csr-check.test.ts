@@ -2,6 +2,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReissueError } from '../../src/domain/errors.js';
 import type { Algorithm, CsrReport } from '../../src/domain/types.js';
+import { translator } from '../../src/i18n/i18n.js';
 import { checkCsr, csrReportText, inspectCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
 import { certificatePublicKeySpki } from '../../src/pki/preview.js';
 import { Workdir, assembleCsr, csrParts, makeCert, makeCsr, makeKey, openssl, pemToDer, type KeySpec } from './helpers.js';
@@ -208,7 +209,7 @@ describe('each bad input gets its own code and message', () => {
         expect(codes(r)).toEqual(['is-private-key']);
         expect(r.problems[0]!.message).toMatch(/must stay secret.*not stored or sent/);
         expect(r.summary).toBeNull();
-        assertNoKeyMaterial(JSON.stringify(r) + csrReportText(r), input);
+        assertNoKeyMaterial(JSON.stringify(r) + csrReportText(r, translator('en')), input);
       });
     }
 
@@ -354,7 +355,7 @@ describe('each bad input gets its own code and message', () => {
   it('names with terminal control characters are shown escaped', async () => {
     const csr = openssl(['req', '-new', '-key', keys['P-256'], '-utf8', '-subj', '/CN=evil\x1b[31m.example']);
     const r = await checkCsr(csr, ORDER);
-    const text = csrReportText(r) + JSON.stringify(r);
+    const text = csrReportText(r, translator('en')) + JSON.stringify(r);
     expect(text).not.toContain('\x1b');
     expect(r.summary?.commonName).toBe('evil\\u001b[31m.example');
     expect(codes(r)).toEqual(['domain-not-in-order']);
@@ -396,13 +397,13 @@ describe('inspectCsr and csrReportText', () => {
   });
 
   it('renders "✓ Correct" with the summary, or one "✗" line per problem', async () => {
-    const good = csrReportText(await checkCsr(makeCsr(keys['rsa:2048']), ORDER));
+    const good = csrReportText(await checkCsr(makeCsr(keys['rsa:2048']), ORDER), translator('en'));
     expect(good.split('\n')[0]).toBe('✓ Correct');
     expect(good).toMatch(/Subject: +CN=assecodata.pl/);
     expect(good).toMatch(/Alternative names: +assecodata.pl, www.assecodata.pl/);
     expect(good).toMatch(/Key: +RSA 2048 bits/);
     expect(good).toMatch(/Signature algorithm: +sha256WithRSAEncryption/);
-    const bad = csrReportText(await checkCsr(makeCsr(keys['rsa:1024'], { digest: 'sha1' }), ORDER));
+    const bad = csrReportText(await checkCsr(makeCsr(keys['rsa:1024'], { digest: 'sha1' }), ORDER), translator('en'));
     const lines = bad.split('\n').filter((l) => l.startsWith('✗ '));
     expect(lines).toHaveLength(2);
     expect(bad).not.toContain('✓');

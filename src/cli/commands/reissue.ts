@@ -33,7 +33,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
         const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
-        else printText(ctx, csrReportText(report));
+        else printText(ctx, csrReportText(report, t));
         return report.ok ? 0 : 3;
       }),
     );

@@ -3,6 +3,7 @@
 // side; anything else becomes a generic 500 that reveals nothing about the internals.
 import { isReissueError, type ErrorKind, type ReissueError } from '../../domain/errors.js';
 import { translator, type FixedTranslate } from '../../i18n/i18n.js';
+import { localizedError } from '../../i18n/errors.js';
 
 /** Problem texts are in the language the request asked for (Accept-Language); English by default. */
 const ENGLISH = translator('en');
@@ -75,19 +76,6 @@ export function problem(
 export const UNEXPECTED_PROBLEM = (say: FixedTranslate = ENGLISH) =>
   problem(500, 'unexpected', 'unexpected', say('problem.unexpected'), say('problem.unexpectedHint'), undefined, say);
 
-/**
- * A ReissueError's words in the request's language: the catalog's errors.CODE text, filled in from
- * the error's details, when it has one (and the details hold what it names); the original otherwise.
- */
-function localized(error: ReissueError, say: FixedTranslate): { message: string; hint?: string } {
-  const key = `errors.${error.code}`;
-  if (say.lang === 'en' || !say.has(`${key}.message`)) return { message: error.message, hint: error.hint };
-  const values = error.details ?? {};
-  const message = say(`${key}.message`, values);
-  if (/\{\{/.test(message)) return { message: error.message, hint: error.hint };
-  return { message, hint: say.has(`${key}.hint`) ? say(`${key}.hint`, values) : error.hint };
-}
-
 /** Fastify's own errors (body parsing, validation, timeouts) carry a 4xx statusCode and an FST_ code. */
 interface FrameworkError {
   statusCode?: number;
@@ -104,7 +92,7 @@ export function toProblem(error: unknown, onUnexpected?: (error: unknown) => voi
       onUnexpected?.(error);
       return UNEXPECTED_PROBLEM(say);
     }
-    const { message, hint } = localized(error, say);
+    const { message, hint } = localizedError(error, say);
     return problem(statusFor(error.kind, error.code), error.kind, error.code, message, hint, error.details, say);
   }
   const usage = (status: number, code: string, values?: Record<string, unknown>) =>

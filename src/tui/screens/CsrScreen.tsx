@@ -17,6 +17,7 @@ import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
+import { csrProblemText } from '../../pki/csr-input.js';
 
 const sourceLabel = (source: CsrSource) => t(`csr.source.${source}`);
 
@@ -51,7 +52,7 @@ function Report({ screen }: { screen: CsrState }) {
         ✗ {t('csr.cannotUse')}
       </Text>
       {report.problems.map((p) => (
-        <Wrapped key={p.code + p.message} prefix="  • " text={p.message} />
+        <Wrapped key={p.code + p.message} prefix="  • " text={csrProblemText(p, t)} />
       ))}
       <Text> </Text>
       <Wrapped text={t('csr.escBack')} />
