@@ -13,7 +13,7 @@ export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Prom
 
 export interface ActionOptions {
   /** The last line when Ctrl+C ends the command before it took over the signal itself. */
-  interrupted?: string;
+  interrupted?: () => string;
 }
 
 export interface Registrar {
@@ -53,7 +53,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         let answered = false;
         const onSignal = (signal: NodeJS.Signals) => {
           if (ctx?.handlesSignals || answered) return;
-          if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted}\n`);
+          if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted()}\n`);
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         };

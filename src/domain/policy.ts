@@ -1,4 +1,6 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
+// Refusals are in English; their details hold what the catalogs' errors.CODE texts name, so the
+// CLI, the wizard and the HTTP service say them in the user's language (src/i18n/errors.ts).
 import { algorithmLabel } from './algorithms.js';
 import { inputError, portalError, usageError, type ReissueError } from './errors.js';
 import type { Algorithm, CardEvidence, Certificate, CertificateState, KeySource } from './types.js';
@@ -56,14 +58,14 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
       'already-replaced',
       `Certificate ${cert.id} was already reissued; only the newest copy of order ${cert.orderId} can be reissued.`,
       `Reissue ${newestCopyId} instead.`,
-      { newestCopyId },
+      { newestCopyId, id: cert.id, orderId: cert.orderId },
     );
   }
   if (cert.state === 'revoked') {
-    return portalError('certificate-revoked', `Certificate ${cert.id} is revoked and cannot be reissued.`, 'Order a new certificate instead.');
+    return portalError('certificate-revoked', `Certificate ${cert.id} is revoked and cannot be reissued.`, 'Order a new certificate instead.', { id: cert.id });
   }
   if (cert.state === 'expired') {
-    return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.');
+    return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.', { id: cert.id, notAfter: cert.notAfter });
   }
   return productRefusal(cert, { keySource: source });
 }
@@ -94,6 +96,8 @@ export function productRefusal(cert: Pick<Certificate, 'id' | 'product' | 'keySo
   if (want.algorithm && !cert.algorithms.includes(want.algorithm)) {
     return inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(want.algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`, {
       allowed: cert.algorithms,
+      product: cert.product,
+      algorithm: algorithmLabel(want.algorithm),
     });
   }
   return null;

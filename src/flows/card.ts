@@ -3,6 +3,7 @@
 // the card's evidence), find the card holding a certificate's key and install it there, and remove
 // a leftover key pair. Offline preparation is the same keygen with a subject instead of a
 // certificate and no submission.
+import { t } from '../i18n/i18n.js';
 import { algorithmLabel } from '../domain/algorithms.js';
 import { ReissueError } from '../domain/errors.js';
 import { offlineDomains } from '../domain/names.js';
@@ -103,7 +104,7 @@ export function assertCardKeygen(subject: KeySubject, algorithm: Algorithm, toke
   }
   if (token && !token.algorithms.includes(algorithm)) {
     const err = algorithmUnsupported(algorithmLabel(algorithm), { token: token.label, supported: token.algorithms });
-    throw new ReissueError('card', err.code, `The card ${describeToken(token)} cannot generate ${algorithmLabel(algorithm)} keys.`, `It can generate: ${token.algorithms.join(', ') || 'none of the algorithms reissue uses'}.`, err.details);
+    throw new ReissueError('card', err.code, t('flows.cardCannotGenerate', { card: describeToken(token), algorithm: algorithmLabel(algorithm) }), t('flows.cardCanGenerate', { algorithms: token.algorithms.join(', ') || t('flows.cardCanGenerateNone') }), err.details);
   }
 }
 

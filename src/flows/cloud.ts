@@ -2,6 +2,7 @@
 // certificates stored in the cloud will be generated automatically."): no CSR and no card; the
 // portal generates the key pair in its own key store and issues the copy. The CLI's
 // `submit --key-source cloud` and the wizard's step 1 both come here.
+import { t } from '../i18n/i18n.js';
 import { algorithmLabel } from '../domain/algorithms.js';
 import { inputError, portalError } from '../domain/errors.js';
 import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
@@ -20,13 +21,13 @@ export function cloudAlgorithm(cert: Certificate, requested?: Algorithm): Algori
   if (!cert.keySources.includes('cloud')) {
     throw portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not keep its keys in the cloud.`,
-      cert.keySources.includes('csr') ? `Use: reissue submit ${cert.id} --csr FILE` : `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'} --submit`,
+      t('flows.notCloud', { product: cert.product }),
+      cert.keySources.includes('csr') ? t('flows.useSubmit', { id: cert.id }) : t('flows.useCardKeygen', { id: cert.id, algorithm: cert.algorithms[0] ?? 'ALG' }),
     );
   }
   const algorithm = requested ?? cert.algorithms[0];
   if (!algorithm || !cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${requested ? algorithmLabel(requested) : 'any algorithm'}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
+    throw inputError('algorithm-not-allowed', t('flows.algorithmNotAllowed', { product: cert.product, algorithm: requested ? algorithmLabel(requested) : t('flows.anyAlgorithm') }), t('flows.chooseOneOf', { algorithms: cert.algorithms.join(', ') }));
   }
   return algorithm;
 }

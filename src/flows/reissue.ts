@@ -1,5 +1,6 @@
 // Reissue with a CSR: check it against the order and the product's rule, submit it (with the one
 // idempotency-key rule; a card CSR with the card's evidence), and the software key pair + CSR made here for it.
+import { t } from '../i18n/i18n.js';
 import { evidenceForKey } from '../card/evidence.js';
 import { readManifest } from '../card/manifest.js';
 import { inputError } from '../domain/errors.js';
@@ -35,10 +36,10 @@ export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitR
 export async function cardRequestFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certificateId: string, csr: Uint8Array, manifest?: string): Promise<CsrReissueRequest> {
   const refusal = productRefusal(await (await deps.portal()).get(certificateId), { keySource: 'card' });
   if (refusal) throw refusal;
-  const { locateCsr } = await import('../pki/csr-input.js');
+  const { csrProblemText, locateCsr } = await import('../pki/csr-input.js');
   const located = locateCsr(csr);
   if ('problems' in located) {
-    throw inputError('csr-invalid', located.problems.map((p) => p.message).join(' '), 'Give the CSR `reissue card keygen` wrote.', { problems: located.problems });
+    throw inputError('csr-invalid', located.problems.map((p) => csrProblemText(p, t)).join(' '), t('flows.giveKeygenCsr'), { problems: located.problems });
   }
   const card = await evidenceForKey(located.csr.key.spki, { ...(manifest ? { manifest: await readManifest(manifest) } : {}), card: deps.card });
   return { keySource: 'card', csr, card };
@@ -71,8 +72,8 @@ export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): voi
  */
 export function assertNewKeyOutputsFree(keyPath: string, csrOut?: string, overwriteCsr = false): Promise<void> {
   return checkOutputs([
-    { path: keyPath, what: 'The private key file', existsHint: 'Choose another file name: a private key file is never replaced.' },
-    ...(csrOut ? [{ path: csrOut, what: 'The CSR file', replace: overwriteCsr, existsHint: FORCE_HINT }] : []),
+    { path: keyPath, what: t('flows.privateKeyFile'), existsHint: t('flows.privateKeyExists') },
+    ...(csrOut ? [{ path: csrOut, what: t('flows.csrFile'), replace: overwriteCsr, existsHint: FORCE_HINT }] : []),
   ]);
 }
 

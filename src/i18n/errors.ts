@@ -17,7 +17,8 @@ export function localizedError(error: ErrorWords, say: FixedTranslate = translat
   const details = error.details ?? {};
   // Card errors name the step they happened in (details.phase).
   const phase = typeof details.phase === 'string' && say.has(`cardPhaseDuring.${details.phase}`) ? say(`cardPhaseDuring.${details.phase}`) : '';
-  const values = { ...details, phaseWords: phase, during: phase ? ` ${phase}` : '' };
+  const listed = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+  const values = { ...listed, phaseWords: phase, during: phase ? ` ${phase}` : '' };
   const message = say(`${key}.message`, values);
   if (/\{\{/.test(message)) return { message: error.message, hint: error.hint };
   return { message, hint: say.has(`${key}.hint`) ? say(`${key}.hint`, values) : error.hint };

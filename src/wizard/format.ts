@@ -1,7 +1,7 @@
 // How the wizard (and the CLI's text) writes dates, states and badges, in the current language.
 // Pure apart from the language: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { CardEvidence, Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
+import type { CardEvidence, Certificate, CertificateState, PortalEmail } from '../domain/types.js';
 import { t } from '../i18n/i18n.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -116,25 +116,18 @@ export function wrapWords(text: string, width: number, firstWidth = width): stri
   return lines;
 }
 
-/** How a product's key sources are named in lists of them. */
-export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
-  csr: 'CSR',
-  card: 'key pair generated on card',
-  cloud: 'key pair stored in the cloud',
-};
-
 /** The details view's "Key:" line: how this copy's key was made and, for a cloud key, where it is kept. */
 export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey' | 'cardEvidence'>): string | null {
   const origin = keyOrigin(cert);
   if (!origin || !cert.cloudKey) return origin;
-  return `${origin} (${cert.cloudKey.store === 'sandbox' ? 'SANDBOX store, not for production' : cert.cloudKey.location})`;
+  return `${origin} (${cert.cloudKey.store === 'sandbox' ? t('keyOrigin.sandboxStore') : cert.cloudKey.location})`;
 }
 
 /** "E-mails sent:" in one line: each message's kind, date and whether it went out yet. */
 export function emailsLine(emails: readonly PortalEmail[]): string {
   if (emails.length === 0) return 'none';
   return emails
-    .map((e) => `${e.kind === 'certificate-issued' ? 'certificate issued' : 'reminder'} ${formatDateTime(e.sentAt ?? e.createdAt)} ${e.status === 'sent' ? '✓' : `(not sent yet, ${e.attempts} tries)`}`)
+    .map((e) => `${t(e.kind === 'certificate-issued' ? 'emails.issued' : 'emails.reminder')} ${formatDateTime(e.sentAt ?? e.createdAt)} ${e.status === 'sent' ? '✓' : t('emails.notSent', { count: e.attempts })}`)
     .join(' · ');
 }
 
@@ -145,11 +138,11 @@ export function emailsLine(emails: readonly PortalEmail[]): string {
 export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>): string | null {
   switch (cert.keySource) {
     case 'cloud':
-      return 'generated in the cloud key store';
+      return t('keyOrigin.cloud');
     case 'card':
-      return cert.cardEvidence ? `generated on a card: ${cardEvidenceWords(cert.cardEvidence)}` : 'generated on a card';
+      return cert.cardEvidence ? t('keyOrigin.cardDeclared', { card: cardEvidenceWords(cert.cardEvidence) }) : t('keyOrigin.card');
     case 'csr':
-      return 'from a CSR';
+      return t('keyOrigin.csr');
     default:
       return null;
   }
@@ -157,5 +150,5 @@ export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>)
 
 /** The declared card of a card key, in words. */
 export function cardEvidenceWords(c: CardEvidence): string {
-  return `"${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
+  return t('keyOrigin.cardEvidence', { ...c });
 }

@@ -9,9 +9,9 @@ export { PIN_MAX, PIN_MIN, pinRange };
 
 /** Null when the length is acceptable, otherwise a message that says what to type. */
 export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): string | null {
-  if (pin.length === 0) return 'Type the common profile PIN of the card.';
+  if (pin.length === 0) return t('pin.empty');
   const wrong = pinLengthProblem(pin, token);
-  return wrong ? `The PIN must have from ${wrong.min} to ${wrong.max} bytes (you typed ${wrong.length}).` : null;
+  return wrong ? t('pin.length', { min: wrong.min, max: wrong.max, count: wrong.length }) : null;
 }
 
 /** The warning to show before the PIN is typed, if the token reports one. */

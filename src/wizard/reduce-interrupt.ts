@@ -5,7 +5,7 @@
 // second one stops it and ends with the exact command that submits the CSR later (exit 130).
 import { run, stay, type Step } from './commands.js';
 import type { WizardEvent, WizardState } from './state.js';
-import { CANCELLED_LINE, EXIT_INTERRUPTED, stoppedLines } from '../flows/outcome.js';
+import { cancelledLine, EXIT_INTERRUPTED, stoppedLines } from '../flows/outcome.js';
 
 export function reduceInterrupt(state: WizardState, event: WizardEvent): Step | null {
   const s = state.screen;
@@ -25,7 +25,7 @@ export function reduceInterrupt(state: WizardState, event: WizardEvent): Step | 
       if (!generating || s.phase !== 'cancelling') return null;
       return stay({ ...state, screen: { ...s, phase: 'submitting', finishing: true, made: { csrPem: event.csrPem, keyId: event.keyId } } });
     case 'failed':
-      if (generating && s.phase === 'cancelling') return end(EXIT_INTERRUPTED, CANCELLED_LINE);
+      if (generating && s.phase === 'cancelling') return end(EXIT_INTERRUPTED, cancelledLine());
       return null;
     case 'kept-for-later':
       if (!generating || s.phase !== 'submitting') return null;

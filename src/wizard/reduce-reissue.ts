@@ -5,6 +5,7 @@ import { offeredAlgorithms } from './algorithms.js';
 import { run, stay, type Step } from './commands.js';
 import { cardFor, csrFor, detailsAt, withNotice } from './navigation.js';
 import { cardNumber } from './format.js';
+import { t } from '../i18n/i18n.js';
 import { validatePin } from './pin.js';
 import { defaultKeyPath, findReader, readerReady } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
@@ -34,10 +35,10 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       return ignore;
     case 'written':
       if (s.kind !== 'download' || s.phase !== 'writing') return ignore;
-      return to(withNotice(s.back, `Saved ${s.format.toUpperCase()} to ${event.path}`));
+      return to(withNotice(s.back, t('notice.saved', { format: s.format.toUpperCase(), path: event.path })));
     case 'revoked':
       if (s.kind !== 'revoke') return ignore;
-      return to({ kind: 'details', cert: event.cert, cursor: 0, notice: 'The certificate was revoked.' });
+      return to({ kind: 'details', cert: event.cert, cursor: 0, notice: t('notice.revoked') });
 
     case 'choose-method':
       if (s.kind !== 'step1' || s.stage !== 'method' || !s.methods.includes(event.method)) return ignore;
@@ -176,7 +177,7 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       return to({ ...s, phase: 'submitting', made: { csrPem: event.csrPem, keyId: event.keyId } });
     case 'card-installed':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'install') return ignore;
-      return to(withNotice(s.back, `Certificate installed on card ${cardNumber(event.serial)}.`));
+      return to(withNotice(s.back, t('notice.installed', { number: cardNumber(event.serial) })));
     default:
       return null;
   }

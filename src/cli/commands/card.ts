@@ -27,7 +27,7 @@ import {
   submitLaterCommand,
   tokenSelector,
 } from '../../flows/card.js';
-import { CANCELLED_LINE, EXIT_INTERRUPTED, stoppedLines } from '../../flows/outcome.js';
+import { cancelledLine, EXIT_INTERRUPTED, stoppedLines } from '../../flows/outcome.js';
 import { inventoryText } from '../card-inventory.js';
 import { mustNotExist } from '../../util/files.js';
 import type { CliContext } from '../context.js';
@@ -36,6 +36,7 @@ import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
 import { printReissueResult } from './reissue.js';
+import { t } from '../../i18n/i18n.js';
 
 interface CardOpts {
   token?: string;
@@ -69,7 +70,7 @@ interface InstallOpts extends CardOpts {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerCardCommands(program: Command, r: Registrar): void {
-  const card = program.command('card').description('PKCS#11 cards: list readers, cards and keys; generate a key pair on a card; install a certificate; delete a leftover key pair');
+  const card = program.command('card').description(t('cli.card.group'));
   card.hook('preAction', (_group, action) => {
     claimTokenLabel(program, action);
     // The card commands need the worker: boot it while the settings are read (~30 ms saved). Not
@@ -79,8 +80,8 @@ export function registerCardCommands(program: Command, r: Registrar): void {
 
   card
     .command('list')
-    .description('modules, readers, cards (with PKCS#11 URIs), PIN state, what each card can generate, its keys and certificates')
-    .option('--json', 'JSON on stdout')
+    .description(t('cli.card.list'))
+    .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx) => {
         const inv = await (await ctx.card()).inventory({ keys: true });
@@ -94,43 +95,43 @@ export function registerCardCommands(program: Command, r: Registrar): void {
 
   card
     .command('keygen')
-    .description('generate a key pair on the card and a CSR signed by it; --submit reissues with it')
-    .option('--for <ID>', 'certificate to reissue (subject, domains and allowed algorithms come from it)')
-    .option('--cn <NAME>', 'offline: common name for the CSR (instead of --for)')
-    .option('--domain <D>', 'offline: a domain for the CSR (repeatable)', collect)
+    .description(t('cli.card.keygen'))
+    .option('--for <ID>', t('cli.card.for'))
+    .option('--cn <NAME>', t('cli.card.cn'))
+    .option('--domain <D>', t('cli.card.domain'), collect)
     .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
-    .option('--token <LABEL|SERIAL|URI>', 'the card: token label, serial, or PKCS#11 URI')
-    .option('--serial <S>', 'the card, by serial (card number; spaces and case do not matter)')
-    .option('--pin-stdin', 'read the PIN from the first line of stdin')
-    .option('--force', 'with --pin-stdin: go ahead even when the card has one PIN try left')
-    .option('--csr-out <FILE>', 'write the CSR here (works offline, with no portal)')
-    .option('--manifest <FILE>', 'append one JSON line about the prepared key pair (offline preparation of many cards)')
-    .option('--submit', 'submit the CSR as a reissue of --for')
-    .option('--json', 'JSON on stdout')
-    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: CANCELLED_LINE }));
+    .option('--token <LABEL|SERIAL|URI>', t('cli.card.token'))
+    .option('--serial <S>', t('cli.card.serial'))
+    .option('--pin-stdin', t('cli.card.pinStdin'))
+    .option('--force', t('cli.card.force'))
+    .option('--csr-out <FILE>', t('cli.card.csrOut'))
+    .option('--manifest <FILE>', t('cli.card.manifest'))
+    .option('--submit', t('cli.card.submit'))
+    .option('--json', t('cli.jsonDocument'))
+    .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: cancelledLine }));
 
   card
     .command('install')
-    .description('put an issued certificate on the card holding its key (matched by public key)')
-    .argument('[ID]', 'certificate id or serial: downloaded from the portal')
-    .option('--cert <FILE>', 'the certificate file instead of ID (PEM, PEM bundle or DER; - for stdin)')
-    .option('--token <LABEL|SERIAL|URI>', 'only search this card (label, serial or PKCS#11 URI)')
-    .option('--serial <S>', 'only search the card with this serial')
-    .option('--key <URI>', 'the key pair, by its PKCS#11 URI (as card list prints it)')
-    .option('--manifest <FILE>', 'the manifest card keygen wrote: names the card to insert when it is not present')
-    .option('--pin-stdin', 'read the PIN from the first line of stdin')
-    .option('--force', 'with --pin-stdin: go ahead even when the card has one PIN try left')
-    .option('--json', 'JSON on stdout')
+    .description(t('cli.card.install'))
+    .argument('[ID]', t('cli.card.installId'))
+    .option('--cert <FILE>', t('cli.card.cert'))
+    .option('--token <LABEL|SERIAL|URI>', t('cli.card.installToken'))
+    .option('--serial <S>', t('cli.card.installSerial'))
+    .option('--key <URI>', t('cli.card.key'))
+    .option('--manifest <FILE>', t('cli.card.installManifest'))
+    .option('--pin-stdin', t('cli.card.pinStdin'))
+    .option('--force', t('cli.card.force'))
+    .option('--json', t('cli.jsonDocument'))
     .action(r.action(async (ctx, id: string | undefined, opts: InstallOpts) => installCommand(ctx, id, opts)));
 
   card
     .command('delete')
-    .description('remove a leftover key pair from a card (asks first)')
-    .argument('<KEY-URI>', 'the key pair, by the PKCS#11 URI card list prints')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--force', 'also remove the certificate installed with the key')
-    .option('--pin-stdin', 'read the PIN from the first line of stdin')
-    .option('--json', 'JSON on stdout')
+    .description(t('cli.card.delete'))
+    .argument('<KEY-URI>', t('cli.card.deleteUri'))
+    .option('--yes', t('cli.card.yes'))
+    .option('--force', t('cli.card.deleteForce'))
+    .option('--pin-stdin', t('cli.card.pinStdin'))
+    .option('--json', t('cli.jsonDocument'))
     .action(r.action(async (ctx, uri: string, opts: DeleteOpts) => deleteCommand(ctx, uri, opts)));
 }
 
@@ -142,15 +143,15 @@ function usageErrorOf(action: Command): ReissueError | null {
 }
 
 function keygenUsageError(opts: KeygenOpts): ReissueError | null {
-  if (!isAlgorithm(opts.algorithm)) return usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
-  if (!opts.for && !opts.cn) return usageError('missing-subject', 'Say which certificate the key is for: --for ID, or --cn NAME [--domain D …] offline.', 'Example: reissue card keygen --for ID --algorithm ec-p256 --csr-out new.csr');
-  if (opts.for && (opts.cn || opts.domain)) return usageError('conflicting-options', '--for takes the subject from the certificate; do not combine it with --cn / --domain.');
-  if (opts.submit && !opts.for) return usageError('submit-needs-for', '--submit reissues a certificate: name it with --for ID.', 'Offline, write the CSR with --csr-out and submit it later with `reissue submit ID --csr FILE --key-source card`.');
+  if (!isAlgorithm(opts.algorithm)) return usageError('bad-algorithm', t('cli.card.badAlgorithm', { algorithm: opts.algorithm }), t('cli.card.badAlgorithmHint'));
+  if (!opts.for && !opts.cn) return usageError('missing-subject', t('cli.card.missingSubject'), t('cli.card.missingSubjectHint'));
+  if (opts.for && (opts.cn || opts.domain)) return usageError('conflicting-options', t('cli.card.conflicting'));
+  if (opts.submit && !opts.for) return usageError('submit-needs-for', t('cli.card.submitNeedsFor'), t('cli.card.submitNeedsForHint'));
   return null;
 }
 
 function installUsageError(id: string | undefined, opts: InstallOpts): ReissueError | null {
-  if (!id === !opts.cert) return usageError('install-what', 'Name the certificate to install: an ID (downloaded from the portal) or --cert FILE, not both.', 'Example: reissue card install --cert new.pem');
+  if (!id === !opts.cert) return usageError('install-what', t('cli.card.installWhat'), t('cli.card.installWhatHint'));
   return null;
 }
 
@@ -159,7 +160,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   if (wrong) throw wrong;
   const algorithm = opts.algorithm as Algorithm; // checked by keygenUsageError
   const csrOut = opts.csrOut && opts.csrOut !== '-' ? resolve(opts.csrOut) : undefined;
-  if (csrOut) await mustNotExist(csrOut, 'The CSR file');
+  if (csrOut) await mustNotExist(csrOut, t('cli.card.theCsrFile'));
   const manifest = opts.manifest ? resolve(opts.manifest) : undefined;
   const deps = flowDeps(ctx);
 
@@ -175,17 +176,14 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     assertCardKeygen(subject, algorithm, token);
     const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
     const pin = await askPin(ctx, token, opts);
-    say(
-      `Generating a new ${algorithmLabel(algorithm)} key pair on card ${describeToken(token)} in reader "${reader.name}".\n` +
-        'This may take up to several minutes. Do not remove the card from the reader during the operation.\n',
-    );
+    say(`${t('cli.card.generating', { algorithm: algorithmLabel(algorithm), card: describeToken(token), reader: reader.name })}\n`);
     return generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
       if (e.type === 'card-progress') progress(e.progress);
       else if (e.type === 'key-generated') {
         made = { csrPem: e.csrPem, keyId: e.keyId };
-        say(`Key pair generated (key ID ${e.keyId}); the CSR was signed on the card.\n  Key URI:  ${e.keyUri}\n  Card URI: ${e.token.uri}\n`);
-      } else if (e.type === 'csr-written') say(`Wrote ${e.path}\n`);
-      else if (e.type === 'submitting') say('Submitting the CSR to the portal…\n');
+        say(`${t('cli.card.generated', { keyId: e.keyId, keyUri: e.keyUri, cardUri: e.token.uri })}\n`);
+      } else if (e.type === 'csr-written') say(`${t('cli.card.wrote', { path: e.path })}\n`);
+      else if (e.type === 'submitting') say(`${t('cli.card.submitting')}\n`);
     });
   };
   let outcome;
@@ -193,7 +191,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     outcome = await untilStopped(ctx, run, () => made !== null, say);
   } catch (e) {
     if (e === CANCELLED) {
-      ctx.io.stderr.write(`${CANCELLED_LINE}\n`);
+      ctx.io.stderr.write(`${cancelledLine()}\n`);
       return EXIT_INTERRUPTED;
     }
     const c = chosen.cert;
@@ -205,7 +203,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
       ctx.io.stderr.write(`${stoppedLines(later.command)}\n`);
       return EXIT_INTERRUPTED;
     }
-    ctx.io.stderr.write(`The key pair stays on the card. Submit its CSR later with:\n  ${later.command}\n`);
+    ctx.io.stderr.write(`${t('cli.card.submitLater', { command: later.command })}\n`);
     throw e;
   }
   const { keygen, issued } = outcome;
@@ -214,7 +212,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   if (issued) {
     if (ctx.settings.json) return printJson(ctx, { ...issued, key });
     printReissueResult(ctx, issued);
-    printText(ctx, `Put the new copy on the card: reissue card install ${issued.certificate.id}`);
+    printText(ctx, t('cli.card.installNext', { id: issued.certificate.id }));
     return;
   }
 
@@ -223,8 +221,8 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     return printJson(ctx, { csr: keygen.csrPem, csrFile: csrOut ?? null, algorithm, for: cert?.id ?? null, ...key, next });
   }
   if (!csrOut) ctx.io.stdout.write(keygen.csrPem);
-  else if (next) printText(ctx, `Next: ${next}`);
-  else printText(ctx, `Next: ${submitLaterCommand('ID', csrOut, manifest)} (ID: the certificate it reissues); then: reissue card install --cert FILE${manifest ? ` --manifest ${manifest}` : ''}`);
+  else if (next) printText(ctx, t('cli.card.next', { command: next }));
+  else printText(ctx, t('cli.card.nextOffline', { command: submitLaterCommand('ID', csrOut, manifest), manifest: manifest ? ` --manifest ${manifest}` : '' }));
 }
 
 
@@ -261,10 +259,10 @@ async function installCommand(ctx: CliContext, id: string | undefined, opts: Ins
     ctx,
     [
       result.alreadyPresent
-        ? `This certificate is already on card ${describeToken(token)} next to its key (key ID ${result.keyId}); nothing was written.`
-        : `Installed "${result.label}" on card ${describeToken(token)} next to its key (key ID ${result.keyId}); read back and verified.`,
-      `  Certificate URI: ${result.certificateUri}`,
-      `  Key URI:         ${result.keyUri}`,
+        ? t('cli.card.alreadyPresent', { card: describeToken(token), keyId: result.keyId })
+        : t('cli.card.installed', { label: result.label, card: describeToken(token), keyId: result.keyId }),
+      t('cli.card.certificateUri', { uri: result.certificateUri }),
+      t('cli.card.keyUri', { uri: result.keyUri }),
       ...target.skipped,
     ].join('\n'),
   );
@@ -272,20 +270,20 @@ async function installCommand(ctx: CliContext, id: string | undefined, opts: Ins
 
 async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Promise<number | void> {
   const key = parsePkcs11Uri(uri);
-  if (!key.id) throw usageError('uri-without-id', 'The URI names no key pair: it has no "id=" attribute.', 'Copy the key URI `reissue card list` prints.');
+  if (!key.id) throw usageError('uri-without-id', t('cli.card.uriWithoutId'), t('cli.card.uriWithoutIdHint'));
   const deps = flowDeps(ctx);
   const { token } = await findCard(deps, { uri: key });
   const inv = await (await ctx.card()).inventory({ keys: true });
   const pair = inv.readers.find((r) => r.token?.serial === token.serial && r.token.label === token.label)?.keys?.find((k) => k.id === key.id);
   // Refused before the PIN is asked; the card layer checks again under the login.
   if (pair?.certificate && !opts.force) {
-    throw inputError('key-has-certificate', `The key pair ${key.id} on card ${describeToken(token)} has the certificate "${pair.certificate.label}" installed with it; nothing was removed.`, 'Add --force to remove the certificate too (it cannot be used without its key).');
+    throw inputError('key-has-certificate', t('cli.card.keyHasCertificate', { id: key.id, card: describeToken(token), label: pair.certificate.label }), t('cli.card.keyHasCertificateHint'));
   }
   if (!opts.yes) {
-    if (opts.pinStdin || !canPrompt(ctx.io)) throw usageError('confirmation-needed', 'Removing a key pair cannot be undone and needs confirmation.', 'Run it in a terminal, or pass --yes.');
-    const what = pair ? `the key pair "${pair.label}" (id ${key.id}${pair.certificate ? ' and its certificate' : ''})` : `the key pair with id ${key.id}`;
-    if (!(await confirm(ctx.io, `Remove ${what} from card ${describeToken(token)}? This cannot be undone.`))) {
-      ctx.io.stderr.write('Nothing was removed.\n');
+    if (opts.pinStdin || !canPrompt(ctx.io)) throw usageError('confirmation-needed', t('cli.card.confirmationNeeded'), t('cli.card.confirmationNeededHint'));
+    const what = pair ? t(pair.certificate ? 'cli.card.pairNamedWithCertificate' : 'cli.card.pairNamed', { label: pair.label, id: key.id }) : t('cli.card.pairById', { id: key.id });
+    if (!(await confirm(ctx.io, t('cli.card.removeQuestion', { what, card: describeToken(token) })))) {
+      ctx.io.stderr.write(`${t('cli.card.nothingRemoved')}\n`);
       return 0;
     }
   }
@@ -294,7 +292,7 @@ async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Pr
   const result = await deleteFromCard(deps, { key, token, pin, confirmFinalTry, force: Boolean(opts.force) });
   if (ctx.settings.json) return printJson(ctx, { keyId: result.keyId, token: { label: result.token.label, serial: result.token.serial, uri: result.token.uri }, removed: result.removed });
   const r = result.removed;
-  printText(ctx, `Removed from card ${describeToken(token)}: ${r.privateKeys} private key(s), ${r.publicKeys} public key(s), ${r.certificates} certificate(s) with id ${result.keyId}.`);
+  printText(ctx, t('cli.card.removed', { card: describeToken(token), privateKeys: r.privateKeys, publicKeys: r.publicKeys, certificates: r.certificates, keyId: result.keyId }));
 }
 
 /**
@@ -327,7 +325,7 @@ async function finalTryConsent(ctx: CliContext, pin: PinState, opts: CardOpts): 
   checkPinState({ ...pin, finalTry: false }, false);
   if (!pin.finalTry || opts.force) return pin.finalTry;
   if (!opts.pinStdin && canPrompt(ctx.io)) {
-    const ok = await confirm(ctx.io, 'The card reports ONE PIN try left: a wrong PIN now locks it (unblocking needs the PUK). Continue?');
+    const ok = await confirm(ctx.io, t('cli.card.finalTryQuestion'));
     if (ok) return true;
   }
   throw finalTryNeedsConfirmation();
@@ -335,10 +333,10 @@ async function finalTryConsent(ctx: CliContext, pin: PinState, opts: CardOpts): 
 
 async function askPin(ctx: CliContext, token: TokenInfo, opts: CardOpts): Promise<string> {
   if (token.pin.protectedAuthPath && !opts.pinStdin) {
-    if (!ctx.settings.json) ctx.io.stderr.write('Enter the PIN on the reader\'s keypad when it asks.\n');
+    if (!ctx.settings.json) ctx.io.stderr.write(`${t('cli.card.pinOnReader')}\n`);
     return '';
   }
-  const pin = opts.pinStdin ? await readLineFromStdin(ctx.io.stdin, 'PIN') : await readSecret(ctx.io, `PIN for card "${token.label}": `);
+  const pin = opts.pinStdin ? await readLineFromStdin(ctx.io.stdin, 'PIN') : await readSecret(ctx.io, t('cli.card.pinPrompt', { label: token.label }));
   checkPinLength(pin, token.pin);
   return pin;
 }
@@ -363,11 +361,11 @@ async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExist
     if (!keyExists()) {
       if (cancelled) return;
       cancelled = true;
-      say('\nStopping: the card finishes its current step, then removes anything half-made…\n');
+      say(`\n${t('cli.card.stopping')}\n`);
       void ctx.card().then((c) => c.close());
       return;
     }
-    if (++afterKey === 1) say('\nThe key pair is on the card: finishing the submission. Press Ctrl+C again to stop it and submit later.\n');
+    if (++afterKey === 1) say(`\n${t('cli.card.finishing')}\n`);
     else stop(STOPPED);
   };
   process.on('SIGINT', onInterrupt);
@@ -388,13 +386,13 @@ async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExist
 function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
   const err = ctx.io.stderr;
   const live = Boolean(err.isTTY) && !ctx.settings.json;
-  const words = { login: 'Logging in', generate: 'Generating the key pair', sign: 'Signing the CSR on the card', install: 'Writing the certificate', verify: 'Reading it back' };
+  const words = (phase: CardProgress['phase']) => t(`cli.card.progress.${phase}`);
   return (p) => {
     if (ctx.settings.json) return;
     const secs = 'elapsedMs' in p ? ` ${(p.elapsedMs / 1000).toFixed(1)} s` : '';
-    if (p.type === 'started' && !live) err.write(`${words[p.phase]}…\n`);
+    if (p.type === 'started' && !live) err.write(`${words(p.phase)}…\n`);
     if (!live) return;
-    if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words[p.phase]}…${secs}`);
-    else err.write(`\r\x1b[2K${words[p.phase]}: ${p.type === 'finished' ? 'done' : 'failed'}${secs}\n`);
+    if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words(p.phase)}…${secs}`);
+    else err.write(`\r\x1b[2K${words(p.phase)}: ${t(p.type === 'finished' ? 'cli.card.done' : 'cli.card.failed')}${secs}\n`);
   };
 }
