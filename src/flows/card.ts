@@ -92,7 +92,7 @@ export async function findCard(deps: Pick<FlowDeps, 'card'>, selector: TokenSele
   if (!inv.modules.length) throw noModule();
   // Nothing seen at all because the module(s) failed to load: that is the real story.
   const failed = inv.modules.find((m) => !m.loaded);
-  if (failed && !inv.readers.some((x) => x.token)) throw moduleLoadError(failed.path, new Error(failed.error ?? 'unknown error'));
+  if (failed && !inv.readers.some((x) => x.token)) throw moduleLoadError(failed.path, new Error(failed.error ?? t('flows.unknownError')));
   throw pick.error;
 }
 
@@ -174,7 +174,7 @@ export async function keepForLater(csrPem: string, certificateId: string, keyId:
 
 /** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
 export function submitLaterCommand(certificateId: string, csrFile: string, manifest?: string): string {
-  return `reissue submit ${certificateId} --csr ${csrFile} --key-source card${manifest ? ` --manifest ${manifest}` : ''}`;
+  return ['reissue', 'submit', certificateId, '--csr', csrFile, '--key-source', 'card', ...(manifest ? ['--manifest', manifest] : [])].join(' ');
 }
 
 /** Which certificate to install: downloaded from the portal, or read from a file (PEM, PEM bundle or DER). */

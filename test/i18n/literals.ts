@@ -67,6 +67,23 @@ export function catalogKeysUsed(file: string): Literal[] {
   return literalsIn(readFileSync(file, 'utf8'), file).keys;
 }
 
+/** Calls that raise a ReissueError with the code as their first argument. */
+const RAISES_CODE = new Set(['cardError', 'portalError', 'inputError', 'usageError', 'err']);
+
+/** The error codes raised in a file as plain strings: cardError('pin-wrong', …) and the like. */
+export function errorCodesRaised(file: string): Literal[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const codes: Literal[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && RAISES_CODE.has(calleeName(node) ?? '') && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      codes.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.arguments[0].text });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return codes;
+}
+
 export function literalsIn(text: string, file: string): { found: Literal[]; keys: Literal[] } {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const found: Literal[] = [];

@@ -1,0 +1,67 @@
+// The CLI in Polish where the words come from the card layer and the CSR checks: `card list`, a
+// wrong PIN on `card keygen` (SoftHSM2), and the report of a weak CSR. The built binary, a real
+// SoftHSM2 token, the embedded sandbox; the exit codes, error codes and JSON stay those of English.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Certificate } from '../../src/domain/types.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
+import { opensslCsr } from '../helpers/openssl.js';
+import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
+
+const PIN = '1234';
+let hsm: SoftHsm;
+let box: Awaited<ReturnType<typeof cliSandbox>>;
+
+const cli = (args: string[], input?: string) => runCli(['--module', hsm.module, ...args], { env: { ...box.env, SOFTHSM2_CONF: hsm.conf }, input });
+
+beforeAll(async () => {
+  hsm = await createSoftHsm();
+  box = await cliSandbox();
+  await hsm.initToken('karta-pl', PIN);
+});
+afterAll(async () => {
+  await hsm.cleanup();
+  await box.cleanup();
+});
+
+describe('the CLI in Polish', () => {
+  test('card list --lang pl: the card, its PIN state and what it can generate in Polish; JSON the same in both languages', async () => {
+    const r = await cli(['card', 'list', '--lang', 'pl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Moduł ${hsm.module}`);
+    expect(r.stdout).toMatch(/Czytnik .* \(slot \d+\)/);
+    expect(r.stdout).toContain(`Karta "karta-pl"  numer ${await hsm.serialOf('karta-pl')}`);
+    expect(r.stdout).toMatch(/PIN: ustawiony; od \d+ do \d+ bajtów/);
+    expect(r.stdout).toContain('Może wygenerować: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384');
+    expect(r.stdout).toContain('Klucze: brak');
+    expect(r.stdout).not.toMatch(/\b(Reader|Card|Can generate|Keys)\b/);
+    const json = async (lang: string) => JSON.parse((await cli(['card', 'list', '--json', '--lang', lang])).stdout);
+    expect(await json('pl')).toEqual(await json('en'));
+  });
+
+  test('card keygen --pin-stdin --lang pl with a wrong PIN: the card error in Polish, exit 4, the PIN nowhere', async () => {
+    const r = await cli(['card', 'keygen', '--cn', 'pl.example', '--algorithm', 'ec-p256', '--token', 'karta-pl', '--pin-stdin', '--lang', 'pl'], '86420000\n');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('błąd: Błędny PIN.');
+    expect(r.stderr).toContain('→ Wpisz ponownie PIN profilu standardowego; każdy błędny PIN zużywa jedną z prób karty.');
+    expect(r.stderr).toContain('Generowanie nowej pary kluczy EC P-256 na karcie');
+    expect(r.stderr).not.toContain('The PIN is wrong');
+    expect(r.stderr + r.stdout).not.toContain('86420000');
+  });
+
+  test('csr check --lang pl on a weak CSR: the report in Polish, exit 3, the same codes in the JSON', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const cert = list.find((c) => c.keySources.includes('csr') && !c.replacedBy && c.state === 'valid' && c.domains.includes('assecodata.pl'))!;
+    const { csrPath } = opensslCsr(box.dir, 'weak-pl', { key: 'rsa-1024', cn: 'assecodata.pl', sans: ['assecodata.pl'], md: 'sha1' });
+    const r = await cli(['csr', 'check', csrPath, '--for', cert.id, '--lang', 'pl']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/✗ Klucz RSA w CSR ma 1024 bitów, to za słaby klucz: wymagane jest co najmniej 2048 bitów\. Wygeneruj nową parę kluczy \(.+\)\./);
+    expect(r.stdout).toContain('✗ CSR jest podpisany algorytmem SHA-1');
+    expect(r.stdout).toMatch(/Klucz: +RSA 1024 bitów/);
+    expect(r.stdout).toMatch(/Nazwa \(CN\): +assecodata\.pl/);
+    expect(r.stdout).not.toMatch(/too weak|Common name/);
+    const json = async (lang: string) => JSON.parse((await cli(['csr', 'check', csrPath, '--for', cert.id, '--json', '--lang', lang])).stdout);
+    const pl = await json('pl');
+    expect(pl).toEqual(await json('en'));
+    expect(pl.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['weak-key', 'weak-hash']));
+  });
+});
