@@ -170,7 +170,7 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
       return false;
     }
     if (key.bits > MAX_RSA_BITS) {
-      problems.push(problem('unsupported-key', `The CSR's RSA key has ${key.bits} bits; at most ${MAX_RSA_BITS} are supported.`));
+      problems.push(problem('unsupported-key', `The CSR's RSA key has ${key.bits} bits; at most ${MAX_RSA_BITS} are supported.`, { key: 'csrProblem.rsaTooLarge', values: { bits: key.bits, max: MAX_RSA_BITS } }));
       return false;
     }
     return true;
@@ -181,7 +181,12 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
     problems.push(problem('unsupported-key', `The CSR's EC key uses ${curve}; only P-256 and P-384 are supported.`));
     return false;
   }
-  problems.push(problem('unsupported-key', `The CSR has a ${displaySafe(key.type, 80)} key; only RSA (2048 bits or more) and EC P-256/P-384 keys are supported.`));
+  problems.push(
+    problem('unsupported-key', `The CSR has a ${displaySafe(key.type, 80)} key; only RSA (2048 bits or more) and EC P-256/P-384 keys are supported.`, {
+      key: 'csrProblem.keyType',
+      values: { type: displaySafe(key.type, 80) },
+    }),
+  );
   return false;
 }
 
@@ -246,20 +251,35 @@ async function checkSignature(csr: ParsedCsr, alg: ResolvedSignature | null, pro
   const oid = csr.signatureAlgorithmOid;
   if (!alg) {
     if (!problems.some((p) => p.code === 'malformed' || p.code === 'non-canonical-algorithm')) {
-      problems.push(problem('unsupported-signature', `The CSR is signed with an algorithm this portal cannot check (${displaySafe(oid, 80)}). Sign it with SHA-256 and RSA or ECDSA.`));
+      problems.push(
+        problem('unsupported-signature', `The CSR is signed with an algorithm this portal cannot check (${displaySafe(oid, 80)}). Sign it with SHA-256 and RSA or ECDSA.`, {
+          key: 'csrProblem.unsupportedSignature',
+          values: { oid: displaySafe(oid, 80) },
+        }),
+      );
     }
     return;
   }
   const keyType = csr.key.type;
   if (alg.keyType !== keyType && !(keyType === 'RSA-PSS' && alg.pss)) {
-    problems.push(problem('bad-signature', `The CSR's signature (${alg.name}) does not match its ${displaySafe(keyType, 80)} key. Generate the CSR again.`));
+    problems.push(
+      problem('bad-signature', `The CSR's signature (${alg.name}) does not match its ${displaySafe(keyType, 80)} key. Generate the CSR again.`, {
+        key: 'csrProblem.signatureKeyMismatch',
+        values: { algorithm: alg.name, type: displaySafe(keyType, 80) },
+      }),
+    );
     return;
   }
   let key;
   try {
     key = await importPublicKey(csr.key);
   } catch {
-    problems.push(problem('malformed', `The CSR's ${displaySafe(keyType, 80)} public key is damaged and cannot be loaded. Generate the CSR again.`));
+    problems.push(
+      problem('malformed', `The CSR's ${displaySafe(keyType, 80)} public key is damaged and cannot be loaded. Generate the CSR again.`, {
+        key: 'csrProblem.damagedKey',
+        values: { type: displaySafe(keyType, 80) },
+      }),
+    );
     return;
   }
   let valid: boolean;
@@ -278,26 +298,36 @@ async function checkSignature(csr: ParsedCsr, alg: ResolvedSignature | null, pro
   }
 }
 
+/** The names a CSR can carry, as its problems name them. */
+const NAME_KINDS = { cn: 'common name (CN)', dns: 'alternative name', ip: 'IP address', email: 'e-mail alternative name', uri: 'URI alternative name' } as const;
+type NameKind = keyof typeof NAME_KINDS;
+
 function checkNames(commonNames: string[], sans: GeneralName[], ctx: CsrCheckContext, problems: CsrProblem[]): void {
   const allowed = new Set(ctx.domains.map(normalizeDomain));
   const list = ctx.domains.length ? ctx.domains.join(', ') : '(none)';
   const reported = new Set<string>();
-  const report1 = (what: string, name: string) => {
+  const report1 = (what: NameKind, name: string) => {
     const key = normalizeDomain(name);
     if (reported.has(key)) return;
     reported.add(key);
-    problems.push(problem('domain-not-in-order', `The CSR's ${what} "${displaySafe(name, 200)}" is not among the order's domains (${list}). Put only the order's domains in the CSR.`));
+    const shown = displaySafe(name, 200);
+    problems.push(
+      problem('domain-not-in-order', `The CSR's ${NAME_KINDS[what]} "${shown}" is not among the order's domains (${list}). Put only the order's domains in the CSR.`, {
+        key: `csrProblem.notInOrder.${what}`,
+        values: { name: shown, domains: list },
+      }),
+    );
   };
   const cn = ctx.commonName ? normalizeDomain(ctx.commonName) : null;
   for (const name of commonNames) {
     const n = normalizeDomain(name);
-    if (!allowed.has(n) && n !== cn) report1('common name (CN)', name);
+    if (!allowed.has(n) && n !== cn) report1('cn', name);
   }
   for (const san of sans) {
     if (san.kind === 'dns' || san.kind === 'ip') {
-      if (!allowed.has(normalizeDomain(san.value))) report1(san.kind === 'dns' ? 'alternative name' : 'IP address', san.value);
+      if (!allowed.has(normalizeDomain(san.value))) report1(san.kind === 'dns' ? 'dns' : 'ip', san.value);
     } else {
-      report1(san.kind === 'email' ? 'e-mail alternative name' : san.kind === 'uri' ? 'URI alternative name' : 'alternative name', san.value);
+      report1(san.kind === 'email' ? 'email' : san.kind === 'uri' ? 'uri' : 'dns', san.value);
     }
   }
 }
@@ -321,6 +351,7 @@ function checkKeyIsNew(key: PublicKeyInfo, earlier: EarlierKey[], problems: CsrP
     problem(
       'same-key',
       `The CSR uses the key pair of an earlier copy of this certificate (${earlier[index]!.copy}). A reissue needs a key pair no copy has used: generate a new private key and CSR.`,
+      { key: 'csrProblem.earlierKey', values: { copy: earlier[index]!.copy } },
     ),
   );
 }

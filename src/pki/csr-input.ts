@@ -15,14 +15,18 @@ const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFI
 const PRIVATE_KEY_MESSAGE =
   'This is a private key, not a CSR. A private key must stay secret: it was not stored or sent anywhere. ' +
   'Paste or load the certificate signing request (BEGIN CERTIFICATE REQUEST) instead.';
+const PRIVATE_KEY_TEXT: CsrProblemText = { key: 'csrProblem.privateKey' };
 
 export type Located = { csr: ParsedCsr; der: Uint8Array; extra?: CsrProblem[] } | { problems: CsrProblem[] };
 
 export function locateCsr(input: Uint8Array): Located {
   if (input.length > MAX_CSR_BYTES) {
-    return fail('too-large', `The input is ${formatSize(input.length)}; a CSR is at most 64 KiB (usually 1-2 KiB). Check that you chose the CSR file.`);
+    return fail('too-large', `The input is ${formatSize(input.length)}; a CSR is at most 64 KiB (usually 1-2 KiB). Check that you chose the CSR file.`, {
+      key: 'csrProblem.tooLarge',
+      values: { size: formatSize(input.length) },
+    });
   }
-  if (isBlank(input)) return fail('empty', 'The input is empty. Paste the CSR, including its BEGIN CERTIFICATE REQUEST and END lines, or choose the CSR file.');
+  if (isBlank(input)) return fail('empty', 'The input is empty. Paste the CSR, including its BEGIN CERTIFICATE REQUEST and END lines, or choose the CSR file.', { key: 'csrProblem.empty' });
   if (input[0] === 0x30) {
     const der = fromDer(input, 'DER');
     // Text that happens to start with "0" is still text.
@@ -44,7 +48,7 @@ function fromText(text: string): Located {
   const problems: CsrProblem[] = [];
   const csrBlocks = scan.blocks.filter((b) => CSR_LABELS.has(b.label));
   const hasPrivateKey = [...scan.blocks.map((b) => b.label), ...scan.unterminated].some((l) => l.includes('PRIVATE KEY'));
-  if (hasPrivateKey) problems.push(problem('is-private-key', PRIVATE_KEY_MESSAGE));
+  if (hasPrivateKey) problems.push(problem('is-private-key', PRIVATE_KEY_MESSAGE, PRIVATE_KEY_TEXT));
 
   if (csrBlocks.length === 0) {
     for (const label of scan.unterminated) {
@@ -56,26 +60,39 @@ function fromText(text: string): Located {
     for (const b of scan.blocks) {
       if (b.label.includes('PRIVATE KEY')) continue;
       if (CERT_LABELS.has(b.label)) {
-        problems.push(problem('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request (BEGIN CERTIFICATE REQUEST) made with a new key pair.'));
+        problems.push(
+          problem('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request (BEGIN CERTIFICATE REQUEST) made with a new key pair.', {
+            key: 'csrProblem.certificatePem',
+          }),
+        );
       } else {
-        problems.push(problem('not-a-csr', `This is a PEM block labelled "${b.label}", not a CSR. A CSR starts with -----BEGIN CERTIFICATE REQUEST-----.`));
+        problems.push(
+          problem('not-a-csr', `This is a PEM block labelled "${b.label}", not a CSR. A CSR starts with -----BEGIN CERTIFICATE REQUEST-----.`, {
+            key: 'csrProblem.otherPem',
+            values: { label: b.label },
+          }),
+        );
       }
     }
     if (problems.length) return { problems: dedupe(problems) };
     if (scan.orphanEnd) {
-      return fail('truncated', 'The CSR is truncated: it has an END line but no BEGIN line. Copy the whole block, including the -----BEGIN CERTIFICATE REQUEST----- line.');
+      return fail('truncated', 'The CSR is truncated: it has an END line but no BEGIN line. Copy the whole block, including the -----BEGIN CERTIFICATE REQUEST----- line.', {
+        key: 'csrProblem.noBegin',
+      });
     }
     const bare = bareBase64(text);
     if (bare) return fromDer(bare, 'base64');
-    return fail('not-pem-or-der', 'This is neither PEM nor DER: no -----BEGIN CERTIFICATE REQUEST----- block was found. Paste the CSR exactly as your server or CSR generator produced it.');
+    return fail('not-pem-or-der', 'This is neither PEM nor DER: no -----BEGIN CERTIFICATE REQUEST----- block was found. Paste the CSR exactly as your server or CSR generator produced it.', {
+      key: 'csrProblem.noPemBlock',
+    });
   }
 
-  if (csrBlocks.length > 1) problems.push(problem('multiple-csrs', `The input holds ${csrBlocks.length} CSRs; give exactly one. The first one was checked.`));
+  if (csrBlocks.length > 1) problems.push(problem('multiple-csrs', `The input holds ${csrBlocks.length} CSRs; give exactly one. The first one was checked.`, { key: 'csrProblem.multiple', values: { n: csrBlocks.length } }));
   for (const b of scan.blocks) {
-    if (CERT_LABELS.has(b.label)) problems.push(problem('is-certificate', 'The input also holds a certificate; give only the CSR.'));
+    if (CERT_LABELS.has(b.label)) problems.push(problem('is-certificate', 'The input also holds a certificate; give only the CSR.', { key: 'csrProblem.alsoCertificate' }));
   }
   const body = csrBlocks[0]!.body;
-  if (!body || body.length === 0) return { problems: dedupe([...problems, problem('malformed', 'The CSR block is damaged: its content is not valid base64. Copy the CSR again without changing it.')]) };
+  if (!body || body.length === 0) return { problems: dedupe([...problems, problem('malformed', 'The CSR block is damaged: its content is not valid base64. Copy the CSR again without changing it.', { key: 'csrProblem.badBase64' })]) };
   const located = fromDer(body, 'PEM');
   if ('problems' in located) return { problems: dedupe([...problems, ...located.problems]) };
   return { ...located, extra: dedupe(problems) };
@@ -96,19 +113,19 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
   if (kind === 'other' && cause.where && cause.where !== 'the request structure') kind = 'csr-like';
   switch (kind) {
     case 'certificate':
-      return fail('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request made with a new key pair.');
+      return fail('is-certificate', 'This is a certificate, not a CSR. A reissue needs a certificate signing request made with a new key pair.', { key: 'csrProblem.certificateDer' });
     case 'private-key':
-      return fail('is-private-key', PRIVATE_KEY_MESSAGE);
+      return fail('is-private-key', PRIVATE_KEY_MESSAGE, PRIVATE_KEY_TEXT);
     case 'public-key':
-      return fail('not-a-csr', 'This is a bare public key, not a CSR. A CSR also carries the subject and a signature made with the private key.');
+      return fail('not-a-csr', 'This is a bare public key, not a CSR. A CSR also carries the subject and a signature made with the private key.', { key: 'csrProblem.publicKey' });
     case 'crl':
-      return fail('not-a-csr', 'This is a certificate revocation list (CRL), not a CSR.');
+      return fail('not-a-csr', 'This is a certificate revocation list (CRL), not a CSR.', { key: 'csrProblem.crl' });
     case 'pkcs7':
-      return fail('not-a-csr', 'This is a PKCS#7/CMS structure (for example a certificate chain), not a CSR.');
+      return fail('not-a-csr', 'This is a PKCS#7/CMS structure (for example a certificate chain), not a CSR.', { key: 'csrProblem.pkcs7' });
     case 'csr-like':
       return fail('malformed', `The CSR is damaged${cause.where ? ` in ${cause.where}` : ''}: ${cause.message}. Generate the CSR again.`);
     default:
-      if (der[0] !== 0x30) return fail('not-pem-or-der', 'This is neither PEM nor DER: it does not look like a CSR at all.');
+      if (der[0] !== 0x30) return fail('not-pem-or-der', 'This is neither PEM nor DER: it does not look like a CSR at all.', { key: 'csrProblem.notPemOrDer' });
       return fail('not-a-csr', `This DER data is not a certificate signing request (${cause.message}).`);
   }
 }
@@ -122,8 +139,8 @@ export function csrProblemText(p: CsrProblem, say: Translate): string {
   return p.text ? say(p.text.key, p.text.values) : p.message;
 }
 
-function fail(code: CsrProblemCode, message: string): { problems: CsrProblem[] } {
-  return { problems: [problem(code, message)] };
+function fail(code: CsrProblemCode, message: string, text?: CsrProblemText): { problems: CsrProblem[] } {
+  return { problems: [problem(code, message, text)] };
 }
 
 function dedupe(problems: CsrProblem[]): CsrProblem[] {

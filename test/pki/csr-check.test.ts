@@ -462,3 +462,32 @@ describe('other structures are named', () => {
     expect(codes(r)).toEqual(['is-certificate']);
   });
 });
+
+describe('problems in the user\'s language', () => {
+  it('name their catalog message: the English catalog says exactly the message, Polish its own words', async () => {
+    const inputs: [Uint8Array, CsrCheckContext?][] = [
+      [makeCsr(keys['rsa:1024'], { digest: 'sha1' }), ORDER],
+      [makeCsr(keys['ed25519']), ORDER],
+      [makeCsr(keys['P-256'], { sans: ['assecodata.pl', 'evil.example', 'IP:10.0.0.1', 'email:a@evil.example'] }), ORDER],
+      [makeCert(keys['P-256'])],
+      [enc('')],
+      [enc('hello world')],
+      [Buffer.concat([makeCsr(keys['P-256']), makeCsr(keys['P-384'])])],
+      [enc('-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----\n')],
+    ];
+    const en = translator('en');
+    const pl = translator('pl');
+    const named = [];
+    for (const [input, ctx] of inputs) {
+      for (const p of (await checkCsr(input, ctx)).problems) {
+        if (!p.text) continue;
+        named.push(p.code);
+        expect(en(p.text.key, p.text.values), p.text.key).toBe(p.message);
+        const polish = pl(p.text.key, p.text.values);
+        expect(polish, p.text.key).not.toBe(p.message);
+        expect(polish).not.toMatch(/\{\{|csrProblem\./);
+      }
+    }
+    expect(new Set(named)).toEqual(new Set(['weak-key', 'weak-hash', 'unsupported-key', 'domain-not-in-order', 'is-certificate', 'empty', 'not-pem-or-der', 'multiple-csrs', 'malformed']));
+  });
+});
