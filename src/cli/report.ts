@@ -5,7 +5,7 @@ import { isReissueError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
 import type { CsrProblem } from '../domain/types.js';
-import { csrProblemText } from '../pki/csr-input.js';
+import { csrProblemText } from '../domain/translate.js';
 
 /** REISSUE_DEBUG=1 or true (any case); anything else, "0" and "false" included, is off. */
 export function debugEnabled(env: NodeJS.ProcessEnv): boolean {

@@ -1,6 +1,7 @@
 // Reissue with a CSR: check it against the order and the product's rule, submit it (with the one
 // idempotency-key rule; a card CSR with the card's evidence), and the software key pair + CSR made here for it.
 import { t } from '../i18n/i18n.js';
+import { csrProblemText } from '../domain/translate.js';
 import { evidenceForKey } from '../card/evidence.js';
 import { readManifest } from '../card/manifest.js';
 import { inputError } from '../domain/errors.js';
@@ -36,7 +37,7 @@ export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitR
 export async function cardRequestFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certificateId: string, csr: Uint8Array, manifest?: string): Promise<CsrReissueRequest> {
   const refusal = productRefusal(await (await deps.portal()).get(certificateId), { keySource: 'card' });
   if (refusal) throw refusal;
-  const { csrProblemText, locateCsr } = await import('../pki/csr-input.js');
+  const { locateCsr } = await import('../pki/csr-input.js');
   const located = locateCsr(csr);
   if ('problems' in located) {
     throw inputError('csr-invalid', located.problems.map((p) => csrProblemText(p, t)).join(' '), t('flows.giveKeygenCsr'), { problems: located.problems });

@@ -2,6 +2,8 @@
 // code that raises it may be pure and knows no languages); the catalog's errors.CODE text, filled
 // in from the error's details, replaces them when the language is not English and the details hold
 // everything the text names. The code, kind and exit status never change.
+import type { CsrProblem } from '../domain/types.js';
+import { csrProblemText } from '../domain/translate.js';
 import { language, translator, type FixedTranslate } from './i18n.js';
 
 export interface ErrorWords {
@@ -18,7 +20,9 @@ export function localizedError(error: ErrorWords, say: FixedTranslate = translat
   // Card errors name the step they happened in (details.phase).
   const phase = typeof details.phase === 'string' && say.has(`cardPhaseDuring.${details.phase}`) ? say(`cardPhaseDuring.${details.phase}`) : '';
   const listed = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-  const values = { ...listed, phaseWords: phase, during: phase ? ` ${phase}` : '' };
+  // A CSR refusal lists its problems, each in this language when it names its catalog message.
+  const problems = Array.isArray(details.problems) ? (details.problems as CsrProblem[]).map((p) => csrProblemText(p, say)).join(' ') : '';
+  const values = { ...listed, problems, phaseWords: phase, during: phase ? ` ${phase}` : '' };
   const message = say(`${key}.message`, values);
   if (/\{\{/.test(message)) return { message: error.message, hint: error.hint };
   return { message, hint: say.has(`${key}.hint`) ? say(`${key}.hint`, values) : error.hint };

@@ -6,11 +6,11 @@ import { domainToASCII } from 'node:url';
 import { algorithmLabel, algorithmOf } from '../domain/algorithms.js';
 import type { Algorithm, CsrProblem, CsrReport, CsrSummary } from '../domain/types.js';
 import { DerError } from './der.js';
-import type { Translate } from '../domain/translate.js';
+import { csrProblemText, type Translate } from '../domain/translate.js';
 import type { ParsedCsr, PublicKeyInfo } from './csr-parse.js';
 import { describeParams, expectedText, paramsAllowed, type ParamsRule } from './algorithm-params.js';
 import { canonicalSpki, canonicalSpkiOf } from './spki.js';
-import { csrProblemText, locateCsr, problem } from './csr-input.js';
+import { locateCsr, problem } from './csr-input.js';
 import { displaySafe, formatName, type GeneralName } from './name.js';
 import {
   WEAK_HASHES,

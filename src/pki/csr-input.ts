@@ -2,7 +2,6 @@
 // indentation, surrounding text, UTF-16 files, bare base64) or DER; anything else is named for
 // what it is (certificate, private key, other PEM block, truncated data) without echoing it.
 import type { CsrProblem, CsrProblemCode, CsrProblemText } from '../domain/types.js';
-import type { Translate } from '../domain/translate.js';
 import { DerError } from './der.js';
 import { classifyDer, parseCsrDer, type DerKind, type ParsedCsr } from './csr-parse.js';
 import { looksLikePem, scanPem } from './pem.js';
@@ -132,11 +131,6 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
 
 export function problem(code: CsrProblemCode, message: string, text?: CsrProblemText): CsrProblem {
   return text ? { code, message, text } : { code, message };
-}
-
-/** A problem in the words of `say` when it names its catalog message; its own (English) message otherwise. */
-export function csrProblemText(p: CsrProblem, say: Translate): string {
-  return p.text ? say(p.text.key, p.text.values) : p.message;
 }
 
 function fail(code: CsrProblemCode, message: string, text?: CsrProblemText): { problems: CsrProblem[] } {

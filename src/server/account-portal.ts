@@ -246,7 +246,7 @@ export class AccountPortal implements Portal {
     const record = this.record(id);
     const done = this.service.guard(() => this.store.revokeNow(record.id, wholeSeconds(now).toISOString(), reason));
     if (!done) {
-      throw portalError('already-revoked', `Certificate ${record.id} is already revoked.`, 'Nothing to do: it is listed in the CRL.');
+      throw portalError('already-revoked', `Certificate ${record.id} is already revoked.`, 'Nothing to do: it is listed in the CRL.', { id: record.id });
     }
     return toCertificate(this.service.guard(() => this.store.byId(record.id)!), now);
   }
@@ -328,7 +328,7 @@ export class AccountPortal implements Portal {
         'csr-invalid',
         `The CSR cannot be used for ${record.id}: ${report.problems.map((p) => p.message).join(' ')}`,
         'Fix the problems listed (or generate a new CSR with `reissue csr new`) and submit again.',
-        { problems: report.problems },
+        { problems: report.problems, certificate: record.id },
       );
     }
     return { spki, cloudKey: null };

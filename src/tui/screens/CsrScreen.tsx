@@ -17,7 +17,7 @@ import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
-import { csrProblemText } from '../../pki/csr-input.js';
+import { csrProblemText } from '../../domain/translate.js';
 
 const sourceLabel = (source: CsrSource) => t(`csr.source.${source}`);
 
