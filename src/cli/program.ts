@@ -8,6 +8,15 @@ import { createContext, type CliContext, type Io } from './context.js';
 import { resolveSettings, type GlobalFlags } from './env.js';
 import { redactOptionValues, reportError } from './report.js';
 
+/** Commander's help headings → their catalog messages. */
+const HELP_TITLES: Record<string, string> = {
+  'Usage:': 'cli.help.usage',
+  'Options:': 'cli.help.options',
+  'Commands:': 'cli.help.commands',
+  'Arguments:': 'cli.help.arguments',
+  'Global Options:': 'cli.help.globalOptions',
+};
+
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
 
@@ -35,6 +44,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--json', t('cli.program.json'))
     .option('--no-color', t('cli.program.noColor'))
     .showHelpAfterError(t('cli.program.helpAfterError'))
+    // Commander's own headings and help texts, in the user's language (subcommands inherit both).
+    .configureHelp({ styleTitle: (title) => (title in HELP_TITLES ? t(HELP_TITLES[title]!) : title) })
+    .helpOption('-h, --help', t('cli.help.helpOption'))
+    .helpCommand('help [command]', t('cli.help.helpCommand'))
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),

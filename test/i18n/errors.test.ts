@@ -31,7 +31,7 @@ describe('errors in the user\'s language', () => {
 
   it('product rules: revoked, algorithm not allowed, already replaced', () => {
     expect(localizedError(reissueRefusal(cert, 'csr', cert.id)!, pl).message).toBe('Certyfikat crt-aaaaaaaaaa jest unieważniony; nie można wykonać jego reissue.');
-    const alg = productRefusal({ ...cert, state: 'valid' }, { keySource: 'csr', algorithm: 'rsa-4096' })!;
+    const alg = productRefusal(cert, { keySource: 'csr', algorithm: 'rsa-4096' })!;
     expect(localizedError(alg, pl)).toEqual({ message: 'Produkt "Trusted SSL" nie dopuszcza RSA 4096.', hint: 'Wybierz jeden z: rsa-2048, ec-p256.' });
     expect([alg.code, alg.exitCode]).toEqual(['algorithm-not-allowed', 3]);
     const replaced = reissueRefusal({ ...cert, replacedBy: 'crt-b' }, 'csr', 'crt-newest')!;

@@ -64,4 +64,14 @@ describe('the CLI in Polish', () => {
     expect(pl).toEqual(await json('en'));
     expect(pl.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['weak-key', 'weak-hash']));
   });
+
+  test('card keygen --help --lang pl: commander\'s headings and the options in Polish', async () => {
+    const r = await cli(['--lang', 'pl', 'card', 'keygen', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Użycie: reissue card keygen/);
+    expect(r.stdout).toContain('Opcje:');
+    expect(r.stdout).toMatch(/odczytaj PIN z pierwszego\s+wiersza/);
+    expect(r.stdout).toContain('wyświetl pomoc polecenia');
+    expect(r.stdout).not.toMatch(/Usage:|Options:|display help/);
+  });
 });
