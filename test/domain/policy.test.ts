@@ -100,7 +100,7 @@ describe('reissueRefusal', () => {
     expect(e!.kind).toBe('portal');
     expect(e!.code).toBe('already-replaced');
     expect(e!.hint).toContain('crt-cccccccccc');
-    expect(e!.details).toEqual({ newestCopyId: 'crt-cccccccccc' });
+    expect(e!.details).toEqual({ newestCopyId: 'crt-cccccccccc', id: 'crt-aaaaaaaaaa', orderId: 'ORDER/0000123456/po' });
   });
 
   it('refuses revoked and expired copies', () => {
