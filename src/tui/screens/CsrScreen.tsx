@@ -11,6 +11,7 @@ import { Busy } from '../components/Busy.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
+import { FINISHING_LINE } from '../../flows/outcome.js';
 import { PasteArea } from '../components/PasteArea.js';
 import { SecretField, StateField } from '../components/TextField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
@@ -73,7 +74,7 @@ function NewKey({ screen }: { screen: CsrState }) {
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, getState, actions, secrets } = useUiActions();
+  const { dispatch, getState, secrets } = useUiActions();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
   const typed = (pick: (s: CsrState) => string) => {
@@ -206,7 +207,12 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = <Report screen={screen} />;
       break;
     case 'submitting':
-      body = <Busy label="Submitting the CSR: issuing the new copy…" />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label="Submitting the CSR: issuing the new copy…" />
+          {screen.finishing ? <Wrapped color="yellow" text={FINISHING_LINE} /> : null}
+        </Box>
+      );
       break;
   }
 

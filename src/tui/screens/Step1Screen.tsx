@@ -2,7 +2,7 @@
 // algorithm and key length narrowed to what the card can generate; the manual's info box.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import type { KeySource } from '../../domain/types.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
@@ -12,6 +12,8 @@ import { ErrorText } from '../components/ErrorText.js';
 import { ReissueInfo } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { Wrapped } from '../components/Wrapped.js';
+import { FINISHING_LINE } from '../../flows/outcome.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
@@ -25,10 +27,7 @@ export const METHOD_LABELS: Record<KeySource, string> = {
 export const CLOUD_SENTENCE = 'Key pair for certificates stored in the cloud will be generated automatically.';
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
-  useEffect(() => {
-    if (screen.scan === 'loading') void actions.scanCards();
-  }, [screen.scan, actions]);
+  const { dispatch } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
@@ -69,7 +68,10 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
               onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
             />
           ) : (
-            <Busy label={`Generating the ${algorithmLabel(screen.algorithms[screen.algCursor]!)} key pair in the cloud key store…`} />
+            <Box flexDirection="column">
+              <Busy label={`Generating the ${algorithmLabel(screen.algorithms[screen.algCursor]!)} key pair in the cloud key store…`} />
+              {screen.finishing ? <Wrapped color="yellow" text={FINISHING_LINE} /> : null}
+            </Box>
           )}
         </Box>
       ) : (
