@@ -221,6 +221,26 @@ describe('reissue with a CSR', () => {
     s = run(s, { type: 'choose-action', action: 'list' });
     expect(bannerCertificate(s)?.id).not.toBe(old!.id);
   });
+  test('Ctrl+C while the CSR is submitted: the submission is finished and its answer is the last frame', () => {
+    const submitting = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' });
+    const once = step(submitting, { type: 'interrupt' });
+    expect(once.state.ending).toBeNull();
+    expect(once.state.screen).toMatchObject({ kind: 'csr', mode: 'submitting', finishing: true });
+    // Issued: the result, exit 0.
+    const issued = run(once.state, { type: 'reissued', result: result() });
+    expect(issued.screen).toMatchObject({ kind: 'result', via: 'csr' });
+    expect(issued.ending).toEqual({ code: 0, message: null });
+    // Refused: the portal's answer, with its exit status (5: portal).
+    const refused = run(once.state, { type: 'failed', error: shownError(portalError('conflict', 'Already reissued.', 'Reload the list.')) });
+    expect(refused.ending).toEqual({ code: 5, message: '✗ Already reissued. Reload the list.' });
+    // Ctrl+C again: 130, and how to see whether the copy was issued.
+    const twice = run(once.state, { type: 'interrupt' });
+    expect(twice.ending?.code).toBe(130);
+    expect(twice.ending?.message).toContain('may have been issued');
+    expect(twice.ending?.message).toContain(`reissue show ${certs[0]!.id}`);
+    // Nothing to finish (before the submission): Ctrl+C ends at once.
+    expect(run(toCsr(), { type: 'interrupt' }).ending).toEqual({ code: 130, message: null });
+  });
   test('back to the list from the result puts the cursor on the new copy', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
     s = run(s, { type: 'choose-action', action: 'list' });
