@@ -29,15 +29,13 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   };
 }
 
-/**
- * The next state and the commands the event starts: the work it asks for, then the loads the
- * screen now on view needs (loads.ts).
- */
+/** The next state and the commands the event starts: the loads the screen on view needs (loads.ts) and the work it asks for. */
 export function step(state: WizardState, event: WizardEvent): Step {
   if (state.ending) return stay(state); // the last frame is on screen
   const decided = decide(state, event);
   const loads = loadsFor(state, decided.state);
-  return { state: loads.state, commands: [...decided.commands, ...loads.commands] };
+  // What the screen on view lacks goes first: at start, the rows before the portal's name.
+  return { state: loads.state, commands: [...loads.commands, ...decided.commands] };
 }
 
 /** The next state alone, without starting or noting any load (what the view shows). */

@@ -28,9 +28,9 @@ const types = (commands: WizardCommand[]) => commands.map((c) => c.type);
 const page = (query: string, items = certs, total: number | null = null): WizardEvent => ({ type: 'page-loaded', query, offset: 0, items, total });
 
 describe('the list loads through the reducer', () => {
-  test('start: the portal info and the first page, each asked for once', () => {
+  test('start: the first page, then the portal info, each asked for once', () => {
     const begun = drive(start(), { type: 'start' });
-    expect(begun.commands).toEqual([{ type: 'load-info' }, { type: 'load-page', request: { text: '', offset: 0, limit: 3 * begun.state.list.height } }]);
+    expect(begun.commands).toEqual([{ type: 'load-page', request: { text: '', offset: 0, limit: 3 * begun.state.list.height } }, { type: 'load-info' }]);
     // Keys before the page arrives do not ask again.
     expect(drive(begun.state, { type: 'move', delta: 1 }, { type: 'toggle-help' }, { type: 'toggle-help' }).commands).toEqual([]);
     // The launcher's first page already known: start asks for nothing but the count's pause.
