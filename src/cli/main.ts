@@ -2,8 +2,9 @@
 // `reissue` alone opens the wizard: its first frame is painted before anything else is even
 // imported (commander, Ink, React, the portal), so the screen answers at Node's start-up speed.
 import { paintSkeleton } from '../tui/first-paint.js';
+import { firstFrameLanguage } from './config-path.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-if (process.argv.length <= 2) await paintSkeleton(io);
+if (process.argv.length <= 2) await paintSkeleton(io, firstFrameLanguage(io.env));
 const { runCli } = await import('./cli.js');
 process.exitCode = await runCli(io, process.argv);

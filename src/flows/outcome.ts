@@ -11,9 +11,6 @@ export function stoppedLines(submitCommand: string): string {
   return `Stopped before the portal answered. The key pair stays on the card; submit its CSR later (it cannot issue a second copy):\n  ${submitCommand}`;
 }
 
-/** Ctrl+C once while the portal issues a copy: the answer is waited for, so that the last word is true. */
-export const FINISHING_LINE = 'Finishing the submission: the portal may already be issuing the copy. Ctrl+C again stops waiting.';
-
 /** Ctrl+C twice while the portal issued: the answer never came, so say how to find it out. */
 export function unansweredLines(certificateId: string): string {
   return `Stopped before the portal answered: the new copy may have been issued. If it was, this shows it under "Replaced by":\n  reissue show ${certificateId}`;

@@ -148,7 +148,7 @@ export function App({ services, card, onExit, color = true }: { services: Wizard
         <StateContext.Provider value={state}>
           <UiActionsContext.Provider value={ui}>
             <Box flexDirection="column" width={state.columns}>
-              <Header />
+              <Header simulatedDate={services.simulatedDate ?? false} />
               <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
                 {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
                 {state.ending?.message ? <Text>{state.ending.message}</Text> : null}

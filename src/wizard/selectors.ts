@@ -6,6 +6,7 @@ import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
+import { t } from '../i18n/i18n.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
 
@@ -34,17 +35,17 @@ export interface ChecklistItem {
 export function readerChecklist(reader: ReaderInfo, algorithm: CardScreen['algorithm']): ChecklistItem[] {
   const token = reader.token;
   const items: ChecklistItem[] = [
-    { label: 'Reader connected', ok: true },
-    { label: 'Card inserted', ok: reader.tokenPresent && token !== null, hint: 'Insert the card into the reader.' },
+    { label: t('checklist.reader'), ok: true },
+    { label: t('checklist.card'), ok: reader.tokenPresent && token !== null, hint: t('checklist.cardHint') },
     {
-      label: 'User PIN set (common profile initialized)',
+      label: t('checklist.pinSet'),
       ok: token !== null && token.pin.initialized && token.pin.userPinSet,
-      hint: 'Initialize the common profile and set its PIN and PUK (e.g. in proCertum CardManager).',
+      hint: t('checklist.pinSetHint'),
     },
   ];
-  if (token?.pin.locked) items.push({ label: 'User PIN not locked', ok: false, hint: 'Unblock the PIN with the PUK, then try again.' });
+  if (token?.pin.locked) items.push({ label: t('checklist.notLocked'), ok: false, hint: t('checklist.notLockedHint') });
   if (algorithm) {
-    items.push({ label: `Card can generate ${algorithmLabel(algorithm)}`, ok: readerCanGenerate(reader, algorithm), hint: 'Choose another algorithm or another card.' });
+    items.push({ label: t('checklist.canGenerate', { algorithm: algorithmLabel(algorithm) }), ok: readerCanGenerate(reader, algorithm), hint: t('checklist.canGenerateHint') });
   }
   return items;
 }
@@ -172,5 +173,5 @@ export function shownError(e: unknown): ShownError {
     return { kind: r.kind, code: r.code, message: r.message, ...(r.hint ? { hint: r.hint } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { kind: 'unexpected', code: 'unexpected', message, hint: 'Try again; if it keeps failing, run the matching reissue command with --json for details.' };
+  return { kind: 'unexpected', code: 'unexpected', message, hint: t('checklist.unexpectedHint') };
 }

@@ -79,7 +79,7 @@ describe('the built wizard in tmux (80×24)', () => {
       const validTo = /Valid to\s+(\S+ \S+)\s+(\S+ \S+)/.exec(s)!;
       expect(validTo[1]).toBe(validTo[2]);
       expect(s).toMatch(/Revocation\s+—\s+\S+ \S+ \(14 days left\)/);
-      expect(s).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/m);
+      expect(s).toMatch(/^⚠ assecodata\.pl — will be revoked on .* \(14 days left\)$/m);
 
       // Download the new copy (PEM) to the default path in the working folder.
       await pane.keys('Enter');

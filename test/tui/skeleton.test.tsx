@@ -4,7 +4,10 @@ import chalk from 'chalk';
 import { afterEach, describe, expect, test } from 'vitest';
 import { eraseSkeleton, paintSkeleton } from '../../src/tui/first-paint.js';
 import { runWizard } from '../../src/tui/run.js';
-import { SKELETON_MIN_COLUMNS, SKELETON_MIN_ROWS, skeletonFrame } from '../../src/tui/skeleton.js';
+import { setLanguage } from '../../src/i18n/i18n.js';
+import { SKELETON_MIN_ROWS, skeletonFrame, skeletonMinColumns } from '../../src/tui/skeleton.js';
+
+const SKELETON_MIN_COLUMNS = skeletonMinColumns();
 import { FakeStdin, FakeStdout, plain } from '../helpers/ink.js';
 import { fakeServices } from './fakes.js';
 
@@ -46,6 +49,24 @@ describe('skeletonFrame is Ink’s first frame', () => {
         });
       }
     }
+  }
+
+  for (const [columns, rows] of [
+    [80, 24],
+    [60, 20],
+    [120, 40],
+  ] as const) {
+    test(`in Polish at ${columns}×${rows}`, async () => {
+      chalk.level = 1;
+      setLanguage('pl');
+      try {
+        const frame = (await firstWrites(new FakeStdout(columns, rows), true)).find(isFrame);
+        expect(frame).toContain('Certyfikaty');
+        expect(skeletonFrame(columns, rows, { styles: true, color: true, lang: 'pl' })).toBe(frame);
+      } finally {
+        setLanguage('en');
+      }
+    });
   }
 
   test('too small for the layout: no skeleton', () => {

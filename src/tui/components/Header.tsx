@@ -3,23 +3,26 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { bannerCertificate } from '../../wizard/selectors.js';
-import { pendingRevocationText } from '../../wizard/format.js';
+import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
+import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
 
-export function Header() {
+/** `simulatedDate`: the portal runs at a simulated date (REISSUE_NOW), said before its name. */
+export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
   const state = useWizardState();
   const cert = bannerCertificate(state);
-  const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
+  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
+  const simulated = simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">
         <Text wrap="truncate-end">
-          <Text bold>reissue</Text> · {state.portalName ?? 'connecting to the portal…'}
+          <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? t('header.connecting')}
         </Text>
-        <Text dimColor> ? help</Text>
+        <Text dimColor> {t('header.help')}</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
-        {pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : ' '}
+        {pending && cert ? `⚠ ${cert.commonName} — ${pending}` : ' '}
       </Text>
     </Box>
   );
