@@ -11,3 +11,8 @@ export const cancelledLine = (): string => t('outcome.cancelled');
 export function stoppedLines(submitCommand: string): string {
   return t('outcome.stopped', { command: submitCommand });
 }
+
+/** Ctrl+C twice while the portal issued: the answer never came, so say how to find it out. */
+export function unansweredLines(certificateId: string): string {
+  return t('outcome.unanswered', { id: certificateId });
+}

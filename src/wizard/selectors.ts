@@ -152,7 +152,7 @@ export function textField(state: WizardState): { kind: 'path' } | { kind: 'secre
 /** While the card works or the portal issues, leaving would abandon a half-done reissue. */
 export function isBusy(state: WizardState): boolean {
   const s = state.screen;
-  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting');
+  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'step1' && s.stage === 'cloud-submitting');
 }
 
 function safeFileName(cert: Certificate): string {

@@ -85,8 +85,9 @@ describe('the built wizard in tmux (80×24)', () => {
       await pane.keys('Enter');
       await pane.waitFor('Save to: assecodata.pl.pem');
       await pane.keys('Enter');
-      await pane.waitFor('✓ Saved PEM to assecodata.pl.pem');
+      // The notice names the file by its absolute path.
       const pem = join(work, 'assecodata.pl.pem');
+      await pane.waitFor(`✓ Saved PEM to ${pem}`);
       expect(publicKeyHex(pem, 'x509')).toBe(publicKeyHex(csrPath, 'req'));
       const newSerial = openssl(['x509', '-in', pem, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
       expect(newSerial.replace(/^0+/, '')).toBe(serialRow[1]!.replace(/^0+/, ''));

@@ -106,7 +106,7 @@ describe('Reissue with a CSR', () => {
   });
 
   test('bracketed paste of a PEM → ✓ Correct → Next → the new copy beside the old', async () => {
-    const services = fakeServices();
+    const services = fakeServices({ workDir: '/srv' });
     const t = await toCsrChoice(services);
     let f = t.lastFrame();
     expect(f).toContain('✓ Choose generation method → [2 Key generation]');
@@ -139,7 +139,7 @@ describe('Reissue with a CSR', () => {
     await t.press('enter');
     await t.waitFor('Save to: assecodata.pl.pem');
     await t.press('enter');
-    await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    await t.waitFor('✓ Saved PEM to /srv/assecodata.pl.pem');
     await t.press('escape');
     f = await t.waitFor('(1–7 of 7)');
     expect(f).toMatch(/> assecodata\.pl\s+Valid .* revoked in 14 d/);

@@ -87,23 +87,23 @@ describe('Details screen', () => {
     await t.waitFor('Certificate for order');
   });
 
-  test('Download PEM: typed path, overwrite needs y, then a notice', async () => {
-    const services = fakeServices();
+  test('Download PEM: typed path, overwrite needs y, then a notice naming the absolute path', async () => {
+    const services = fakeServices({ workDir: '/srv/certs' });
     const t = await openFirst(services);
     await t.press('right');
     await t.press('enter');
     await t.waitFor('Save to: assecodata.pl.pem');
     await t.press('enter');
-    let f = await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    let f = await t.waitFor('✓ Saved PEM to /srv/certs/assecodata.pl.pem');
     expect(f).toContain('[Download PEM]');
-    expect(new TextDecoder().decode(services.written.get('assecodata.pl.pem'))).toContain('-----BEGIN CERTIFICATE-----');
+    expect(new TextDecoder().decode(services.written.get('/srv/certs/assecodata.pl.pem'))).toContain('-----BEGIN CERTIFICATE-----');
     // Again to the same path (the cursor stayed on Download PEM): the file exists now.
     await t.press('enter');
     await t.waitFor('Save to:');
     await t.press('enter');
     await t.waitFor('assecodata.pl.pem already exists. Replace it? (y/n)');
     await t.write('y');
-    await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    await t.waitFor('✓ Saved PEM to /srv/certs/assecodata.pl.pem');
     await t.press('enter');
     await t.waitFor('Save to:');
     await t.press('enter');
@@ -113,8 +113,8 @@ describe('Details screen', () => {
     for (let i = 0; i < 'assecodata.pl.pem'.length; i++) await t.press('backspace');
     await t.type('copy.pem');
     await t.press('enter');
-    await t.waitFor('✓ Saved PEM to copy.pem');
-    expect(services.written.has('copy.pem')).toBe(true);
+    await t.waitFor('✓ Saved PEM to /srv/certs/copy.pem');
+    expect(services.written.has('/srv/certs/copy.pem')).toBe(true);
   });
 
   test('Revoke certificate asks first; n keeps it, y revokes', async () => {

@@ -6,13 +6,13 @@ import { bannerCertificate } from '../../wizard/selectors.js';
 import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
 import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
-import { useServices } from '../services.js';
 
-export function Header() {
+/** `simulatedDate`: the portal runs at a simulated date (REISSUE_NOW), said before its name. */
+export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
   const state = useWizardState();
   const cert = bannerCertificate(state);
   const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
-  const simulated = useServices().simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
+  const simulated = simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">

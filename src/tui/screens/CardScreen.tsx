@@ -2,7 +2,7 @@
 // the SignService-style confirmation with the masked PIN, then progress while the card works.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect, type ReactElement } from 'react';
+import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel, algorithmSpec } from '../../domain/algorithms.js';
 import { cardNumber, formatElapsed } from '../../wizard/format.js';
 import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
@@ -21,9 +21,6 @@ import { useCommands } from '../hooks/use-commands.js';
 import { useElapsed } from '../hooks/use-elapsed.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
-
-/** How often the reader checklist is re-checked while it is shown. */
-export const RESCAN_MS = 1500;
 
 const phaseLabel = (phase: CardPhase) => t(`card.phase.${phase}`);
 
@@ -63,22 +60,9 @@ function Progress({ screen }: { screen: CardState }) {
 }
 
 export function CardScreen({ screen, isActive }: { screen: CardState; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const reader = findReader(screen.inventory, screen.reader);
   const generating = screen.purpose === 'generate';
-
-  // Entering the PIN (also after a wrong one): fresh PIN flags, so the tries-left warning is current.
-  useEffect(() => {
-    if (screen.phase === 'pin') void actions.scanCards();
-  }, [screen.phase, actions]);
-
-  // The checklist is re-checked live: a scan on entry and every RESCAN_MS while choosing.
-  useEffect(() => {
-    if (screen.phase !== 'select') return;
-    void actions.scanCards();
-    const t = setInterval(() => void actions.scanCards(), RESCAN_MS);
-    return () => clearInterval(t);
-  }, [screen.phase, actions]);
 
   const handle = useCallback(
     (c: Command) => {

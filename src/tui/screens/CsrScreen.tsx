@@ -71,7 +71,7 @@ function NewKey({ screen }: { screen: CsrState }) {
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, getState, actions, secrets } = useUiActions();
+  const { dispatch, getState, secrets } = useUiActions();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
   const typed = (pick: (s: CsrState) => string) => {
@@ -204,7 +204,12 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = <Report screen={screen} />;
       break;
     case 'submitting':
-      body = <Busy label={t('csr.submitting')} />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label={t('csr.submitting')} />
+          {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
+        </Box>
+      );
       break;
   }
 

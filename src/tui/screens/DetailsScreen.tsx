@@ -1,7 +1,7 @@
 // Details: every field of the portal's details view, the pending revocation, and the actions.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import { emailsLine, formatDateTime, keyLine, stateLabel, willBeRevokedText } from '../../wizard/format.js';
 import { detailsActions } from '../../wizard/selectors.js';
@@ -25,11 +25,8 @@ const line = (label: string, value: string) => (
 
 export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isActive: boolean }) {
   const state = useWizardState();
-  const { dispatch, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const cert = screen.cert;
-  useEffect(() => {
-    void actions.refreshDetails(cert.id);
-  }, [actions, cert.id]);
   const handle = useCallback((c: Command) => c === 'back' && dispatch({ type: 'back' }), [dispatch]);
   useCommands(handle, isActive);
 

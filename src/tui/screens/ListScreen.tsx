@@ -4,24 +4,18 @@
 import { Box, useInput, type Key } from 'ink';
 import chalk from 'chalk';
 import { Text, useColor } from '../theme.js';
-import { memo, useCallback, useEffect, useState } from 'react';
+import { memo, useCallback } from 'react';
 import { truncate } from '../../wizard/format.js';
 import type { Certificate } from '../../domain/types.js';
 import { certificateLine, listColumns, listHeadingLine, placeholderLine } from '../../wizard/list-row.js';
 import { stateOffset } from '../../wizard/list-layout.js';
-import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
-import { knownRows, selectedRow, totalToCount } from '../../wizard/selectors.js';
+import { visibleRange } from '../../wizard/list-window.js';
+import { knownRows, selectedRow } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
 import { language, t } from '../../i18n/i18n.js';
-
-/**
- * The exact count waits until typing pauses: the rows go out first, and a fast typist's
- * intermediate filters are never counted (each count can scan every row).
- */
-const COUNT_DELAY_MS = 250;
 
 /**
  * The visible rows as one text (one layout node and one measurement instead of one per row): the
@@ -63,29 +57,9 @@ function colourState(line: string, cert: Certificate, columns: number): string {
 
 export function ListScreen({ isActive }: { isActive: boolean }) {
   const state = useWizardState();
-  const { dispatch, getState, actions } = useUiActions();
+  const { dispatch, getState } = useUiActions();
   const list = state.list;
   const now = new Date(state.now);
-
-  const loaded = list.page ? { query: list.page.query, offset: list.page.offset, count: list.page.items.length } : null;
-  const req = pageToFetch(list.query, list, list.total, list.height, loaded);
-  const reqKey = req ? `${req.text}\0${req.offset}\0${req.limit}` : null;
-  // Bumped by `r` after a failed page, to ask again for the same rows.
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (req) void actions.loadPage(req);
-    // reqKey carries everything req holds.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [reqKey, actions, attempt]);
-
-  // The count starts once the frame with the rows is out and typing has paused (a local
-  // portal's count holds the event loop); a filter typed further before then is never counted.
-  const countFor = totalToCount(list);
-  useEffect(() => {
-    if (countFor === null) return;
-    const timer = setTimeout(() => void actions.loadTotal(countFor), COUNT_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [countFor, actions, attempt]);
 
   // One handler for the list and its filter, deciding from the latest state (not this render's):
   // keys read in one go, or while a page query held the event loop, all land in the filter.
@@ -129,8 +103,7 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
         case 'pending':
           return dispatch({ type: 'open-pending' });
         case 'retry':
-          if (list.error) setAttempt((n) => n + 1);
-          return;
+          return dispatch({ type: 'list-retry' });
         case 'confirm': {
           const cert = selectedRow(list);
           if (cert) dispatch({ type: 'open-details', cert });

@@ -1,6 +1,6 @@
 // Pending revocations: copies replaced by a reissue and the day each one stops being valid.
 import { Box, Text } from 'ink';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { fit, formatDateTime } from '../../wizard/format.js';
 import type { PendingScreen as PendingState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
@@ -11,10 +11,7 @@ import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
 
 export function PendingScreen({ screen, isActive, height }: { screen: PendingState; isActive: boolean; height: number }) {
-  const { dispatch, actions } = useUiActions();
-  useEffect(() => {
-    void actions.loadPending();
-  }, [actions]);
+  const { dispatch } = useUiActions();
   const handle = useCallback((c: Command) => c === 'back' && dispatch({ type: 'back' }), [dispatch]);
   useCommands(handle, isActive);
 

@@ -1,6 +1,6 @@
 // Certificate preview: a readable dump, scrolled line by line within the screen.
 import { Box, Text } from 'ink';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import type { PreviewScreen as PreviewState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
@@ -9,10 +9,7 @@ import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
 
 export function PreviewScreen({ screen, isActive, height }: { screen: PreviewState; isActive: boolean; height: number }) {
-  const { dispatch, actions } = useUiActions();
-  useEffect(() => {
-    void actions.loadPreview(screen.cert);
-  }, [actions, screen.cert]);
+  const { dispatch } = useUiActions();
   const page = Math.max(1, height - 2);
   const handle = useCallback(
     (c: Command) => {

@@ -2,7 +2,7 @@
 // algorithm and key length narrowed to what the card can generate; the manual's info box.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import type { KeySource } from '../../domain/types.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
@@ -14,6 +14,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { ReissueInfo, reissueInfoLines } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
@@ -43,11 +44,8 @@ function manualTexts(rows: number, columns: number, fixedRows: number): { info: 
 /** The manual's step 1, for products whose keys are stored in the cloud. */
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const { rows, columns } = useWizardState();
-  useEffect(() => {
-    if (screen.scan === 'loading') void actions.scanCards();
-  }, [screen.scan, actions]);
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
@@ -96,7 +94,10 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
               onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
             />
           ) : (
-            <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
+            <Box flexDirection="column">
+              <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
+              {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
+            </Box>
           )}
         </Box>
       ) : (
