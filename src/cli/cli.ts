@@ -11,13 +11,17 @@ import { registerCardCommands } from './commands/card.js';
 import { runWizardCommand } from './commands/wizard.js';
 import { reportError } from './report.js';
 import type { Io } from './context.js';
+import type { WizardStart } from './wizard-start.js';
 
-/** Runs the command in `argv` and returns the process exit code. */
-export async function runCli(io: Io, argv: string[]): Promise<number> {
+/**
+ * Runs the command in `argv` and returns the process exit code. `wizard`: the wizard's context
+ * and first page, already read by the launcher (`reissue` alone).
+ */
+export async function runCli(io: Io, argv: string[], wizard?: WizardStart | null): Promise<number> {
   let exitCode = 0;
   const program: Command = buildProgram(io, (code) => (exitCode = code));
   const r = registrarOf(program);
-  program.action(r.action(runWizardCommand));
+  program.action(wizard ? r.action((ctx) => runWizardCommand(ctx, wizard.known), wizard.ctx) : r.action(runWizardCommand));
   registerReadCommands(program, r);
   registerReissueCommands(program, r);
   registerCardCommands(program, r);

@@ -4,6 +4,9 @@
 import { paintSkeleton } from '../tui/first-paint.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-if (process.argv.length <= 2) await paintSkeleton(io);
+const wizard = process.argv.length <= 2 && (await paintSkeleton(io));
+// With the skeleton up: the portal and the first page of certificates, painted as the list before
+// commander, Ink and React load (wizard-start.ts).
+const start = wizard ? await (await import('./wizard-start.js')).startWizardEarly(io) : null;
 const { runCli } = await import('./cli.js');
-process.exitCode = await runCli(io, process.argv);
+process.exitCode = await runCli(io, process.argv, start);

@@ -3,15 +3,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
 import { createContext, type CliContext, type Io } from './context.js';
-import { resolveSettings, type GlobalFlags } from './env.js';
+import { loadSettings, type GlobalFlags } from './env.js';
 import { redactOptionValues, reportError } from './report.js';
 
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
 
 export interface Registrar {
-  /** Wraps a handler for commander: (…positional, options, command). */
-  action<A extends unknown[]>(handler: Handler<A>): (...args: unknown[]) => Promise<void>;
+  /**
+   * Wraps a handler for commander: (…positional, options, command). `context`: one made before
+   * the command line was read (the wizard's, opened while its first frame was painted).
+   */
+  action<A extends unknown[]>(handler: Handler<A>, context?: CliContext): (...args: unknown[]) => Promise<void>;
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -35,7 +38,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride();
 
   const registrar: Registrar = {
-    action<A extends unknown[]>(handler: Handler<A>) {
+    action<A extends unknown[]>(handler: Handler<A>, context?: CliContext) {
       return async (...raw: unknown[]) => {
         const command = raw[raw.length - 1] as Command;
         const flags = command.optsWithGlobals() as GlobalFlags;
@@ -50,9 +53,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.on('SIGTERM', onSignal);
         try {
           // The settings file is read only when a flag or variable leaves a setting to it.
-          const config = () => import('./config-file.js');
-          const settings = await resolveSettings(flags, io.env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
-          ctx = createContext(settings, io);
+          ctx = context ?? createContext(await loadSettings(flags, io.env), io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
           setExitCode(code ?? 0);
         } catch (e) {

@@ -6,8 +6,9 @@ import type { FlowDeps, FlowEvent } from '../flows/flow.js';
 import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
-import { totalShownByPage, type PageRequest } from '../wizard/list-window.js';
+import type { PageRequest } from '../wizard/list-window.js';
 import type { CardHolder } from './card-holder.js';
+import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
 
 export type Dispatch = (event: WizardEvent) => void;
@@ -59,11 +60,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     },
     async loadPage(req) {
       try {
-        // No count here: it is a second pass over every match, and the rows come first.
-        const page = await portal.list({ ...req, withTotal: false });
-        stamp();
-        const total = totalShownByPage(req.offset, req.limit, page.items.length);
-        dispatch({ type: 'page-loaded', query: req.text, offset: req.offset, items: page.items, total });
+        for (const event of await pageEvents(portal, req, () => services.now())) dispatch(event);
       } catch (e) {
         dispatch({ type: 'page-failed', query: req.text, error: shownError(e) });
       }

@@ -2,12 +2,14 @@
 // and the portal are ready, and hands the screen over: Ink's first frame is drawn over the
 // skeleton in place (no flicker, no leftover lines), and any error printed before that erases it.
 import { colorFromEnv } from './color-env.js';
-import { skeletonFrame } from './skeleton.js';
+import { skeletonFrame, type SkeletonOptions } from './skeleton.js';
 
 interface Painted {
   stdout: NodeJS.WriteStream;
   lines: number;
   restoreStderr: () => void;
+  /** The styles the skeleton was painted with (a repaint uses the same). */
+  opts: SkeletonOptions;
 }
 
 let painted: Painted | null = null;
@@ -31,7 +33,8 @@ const rewind = (lines: number) => `\u001B[${lines}F\u001B[J`;
 export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<boolean> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || inkCiMode(io.env)) return false;
   const { default: chalk } = await import('chalk');
-  const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, { styles: chalk.level > 0, color: colorFromEnv(io.env) });
+  const opts = { styles: chalk.level > 0, color: colorFromEnv(io.env) };
+  const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, opts);
   if (!frame) return false;
   io.stdout.write(frame);
   const lines = frame.split('\n').length - 1;
@@ -45,8 +48,21 @@ export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: Node
     eraseSkeleton();
     return write.apply(stderr, args);
   }) as typeof write;
-  painted = { stdout: io.stdout, lines, restoreStderr };
+  painted = { stdout: io.stdout, lines, restoreStderr, opts };
   process.once('exit', eraseSkeleton);
+  return true;
+}
+
+/**
+ * Replaces the skeleton on screen with a later frame of the same kind (the list once its first
+ * page is read), in one synchronized update; Ink takes that one over the same way.
+ */
+export function repaintSkeleton(frameFor: (columns: number, rows: number, opts: SkeletonOptions) => string | null): boolean {
+  if (!painted) return false;
+  const frame = frameFor(painted.stdout.columns, painted.stdout.rows, painted.opts);
+  if (!frame) return false;
+  painted.stdout.write(`${BEGIN_SYNCHRONIZED_UPDATE}${rewind(painted.lines)}${frame}${END_SYNCHRONIZED_UPDATE}`);
+  painted.lines = frame.split('\n').length - 1;
   return true;
 }
 

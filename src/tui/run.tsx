@@ -9,6 +9,7 @@ import { WIZARD_MAX_FPS } from './frame-rate.js';
 import { PASTE_OFF } from './hooks/use-bracketed-paste.js';
 import type { WizardServices } from './services.js';
 import { colorFromEnv } from './theme.js';
+import type { WizardEvent } from '../wizard/state.js';
 
 export { WIZARD_MAX_FPS };
 
@@ -21,6 +22,8 @@ export interface RunWizardOptions {
   color?: boolean;
   /** Write every frame in full instead of redrawing in place (tests; also immune to Ink's CI mode). */
   debug?: boolean;
+  /** Events already known (the launcher's first page): Ink's first frame shows them. */
+  known?: readonly WizardEvent[];
 }
 
 export function runWizard(services: WizardServices, opts: RunWizardOptions = {}): Promise<number> {
@@ -42,7 +45,7 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
     };
     // Ink's first frame is drawn over the launcher's skeleton (if one is on screen), in place.
     const overSkeleton = handOverSkeleton(stdout);
-    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} />, {
+    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} known={opts.known} />, {
       stdout,
       stdin,
       exitOnCtrlC: opts.exitOnCtrlC ?? false,

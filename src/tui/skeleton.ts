@@ -28,17 +28,48 @@ function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** The frame Ink first writes for the wizard at this size (trailing newline included), or null. */
-export function skeletonFrame(columns: number, rows: number, opts: SkeletonOptions): string | null {
+/** What the list frame holds besides its fixed texts (see list-view.ts for the list part). */
+export interface ListFrameContent {
+  /** The portal's name in the header; null while connecting. */
+  portalName: string | null;
+  /** The pending-revocation line (yellow), or null for its blank placeholder. */
+  notice: string | null;
+  /** After the title, e.g. "loading…" or "1–6 of 6". */
+  count: string;
+  /** The visible rows, already cut to the width; `selected` in inverse. */
+  lines: string[];
+  selected: number;
+  /** The footer's hints, joined. */
+  footer: string;
+}
+
+/**
+ * The list frame as Ink writes it at this size (trailing newline included), or null when Ink
+ * would have to wrap or cut something these fixed rules do not (then the caller paints nothing).
+ */
+export function listFrame(columns: number, rows: number, content: ListFrameContent, opts: SkeletonOptions): string | null {
   if (!(columns >= SKELETON_MIN_COLUMNS && rows >= SKELETON_MIN_ROWS)) return null;
   const bold = (s: string) => (opts.styles ? `\u001B[1m${s}\u001B[22m` : s);
   const dim = (s: string) => (opts.styles ? `\u001B[2m${s}\u001B[22m` : s);
-  const gap = ' '.repeat(columns - SKELETON_MIN_COLUMNS);
-  const header = `${bold(TITLE)}${CONNECTING}${gap}${dim(HELP)}`;
+  const title = content.portalName === null ? CONNECTING : ` · ${content.portalName}`;
+  const gapWidth = columns - TITLE.length - [...title].length - HELP.length;
+  if (gapWidth < 0) return null;
+  const header = `${bold(TITLE)}${title}${' '.repeat(gapWidth)}${dim(HELP)}`;
+  if (content.notice !== null && [...content.notice].length > columns) return null;
   // The pending-revocation line holds one (yellow) space until a certificate is in focus.
-  const notice = opts.styles && opts.color ? '\u001B[33m \u001B[39m' : '';
-  const body = [`${bold('Certificates')} (loading…)`, dim(truncate(HINT, columns)), bold(truncate(COLUMNS, columns))];
+  const yellow = (s: string) => (opts.styles && opts.color ? `\u001B[33m${s}\u001B[39m` : s);
+  const notice = content.notice === null ? (opts.styles && opts.color ? yellow(' ') : '') : yellow(content.notice);
+  const countLine = `${bold('Certificates')} (${content.count})`;
+  if ([...`Certificates (${content.count})`].length > columns) return null;
+  const rowLines = content.lines.map((line, i) => (i === content.selected && opts.styles ? `\u001B[7m${line}\u001B[27m` : line));
+  const body = [countLine, dim(truncate(HINT, columns)), bold(truncate(COLUMNS, columns)), ...rowLines];
   const bodyHeight = rows - CHROME_ROWS;
+  if (body.length > bodyHeight) return null;
   while (body.length < bodyHeight) body.push('');
-  return `${[header, notice, ...body, dim(truncate(FOOTER, columns))].join('\n')}\n`;
+  return `${[header, notice, ...body, dim(truncate(content.footer, columns))].join('\n')}\n`;
+}
+
+/** The frame Ink first writes for the wizard at this size (trailing newline included), or null. */
+export function skeletonFrame(columns: number, rows: number, opts: SkeletonOptions): string | null {
+  return listFrame(columns, rows, { portalName: null, notice: null, count: 'loading…', lines: [], selected: -1, footer: FOOTER }, opts);
 }

@@ -42,6 +42,11 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   };
 }
 
+/** The state the wizard starts from: the initial one with what is already known applied (the launcher's first page). */
+export function startState(opts: { rows?: number; columns?: number; now: string }, known: readonly WizardEvent[] = []): WizardState {
+  return known.reduce(reduce, initialState(opts));
+}
+
 export const CSR_SOURCES: CsrSource[] = ['paste', 'file', 'generate'];
 
 function step1For(cert: Certificate): Step1Screen {

@@ -5,6 +5,7 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
+import { pendingRevocationText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
@@ -73,6 +74,13 @@ export function focusCertificate(state: WizardState): Certificate | null {
     default:
       return s.cert;
   }
+}
+
+/** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
+export function headerNotice(state: WizardState): string | null {
+  const cert = focusCertificate(state);
+  const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
+  return pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : null;
 }
 
 /**

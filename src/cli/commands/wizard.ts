@@ -2,12 +2,14 @@
 // do the same job non-interactively.
 import { usageError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
+import type { WizardEvent } from '../../wizard/state.js';
 
 export const NON_INTERACTIVE_HINT =
   'Without a terminal use the commands: reissue list, reissue show ID, reissue csr check FILE --for ID, ' +
   'reissue csr new …, reissue submit ID --csr FILE, reissue card keygen … --pin-stdin, reissue status (see reissue --help).';
 
-export async function runWizardCommand(ctx: CliContext): Promise<number> {
+/** `known`: what the launcher already read (the portal's name, the first page), see wizard-start.ts. */
+export async function runWizardCommand(ctx: CliContext, known: readonly WizardEvent[] = []): Promise<number> {
   if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
     throw usageError('no-tty', 'The wizard needs an interactive terminal (stdin and stdout must be a TTY).', NON_INTERACTIVE_HINT);
   }
@@ -20,5 +22,5 @@ export async function runWizardCommand(ctx: CliContext): Promise<number> {
   const portal = await ctx.portal();
   const { createWizardServices } = await import('../wizard-services.js');
   const { runWizard } = await import('../../tui/run.js');
-  return runWizard(createWizardServices(ctx, portal), { stdin: ctx.io.stdin, stdout: ctx.io.stdout });
+  return runWizard(createWizardServices(ctx, portal), { stdin: ctx.io.stdin, stdout: ctx.io.stdout, known });
 }

@@ -2,14 +2,12 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { focusCertificate } from '../../wizard/selectors.js';
-import { pendingRevocationText } from '../../wizard/format.js';
+import { headerNotice } from '../../wizard/selectors.js';
 import { useWizardState } from '../context.js';
 
 export function Header() {
   const state = useWizardState();
-  const cert = focusCertificate(state);
-  const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
+  const notice = headerNotice(state);
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">
@@ -19,7 +17,7 @@ export function Header() {
         <Text dimColor> ? help</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
-        {pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : ' '}
+        {notice ?? ' '}
       </Text>
     </Box>
   );

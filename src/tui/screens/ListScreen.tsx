@@ -4,10 +4,10 @@
 import { Box, useInput, type Key } from 'ink';
 import { Text } from '../theme.js';
 import { memo, useCallback, useEffect, useState } from 'react';
-import { truncate } from '../../wizard/format.js';
-import { LIST_HEADING, certificateLine, placeholderLine } from '../../wizard/list-row.js';
-import { pageToFetch, visibleRange } from '../../wizard/list-window.js';
-import { knownRows, selectedRow, totalToCount } from '../../wizard/selectors.js';
+import { LIST_HEADING } from '../../wizard/list-row.js';
+import { listView } from '../../wizard/list-view.js';
+import { pageToFetch } from '../../wizard/list-window.js';
+import { selectedRow, totalToCount } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
@@ -124,26 +124,9 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   );
   useInput(onKey, { isActive });
 
-  const total = list.total;
-  const rowCount = knownRows(list);
-  const { start, end } = rowCount === null ? { start: 0, end: 0 } : visibleRange(list, rowCount, list.height);
-  const page = list.page && list.page.query === list.query ? list.page : null;
-  // Lines cut to the terminal's width here, so Ink never wraps them.
-  const lines: string[] = [];
-  for (let i = start; i < end; i++) {
-    const cert = page ? page.items[i - page.offset] : undefined;
-    const selected = i === list.cursor;
-    lines.push(truncate(cert ? certificateLine(cert, selected, now) : placeholderLine(selected), state.columns));
-  }
-  const rows = lines.length ? <Rows {...splitAt(lines, list.cursor - start)} /> : null;
-
-  const count = list.error
-    ? 'not loaded · r retry'
-    : rowCount === null
-      ? 'loading…'
-      : rowCount === 0
-        ? 'none found'
-        : `${start + 1}–${end} of ${total === null ? '…' : total.toLocaleString('en-US')}`;
+  const view = listView(list, state.columns, now);
+  const rows = view.lines.length ? <Rows {...splitAt(view.lines, view.selected)} /> : null;
+  const count = view.count;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
