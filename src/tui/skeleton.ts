@@ -25,8 +25,15 @@ export const SKELETON_MIN_ROWS = CHROME_ROWS + 4;
 
 /** Ink's truncate-end for these texts (all one column per character). */
 function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`;
 }
+
+/**
+ * Text whose every character takes one column (Latin scripts and the wizard's few symbols): the
+ * only text these rules measure correctly; anything else (CJK, emoji) is left to Ink.
+ */
+const ONE_COLUMN = /^[\u0020-\u007e\u00a0-\u10ff–—…·↑↓⚠]*$/u;
 
 /** What the list frame holds besides its fixed texts (see list-view.ts for the list part). */
 export interface ListFrameContent {
@@ -51,14 +58,15 @@ export function listFrame(columns: number, rows: number, content: ListFrameConte
   if (!(columns >= SKELETON_MIN_COLUMNS && rows >= SKELETON_MIN_ROWS)) return null;
   const bold = (s: string) => (opts.styles ? `\u001B[1m${s}\u001B[22m` : s);
   const dim = (s: string) => (opts.styles ? `\u001B[2m${s}\u001B[22m` : s);
+  const texts = [content.portalName ?? '', content.notice ?? '', content.count, content.footer, ...content.lines];
+  if (!texts.every((t) => ONE_COLUMN.test(t))) return null;
   const title = content.portalName === null ? CONNECTING : ` · ${content.portalName}`;
   const gapWidth = columns - TITLE.length - [...title].length - HELP.length;
   if (gapWidth < 0) return null;
   const header = `${bold(TITLE)}${title}${' '.repeat(gapWidth)}${dim(HELP)}`;
-  if (content.notice !== null && [...content.notice].length > columns) return null;
   // The pending-revocation line holds one (yellow) space until a certificate is in focus.
   const yellow = (s: string) => (opts.styles && opts.color ? `\u001B[33m${s}\u001B[39m` : s);
-  const notice = content.notice === null ? (opts.styles && opts.color ? yellow(' ') : '') : yellow(content.notice);
+  const notice = content.notice === null ? (opts.styles && opts.color ? yellow(' ') : '') : yellow(truncate(content.notice, columns));
   const countLine = `${bold('Certificates')} (${content.count})`;
   if ([...`Certificates (${content.count})`].length > columns) return null;
   const rowLines = content.lines.map((line, i) => (i === content.selected && opts.styles ? `\u001B[7m${line}\u001B[27m` : line));

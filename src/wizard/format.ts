@@ -11,6 +11,14 @@ export function formatDateTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/**
+ * "100,000": a count with thousands separators. Not toLocaleString: its first call loads ICU's
+ * number formatting, 12–25 ms on the wizard's start-up path for one number.
+ */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** "2024-11-01" in local time, for narrow columns. */
 export function formatDate(iso: string): string {
   return formatDateTime(iso).slice(0, 10);

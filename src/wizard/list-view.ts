@@ -1,7 +1,7 @@
 // What the certificate list shows for a state, as plain text: the count after the title and the
 // visible lines (cut to the terminal's width). ListScreen renders it with Ink; the launcher
 // paints the same text before Ink has loaded (src/tui/first-page.ts), so the two cannot differ.
-import { truncate } from './format.js';
+import { formatCount, truncate } from './format.js';
 import { certificateLine, placeholderLine } from './list-row.js';
 import { visibleRange } from './list-window.js';
 import { knownRows } from './selectors.js';
@@ -33,6 +33,6 @@ export function listView(list: ListState, columns: number, now: Date): ListView 
       ? 'loading…'
       : rowCount === 0
         ? 'none found'
-        : `${start + 1}–${end} of ${total === null ? '…' : total.toLocaleString('en-US')}`;
+        : `${start + 1}–${end} of ${total === null ? '…' : formatCount(total)}`;
   return { count, lines, selected: list.cursor - start };
 }

@@ -6,7 +6,12 @@ import { eraseSkeleton, paintSkeleton } from '../../src/tui/first-paint.js';
 import { runWizard } from '../../src/tui/run.js';
 import { SKELETON_MIN_COLUMNS, SKELETON_MIN_ROWS, skeletonFrame } from '../../src/tui/skeleton.js';
 import { FakeStdin, FakeStdout, plain } from '../helpers/ink.js';
-import { fakeServices } from './fakes.js';
+import { listFrameFor } from '../../src/tui/first-page.js';
+import { pageEvents } from '../../src/tui/page-events.js';
+import { pageToFetch } from '../../src/wizard/list-window.js';
+import { initialState, startState } from '../../src/wizard/reducer.js';
+import type { WizardEvent } from '../../src/wizard/state.js';
+import { demoCertificates, FakePortal, fakeServices, manyCertificates, NOW } from './fakes.js';
 
 const level = chalk.level;
 afterEach(() => {
@@ -17,9 +22,9 @@ afterEach(() => {
 const isFrame = (w: string) => w.includes('\n');
 
 /** Runs the real wizard on a fake terminal; returns every write up to and including its first frame. */
-async function firstWrites(stdout: FakeStdout, color: boolean): Promise<string[]> {
+async function firstWrites(stdout: FakeStdout, color: boolean, services = fakeServices(), known: WizardEvent[] = []): Promise<string[]> {
   const stdin = new FakeStdin();
-  const exit = runWizard(fakeServices(), { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, color });
+  const exit = runWizard(services, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, color, known });
   const writes = [...stdout.writes];
   stdin.write('\u0003');
   await exit;
@@ -51,6 +56,53 @@ describe('skeletonFrame is Ink’s first frame', () => {
   test('too small for the layout: no skeleton', () => {
     expect(skeletonFrame(SKELETON_MIN_COLUMNS - 1, 24, { styles: false, color: true })).toBeNull();
     expect(skeletonFrame(80, SKELETON_MIN_ROWS - 1, { styles: false, color: true })).toBeNull();
+  });
+});
+
+/** What the launcher reads before Ink loads (wizard-start.ts): the portal's name and the first page. */
+async function knownAtStart(portal: FakePortal, rows: number, columns: number): Promise<WizardEvent[]> {
+  const info = await portal.info();
+  const list = initialState({ rows, columns, now: info.now }).list;
+  const req = pageToFetch(list.query, list, list.total, list.height, null)!;
+  return [{ type: 'portal-info', name: info.name, now: info.now }, ...(await pageEvents(portal, req, () => NOW))];
+}
+
+describe('the launcher’s list frame is Ink’s first frame when the wizard starts from the same page', () => {
+  const demo = demoCertificates();
+  const pendingFirst = [...demo.filter((c) => c.state === 'pending-revocation'), ...demo.filter((c) => c.state !== 'pending-revocation')];
+  const portals: [string, () => FakePortal][] = [
+    ['6 certificates', () => new FakePortal()],
+    ['a pending revocation in focus', () => new FakePortal({ certificates: pendingFirst })],
+    ['500 certificates (count not known yet)', () => new FakePortal({ certificates: manyCertificates(500) })],
+  ];
+  const sizes: [number, number][] = [
+    [80, 24],
+    [120, 40],
+    [60, 15],
+  ];
+  for (const [name, portalFor] of portals) {
+    for (const [columns, rows] of sizes) {
+      for (const [styles, color] of [[true, true], [true, false], [false, true]] as const) {
+        test(`${name}, ${columns}×${rows}, ${styles ? 'styled' : 'plain'}, ${color ? 'colour' : 'NO_COLOR'}`, async () => {
+          chalk.level = styles ? 1 : 0;
+          const portal = portalFor();
+          const known = await knownAtStart(portal, rows, columns);
+          const painted = listFrameFor(startState({ rows, columns, now: NOW.toISOString() }, known), { styles, color });
+          expect(painted).not.toBeNull();
+          expect(plain(painted!)).toMatch(/Certificates \(1–\d+ of [\d,…]+\)/);
+          const listCalls = portal.listCalls.length;
+          const writes = await firstWrites(new FakeStdout(columns, rows), color, fakeServices({ portal }), known);
+          expect(writes.find(isFrame)).toBe(painted);
+          // The wizard does not read the page it was given again.
+          expect(portal.listCalls).toHaveLength(listCalls);
+        });
+      }
+    }
+  }
+
+  test('anything but the plain list (an error, a filter) is not painted early', () => {
+    const state = startState({ rows: 24, columns: 80, now: NOW.toISOString() }, [{ type: 'page-failed', query: '', error: { message: 'x', hint: null } as never }]);
+    expect(listFrameFor(state, { styles: true, color: true })).toBeNull();
   });
 });
 
@@ -108,4 +160,10 @@ describe('painting and handing over', () => {
     expect([...a.stdout.writes, ...b.stdout.writes]).toEqual([]);
     expect(plain(skeletonFrame(80, 24, { styles: false, color: true })!)).toContain('Certificates (loading…)');
   });
+});
+
+test('text that may take two columns a character (CJK, emoji) is left to Ink: no early list', async () => {
+  const portal = new FakePortal({ certificates: [...demoCertificates().map((c, i) => (i === 2 ? { ...c, commonName: '証明書.example' } : c))] });
+  const known = await knownAtStart(portal, 24, 80);
+  expect(listFrameFor(startState({ rows: 24, columns: 80, now: NOW.toISOString() }, known), { styles: true, color: true })).toBeNull();
 });
