@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { usageError } from '../domain/errors.js';
 
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module'] as const;
+// smtp, mailFrom, mailLang and reminderDays are read by `reissue serve` (reminderDays by the sandbox too).
+export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'smtp', 'mailFrom', 'mailLang', 'reminderDays'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 

@@ -56,8 +56,13 @@ export function createContext(settings: Settings, io: Io): CliContext {
 
 async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
   if (settings.portal === 'local') {
-    const { openLocalPortal } = await import('../portal/local.js');
-    return openLocalPortal({ dataDir: settings.dataDir, clock });
+    const [{ openLocalPortal }, { readConfigValues }, { parseReminderDays }] = await Promise.all([
+      import('../portal/local.js'),
+      import('./config-file.js'),
+      import('../domain/policy.js'),
+    ]);
+    const reminderDays = parseReminderDays((await readConfigValues()).reminderDays);
+    return openLocalPortal({ dataDir: settings.dataDir, clock, mail: { reminderDays } });
   }
   if (!/^https?:\/\//.test(settings.portal)) {
     throw usageError('bad-portal', `--portal must be "local" or an http(s) URL, not "${settings.portal}".`, 'Example: --portal https://portal.example.com:8443');

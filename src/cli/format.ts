@@ -2,7 +2,7 @@
 // revocation always in view. JSON output uses the domain objects as they are.
 import { daysLeft } from '../domain/policy.js';
 import type { Certificate, CertificateState, PendingRevocation } from '../domain/types.js';
-import { formatDateTime, revocationBadge } from '../wizard/format.js';
+import { formatDateTime, KEY_SOURCE_LABELS, keyOrigin, revocationBadge } from '../wizard/format.js';
 
 export function stateLabel(state: CertificateState): string {
   switch (state) {
@@ -80,7 +80,9 @@ export function certificateDetails(c: Certificate, now: Date): string {
     kv([
       ['Product category', c.productCategory],
       ['Product', c.product],
-      ['Key sources', c.keySources.map((s) => (s === 'csr' ? 'CSR' : 'key pair generated on card')).join(', ')],
+      ['Key sources', c.keySources.map((s) => KEY_SOURCE_LABELS[s]).join(', ')],
+      ...(keyOrigin(c) ? ([['Key', keyOrigin(c)!]] as [string, string][]) : []),
+      ...(c.cloudKey ? ([['Key store', c.cloudKey.location]] as [string, string][]) : []),
       ['Activation date', formatDateTime(c.notBefore)],
       ['Valid to', formatDateTime(c.notAfter)],
       ['Certificate serial number', c.serialNumber],

@@ -1,9 +1,15 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
-import { portalError, type ReissueError } from './errors.js';
+import { portalError, usageError, type ReissueError } from './errors.js';
 import type { Certificate, CertificateState, KeySource } from './types.js';
 
 export const REVOCATION_DELAY_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+const KEY_SOURCE_WORDS: Record<KeySource, { allowed: string; refused: string }> = {
+  csr: { allowed: 'a CSR', refused: 'a CSR' },
+  card: { allowed: 'a key pair generated on a card', refused: 'key generation on a card' },
+  cloud: { allowed: 'a key pair generated in the cloud key store', refused: 'keys generated in the cloud key store' },
+};
 
 /** The previous copy is revoked automatically 14 days after the new copy is issued. */
 export function scheduledRevocationDate(issuedAt: Date): Date {
@@ -59,12 +65,29 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
     return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.');
   }
   if (!cert.keySources.includes(source)) {
-    const allowed = cert.keySources.map((s) => (s === 'csr' ? 'a CSR' : 'a key pair generated on a card')).join(' or ');
+    const allowed = cert.keySources.map((s) => KEY_SOURCE_WORDS[s].allowed).join(' or ');
     return portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not allow ${source === 'csr' ? 'a CSR' : 'key generation on a card'}.`,
+      `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[source].refused}.`,
       `Reissue it with ${allowed}.`,
     );
   }
   return null;
+}
+
+/**
+ * The reminder-days setting (flag or config text): 1–13 days before a replaced copy's revocation,
+ * which comes 14 days after the reissue. undefined when unset.
+ */
+export function parseReminderDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n >= REVOCATION_DELAY_DAYS) {
+    throw usageError(
+      'bad-reminder-days',
+      `The reminder days must be a whole number from 1 to ${REVOCATION_DELAY_DAYS - 1}, not "${value}".`,
+      `A replaced copy is revoked ${REVOCATION_DELAY_DAYS} days after the reissue; the reminder comes that many days before.`,
+    );
+  }
+  return n;
 }

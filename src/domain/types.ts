@@ -4,7 +4,9 @@
 export const ALGORITHMS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
-export type KeySource = 'csr' | 'card';
+/** csr: a CSR from the user; card: generated on the user's card; cloud: generated in the portal's own key store. */
+export const KEY_SOURCES = ['csr', 'card', 'cloud'] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
 export type CertificateState = 'valid' | 'pending-revocation' | 'revoked' | 'expired';
 export type Role = 'customer' | 'partner';
 
@@ -66,6 +68,57 @@ export interface Certificate {
   /** "Subscriber's authorization" verification method. */
   authorizationMethod: string;
   account: string;
+  // The next three are absent in answers from a portal that does not record them.
+  /** How this copy's key pair was made, when the portal recorded it (null for older copies). */
+  keySource?: KeySource | null;
+  /** For a key generated in the portal's key store: where it is kept (the key never leaves it). */
+  cloudKey?: CloudKeyInfo | null;
+  /** When this copy was first downloaded (null: not yet). */
+  downloadedAt?: string | null;
+}
+
+/** Where a cloud-generated key pair lives. */
+export interface CloudKeyInfo {
+  /** 'pkcs11': a token of the portal's server; 'sandbox': the sandbox's software store (not for production). */
+  store: 'pkcs11' | 'sandbox';
+  /** A readable description of the store, e.g. 'PKCS#11 token "portal-keys" (serial 1a2b…)'. */
+  location: string;
+  /** CKA_ID of the key pair (and of the certificate next to it), hex. */
+  keyId: string;
+  label: string;
+}
+
+/** What a card reported about the key pair it generated (filled in by the card path). */
+export interface CardEvidence {
+  serial: string;
+  manufacturer: string;
+  model: string;
+  module: string;
+  keyId: string;
+}
+
+/** One reissue: where the new key pair comes from, and what the portal needs for it. */
+export type ReissueRequest =
+  | { keySource: 'csr'; csr: Uint8Array }
+  | { keySource: 'card'; csr: Uint8Array; card: CardEvidence }
+  | { keySource: 'cloud'; algorithm: Algorithm };
+
+export type EmailKind = 'certificate-issued' | 'revocation-reminder';
+
+/** A message the portal wrote about a certificate, as the details view lists it. */
+export interface PortalEmail {
+  id: number;
+  kind: EmailKind;
+  to: string;
+  subject: string;
+  createdAt: string;
+  /** pending: waiting for (another) delivery attempt; sent: handed to SMTP or written as a file. */
+  status: 'pending' | 'sent';
+  sentAt: string | null;
+  attempts: number;
+  lastError: string | null;
+  /** Where it went: the .eml file in the sandbox outbox, or "SMTP host:port". */
+  deliveredTo: string | null;
 }
 
 export interface PendingRevocation extends Certificate {

@@ -11,6 +11,7 @@ import { describeToken, pickToken } from '../card/select.js';
 import { decodePemBlocks, looksLikePem } from '../pki/pem.js';
 import { writeNewFile } from '../util/files.js';
 import { ignoreEvents, type FlowDeps, type OnFlowEvent } from './flow.js';
+import { cardEvidence } from '../card/evidence.js';
 import { submitReissue } from './reissue.js';
 
 /** Whom the key pair is for: a certificate to reissue, or (offline) a bare subject. */
@@ -118,7 +119,8 @@ export async function generateOnCard(deps: Pick<FlowDeps, 'card' | 'portal'>, re
   }
   if (!req.submit || !cert || req.shouldSubmit?.() === false) return { keygen, issued: null };
   // The key source tells the portal the key pair was made on a card (card-only products).
-  const issued = await submitReissue(deps, { certificateId: cert.id, csr: new TextEncoder().encode(keygen.csrPem), keySource: 'card' }, onEvent);
+  const csr = new TextEncoder().encode(keygen.csrPem);
+  const issued = await submitReissue(deps, { certificateId: cert.id, request: { keySource: 'card', csr, card: cardEvidence(keygen) } }, onEvent);
   return { keygen, issued };
 }
 

@@ -2,23 +2,22 @@
 // and the software key pair + CSR made here for it.
 import { algorithmLabel } from '../domain/algorithms.js';
 import { inputError, portalError } from '../domain/errors.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, CsrReport, ReissueRequest, ReissueResult } from '../domain/types.js';
 import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
-import { idempotencyKeyFor } from './idempotency.js';
+import { idempotencyKeyForRequest } from './idempotency.js';
 
 export interface SubmitRequest {
   certificateId: string;
-  csr: Uint8Array;
-  /** Where the key pair was made: products may allow only one source. */
-  keySource: KeySource;
+  /** Where the key pair comes from (products may allow only some sources) and what goes with it. */
+  request: ReissueRequest;
 }
 
 export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
   onEvent({ type: 'submitting', certificateId: req.certificateId });
   const portal = await deps.portal();
-  const result = await portal.reissue(req.certificateId, req.csr, idempotencyKeyFor(req.certificateId, req.csr), req.keySource);
+  const result = await portal.reissue(req.certificateId, req.request, idempotencyKeyForRequest(req.certificateId, req.request));
   onEvent({ type: 'issued', result });
   return result;
 }
@@ -41,6 +40,9 @@ export interface NewKeyRequest {
 /** Refuses a product that takes no CSR, or an algorithm it does not allow. */
 export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): void {
   if (!cert.keySources.includes('csr')) {
+    if (cert.keySources.includes('cloud')) {
+      throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; the portal generates its keys in the cloud key store.`, `Use: reissue submit ${cert.id} --key-source cloud --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
+    }
     throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
   }
   if (!cert.algorithms.includes(algorithm)) {

@@ -19,14 +19,19 @@ export interface GenerateCsrOptions {
   passphrase?: string;
 }
 
-export async function generateCsrWithNewKey(opts: GenerateCsrOptions): Promise<GeneratedCsr> {
-  const spec = algorithmSpec(opts.algorithm);
+/** A new key pair for `algorithm` in software (extractable: its owner stores the private key). */
+export async function newSoftwareKeyPair(algorithm: Algorithm): Promise<CryptoKeyPair> {
+  const spec = algorithmSpec(algorithm);
   const params =
     spec.kind === 'RSA'
       ? { name: 'RSASSA-PKCS1-v1_5', modulusLength: spec.bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
       : { name: 'ECDSA', namedCurve: spec.curve };
-  // Extractable: the private key is handed to the user as a file (that is the point of this path).
-  const keys = (await softwareCrypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await softwareCrypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+export async function generateCsrWithNewKey(opts: GenerateCsrOptions): Promise<GeneratedCsr> {
+  // The private key is handed to the user as a file (that is the point of this path).
+  const keys = await newSoftwareKeyPair(opts.algorithm);
   const csrPem = await buildCsr(opts.subject, keys, softwareCrypto);
   const privateKey = KeyObject.from(keys.privateKey);
   const privateKeyPem = opts.passphrase

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
-import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 import { looksLikePem } from '../pki/pem.js';
 import { isLoopbackHost } from '../util/loopback.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
@@ -108,14 +108,15 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
     },
     checkCsr: (id: string, csr: Uint8Array) =>
       json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: csrBody(csr) }),
-    reissue(id: string, csr: Uint8Array, idempotencyKey: string = randomUUID(), keySource: KeySource = 'csr'): Promise<ReissueResult> {
+    reissue(id: string, request: ReissueRequest, idempotencyKey: string = randomUUID()): Promise<ReissueResult> {
       return json<ReissueResult>(certPath(id, '/reissue'), {
         method: 'POST',
-        json: { ...csrBody(csr), keySource },
+        json: reissueBody(request),
         headers: { 'idempotency-key': idempotencyKey },
         retry: { limit: retries, methods: ['POST'] },
       });
     },
+    emails: (id: string) => json<PortalEmail[]>(certPath(id, '/emails')),
     revoke: (id: string, reason: RevocationReason) =>
       json<Certificate>(certPath(id, '/revoke'), { method: 'POST', json: { reason } }),
     pendingRevocations: () => json<PendingRevocation[]>('revocations/pending'),
@@ -130,6 +131,13 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       agents.https.destroy();
     },
   };
+}
+
+/** The API's reissue body: `{ keySource: 'cloud', algorithm }`, or a CSR (with card evidence for 'card'). */
+function reissueBody(request: ReissueRequest): Record<string, unknown> {
+  if (request.keySource === 'cloud') return { keySource: 'cloud', algorithm: request.algorithm };
+  if (request.keySource === 'card') return { ...csrBody(request.csr), keySource: 'card', card: request.card };
+  return { ...csrBody(request.csr), keySource: 'csr' };
 }
 
 /** PEM travels as text, anything else (DER, stray bytes) as base64, so the service sees the exact bytes. */

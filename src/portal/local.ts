@@ -1,8 +1,8 @@
 // LocalPortal: the embedded sandbox portal, in-process. It opens (or, for an empty folder,
 // creates and seeds) the portal in `dataDir` and acts as one account, `demo` by default.
 import type { Clock } from '../domain/clock.js';
-import type { KeySource } from '../domain/types.js';
 import type { AccountPortal } from '../server/account-portal.js';
+import type { MailOptions } from '../server/service.js';
 import type { Portal } from './portal.js';
 
 export interface LocalPortalOptions {
@@ -10,12 +10,14 @@ export interface LocalPortalOptions {
   clock: Clock;
   /** The account to act as (default 'demo', the seeded customer). */
   account?: string;
+  /** Reminder days and language; the sandbox always writes its e-mails to DATA_DIR/outbox/. */
+  mail?: Pick<MailOptions, 'reminderDays' | 'lang'>;
 }
 
 export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal> {
   // Loaded lazily so commands that talk to an HTTP portal never load SQLite.
   const { openPortalService } = await import('../server/service.js');
-  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
+  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock, mail: { reminderDays: opts.mail?.reminderDays, lang: opts.mail?.lang } });
   let p: AccountPortal;
   try {
     p = service.forAccount(opts.account ?? 'demo') as AccountPortal;
@@ -30,14 +32,16 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     get: (id) => p.get(id),
     download: (id, format, chain) => p.download(id, format, chain),
     checkCsr: (id, csr) => p.checkCsr(id, csr),
-    // keySource: 'card' when the key pair was generated on a card (`card keygen --submit`).
-    reissue: (id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource) => p.reissue(id, csr, idempotencyKey, keySource),
+    reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
+    emails: (id) => p.emails(id),
     revoke: (id, reason) => p.revoke(id, reason),
     pendingRevocations: () => p.pendingRevocations(),
     caCertificate: () => p.caCertificate(),
     crl: () => p.crl(),
-    // The account's view is shared; closing the local portal closes the database.
+    // The account's view is shared; closing the local portal closes the database, once the
+    // e-mails being written to the outbox are done.
     async close() {
+      await service.settle();
       service.close();
     },
   };

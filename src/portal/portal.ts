@@ -2,7 +2,7 @@
 // LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
 // Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
 // kind 'input' for a CSR that fails the checks).
-import type { Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 /** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
 export const MAX_PAGE_SIZE = 1000;
@@ -55,12 +55,14 @@ export interface Portal {
   checkCsr(id: string, csr: Uint8Array): Promise<CsrReport>;
   /**
    * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
-   * public key from the CSR, old copy's revocation scheduled 14 days later.
-   * The same idempotency key returns the first result and issues nothing new.
-   * `keySource` says where the key pair was made ('csr' by default, 'card' for on-card keys):
-   * products may allow only one of them.
+   * old copy's revocation scheduled 14 days later. The public key comes from the request's CSR
+   * ('csr', 'card'), or from a key pair the portal generates in its own key store ('cloud').
+   * Products allow some key sources only. The same idempotency key returns the first result and
+   * issues nothing new. The "certificate issued" e-mail is queued with the new copy.
    */
-  reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource?: KeySource): Promise<ReissueResult>;
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
+  /** The e-mails the portal wrote about this copy (issued, reminders), oldest first. */
+  emails(id: string): Promise<PortalEmail[]>;
   revoke(id: string, reason: RevocationReason): Promise<Certificate>;
   pendingRevocations(): Promise<PendingRevocation[]>;
   caCertificate(): Promise<string>;

@@ -4,12 +4,17 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { inputError, portalError, usageError } from '../domain/errors.js';
 import { daysLeft, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
+import { algorithmLabel, isAlgorithm } from '../domain/algorithms.js';
 import {
+  KEY_SOURCES,
   REVOCATION_REASONS,
   type Certificate,
+  type CloudKeyInfo,
   type CsrReport,
   type KeySource,
   type PendingRevocation,
+  type PortalEmail,
+  type ReissueRequest,
   type ReissueResult,
   type RevocationReason,
 } from '../domain/types.js';
@@ -20,6 +25,7 @@ import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certi
 import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
 import { currentCrl } from './revocations.js';
+import { issuedMessage } from './mail/messages.js';
 import type { LocalPortalService } from './service.js';
 import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store.js';
 
@@ -43,7 +49,7 @@ export class AccountPortal implements Portal {
   /** Carries out due revocations and returns the time every answer is computed at. */
   private refresh(): Date {
     const now = this.service.clock.now();
-    this.service.guard(() => this.store.revokeDue(now.toISOString()));
+    this.service.runDue(now);
     return now;
   }
 
@@ -90,6 +96,8 @@ export class AccountPortal implements Portal {
       throw usageError('chain-needs-pem', 'A chain can only be downloaded as PEM: a DER file holds a single certificate.', 'Use --format pem with --chain, or get the CA certificate separately with `reissue ca`.');
     }
     const record = this.record(id);
+    // The reminder before the old copy's revocation says whether the new copy was downloaded.
+    if (record.downloadedAt === null) this.service.guard(() => this.store.markDownloaded(record.id, this.service.clock.now().toISOString()));
     if (format === 'der') return record.der;
     const pem = encodePem('CERTIFICATE', record.der) + (chain ? this.service.ca.certificatePem : '');
     return new Uint8Array(Buffer.from(pem, 'utf8'));
@@ -103,94 +111,119 @@ export class AccountPortal implements Portal {
   }
 
   /**
-   * The CSR is checked and the new copy signed first (WebCrypto is async); then one IMMEDIATE
-   * transaction re-reads the copy and either links the new copy and schedules the old one's
-   * revocation, or changes nothing. So of concurrent reissues of one copy exactly one wins.
-   * `keySource` says where the key pair was made ('card' for `card keygen --submit`).
+   * The new key is taken first: the CSR is checked ('csr', 'card'), or the key pair generated in
+   * the portal's cloud key store ('cloud'); then the new copy is signed (WebCrypto is async). One
+   * IMMEDIATE transaction then re-reads the copy and either links the new copy, schedules the old
+   * one's revocation and queues the "certificate issued" e-mail, or changes nothing. So of
+   * concurrent reissues of one copy exactly one wins. After commit a cloud certificate is
+   * installed next to its key and the e-mail is delivered; neither can undo the reissue.
    */
-  async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
+  async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
     const now = this.refresh();
     if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
       throw usageError('bad-idempotency-key', `An idempotency key is 1–${MAX_IDEMPOTENCY_KEY} characters.`);
     }
-    if (keySource !== 'csr' && keySource !== 'card') throw usageError('bad-key-source', `The key source must be csr or card, not "${String(keySource)}".`);
+    const keySource = request?.keySource;
+    if (!(KEY_SOURCES as readonly string[]).includes(keySource)) {
+      throw usageError('bad-key-source', `The key source must be ${KEY_SOURCES.join(', ')}, not "${String(keySource)}".`);
+    }
     const record = this.record(id);
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([record.id, keySource, createHash('sha256').update(csr).digest('hex')]))
-      .digest('hex');
+    const requestHash = createHash('sha256').update(JSON.stringify([record.id, keySource, requestFingerprint(request)])).digest('hex');
     const earlier = this.service.guard(() => this.store.idempotency(this.account.id, idempotencyKey));
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
     this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
-    const [{ inspectCsr }, ca] = await Promise.all([csrChecks(), this.service.ca.signing()]);
-    // One parse: the key the checks passed is the key certified, re-encoded canonically.
-    const { report, spki } = await inspectCsr(csr, this.csrContext(record));
-    if (!report.ok || !spki) {
-      throw inputError(
-        'csr-invalid',
-        `The CSR cannot be used for ${record.id}: ${report.problems.map((p) => p.message).join(' ')}`,
-        'Fix the problems listed (or generate a new CSR with `reissue csr new`) and submit again.',
-        { problems: report.problems },
-      );
-    }
+    const newId = newCertificateId();
+    const signing = this.service.ca.signing();
+    signing.catch(() => {}); // awaited below; a failure there is handled there
+    const { spki, cloudKey } = await this.newPublicKey(record, request, newId);
 
     const issuedAt = wholeSeconds(this.service.clock.now());
-    const newId = newCertificateId();
     const serial = randomSerial();
     const notAfter = reissuedNotAfter(record);
-    const cert = await ca.issue({
-      serialNumber: serial,
-      commonName: record.commonName,
-      domains: record.domains,
-      organization: record.organization,
-      notBefore: issuedAt,
-      notAfter,
-      publicKeySpki: spki,
-      usage: leafUsageFor(record.product.category),
-    });
-
-    const outcome = this.service.guard(() =>
-      this.store.transaction((): { replay: IdempotencyRecord } | { issued: true } => {
-        const raced = this.store.idempotency(this.account.id, idempotencyKey);
-        if (raced) return { replay: raced };
-        const current = this.store.byId(record.id)!;
-        this.refuseIfNotReissuable(current, keySource, this.service.clock.now());
-        this.store.insertCertificate({
-          id: newId,
-          serial,
-          orderId: current.orderId,
-          accountId: current.accountId,
-          productId: current.productId,
-          commonName: current.commonName,
-          domains: current.domains,
-          subscriber: current.subscriber,
-          organization: current.organization,
-          authorizationMethod: current.authorizationMethod,
-          notBefore: issuedAt.toISOString(),
-          notAfter: notAfter.toISOString(),
-          der: new Uint8Array(cert.rawData),
-          publicKeySha256: publicKeyHash(spki),
-          replaces: current.id,
-          replacedBy: null,
-          revocationDate: null,
-          revoked: false,
-          revocationReason: null,
-          issuedAt: issuedAt.toISOString(),
-        });
-        if (!this.store.markReplaced(current.id, newId, scheduledRevocationDate(issuedAt).toISOString())) {
-          throw new Error(`certificate ${current.id} was replaced during the transaction`); // cannot happen under the write lock
-        }
-        this.store.insertIdempotency(
-          this.account.id,
-          idempotencyKey,
-          { requestSha256: requestHash, certificateId: current.id, newCertificateId: newId },
-          issuedAt.toISOString(),
-        );
-        return { issued: true };
-      }),
-    );
-    if ('replay' in outcome) return this.replay(outcome.replay, requestHash, idempotencyKey, now);
+    let der: Uint8Array;
+    let outcome: { replay: IdempotencyRecord } | { issued: true };
+    // From here a cloud key exists: any failure before commit removes it again.
+    try {
+      const cert = await (await signing).issue({
+        serialNumber: serial,
+        commonName: record.commonName,
+        domains: record.domains,
+        organization: record.organization,
+        notBefore: issuedAt,
+        notAfter,
+        publicKeySpki: spki,
+        usage: leafUsageFor(record.product.category),
+      });
+      der = new Uint8Array(cert.rawData);
+      outcome = this.service.guard(() =>
+        this.store.transaction((): { replay: IdempotencyRecord } | { issued: true } => {
+          const raced = this.store.idempotency(this.account.id, idempotencyKey);
+          if (raced) return { replay: raced };
+          const current = this.store.byId(record.id)!;
+          this.refuseIfNotReissuable(current, keySource, this.service.clock.now());
+          this.store.insertCertificate({
+            id: newId,
+            serial,
+            orderId: current.orderId,
+            accountId: current.accountId,
+            productId: current.productId,
+            commonName: current.commonName,
+            domains: current.domains,
+            subscriber: current.subscriber,
+            organization: current.organization,
+            authorizationMethod: current.authorizationMethod,
+            notBefore: issuedAt.toISOString(),
+            notAfter: notAfter.toISOString(),
+            der,
+            publicKeySha256: publicKeyHash(spki),
+            replaces: current.id,
+            replacedBy: null,
+            revocationDate: null,
+            revoked: false,
+            revocationReason: null,
+            issuedAt: issuedAt.toISOString(),
+            keySource,
+            cloudKey,
+          });
+          const revocationDate = scheduledRevocationDate(issuedAt).toISOString();
+          if (!this.store.markReplaced(current.id, newId, revocationDate)) {
+            throw new Error(`certificate ${current.id} was replaced during the transaction`); // cannot happen under the write lock
+          }
+          this.store.insertIdempotency(
+            this.account.id,
+            idempotencyKey,
+            { requestSha256: requestHash, certificateId: current.id, newCertificateId: newId },
+            issuedAt.toISOString(),
+          );
+          this.store.insertEmail({
+            kind: 'certificate-issued',
+            certificateId: newId,
+            relatedId: current.id,
+            message: issuedMessage(this.service.messages, this.store.byId(newId)!, current, revocationDate),
+            createdAt: issuedAt.toISOString(),
+            nextAttemptAt: this.service.wallClock.now().toISOString(),
+          });
+          return { issued: true };
+        }),
+      );
+    } catch (e) {
+      if (cloudKey) await this.discardCloudKey(cloudKey);
+      throw e;
+    }
+    if ('replay' in outcome) {
+      if (cloudKey) await this.discardCloudKey(cloudKey);
+      return this.replay(outcome.replay, requestHash, idempotencyKey, now);
+    }
+    if (cloudKey) await this.installCloudCertificate(cloudKey, der);
+    this.service.outbox.kick();
     return this.result(newId, record.id, this.service.clock.now());
+  }
+
+  async emails(id: string): Promise<PortalEmail[]> {
+    this.refresh();
+    const record = this.record(id);
+    return this.service.guard(() => this.store.emailsAbout(record.id));
   }
 
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {
@@ -261,6 +294,51 @@ export class AccountPortal implements Portal {
     if (refusal) throw refusal;
   }
 
+  /** The new copy's public key: from the checked CSR, or from a key pair made in the cloud key store. */
+  private async newPublicKey(record: CertificateRecord, request: ReissueRequest, newId: string): Promise<{ spki: Uint8Array; cloudKey: CloudKeyInfo | null }> {
+    if (request.keySource === 'cloud') {
+      const algorithm = request.algorithm;
+      if (typeof algorithm !== 'string' || !isAlgorithm(algorithm)) {
+        throw usageError('bad-algorithm', `Unknown algorithm "${String(algorithm)}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+      }
+      if (!record.product.algorithms.includes(algorithm)) {
+        throw inputError('algorithm-not-allowed', `The product "${record.product.name}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${record.product.algorithms.join(', ')}.`);
+      }
+      const store = await this.service.cloudKeys();
+      const made = await store.generate({ algorithm, label: `reissue ${record.orderId} ${newId}`, commonName: record.commonName, domains: record.domains });
+      return { spki: made.publicKeySpki, cloudKey: made.info };
+    }
+    const { inspectCsr } = await csrChecks();
+    // One parse: the key the checks passed is the key certified, re-encoded canonically.
+    const { report, spki } = await inspectCsr(request.csr, this.csrContext(record));
+    if (!report.ok || !spki) {
+      throw inputError(
+        'csr-invalid',
+        `The CSR cannot be used for ${record.id}: ${report.problems.map((p) => p.message).join(' ')}`,
+        'Fix the problems listed (or generate a new CSR with `reissue csr new`) and submit again.',
+        { problems: report.problems },
+      );
+    }
+    return { spki, cloudKey: null };
+  }
+
+  private async discardCloudKey(key: CloudKeyInfo): Promise<void> {
+    try {
+      await (await this.service.cloudKeys()).discard(key);
+    } catch (e) {
+      this.service.log(`Could not remove the unused cloud key ${key.label}: ${(e as Error).message}`);
+    }
+  }
+
+  /** The reissue is committed: a failure here is reported, never undoes it. */
+  private async installCloudCertificate(key: CloudKeyInfo, der: Uint8Array): Promise<void> {
+    try {
+      await (await this.service.cloudKeys()).install(key, der);
+    } catch (e) {
+      this.service.log(`The certificate could not be installed next to the cloud key ${key.label} (${key.location}): ${(e as Error).message}`);
+    }
+  }
+
   private replay(earlier: IdempotencyRecord, requestHash: string, key: string, now: Date): ReissueResult {
     if (earlier.requestSha256 !== requestHash) {
       throw portalError(
@@ -281,6 +359,11 @@ export class AccountPortal implements Portal {
   }
 }
 
+/** What identifies a request's content for idempotency: the CSR's hash, or the cloud algorithm. */
+function requestFingerprint(request: ReissueRequest): string {
+  if (request.keySource === 'cloud') return String(request.algorithm);
+  return createHash('sha256').update(request.csr).digest('hex');
+}
 
 /** The list filter: lower case (the search column is), serials typed with colons work too. */
 function searchText(text: string): string {

@@ -12,10 +12,12 @@ export interface DataDirLayout {
   db: string;
   caKey: string;
   caCert: string;
+  /** Messages written as .eml files when no SMTP server is configured. */
+  outbox: string;
 }
 
 export function dataDirLayout(dir: string): DataDirLayout {
-  return { dir, db: join(dir, 'portal.sqlite'), caKey: join(dir, 'ca-key.pem'), caCert: join(dir, 'ca.pem') };
+  return { dir, db: join(dir, 'portal.sqlite'), caKey: join(dir, 'ca-key.pem'), caCert: join(dir, 'ca.pem'), outbox: join(dir, 'outbox') };
 }
 
 const RESTORE_HINT = 'Restore the data directory from a backup, or choose another one with --data-dir (an empty folder gets a fresh sandbox portal).';

@@ -100,6 +100,39 @@ export const MIGRATIONS: readonly string[] = [
   END;
   CREATE INDEX certificates_by_account_only ON certificates (account_id);
   `,
+  // 3: how each copy's key was made (and where a cloud key lives), its first download, and the
+  // e-mail outbox. A message is queued in the transaction that causes it and delivered after
+  // commit; UNIQUE (kind, certificate_id) makes each message about a copy exist at most once,
+  // however many processes look for due reminders.
+  `
+  ALTER TABLE certificates ADD COLUMN key_source TEXT CHECK (key_source IN ('csr', 'card', 'cloud'));
+  ALTER TABLE certificates ADD COLUMN cloud_key TEXT; -- JSON CloudKeyInfo or NULL
+  ALTER TABLE certificates ADD COLUMN downloaded_at TEXT;
+  -- Set with the reminder's outbox row; the partial index holds only copies still waiting for one,
+  -- so looking for due reminders before every answer reads next to nothing.
+  ALTER TABLE certificates ADD COLUMN reminder_queued INTEGER NOT NULL DEFAULT 0 CHECK (reminder_queued IN (0, 1));
+  CREATE INDEX certificates_reminder_due ON certificates (revocation_date)
+    WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0;
+
+  CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('certificate-issued', 'revocation-reminder')),
+    certificate_id  TEXT NOT NULL REFERENCES certificates (id), -- issued: the new copy; reminder: the replaced copy
+    related_id      TEXT REFERENCES certificates (id),          -- issued: the replaced copy; reminder: the new copy
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    message         TEXT NOT NULL, -- JSON OutgoingMessage
+    created_at      TEXT NOT NULL, -- portal time
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL, -- wall-clock time of the next try (also a claim while one runs)
+    sent_at         TEXT,
+    last_error      TEXT,
+    delivered_to    TEXT,
+    UNIQUE (kind, certificate_id)
+  ) STRICT;
+  CREATE INDEX outbox_unsent ON outbox (next_attempt_at) WHERE sent_at IS NULL;
+  CREATE INDEX outbox_by_related ON outbox (related_id);
+  `,
 ];
 
 export class NotAPortalDatabase extends Error {}

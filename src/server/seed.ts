@@ -21,6 +21,7 @@ export const DEMO = {
   otherCustomer: 'acme',
   manualOrderId: 'ORDER/0000123456/po',
   codeSigningOrderId: 'ORDER/0000123457/po',
+  cloudOrderId: 'ORDER/0000123461/po',
   reissuedOrderId: 'ORDER/0000123458/po',
   revokedOrderId: 'ORDER/0000123459/po',
   expiredOrderId: 'ORDER/0000098765/po',
@@ -28,7 +29,7 @@ export const DEMO = {
   otherCustomerOrderId: 'ORDER/0000123480/po',
 } as const;
 
-export const PRODUCTS: { multiDomainSsl: Product; codeSigning: Product; ssl: Product } = {
+export const PRODUCTS: { multiDomainSsl: Product; codeSigning: Product; ssl: Product; cloudCodeSigning: Product } = {
   multiDomainSsl: {
     name: 'Trusted MultiDomain SSL 4 domains 365 days',
     category: 'SSL (TLS)',
@@ -46,6 +47,13 @@ export const PRODUCTS: { multiDomainSsl: Product; codeSigning: Product; ssl: Pro
     category: 'SSL (TLS)',
     keySources: ['csr', 'card'],
     algorithms: ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'],
+  },
+  // The manual's "certificates stored in the cloud": the portal generates the key pair itself.
+  cloudCodeSigning: {
+    name: 'Code Signing in the cloud 365 days',
+    category: 'Code Signing',
+    keySources: ['cloud'],
+    algorithms: ['rsa-3072', 'ec-p256'],
   },
 };
 
@@ -106,6 +114,7 @@ export async function prepareDemoData(ca: SandboxCa, clockNow: Date): Promise<De
 
   const manual = asseco(DEMO.manualOrderId, PRODUCTS.multiDomainSsl, 'assecodata.pl', ['assecodata.pl', 'www.assecodata.pl']);
   const codeSigning = asseco(DEMO.codeSigningOrderId, PRODUCTS.codeSigning, 'Asseco Data Systems S.A.', []);
+  const cloud = asseco(DEMO.cloudOrderId, PRODUCTS.cloudCodeSigning, 'Asseco Data Systems S.A. (cloud)', []);
   const reissued = asseco(DEMO.reissuedOrderId, PRODUCTS.ssl, 'sklep.assecodata.pl', ['sklep.assecodata.pl']);
   const revoked = asseco(DEMO.revokedOrderId, PRODUCTS.ssl, 'poczta.assecodata.pl', ['poczta.assecodata.pl']);
   const expired = asseco(DEMO.expiredOrderId, PRODUCTS.multiDomainSsl, 'stary.assecodata.pl', ['stary.assecodata.pl', 'www.stary.assecodata.pl']);
@@ -135,6 +144,7 @@ export async function prepareDemoData(ca: SandboxCa, clockNow: Date): Promise<De
     // Newest first in lists, so the manual's example opens the demo.
     { order: manual, notBefore: ago(2), notAfter: plusYear(ago(2)) },
     { order: codeSigning, notBefore: ago(20), notAfter: plusYear(ago(20)) },
+    { order: cloud, notBefore: ago(30), notAfter: plusYear(ago(30)) },
     { order: reissued, notBefore: reissuedOldStart, notAfter: plusYear(reissuedOldStart) },
     { order: reissued, notBefore: ago(3), notAfter: plusYear(reissuedOldStart) },
     { order: revoked, notBefore: ago(200), notAfter: plusYear(ago(200)), revoked: { at: ago(25), reason: 'keyCompromise' } },
@@ -144,9 +154,9 @@ export async function prepareDemoData(ca: SandboxCa, clockNow: Date): Promise<De
   ];
 
   const certificates = await Promise.all(copies.map((c) => issueDemoCopy(ca, c)));
-  // The reissued order: the old copy (index 2) was replaced by the new one (index 3) three days
+  // The reissued order: the old copy (index 3) was replaced by the new one (index 4) three days
   // ago, so its automatic revocation is 11 days away.
-  const [oldCopy, newCopy] = [certificates[2]!, certificates[3]!];
+  const [oldCopy, newCopy] = [certificates[3]!, certificates[4]!];
   oldCopy.replacedBy = newCopy.id;
   oldCopy.revocationDate = scheduledRevocationDate(new Date(newCopy.issuedAt)).toISOString();
   oldCopy.revocationReason = 'superseded';

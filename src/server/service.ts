@@ -1,7 +1,7 @@
 // The portal service: accounts and tokens, and each account's view of the portal (a Portal).
 // Used in-process by LocalPortal and behind HTTP by `reissue serve`.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../domain/clock.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError, usageError } from '../domain/errors.js';
 import type { Role } from '../domain/types.js';
 import type { Portal } from '../portal/portal.js';
@@ -12,6 +12,11 @@ import { runDueRevocations } from './revocations.js';
 import type { DataDirLayout } from './datadir.js';
 import type { PortalCa } from './portal-ca.js';
 import type { PortalStore } from './store.js';
+import { sandboxKeyStore, type CloudKeyStore } from './cloud/key-store.js';
+import { reminderMessage, type MessageContext } from './mail/messages.js';
+import { Outbox } from './mail/outbox.js';
+import { DEFAULT_MAIL_FROM, fileTransport, smtpTransport } from './mail/transport.js';
+import type { MailLanguage } from './mail/templates.js';
 
 export interface AccountDirectory {
   /** The account name a plaintext API token belongs to, or null (tokens are stored hashed). */
@@ -34,13 +39,34 @@ export interface OpenPortalServiceOptions {
   clock: Clock;
   /** Seed the demo data when the directory is new (default true). Never re-seeds. */
   seed?: boolean;
+  mail?: MailOptions;
+  /** The key store for cloud keys; by default the sandbox's software store in the data directory. */
+  cloudKeys?: () => Promise<CloudKeyStore>;
+  /** Where background failures (e-mail delivery, installing a cloud certificate) are reported. */
+  log?: (line: string) => void;
+  /** Real time, for scheduling e-mail delivery (REISSUE_NOW does not move it); tests pass their own. */
+  wallClock?: Clock;
 }
+
+export interface MailOptions {
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; unset: .eml files in DATA_DIR/outbox/. */
+  smtp?: string;
+  from?: string;
+  /** Days before a replaced copy's revocation that its reminder is sent (default 3). */
+  reminderDays?: number;
+  lang?: MailLanguage;
+}
+
+export const DEFAULT_REMINDER_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function openPortalService(opts: OpenPortalServiceOptions): Promise<LocalPortalService> {
   const data = await openPortalData(opts.dataDir, opts.clock, opts.seed ?? true);
-  const service = new LocalPortalService(data, opts.clock);
+  const service = new LocalPortalService(data, opts.clock, opts);
   try {
     service.runDueRevocations();
+    // Messages left unsent by an earlier process (a failure, a restart) go out now.
+    if (service.outbox.hasDue()) service.outbox.kick();
   } catch (e) {
     service.close();
     throw e;
@@ -59,14 +85,49 @@ export class LocalPortalService implements PortalService {
   readonly ca: PortalCa;
   /** True when opening created a new sandbox portal (worth telling the user where). */
   readonly created: boolean;
+  readonly outbox: Outbox;
+  readonly messages: MessageContext;
+  readonly reminderDays: number;
+  readonly log: (line: string) => void;
   private readonly portals = new Map<string, AccountPortal>();
+  private readonly openCloudKeys: () => Promise<CloudKeyStore>;
+  private cloudKeyStore: Promise<CloudKeyStore> | null = null;
   private closed = false;
 
-  constructor(data: PortalData, readonly clock: Clock) {
+  readonly wallClock: Clock;
+
+  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock'> = {}) {
     this.layout = data.layout;
     this.store = data.store;
     this.ca = data.ca;
     this.created = data.created;
+    this.log = opts.log ?? (() => {});
+    this.wallClock = opts.wallClock ?? systemClock;
+    const mail = opts.mail ?? {};
+    this.reminderDays = mail.reminderDays ?? DEFAULT_REMINDER_DAYS;
+    this.messages = { lang: mail.lang ?? 'en', portal: 'reissue SANDBOX portal' };
+    const from = mail.from ?? DEFAULT_MAIL_FROM;
+    this.outbox = new Outbox({
+      store: this.store,
+      transport: mail.smtp ? smtpTransport(mail.smtp, from) : fileTransport(this.layout.outbox, from),
+      guard: (fn) => this.guard(fn),
+      portalNow: () => this.clock.now(),
+      wallNow: () => this.wallClock.now(),
+      log: this.log,
+    });
+    this.openCloudKeys = opts.cloudKeys ?? (async () => sandboxKeyStore(this.layout.dir));
+  }
+
+  /** The cloud key store, opened on first use (a PKCS#11 module is loaded only when needed). */
+  cloudKeys(): Promise<CloudKeyStore> {
+    if (!this.cloudKeyStore) {
+      const opening = this.openCloudKeys();
+      opening.catch(() => {
+        if (this.cloudKeyStore === opening) this.cloudKeyStore = null;
+      });
+      this.cloudKeyStore = opening;
+    }
+    return this.cloudKeyStore;
   }
 
   accountForToken(token: string): string | null {
@@ -116,7 +177,43 @@ export class LocalPortalService implements PortalService {
   }
 
   runDueRevocations(): number {
-    return this.guard(() => runDueRevocations(this.store, this.clock.now()));
+    return this.runDue(this.clock.now());
+  }
+
+  /**
+   * Carries out due revocations and queues due reminders (then starts delivering them); returns
+   * how many revocations were carried out. Runs before every answer, so it reads first and only
+   * takes the write lock when something is due.
+   */
+  runDue(now: Date): number {
+    const revoked = this.guard(() => runDueRevocations(this.store, now));
+    if (this.guard(() => this.queueReminders(now)) > 0) this.outbox.kick();
+    return revoked;
+  }
+
+  /** One reminder per replaced copy, ever: the outbox's UNIQUE (kind, certificate_id) decides. */
+  private queueReminders(now: Date): number {
+    const at = now.toISOString();
+    const horizon = new Date(now.getTime() + this.reminderDays * DAY_MS).toISOString();
+    if (!this.store.anyReminderDue(at, horizon)) return 0;
+    return this.store.transaction(() => {
+      let queued = 0;
+      for (const replaced of this.store.reminderDue(at, horizon)) {
+        const successor = this.store.byId(replaced.replacedBy!);
+        if (!successor) continue;
+        const message = reminderMessage(this.messages, replaced, successor, now);
+        if (this.store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
+      }
+      return queued;
+    });
+  }
+
+  /** Waits for e-mail delivery under way and closes the cloud key store; then close(). */
+  async settle(): Promise<void> {
+    await this.outbox.settled();
+    const keys = this.cloudKeyStore;
+    this.cloudKeyStore = null;
+    await keys?.then((k) => k.close()).catch(() => {});
   }
 
   close(): void {

@@ -2,7 +2,7 @@
 // record into the Certificate every view shows (with its state at a given time) is toCertificate.
 // Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
 import { certificateState } from '../domain/policy.js';
-import type { Algorithm, Certificate, KeySource, Organization, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { Algorithm, Certificate, CloudKeyInfo, EmailKind, KeySource, Organization, PortalEmail, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
 import type { Db } from './db.js';
 
 export interface AccountRecord {
@@ -34,12 +34,46 @@ export interface NewCertificate {
   revoked: boolean;
   revocationReason: RevocationReason | null;
   issuedAt: string;
+  /** How the key pair was made (null: not recorded, e.g. demo data). */
+  keySource?: KeySource | null;
+  cloudKey?: CloudKeyInfo | null;
 }
 
 /** A stored copy with its product and account, as read back. */
 export interface CertificateRecord extends NewCertificate {
   product: Product;
   account: string;
+  keySource: KeySource | null;
+  cloudKey: CloudKeyInfo | null;
+  downloadedAt: string | null;
+}
+
+/** A message as queued: everything delivery needs, composed when it was queued. */
+export interface OutgoingMessage {
+  /** The Date header: the portal's time when it was queued (REISSUE_NOW in the sandbox). */
+  date: string;
+  to: string;
+  subject: string;
+  text: string;
+  attachments: { filename: string; content: string; contentType: string }[];
+}
+
+export interface NewEmail {
+  kind: EmailKind;
+  certificateId: string;
+  relatedId: string | null;
+  message: OutgoingMessage;
+  createdAt: string;
+  /** Wall-clock time of the first delivery attempt. */
+  nextAttemptAt: string;
+}
+
+export interface QueuedEmail {
+  id: number;
+  kind: EmailKind;
+  certificateId: string;
+  message: OutgoingMessage;
+  attempts: number;
 }
 
 export interface IdempotencyRecord {
@@ -52,6 +86,22 @@ export interface RevokedEntry {
   serial: string;
   revocationDate: string;
   reason: RevocationReason;
+}
+
+interface OutboxRow {
+  id: number;
+  kind: EmailKind;
+  certificate_id: string;
+  related_id: string | null;
+  recipient: string;
+  subject: string;
+  message: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  sent_at: string | null;
+  last_error: string | null;
+  delivered_to: string | null;
 }
 
 interface CertificateRow {
@@ -75,6 +125,9 @@ interface CertificateRow {
   revoked: number;
   revocation_reason: string | null;
   issued_at: string;
+  key_source: string | null;
+  cloud_key: string | null;
+  downloaded_at: string | null;
   product_name: string;
   product_category: string;
   product_key_sources: string;
@@ -181,10 +234,34 @@ export class PortalStore {
       insertCertificate: p(`
         INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber,
           organization, authorization_method, not_before, not_after, der, public_key_sha256, replaces, replaced_by,
-          revocation_date, revoked, revocation_reason, issued_at, search)
+          revocation_date, revoked, revocation_reason, issued_at, search, key_source, cloud_key)
         VALUES (@id, @serial, @orderId, @accountId, @productId, @commonName, @domains, @subscriber,
           @organization, @authorizationMethod, @notBefore, @notAfter, @der, @publicKeySha256, @replaces, @replacedBy,
-          @revocationDate, @revoked, @revocationReason, @issuedAt, @search)`),
+          @revocationDate, @revoked, @revocationReason, @issuedAt, @search, @keySource, @cloudKey)`),
+      markDownloaded: p(`UPDATE certificates SET downloaded_at = @at WHERE id = @id AND downloaded_at IS NULL`),
+      // Replaced copies whose revocation is between now and the reminder horizon and that have no reminder yet.
+      reminderDue: p<CertificateRow>(`
+        WITH due AS (SELECT rowid AS rid FROM certificates INDEXED BY certificates_reminder_due
+                     WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0
+                       AND revocation_date > @now AND revocation_date <= @horizon)
+        ${SELECT_CERTIFICATE} JOIN due ON due.rid = c.rowid
+        WHERE c.replaced_by IS NOT NULL
+        ORDER BY c.revocation_date, c.rowid`),
+      anyReminderDue: p<{ n: number }>(`
+        SELECT EXISTS (SELECT 1 FROM certificates INDEXED BY certificates_reminder_due
+                       WHERE revoked = 0 AND revocation_date IS NOT NULL AND reminder_queued = 0
+                         AND revocation_date > @now AND revocation_date <= @horizon AND replaced_by IS NOT NULL) AS n`),
+      markReminderQueued: p(`UPDATE certificates SET reminder_queued = 1 WHERE id = ?`),
+      insertEmail: p(`
+        INSERT INTO outbox (kind, certificate_id, related_id, recipient, subject, message, created_at, next_attempt_at)
+        VALUES (@kind, @certificateId, @relatedId, @recipient, @subject, @message, @createdAt, @nextAttemptAt)
+        ON CONFLICT (kind, certificate_id) DO NOTHING`),
+      unsentDue: p<OutboxRow>(`SELECT * FROM outbox INDEXED BY outbox_unsent WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT 50`),
+      nextUnsent: p<{ at: string | null }>(`SELECT min(next_attempt_at) AS at FROM outbox INDEXED BY outbox_unsent WHERE sent_at IS NULL`),
+      claimEmail: p(`UPDATE outbox SET next_attempt_at = @until WHERE id = @id AND sent_at IS NULL AND next_attempt_at <= @now`),
+      emailSent: p(`UPDATE outbox SET sent_at = @at, delivered_to = @to, attempts = attempts + 1, last_error = NULL WHERE id = @id AND sent_at IS NULL`),
+      emailFailed: p(`UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next WHERE id = @id AND sent_at IS NULL`),
+      emailsAbout: p<OutboxRow>(`SELECT * FROM outbox WHERE certificate_id = @id OR related_id = @id ORDER BY id`),
       productName: p<{ name: string }>(`SELECT name FROM products WHERE id = ?`),
       byId: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE c.id = ?`),
       visibleByIdOrSerial: p<CertificateRow>(`${SELECT_CERTIFICATE} WHERE (c.id = @id OR c.serial = @serial) AND ${VISIBLE}`),
@@ -275,7 +352,77 @@ export class PortalStore {
       organization: c.organization ? JSON.stringify(c.organization) : null,
       der: Buffer.from(c.der.buffer, c.der.byteOffset, c.der.byteLength),
       revoked: c.revoked ? 1 : 0,
+      keySource: c.keySource ?? null,
+      cloudKey: c.cloudKey ? JSON.stringify(c.cloudKey) : null,
     });
+  }
+
+  /** Records the first download of a copy (the reminder says whether it happened). */
+  markDownloaded(id: string, at: string): void {
+    this.s.markDownloaded.run({ id, at });
+  }
+
+  /** Replaced copies due a reminder: revocation after `now` and at most `horizon`, none queued yet. */
+  reminderDue(now: string, horizon: string): CertificateRecord[] {
+    return this.s.reminderDue.all({ now, horizon }).map(toRecord);
+  }
+
+  /** A cheap read: is any reminder due? (Most answers find none and take no write lock.) */
+  anyReminderDue(now: string, horizon: string): boolean {
+    return this.s.anyReminderDue.get({ now, horizon })!.n === 1;
+  }
+
+  /**
+   * Queues the reminder about a replaced copy and marks the copy; false when one exists already
+   * (the outbox's UNIQUE (kind, certificate_id) is what guarantees "once", across processes).
+   */
+  queueReminder(e: Omit<NewEmail, 'kind'>): boolean {
+    this.s.markReminderQueued.run(e.certificateId);
+    return this.insertEmail({ ...e, kind: 'revocation-reminder' });
+  }
+
+  /** Queues a message; false when this kind of message about this copy already exists. */
+  insertEmail(e: NewEmail): boolean {
+    return (
+      this.s.insertEmail.run({
+        kind: e.kind,
+        certificateId: e.certificateId,
+        relatedId: e.relatedId,
+        recipient: e.message.to,
+        subject: e.message.subject,
+        message: JSON.stringify(e.message),
+        createdAt: e.createdAt,
+        nextAttemptAt: e.nextAttemptAt,
+      }).changes === 1
+    );
+  }
+
+  /** Unsent messages whose next attempt is due at `now` (wall clock). */
+  unsentDue(now: string): QueuedEmail[] {
+    return this.s.unsentDue.all(now).map((r) => ({ id: r.id, kind: r.kind, certificateId: r.certificate_id, message: JSON.parse(r.message) as OutgoingMessage, attempts: r.attempts }));
+  }
+
+  /** When the next unsent message is due, or null when everything was sent. */
+  nextUnsentAt(): string | null {
+    return this.s.nextUnsent.get()!.at;
+  }
+
+  /** Takes a due message for one attempt until `until`; false when another process took it. */
+  claimEmail(id: number, now: string, until: string): boolean {
+    return this.s.claimEmail.run({ id, now, until }).changes === 1;
+  }
+
+  emailSent(id: number, at: string, to: string): void {
+    this.s.emailSent.run({ id, at, to });
+  }
+
+  emailFailed(id: number, error: string, next: string): void {
+    this.s.emailFailed.run({ id, error, next });
+  }
+
+  /** Messages about a copy, or in which it is the other copy (issued: replaced; reminder: new). */
+  emailsAbout(id: string): PortalEmail[] {
+    return this.s.emailsAbout.all({ id }).map(toEmail);
   }
 
   /** Any copy by id, regardless of who may see it (for re-reads inside a transaction). */
@@ -432,6 +579,9 @@ function toRecord(r: CertificateRow): CertificateRecord {
     revoked: r.revoked === 1,
     revocationReason: r.revocation_reason as RevocationReason | null,
     issuedAt: r.issued_at,
+    keySource: r.key_source as KeySource | null,
+    cloudKey: r.cloud_key ? (JSON.parse(r.cloud_key) as CloudKeyInfo) : null,
+    downloadedAt: r.downloaded_at,
     product: {
       name: r.product_name,
       category: r.product_category,
@@ -465,5 +615,23 @@ export function toCertificate(r: CertificateRecord, now: Date): Certificate {
     organization: r.organization,
     authorizationMethod: r.authorizationMethod,
     account: r.account,
+    keySource: r.keySource,
+    cloudKey: r.cloudKey,
+    downloadedAt: r.downloadedAt,
+  };
+}
+
+function toEmail(r: OutboxRow): PortalEmail {
+  return {
+    id: r.id,
+    kind: r.kind,
+    to: r.recipient,
+    subject: r.subject,
+    createdAt: r.created_at,
+    status: r.sent_at ? 'sent' : 'pending',
+    sentAt: r.sent_at,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    deliveredTo: r.delivered_to,
   };
 }

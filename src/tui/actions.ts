@@ -3,6 +3,7 @@
 import type { Algorithm, Certificate } from '../domain/types.js';
 import { generateOnCard, installOnCard, loadIssuedCertificate, type CardLogin } from '../flows/card.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
+import { reissueInCloud } from '../flows/cloud.js';
 import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardEvent } from '../wizard/state.js';
@@ -29,6 +30,8 @@ export interface WizardActions {
   checkCsrFile(cert: Certificate, path: string): Promise<void>;
   generateCsr(cert: Certificate, algorithm: Algorithm, keyPath: string, passphrase: string): Promise<void>;
   submitCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
+  /** "Stored in the cloud": the portal generates the key pair and issues the copy. */
+  reissueInCloud(cert: Certificate, algorithm: Algorithm): Promise<void>;
   generateOnCard(cert: Certificate, algorithm: Algorithm, login: CardLogin): Promise<void>;
   installOnCard(cert: Certificate, login: CardLogin): Promise<void>;
 }
@@ -74,7 +77,9 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     },
     async refreshDetails(id) {
       try {
-        dispatch({ type: 'details-loaded', cert: await portal.get(id) });
+        // The e-mail list is extra: a portal that cannot answer it still shows the details.
+        const [cert, emails] = await Promise.all([portal.get(id), portal.emails(id).catch(() => null)]);
+        dispatch({ type: 'details-loaded', cert, emails });
       } catch {
         // The row from the list is still shown; a failed refresh is not worth an error screen.
       }
@@ -151,7 +156,17 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     async submitCsr(cert, csr) {
       dispatch({ type: 'submit-start' });
       try {
-        const result = await submitReissue(deps, { certificateId: cert.id, csr, keySource: 'csr' });
+        const result = await submitReissue(deps, { certificateId: cert.id, request: { keySource: 'csr', csr } });
+        stamp();
+        dispatch({ type: 'reissued', result });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async reissueInCloud(cert, algorithm) {
+      dispatch({ type: 'choose-algorithm', algorithm });
+      try {
+        const result = await reissueInCloud(deps, { certificateId: cert.id, algorithm });
         stamp();
         dispatch({ type: 'reissued', result });
       } catch (e) {

@@ -1,6 +1,6 @@
 // How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState } from '../domain/types.js';
+import type { Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -116,4 +116,40 @@ export function wrapWords(text: string, width: number, firstWidth = width): stri
     lines.push(line);
   }
   return lines;
+}
+
+/** How a product's key sources are named in lists of them. */
+export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
+  csr: 'CSR',
+  card: 'key pair generated on card',
+  cloud: 'key pair stored in the cloud',
+};
+
+/** The details view's "Key:" line: how this copy's key was made and, for a cloud key, where it is kept. */
+export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey'>): string | null {
+  const origin = keyOrigin(cert);
+  if (!origin || !cert.cloudKey) return origin;
+  return `${origin} (${cert.cloudKey.store === 'sandbox' ? 'SANDBOX store, not for production' : cert.cloudKey.location})`;
+}
+
+/** "E-mails sent:" in one line: each message's kind, date and whether it went out yet. */
+export function emailsLine(emails: readonly PortalEmail[]): string {
+  if (emails.length === 0) return 'none';
+  return emails
+    .map((e) => `${e.kind === 'certificate-issued' ? 'certificate issued' : 'reminder'} ${formatDateTime(e.sentAt ?? e.createdAt)} ${e.status === 'sent' ? '✓' : `(not sent yet, ${e.attempts} tries)`}`)
+    .join(' · ');
+}
+
+/** "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded. */
+export function keyOrigin(cert: Pick<Certificate, 'keySource'>): string | null {
+  switch (cert.keySource) {
+    case 'cloud':
+      return 'generated in the cloud key store';
+    case 'card':
+      return 'generated on a card';
+    case 'csr':
+      return 'from a CSR';
+    default:
+      return null;
+  }
 }

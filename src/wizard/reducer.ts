@@ -88,7 +88,8 @@ function backFrom(s: Screen): Screen | null {
     case 'revoke':
       return s.phase === 'confirm' ? detailsAt(s.cert, 'revoke') : null;
     case 'step1':
-      if (s.stage === 'algorithm') return { ...s, stage: 'method', scan: 'idle', scanError: null };
+      if (s.stage === 'algorithm' || s.stage === 'cloud') return { ...s, stage: 'method', scan: 'idle', scanError: null };
+      if (s.stage === 'cloud-submitting') return null;
       return detailsAt(s.cert, 'reissue');
     case 'csr':
       switch (s.mode) {
@@ -137,6 +138,8 @@ function recoveryFrom(s: Screen, error: ShownError): Screen {
       return { ...s, phase: 'path' };
     case 'revoke':
       return detailsAt(s.cert, 'revoke');
+    case 'step1':
+      return s.stage === 'cloud-submitting' ? { ...s, stage: 'cloud' } : s;
     case 'preview':
       return s.back;
     case 'error':
@@ -277,7 +280,7 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return to({ ...s, items: event.items, cursor: Math.min(s.cursor, Math.max(0, event.items.length - 1)) });
     case 'details-loaded':
       if (s.kind !== 'details' || s.cert.id !== event.cert.id) return state;
-      return to({ ...s, cert: event.cert });
+      return to({ ...s, cert: event.cert, ...(event.emails !== undefined ? { emails: event.emails } : {}) });
 
     case 'choose-action':
       return chooseAction(state, event.action);
@@ -311,6 +314,8 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'choose-method':
       if (s.kind !== 'step1' || s.stage !== 'method' || !s.methods.includes(event.method)) return state;
       if (event.method === 'csr') return to(csrFor(s.cert));
+      // Stored in the cloud: the portal generates the key pair; only the algorithm is chosen here.
+      if (event.method === 'cloud') return to({ ...s, cursor: s.methods.indexOf('cloud'), stage: 'cloud', algorithms: [...s.cert.algorithms], algCursor: 0 });
       return to({ ...s, cursor: s.methods.indexOf('card'), stage: 'algorithm', scan: 'loading', scanError: null, algorithms: [], algCursor: 0 });
     case 'rescan':
       if (s.kind === 'step1' && s.stage === 'algorithm' && s.scan === 'failed') return to({ ...s, scan: 'loading', scanError: null });
@@ -329,6 +334,9 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       if (s.kind === 'card') return to({ ...s, scanError: event.error });
       return state;
     case 'choose-algorithm':
+      if (s.kind === 'step1' && s.stage === 'cloud' && s.algorithms.includes(event.algorithm)) {
+        return to({ ...s, stage: 'cloud-submitting', algCursor: s.algorithms.indexOf(event.algorithm) });
+      }
       if (s.kind !== 'step1' || s.stage !== 'algorithm' || !s.algorithms.includes(event.algorithm)) return state;
       return to(cardFor(s.cert, 'generate', s, event.algorithm, s.inventory));
 
@@ -370,11 +378,12 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case 'reissued': {
       const fromCsr = s.kind === 'csr' && s.mode === 'submitting';
       const fromCard = s.kind === 'card' && s.phase === 'submitting';
-      if (!fromCsr && !fromCard) return state;
+      const fromCloud = s.kind === 'step1' && s.stage === 'cloud-submitting';
+      if (!fromCsr && !fromCard && !fromCloud) return state;
       return to({
         kind: 'result',
         result: event.result,
-        via: fromCsr ? 'csr' : 'card',
+        via: fromCsr ? 'csr' : fromCard ? 'card' : 'cloud',
         cursor: 0,
         tokenSerial: event.tokenSerial ?? null,
         generatedKeyPath: s.kind === 'csr' ? s.generatedKeyPath : null,

@@ -3,7 +3,7 @@
 // ever part of a state or an event: the screens hand them straight to the service call.
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
 
 /** An error as the wizard shows it: what happened, what to do next. */
 export interface ShownError {
@@ -70,6 +70,8 @@ export interface DetailsScreen {
   cursor: number;
   /** A one-line outcome of the last action (download written, revoked, installed). */
   notice: string | null;
+  /** The e-mails the portal wrote about this copy, once loaded. */
+  emails?: PortalEmail[] | null;
 }
 export interface PreviewScreen {
   kind: 'preview';
@@ -96,7 +98,8 @@ export interface Step1Screen {
   cert: Certificate;
   methods: KeySource[];
   cursor: number;
-  stage: 'method' | 'algorithm';
+  /** algorithm: the card's algorithms; cloud: the product's, for a key the portal generates; cloud-submitting: issuing. */
+  stage: 'method' | 'algorithm' | 'cloud' | 'cloud-submitting';
   /** Card inventory scan for the algorithm list (card method only). */
   scan: 'idle' | 'loading' | 'ready' | 'failed';
   scanError: ShownError | null;
@@ -205,7 +208,7 @@ export type WizardEvent =
   | { type: 'open-pending' }
   | { type: 'pending-loaded'; items: PendingRevocation[] }
   // details
-  | { type: 'details-loaded'; cert: Certificate }
+  | { type: 'details-loaded'; cert: Certificate; emails?: PortalEmail[] | null }
   | { type: 'choose-action'; action: DetailsAction | ResultAction }
   | { type: 'preview-loaded'; id: string; text: string }
   | { type: 'text-change'; value: string }

@@ -1,7 +1,7 @@
 // The launcher paints the wizard's skeleton before it imports anything heavy: what dist/cli.js
 // loads statically (before its first await) must be tiny and free of commander, Ink, React and
 // the portal. Reads the built bundle (the global setup builds it).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
@@ -34,4 +34,17 @@ test('dist/cli.js statically loads only the skeleton painter (a few KB, no comma
   expect(cli.indexOf('paintSkeleton(')).toBeGreaterThan(-1);
   expect(cli.indexOf('import("./chunks/')).toBeGreaterThan(-1);
   expect(cli.indexOf('paintSkeleton(')).toBeLessThan(cli.indexOf('import("./chunks/'));
+});
+
+test('nodemailer is loaded only by a dynamic import(), when a message is delivered: no start-up path pays for it', () => {
+  const chunks = join(dist, 'chunks');
+  const files = readdirSync(chunks).filter((f) => f.endsWith('.js'));
+  const mailer = files.filter((f) => readFileSync(join(chunks, f), 'utf8').includes('SMTPConnection'));
+  expect(mailer).toHaveLength(1);
+  const name = mailer[0]!;
+  for (const f of [...files.map((x) => join(chunks, x)), join(dist, 'cli.js')]) {
+    const text = readFileSync(f, 'utf8');
+    expect(text, f).not.toMatch(new RegExp(`from\\s*["']\\./(chunks/)?${name.replace(/[.-]/g, '\\$&')}["']`));
+  }
+  expect(files.some((f) => readFileSync(join(chunks, f), 'utf8').includes(`import("./${name}")`))).toBe(true);
 });

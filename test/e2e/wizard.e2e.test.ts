@@ -2,6 +2,7 @@
 // read with capture-pane, the raw terminal stream logged with pipe-pane (to prove the PIN never
 // reached the terminal). The CSR path pastes an openssl CSR with bracketed paste; the card path
 // generates the key pair on a SoftHSM2 token. Artifacts are checked with openssl and the CLI.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -144,7 +145,7 @@ describe('the built wizard in tmux (80×24)', () => {
       await pane.keys('Escape');
       await pane.waitFor('❯ Load CSR from a file');
       const list = JSON.parse((await runCli(['list', '--json'], { env: box.env })).stdout) as unknown[];
-      expect(list).toHaveLength(6);
+      expect(list).toHaveLength(7);
     } finally {
       pane.kill();
       await box.cleanup();
@@ -170,7 +171,7 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
-      await pane.type('Code Signing');
+      await pane.type('Code Signing on a card');
       await pane.waitFor('(1–1 of 1)');
       await pane.keys('Enter', 'Enter');
       let s = await pane.waitFor('Product category: Code Signing');
@@ -215,6 +216,67 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
       expect(objects).toMatch(/Private Key Object; EC/);
       const pending = JSON.parse((await runCli(['status', '--json'], { env: box.env })).stdout) as { productCategory: string }[];
       expect(pending.some((c) => c.productCategory === 'Code Signing')).toBe(true);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+    }
+  }, 90_000);
+});
+
+describe('the built wizard in tmux, key stored in the cloud', () => {
+  test('step 1 shows the manual\'s sentence and the algorithms; the portal generates the key; details show the key and the e-mail', async () => {
+    const box = await cliSandbox();
+    const work = await mkdtemp(join(dir, 'cloud-'));
+    const home = join(work, 'home');
+    const pane = Pane.start('cloud', work, { ...box.env, HOME: home }, join(work, 'terminal.log'));
+    try {
+      await pane.waitFor('Certificates (1–');
+      await pane.keys('/');
+      await pane.type('in the cloud');
+      await pane.waitFor('(1–1 of 1)');
+      await pane.keys('Enter', 'Enter');
+      let s = await pane.waitFor('Product category: Code Signing');
+      expect(s).toContain('Key pair generation: in the cloud · RSA 3072, EC P-256');
+      await pane.keys('Right', 'Right', 'Right', 'Enter');
+      s = await pane.waitFor('Key pair generation method');
+      expect(s).toContain('Key pair for certificates stored in the cloud will be generated automatically.');
+      expect(s).toContain('❯ Key pair stored in the cloud');
+      expect(s.split('\n').length).toBeLessThanOrEqual(24);
+      await pane.keys('Enter');
+      s = await pane.waitFor('KEY ALGORITHM AND KEY LENGTH');
+      expect(s).toMatch(/❯ RSA 3072\n\s+EC P-256/);
+      // Down and Enter in one write, as a fast typist's keys arrive.
+      tmux('send-keys', '-t', pane.name, 'Down', 'Enter');
+      s = await pane.waitFor('✓ Reissued: a new copy of Asseco Data Systems S.A. (cloud) was issued', 30_000);
+      expect(s).toContain('= same expiry date');
+      expect(s).toMatch(/Key\s+generated in the cloud key store/);
+      expect(s.split('\n').length).toBeLessThanOrEqual(24);
+
+      // Back to the list: the new copy is the first of the two; its details name the key and the e-mail.
+      await pane.keys('Escape');
+      s = await pane.waitFor('Certificates (1–2 of 2)'); // the filter is kept
+      expect(s).toMatch(/> Asseco Data Systems S… Valid .*\n {2}Asseco Data Systems S… Valid .* revoked in 14 d/);
+      await pane.keys('Enter');
+      s = await pane.waitFor('E-mails sent: certificate issued');
+      expect(s).toContain('Key: generated in the cloud key store (SANDBOX store, not for production)');
+      expect(s).toMatch(/E-mails sent: certificate issued \d{4}-\d\d-\d\d \d\d:\d\d ✓/);
+      expect(s.split('\n').length).toBeLessThanOrEqual(24);
+      await pane.keys('q');
+      await pane.waitFor('EXIT=0');
+
+      const certs = JSON.parse((await runCli(['list', '--json', '--query', 'in the cloud'], { env: box.env })).stdout) as {
+        id: string; notAfter: string; replaces: string | null; keySource: string; cloudKey: { keyId: string; store: string } | null;
+      }[];
+      const [fresh, old] = [certs.find((c) => c.replaces)!, certs.find((c) => !c.replaces)!];
+      expect(fresh.notAfter).toBe(old.notAfter);
+      expect(fresh).toMatchObject({ keySource: 'cloud', cloudKey: { store: 'sandbox' } });
+      expect(fresh.cloudKey!.keyId).toMatch(/^[0-9a-f]{40}$/);
+      // The EC P-256 key is in the portal's store only, not in the user's folders.
+      const keyFile = join(box.dataDir, 'cloud-keys', `${fresh.cloudKey!.keyId}.key.pem`);
+      expect(openssl(['pkey', '-in', keyFile, '-noout', '-text'])).toContain('NIST CURVE: P-256');
+      const found = spawnSync('grep', ['-rl', 'PRIVATE KEY', work], { encoding: 'utf8' });
+      expect(found.stdout).toBe('');
+      expect(found.status).toBe(1); // grep: nothing found
     } finally {
       pane.kill();
       await box.cleanup();

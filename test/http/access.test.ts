@@ -49,7 +49,7 @@ describe('accounts over HTTP', () => {
       () => other.get(target.serialNumber),
       () => other.download(target.id, 'pem'),
       () => other.checkCsr(target.id, csr),
-      () => other.reissue(target.id, csr, 'steal-1'),
+      () => other.reissue(target.id, { keySource: 'csr', csr: csr }, 'steal-1'),
       () => other.revoke(target.id, 'keyCompromise'),
     ];
     for (const attempt of attempts) {

@@ -126,14 +126,14 @@ describe('portal over HTTP', () => {
     const cert = reissuable(before.items);
     const csr = await csrFor(cert);
     const key = `test-${Date.now()}`;
-    const result = await portal.reissue(cert.id, csr, key);
+    const result = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(result.replaced.id).toBe(cert.id);
     expect(result.replaced.replacedBy).toBe(result.certificate.id);
     expect(result.replaced.state).toBe('pending-revocation');
     expect(result.certificate.replaces).toBe(cert.id);
     expect(result.certificate.notAfter).toBe(cert.notAfter);
 
-    const again = await portal.reissue(cert.id, csr, key);
+    const again = await portal.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
     expect(again.certificate.id).toBe(result.certificate.id);
     expect((await portal.list()).total).toBe(before.total + 1);
 
@@ -143,7 +143,7 @@ describe('portal over HTTP', () => {
     expect(entry?.revocationDate).toBe(result.replaced.revocationDate);
 
     // The replaced copy cannot be reissued again; the conflict names the new copy.
-    const e = await failure(portal.reissue(cert.id, await csrFor(cert), `other-${key}`));
+    const e = await failure(portal.reissue(cert.id, { keySource: 'csr', csr: await csrFor(cert) }, `other-${key}`));
     expect(e.code).toBe('already-replaced');
     expect(e.details?.newestCopyId).toBe(result.certificate.id);
     expect(e.hint).toContain(result.certificate.id);
@@ -152,7 +152,7 @@ describe('portal over HTTP', () => {
 
   it('refuses an invalid CSR on reissue as an input error with the problems', async () => {
     const cert = reissuable((await portal.list()).items);
-    const e = await failure(portal.reissue(cert.id, new TextEncoder().encode('not a csr at all'), 'bad-csr-key'));
+    const e = await failure(portal.reissue(cert.id, { keySource: 'csr', csr: new TextEncoder().encode('not a csr at all') }, 'bad-csr-key'));
     expect(e.kind).toBe('input');
     expect(e.exitCode).toBe(3);
     expect(Array.isArray(e.details?.problems)).toBe(true);
@@ -178,5 +178,31 @@ describe('portal over HTTP', () => {
     const file = await fileWith(tp.dir, 'ca3.pem', ca);
     const { stdout } = await run('openssl', ['x509', '-in', file, '-noout', '-subject']);
     expect(stdout).toContain('SANDBOX');
+  });
+});
+
+describe('cloud reissue over HTTP', () => {
+  it('{ keySource: "cloud", algorithm } issues the copy; the e-mails are listed; a mixed or incomplete body is a 400', async () => {
+    const cloud = (await portal.list({ text: 'in the cloud' })).items.find((c) => !c.replacedBy)!;
+    expect(cloud.keySources).toEqual(['cloud']);
+    const missing = await fetch(`${tp.url}/v1/certificates/${cloud.id}/reissue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tp.tokens.demo}`, 'content-type': 'application/json', 'idempotency-key': 'cloud-missing' },
+      body: JSON.stringify({ keySource: 'cloud' }),
+    });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { code: string }).code).toBe('algorithm-missing');
+    const noCsr = await failure(portal.reissue(cloud.id, { keySource: 'csr', csr: new TextEncoder().encode('x') }, 'cloud-csr'));
+    expect(noCsr.code).toBe('key-source-not-allowed');
+
+    const { certificate, replaced } = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(certificate.notAfter).toBe(cloud.notAfter);
+    expect(certificate).toMatchObject({ keySource: 'cloud', cloudKey: { store: 'sandbox' }, downloadedAt: null });
+    expect(replaced.replacedBy).toBe(certificate.id);
+    const again = await portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'cloud-http-1');
+    expect(again.certificate.id).toBe(certificate.id);
+    expect((await failure(portal.reissue(cloud.id, { keySource: 'cloud', algorithm: 'rsa-3072' }, 'cloud-http-1'))).code).toBe('idempotency-conflict');
+    const emails = await portal.emails(certificate.id);
+    expect(emails).toEqual([expect.objectContaining({ kind: 'certificate-issued', to: 'paula.chlebicka@assecodata.pl', subject: expect.stringContaining(certificate.serialNumber) })]);
   });
 });

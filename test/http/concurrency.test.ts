@@ -19,7 +19,7 @@ it('20 concurrent reissues of one certificate yield one new copy and 19 conflict
   const cert = reissuable(before.items);
   const csrs = await Promise.all(Array.from({ length: 20 }, () => csrFor(cert)));
   // One client (one connection pool) per operator, each with its own idempotency key.
-  const outcomes = await Promise.allSettled(csrs.map((csr) => tp.client(tp.tokens.demo).reissue(cert.id, csr, crypto.randomUUID())));
+  const outcomes = await Promise.allSettled(csrs.map((csr) => tp.client(tp.tokens.demo).reissue(cert.id, { keySource: 'csr', csr: csr }, crypto.randomUUID())));
 
   const wins = outcomes.filter((o): o is PromiseFulfilledResult<ReissueResult> => o.status === 'fulfilled');
   const losses = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');

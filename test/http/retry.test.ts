@@ -56,7 +56,7 @@ it('a reissue whose answer was lost is retried with the same key and issues one 
   const client = tp.client(tp.tokens.demo, { url: relayUrl });
   cutNext = 1;
   connections = 0;
-  const result = await client.reissue(cert.id, await csrFor(cert), crypto.randomUUID());
+  const result = await client.reissue(cert.id, { keySource: 'csr', csr: await csrFor(cert) }, crypto.randomUUID());
   expect(connections).toBe(2); // the cut attempt and the retry
   expect(result.replaced.id).toBe(cert.id);
   const after = await viewer.list();

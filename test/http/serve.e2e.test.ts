@@ -1,58 +1,14 @@
 // End to end: a real `reissue serve` process on 127.0.0.1 and the real CLI talking to it with
 // --portal URL --token T; then kill -9 during a burst of reissues and check, after a restart, that
 // every issued copy is linked and every replaced copy has its revocation scheduled.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
 import { createHttpPortal } from '../../src/portal/http.js';
-import { BIN, cleanEnv, cliSandbox, ROOT, runCli } from '../helpers/cli.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
+import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { csrFor, fileWith, run } from './helpers.js';
 import { createSoftHsm } from '../helpers/softhsm.js';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** Starts `reissue serve --port 0` and waits for its "Listening on URL" line. */
-function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve did not start: ${err}`));
-    }, 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^Listening on (https?:\/\/\S+)$/.exec(line);
-      if (!m) return reject(new Error(`unexpected first line: ${line}`));
-      resolve({ child, url: m[1]!, stderr: () => err });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${err}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-async function tokenFor(dataDir: string, account: string): Promise<string> {
-  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dataDir]);
-  expect(r.code, r.stderr).toBe(0);
-  const token = r.stdout.trim().split('\n')[0]!.trim();
-  expect(token.length).toBeGreaterThan(10);
-  return token;
-}
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
@@ -194,7 +150,7 @@ describe('reissue serve, driven by the CLI', () => {
         let current = cert;
         while (!stop) {
           try {
-            const r = await portal.reissue(current.id, await csrFor(current), crypto.randomUUID());
+            const r = await portal.reissue(current.id, { keySource: 'csr', csr: await csrFor(current) }, crypto.randomUUID());
             acknowledged.push({ replaced: current.id, issued: r.certificate.id });
             current = r.certificate;
           } catch {

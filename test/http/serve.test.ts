@@ -22,7 +22,7 @@ it('carries out due revocations on its timer, with no request needed', async () 
   tp = await startTestPortal({ clock, serve: { revocationIntervalMs: 50, log: (line) => lines.push(line) } });
   const portal = tp.client(tp.tokens.demo);
   const cert = reissuable((await portal.list()).items);
-  await portal.reissue(cert.id, await csrFor(cert), crypto.randomUUID());
+  await portal.reissue(cert.id, { keySource: 'csr', csr: await csrFor(cert) }, crypto.randomUUID());
   lines.length = 0;
 
   offset = 15 * DAY_MS;

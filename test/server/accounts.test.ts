@@ -2,11 +2,10 @@
 // its customers', and another account's certificate answers exactly like an unknown id.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Portal } from '../../src/portal/portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
-import { makeCsr, seededService, testClock } from './helpers.js';
+import { makeCsr, seededService, testClock, rejection } from './helpers.js';
 
 let service: LocalPortalService;
 let dir: string;
@@ -17,15 +16,6 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReissueError');
-}
 
 const accountsOf = async (p: Portal) => new Set((await p.list({ limit: 1000 })).items.map((c) => c.account));
 
@@ -55,7 +45,7 @@ describe('visibility', () => {
       ['get', (id) => acme.get(id)],
       ['download', (id) => acme.download(id, 'pem')],
       ['checkCsr', (id) => acme.checkCsr(id, csr)],
-      ['reissue', (id) => acme.reissue(id, csr, `k-${id}`)],
+      ['reissue', (id) => acme.reissue(id, { keySource: 'csr', csr: csr }, `k-${id}`)],
       ['revoke', (id) => acme.revoke(id, 'unspecified')],
     ];
     for (const [name, attempt] of attempts) {
@@ -76,7 +66,7 @@ describe('visibility', () => {
     const partner = service.forAccount(DEMO.partner);
     const c = (await partner.list({ text: DEMO.manualOrderId })).items[0]!;
     const csr = makeCsr(join(dir, '..'), 'p', { cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] }).pem;
-    const { certificate } = await partner.reissue(c.id, csr, 'partner-1');
+    const { certificate } = await partner.reissue(c.id, { keySource: 'csr', csr: csr }, 'partner-1');
     expect(certificate.account).toBe('demo');
     expect((await service.forAccount(DEMO.customer).get(certificate.id)).replaces).toBe(c.id);
   });

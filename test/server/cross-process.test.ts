@@ -57,13 +57,13 @@ describe('two processes', () => {
     expect([a!.created, b!.created].sort()).toEqual([false, true]);
     expect(a!.ca).toBe(b!.ca);
     expect(a!.ids).toEqual(b!.ids);
-    expect(a!.ids).toHaveLength(8);
+    expect(a!.ids).toHaveLength(9);
     expect(readdirSync(dataDir).filter((f) => !f.startsWith('portal.sqlite')).sort()).toEqual(['ca-key.pem', 'ca.pem']);
     const db = new Database(join(dataDir, 'portal.sqlite'), { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 3 });
-      expect(db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 8 });
+      expect(db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 9 });
     } finally {
       db.close();
     }

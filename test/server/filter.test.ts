@@ -248,7 +248,7 @@ describe('the trigram index', () => {
     inStep();
     const demo = service.forAccount(DEMO.customer);
     const old = (await demo.list({ text: 'sklep.assecodata.pl' })).items.find((c) => !c.replacedBy)!;
-    const { certificate } = await demo.reissue(old.id, makeCsr(join(dir, '..'), 'filter', { cn: old.commonName, sans: old.domains }).pem, 'filter-test');
+    const { certificate } = await demo.reissue(old.id, { keySource: 'csr', csr: makeCsr(join(dir, '..'), 'filter', { cn: old.commonName, sans: old.domains }).pem }, 'filter-test');
     inStep();
     // The new copy is found by its own id and serial (only the new row has them) through the index.
     expect((await demo.list({ text: certificate.id })).items.map((c) => c.id)).toEqual([certificate.id]);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../src/domain/clock.js';
+import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import { openPortalService } from '../../src/server/service.js';
 import type { LocalPortalService } from '../../src/server/service.js';
 import { openssl, opensslCsr } from '../helpers/openssl.js';
@@ -104,4 +105,15 @@ export function snapshot(db: Database.Database): Record<string, unknown[]> {
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return out;
+}
+
+/** The ReissueError a promise rejects with (anything else fails the test). */
+export async function rejection(p: Promise<unknown>): Promise<ReissueError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isReissueError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a ReissueError');
 }

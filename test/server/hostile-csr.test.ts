@@ -58,7 +58,7 @@ async function refusal(csr: Uint8Array, key = 'k'): Promise<ReissueError> {
   const cert = await current();
   const before = count();
   try {
-    await demo.reissue(cert.id, csr, key);
+    await demo.reissue(cert.id, { keySource: 'csr', csr: csr }, key);
   } catch (e) {
     expect(count(), 'nothing issued').toBe(before);
     if (isReissueError(e)) return e;
@@ -126,8 +126,8 @@ describe('hostile CSRs are refused, each with its own message, and nothing is is
   it('a key of an earlier copy: k1 -> k2 -> k1 is refused, naming the copy that had it', async () => {
     const k2 = ecKey();
     const first = await current();
-    const { certificate: second } = await demo.reissue(first.id, hostileCsr(ec), 'to-k1');
-    const { certificate: third } = await demo.reissue(second.id, hostileCsr(k2), 'to-k2');
+    const { certificate: second } = await demo.reissue(first.id, { keySource: 'csr', csr: hostileCsr(ec) }, 'to-k1');
+    const { certificate: third } = await demo.reissue(second.id, { keySource: 'csr', csr: hostileCsr(k2) }, 'to-k2');
     const back = await refusal(hostileCsr(ec), 'back-to-k1');
     expect(back.message).toMatch(new RegExp(`key pair of an earlier copy of this certificate \\(${second.id}\\)`));
     // The current copy's key keeps its own message.
@@ -187,7 +187,7 @@ describe('the CA certifies the canonical encoding of the checked key', () => {
     cases[3]![2] = hostileCsr(cases[3]![1], { sigParams: Buffer.alloc(0) });
     for (const [name, key, csr] of cases) {
       const cert = await current();
-      const { certificate } = await demo.reissue(cert.id, csr, `canon-${name}`);
+      const { certificate } = await demo.reissue(cert.id, { keySource: 'csr', csr: csr }, `canon-${name}`);
       const der = await demo.download(certificate.id, 'der');
       // The canonical encoding, from an independent encoder (OpenSSL through node:crypto).
       const canonical = createPublicKey(key.privateKey).export({ type: 'spki', format: 'der' });

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
 import { openssl, opensslStatus } from '../helpers/openssl.js';
-import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock } from './helpers.js';
+import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock, rejection } from './helpers.js';
 
 let clock: TestClock;
 let service: LocalPortalService;
@@ -30,18 +29,12 @@ async function certOf(orderId: string, portal: AccountPortal = demo): Promise<Ce
   return items.find((c) => !c.replacedBy) ?? items[0]!;
 }
 
+/** Card evidence as the card path reports it (the portal records it; these tests are about the CSR). */
+const TEST_CARD = { serial: '0001', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: '/usr/lib/softhsm/libsofthsm2.so', keyId: '01' };
+
 const manualCsr = (name: string, key: Parameters<typeof makeCsr>[2]['key'] = 'ec-p256') =>
   makeCsr(work, name, { key, cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
 
-async function rejection(p: Promise<unknown>): Promise<ReissueError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isReissueError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReissueError');
-}
 
 function certificateCount(): number {
   return (service.store.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
@@ -70,7 +63,7 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     // The CSR's own subject is ignored: the subject comes from the order.
     const csr = makeCsr(work, 'new', { cn: 'www.assecodata.pl', sans: ['www.assecodata.pl'] });
-    const { certificate, replaced } = await demo.reissue(old.id, csr.pem, 'key-1');
+    const { certificate, replaced } = await demo.reissue(old.id, { keySource: 'csr', csr: csr.pem }, 'key-1');
 
     const issuedAt = clock.now();
     expect(certificate.id).not.toBe(old.id);
@@ -119,7 +112,7 @@ describe('reissue', () => {
     const csr = manualCsr('rsa', 'rsa-2048');
     const derPath = join(work, 'rsa.csr.der');
     openssl(['req', '-in', csr.csrPath, '-outform', 'DER', '-out', derPath]);
-    const { certificate } = await demo.reissue(old.id, new Uint8Array(readFileSync(derPath)), 'rsa-der');
+    const { certificate } = await demo.reissue(old.id, { keySource: 'csr', csr: new Uint8Array(readFileSync(derPath)) }, 'rsa-der');
     const pemPath = writeTemp(work, 'rsa.pem', await demo.download(certificate.id, 'pem'));
     expect(opensslCertificate(pemPath).publicKey).toBe(csrPublicKeyHex(csr.csrPath));
     expect(openssl(['x509', '-in', pemPath, '-noout', '-ext', 'keyUsage'])).toMatch(/Digital Signature, Key Encipherment/);
@@ -127,13 +120,13 @@ describe('reissue', () => {
 
   it('refuses a copy that was already replaced, naming the newest copy', async () => {
     const old = await certOf(DEMO.manualOrderId);
-    const { certificate } = await demo.reissue(old.id, manualCsr('a').pem, 'k-a');
-    const e = await rejection(demo.reissue(old.id, manualCsr('b').pem, 'k-b'));
+    const { certificate } = await demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('a').pem }, 'k-a');
+    const e = await rejection(demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('b').pem }, 'k-b'));
     expect(e).toMatchObject({ kind: 'portal', code: 'already-replaced', details: { newestCopyId: certificate.id } });
     expect(e.hint).toContain(certificate.id);
     // Also for the seeded copy that was replaced three days ago.
     const seededOld = (await demo.list({ text: DEMO.reissuedOrderId })).items.find((c) => c.replacedBy)!;
-    const e2 = await rejection(demo.reissue(seededOld.id, makeCsr(work, 'shop', { cn: 'sklep.assecodata.pl' }).pem, 'k-c'));
+    const e2 = await rejection(demo.reissue(seededOld.id, { keySource: 'csr', csr: makeCsr(work, 'shop', { cn: 'sklep.assecodata.pl' }).pem }, 'k-c'));
     expect(e2).toMatchObject({ code: 'already-replaced', details: { newestCopyId: seededOld.replacedBy } });
   });
 
@@ -141,10 +134,10 @@ describe('reissue', () => {
     const revoked = await certOf(DEMO.revokedOrderId);
     const expired = await certOf(DEMO.expiredOrderId);
     const codeSigning = await certOf(DEMO.codeSigningOrderId);
-    expect(await rejection(demo.reissue(revoked.id, makeCsr(work, 'r', { cn: 'poczta.assecodata.pl' }).pem, 'k1'))).toMatchObject({ code: 'certificate-revoked' });
-    expect(await rejection(demo.reissue(expired.id, makeCsr(work, 'e', { cn: 'stary.assecodata.pl' }).pem, 'k2'))).toMatchObject({ code: 'certificate-expired' });
+    expect(await rejection(demo.reissue(revoked.id, { keySource: 'csr', csr: makeCsr(work, 'r', { cn: 'poczta.assecodata.pl' }).pem }, 'k1'))).toMatchObject({ code: 'certificate-revoked' });
+    expect(await rejection(demo.reissue(expired.id, { keySource: 'csr', csr: makeCsr(work, 'e', { cn: 'stary.assecodata.pl' }).pem }, 'k2'))).toMatchObject({ code: 'certificate-expired' });
     const csr = makeCsr(work, 'cs', { cn: 'Asseco Data Systems S.A.', sans: [] });
-    const e = await rejection(demo.reissue(codeSigning.id, csr.pem, 'k3'));
+    const e = await rejection(demo.reissue(codeSigning.id, { keySource: 'csr', csr: csr.pem }, 'k3'));
     expect(e).toMatchObject({ kind: 'portal', code: 'key-source-not-allowed' });
     expect(e.message).toContain(codeSigning.product);
   });
@@ -152,12 +145,12 @@ describe('reissue', () => {
   it('issues a code-signing copy from a card key of an allowed type, and refuses a weaker one', async () => {
     const codeSigning = await certOf(DEMO.codeSigningOrderId);
     const weak = makeCsr(work, 'cs-weak', { key: 'rsa-2048', cn: 'Asseco Data Systems S.A.', sans: [] });
-    const e = await rejection(demo.reissue(codeSigning.id, weak.pem, 'cs-1', 'card'));
+    const e = await rejection(demo.reissue(codeSigning.id, { keySource: 'card', csr: weak.pem, card: TEST_CARD }, 'cs-1'));
     expect(e).toMatchObject({ kind: 'input', code: 'csr-invalid' });
     expect((e.details!.problems as { code: string }[]).map((p) => p.code)).toContain('key-not-allowed');
 
     const good = makeCsr(work, 'cs-good', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
-    const { certificate } = await demo.reissue(codeSigning.id, good.pem, 'cs-2', 'card');
+    const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: good.pem, card: TEST_CARD }, 'cs-2');
     const pemPath = writeTemp(work, 'cs.pem', await demo.download(certificate.id, 'pem'));
     expect(openssl(['x509', '-in', pemPath, '-noout', '-ext', 'extendedKeyUsage'])).toContain('Code Signing');
     expect(opensslCertificate(pemPath).sans).toEqual([]);
@@ -167,43 +160,43 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     const before = snapshot(service.store.db);
     const weak = makeCsr(work, 'weak', { key: 'rsa-1024', cn: 'evil.example', md: 'sha1' });
-    const e = await rejection(demo.reissue(old.id, weak.pem, 'bad-1'));
+    const e = await rejection(demo.reissue(old.id, { keySource: 'csr', csr: weak.pem }, 'bad-1'));
     expect(e).toMatchObject({ kind: 'input', code: 'csr-invalid' });
     expect(e.exitCode).toBe(3);
     const codes = (e.details!.problems as { code: string }[]).map((p) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['weak-key', 'weak-hash', 'domain-not-in-order']));
     expect(snapshot(service.store.db)).toEqual(before);
     // A failed attempt does not use up the idempotency key.
-    const ok = await demo.reissue(old.id, manualCsr('after-bad').pem, 'bad-1');
+    const ok = await demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('after-bad').pem }, 'bad-1');
     expect(ok.replaced.id).toBe(old.id);
   });
 
   it('refuses the same key pair as the copy being replaced', async () => {
     const old = await certOf(DEMO.manualOrderId);
     const csr = manualCsr('reuse');
-    const { certificate } = await demo.reissue(old.id, csr.pem, 'reuse-1');
-    const e = await rejection(demo.reissue(certificate.id, csr.pem, 'reuse-2'));
+    const { certificate } = await demo.reissue(old.id, { keySource: 'csr', csr: csr.pem }, 'reuse-1');
+    const e = await rejection(demo.reissue(certificate.id, { keySource: 'csr', csr: csr.pem }, 'reuse-2'));
     expect((e.details!.problems as { code: string }[]).map((p) => p.code)).toEqual(['same-key']);
   });
 
   it('returns the first result for a repeated idempotency key and issues nothing new', async () => {
     const old = await certOf(DEMO.manualOrderId);
     const csr = manualCsr('idem');
-    const first = await demo.reissue(old.id, csr.pem, 'same-key');
+    const first = await demo.reissue(old.id, { keySource: 'csr', csr: csr.pem }, 'same-key');
     const count = certificateCount();
-    const again = await demo.reissue(old.id, csr.pem, 'same-key');
+    const again = await demo.reissue(old.id, { keySource: 'csr', csr: csr.pem }, 'same-key');
     expect(again.certificate.id).toBe(first.certificate.id);
     expect(again.replaced.id).toBe(old.id);
     expect(certificateCount()).toBe(count);
     // The same key for another request is a conflict, not a silent replay.
-    const other = await rejection(demo.reissue(old.id, manualCsr('idem-2').pem, 'same-key'));
+    const other = await rejection(demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('idem-2').pem }, 'same-key'));
     expect(other).toMatchObject({ kind: 'portal', code: 'idempotency-conflict' });
     const otherCert = await certOf(DEMO.reissuedOrderId);
-    expect(await rejection(demo.reissue(otherCert.id, csr.pem, 'same-key'))).toMatchObject({ code: 'idempotency-conflict' });
+    expect(await rejection(demo.reissue(otherCert.id, { keySource: 'csr', csr: csr.pem }, 'same-key'))).toMatchObject({ code: 'idempotency-conflict' });
     // Keys belong to an account: the partner's own key of the same name is independent.
     const partner = service.forAccount(DEMO.partner);
     const partnerCert = await certOf(DEMO.partnerOrderId, partner);
-    const partnerResult = await partner.reissue(partnerCert.id, makeCsr(work, 'p', { cn: 'partner-demo.pl' }).pem, 'same-key');
+    const partnerResult = await partner.reissue(partnerCert.id, { keySource: 'csr', csr: makeCsr(work, 'p', { cn: 'partner-demo.pl' }).pem }, 'same-key');
     expect(partnerResult.replaced.id).toBe(partnerCert.id);
   });
 
@@ -211,7 +204,7 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     const csrs = Array.from({ length: 20 }, (_, i) => manualCsr(`race-${i}`).pem);
     const count = certificateCount();
-    const outcomes = await Promise.allSettled(csrs.map((csr, i) => demo.reissue(old.id, csr, `race-${i}`)));
+    const outcomes = await Promise.allSettled(csrs.map((csr, i) => demo.reissue(old.id, { keySource: 'csr', csr: csr }, `race-${i}`)));
     const won = outcomes.filter((o): o is PromiseFulfilledResult<ReissueResult> => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -226,7 +219,7 @@ describe('reissue', () => {
     const old = await certOf(DEMO.manualOrderId);
     const csr = manualCsr('retry').pem;
     const count = certificateCount();
-    const results = await Promise.all(Array.from({ length: 5 }, () => demo.reissue(old.id, csr, 'retry-key')));
+    const results = await Promise.all(Array.from({ length: 5 }, () => demo.reissue(old.id, { keySource: 'csr', csr: csr }, 'retry-key')));
     expect(new Set(results.map((r) => r.certificate.id)).size).toBe(1);
     expect(certificateCount()).toBe(count + 1);
   });
@@ -236,10 +229,10 @@ describe('reissue', () => {
     // A real SQLite failure after the new copy was inserted: linking the old copy aborts.
     service.store.db.exec(`CREATE TRIGGER fail_link BEFORE UPDATE OF replaced_by ON certificates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     const before = snapshot(service.store.db);
-    await expect(demo.reissue(old.id, manualCsr('fail').pem, 'fail-1')).rejects.toThrow();
+    await expect(demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('fail').pem }, 'fail-1')).rejects.toThrow();
     expect(snapshot(service.store.db)).toEqual(before);
     service.store.db.exec('DROP TRIGGER fail_link');
-    const ok = await demo.reissue(old.id, manualCsr('after-fail').pem, 'fail-1');
+    const ok = await demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('after-fail').pem }, 'fail-1');
     expect(ok.replaced.replacedBy).toBe(ok.certificate.id);
   });
 });

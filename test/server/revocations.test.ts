@@ -32,7 +32,7 @@ async function reissueManualExample(): Promise<{ old: Certificate; issued: Certi
   const demo = service.forAccount(DEMO.customer);
   const old = (await demo.list({ text: DEMO.manualOrderId })).items[0]!;
   const csr = makeCsr(join(dir, '..'), 'r', { cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
-  const { certificate } = await demo.reissue(old.id, csr.pem, 'rev-1');
+  const { certificate } = await demo.reissue(old.id, { keySource: 'csr', csr: csr.pem }, 'rev-1');
   return { old, issued: certificate };
 }
 

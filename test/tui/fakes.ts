@@ -6,7 +6,7 @@ import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRe
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
 import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, ReissueResult, RevocationReason } from '../../src/domain/types.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
@@ -114,6 +114,8 @@ export interface FakePortalOptions {
   certificates?: Certificate[];
   /** Thrown by reissue() (e.g. a network error). */
   reissueError?: ReissueError;
+  /** E-mails emails(id) answers, by certificate id. */
+  emails?: Record<string, PortalEmail[]>;
   /** Thrown by list(). */
   listError?: ReissueError;
 }
@@ -123,7 +125,7 @@ export class FakePortal implements Portal {
   listCalls: ListQuery[] = [];
   countCalls: CountQuery[] = [];
   private countGate: Promise<void> | null = null;
-  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource }[] = [];
+  reissueCalls: { id: string; csr: Uint8Array; key: string; keySource: KeySource; request: ReissueRequest }[] = [];
   downloads: { id: string; format: string }[] = [];
   private byKey = new Map<string, ReissueResult>();
   private seq = 100;
@@ -189,9 +191,11 @@ export class FakePortal implements Portal {
     return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
   }
 
-  /** Like LocalPortal: the key source is an optional 4th argument, checked against the product. */
-  async reissue(id: string, csr: Uint8Array, idempotencyKey: string, keySource: KeySource = 'csr'): Promise<ReissueResult> {
-    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource });
+  /** Like LocalPortal: the request's key source is checked against the product; cloud keys need no CSR. */
+  async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
+    const keySource = request.keySource;
+    const csr = request.keySource === 'cloud' ? new Uint8Array() : request.csr;
+    this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, request });
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -199,14 +203,23 @@ export class FakePortal implements Portal {
     if (!old) throw portalError('not-found', `No certificate ${id}.`);
     const refusal = reissueRefusal(old, keySource, old.replacedBy ?? old.id);
     if (refusal) throw refusal;
-    const report = await this.checkCsr(id, csr);
-    if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
-    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null };
+    if (request.keySource !== 'cloud') {
+      const report = await this.checkCsr(id, csr);
+      if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
+    }
+    const cloudKey = request.keySource === 'cloud' ? { store: 'sandbox' as const, location: 'fake store', keyId: 'ab'.repeat(20), label: `reissue ${old.orderId}` } : null;
+    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null, keySource, cloudKey };
     Object.assign(old, { state: 'pending-revocation', replacedBy: fresh.id, revocationDate: scheduledRevocationDate(NOW).toISOString() });
     this.certificates.push(fresh);
     const result = { certificate: { ...fresh }, replaced: { ...old } };
     this.byKey.set(idempotencyKey, result);
     return result;
+  }
+
+  /** The e-mails given in the options for a certificate (the wizard lists them in the details). */
+  async emails(id: string): Promise<PortalEmail[]> {
+    await this.get(id);
+    return this.opts.emails?.[id] ?? [];
   }
 
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {

@@ -5,6 +5,7 @@ import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, portalError, usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
 import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
@@ -72,15 +73,32 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
 
   program
     .command('submit')
-    .description('reissue a certificate with a CSR: new copy, same expiry; the old copy is revoked 14 days later')
+    .description('reissue a certificate: new copy, same expiry; the old copy is revoked 14 days later')
     .argument('<ID>')
-    .requiredOption('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
+    .option('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
+    .option('--key-source <SOURCE>', 'csr (default), or cloud: the portal generates the key pair in its key store', 'csr')
+    .option('--algorithm <ALG>', "with --key-source cloud: the new key's algorithm (default: the product's first)")
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, id: string, opts: { csr: string }) => {
-        const bytes = await readInputFile(opts.csr, ctx.io.stdin);
-        // The one idempotency rule: submitting the same CSR again returns the copy it issued.
-        const result = await submitReissue(flowDeps(ctx), { certificateId: id, csr: bytes, keySource: 'csr' });
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string }) => {
+        const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
+        if (source === 'card') {
+          throw usageError('card-needs-keygen', 'A key pair generated on a card is submitted by the card command, which reads the card too.', `Use: reissue card keygen --for ${id} --algorithm ALG --submit`);
+        }
+        let result: ReissueResult;
+        if (source === 'cloud') {
+          if (opts.csr) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair in its key store.', `Use: reissue submit ${id} --key-source cloud [--algorithm ALG]`);
+          if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
+            throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+          }
+          result = await reissueInCloud(flowDeps(ctx), { certificateId: id, algorithm: opts.algorithm });
+        } else {
+          if (!opts.csr) throw usageError('csr-missing', 'submit needs the CSR: --csr FILE.', `Use: reissue submit ${id} --csr FILE, or --key-source cloud for a product whose keys are stored in the cloud.`);
+          if (opts.algorithm) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; --algorithm is for --key-source cloud.');
+          const bytes = await readInputFile(opts.csr, ctx.io.stdin);
+          // The one idempotency rule: submitting the same CSR again returns the copy it issued.
+          result = await submitReissue(flowDeps(ctx), { certificateId: id, request: { keySource: 'csr', csr: bytes } });
+        }
         printReissueResult(ctx, result);
       }),
     );
@@ -125,6 +143,7 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       o.revocationDate
         ? `  The previous copy will be revoked automatically on ${formatDateTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
         : '',
+      n.keySource === 'cloud' && n.cloudKey ? `  Key: generated in the cloud key store: ${n.cloudKey.location}. It never leaves it.` : '',
       `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
     ]
       .filter(Boolean)

@@ -7,7 +7,7 @@ import { portalError, usageError } from '../../domain/errors.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/types.js';
 import { MAX_OFFSET, MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
-import { csrBodySchema, csrBytesFromBody, reissueBodySchema, type CsrBody, type ReissueBody } from './csr-body.js';
+import { csrBodySchema, csrBytesFromBody, reissueBodySchema, reissueRequestFromBody, type CsrBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
 
 export interface HttpAppOptions {
@@ -195,8 +195,12 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
       if (!IDEMPOTENCY_KEY.test(key)) {
         throw usageError('idempotency-key-invalid', 'The Idempotency-Key header must be 1–200 printable ASCII characters.', 'Use a UUID.');
       }
-      return portalOf(request).reissue(request.params.id, csrBytesFromBody(request.body), key, request.body.keySource ?? 'csr');
+      return portalOf(request).reissue(request.params.id, reissueRequestFromBody(request.body), key);
     },
+  );
+
+  v1.get<{ Params: { id: string } }>('/certificates/:id/emails', { schema: { params: idParams } }, async (request) =>
+    portalOf(request).emails(request.params.id),
   );
 
   v1.post<{ Params: { id: string }; Body: { reason: RevocationReason } }>(

@@ -2,6 +2,9 @@
 // base64. Without `encoding` the service tells them apart itself; either way the portal's own CSR
 // checks then see exactly the bytes the user gave (so "this is a certificate" etc. still work).
 
+import { usageError } from '../../domain/errors.js';
+import { ALGORITHMS, KEY_SOURCES, type Algorithm, type CardEvidence, type KeySource, type ReissueRequest } from '../../domain/types.js';
+
 export type CsrEncoding = 'pem' | 'base64';
 
 /** Generous for base64 of a 64 KiB CSR; anything larger is refused by the body limit or the CSR checks. */
@@ -17,14 +20,49 @@ export const csrBodySchema = {
   },
 } as const;
 
-/** A reissue also says where the key pair was made (card-only products refuse 'csr'). */
+/**
+ * A reissue says where the key pair comes from: `{ csr, keySource: 'csr' }` (the default),
+ * `{ csr, keySource: 'card', card: {...} }`, or `{ keySource: 'cloud', algorithm }` (no CSR: the
+ * portal generates the key pair in its own key store).
+ */
 export const reissueBodySchema = {
-  ...csrBodySchema,
-  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] } },
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...csrBodySchema.properties,
+    keySource: { type: 'string', enum: [...KEY_SOURCES] },
+    algorithm: { type: 'string', enum: [...ALGORITHMS] },
+    card: {
+      type: 'object',
+      required: ['serial', 'manufacturer', 'model', 'module', 'keyId'],
+      additionalProperties: false,
+      properties: Object.fromEntries(['serial', 'manufacturer', 'model', 'module', 'keyId'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
+    },
+  },
 } as const;
 
-export interface ReissueBody extends CsrBody {
-  keySource?: 'csr' | 'card';
+export interface ReissueBody extends Partial<CsrBody> {
+  keySource?: KeySource;
+  algorithm?: Algorithm;
+  card?: CardEvidence;
+}
+
+/** The Portal request a reissue body stands for; a body that mixes the key sources is refused. */
+export function reissueRequestFromBody(body: ReissueBody): ReissueRequest {
+  const source = body.keySource ?? 'csr';
+  if (source === 'cloud') {
+    if (body.csr !== undefined) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair.', 'Send { "keySource": "cloud", "algorithm": "…" }.');
+    if (!body.algorithm) throw usageError('algorithm-missing', 'A cloud reissue needs an "algorithm".', 'Send one of the product\'s algorithms, e.g. "ec-p256".');
+    return { keySource: 'cloud', algorithm: body.algorithm };
+  }
+  if (body.csr === undefined) throw usageError('csr-missing', `A reissue with key source "${source}" needs a "csr".`, 'Send the CSR as PEM text or base64 DER.');
+  if (body.algorithm !== undefined) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; "algorithm" is for cloud reissues only.');
+  const csr = csrBytesFromBody({ csr: body.csr, encoding: body.encoding });
+  if (source === 'card') {
+    if (!body.card) throw usageError('card-evidence-missing', 'A card reissue needs the "card" the key pair was generated on.');
+    return { keySource: 'card', csr, card: body.card };
+  }
+  return { keySource: 'csr', csr };
 }
 
 export interface CsrBody {

@@ -6,7 +6,8 @@ import { isIP } from 'node:net';
 import type { Clock } from '../../domain/clock.js';
 import { usageError } from '../../domain/errors.js';
 import { startRevocationTimer } from '../revocations.js';
-import { openPortalService } from '../service.js';
+import type { CloudKeyStore } from '../cloud/key-store.js';
+import { openPortalService, type MailOptions } from '../service.js';
 import { buildHttpApp } from './app.js';
 import { isLoopbackHost } from '../../util/loopback.js';
 
@@ -22,6 +23,12 @@ export interface ServeOptions {
   drainTimeoutMs?: number;
   /** How often due revocations are carried out (default 60 s). */
   revocationIntervalMs?: number;
+  /** SMTP, sender, reminder days; without `smtp` the messages go to DATA_DIR/outbox/ as .eml files. */
+  mail?: MailOptions;
+  /** How often unsent e-mails are retried and reminders looked for (default 15 s). */
+  mailIntervalMs?: number;
+  /** The cloud key store (a PKCS#11 token); by default the sandbox's software store. */
+  cloudKeys?: () => Promise<CloudKeyStore>;
 }
 
 export interface RunningServer {
@@ -42,7 +49,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
   const https = opts.tls ? readTls(opts.tls) : undefined;
 
-  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock });
+  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock, mail: opts.mail, cloudKeys: opts.cloudKeys, log });
   const runDue = () => {
     const n = service.runDueRevocations();
     if (n > 0) log(`Carried out ${n} due revocation${n === 1 ? '' : 's'}.`);
@@ -56,6 +63,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (error) {
     await app?.close().catch(() => {});
+    await service.settle();
     service.close();
     throw listenError(error, opts);
   }
@@ -65,6 +73,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   );
   const timer = startRevocationTimer(runDue, opts.revocationIntervalMs ?? 60_000, (error) =>
     log(`Due revocations failed: ${(error as Error).message}`),
+  );
+  // Failed deliveries come due again after their back-off; reminders fall due with time alone.
+  const mailTimer = startRevocationTimer(
+    () => {
+      service.runDue(opts.clock.now());
+      if (service.outbox.hasDue()) service.outbox.kick();
+    },
+    opts.mailIntervalMs ?? 15_000,
+    (error) => log(`E-mail delivery failed: ${(error as Error).message}`),
   );
 
   const running = app;
@@ -79,6 +96,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       // Stop taking requests, let in-flight ones finish, then close the database.
       closing ??= (async () => {
         timer.stop();
+        mailTimer.stop();
         // A client that keeps a request open forever must not keep the service from stopping.
         const force = setTimeout(() => running.server.closeAllConnections(), opts.drainTimeoutMs ?? 10_000);
         force.unref();
@@ -86,6 +104,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           await running.close();
         } finally {
           clearTimeout(force);
+          await service.settle();
           service.close();
         }
       })();

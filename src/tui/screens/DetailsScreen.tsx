@@ -3,8 +3,9 @@ import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback, useEffect } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
-import { formatDateTime, pendingRevocationText, stateLabel } from '../../wizard/format.js';
+import { emailsLine, formatDateTime, keyLine, pendingRevocationText, stateLabel } from '../../wizard/format.js';
 import { detailsActions } from '../../wizard/selectors.js';
+import type { KeySource } from '../../domain/types.js';
 import type { DetailsAction, DetailsScreen as DetailsState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { ActionBar } from '../components/ActionBar.js';
@@ -19,6 +20,9 @@ export const ACTION_LABELS: Record<DetailsAction, string> = {
   revoke: 'Revoke certificate',
   install: 'Install on card',
 };
+
+// The details line is narrow: the product's key sources in a word or two each.
+const SHORT_SOURCE: Record<KeySource, string> = { csr: 'CSR', card: 'on card', cloud: 'in the cloud' };
 
 const line = (label: string, value: string) => (
   <Text wrap="truncate-end">
@@ -46,6 +50,7 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
     stateLabel(cert.state) +
     (cert.state === 'revoked' && cert.revocationDate ? ` (on ${formatDateTime(cert.revocationDate)}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
   const items = detailsActions(cert).map((a) => ({ value: a, label: ACTION_LABELS[a] }));
+  const key = keyLine(cert);
 
   return (
     <Box flexDirection="column">
@@ -69,7 +74,9 @@ export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isAc
         <Text bold>Activation date:</Text> {formatDateTime(cert.notBefore)}   <Text bold>Valid to:</Text> {formatDateTime(cert.notAfter)}
       </Text>
       {line('Certificate serial number:', cert.serialNumber)}
-      {line('Key pair generation:', `${cert.keySources.map((s) => (s === 'csr' ? 'CSR' : 'on card')).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
+      {line('Key pair generation:', `${cert.keySources.map((s) => SHORT_SOURCE[s]).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
+      {key ? line('Key:', key) : null}
+      {screen.emails?.length ? line('E-mails sent:', emailsLine(screen.emails)) : null}
       {pending ? (
         <Text color="yellow" wrap="truncate-end">
           ⚠ Pending revocation: {pending}

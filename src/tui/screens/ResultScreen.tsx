@@ -50,7 +50,13 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
       <Text wrap="truncate-end">
         {cells(
           'Key',
-          screen.via === 'card' ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}` : screen.generatedKeyPath ? `saved to ${screen.generatedKeyPath}` : 'from your CSR',
+          screen.via === 'card'
+            ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}`
+            : screen.via === 'cloud'
+              ? 'generated in the cloud key store'
+              : screen.generatedKeyPath
+                ? `saved to ${screen.generatedKeyPath}`
+                : 'from your CSR',
           '',
         )}
       </Text>

@@ -18,7 +18,11 @@ import type { Command } from '../keymap.js';
 export const METHOD_LABELS: Record<KeySource, string> = {
   csr: 'CSR',
   card: 'Generating key pair on card',
+  cloud: 'Key pair stored in the cloud',
 };
+
+/** The manual's step 1, for products whose keys are stored in the cloud. */
+export const CLOUD_SENTENCE = 'Key pair for certificates stored in the cloud will be generated automatically.';
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
   const { dispatch, actions } = useUiActions();
@@ -35,12 +39,14 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   useCommands(handle, isActive);
 
   const chooseMethod = screen.stage === 'method';
+  const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         Reissue certificate · {screen.cert.commonName}
       </Text>
       <StepIndicator step={1} />
+      {screen.methods.includes('cloud') ? <Text wrap="truncate-end">{CLOUD_SENTENCE}</Text> : null}
       <Text bold>Key pair generation method</Text>
       {chooseMethod ? (
         <Menu
@@ -50,6 +56,22 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           onHighlight={(index) => dispatch({ type: 'highlight', index })}
           onSelect={(method) => dispatch({ type: 'choose-method', method })}
         />
+      ) : cloud ? (
+        <Box flexDirection="column">
+          <Text>  ✓ {METHOD_LABELS.cloud}</Text>
+          <Text bold>KEY ALGORITHM AND KEY LENGTH</Text>
+          {screen.stage === 'cloud' ? (
+            <Menu
+              items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
+              cursor={screen.algCursor}
+              isActive={isActive}
+              onHighlight={(index) => dispatch({ type: 'highlight', index })}
+              onSelect={(algorithm) => void actions.reissueInCloud(screen.cert, algorithm)}
+            />
+          ) : (
+            <Busy label={`Generating the ${algorithmLabel(screen.algorithms[screen.algCursor]!)} key pair in the cloud key store…`} />
+          )}
+        </Box>
       ) : (
         <Box flexDirection="column">
           <Text>  ✓ {METHOD_LABELS.card}</Text>

@@ -1,0 +1,59 @@
+// The wizard's cloud path as pure rules: step 1 offers the product's algorithms (no card scan),
+// choosing one starts the issue, the answer leads to the result (via 'cloud'), a failure back to
+// the algorithm list, and the details take the e-mail list with the certificate.
+import { describe, expect, test } from 'vitest';
+import { initialState, reduce } from '../../src/wizard/reducer.js';
+import { emailsLine, keyLine } from '../../src/wizard/format.js';
+import { shownError } from '../../src/wizard/selectors.js';
+import { portalError } from '../../src/domain/errors.js';
+import type { PortalEmail } from '../../src/domain/types.js';
+import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
+import { codeSigning, NOW } from '../tui/fakes.js';
+
+const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
+const cloudCert = codeSigning({ id: 'c-cloud', product: 'Code Signing in the cloud 365 days', keySources: ['cloud'], algorithms: ['rsa-3072', 'ec-p256'] });
+const atStep1 = () =>
+  run(
+    initialState({ rows: 24, columns: 80, now: NOW.toISOString() }),
+    { type: 'page-loaded', query: '', offset: 0, items: [cloudCert], total: 1 },
+    { type: 'open-details', cert: cloudCert },
+    { type: 'choose-action', action: 'reissue' },
+  );
+
+describe('key stored in the cloud', () => {
+  test('choosing the method lists the product\'s algorithms without a card scan; Esc goes back to the methods', () => {
+    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' });
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud', algorithms: ['rsa-3072', 'ec-p256'], scan: 'idle' });
+    s = run(s, { type: 'back' });
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'method' });
+  });
+
+  test('an algorithm starts the issue; the answer shows the result via cloud; a failure returns to the algorithms', () => {
+    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' });
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud-submitting', algCursor: 1 });
+    // A second Enter typed ahead changes nothing.
+    expect(run(s, { type: 'choose-algorithm', algorithm: 'rsa-3072' }).screen).toEqual(s.screen);
+    const failed = run(s, { type: 'failed', error: shownError(portalError('portal-unreachable', 'down')) });
+    expect(failed.screen).toMatchObject({ kind: 'error', back: { kind: 'step1', stage: 'cloud' } });
+    const fresh = { ...cloudCert, id: 'c-new', replaces: cloudCert.id, keySource: 'cloud' as const };
+    s = run(s, { type: 'reissued', result: { certificate: fresh, replaced: { ...cloudCert, replacedBy: 'c-new' } } });
+    expect(s.screen).toMatchObject({ kind: 'result', via: 'cloud' });
+  });
+
+  test('an algorithm the product does not allow is ignored', () => {
+    const s = run(atStep1(), { type: 'choose-method', method: 'cloud' });
+    expect(run(s, { type: 'choose-algorithm', algorithm: 'rsa-4096' }).screen).toEqual(s.screen);
+  });
+
+  test('details take the e-mails with the certificate; the Key and E-mails lines', () => {
+    const mail: PortalEmail = { id: 1, kind: 'certificate-issued', to: 'a@b', subject: 's', createdAt: '2026-12-01T10:00:00Z', status: 'sent', sentAt: '2026-12-01T10:00:00Z', attempts: 1, lastError: null, deliveredTo: 'x' };
+    const s = run(atStep1(), { type: 'back' }, { type: 'details-loaded', cert: cloudCert, emails: [mail] });
+    expect(s.screen).toMatchObject({ kind: 'details', emails: [mail] });
+    expect(emailsLine([mail, { ...mail, kind: 'revocation-reminder', status: 'pending', sentAt: null, attempts: 2 }])).toMatch(
+      /^certificate issued \d{4}-\d\d-\d\d \d\d:\d\d ✓ · reminder \d{4}-\d\d-\d\d \d\d:\d\d \(not sent yet, 2 tries\)$/,
+    );
+    expect(keyLine({ keySource: 'cloud', cloudKey: { store: 'sandbox', location: 'x', keyId: 'ab', label: 'l' } })).toBe('generated in the cloud key store (SANDBOX store, not for production)');
+    expect(keyLine({ keySource: 'cloud', cloudKey: { store: 'pkcs11', location: 'PKCS#11 token "k" (serial 1)', keyId: 'ab', label: 'l' } })).toBe('generated in the cloud key store (PKCS#11 token "k" (serial 1))');
+    expect(keyLine({ keySource: null, cloudKey: null })).toBeNull();
+  });
+});
