@@ -8,6 +8,8 @@ interface Painted {
   stdout: NodeJS.WriteStream;
   lines: number;
   restoreStderr: () => void;
+  /** Back to the terminal's line mode (when Ink will not take the keyboard over). */
+  restoreInput: () => void;
   /** The styles the skeleton was painted with (a repaint uses the same). */
   opts: SkeletonOptions;
 }
@@ -37,6 +39,10 @@ export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: Node
   const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, opts);
   if (!frame) return false;
   io.stdout.write(frame);
+  // Keys typed while this frame (or the early list) is up wait for Ink raw: not echoed over the
+  // frame, and Enter still a carriage return (a terminal in line mode turns it into a line feed).
+  const stdin = io.stdin;
+  stdin.setRawMode?.(true);
   const lines = frame.split('\n').length - 1;
   // An error before the wizard starts (a portal that cannot be opened) replaces the skeleton.
   const stderr = io.stderr;
@@ -44,11 +50,12 @@ export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: Node
   const restoreStderr = () => {
     stderr.write = write;
   };
+  const restoreInput = () => stdin.setRawMode?.(false);
   stderr.write = ((...args: Parameters<typeof write>) => {
     eraseSkeleton();
     return write.apply(stderr, args);
   }) as typeof write;
-  painted = { stdout: io.stdout, lines, restoreStderr, opts };
+  painted = { stdout: io.stdout, lines, restoreStderr, restoreInput, opts };
   process.once('exit', eraseSkeleton);
   return true;
 }
@@ -82,8 +89,9 @@ export function handOverSkeleton(stdout: NodeJS.WriteStream): boolean {
 /** Takes the skeleton off the screen (nothing else will draw over it). */
 export function eraseSkeleton(): void {
   if (!painted) return;
-  const { stdout, lines, restoreStderr } = painted;
+  const { stdout, lines, restoreStderr, restoreInput } = painted;
   painted = null;
   restoreStderr();
+  restoreInput();
   stdout.write(rewind(lines));
 }

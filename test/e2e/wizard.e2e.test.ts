@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT, cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl, opensslCsr, publicKeyHex } from '../helpers/openssl.js';
 import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../helpers/softhsm.js';
-import { killTmuxServer, Pane } from '../helpers/tmux.js';
+import { killTmuxServer, Pane, tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

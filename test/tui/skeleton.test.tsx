@@ -141,11 +141,15 @@ describe('painting and handing over', () => {
   });
 
   test('an error before the wizard starts erases the skeleton first', async () => {
-    const { stdout, stderr, io } = fakeIo();
+    const { stdout, stderr, stdin, io } = fakeIo();
     await paintSkeleton(io);
+    // Keys typed while the frame is up wait raw for Ink (no echo, Enter stays a carriage return)…
+    expect(stdin.rawMode).toBe(true);
     io.stderr.write('error: the portal cannot be opened\n');
     expect(stdout.writes.at(-1)).toBe('\u001B[23F\u001B[J');
     expect(stderr.writes).toEqual(['error: the portal cannot be opened\n']);
+    // …and the terminal is back in line mode when Ink will not take over.
+    expect(stdin.rawMode).toBe(false);
     // Only once: later writes go straight through.
     io.stderr.write('  → hint\n');
     expect(stdout.writes).toHaveLength(2);
