@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test, from a fresh Debian machine with Node: installs the system tools the tests use
-# (SoftHSM2 as the card, OpenSC's pkcs11-tool and openssl as outside checkers, tmux as the
+# (SoftHSM2 as the card, OpenSC's pkcs11-tool, openssl with its pkcs11 engine and GnuTLS's p11tool
+# as outside checkers, p11-kit's server and client module for the remote card, tmux as the
 # terminal, sqlite3), then type-checks, builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,10 @@ command -v pkcs11-tool >/dev/null || need+=(opensc)
 command -v openssl >/dev/null || need+=(openssl)
 command -v tmux >/dev/null || need+=(tmux)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v p11tool >/dev/null || need+=(gnutls-bin)
+command -v p11-kit >/dev/null || need+=(p11-kit)
+compgen -G '/usr/lib/*/pkcs11/p11-kit-client.so' >/dev/null || need+=(p11-kit-modules)
+compgen -G '/usr/lib/*/engines-3/pkcs11.so' >/dev/null || need+=(libengine-pkcs11-openssl)
 if ((${#need[@]})); then
   echo "Installing test tools: ${need[*]}"
   sudo=""

@@ -1,6 +1,8 @@
 // The card layer as the wizard and CLI see it. The implementation runs PKCS#11 (pkcs11js) in a
 // worker thread; tests hand in fakes. Failures are ReissueError with kind 'card'.
 import type { Algorithm } from '../domain/types.js';
+import type { CardKey } from './objects.js';
+import type { Pkcs11Uri } from './uri.js';
 
 export interface ModuleInfo {
   path: string;
@@ -9,6 +11,8 @@ export interface ModuleInfo {
   error: string | null;
   manufacturer: string | null;
   description: string | null;
+  /** p11-kit's client module: the cards are on another machine, reached at this server address. */
+  remote: string | null;
 }
 
 export interface PinState {
@@ -33,6 +37,8 @@ export interface TokenInfo {
   pin: PinState;
   /** What this token can generate on-card (mechanism info, key sizes). */
   algorithms: Algorithm[];
+  /** Its PKCS#11 URI (RFC 7512). */
+  uri: string;
 }
 
 export interface ReaderInfo {
@@ -42,6 +48,8 @@ export interface ReaderInfo {
   name: string;
   tokenPresent: boolean;
   token: TokenInfo | null;
+  /** The key pairs (and their certificates) on the card; in the inventory only. */
+  keys?: CardKey[];
 }
 
 export interface CardInventory {
@@ -49,10 +57,15 @@ export interface CardInventory {
   readers: ReaderInfo[];
 }
 
-/** Which card to use: by token label or by serial (card number). */
+/**
+ * Which card to use: by token label, by serial (card number, any case, spaces allowed), by
+ * either (`labelOrSerial`, what --token takes), or by a PKCS#11 URI's token attributes.
+ */
 export interface TokenSelector {
   label?: string;
   serial?: string;
+  labelOrSerial?: string;
+  uri?: Pkcs11Uri;
 }
 
 export type CardPhase = 'login' | 'generate' | 'sign' | 'install' | 'verify';
@@ -71,7 +84,10 @@ export interface KeygenRequest {
   /** Subject of the CSR: the certificate's CN and its order's domains. */
   commonName: string;
   domains: string[];
-  /** CKA_LABEL for the key pair, e.g. "reissue ORDER/0000123456/po". */
+  /**
+   * What the key pair is for, e.g. "reissue ORDER/0000123456/po": the start of its CKA_LABEL, which
+   * then gets the date and the start of the key id (one label per key pair, shared by its certificate).
+   */
   label: string;
   /** Optional O/L/ST/C for the CSR subject (the portal takes the subject from the order anyway). */
   organization?: { name: string; country: string; stateOrProvince: string; locality: string } | null;
@@ -88,14 +104,19 @@ export interface KeygenResult {
   publicKeySpki: Uint8Array;
   token: TokenInfo;
   /** The module that holds the card. */
-  module?: string;
+  module: string;
+  /** CKA_LABEL shared by the key pair (and, once installed, its certificate). */
+  label: string;
+  /** PKCS#11 URI of the private key. */
+  keyUri: string;
+  publicKeySha256: string;
 }
 
 export interface InstallRequest {
+  /** The card holding the key (from findKeys). */
   token: TokenSelector;
   pin: string;
   certificateDer: Uint8Array;
-  label: string;
   /** The token reports one PIN try left and the user explicitly accepted the risk. */
   confirmFinalTry?: boolean;
   onProgress?: (p: CardProgress) => void;
@@ -104,14 +125,56 @@ export interface InstallRequest {
 export interface InstallResult {
   keyId: string;
   token: TokenInfo;
+  module: string;
+  /** The key pair's label, now the certificate's too. */
+  label: string;
+  keyUri: string;
+  certificateUri: string;
   /** The same certificate was already on the card next to its key: nothing was written. */
   alreadyPresent?: boolean;
 }
 
+export interface InventoryOptions {
+  keys?: boolean;
+}
+
+/** Where a public key was found: which module, which card, which key pair. */
+export interface KeyLocation {
+  module: string;
+  token: TokenInfo;
+  key: CardKey;
+}
+
+export interface DeleteRequest {
+  /** The key's URI: its token attributes choose the card, `id` (required) the key pair. */
+  uri: Pkcs11Uri;
+  pin: string;
+  /** Also remove a certificate stored with the key. */
+  force?: boolean;
+  confirmFinalTry?: boolean;
+}
+
+export interface DeleteResult {
+  token: TokenInfo;
+  keyId: string;
+  /** Objects removed: private key, public key, certificate. */
+  removed: { privateKeys: number; publicKeys: number; certificates: number };
+}
+
 export interface CardService {
-  inventory(): Promise<CardInventory>;
+  /**
+   * Modules, readers and cards. With `keys`, also every card's key pairs and certificates (a
+   * session per card: real cards take their time, so only `card list` and `card delete` ask).
+   */
+  inventory(opts?: InventoryOptions): Promise<CardInventory>;
   generate(req: KeygenRequest): Promise<KeygenResult>;
   install(req: InstallRequest): Promise<InstallResult>;
+  /**
+   * For each public key (SubjectPublicKeyInfo), the cards holding it, searched on every card of
+   * every module that `selector` allows. No PIN: only public objects are read.
+   */
+  findKeys(spkis: Uint8Array[], selector: TokenSelector): Promise<KeyLocation[][]>;
+  deleteKey(req: DeleteRequest): Promise<DeleteResult>;
   /** Logs out, closes sessions, finalizes the module. Safe to call twice. */
   close(): Promise<void>;
 }

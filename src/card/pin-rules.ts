@@ -1,7 +1,7 @@
 // The PIN rules, checked before the card is asked: the token's state (initialised, user PIN set,
-// locked, final try) and the PIN's length (4–32 and the token's own range). Pure: the CLI and the
+// locked, final try) and the PIN's length in bytes (the token's range, else 4–32). Pure: the CLI and the
 // wizard check them too, before prompting. The PIN itself never appears in an error.
-import { cardError } from '../domain/errors.js';
+import { inputError } from '../domain/errors.js';
 import type { PinState } from './card.js';
 import { finalTryNeedsConfirmation, pinLocked, tokenNotInitialized, userPinNotSet } from './messages.js';
 
@@ -16,21 +16,38 @@ export function checkPinState(pin: PinState, confirmFinalTry: boolean | undefine
   if (pin.finalTry && !confirmFinalTry) throw finalTryNeedsConfirmation();
 }
 
-/** The allowed length range: 4–32, narrowed by what the token reports (0 means "not reported"). */
+// Reported maxima this large mean "no limit given" (CK_UNAVAILABLE_INFORMATION and friends).
+const NO_LIMIT = 1 << 16;
+
+/**
+ * The allowed PIN length in bytes (PKCS#11 counts ulPinLen in bytes): the token's own range;
+ * 4–32 (the manual's range) only for a bound the token does not report (0).
+ */
 export function pinRange(token?: Pick<PinState, 'minLength' | 'maxLength'> | null): { min: number; max: number } {
-  const min = Math.max(PIN_MIN, token?.minLength || 0);
-  const max = Math.min(PIN_MAX, token?.maxLength || PIN_MAX);
+  const min = token?.minLength || PIN_MIN;
+  const max = token?.maxLength && token.maxLength < NO_LIMIT ? token.maxLength : PIN_MAX;
   return { min, max: Math.max(min, max) };
 }
 
-/** Length rules: 4–32 characters, and within what the token itself accepts. Skipped on a PIN pad. */
+/** A PIN's length as the card counts it: UTF-8 bytes. */
+export const pinBytes = (pin: string) => Buffer.byteLength(pin, 'utf8');
+
+/** Null when the length fits the token's range, else the range and the typed length. */
+export function pinLengthProblem(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): { min: number; max: number; length: number } | null {
+  const { min, max } = pinRange(token);
+  const length = pinBytes(pin);
+  return length < min || length > max ? { min, max, length } : null;
+}
+
+/** The length rule, before the card is asked. Skipped on a PIN pad. Invalid input: exit 3. */
 export function checkPinLength(pin: string, state?: PinState): void {
   if (state?.protectedAuthPath && pin === '') return;
-  const chars = [...pin].length;
-  const bytes = Buffer.byteLength(pin, 'utf8');
-  const { min, max } = pinRange(state);
-  if (chars < PIN_MIN || chars > PIN_MAX || bytes < min || bytes > max) {
-    throw cardError('pin-length', `The PIN must be ${min}–${max} characters long.`, 'Type the PIN again.', { min, max });
+  const wrong = pinLengthProblem(pin, state);
+  if (wrong) {
+    throw inputError('pin-length', `The PIN must be ${wrong.min}–${wrong.max} bytes long (${wrong.min}–${wrong.max} characters when it is plain ASCII).`, 'Type the PIN again.', {
+      min: wrong.min,
+      max: wrong.max,
+    });
   }
 }
 

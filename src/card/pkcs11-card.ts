@@ -6,8 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { algorithmLabel, algorithmSpec, isAlgorithm } from '../domain/algorithms.js';
 import { cardError, inputError, isReissueError, ReissueError } from '../domain/errors.js';
 import { buildCsr } from '../pki/csr-build.js';
+import type { Template } from 'pkcs11js';
 import type {
   CardInventory,
+  DeleteRequest,
+  DeleteResult,
+  InventoryOptions,
+  KeyLocation,
   CardPhase,
   CardProgress,
   InstallRequest,
@@ -23,7 +28,10 @@ import { algorithmUnsupported, isRemoval, noModule, toCardError } from './errors
 import { destroyById, findObjects, getAttr, keyPairTemplates, publicKeySpki } from './keys.js';
 import { checkPinLength, checkPinState, loginUser } from './pin.js';
 import { ck, loadPkcs11, openModule, trimPadded, type Handle, type Loader, type OpenModule, type Pkcs11 } from './pkcs11.js';
-import { pickToken } from './select.js';
+import { describeToken, pickToken, tokenMatches } from './select.js';
+import { csrSubjectDer, findPublicKey, keyIdOf, keyPairLabel, listKeys, privateKeyById, publicKeySha256 } from './objects.js';
+import { objectUri } from './uri.js';
+import { decodePemBlocks } from '../pki/pem.js';
 import { cardCsrCrypto } from './signer.js';
 import { readSlots, readToken } from './token.js';
 
@@ -56,7 +64,7 @@ export class Pkcs11Card {
     this.cancelled = true;
   }
 
-  async inventory(): Promise<CardInventory> {
+  async inventory(opts: InventoryOptions = {}): Promise<CardInventory> {
     const inv: CardInventory = { modules: [], readers: [] };
     for (const path of this.opts.modules) {
       let mod: OpenModule;
@@ -64,12 +72,15 @@ export class Pkcs11Card {
         mod = openModule(path, this.load);
       } catch (e) {
         const reason = isReissueError(e) ? String(e.details?.reason ?? e.message) : String(e);
-        inv.modules.push({ path, loaded: false, error: reason, manufacturer: null, description: null });
+        inv.modules.push({ path, loaded: false, error: reason, manufacturer: null, description: null, remote: remoteAddress(path) });
         continue;
       }
       try {
         inv.modules.push(moduleInfo(mod));
-        inv.readers.push(...readSlots(mod.p11, path).map((s) => s.reader));
+        for (const { slot, reader } of readSlots(mod.p11, path)) {
+          if (opts.keys && reader.token?.pin.initialized) reader.keys = this.readOnly(mod.p11, slot, (session) => listKeys(mod.p11, session, reader.token!), () => undefined);
+          inv.readers.push(reader);
+        }
       } catch (e) {
         const last = inv.modules[inv.modules.length - 1];
         if (last?.path === path) Object.assign(last, { error: toCardError(e).message });
@@ -83,7 +94,6 @@ export class Pkcs11Card {
   async generate(req: KeygenRequest): Promise<KeygenResult> {
     this.cancelled = false;
     if (!isAlgorithm(req.algorithm)) throw cardError('algorithm-unknown', `Unknown algorithm "${String(req.algorithm)}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
-    if (req.pin !== '') checkPinLength(req.pin);
     const emit: Emit = req.onProgress ?? (() => {});
     const located = this.locate(req.token);
     const { mod, slot, token } = located;
@@ -98,7 +108,8 @@ export class Pkcs11Card {
         await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
         this.checkpoint();
 
-        // A random CKA_ID goes into the templates so that a half-made pair can be found and removed.
+        // A random CKA_ID goes into the templates so that a half-made pair can be found and removed;
+        // once the public key is known the pair gets its real ID (SHA-1 of the key) and label.
         const tmpl = keyPairTemplates(req.algorithm, randomBytes(20), req.label);
         const idSent = tmpl.publicKey.find((a) => a.type === ck.CKA_ID)!.value as Buffer;
         let pair: { publicKey: Handle; privateKey: Handle };
@@ -110,16 +121,34 @@ export class Pkcs11Card {
 
         try {
           this.checkpoint();
-          // Some cards store an ID of their own: read it back rather than trusting the template.
-          const id = getAttr(p11, session, pair.privateKey, ck.CKA_ID);
           const { spki } = publicKeySpki(p11, session, pair.publicKey);
+          const wantId = keyIdOf(spki);
+          setOnPair(p11, session, pair, [
+            { type: ck.CKA_ID, value: wantId },
+            { type: ck.CKA_LABEL, value: Buffer.from(keyPairLabel(req.label, wantId.toString('hex'), new Date()), 'utf8') },
+          ]);
+          // Some cards keep an ID or label of their own: read them back rather than trusting ours.
+          const id = getAttr(p11, session, pair.privateKey, ck.CKA_ID);
+          const label = getAttr(p11, session, pair.privateKey, ck.CKA_LABEL).toString('utf8');
           const spec = algorithmSpec(req.algorithm);
           const { keys, crypto } = cardCsrCrypto({ p11, session, privateKey: pair.privateKey, spec, spki, pin: req.pin });
           const csrPem = await phase(emit, 'sign', () =>
             buildCsr({ commonName: req.commonName, domains: req.domains, organization: req.organization ?? null }, keys, crypto),
           );
+          setOnPair(p11, session, pair, [{ type: ck.CKA_SUBJECT, value: Buffer.from(csrSubjectDer(decodePemBlocks(csrPem)[0]!.der)) }]);
           this.checkpoint();
-          return { csrPem, keyId: id.toString('hex'), publicKeySpki: spki, token: readToken(p11, slot), module: mod.path };
+          const keyId = id.toString('hex');
+          const after = readToken(p11, slot);
+          return {
+            csrPem,
+            keyId,
+            publicKeySpki: spki,
+            token: after,
+            module: mod.path,
+            label,
+            keyUri: objectUri(after, { id: keyId, label, type: 'private' }),
+            publicKeySha256: publicKeySha256(spki),
+          };
         } catch (e) {
           // No CSR, no use for the key pair: remove it so the card holds no orphan keys.
           throw this.afterFailure(e, 'sign', () => destroyPair(p11, session, pair, idSent), req.label);
@@ -142,7 +171,6 @@ export class Pkcs11Card {
     } catch {
       throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Download the certificate with `reissue download ID --format der` and try again.');
     }
-    if (req.pin !== '') checkPinLength(req.pin);
     const { mod, slot, token } = this.locate(req.token);
     const p11 = mod.p11;
     try {
@@ -152,19 +180,31 @@ export class Pkcs11Card {
         await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
         this.checkpoint();
         return await phase(emit, 'install', async () => {
-          const id = matchingKeyId(p11, session, fields.spki);
-          if (!id) {
+          const key = matchingKey(p11, session, fields.spki);
+          if (!key) {
             throw cardError(
               'no-matching-key',
               `No key on the card "${token.label}" matches this certificate's public key.`,
-              'Install the certificate on the card that generated its key (choose it with --token or --serial), or check that it is the right certificate.',
+              'Install the certificate on the card that generated its key (without --token every card is searched), or check that it is the right certificate.',
             );
           }
+          const { id, label } = key;
+          const result = (certificateUri: string, t: TokenInfo) => ({
+            keyId: id.toString('hex'),
+            token: t,
+            module: mod.path,
+            label,
+            keyUri: objectUri(t, { id: id.toString('hex'), label, type: 'private' }),
+            certificateUri,
+          });
           const existing = findObjects(p11, session, [
             { type: ck.CKA_CLASS, value: ck.CKO_CERTIFICATE },
             { type: ck.CKA_ID, value: id },
           ]).find((h) => getAttr(p11, session, h, ck.CKA_VALUE).equals(der));
-          if (existing) return { keyId: id.toString('hex'), token, alreadyPresent: true };
+          if (existing) {
+            const existingLabel = getAttr(p11, session, existing, ck.CKA_LABEL).toString('utf8');
+            return { ...result(objectUri(token, { id: id.toString('hex'), label: existingLabel, type: 'cert' }), token), alreadyPresent: true };
+          }
           this.checkpoint();
           const cert = p11.C_CreateObject(session, [
             { type: ck.CKA_CLASS, value: ck.CKO_CERTIFICATE },
@@ -172,7 +212,7 @@ export class Pkcs11Card {
             { type: ck.CKA_TOKEN, value: true },
             { type: ck.CKA_PRIVATE, value: false },
             { type: ck.CKA_ID, value: id },
-            { type: ck.CKA_LABEL, value: req.label },
+            { type: ck.CKA_LABEL, value: label },
             { type: ck.CKA_SUBJECT, value: Buffer.from(fields.subject) },
             { type: ck.CKA_ISSUER, value: Buffer.from(fields.issuer) },
             { type: ck.CKA_SERIAL_NUMBER, value: Buffer.from(fields.serial) },
@@ -190,13 +230,105 @@ export class Pkcs11Card {
               throw cardError('install-verify-failed', 'The certificate read back from the card differs from the one written; it was removed again.', 'Try again; if it keeps failing, the card may be faulty.');
             }
           });
-          return { keyId: id.toString('hex'), token: readToken(p11, slot) };
+          // The keys learn their subject from the certificate (the portal's, not the CSR's).
+          const pair = { publicKey: findPublicKey(p11, session, fields.spki)?.handle, privateKey: privateKeyById(p11, session, id) };
+          setOnPair(p11, session, pair, [{ type: ck.CKA_SUBJECT, value: Buffer.from(fields.subject) }]);
+          const after = readToken(p11, slot);
+          return result(objectUri(after, { id: id.toString('hex'), label, type: 'cert' }), after);
         });
       }).catch((e) => {
         throw isReissueError(e) ? e : toCardError(e, 'install');
       });
     } finally {
       mod.release();
+    }
+  }
+
+  async findKeys(spkis: Uint8Array[], selector: TokenSelector): Promise<KeyLocation[][]> {
+    const wanted = spkis.map((k) => publicKeySha256(k));
+    const found: KeyLocation[][] = wanted.map(() => []);
+    this.eachToken(selector, (mod, slot, token) => {
+      const keys = this.readOnly(mod.p11, slot, (session) => listKeys(mod.p11, session, token), () => []);
+      wanted.forEach((sha, i) => {
+        for (const key of keys) if (key.publicKeySha256 === sha) found[i]!.push({ module: mod.path, token, key });
+      });
+    });
+    return found;
+  }
+
+  async deleteKey(req: DeleteRequest): Promise<DeleteResult> {
+    const keyId = req.uri.id;
+    if (!keyId) throw inputError('uri-without-id', 'The URI names no key: it has no "id=" attribute.', 'Copy the key URI `reissue card list` prints for the key pair.');
+    const { mod, slot, token } = this.locate({ uri: req.uri });
+    const p11 = mod.p11;
+    try {
+      checkPinState(token.pin, req.confirmFinalTry);
+      checkPinLength(req.pin, token.pin);
+      return await this.withSession(p11, slot, async (session) => {
+        loginUser(p11, slot, session, req.pin, token.pin);
+        const id = Buffer.from(keyId, 'hex');
+        const of = (cls: number) => {
+          const all = findObjects(p11, session, [{ type: ck.CKA_CLASS, value: cls }, { type: ck.CKA_ID, value: id }]);
+          // `object=` narrows to one label when the URI gives it (two pairs may share an ID).
+          return req.uri.object === undefined || cls === ck.CKO_CERTIFICATE ? all : all.filter((h) => getAttr(p11, session, h, ck.CKA_LABEL).toString('utf8') === req.uri.object);
+        };
+        const privateKeys = of(ck.CKO_PRIVATE_KEY);
+        const publicKeys = of(ck.CKO_PUBLIC_KEY);
+        const certificates = of(ck.CKO_CERTIFICATE);
+        if (!privateKeys.length && !publicKeys.length) {
+          throw cardError('key-not-found', `No key pair with id ${keyId} is on the card ${describeToken(token)}.`, 'Check the URI with `reissue card list`.');
+        }
+        if (certificates.length && !req.force) {
+          throw inputError('key-has-certificate', `The key pair ${keyId} on the card ${describeToken(token)} has a certificate installed with it; nothing was removed.`, 'Add --force to remove the certificate too (it cannot be used without its key).');
+        }
+        for (const h of [...(req.force ? certificates : []), ...privateKeys, ...publicKeys]) p11.C_DestroyObject(session, h);
+        return { token, keyId, removed: { privateKeys: privateKeys.length, publicKeys: publicKeys.length, certificates: req.force ? certificates.length : 0 } };
+      }).catch((e) => {
+        throw isReissueError(e) ? e : toCardError(e, 'install');
+      });
+    } finally {
+      mod.release();
+    }
+  }
+
+  /** Every initialised token `selector` allows, on every module; each module is released after. */
+  private eachToken(selector: TokenSelector, fn: (mod: OpenModule, slot: Handle, token: TokenInfo) => void): void {
+    if (!this.opts.modules.length) throw noModule();
+    for (const path of this.opts.modules) {
+      let mod: OpenModule;
+      try {
+        mod = openModule(path, this.load);
+      } catch {
+        continue; // `card list` reports modules that do not load
+      }
+      try {
+        for (const { slot, reader } of readSlots(mod.p11, path)) {
+          if (reader.token?.pin.initialized && tokenMatches(reader.token, selector)) fn(mod, slot, reader.token);
+        }
+      } finally {
+        mod.release();
+      }
+    }
+  }
+
+  /** Runs `fn` in a read-only session without login; `fallback` when the card does not answer. */
+  private readOnly<T>(p11: Pkcs11, slot: Handle, fn: (session: Handle) => T, fallback: () => T): T {
+    let session: Handle;
+    try {
+      session = p11.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
+    } catch {
+      return fallback();
+    }
+    try {
+      return fn(session);
+    } catch {
+      return fallback();
+    } finally {
+      try {
+        p11.C_CloseSession(session);
+      } catch {
+        /* the card is gone */
+      }
     }
   }
 
@@ -278,6 +410,28 @@ export class Pkcs11Card {
   }
 }
 
+/**
+ * Sets attributes on both halves of a key pair, best effort: some cards refuse to change an ID or
+ * label (CKR_ATTRIBUTE_READ_ONLY); the values read back afterwards are the truth either way.
+ */
+function setOnPair(p11: Pkcs11, session: Handle, pair: { publicKey?: Handle | null; privateKey?: Handle | null }, template: Template): void {
+  for (const h of [pair.privateKey, pair.publicKey]) {
+    if (!h) continue;
+    for (const attr of template) {
+      try {
+        p11.C_SetAttributeValue(session, h, [attr]);
+      } catch {
+        /* kept as it was: see above */
+      }
+    }
+  }
+}
+
+/** p11-kit's client module reaches cards on another machine (`p11-kit server`). */
+export function remoteAddress(modulePath: string): string | null {
+  return /p11-kit-client\.so/.test(modulePath) ? (process.env.P11_KIT_SERVER_ADDRESS ?? 'unknown address') : null;
+}
+
 function destroyPair(p11: Pkcs11, session: Handle, pair: { publicKey: Handle; privateKey: Handle }, id: Buffer): boolean {
   try {
     p11.C_DestroyObject(session, pair.privateKey);
@@ -288,8 +442,8 @@ function destroyPair(p11: Pkcs11, session: Handle, pair: { publicKey: Handle; pr
   }
 }
 
-/** CKA_ID of the private key whose public key equals `spki`, or null. */
-function matchingKeyId(p11: Pkcs11, session: Handle, spki: Uint8Array): Buffer | null {
+/** CKA_ID and label of the key pair whose public key equals `spki` (with a private key), or null. */
+function matchingKey(p11: Pkcs11, session: Handle, spki: Uint8Array): { id: Buffer; label: string } | null {
   const want = Buffer.from(spki);
   const privateIds = new Set(findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY }]).map((h) => getAttr(p11, session, h, ck.CKA_ID).toString('hex')));
   const candidates = [
@@ -309,7 +463,7 @@ function matchingKeyId(p11: Pkcs11, session: Handle, spki: Uint8Array): Buffer |
     } catch {
       continue; // a key type we do not handle
     }
-    if (privateIds.has(id.toString('hex')) && want.equals(Buffer.from(key))) return id;
+    if (privateIds.has(id.toString('hex')) && want.equals(Buffer.from(key))) return { id, label: getAttr(p11, session, h, ck.CKA_LABEL).toString('utf8') };
   }
   return null;
 }
@@ -317,9 +471,9 @@ function matchingKeyId(p11: Pkcs11, session: Handle, spki: Uint8Array): Buffer |
 function moduleInfo(mod: OpenModule): ModuleInfo {
   try {
     const i = mod.p11.C_GetInfo();
-    return { path: mod.path, loaded: true, error: null, manufacturer: trimPadded(i.manufacturerID), description: trimPadded(i.libraryDescription) };
+    return { path: mod.path, loaded: true, error: null, manufacturer: trimPadded(i.manufacturerID), description: trimPadded(i.libraryDescription), remote: remoteAddress(mod.path) };
   } catch {
-    return { path: mod.path, loaded: true, error: null, manufacturer: null, description: null };
+    return { path: mod.path, loaded: true, error: null, manufacturer: null, description: null, remote: remoteAddress(mod.path) };
   }
 }
 

@@ -29,6 +29,7 @@ export type Pkcs11 = Pick<
   | 'C_SignAsync'
   | 'C_CreateObject'
   | 'C_DestroyObject'
+  | 'C_SetAttributeValue'
 >;
 
 export type Handle = Buffer;

@@ -2,16 +2,18 @@
 // without their onProgress callback; progress comes back as messages. Errors travel as plain data
 // and are re-created as ReissueError on the main side.
 import { ReissueError, type ErrorKind } from '../domain/errors.js';
-import type { CardInventory, CardProgress, InstallRequest, InstallResult, KeygenRequest, KeygenResult } from './card.js';
+import type { CardInventory, CardProgress, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
 
 export interface WorkerConfig {
   modules: string[];
 }
 
 export type CallRequest =
-  | { type: 'call'; id: number; op: 'inventory' }
+  | { type: 'call'; id: number; op: 'inventory'; opts?: InventoryOptions }
   | { type: 'call'; id: number; op: 'generate'; req: Omit<KeygenRequest, 'onProgress'> }
-  | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> };
+  | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> }
+  | { type: 'call'; id: number; op: 'findKeys'; spkis: Uint8Array[]; selector: TokenSelector }
+  | { type: 'call'; id: number; op: 'deleteKey'; req: DeleteRequest };
 
 /** The first message: the worker may be started before the modules are known (startCardWorker). */
 export type ToWorker = ({ type: 'init' } & WorkerConfig) | CallRequest | { type: 'close' };
@@ -26,7 +28,7 @@ export interface SerializedError {
 
 export type FromWorker =
   | { type: 'progress'; id: number; event: CardProgress }
-  | { type: 'result'; id: number; value: CardInventory | KeygenResult | InstallResult }
+  | { type: 'result'; id: number; value: CardInventory | KeygenResult | InstallResult | KeyLocation[][] | DeleteResult }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'closed' };
 

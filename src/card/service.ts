@@ -6,7 +6,7 @@
 // path, Ctrl+C and SIGTERM included.
 import type { Worker } from 'node:worker_threads';
 import { cardError } from '../domain/errors.js';
-import type { CardInventory, CardProgress, CardService, InstallRequest, InstallResult, KeygenRequest, KeygenResult } from './card.js';
+import type { CardInventory, CardProgress, CardService, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
 import { discoverModules } from './modules.js';
 import { deserializeError, type CallRequest, type FromWorker, type ToWorker } from './protocol.js';
 import { adoptEarlyWorker, defaultWorkerUrl, newWorker } from './worker-start.js';
@@ -114,9 +114,11 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
   };
 
   return {
-    inventory: () => call<CardInventory>({ type: 'call', op: 'inventory' }),
+    inventory: (opts?: InventoryOptions) => call<CardInventory>({ type: 'call', op: 'inventory', opts }),
     generate: ({ onProgress, ...req }: KeygenRequest) => call<KeygenResult>({ type: 'call', op: 'generate', req }, onProgress),
     install: ({ onProgress, ...req }: InstallRequest) => call<InstallResult>({ type: 'call', op: 'install', req }, onProgress),
+    findKeys: (spkis: Uint8Array[], selector: TokenSelector) => call<KeyLocation[][]>({ type: 'call', op: 'findKeys', spkis, selector }),
+    deleteKey: (req: DeleteRequest) => call<DeleteResult>({ type: 'call', op: 'deleteKey', req }),
     close() {
       closed = true;
       if (closing) return closing;

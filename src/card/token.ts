@@ -3,6 +3,7 @@
 import { ALGORITHMS, type Algorithm } from '../domain/types.js';
 import { algorithmSpec } from '../domain/algorithms.js';
 import type { PinState, ReaderInfo, TokenInfo } from './card.js';
+import { tokenUri } from './uri.js';
 import { ck, CKF_TOKEN_PRESENT, handleId, trimPadded, type Handle, type Pkcs11 } from './pkcs11.js';
 
 export function pinStateOf(flags: number, minPinLen: number, maxPinLen: number): PinState {
@@ -58,14 +59,8 @@ function inRange(info: { minKeySize: number; maxKeySize: number }, bits: number)
 
 export function readToken(p11: Pkcs11, slot: Handle): TokenInfo {
   const t = p11.C_GetTokenInfo(slot);
-  return {
-    label: trimPadded(t.label),
-    serial: trimPadded(t.serialNumber),
-    manufacturer: trimPadded(t.manufacturerID),
-    model: trimPadded(t.model),
-    pin: pinStateOf(t.flags, t.minPinLen, t.maxPinLen),
-    algorithms: tokenAlgorithms(p11, slot),
-  };
+  const identity = { label: trimPadded(t.label), serial: trimPadded(t.serialNumber), manufacturer: trimPadded(t.manufacturerID), model: trimPadded(t.model) };
+  return { ...identity, pin: pinStateOf(t.flags, t.minPinLen, t.maxPinLen), algorithms: tokenAlgorithms(p11, slot), uri: tokenUri(identity) };
 }
 
 export interface SlotWithToken {

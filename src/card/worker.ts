@@ -26,7 +26,15 @@ async function run(call: CallRequest): Promise<void> {
     if (closing) throw cardError('card-closed', 'The card service is closing; the operation was not started.', 'Start the command again.');
     if (!card) throw cardError('card-worker-failed', 'The card component was not configured.', 'Start the command again.');
     const value =
-      call.op === 'inventory' ? await card.inventory() : call.op === 'generate' ? await card.generate({ ...call.req, onProgress }) : await card.install({ ...call.req, onProgress });
+      call.op === 'inventory'
+        ? await card.inventory(call.opts)
+        : call.op === 'generate'
+          ? await card.generate({ ...call.req, onProgress })
+          : call.op === 'install'
+            ? await card.install({ ...call.req, onProgress })
+            : call.op === 'findKeys'
+              ? await card.findKeys(call.spkis, call.selector)
+              : await card.deleteKey(call.req);
     post({ type: 'result', id: call.id, value });
   } catch (e) {
     post({ type: 'error', id: call.id, error: serializeError(isReissueError(e) ? e : toCardError(e)) });

@@ -21,7 +21,7 @@ export async function runCli(io: Io, argv: string[], wizard?: WizardStart | null
   let exitCode = 0;
   const program: Command = buildProgram(io, (code) => (exitCode = code));
   const r = registrarOf(program);
-  program.action(r.action((ctx) => runWizardCommand(ctx, wizard?.known), wizard?.ctx));
+  program.action(r.action((ctx) => runWizardCommand(ctx, wizard?.known), { context: wizard?.ctx }));
   registerReadCommands(program, r);
   registerReissueCommands(program, r);
   registerCardCommands(program, r);

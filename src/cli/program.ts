@@ -9,12 +9,16 @@ import { redactOptionValues, reportError } from './report.js';
 /** A command handler returns its exit code (0 unless it says otherwise). */
 export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Promise<number | void>;
 
+export interface ActionOptions {
+  /** The last line when Ctrl+C ends the command before it took over the signal itself. */
+  interrupted?: string;
+  /** A context made before the command line was read (the wizard's, opened while its first frame was painted). */
+  context?: CliContext;
+}
+
 export interface Registrar {
-  /**
-   * Wraps a handler for commander: (…positional, options, command). `context`: one made before
-   * the command line was read (the wizard's, opened while its first frame was painted).
-   */
-  action<A extends unknown[]>(handler: Handler<A>, context?: CliContext): (...args: unknown[]) => Promise<void>;
+  /** Wraps a handler for commander: (…positional, options, command). */
+  action<A extends unknown[]>(handler: Handler<A>, opts?: ActionOptions): (...args: unknown[]) => Promise<void>;
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -38,14 +42,17 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride();
 
   const registrar: Registrar = {
-    action<A extends unknown[]>(handler: Handler<A>, context?: CliContext) {
+    action<A extends unknown[]>(handler: Handler<A>, opts: ActionOptions = {}) {
       return async (...raw: unknown[]) => {
         const command = raw[raw.length - 1] as Command;
         const flags = command.optsWithGlobals() as GlobalFlags;
         if (flags.color === false) io.env.NO_COLOR = '1';
         let ctx: CliContext | undefined;
+        // Once the command has answered, its exit status stands: a late Ctrl+C only waits for the cleanup.
+        let answered = false;
         const onSignal = (signal: NodeJS.Signals) => {
-          if (ctx?.handlesSignals) return;
+          if (ctx?.handlesSignals || answered) return;
+          if (signal === 'SIGINT' && opts.interrupted) io.stderr.write(`\n${opts.interrupted}\n`);
           // Close the card session and the database before leaving; 130/143 as shells expect.
           void (ctx?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         };
@@ -53,10 +60,12 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.on('SIGTERM', onSignal);
         try {
           // The settings file is read only when a flag or variable leaves a setting to it.
-          ctx = context ?? createContext(await loadSettings(flags, io.env), io);
+          ctx = opts.context ?? createContext(await loadSettings(flags, io.env), io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
+          answered = true;
           setExitCode(code ?? 0);
         } catch (e) {
+          answered = true;
           setExitCode(reportError(e, io.stderr, io.env));
         } finally {
           await ctx?.close();

@@ -1,7 +1,8 @@
 // The real services behind the wizard's screens (tests hand the wizard fakes instead).
 import type { Portal } from '../portal/portal.js';
 import type { WizardServices } from '../tui/services.js';
-import { newKeyAndCsr } from '../flows/reissue.js';
+import { resolve } from 'node:path';
+import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
 import { writeNewFile } from '../util/files.js';
 import type { CliContext } from './context.js';
 import { readInputFile } from './input.js';
@@ -10,11 +11,14 @@ export function createWizardServices(ctx: CliContext, portal: Portal): WizardSer
   return {
     portal,
     openCard: () => ctx.card(),
-    generateCsr: (req) => newKeyAndCsr(req),
-    readFile: (path) => readInputFile(path, ctx.io.stdin),
+    // Absolute paths: the result screen says exactly where the key went.
+    generateCsr: (req) => newKeyAndCsr({ ...req, keyPath: resolve(req.keyPath) }),
+    checkNewKeyPath: (path) => assertNewKeyOutputsFree(resolve(path)),
+    readFile: (path) => readInputFile(resolve(path), ctx.io.stdin),
     writeFile: (path, data, { overwrite }) => writeNewFile(path, data, { overwrite }),
     // @peculiar/x509 and its ASN.1 stack load only when a preview is opened, not before the first frame.
     describeCertificate: async (der) => (await import('../pki/preview.js')).describeCertificate(der),
     now: () => ctx.clock.now(),
+    workDir: () => process.cwd(),
   };
 }

@@ -1,6 +1,7 @@
 // The rules of a reissue (reference manual §1–2), as pure functions of records and a time.
-import { portalError, usageError, type ReissueError } from './errors.js';
-import type { Certificate, CertificateState, KeySource } from './types.js';
+import { algorithmLabel } from './algorithms.js';
+import { inputError, portalError, usageError, type ReissueError } from './errors.js';
+import type { Algorithm, CardEvidence, Certificate, CertificateState, KeySource } from './types.js';
 
 export const REVOCATION_DELAY_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -64,15 +65,67 @@ export function reissueRefusal(cert: Certificate, source: KeySource, newestCopyI
   if (cert.state === 'expired') {
     return portalError('certificate-expired', `Certificate ${cert.id} expired on ${cert.notAfter} and cannot be reissued.`, 'Renew it by ordering a new certificate.');
   }
-  if (!cert.keySources.includes(source)) {
+  return productRefusal(cert, { keySource: source });
+}
+
+/** How to make a key pair of this source for `cert`: the command to run. */
+function howTo(cert: Pick<Certificate, 'id' | 'algorithms'>, source: KeySource): string {
+  const alg = cert.algorithms[0] ?? 'ALG';
+  if (source === 'csr') return `reissue csr new --for ${cert.id} --algorithm ${alg} --key-out KEY --out CSR`;
+  if (source === 'cloud') return `reissue submit ${cert.id} --key-source cloud --algorithm ${alg}`;
+  return `reissue card keygen --for ${cert.id} --algorithm ${alg} (a CSR made on a card earlier: reissue submit ${cert.id} --csr FILE --key-source card)`;
+}
+
+/**
+ * What a product accepts: the one rule behind `csr check --for`, `csr new`, `card keygen --for`,
+ * `submit` and the portal's reissue. Null when the product takes a key pair made this way (and,
+ * when given, of this algorithm).
+ */
+export function productRefusal(cert: Pick<Certificate, 'id' | 'product' | 'keySources' | 'algorithms'>, want: { keySource: KeySource; algorithm?: Algorithm }): ReissueError | null {
+  if (!cert.keySources.includes(want.keySource)) {
     const allowed = cert.keySources.map((s) => KEY_SOURCE_WORDS[s].allowed).join(' or ');
     return portalError(
       'key-source-not-allowed',
-      `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[source].refused}.`,
-      `Reissue it with ${allowed}.`,
+      `The product "${cert.product}" does not allow ${KEY_SOURCE_WORDS[want.keySource].refused}; it takes ${allowed}.`,
+      `Reissue it with ${allowed}: ${cert.keySources.map((s) => howTo(cert, s)).join(' — or: ')}`,
+      { keySource: want.keySource, allowed: cert.keySources },
     );
   }
+  if (want.algorithm && !cert.algorithms.includes(want.algorithm)) {
+    return inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(want.algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`, {
+      allowed: cert.algorithms,
+    });
+  }
   return null;
+}
+
+const EVIDENCE_FIELDS = ['serial', 'token', 'manufacturer', 'model', 'module', 'keyId'] as const;
+const MAX_EVIDENCE_CHARS = 256;
+
+/**
+ * The portal's decision on a CSR's card claim: the card evidence to record with the new copy (null
+ * for a plain CSR), or why the request is refused. 'card' is never taken on its word alone: it
+ * needs the card's evidence (serial, token, manufacturer and model, module, key id). Without
+ * hardware attestation that is a declaration: recorded and auditable, not proven.
+ */
+export function cardEvidenceOf(request: { keySource: KeySource; card?: unknown }): { evidence: CardEvidence | null } | { refusal: ReissueError } {
+  if (request.keySource !== 'card') return { evidence: null };
+  const card = request.card as Partial<Record<(typeof EVIDENCE_FIELDS)[number], unknown>> | undefined;
+  const missing = EVIDENCE_FIELDS.filter((f) => typeof card?.[f] !== 'string' || (f !== 'model' && f !== 'token' && (card[f] as string).trim() === '') || (card[f] as string).length > MAX_EVIDENCE_CHARS);
+  if (!card || missing.length) {
+    return {
+      refusal: inputError(
+        'card-evidence-missing',
+        `A key pair generated on a card needs the card's evidence (${missing.join(', ') || EVIDENCE_FIELDS.join(', ')} missing or invalid).`,
+        'Submit with `reissue submit ID --csr FILE --key-source card` with the card inserted (it is found by the public key), or give the --manifest written by `card keygen`.',
+        { missing },
+      ),
+    };
+  }
+  if (!/^([0-9a-f]{2})+$/.test(card.keyId as string)) {
+    return { refusal: inputError('card-evidence-invalid', 'The card evidence\'s key id must be the key\'s CKA_ID in lower-case hex.', 'Use the key id `reissue card list` shows.') };
+  }
+  return { evidence: Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence };
 }
 
 /**

@@ -75,6 +75,11 @@ export interface Certificate {
   cloudKey?: CloudKeyInfo | null;
   /** When this copy was first downloaded (null: not yet). */
   downloadedAt?: string | null;
+  /**
+   * For a key generated on a card: the card and key the client declared, recorded for audit.
+   * Without hardware attestation a PKCS#11 card cannot prove it: a declaration, not a proof.
+   */
+  cardEvidence?: CardEvidence | null;
 }
 
 /** Where a cloud-generated key pair lives. */
@@ -88,14 +93,6 @@ export interface CloudKeyInfo {
   label: string;
 }
 
-/** What a card reported about the key pair it generated (filled in by the card path). */
-export interface CardEvidence {
-  serial: string;
-  manufacturer: string;
-  model: string;
-  module: string;
-  keyId: string;
-}
 
 /** One reissue: where the new key pair comes from, and what the portal needs for it. */
 export type ReissueRequest =
@@ -119,6 +116,23 @@ export interface PortalEmail {
   lastError: string | null;
   /** Where it went: the .eml file in the sandbox outbox, or "SMTP host:port". */
   deliveredTo: string | null;
+}
+
+/**
+ * What a client says about the card its key pair was generated on. Without hardware attestation a
+ * PKCS#11 card cannot prove it: the portal records this as a declaration, for audit.
+ */
+export interface CardEvidence {
+  /** Token serial (card number) as the token reports it. */
+  serial: string;
+  /** Token label. */
+  token: string;
+  manufacturer: string;
+  model: string;
+  /** The PKCS#11 module the card was reached through (path or file name). */
+  module: string;
+  /** CKA_ID of the key pair on the card, hex (reissue makes it the SHA-1 of the public key). */
+  keyId: string;
 }
 
 export interface PendingRevocation extends Certificate {
@@ -157,7 +171,9 @@ export type CsrProblemCode =
   | 'unsupported-signature'
   | 'multiple-csrs'
   // An AlgorithmIdentifier (key or signature) whose parameters are not what its RFC requires.
-  | 'non-canonical-algorithm';
+  | 'non-canonical-algorithm'
+  // The product does not take a key pair made this way (e.g. a card-only product and a plain CSR).
+  | 'key-source-not-allowed';
 
 export interface CsrSummary {
   subject: string;

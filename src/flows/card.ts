@@ -1,17 +1,23 @@
 // The card use cases: find the card a request names, generate a key pair on it (its CSR signed on
-// the card, optionally written to a file and submitted as the reissue), and install an issued
-// certificate next to its key. Offline preparation is the same keygen with a subject instead of a
+// the card, optionally written to a file, recorded in a manifest and submitted as the reissue with
+// the card's evidence), find the card holding a certificate's key and install it there, and remove
+// a leftover key pair. Offline preparation is the same keygen with a subject instead of a
 // certificate and no submission.
 import { algorithmLabel } from '../domain/algorithms.js';
-import { inputError, portalError, ReissueError } from '../domain/errors.js';
+import { ReissueError } from '../domain/errors.js';
+import { offlineDomains } from '../domain/names.js';
+import { productRefusal } from '../domain/policy.js';
 import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
-import type { InstallResult, KeygenResult, ReaderInfo, TokenInfo, TokenSelector } from '../card/card.js';
+import type { DeleteResult, InstallResult, KeygenResult, ReaderInfo, TokenInfo, TokenSelector } from '../card/card.js';
+import { cardEvidence } from '../card/evidence.js';
+import { certificatesIn, planInstall, type BundleCertificate } from '../card/install-plan.js';
+import { appendManifestLine, readManifest, type ManifestLine } from '../card/manifest.js';
 import { algorithmUnsupported, moduleLoadError, noModule } from '../card/messages.js';
 import { describeToken, pickToken } from '../card/select.js';
-import { decodePemBlocks, looksLikePem } from '../pki/pem.js';
+import { isPkcs11Uri, parsePkcs11Uri, type Pkcs11Uri } from '../card/uri.js';
+import { join } from 'node:path';
 import { writeNewFile } from '../util/files.js';
 import { ignoreEvents, type FlowDeps, type OnFlowEvent } from './flow.js';
-import { cardEvidence } from '../card/evidence.js';
 import { submitReissue } from './reissue.js';
 
 /** Whom the key pair is for: a certificate to reissue, or (offline) a bare subject. */
@@ -31,6 +37,8 @@ export interface CardKeygenRequest extends CardLogin {
   algorithm: Algorithm;
   /** Also write the CSR here (never over an existing file). */
   csrOut?: string;
+  /** Append one line about the prepared key pair to this manifest (offline preparation). */
+  manifest?: string;
   /** Submit the CSR as the reissue of the subject's certificate. */
   submit: boolean;
   /** Asked once the key pair exists, before submitting: false keeps it on the card, unsubmitted. */
@@ -46,7 +54,7 @@ export interface CardKeygenOutcome {
 export interface SubjectSpec {
   /** The certificate to reissue (subject, domains and allowed algorithms come from it)… */
   certificateId?: string;
-  /** …or, offline, a bare common name and domains (the CN alone when none are given). */
+  /** …or, offline, a bare common name and domains (DNS names only; the CN when it is one). */
   commonName?: string;
   domains?: string[];
 }
@@ -55,16 +63,24 @@ export interface SubjectSpec {
 export async function keySubjectFor(deps: Pick<FlowDeps, 'portal'>, spec: SubjectSpec, algorithm: Algorithm): Promise<KeySubject> {
   if (spec.certificateId === undefined) {
     const commonName = spec.commonName ?? '';
-    return { commonName, domains: spec.domains?.length ? spec.domains : [commonName] };
+    return { commonName, domains: offlineDomains(commonName, spec.domains ?? []) };
   }
   const subject = { certificate: await (await deps.portal()).get(spec.certificateId) };
   assertCardKeygen(subject, algorithm);
   return subject;
 }
 
-/** The card's key label: the order it was made for, or the offline subject's CN. */
+/** What the key pair is for: the start of its label (the card layer adds the date and key id). */
 export function keyLabel(subject: KeySubject): string {
   return 'certificate' in subject ? `reissue ${subject.certificate.orderId}` : `reissue ${subject.commonName}`;
+}
+
+/** `--token` takes a label, a serial or a PKCS#11 URI; `--serial` a serial. */
+export function tokenSelector(token?: string, serial?: string): TokenSelector {
+  return {
+    ...(token !== undefined ? (isPkcs11Uri(token) ? { uri: parsePkcs11Uri(token) } : { labelOrSerial: token }) : {}),
+    ...(serial !== undefined ? { serial } : {}),
+  };
 }
 
 /** The one card the selector names, from the inventory; why there is none otherwise. */
@@ -79,21 +95,35 @@ export async function findCard(deps: Pick<FlowDeps, 'card'>, selector: TokenSele
   throw pick.error;
 }
 
-/** The product takes on-card keys of this algorithm, and (when known) the card can make them. */
+/** The product takes on-card keys of this algorithm (the one product rule), and (when known) the card can make them. */
 export function assertCardKeygen(subject: KeySubject, algorithm: Algorithm, token?: TokenInfo): void {
   if ('certificate' in subject) {
-    const cert = subject.certificate;
-    if (!cert.keySources.includes('card')) {
-      throw portalError('key-source-not-allowed', `The product "${cert.product}" takes a CSR, not a key generated on a card.`, `Use: reissue csr new --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'} …`);
-    }
-    if (!cert.algorithms.includes(algorithm)) {
-      throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-    }
+    const refusal = productRefusal(subject.certificate, { keySource: 'card', algorithm });
+    if (refusal) throw refusal;
   }
   if (token && !token.algorithms.includes(algorithm)) {
     const err = algorithmUnsupported(algorithmLabel(algorithm), { token: token.label, supported: token.algorithms });
     throw new ReissueError('card', err.code, `The card ${describeToken(token)} cannot generate ${algorithmLabel(algorithm)} keys.`, `It can generate: ${token.algorithms.join(', ') || 'none of the algorithms reissue uses'}.`, err.details);
   }
+}
+
+/** The manifest line for a key pair just made. */
+export function manifestLine(keygen: KeygenResult, algorithm: Algorithm, csrFile: string | null, certificateId: string | null, at: Date): ManifestLine {
+  return {
+    cardSerial: keygen.token.serial,
+    tokenLabel: keygen.token.label,
+    manufacturer: keygen.token.manufacturer,
+    model: keygen.token.model,
+    module: keygen.module,
+    keyId: keygen.keyId,
+    keyLabel: keygen.label,
+    keyUri: keygen.keyUri,
+    publicKeySha256: keygen.publicKeySha256,
+    algorithm,
+    csrFile,
+    for: certificateId,
+    time: at.toISOString(),
+  };
 }
 
 export async function generateOnCard(deps: Pick<FlowDeps, 'card' | 'portal'>, req: CardKeygenRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<CardKeygenOutcome> {
@@ -112,34 +142,78 @@ export async function generateOnCard(deps: Pick<FlowDeps, 'card' | 'portal'>, re
     confirmFinalTry: req.confirmFinalTry,
     onProgress: (progress) => onEvent({ type: 'card-progress', progress }),
   });
-  onEvent({ type: 'key-generated', csrPem: keygen.csrPem, keyId: keygen.keyId, token: keygen.token });
+  onEvent({ type: 'key-generated', csrPem: keygen.csrPem, keyId: keygen.keyId, token: keygen.token, keyUri: keygen.keyUri });
   if (req.csrOut) {
     await writeNewFile(req.csrOut, keygen.csrPem);
     onEvent({ type: 'csr-written', path: req.csrOut });
   }
+  if (req.manifest) await appendManifestLine(req.manifest, manifestLine(keygen, req.algorithm, req.csrOut ?? null, cert?.id ?? null, new Date()));
   if (!req.submit || !cert || req.shouldSubmit?.() === false) return { keygen, issued: null };
-  // The key source tells the portal the key pair was made on a card (card-only products).
+  // A card-only product takes the CSR only with the card's evidence, which the portal records.
   const csr = new TextEncoder().encode(keygen.csrPem);
   const issued = await submitReissue(deps, { certificateId: cert.id, request: { keySource: 'card', csr, card: cardEvidence(keygen) } }, onEvent);
   return { keygen, issued };
 }
 
-/** Which certificate to install: downloaded from the portal, or read from a file (PEM or DER). */
-export type CertificateSource = { certificateId: string } | { file: string };
-
-export interface LoadedCertificate {
-  der: Uint8Array;
-  /** CKA_LABEL for the certificate object: its CN. */
-  label: string;
+/**
+ * Keeps the CSR of a key pair that stays on the card unsubmitted (interrupted, or the portal
+ * failed): in `csrOut` when it was written there, else in a new file in `dir`. Returns the exact
+ * command that submits it later; the one idempotency-key rule makes running it twice harmless.
+ */
+export async function keepForLater(csrPem: string, certificateId: string, keyId: string, csrOut: string | undefined, dir: string, manifest?: string): Promise<{ path: string; command: string }> {
+  let path = csrOut;
+  if (!path) {
+    path = join(dir, `reissue-${certificateId}-${keyId.slice(0, 8)}.csr`);
+    await writeNewFile(path, csrPem).catch(async (e) => {
+      if ((e as { code?: string }).code !== 'file-exists') throw e; // the same key's CSR, kept before
+    });
+  }
+  return { path, command: submitLaterCommand(certificateId, path, manifest) };
 }
 
-export async function loadIssuedCertificate(deps: Pick<FlowDeps, 'portal' | 'readFile'>, source: CertificateSource): Promise<LoadedCertificate> {
-  const der = 'certificateId' in source ? await (await deps.portal()).download(source.certificateId, 'der') : certificateDer(await deps.readFile(source.file));
-  return { der, label: await certificateLabel(der) };
+/** The command that submits a card CSR later: it works with the card inserted, or with the manifest. */
+export function submitLaterCommand(certificateId: string, csrFile: string, manifest?: string): string {
+  return `reissue submit ${certificateId} --csr ${csrFile} --key-source card${manifest ? ` --manifest ${manifest}` : ''}`;
+}
+
+/** Which certificate to install: downloaded from the portal, or read from a file (PEM, PEM bundle or DER). */
+export type CertificateSource = { certificateId: string } | { file: string };
+
+/** Every certificate of the source (a bundle may hold the CA certificate too). */
+export async function loadIssuedCertificates(deps: Pick<FlowDeps, 'portal' | 'readFile'>, source: CertificateSource): Promise<BundleCertificate[]> {
+  const bytes = 'certificateId' in source ? await (await deps.portal()).download(source.certificateId, 'der') : await deps.readFile(source.file);
+  return certificatesIn(bytes);
+}
+
+export interface InstallTarget {
+  certificate: BundleCertificate;
+  /** The card holding the certificate's key. */
+  token: TokenInfo;
+  /** What was left out of a bundle, in words. */
+  skipped: string[];
+}
+
+/**
+ * The card to install on: every card of every module the selector allows is searched for the key
+ * of each certificate (no PIN needed). With a manifest, an absent card is named.
+ */
+export async function findInstallTarget(
+  deps: Pick<FlowDeps, 'card'>,
+  certificates: BundleCertificate[],
+  search: { selector: TokenSelector; key?: Pkcs11Uri; manifest?: string },
+): Promise<InstallTarget> {
+  const selector = search.key ? { ...search.selector, uri: search.key } : search.selector;
+  let found = await (await deps.card()).findKeys(certificates.map((c) => c.spki), selector);
+  // --key names the key pair itself: only that one counts.
+  if (search.key?.id) found = found.map((locations) => locations.filter((l) => l.key.id === search.key!.id));
+  const narrowed = Object.keys(selector).length > 0;
+  const plan = planInstall(certificates, found, search.manifest ? await readManifest(search.manifest) : null, narrowed);
+  if (plan instanceof ReissueError) throw plan;
+  return { certificate: plan.install!.certificate, token: plan.install!.location.token, skipped: plan.skipped };
 }
 
 export interface CardInstallRequest extends CardLogin {
-  certificate: LoadedCertificate;
+  certificateDer: Uint8Array;
 }
 
 export async function installOnCard(deps: Pick<FlowDeps, 'card'>, req: CardInstallRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<InstallResult> {
@@ -147,26 +221,17 @@ export async function installOnCard(deps: Pick<FlowDeps, 'card'>, req: CardInsta
   return service.install({
     token: { serial: req.token.serial, label: req.token.label },
     pin: req.pin,
-    certificateDer: req.certificate.der,
-    label: req.certificate.label,
+    certificateDer: req.certificateDer,
     confirmFinalTry: req.confirmFinalTry,
     onProgress: (progress) => onEvent({ type: 'card-progress', progress }),
   });
 }
 
-function certificateDer(bytes: Uint8Array): Uint8Array {
-  if (!looksLikePem(bytes)) return bytes;
-  const block = decodePemBlocks(Buffer.from(bytes).toString('latin1')).find((b) => b.label === 'CERTIFICATE');
-  if (!block) throw inputError('not-a-certificate', 'The file holds no PEM certificate ("BEGIN CERTIFICATE").', 'Use the certificate file issued by the portal (reissue download ID).');
-  return block.der;
+export interface CardDeleteRequest extends CardLogin {
+  key: Pkcs11Uri;
+  force: boolean;
 }
 
-async function certificateLabel(der: Uint8Array): Promise<string> {
-  const { x509 } = await import('../pki/x509.js');
-  try {
-    const cert = new x509.X509Certificate(Buffer.from(der));
-    return cert.subjectName.getField('CN')[0] ?? cert.subject;
-  } catch {
-    throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Use the certificate file issued by the portal (reissue download ID).');
-  }
+export async function deleteFromCard(deps: Pick<FlowDeps, 'card'>, req: CardDeleteRequest): Promise<DeleteResult> {
+  return (await deps.card()).deleteKey({ uri: req.key, pin: req.pin, force: req.force, confirmFinalTry: req.confirmFinalTry });
 }

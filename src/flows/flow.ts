@@ -15,7 +15,7 @@ export interface FlowDeps {
 export type FlowEvent =
   | { type: 'card-progress'; progress: CardProgress }
   /** The key pair exists on the card from here on: a cancel must not pretend nothing happened. */
-  | { type: 'key-generated'; csrPem: string; keyId: string; token: TokenInfo }
+  | { type: 'key-generated'; csrPem: string; keyId: string; token: TokenInfo; keyUri: string }
   | { type: 'csr-written'; path: string }
   | { type: 'submitting'; certificateId: string }
   | { type: 'issued'; result: ReissueResult };

@@ -1,8 +1,10 @@
-// Reissue with a CSR: check it against the order, submit it (with the one idempotency-key rule),
-// and the software key pair + CSR made here for it.
-import { algorithmLabel } from '../domain/algorithms.js';
-import { inputError, portalError } from '../domain/errors.js';
-import type { Algorithm, Certificate, CsrReport, ReissueRequest, ReissueResult } from '../domain/types.js';
+// Reissue with a CSR: check it against the order and the product's rule, submit it (with the one
+// idempotency-key rule; a card CSR with the card's evidence), and the software key pair + CSR made here for it.
+import { evidenceForKey } from '../card/evidence.js';
+import { readManifest } from '../card/manifest.js';
+import { inputError } from '../domain/errors.js';
+import { productRefusal } from '../domain/policy.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
 import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
@@ -14,6 +16,9 @@ export interface SubmitRequest {
   request: ReissueRequest;
 }
 
+/** The reissue requests that carry a CSR. */
+export type CsrReissueRequest = Extract<ReissueRequest, { csr: Uint8Array }>;
+
 export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
   onEvent({ type: 'submitting', certificateId: req.certificateId });
   const portal = await deps.portal();
@@ -22,9 +27,26 @@ export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitR
   return result;
 }
 
-/** Every CSR check, against the certificate's order when one is named. */
-export async function checkCsrFor(deps: Pick<FlowDeps, 'portal'>, certificateId: string, csr: Uint8Array): Promise<CsrReport> {
-  return (await deps.portal()).checkCsr(certificateId, csr);
+/**
+ * A CSR made on a card earlier (`card keygen --csr-out`), submitted later: the product's rule
+ * first (no card search for a product that takes no card keys), then the card's evidence from the
+ * manifest `card keygen --manifest` wrote, or from the card holding the CSR's key.
+ */
+export async function cardRequestFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certificateId: string, csr: Uint8Array, manifest?: string): Promise<CsrReissueRequest> {
+  const refusal = productRefusal(await (await deps.portal()).get(certificateId), { keySource: 'card' });
+  if (refusal) throw refusal;
+  const { locateCsr } = await import('../pki/csr-input.js');
+  const located = locateCsr(csr);
+  if ('problems' in located) {
+    throw inputError('csr-invalid', located.problems.map((p) => p.message).join(' '), 'Give the CSR `reissue card keygen` wrote.', { problems: located.problems });
+  }
+  const card = await evidenceForKey(located.csr.key.spki, { ...(manifest ? { manifest: await readManifest(manifest) } : {}), card: deps.card });
+  return { keySource: 'card', csr, card };
+}
+
+/** Every CSR check, against the certificate's order when one is named, and the product's rule for `keySource`. */
+export async function checkCsrFor(deps: Pick<FlowDeps, 'portal'>, certificateId: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport> {
+  return (await deps.portal()).checkCsr(certificateId, csr, keySource);
 }
 
 export interface NewKeyRequest {
@@ -37,17 +59,10 @@ export interface NewKeyRequest {
   overwriteCsr?: boolean;
 }
 
-/** Refuses a product that takes no CSR, or an algorithm it does not allow. */
+/** Refuses a product that takes no CSR, or an algorithm it does not allow (the one product rule). */
 export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): void {
-  if (!cert.keySources.includes('csr')) {
-    if (cert.keySources.includes('cloud')) {
-      throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; the portal generates its keys in the cloud key store.`, `Use: reissue submit ${cert.id} --key-source cloud --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
-    }
-    throw portalError('key-source-not-allowed', `The product "${cert.product}" does not accept a CSR; its keys are generated on a card.`, `Use: reissue card keygen --for ${cert.id} --algorithm ${cert.algorithms[0] ?? 'ALG'}`);
-  }
-  if (!cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', `The product "${cert.product}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${cert.algorithms.join(', ')}.`);
-  }
+  const refusal = productRefusal(cert, { keySource: 'csr', algorithm });
+  if (refusal) throw refusal;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   smallInteger,
   unsignedInteger,
 } from './der-write.js';
+import { isDnsName } from '../domain/names.js';
 import { encodePem } from './pem.js';
 import { softwareCrypto } from './software-crypto.js';
 
@@ -88,13 +89,14 @@ function attributes(domains: string[]): Uint8Array {
   return contextConstructed(0, sequence(oid(OID.extensionRequest), setOfOne(extensions)));
 }
 
-const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
-
 const asBytes = (b: ArrayBuffer) => new Uint8Array(b);
 
 export async function buildCsr(subject: CsrSubject, keys: CryptoKeyPair, crypto: Crypto = softwareCrypto): Promise<string> {
-  // A CN that is not a host name (code signing: an organisation) must not become a dNSName.
-  const domains = subject.domains.length ? subject.domains : HOST_NAME.test(subject.commonName) ? [subject.commonName] : [];
+  // A CN that is not a host name (code signing: an organisation) must not become a dNSName, nor
+  // may any other name that is not one.
+  const domains = subject.domains.length ? subject.domains : isDnsName(subject.commonName) ? [subject.commonName] : [];
+  const bad = domains.find((d) => !isDnsName(d));
+  if (bad !== undefined) throw new Error(`"${bad}" is not a DNS name and cannot go into a subjectAltName`);
   const alg = signingAlgorithmFor(keys.privateKey);
   const spki = asBytes(await crypto.subtle.exportKey('spki', keys.publicKey));
   const info = sequence(smallInteger(0), subjectName(subject), spki, attributes(domains));

@@ -2,7 +2,7 @@
 // LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
 // Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
 // kind 'input' for a CSR that fails the checks).
-import type { Certificate, CsrReport, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 /** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
 export const MAX_PAGE_SIZE = 1000;
@@ -51,14 +51,18 @@ export interface Portal {
   get(id: string): Promise<Certificate>;
   /** PEM text as UTF-8 bytes, or DER. With `chain`, the CA certificate follows (PEM) . */
   download(id: string, format: DownloadFormat, chain?: boolean): Promise<Uint8Array>;
-  /** Runs every CSR check against this certificate's order, product and current key. */
-  checkCsr(id: string, csr: Uint8Array): Promise<CsrReport>;
+  /**
+   * Runs every CSR check against this certificate's order, product and current key, and whether
+   * the product takes a key pair made this way (`keySource`, 'csr' by default): the rule reissue applies.
+   */
+  checkCsr(id: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport>;
   /**
    * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
    * old copy's revocation scheduled 14 days later. The public key comes from the request's CSR
-   * ('csr', 'card'), or from a key pair the portal generates in its own key store ('cloud').
-   * Products allow some key sources only. The same idempotency key returns the first result and
-   * issues nothing new. The "certificate issued" e-mail is queued with the new copy.
+   * ('csr'; 'card' with the card's evidence, recorded with the new copy), or from a key pair the
+   * portal generates in its own key store ('cloud'). Products allow some key sources only. The
+   * same idempotency key returns the first result and issues nothing new. The "certificate
+   * issued" e-mail is queued with the new copy.
    */
   reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
   /** The e-mails the portal wrote about this copy (issued, reminders), oldest first. */

@@ -3,7 +3,7 @@
 // an unknown id.
 import { createHash, X509Certificate } from 'node:crypto';
 import { inputError, portalError, usageError } from '../domain/errors.js';
-import { daysLeft, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
+import { cardEvidenceOf, daysLeft, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
 import { algorithmLabel, isAlgorithm } from '../domain/algorithms.js';
 import {
   KEY_SOURCES,
@@ -103,11 +103,18 @@ export class AccountPortal implements Portal {
     return new Uint8Array(Buffer.from(pem, 'utf8'));
   }
 
-  async checkCsr(id: string, csr: Uint8Array): Promise<CsrReport> {
-    this.refresh();
+  /**
+   * The CSR checks, plus whether the product takes a key pair made this way (`keySource`, 'csr'
+   * unless said): the same rule reissue() applies, so "✓ Correct" here means submit accepts it.
+   */
+  async checkCsr(id: string, csr: Uint8Array, keySource: KeySource = 'csr'): Promise<CsrReport> {
+    const now = this.refresh();
     const record = this.record(id);
     const { checkCsr } = await csrChecks();
-    return checkCsr(csr, this.csrContext(record));
+    const report = await checkCsr(csr, this.csrContext(record));
+    const refusal = productRefusal(toCertificate(record, now), { keySource });
+    if (!refusal) return report;
+    return { ...report, ok: false, problems: [...report.problems, { code: 'key-source-not-allowed', message: `${refusal.message} ${refusal.hint ?? ''}`.trim() }] };
   }
 
   /**
@@ -127,8 +134,12 @@ export class AccountPortal implements Portal {
     if (!(KEY_SOURCES as readonly string[]).includes(keySource)) {
       throw usageError('bad-key-source', `The key source must be ${KEY_SOURCES.join(', ')}, not "${String(keySource)}".`);
     }
+    // A card is never taken on the client's word alone: its evidence is required, then recorded.
+    const decided = cardEvidenceOf(request);
+    if ('refusal' in decided) throw decided.refusal;
+    const cardEvidence = decided.evidence;
     const record = this.record(id);
-    const requestHash = createHash('sha256').update(JSON.stringify([record.id, keySource, requestFingerprint(request)])).digest('hex');
+    const requestHash = createHash('sha256').update(JSON.stringify([record.id, keySource, requestFingerprint(request), cardEvidence])).digest('hex');
     const earlier = this.service.guard(() => this.store.idempotency(this.account.id, idempotencyKey));
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
@@ -185,6 +196,7 @@ export class AccountPortal implements Portal {
             issuedAt: issuedAt.toISOString(),
             keySource,
             cloudKey,
+            cardEvidence,
           });
           const revocationDate = scheduledRevocationDate(issuedAt).toISOString();
           if (!this.store.markReplaced(current.id, newId, revocationDate)) {

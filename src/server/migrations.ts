@@ -133,6 +133,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_unsent ON outbox (next_attempt_at) WHERE sent_at IS NULL;
   CREATE INDEX outbox_by_related ON outbox (related_id);
   `,
+  // 4: for a key pair generated on a card, the card's evidence as the client declared it (JSON
+  // CardEvidence: serial, token, manufacturer, model, module, key id), kept with the copy for audit.
+  `
+  ALTER TABLE certificates ADD COLUMN card_evidence TEXT;
+  `,
 ];
 
 export class NotAPortalDatabase extends Error {}

@@ -2,7 +2,7 @@
 // record into the Certificate every view shows (with its state at a given time) is toCertificate.
 // Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
 import { certificateState } from '../domain/policy.js';
-import type { Algorithm, Certificate, CloudKeyInfo, EmailKind, KeySource, Organization, PortalEmail, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { Algorithm, CardEvidence, Certificate, CloudKeyInfo, EmailKind, KeySource, Organization, PortalEmail, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
 import type { Db } from './db.js';
 
 export interface AccountRecord {
@@ -37,6 +37,8 @@ export interface NewCertificate {
   /** How the key pair was made (null: not recorded, e.g. demo data). */
   keySource?: KeySource | null;
   cloudKey?: CloudKeyInfo | null;
+  /** For a card key: the card's evidence as declared (null otherwise). */
+  cardEvidence?: CardEvidence | null;
 }
 
 /** A stored copy with its product and account, as read back. */
@@ -128,6 +130,7 @@ interface CertificateRow {
   key_source: string | null;
   cloud_key: string | null;
   downloaded_at: string | null;
+  card_evidence: string | null;
   product_name: string;
   product_category: string;
   product_key_sources: string;
@@ -234,10 +237,10 @@ export class PortalStore {
       insertCertificate: p(`
         INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber,
           organization, authorization_method, not_before, not_after, der, public_key_sha256, replaces, replaced_by,
-          revocation_date, revoked, revocation_reason, issued_at, search, key_source, cloud_key)
+          revocation_date, revoked, revocation_reason, issued_at, search, key_source, cloud_key, card_evidence)
         VALUES (@id, @serial, @orderId, @accountId, @productId, @commonName, @domains, @subscriber,
           @organization, @authorizationMethod, @notBefore, @notAfter, @der, @publicKeySha256, @replaces, @replacedBy,
-          @revocationDate, @revoked, @revocationReason, @issuedAt, @search, @keySource, @cloudKey)`),
+          @revocationDate, @revoked, @revocationReason, @issuedAt, @search, @keySource, @cloudKey, @cardEvidence)`),
       markDownloaded: p(`UPDATE certificates SET downloaded_at = @at WHERE id = @id AND downloaded_at IS NULL`),
       // Replaced copies whose revocation is between now and the reminder horizon and that have no reminder yet.
       reminderDue: p<CertificateRow>(`
@@ -354,6 +357,7 @@ export class PortalStore {
       revoked: c.revoked ? 1 : 0,
       keySource: c.keySource ?? null,
       cloudKey: c.cloudKey ? JSON.stringify(c.cloudKey) : null,
+      cardEvidence: c.cardEvidence ? JSON.stringify(c.cardEvidence) : null,
     });
   }
 
@@ -582,6 +586,7 @@ function toRecord(r: CertificateRow): CertificateRecord {
     keySource: r.key_source as KeySource | null,
     cloudKey: r.cloud_key ? (JSON.parse(r.cloud_key) as CloudKeyInfo) : null,
     downloadedAt: r.downloaded_at,
+    cardEvidence: r.card_evidence ? (JSON.parse(r.card_evidence) as CardEvidence) : null,
     product: {
       name: r.product_name,
       category: r.product_category,
@@ -618,6 +623,7 @@ export function toCertificate(r: CertificateRecord, now: Date): Certificate {
     keySource: r.keySource,
     cloudKey: r.cloudKey,
     downloadedAt: r.downloadedAt,
+    cardEvidence: r.cardEvidence ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 // The wizard's root: owns the flow state, provides services/state/actions through context,
 // handles the few global keys, and shows exactly one screen whose keys are live.
-import { Box, useInput, useStdout } from 'ink';
+import { Box, Text, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { helpFor } from '../wizard/help.js';
 import { startState } from '../wizard/reducer.js';
@@ -32,7 +32,7 @@ import { ServicesContext, type WizardServices } from './services.js';
 import { ColorContext } from './theme.js';
 
 /** Exit code when the user presses Ctrl+C (the shell's convention for SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from '../flows/outcome.js';
 
 /** Header (2) + footer (1) + one spare line so the frame never fills the terminal (no scroll). */
 const CHROME_ROWS = 4;
@@ -84,6 +84,7 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { dispatch, getState } = store;
   const actions = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
+  store.setRunner((command) => void actions.run(command));
   const [secrets] = useState(createSecretBuffer);
   const ui: UiActions = useMemo(() => ({ dispatch, getState, actions, secrets, exit: onExit }), [dispatch, getState, actions, secrets, onExit]);
 
@@ -106,7 +107,8 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   const onGlobalKey = useCallback(
     (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
       const c = commandFor(input, key);
-      if (c === 'interrupt') return onExit(EXIT_INTERRUPTED);
+      // The reducer decides what Ctrl+C means now (a card generation must not end half-told).
+      if (c === 'interrupt') return dispatch({ type: 'interrupt' });
       // The latest state, not this render's: a key typed right after `/` belongs to the filter.
       const state = getState();
       if (isTyping(state)) return;
@@ -139,6 +141,11 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   );
   useInput(onFieldKey);
 
+  // The last frame is drawn (React committed it, Ink wrote it) before the wizard exits.
+  useEffect(() => {
+    if (state.ending) onExit(state.ending.code);
+  }, [state.ending, onExit]);
+
   const bodyHeight = Math.max(1, state.rows - CHROME_ROWS);
   return (
     <ServicesContext.Provider value={services}>
@@ -149,7 +156,8 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
               <Header />
               <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
                 {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
-                <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
+                {state.ending?.message ? <Text>{state.ending.message}</Text> : null}
+                <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column">
                   <CurrentScreen state={state} isActive={!state.help} />
                 </Box>
               </Box>

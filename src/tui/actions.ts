@@ -1,11 +1,13 @@
-// The wizard's I/O: each action calls a service and reports the outcome as events to the pure
-// flow. A PIN or passphrase is passed straight to the service call and dropped afterwards.
-import type { Algorithm, Certificate } from '../domain/types.js';
-import { generateOnCard, installOnCard, loadIssuedCertificate, type CardLogin } from '../flows/card.js';
-import type { FlowDeps, FlowEvent } from '../flows/flow.js';
+// The wizard's runner: the one place its I/O happens. It carries out the commands the reducer
+// returns (through the use cases in src/flows) and the loads the screens need, and reports every
+// outcome as events. A PIN or passphrase is passed straight to the call and dropped afterwards.
+import type { Certificate } from '../domain/types.js';
+import { generateOnCard, installOnCard, keepForLater, loadIssuedCertificates } from '../flows/card.js';
 import { reissueInCloud } from '../flows/cloud.js';
+import type { FlowDeps, FlowEvent } from '../flows/flow.js';
 import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
+import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
 import type { PageRequest } from '../wizard/list-window.js';
 import type { CardHolder } from './card-holder.js';
@@ -23,17 +25,9 @@ export interface WizardActions {
   refreshDetails(id: string): Promise<void>;
   loadPending(): Promise<void>;
   loadPreview(cert: Certificate): Promise<void>;
-  download(cert: Certificate, format: 'pem' | 'der', path: string, overwrite: boolean): Promise<void>;
-  revoke(cert: Certificate): Promise<void>;
   scanCards(): Promise<void>;
-  checkCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
-  checkCsrFile(cert: Certificate, path: string): Promise<void>;
-  generateCsr(cert: Certificate, algorithm: Algorithm, keyPath: string, passphrase: string): Promise<void>;
-  submitCsr(cert: Certificate, csr: Uint8Array): Promise<void>;
-  /** "Stored in the cloud": the portal generates the key pair and issues the copy. */
-  reissueInCloud(cert: Certificate, algorithm: Algorithm): Promise<void>;
-  generateOnCard(cert: Certificate, algorithm: Algorithm, login: CardLogin): Promise<void>;
-  installOnCard(cert: Certificate, login: CardLogin): Promise<void>;
+  /** Carries out a command the reducer returned, and reports back with events. */
+  run(command: WizardCommand): Promise<void>;
 }
 
 export function createActions(services: WizardServices, card: CardHolder, dispatch: Dispatch): WizardActions {
@@ -44,12 +38,88 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
   const deps: FlowDeps = { portal: async () => portal, card: () => card.get(), readFile: (path) => services.readFile(path) };
   const onCardEvent = (e: FlowEvent) => {
     if (e.type === 'card-progress') dispatch({ type: 'card-progress', progress: e.progress });
-    else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem });
+    else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem, keyId: e.keyId });
   };
 
   const check = async (cert: Certificate, csr: Uint8Array) => {
     const report = await checkCsrFor(deps, cert.id, csr);
     dispatch({ type: 'csr-checked', report });
+  };
+
+  const runCommand = async (c: WizardCommand): Promise<void> => {
+    switch (c.type) {
+      case 'download':
+        try {
+          await services.writeFile(c.path, await portal.download(c.cert.id, c.format), { overwrite: c.overwrite });
+          dispatch({ type: 'written', path: c.path });
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'file-exists') throw e;
+          dispatch({ type: 'file-exists' });
+        }
+        return;
+      case 'revoke':
+        dispatch({ type: 'revoked', cert: await portal.revoke(c.cert.id, 'unspecified') });
+        return;
+      case 'check-csr':
+        return check(c.cert, c.csr);
+      case 'check-csr-file': {
+        let csr: Uint8Array;
+        try {
+          csr = await services.readFile(c.path);
+        } catch (e) {
+          // The typed path stays in its field with the reason under it.
+          dispatch({ type: 'csr-file-failed', error: shownError(e) });
+          return;
+        }
+        dispatch({ type: 'csr-file-read', csr });
+        return check(c.cert, csr);
+      }
+      case 'check-key-path':
+        try {
+          await services.checkNewKeyPath(c.path);
+        } catch (e) {
+          dispatch({ type: 'gen-key-path-taken', error: shownError(e) });
+        }
+        return;
+      case 'generate-csr': {
+        const made = await services.generateCsr({ certificate: c.cert, algorithm: c.algorithm, keyPath: c.keyPath, ...(c.passphrase ? { passphrase: c.passphrase } : {}) });
+        dispatch({ type: 'csr-generated', csrPem: made.csrPem, keyPath: made.keyPath });
+        return check(c.cert, new TextEncoder().encode(made.csrPem));
+      }
+      case 'submit-csr': {
+        const result = await submitReissue(deps, { certificateId: c.cert.id, request: { keySource: 'csr', csr: c.csr } });
+        stamp();
+        dispatch({ type: 'reissued', result });
+        return;
+      }
+      case 'reissue-in-cloud': {
+        const result = await reissueInCloud(deps, { certificateId: c.cert.id, algorithm: c.algorithm });
+        stamp();
+        dispatch({ type: 'reissued', result });
+        return;
+      }
+      case 'generate-on-card': {
+        const { keygen, issued } = await generateOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, subject: { certificate: c.cert }, algorithm: c.algorithm, submit: true }, onCardEvent);
+        stamp();
+        if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
+        return;
+      }
+      case 'cancel-card':
+        await card.close();
+        return;
+      case 'keep-for-later': {
+        const later = await keepForLater(c.csrPem, c.cert.id, c.keyId, undefined, services.workDir());
+        dispatch({ type: 'kept-for-later', command: later.command });
+        return;
+      }
+      case 'install-on-card': {
+        // The portal's download is the one certificate; the card layer finds its key on the chosen card.
+        const [certificate] = await loadIssuedCertificates(deps, { certificateId: c.cert.id });
+        const done = await installOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, certificateDer: certificate!.der }, onCardEvent);
+        dispatch({ type: 'card-installed', serial: done.token.serial });
+        return;
+      }
+    }
   };
 
   return {
@@ -101,23 +171,6 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         fail(e);
       }
     },
-    async download(cert, format, path, overwrite) {
-      try {
-        const data = await portal.download(cert.id, format);
-        await services.writeFile(path, data, { overwrite });
-        dispatch({ type: 'written', path });
-      } catch (e) {
-        if ((e as { code?: string }).code === 'file-exists') dispatch({ type: 'file-exists' });
-        else fail(e);
-      }
-    },
-    async revoke(cert) {
-      try {
-        dispatch({ type: 'revoked', cert: await portal.revoke(cert.id, 'unspecified') });
-      } catch (e) {
-        fail(e);
-      }
-    },
     async scanCards() {
       try {
         const service = await card.get();
@@ -126,69 +179,9 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         dispatch({ type: 'inventory-failed', error: shownError(e) });
       }
     },
-    async checkCsr(cert, csr) {
-      dispatch({ type: 'csr-check-start', csr });
+    async run(command) {
       try {
-        await check(cert, csr);
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async checkCsrFile(cert, path) {
-      try {
-        const csr = await services.readFile(path);
-        dispatch({ type: 'csr-check-start', csr });
-        await check(cert, csr);
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async generateCsr(cert, algorithm, keyPath, passphrase) {
-      dispatch({ type: 'gen-start' });
-      try {
-        const made = await services.generateCsr({ certificate: cert, algorithm, keyPath, ...(passphrase ? { passphrase } : {}) });
-        dispatch({ type: 'csr-generated', csrPem: made.csrPem, keyPath: made.keyPath });
-        await check(cert, new TextEncoder().encode(made.csrPem));
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async submitCsr(cert, csr) {
-      dispatch({ type: 'submit-start' });
-      try {
-        const result = await submitReissue(deps, { certificateId: cert.id, request: { keySource: 'csr', csr } });
-        stamp();
-        dispatch({ type: 'reissued', result });
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async reissueInCloud(cert, algorithm) {
-      dispatch({ type: 'choose-algorithm', algorithm });
-      try {
-        const result = await reissueInCloud(deps, { certificateId: cert.id, algorithm });
-        stamp();
-        dispatch({ type: 'reissued', result });
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async generateOnCard(cert, algorithm, login) {
-      dispatch({ type: 'card-started' });
-      try {
-        const { keygen, issued } = await generateOnCard(deps, { ...login, subject: { certificate: cert }, algorithm, submit: true }, onCardEvent);
-        stamp();
-        if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async installOnCard(cert, login) {
-      dispatch({ type: 'card-started' });
-      try {
-        const certificate = await loadIssuedCertificate(deps, { certificateId: cert.id });
-        const done = await installOnCard(deps, { ...login, certificate }, onCardEvent);
-        dispatch({ type: 'card-installed', serial: done.token.serial });
+        await runCommand(command);
       } catch (e) {
         fail(e);
       }

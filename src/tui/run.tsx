@@ -6,6 +6,7 @@ import { App, EXIT_INTERRUPTED } from './App.js';
 import { createCardHolder } from './card-holder.js';
 import { END_SYNCHRONIZED_UPDATE, handOverSkeleton } from './first-paint.js';
 import { WIZARD_MAX_FPS } from './frame-rate.js';
+import { createKeyQueue, type InputStream } from './input/key-queue.js';
 import { PASTE_OFF } from './hooks/use-bracketed-paste.js';
 import type { WizardServices } from './services.js';
 import { colorFromEnv } from './theme.js';
@@ -47,7 +48,8 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
     const overSkeleton = handOverSkeleton(stdout);
     instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} known={opts.known} />, {
       stdout,
-      stdin,
+      // One key at a time, each after the previous one's state and screen are in place.
+      stdin: createKeyQueue(stdin as InputStream),
       exitOnCtrlC: opts.exitOnCtrlC ?? false,
       patchConsole: false,
       // Unthrottled: Ink's default 30 fps held the frame with a key's result up to 33 ms.

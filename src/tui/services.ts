@@ -11,11 +11,15 @@ export interface WizardServices {
   openCard(): Promise<CardService>;
   generateCsr(req: { certificate: Certificate; algorithm: Algorithm; keyPath: string; passphrase?: string }): Promise<{ csrPem: string; keyPath: string }>;
   readFile(path: string): Promise<Uint8Array>;
+  /** Throws ReissueError code 'file-exists' when a private key is already at `path`. */
+  checkNewKeyPath(path: string): Promise<void>;
   /** Throws ReissueError code 'file-exists' when the file exists and `overwrite` is false. */
   writeFile(path: string, data: Uint8Array, opts: { overwrite: boolean }): Promise<void>;
   /** Readable dump for "Certificate preview"; async so the X.509 code loads only when a preview opens. */
   describeCertificate(der: Uint8Array): Promise<string>;
   now(): Date;
+  /** Where a CSR left unsubmitted is kept (the current directory). */
+  workDir(): string;
 }
 
 export const ServicesContext = createContext<WizardServices | null>(null);

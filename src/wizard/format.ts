@@ -1,6 +1,6 @@
 // How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
-import type { Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
+import type { CardEvidence, Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -126,7 +126,7 @@ export const KEY_SOURCE_LABELS: Record<KeySource, string> = {
 };
 
 /** The details view's "Key:" line: how this copy's key was made and, for a cloud key, where it is kept. */
-export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey'>): string | null {
+export function keyLine(cert: Pick<Certificate, 'keySource' | 'cloudKey' | 'cardEvidence'>): string | null {
   const origin = keyOrigin(cert);
   if (!origin || !cert.cloudKey) return origin;
   return `${origin} (${cert.cloudKey.store === 'sandbox' ? 'SANDBOX store, not for production' : cert.cloudKey.location})`;
@@ -140,16 +140,24 @@ export function emailsLine(emails: readonly PortalEmail[]): string {
     .join(' · ');
 }
 
-/** "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded. */
-export function keyOrigin(cert: Pick<Certificate, 'keySource'>): string | null {
+/**
+ * "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded.
+ * A card key names the card and key the client declared (no attestation: a declaration).
+ */
+export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>): string | null {
   switch (cert.keySource) {
     case 'cloud':
       return 'generated in the cloud key store';
     case 'card':
-      return 'generated on a card';
+      return cert.cardEvidence ? `generated on a card: ${cardEvidenceWords(cert.cardEvidence)}` : 'generated on a card';
     case 'csr':
       return 'from a CSR';
     default:
       return null;
   }
+}
+
+/** The declared card of a card key, in words. */
+export function cardEvidenceWords(c: CardEvidence): string {
+  return `"${c.token}" serial ${c.serial} (${c.manufacturer} ${c.model}, module ${c.module}), key id ${c.keyId} — declared by the client, not attested`;
 }

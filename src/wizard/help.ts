@@ -36,7 +36,7 @@ export function helpFor(state: WizardState): HelpText {
     case 'details':
       return {
         title: 'Certificate details',
-        lines: ['Every field of the order and the certificate. Actions on the right:', 'preview, download PEM/DER, reissue (new key pair, same expiry date),', 'revoke, and install on card for card keys.', '', '↑/↓ choose · Enter run · Esc back to the list'],
+        lines: ['Every field of the order and the certificate. The action row below them:', 'preview, download PEM/DER, reissue (new key pair, same expiry date),', 'revoke, and install on card for card keys.', '', '←/→ choose an action · Enter run it · Esc back to the list'],
       };
     case 'preview':
       return { title: 'Certificate preview', lines: ['A readable dump of the certificate.', '', '↑/↓ PgUp/PgDn scroll · Esc back'] };
@@ -73,7 +73,7 @@ export function helpFor(state: WizardState): HelpText {
         title: s.purpose === 'install' ? 'Install on card' : 'Reissue — Key generation (card)',
         lines: [
           'Connect the reader, insert the card; its common profile must have a PIN.',
-          'The PIN is typed masked (4 to 32 characters) and is never shown or stored.',
+          'The PIN is typed masked (the length the card allows), never shown or stored.',
           'Generation may take up to several minutes. Do not remove the card from the',
           'reader during the operation.',
           '',
@@ -87,7 +87,7 @@ export function helpFor(state: WizardState): HelpText {
           'The new copy has the same expiry date as the old one. The old copy is',
           'revoked automatically on the date shown: install the new copy before then.',
           '',
-          '↑/↓ choose · Enter run · Esc back to the list',
+          '←/→ choose an action · Enter run it · Esc back to the list',
         ],
       };
     case 'error':

@@ -78,9 +78,22 @@ export function focusCertificate(state: WizardState): Certificate | null {
 
 /** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
 export function headerNotice(state: WizardState): string | null {
-  const cert = focusCertificate(state);
+  const cert = bannerCertificate(state);
   const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
   return pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : null;
+}
+
+/**
+ * The certificate whose pending revocation the header shows: the one in focus, or, on a screen
+ * about its new copy (download or install from the result), the replaced copy it came from.
+ */
+export function bannerCertificate(state: WizardState): Certificate | null {
+  const own = focusCertificate(state);
+  if (own?.state === 'pending-revocation') return own;
+  const s = state.screen;
+  if (!own || !('back' in s) || !s.back) return own;
+  const before = bannerCertificate({ ...state, screen: s.back });
+  return before?.state === 'pending-revocation' && (before.id === own.id || before.replacedBy === own.id) ? before : own;
 }
 
 /**

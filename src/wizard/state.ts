@@ -36,6 +36,8 @@ export interface ListState {
   /** `total` is from before the rows were reloaded (back from a certificate): it is counted again. */
   totalStale: boolean;
   page: LoadedPageState | null;
+  /** Put the cursor on this certificate when its row loads (the new copy, back from the result). */
+  focusId: string | null;
   error: ShownError | null;
 }
 
@@ -124,6 +126,10 @@ export interface CsrScreen {
   report: CsrReport | null;
   /** The repeated passphrase did not match the first one (both were forgotten). */
   passphraseMismatch: boolean;
+  /** Why the typed path (CSR file, or key file that already exists) cannot be used; shown under it. */
+  fileError: ShownError | null;
+  /** Enter was pressed while the CSR was being checked: submit it if it passes. */
+  submitQueued: boolean;
 }
 export interface CardScreen {
   kind: 'card';
@@ -131,7 +137,12 @@ export interface CardScreen {
   purpose: 'generate' | 'install';
   cert: Certificate;
   algorithm: Algorithm | null;
-  phase: 'select' | 'final-try' | 'pin' | 'progress' | 'submitting';
+  /** cancelling: Ctrl+C before the key pair existed; the card finishes its step and removes what is half-made. */
+  phase: 'select' | 'final-try' | 'pin' | 'progress' | 'cancelling' | 'submitting';
+  /** The key pair made on the card (public data), kept to submit later if the submission is stopped. */
+  made: { csrPem: string; keyId: string } | null;
+  /** Ctrl+C once after the key pair existed: the submission is being finished. */
+  finishing: boolean;
   inventory: CardInventory | null;
   scanError: ShownError | null;
   cursor: number;
@@ -181,6 +192,8 @@ export interface WizardState {
   help: boolean;
   list: ListState;
   screen: Screen;
+  /** Set when the wizard is to exit: the last frame shows `message` (if any), then it exits with `code`. */
+  ending: { code: number; message: string | null } | null;
 }
 
 export type WizardEvent =
@@ -230,22 +243,32 @@ export type WizardEvent =
   | { type: 'choose-csr-source'; source: CsrSource }
   | { type: 'csr-text'; text: string }
   | { type: 'csr-check-start'; csr: Uint8Array }
+  /** Check the CSR file whose path is in the field. */
+  | { type: 'csr-file-start' }
+  | { type: 'csr-file-read'; csr: Uint8Array }
+  | { type: 'csr-file-failed'; error: ShownError }
+  | { type: 'gen-key-path-taken'; error: ShownError }
   | { type: 'gen-algorithm'; algorithm: Algorithm }
   | { type: 'gen-key-path'; keyPath: string }
   /** A passphrase was typed (its value stays with the screen, never in an event): type it again. */
   | { type: 'gen-passphrase-typed' }
   | { type: 'gen-passphrase-mismatch' }
-  | { type: 'gen-start' }
+  /** The passphrase goes into the command that uses it, never into the state. */
+  | { type: 'gen-start'; passphrase: string }
   | { type: 'csr-generated'; csrPem: string; keyPath: string }
   | { type: 'csr-checked'; report: CsrReport }
   | { type: 'submit-start' }
   | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
   // step 2, card
   | { type: 'choose-reader'; module: string; slotId: string }
-  | { type: 'pin-rejected'; message: string }
-  | { type: 'card-started' }
+  /** The PIN goes into the card command only, never into the state. */
+  | { type: 'pin-submit'; pin: string }
   | { type: 'card-progress'; progress: CardProgress }
-  | { type: 'card-generated'; csrPem: string }
+  | { type: 'card-generated'; csrPem: string; keyId: string }
+  /** Ctrl+C. */
+  | { type: 'interrupt' }
+  /** The CSR of a key pair left unsubmitted was kept; `command` submits it later. */
+  | { type: 'kept-for-later'; command: string }
   | { type: 'card-installed'; serial: string }
   // any in-flight operation
   | { type: 'failed'; error: ShownError };

@@ -77,11 +77,18 @@ describe('PIN rules', () => {
     expect(() => checkPinState(state({ countLow: true }), false)).not.toThrow();
   });
 
-  test('length: 4–32 characters, narrowed by the token; empty allowed only on a PIN pad', () => {
-    expect(() => checkPinLength('1234', state())).not.toThrow();
-    expect(() => checkPinLength('x'.repeat(32), state())).not.toThrow();
-    expect(() => checkPinLength('123', state())).toThrow(expect.objectContaining({ code: 'pin-length', details: { min: 4, max: 32 } }));
-    expect(() => checkPinLength('x'.repeat(33), state())).toThrow(expect.objectContaining({ code: 'pin-length' }));
+  test('length: the token\'s range in bytes (4–32 only where it gives none); invalid input (exit 3); empty allowed only on a PIN pad', () => {
+    const none = { minLength: 0, maxLength: 0 };
+    expect(() => checkPinLength('1234', state(none))).not.toThrow();
+    expect(() => checkPinLength('x'.repeat(32), state(none))).not.toThrow();
+    expect(() => checkPinLength('123', state(none))).toThrow(expect.objectContaining({ kind: 'input', code: 'pin-length', details: { min: 4, max: 32 } }));
+    expect(() => checkPinLength('x'.repeat(33), state(none))).toThrow(expect.objectContaining({ code: 'pin-length' }));
+    // SoftHSM reports 4–255: a 40-character PIN is fine there.
+    expect(() => checkPinLength('x'.repeat(40), state({ minLength: 4, maxLength: 255 }))).not.toThrow();
+    expect(() => checkPinLength('x'.repeat(256), state({ minLength: 4, maxLength: 255 }))).toThrow(expect.objectContaining({ details: { min: 4, max: 255 } }));
+    // Bytes, as PKCS#11 counts them: 4 characters of 2 bytes each are 8 bytes.
+    expect(() => checkPinLength('ąęłó', state({ minLength: 4, maxLength: 7 }))).toThrow(expect.objectContaining({ code: 'pin-length' }));
+    expect(() => checkPinLength('ąęł', state({ minLength: 6, maxLength: 8 }))).not.toThrow();
     expect(() => checkPinLength('123456', state({ minLength: 6, maxLength: 8 }))).not.toThrow();
     expect(() => checkPinLength('123456789', state({ minLength: 6, maxLength: 8 }))).toThrow(expect.objectContaining({ details: { min: 6, max: 8 } }));
     expect(() => checkPinLength('', state({ protectedAuthPath: true }))).not.toThrow();

@@ -37,7 +37,7 @@ describe('install', () => {
     const gen = await keygen(card, 'install-a', alg);
     const der = await ca.sign(gen.csrPem);
     const events: string[] = [];
-    const res = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der, label: 'assecodata.pl', onProgress: (e) => events.push(`${e.type}:${e.phase}`) });
+    const res = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der, onProgress: (e) => events.push(`${e.type}:${e.phase}`) });
     expect(res.keyId).toBe(gen.keyId);
     expect(res.alreadyPresent).toBeUndefined();
     expect(events).toEqual(['started:login', 'finished:login', 'started:install', 'started:verify', 'finished:verify', 'finished:install']);
@@ -52,14 +52,16 @@ describe('install', () => {
 
     const listing = await hsm.pkcs11Tool(['--token-label', 'install-a', '--list-objects', '--type', 'cert']);
     const [block] = objectsWithId(listing, gen.keyId);
-    expect(block).toContain('label:      assecodata.pl');
+    expect(block).toContain(`label:      ${gen.label}`);
     expect(block).toMatch(/subject:\s+DN: CN=assecodata.pl/);
-    // Same ID on private key, public key and certificate.
+    // Same ID and the same label on private key, public key and certificate.
     const all = objectsWithId(await hsm.pkcs11Tool(['--token-label', 'install-a', '--login', '--pin', PIN, '--list-objects']), gen.keyId);
     expect(all.map((b) => b.split(';')[0]).sort()).toEqual(['Certificate Object', 'Private Key Object', 'Public Key Object']);
+    for (const b of all) expect(b).toContain(`label:      ${gen.label}`);
+    expect(res.label).toBe(gen.label);
 
     // Installing the same certificate again writes nothing new.
-    const again = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der, label: 'assecodata.pl' });
+    const again = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der});
     expect(again.alreadyPresent).toBe(true);
     const certs = objectsWithId(await hsm.pkcs11Tool(['--token-label', 'install-a', '--list-objects', '--type', 'cert']), gen.keyId);
     expect(certs).toHaveLength(1);
@@ -84,7 +86,7 @@ describe('install', () => {
     const gen = await keygen(card, 'install-b', 'ec-p256');
     const der = await ca.sign(gen.csrPem);
     const before = await hsm.pkcs11Tool(['--token-label', 'install-a', '--list-objects', '--type', 'cert']);
-    const err = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der, label: 'x' }).catch((e) => e);
+    const err = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: der}).catch((e) => e);
     expect(err).toBeInstanceOf(ReissueError);
     expect(err).toMatchObject({ kind: 'card', code: 'no-matching-key' });
     expect(err.message).toContain('install-a');
@@ -93,7 +95,7 @@ describe('install', () => {
 
   test('refuses bytes that are not a certificate before touching the card', async () => {
     const card = new Pkcs11Card({ modules: [hsm.module] });
-    const err = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: new Uint8Array([1, 2, 3]), label: 'x' }).catch((e) => e);
+    const err = await card.install({ token: { label: 'install-a' }, pin: PIN, certificateDer: new Uint8Array([1, 2, 3])}).catch((e) => e);
     expect(err).toMatchObject({ kind: 'input', code: 'not-a-certificate' });
   });
 });

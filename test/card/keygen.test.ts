@@ -73,16 +73,35 @@ describe('generate on the card', () => {
     expect(r.token.serial).toBe(await hsm.serialOf('keygen'));
   });
 
-  test('two key pairs get different CKA_IDs; public and private key share theirs', async () => {
+  test('objects other tools can pick: CKA_ID is the key\'s SHA-1 (as openssl\'s SKI), one label per key pair, subject on the keys', async () => {
     const card = new Pkcs11Card({ modules: [hsm.module] });
     const req = { token: { label: 'keygen' }, algorithm: 'ec-p256' as const, pin: PIN, commonName: 'a.example', domains: ['a.example'], label: 'pair' };
     const a = await card.generate(req);
     const b = await card.generate(req);
     expect(a.keyId).not.toBe(b.keyId);
+    // Two reissues for the same purpose on one card: two labels.
+    expect(a.label).not.toBe(b.label);
+    expect(a.label).toMatch(/^pair \d{4}-\d{2}-\d{2} [0-9a-f]{8}$/);
+
+    // openssl's subjectKeyIdentifier=hash is RFC 5280 method 1: it must equal the CKA_ID.
+    const csrFile = join(work.dir, 'ski.csr.pem');
+    await writeFile(csrFile, a.csrPem);
+    const ext = join(work.dir, 'ski.ext');
+    await writeFile(ext, 'subjectKeyIdentifier=hash\n');
+    const caKey = join(work.dir, 'ski-ca.key');
+    const caCert = join(work.dir, 'ski-ca.pem');
+    await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', caKey, '-out', caCert, '-subj', '/CN=ski CA', '-days', '1']);
+    const cert = await openssl(['x509', '-req', '-in', csrFile, '-CA', caCert, '-CAkey', caKey, '-days', '1', '-extfile', ext]);
+    const ski = (await openssl(['x509', '-noout', '-ext', 'subjectKeyIdentifier'], cert)).split('\n')[1]!.trim().replace(/:/g, '').toLowerCase();
+    expect(a.keyId).toBe(ski);
+
     const listing = await hsm.pkcs11Tool(['--token-label', 'keygen', '--login', '--pin', PIN, '--list-objects']);
-    const kinds = objectsWithId(listing, a.keyId).map((o) => o.split(';')[0]);
-    expect(kinds.sort()).toEqual(['Private Key Object', 'Public Key Object']);
-    expect(objectsWithId(listing, b.keyId)).toHaveLength(2);
+    for (const r of [a, b]) {
+      const objects = objectsWithId(listing, r.keyId);
+      expect(objects.map((o) => o.split(';')[0]).sort()).toEqual(['Private Key Object', 'Public Key Object']);
+      for (const o of objects) expect(o).toContain(`label:      ${r.label}`);
+    }
+    expect(a.keyUri).toBe(`${a.token.uri};id=${a.keyId.toUpperCase().replace(/../g, '%$&')};object=${encodeURIComponent(a.label)};type=private`);
   });
 
   test('inventory shows the token, its PIN state and what it can generate', async () => {

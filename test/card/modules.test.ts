@@ -40,8 +40,8 @@ describe('discoverModules', () => {
     expect(found).toEqual([
       { path: join(pkcs11Dir, 'opensc-pkcs11.so'), source: 'p11-kit' },
       { path: join(lib, 'libsofthsm2.so'), source: 'p11-kit' },
-      // opensc again via its real path: the same module, listed once.
-      { path: join(lib, 'libcryptoCertum3PKCS.so'), source: 'well-known' },
+      // opensc again via its real path: the same module, listed once; the Certum module is off
+      // for reissue in the registry (enable-in), so not taken from its well-known path either.
       { path: join(lib, 'sc30pkcs11-3.0.6.68-MS.so'), source: 'well-known' },
     ]);
   });
@@ -67,4 +67,39 @@ test('parseRegistryFile reads module, trust-policy and enable-in; ignores commen
   expect(parseRegistryFile('module: t.so\ntrust-policy: yes')).toMatchObject({ trustOnly: true });
   expect(parseRegistryFile('module: t.so\nenable-in: no')).toMatchObject({ disabled: true });
   expect(parseRegistryFile('critical: yes')).toMatchObject({ module: null });
+});
+
+describe('p11-kit user config and program lists', () => {
+  test('enable-in / disable-in are matched against the program name "reissue"', () => {
+    expect(parseRegistryFile('module: a.so\nenable-in: reissue, firefox')).toMatchObject({ disabled: false });
+    expect(parseRegistryFile('module: a.so\nenable-in: p11-kit-proxy')).toMatchObject({ disabled: true });
+    expect(parseRegistryFile('module: a.so\ndisable-in: firefox reissue')).toMatchObject({ disabled: true });
+    expect(parseRegistryFile('module: a.so\ndisable-in: p11-kit-proxy')).toMatchObject({ disabled: false });
+  });
+
+  test('a user file is merged over the system file of the same name; user-only modules are added; a module switched off stays off on its well-known path', async () => {
+    const { reg, lib, pkcs11Dir } = await layout();
+    const user = join(t.dir, 'config', 'pkcs11', 'modules');
+    await mkdir(user, { recursive: true });
+    await writeFile(join(lib, 'libmine.so'), '');
+    await writeFile(join(user, 'softhsm2.module'), 'disable-in: reissue\n');
+    await writeFile(join(user, 'opensc.module'), 'enable-in: p11-kit-proxy\n');
+    await writeFile(join(user, 'mine.module'), `module: ${join(lib, 'libmine.so')}\nenable-in: reissue\n`);
+    await writeFile(join(user, 'theirs.module'), `module: ${join(lib, 'sc30pkcs11-3.0.6.68-MS.so')}\nenable-in: other-program\n`);
+    const found = discoverModules({
+      env: { XDG_CONFIG_HOME: join(t.dir, 'config'), HOME: join(t.dir, 'home') },
+      registryDirs: [reg],
+      libDirs: [pkcs11Dir],
+      wellKnown: [join(lib, 'libsofthsm2.so'), join(lib, 'opensc-pkcs11.so'), join(lib, 'sc30pkcs11-3.0.6.68-MS.so')],
+    });
+    expect(found).toEqual([{ path: join(lib, 'libmine.so'), source: 'p11-kit' }]);
+  });
+
+  test('P11_KIT_SERVER_ADDRESS brings p11-kit\'s client module first', async () => {
+    const { pkcs11Dir } = await layout();
+    await writeFile(join(pkcs11Dir, 'p11-kit-client.so'), '');
+    const found = discoverModules({ env: { P11_KIT_SERVER_ADDRESS: 'unix:path=/run/user/1/p11-kit/pkcs11' }, registryDirs: [], userRegistryDirs: [], libDirs: [pkcs11Dir], wellKnown: [] });
+    expect(found).toEqual([{ path: join(pkcs11Dir, 'p11-kit-client.so'), source: 'p11-kit-remote' }]);
+    expect(discoverModules({ env: {}, registryDirs: [], userRegistryDirs: [], libDirs: [pkcs11Dir], wellKnown: [] })).toEqual([]);
+  });
 });

@@ -71,7 +71,7 @@ describe('card service over the worker thread', () => {
 
       const ca = await createTestCa(work.dir);
       const der = await ca.sign(gen.csrPem);
-      const inst = await card.install({ token: { label: 'worker' }, pin: PIN, certificateDer: der, label: 'worker.example' });
+      const inst = await card.install({ token: { label: 'worker' }, pin: PIN, certificateDer: der});
       expect(inst.keyId).toBe(gen.keyId);
     } finally {
       await card.close();
@@ -85,7 +85,7 @@ describe('card service over the worker thread', () => {
       expect(e).toBeInstanceOf(ReissueError);
       expect(e).toMatchObject({ kind: 'card', code: 'pin-wrong', exitCode: 4 });
       expect((e as ReissueError).hint).toBeTruthy();
-      const missing = await card.install({ token: { label: 'nope' }, pin: PIN, certificateDer: new Uint8Array([0x30, 0]), label: 'x' }).catch((err: unknown) => err);
+      const missing = await card.install({ token: { label: 'nope' }, pin: PIN, certificateDer: new Uint8Array([0x30, 0])}).catch((err: unknown) => err);
       expect(missing).toMatchObject({ kind: 'input', code: 'not-a-certificate' });
       // The worker survives errors: the next call works.
       expect((await card.inventory()).modules[0]!.loaded).toBe(true);
@@ -98,7 +98,7 @@ describe('card service over the worker thread', () => {
     const card = service({ candidates: undefined, modulePath: join(work.dir, 'missing-pkcs11.so') });
     try {
       const inv = await card.inventory();
-      expect(inv.modules).toEqual([{ path: join(work.dir, 'missing-pkcs11.so'), loaded: false, error: expect.stringContaining('missing-pkcs11.so'), manufacturer: null, description: null }]);
+      expect(inv.modules).toEqual([{ path: join(work.dir, 'missing-pkcs11.so'), loaded: false, error: expect.stringContaining('missing-pkcs11.so'), manufacturer: null, description: null, remote: null }]);
       await expect(card.generate({ token: {}, algorithm: 'ec-p256', pin: PIN, commonName: 'x', domains: ['x'], label: 'x' })).rejects.toMatchObject({ code: 'module-load-failed' });
     } finally {
       await card.close();
@@ -114,8 +114,8 @@ describe('card service over the worker thread', () => {
           token: { label: 'worker' },
           algorithm: 'rsa-4096',
           pin: PIN,
-          commonName: 'x',
-          domains: ['x'],
+          commonName: 'interrupted.example',
+          domains: ['interrupted.example'],
           label: 'interrupted',
           onProgress: (e) => e.type === 'started' && e.phase === 'generate' && resolve(),
         })

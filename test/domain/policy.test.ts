@@ -3,6 +3,8 @@ import { ReissueError } from '../../src/domain/errors.js';
 import {
   certificateState,
   daysLeft,
+  cardEvidenceOf,
+  productRefusal,
   reissueRefusal,
   reissuedNotAfter,
   REVOCATION_DELAY_DAYS,
@@ -114,5 +116,33 @@ describe('reissueRefusal', () => {
     expect(e.hint).toContain('card');
     expect(reissueRefusal(cardOnly, 'card', 'x')).toBeNull();
     expect(reissueRefusal(cert(), 'card', 'x')!.code).toBe('key-source-not-allowed');
+  });
+});
+
+describe('what a product accepts: one rule for csr check, csr new, card keygen and reissue', () => {
+  const codeSigning = cert({ product: 'Code Signing', keySources: ['card'], algorithms: ['rsa-3072', 'ec-p256'] });
+  it('refuses a key source the product does not take, naming a command that works', () => {
+    const e = productRefusal(codeSigning, { keySource: 'csr' })!;
+    expect(e).toMatchObject({ kind: 'portal', code: 'key-source-not-allowed' });
+    expect(e.hint).toContain(`reissue submit ${codeSigning.id} --csr FILE --key-source card`);
+    expect(reissueRefusal(codeSigning, 'csr', codeSigning.id)).toMatchObject({ code: 'key-source-not-allowed', message: e.message });
+  });
+  it('refuses an algorithm the product does not allow, before anything is made', () => {
+    expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-2048' })).toMatchObject({ kind: 'input', code: 'algorithm-not-allowed' });
+    expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-3072' })).toBeNull();
+  });
+});
+
+describe('cardEvidenceOf: a card is never taken on its word alone', () => {
+  const card = { serial: 'c5a492db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b' };
+  it('records nothing for a CSR, the card\'s evidence for a card', () => {
+    expect(cardEvidenceOf({ keySource: 'csr' })).toEqual({ evidence: null });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, extra: 'dropped' } })).toEqual({ evidence: card });
+  });
+  it('refuses a bare or incomplete declaration', () => {
+    expect(cardEvidenceOf({ keySource: 'card' })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, module: ' ' } })).toMatchObject({ refusal: { details: { missing: ['module'] } } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: 'x'.repeat(300) } })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: '0A1B' } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
   });
 });

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT, cliSandbox } from '../helpers/cli.js';
-import { killTmuxServer, Pane } from '../helpers/tmux.js';
+import { paneClass, tmuxOn, type Pane } from '../helpers/tmux-pane.js';
+
+const SOCKET = `reissue-first-page-${process.pid}`;
+const Panes = paneClass(SOCKET);
 
 const HINT = 'Press / to filter by CN';
 /** The seeded portal's whole first page: "(1–7 of 7)". */
@@ -31,13 +34,17 @@ beforeAll(() => {
 }, 180_000);
 
 afterAll(() => {
-  killTmuxServer();
+  try {
+    tmuxOn(SOCKET)('kill-server');
+  } catch {
+    // no server left
+  }
   rmSync(checkout, { recursive: true, force: true });
 });
 
 async function runOnce(name: string, env: Record<string, string>, hint: string): Promise<void> {
   const log = join(checkout, `${name}.log`);
-  const pane = Pane.start(name, checkout, env, log, join(checkout, 'bin', 'reissue'));
+  const pane: Pane = Panes.start(name, checkout, env, log, join(checkout, 'bin', 'reissue'));
   try {
     const s = await pane.waitFor(WHOLE_LIST, 30_000);
     expect(s).toContain(hint);

@@ -2,17 +2,20 @@
 // read with capture-pane, the raw terminal stream logged with pipe-pane (to prove the PIN never
 // reached the terminal). The CSR path pastes an openssl CSR with bracketed paste; the card path
 // generates the key pair on a SoftHSM2 token. Artifacts are checked with openssl and the CLI.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT, cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl, opensslCsr, publicKeyHex } from '../helpers/openssl.js';
-import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../helpers/softhsm.js';
-import { killTmuxServer, Pane, tmux } from '../helpers/tmux.js';
+import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
+import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
 
+const SOCKET = `reissue-e2e-${process.pid}`;
+const tmux = tmuxOn(SOCKET);
+const Pane = paneClass(SOCKET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dir = '';
@@ -22,7 +25,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  killTmuxServer();
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -154,20 +161,13 @@ describe('the built wizard in tmux (80×24)', () => {
 });
 
 describe('the built wizard in tmux, card path on SoftHSM2', () => {
-  let hsm: SoftHsm;
   const PIN = '739146';
-  beforeAll(async () => {
-    hsm = await createSoftHsm();
-    await hsm.initToken('Certum common', PIN);
-  });
-  afterAll(async () => {
-    await hsm?.cleanup();
-  });
+  const softhsm = softHsmWithToken('Certum common', PIN);
 
   test('reader checklist, masked PIN, progress, result — the PIN never reaches the terminal', async () => {
     const box = await cliSandbox();
     const work = await mkdtemp(join(dir, 'card-'));
-    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
+    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: softhsm().conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
@@ -212,7 +212,7 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
       expect(pane.screens.some((x) => x.includes(PIN))).toBe(false);
       expect(pane.raw()).not.toContain(PIN);
       // The key pair is on the token, and the portal issued the copy for it.
-      const objects = await hsm.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      const objects = await softhsm().pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
       expect(objects).toMatch(/Private Key Object; EC/);
       const pending = JSON.parse((await runCli(['status', '--json'], { env: box.env })).stdout) as { productCategory: string }[];
       expect(pending.some((c) => c.productCategory === 'Code Signing')).toBe(true);

@@ -3,6 +3,7 @@
 // SoftHSM re-reads SOFTHSM2_CONF at each C_Initialize: set it (useEnv) before the card code runs
 // in-process; give it to createCardService({ env }) for the worker (native code reads the real,
 // process-wide environment, not a worker's copy); pass `env` to child processes.
+import { afterAll, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -104,4 +105,17 @@ export async function createSoftHsm(opts: SoftHsmOptions = {}): Promise<SoftHsm>
     },
   };
   return hsm;
+}
+
+/** A throwaway SoftHSM2 with one initialised token for the enclosing describe block. */
+export function softHsmWithToken(label: string, pin: string): () => SoftHsm {
+  let hsm: SoftHsm | undefined;
+  beforeAll(async () => {
+    hsm = await createSoftHsm();
+    await hsm.initToken(label, pin);
+  });
+  afterAll(async () => {
+    await hsm?.cleanup();
+  });
+  return () => hsm!;
 }

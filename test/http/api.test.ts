@@ -150,6 +150,29 @@ describe('portal over HTTP', () => {
     expect(e.exitCode).toBe(5);
   });
 
+  it('a card key travels with its evidence, which is recorded; a bare "card" is refused; csr-check applies the product rule', async () => {
+    const cs = (await portal.list()).items.find((c) => c.productCategory === 'Code Signing' && !c.replacedBy && c.state === 'valid')!;
+    const csr = await csrFor(cs);
+    const asCsr = await portal.checkCsr(cs.id, csr);
+    expect(asCsr.problems.map((p) => p.code)).toContain('key-source-not-allowed');
+    expect((await portal.checkCsr(cs.id, csr, 'card')).ok).toBe(true);
+
+    // A client that sends only the word: refused, nothing issued.
+    const bare = await fetch(`${tp.url}/v1/certificates/${cs.id}/reissue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tp.tokens.demo}`, 'content-type': 'application/json', 'idempotency-key': 'bare-card' },
+      body: JSON.stringify({ csr: new TextDecoder().decode(csr), keySource: 'card' }),
+    });
+    expect(bare.status).toBeGreaterThanOrEqual(400);
+    expect(((await bare.json()) as { code: string }).code).toBe('card-evidence-missing');
+    expect((await portal.get(cs.id)).replacedBy).toBeNull();
+
+    const card = { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: 'c0ffee' };
+    const { certificate } = await portal.reissue(cs.id, { keySource: 'card', csr, card }, 'card-evidence-1');
+    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
+    expect(await portal.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: card });
+  });
+
   it('refuses an invalid CSR on reissue as an input error with the problems', async () => {
     const cert = reissuable((await portal.list()).items);
     const e = await failure(portal.reissue(cert.id, { keySource: 'csr', csr: new TextEncoder().encode('not a csr at all') }, 'bad-csr-key'));

@@ -102,9 +102,15 @@ describe('reissue serve, driven by the CLI', () => {
       expect(result.replaced.id).toBe(manual.id);
       expect(result.certificate.notAfter).toBe(manual.notAfter);
 
+      // The same CSR again is a retry: the one idempotency rule answers with the copy it issued.
       const again = await cli('submit', manual.id, '--csr', csrFile, '--json');
-      expect(again.code).toBe(5);
-      expect(again.stderr).toContain(result.certificate.id);
+      expect(again.code, again.stderr).toBe(0);
+      expect((JSON.parse(again.stdout) as { certificate: Certificate }).certificate.id).toBe(result.certificate.id);
+      // Another key for the replaced copy is a conflict that names the copy to use instead.
+      const otherCsr = await fileWith(box.dir, 'manual-other.csr', await csrFor(manual));
+      const conflict = await cli('submit', manual.id, '--csr', otherCsr, '--json');
+      expect(conflict.code).toBe(5);
+      expect(conflict.stderr).toContain(result.certificate.id);
 
       const status = await cli('status', '--json');
       expect(status.code, status.stderr).toBe(0);

@@ -8,6 +8,9 @@ import type { LocalPortalService } from '../../src/server/service.js';
 import { openssl, opensslStatus } from '../helpers/openssl.js';
 import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock, rejection } from './helpers.js';
 
+/** What `card keygen` sends about the card (a declaration: SoftHSM in these tests). */
+const TEST_CARD = { serial: 'c5a492db0e1f2a3b', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b2c3d' };
+
 let clock: TestClock;
 let service: LocalPortalService;
 let dir: string;
@@ -29,8 +32,6 @@ async function certOf(orderId: string, portal: AccountPortal = demo): Promise<Ce
   return items.find((c) => !c.replacedBy) ?? items[0]!;
 }
 
-/** Card evidence as the card path reports it (the portal records it; these tests are about the CSR). */
-const TEST_CARD = { serial: '0001', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: '/usr/lib/softhsm/libsofthsm2.so', keyId: '01' };
 
 const manualCsr = (name: string, key: Parameters<typeof makeCsr>[2]['key'] = 'ec-p256') =>
   makeCsr(work, name, { key, cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
@@ -154,6 +155,35 @@ describe('reissue', () => {
     const pemPath = writeTemp(work, 'cs.pem', await demo.download(certificate.id, 'pem'));
     expect(openssl(['x509', '-in', pemPath, '-noout', '-ext', 'extendedKeyUsage'])).toContain('Code Signing');
     expect(opensslCertificate(pemPath).sans).toEqual([]);
+    // The card's evidence is recorded with the new copy, as a declaration, and read back.
+    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
+    expect(await demo.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
+    expect((await demo.get(codeSigning.id)).cardEvidence).toBeNull();
+  });
+
+  it('takes no bare "card": without complete evidence nothing is issued', async () => {
+    const codeSigning = await certOf(DEMO.codeSigningOrderId);
+    const good = makeCsr(work, 'cs-bare', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const before = snapshot(service.store.db);
+    const bare = { keySource: 'card', csr: good.pem } as unknown as Parameters<AccountPortal['reissue']>[1];
+    expect(await rejection(demo.reissue(codeSigning.id, bare, 'bare-1'))).toMatchObject({ kind: 'input', code: 'card-evidence-missing' });
+    const partial = { keySource: 'card' as const, csr: good.pem, card: { ...TEST_CARD, serial: '' } };
+    expect(await rejection(demo.reissue(codeSigning.id, partial, 'bare-2'))).toMatchObject({ code: 'card-evidence-missing', details: { missing: ['serial'] } });
+    const badId = { keySource: 'card' as const, csr: good.pem, card: { ...TEST_CARD, keyId: 'not hex' } };
+    expect(await rejection(demo.reissue(codeSigning.id, badId, 'bare-3'))).toMatchObject({ code: 'card-evidence-invalid' });
+    expect(snapshot(service.store.db)).toEqual(before);
+  });
+
+  it('csr check applies the rule submit applies: a card-only product takes the CSR only as a card key', async () => {
+    const codeSigning = await certOf(DEMO.codeSigningOrderId);
+    const good = makeCsr(work, 'cs-check', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const asCsr = await demo.checkCsr(codeSigning.id, good.pem);
+    expect(asCsr.ok).toBe(false);
+    expect(asCsr.problems.map((p) => p.code)).toEqual(['key-source-not-allowed']);
+    expect(asCsr.problems[0]!.message).toContain('--key-source card');
+    expect(await rejection(demo.reissue(codeSigning.id, { keySource: 'csr', csr: good.pem }, 'chk-1'))).toMatchObject({ code: 'key-source-not-allowed' });
+    const asCard = await demo.checkCsr(codeSigning.id, good.pem, 'card');
+    expect(asCard).toMatchObject({ ok: true, problems: [] });
   });
 
   it('refuses a CSR that fails the checks with every problem listed, changing nothing', async () => {

@@ -13,15 +13,12 @@ const now = clock.now();
 let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;
 let service: LocalPortalService;
-let openMs: number;
 let demoCerts: Certificate[];
 
 beforeAll(async () => {
   tmp = tempDir();
   dataDir = join(tmp.path, 'new', 'data'); // missing: the portal creates it
-  const started = performance.now();
   service = await openPortalService({ dataDir, clock });
-  openMs = performance.now() - started;
   demoCerts = (await service.forAccount(DEMO.customer).list({ limit: 100 })).items;
 });
 afterAll(() => {
@@ -41,9 +38,9 @@ describe('a new sandbox portal', () => {
     expect(SANDBOX_CA_NAME).toMatch(/SANDBOX.*not for production/);
   });
 
-  it('is created and seeded in under a second', () => {
+  // How long seeding takes is a benchmark figure (npm run bench), not a timed assertion.
+  it('is created and seeded on first open', () => {
     expect(service.created).toBe(true);
-    expect(openMs).toBeLessThan(1000);
   });
 
   it('has the demo customer, its partner and an unrelated customer', () => {

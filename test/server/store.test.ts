@@ -48,7 +48,7 @@ describe('PortalStore', () => {
     const back = store.byId(c.id)!;
     const { der, ...rest } = back;
     const { der: _written, ...expected } = c;
-    expect(rest).toEqual({ ...expected, product: PRODUCTS.ssl, account: DEMO.customer, keySource: null, cloudKey: null, downloadedAt: null });
+    expect(rest).toEqual({ ...expected, product: PRODUCTS.ssl, account: DEMO.customer, keySource: null, cloudKey: null, downloadedAt: null, cardEvidence: null });
     expect(Array.from(der)).toEqual([0x30, 0x00]);
     expect(toCertificate(back, clock.now())).toMatchObject({ state: 'valid', product: PRODUCTS.ssl.name, productCategory: 'SSL (TLS)', keySources: ['csr', 'card'] });
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cardError } from '../../src/domain/errors.js';
 import { fits } from '../helpers/ink.js';
 import { FakeCard, fakeServices, reader, token, type FakeServices } from './fakes.js';
-import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
+import { endSessions, openCardPin, openReissueStep1, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
 afterEach(endSessions);
@@ -25,11 +25,8 @@ async function toReaders(services: FakeServices) {
 }
 
 async function toPin(services: FakeServices) {
-  const t = await toReaders(services);
-  await t.waitFor('Enter uses this card.');
-  await t.press('enter');
-  await t.waitFor('Common profile PIN:');
-  return t;
+  session = await startWizard(services);
+  return openCardPin(session);
 }
 
 describe('Reissue with a key pair generated on a card', () => {
@@ -65,7 +62,7 @@ describe('Reissue with a key pair generated on a card', () => {
     expect(f).toContain('✓ Card can generate RSA 2048');
     await t.press('enter');
     f = await t.waitFor('Common profile PIN:');
-    for (const text of ['New key pair generation', 'Cards data', 'Reader name:  ACS ACR39U ICC Reader 0', 'Card number:  1625 8349 7691 9804', 'Key details', 'Algorithm:    RSA', 'Size:         2048', '[from 4 to 8 characters]', 'Do not remove the card from the reader during the operation']) {
+    for (const text of ['New key pair generation', 'Cards data', 'Reader name:  ACS ACR39U ICC Reader 0', 'Card number:  1625 8349 7691 9804', 'Key details', 'Algorithm:    RSA', 'Size:         2048', '[from 4 to 8 bytes]', 'Do not remove the card from the reader during the operation']) {
       expect(f).toContain(text);
     }
     expect(f.replace(/\s+/g, ' ')).toContain('Depending on the algorithm and size of the key generation may take up to several minutes');
@@ -94,7 +91,7 @@ describe('Reissue with a key pair generated on a card', () => {
     const t = await toPin(fakeServices({ card }));
     await t.type('12');
     await t.press('enter');
-    const f = await t.waitFor('✗ The PIN must have from 4 to 8 characters (you typed 2).');
+    const f = await t.waitFor('✗ The PIN must have from 4 to 8 bytes (you typed 2).');
     expect(card.received).toHaveLength(0);
     expect(f).toContain('Common profile PIN:');
   });

@@ -123,7 +123,7 @@ describe('Reissue with a CSR', () => {
       await t.write(line);
       if (i < lines.length - 1) await t.press('enter');
     }
-    await t.waitFor('✓ Correct');
+    await t.waitFor('✓ Correct', 30000);
   });
 
   test('a bad CSR lists each problem and cannot be submitted; Esc goes back', async () => {

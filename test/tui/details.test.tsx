@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { fits } from '../helpers/ink.js';
 import { formatDateTime } from '../../src/wizard/format.js';
-import { fakeServices, manualExample } from './fakes.js';
+import { FakePortal, fakeServices, manualExample } from './fakes.js';
 import { endSessions, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
@@ -42,6 +42,15 @@ describe('Details screen', () => {
     ]) {
       expect(f).toContain(text);
     }
+    expect(fits(f)).toBe(true);
+  });
+
+  test('a copy whose key pair was made on a card shows the recorded card, as a declaration; fits 80×24', async () => {
+    const card = { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: 'c0ffee' };
+    const portal = new FakePortal({ certificates: [manualExample({ keySource: 'card', cardEvidence: card })] });
+    const t = await openFirst(fakeServices({ portal }));
+    const f = t.lastFrame();
+    expect(f).toContain('Key: generated on a card: "card2" serial 0aa4edb09bec81db');
     expect(fits(f)).toBe(true);
   });
 

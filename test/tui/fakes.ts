@@ -2,10 +2,11 @@
 // src/domain/types.ts, the reference manual's example first) that runs the real CSR checks, and a
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
-import type { CardInventory, CardProgress, CardService, InstallRequest, KeygenRequest, KeygenResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import { tmpdir } from 'node:os';
+import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
-import { daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
+import { cardEvidenceOf, daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
@@ -191,11 +192,23 @@ export class FakePortal implements Portal {
     return checkCsr(csr, { domains: c.domains, algorithms: c.algorithms, commonName: c.commonName, productName: c.product });
   }
 
+  /** Holds every reissue() until the returned function is called; nothing is issued meanwhile. */
+  holdReissues(): () => void {
+    let release!: () => void;
+    this.reissueGate = new Promise<void>((r) => (release = r));
+    return () => {
+      this.reissueGate = null;
+      release();
+    };
+  }
+  private reissueGate: Promise<void> | null = null;
+
   /** Like LocalPortal: the request's key source is checked against the product; cloud keys need no CSR. */
   async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
     const keySource = request.keySource;
     const csr = request.keySource === 'cloud' ? new Uint8Array() : request.csr;
     this.reissueCalls.push({ id, csr, key: idempotencyKey, keySource, request });
+    if (this.reissueGate) await this.reissueGate;
     if (this.opts.reissueError) throw this.opts.reissueError;
     const first = this.byKey.get(idempotencyKey);
     if (first) return first;
@@ -203,12 +216,14 @@ export class FakePortal implements Portal {
     if (!old) throw portalError('not-found', `No certificate ${id}.`);
     const refusal = reissueRefusal(old, keySource, old.replacedBy ?? old.id);
     if (refusal) throw refusal;
+    const evidence = cardEvidenceOf(request);
+    if ('refusal' in evidence) throw evidence.refusal;
     if (request.keySource !== 'cloud') {
       const report = await this.checkCsr(id, csr);
       if (!report.ok) throw portalError('csr-invalid', report.problems[0]!.message);
     }
     const cloudKey = request.keySource === 'cloud' ? { store: 'sandbox' as const, location: 'fake store', keyId: 'ab'.repeat(20), label: `reissue ${old.orderId}` } : null;
-    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null, keySource, cloudKey };
+    const fresh: Certificate = { ...old, id: `c-${++this.seq}`, serialNumber: (0xabc000 + this.seq).toString(16).padStart(32, '0'), notBefore: NOW.toISOString(), replaces: old.id, replacedBy: null, keySource, cloudKey, cardEvidence: evidence.evidence };
     Object.assign(old, { state: 'pending-revocation', replacedBy: fresh.id, revocationDate: scheduledRevocationDate(NOW).toISOString() });
     this.certificates.push(fresh);
     const result = { certificate: { ...fresh }, replaced: { ...old } };
@@ -276,6 +291,7 @@ export function token(overrides: Partial<TokenInfo> = {}, pin: Partial<TokenInfo
     manufacturer: 'Certum',
     model: 'cryptoCertum 3.6',
     algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'],
+    uri: 'pkcs11:model=cryptoCertum%203.6;manufacturer=Certum;serial=1625834976919804;token=Certum%20common',
     ...overrides,
     pin: { initialized: true, userPinSet: true, countLow: false, finalTry: false, locked: false, toBeChanged: false, protectedAuthPath: false, minLength: 4, maxLength: 8, ...pin },
   };
@@ -306,13 +322,15 @@ export class FakeCard implements CardService {
 
   async inventory(): Promise<CardInventory> {
     this.inventoryCalls++;
-    return { modules: [{ path: '/usr/lib/fake-pkcs11.so', loaded: true, error: null, manufacturer: 'Fake', description: 'fake module' }], readers: this.readers.map((r) => ({ ...r })) };
+    return { modules: [{ path: '/usr/lib/fake-pkcs11.so', loaded: true, error: null, manufacturer: 'Fake', description: 'fake module', remote: null }], readers: this.readers.map((r) => ({ ...r })) };
   }
 
   private async phase(name: CardProgress['phase'], report?: (p: CardProgress) => void): Promise<void> {
     const ms = this.opts.phaseMs ?? 5;
     report?.({ type: 'started', phase: name });
     await new Promise((r) => setTimeout(r, ms));
+    // Like the card worker: close() stops a running operation at its next safe point.
+    if (this.closed) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
     report?.({ type: 'tick', phase: name, elapsedMs: ms });
     const f = this.opts.fail;
     if (f && f.phase === name) {
@@ -340,7 +358,7 @@ export class FakeCard implements CardService {
     await this.phase('sign', req.onProgress);
     const csrPem = await csrFor(req.commonName, req.domains);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
-    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t };
+    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t, module: '/usr/lib/fake-pkcs11.so', label: `${req.label} a1b2c3`, keyUri: `${t.uri};id=%a1%b2%c3;type=private`, publicKeySha256: '00' };
   }
 
   async install(req: InstallRequest) {
@@ -349,7 +367,15 @@ export class FakeCard implements CardService {
     await this.phase('login', req.onProgress);
     await this.phase('install', req.onProgress);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
-    return { keyId: 'a1b2c3', token: t };
+    return { keyId: 'a1b2c3', token: t, module: '/usr/lib/fake-pkcs11.so', label: 'fake a1b2c3', keyUri: `${t.uri};id=%a1%b2%c3;type=private`, certificateUri: `${t.uri};id=%a1%b2%c3;type=cert` };
+  }
+
+  async findKeys(spkis: Uint8Array[]): Promise<KeyLocation[][]> {
+    return spkis.map(() => []);
+  }
+
+  async deleteKey(): Promise<DeleteResult> {
+    throw cardError('key-not-found', 'No such key on the fake card.');
   }
 
   async close(): Promise<void> {
@@ -374,7 +400,7 @@ export interface FakeServices extends WizardServices {
   previewGate: Promise<void>;
 }
 
-export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array> } = {}): FakeServices {
+export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openCardError?: ReissueError; files?: Record<string, string | Uint8Array>; workDir?: string } = {}): FakeServices {
   const portal = opts.portal ?? new FakePortal();
   const card = opts.card ?? new FakeCard();
   const written = new Map<string, Uint8Array>();
@@ -395,6 +421,9 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       services.generated.push({ keyPath, algorithm, ...(passphrase ? { passphrase } : {}) });
       return { csrPem: await csrFor(certificate.commonName, certificate.domains), keyPath };
     },
+    async checkNewKeyPath(path) {
+      if (files.has(path) || written.has(path)) throw inputError('file-exists', `The private key file ${path} already exists; it was left unchanged.`, 'Choose another file name: a private key is never overwritten.');
+    },
     async readFile(path) {
       const f = files.get(path);
       if (!f) throw inputError('no-such-file', `Cannot read ${path}: no such file.`, 'Check the path.');
@@ -413,6 +442,7 @@ export function fakeServices(opts: { portal?: FakePortal; card?: FakeCard; openC
       return ['Certificate:', `  Raw: certificate ${serial}`, ...Array.from({ length: 60 }, (_, i) => `  Line ${i + 1}`)].join('\n');
     },
     now: () => NOW,
+    workDir: () => opts.workDir ?? tmpdir(),
   };
   return services;
 }

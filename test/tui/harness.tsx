@@ -60,3 +60,15 @@ export async function openReissueStep1(session: Session, down: number, orderId: 
   await t.waitFor('Key pair generation method');
   return t;
 }
+
+/** List → the code-signing certificate (card only) → step 1 → RSA 2048 → the card → its PIN field. */
+export async function openCardPin(session: Session): Promise<Terminal> {
+  const t = await openReissueStep1(session, 1, 'ORDER/0000123457/cs');
+  await t.press('enter');
+  await t.waitFor('❯ RSA 2048');
+  await t.press('enter');
+  await t.waitFor('Enter uses this card.');
+  await t.press('enter');
+  await t.waitFor('Common profile PIN:');
+  return t;
+}

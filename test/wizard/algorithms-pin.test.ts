@@ -29,17 +29,19 @@ describe('PIN length: 4–32 and the token range', () => {
     expect(pinRange(null)).toEqual({ min: 4, max: 32 });
     expect(pinRange({ minLength: 0, maxLength: 0 })).toEqual({ min: 4, max: 32 });
   });
-  test('narrowed by the token, never widened', () => {
+  test('the token\'s own range when it reports one (PKCS#11 counts bytes)', () => {
     expect(pinRange({ minLength: 6, maxLength: 8 })).toEqual({ min: 6, max: 8 });
-    expect(pinRange({ minLength: 1, maxLength: 255 })).toEqual({ min: 4, max: 32 });
+    expect(pinRange({ minLength: 4, maxLength: 255 })).toEqual({ min: 4, max: 255 });
+    expect(pinRange({ minLength: 6, maxLength: 0 })).toEqual({ min: 6, max: 32 });
+    expect(validatePin('ąęłó', { minLength: 4, maxLength: 7 })).toBe('The PIN must have from 4 to 7 bytes (you typed 8).');
   });
   test('messages give the range and the typed length, never the PIN', () => {
     const t = { minLength: 4, maxLength: 8 };
     expect(validatePin('', t)).toMatch(/Type the common profile PIN/);
     const short = validatePin('123', t)!;
-    expect(short).toBe('The PIN must have from 4 to 8 characters (you typed 3).');
+    expect(short).toBe('The PIN must have from 4 to 8 bytes (you typed 3).');
     expect(short).not.toContain('123 ');
-    expect(validatePin('123456789', t)).toMatch(/from 4 to 8 characters \(you typed 9\)/);
+    expect(validatePin('123456789', t)).toMatch(/from 4 to 8 bytes \(you typed 9\)/);
     expect(validatePin('1234', t)).toBeNull();
     expect(validatePin('12345678', t)).toBeNull();
     expect(validatePin('x'.repeat(33))).toMatch(/from 4 to 32/);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { initialState, listHeight, reduce } from '../../src/wizard/reducer.js';
-import { detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
+import { initialState, listHeight, reduce, step } from '../../src/wizard/reducer.js';
+import { bannerCertificate, detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
 import type { CsrReport } from '../../src/domain/types.js';
 import { cardError, portalError } from '../../src/domain/errors.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
@@ -173,10 +173,61 @@ describe('reissue with a CSR', () => {
     expect(run(s, { type: 'back' }).screen.kind).toBe('list');
   });
   test('a bad CSR cannot be submitted; Esc goes back to the choice', () => {
-    let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-change', value: 'req.pem' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: bad });
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-change', value: 'req.pem' }, { type: 'csr-file-start' }, { type: 'csr-file-read', csr }, { type: 'csr-checked', report: bad });
     expect(run(s, { type: 'submit-start' }).screen).toMatchObject({ mode: 'report' });
     s = run(s, { type: 'back' });
     expect(s.screen).toMatchObject({ kind: 'csr', mode: 'choose', cursor: 1 });
+  });
+  test('commands: only an accepted event starts work; Enter during the check submits once it passes', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' });
+    expect(step(s, { type: 'csr-file-start' }).command).toBeNull(); // no path typed
+    s = run(s, { type: 'text-input', text: 'req.pem' });
+    const checking = step(s, { type: 'csr-file-start' });
+    expect(checking.command).toMatchObject({ type: 'check-csr-file', path: 'req.pem' });
+    s = run(checking.state, { type: 'csr-file-read', csr });
+    const early = step(s, { type: 'submit-start' });
+    expect(early.command).toBeNull();
+    expect(early.state.screen).toMatchObject({ mode: 'checking', submitQueued: true });
+    const passed = step(early.state, { type: 'csr-checked', report: ok });
+    expect(passed.command).toMatchObject({ type: 'submit-csr', csr });
+    expect(passed.state.screen).toMatchObject({ mode: 'submitting' });
+    // A CSR that fails the check is not submitted, queued Enter or not.
+    const failed = step(early.state, { type: 'csr-checked', report: bad });
+    expect(failed.command).toBeNull();
+    expect(failed.state.screen).toMatchObject({ mode: 'report' });
+    expect(step(failed.state, { type: 'submit-start' }).command).toBeNull();
+  });
+  test('a CSR file that cannot be read keeps the typed path, the reason under it', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-input', text: 'missing.pem' }, { type: 'csr-file-start' });
+    s = run(s, { type: 'csr-file-failed', error: shownError(portalError('no-such-file', 'Cannot read missing.pem.')) });
+    expect(s.screen).toMatchObject({ kind: 'csr', mode: 'file', path: 'missing.pem', fileError: { code: 'no-such-file' } });
+  });
+  test('an existing key file is reported before the passphrase is asked', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'generate' }, { type: 'gen-algorithm', algorithm: 'ec-p256' });
+    const asked = step(s, { type: 'gen-key-path', keyPath: '/tmp/k.key' });
+    expect(asked.command).toEqual({ type: 'check-key-path', path: '/tmp/k.key' });
+    s = run(asked.state, { type: 'gen-key-path-taken', error: shownError(portalError('file-exists', 'The private key file /tmp/k.key already exists.')) });
+    expect(s.screen).toMatchObject({ mode: 'gen-key-path', keyPath: '/tmp/k.key', fileError: { code: 'file-exists' } });
+  });
+  test('the pending revocation stays in view on the screens of the new copy (download, install)', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
+    const old = bannerCertificate(s);
+    expect(old?.state).toBe('pending-revocation');
+    for (const action of ['download-pem', 'install'] as const) {
+      const on = run(s, { type: 'choose-action', action });
+      expect(on.screen.kind).not.toBe('result');
+      expect(bannerCertificate(on)?.id).toBe(old!.id);
+    }
+    s = run(s, { type: 'choose-action', action: 'list' });
+    expect(bannerCertificate(s)?.id).not.toBe(old!.id);
+  });
+  test('back to the list from the result puts the cursor on the new copy', () => {
+    let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
+    s = run(s, { type: 'choose-action', action: 'list' });
+    const fresh = (s.screen.kind === 'list' && s.list.focusId) || '';
+    const items = [...demoCertificates().slice(0, 2), { ...demoCertificates()[0]!, id: fresh }, ...demoCertificates().slice(2)];
+    s = run(s, { type: 'page-loaded', query: '', offset: 0, items, total: null });
+    expect(selectedRow(s.list)?.id).toBe(fresh);
   });
   test('generate here: algorithm, key path, passphrase, generated, checked', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'generate' }, { type: 'gen-algorithm', algorithm: 'ec-p256' });
@@ -192,7 +243,7 @@ describe('reissue with a CSR', () => {
     s = run(s, { type: 'gen-passphrase-typed' });
     expect(s.screen).toMatchObject({ mode: 'gen-passphrase-repeat', passphraseMismatch: false });
     expect(run(s, { type: 'back' }).screen).toMatchObject({ mode: 'gen-passphrase' });
-    s = run(s, { type: 'gen-start' }, { type: 'csr-generated', csrPem: 'PEM', keyPath: '/tmp/k.key' });
+    s = run(s, { type: 'gen-start', passphrase: '' }, { type: 'csr-generated', csrPem: 'PEM', keyPath: '/tmp/k.key' });
     expect(s.screen).toMatchObject({ mode: 'checking', generatedKeyPath: '/tmp/k.key', csrText: 'PEM' });
     s = run(s, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
     expect(s.screen).toMatchObject({ kind: 'result', generatedKeyPath: '/tmp/k.key' });
@@ -236,18 +287,24 @@ describe('reissue on a card', () => {
     expect(run(s, { type: 'answer', yes: false }).screen).toMatchObject({ phase: 'select' });
     s = run(s, { type: 'answer', yes: true });
     expect(isTyping(s)).toBe(true);
-    s = run(s, { type: 'pin-rejected', message: 'The PIN must have from 4 to 8 characters (you typed 3).' });
+    const short = step(s, { type: 'pin-submit', pin: '123' });
+    expect(short.command).toBeNull(); // a PIN the card would refuse never reaches it
+    s = short.state;
     expect(s.screen).toMatchObject({ pinError: expect.stringMatching(/from 4 to 8/) });
-    s = run(s, { type: 'card-started' }, { type: 'card-progress', progress: { type: 'tick', phase: 'generate', elapsedMs: 1500 } });
+    const go = step(s, { type: 'pin-submit', pin: '9731' });
+    // The final-try consent travels with the PIN to the card; neither is kept in the state.
+    expect(go.command).toMatchObject({ type: 'generate-on-card', algorithm: 'rsa-2048', pin: '9731', confirmFinalTry: true, token: { serial: ready.token!.serial } });
+    expect(JSON.stringify(go.state)).not.toContain('9731');
+    s = run(go.state, { type: 'card-progress', progress: { type: 'tick', phase: 'generate', elapsedMs: 1500 } });
     expect(s.screen).toMatchObject({ phase: 'progress', progress: { phase: 'generate', elapsedMs: 1500 } });
     expect(isBusy(s)).toBe(true);
-    s = run(s, { type: 'card-generated', csrPem: 'PEM' }, { type: 'reissued', result: result(), tokenSerial: '1625834976919804' });
+    s = run(s, { type: 'card-generated', csrPem: 'PEM', keyId: 'a1b2' }, { type: 'reissued', result: result(), tokenSerial: '1625834976919804' });
     expect(s.screen).toMatchObject({ kind: 'result', via: 'card', tokenSerial: '1625834976919804' });
     expect(resultActions(s.screen as never)).toContain('install');
   });
   test('a wrong PIN leads back to the PIN; card removal back to the checklist', () => {
     const r = reader(token());
-    const atPin = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'card-started' });
+    const atPin = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'pin-submit', pin: '9731' });
     const wrong = run(atPin, { type: 'failed', error: shownError(cardError('pin-wrong', 'The PIN is wrong.')) });
     expect(wrong.screen).toMatchObject({ kind: 'error' });
     expect(run(wrong, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'pin' });
@@ -258,7 +315,7 @@ describe('reissue on a card', () => {
     const r = reader(token());
     let s = run(atDetails(cs), { type: 'choose-action', action: 'install' });
     expect(s.screen).toMatchObject({ kind: 'card', purpose: 'install', phase: 'select' });
-    s = run(s, { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'card-started' }, { type: 'card-installed', serial: '1625834976919804' });
+    s = run(s, { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'pin-submit', pin: '9731' }, { type: 'card-installed', serial: '1625834976919804' });
     expect(s.screen).toMatchObject({ kind: 'details', notice: 'Certificate installed on card 1625 8349 7691 9804.' });
   });
 });

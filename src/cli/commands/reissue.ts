@@ -2,11 +2,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
-import { inputError, portalError, usageError } from '../../domain/errors.js';
+import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
-import { REVOCATION_REASONS, type Certificate, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { REVOCATION_REASONS, type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
-import { assertCsrAlgorithm, assertNewKeyOutputsFree, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
+import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime } from '../../wizard/format.js';
@@ -23,12 +23,14 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description('check a CSR (FILE or - for stdin); with --for, against that certificate\'s order')
     .argument('<FILE>')
     .option('--for <ID>', 'certificate the CSR is meant to reissue')
+    .option('--key-source <SOURCE>', 'with --for: csr (default) or card (the key pair was generated on a card)')
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, file: string, opts: { for?: string }) => {
+      r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
+        const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, CSR_KEY_SOURCES) as KeySource);
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes) : await checkCsr(bytes);
+        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report));
         return report.ok ? 0 : 3;
@@ -76,15 +78,14 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description('reissue a certificate: new copy, same expiry; the old copy is revoked 14 days later')
     .argument('<ID>')
     .option('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
-    .option('--key-source <SOURCE>', 'csr (default), or cloud: the portal generates the key pair in its key store', 'csr')
+    .option('--key-source <SOURCE>', 'csr (default); card: the CSR was made on a card by card keygen (the card is found by the key, or in --manifest); cloud: the portal generates the key pair in its key store', 'csr')
+    .option('--manifest <FILE>', 'with --key-source card: the manifest `card keygen --manifest` wrote (no card needed then)')
     .option('--algorithm <ALG>', "with --key-source cloud: the new key's algorithm (default: the product's first)")
     .option('--json', 'JSON on stdout')
     .action(
-      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string }) => {
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
         const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
-        if (source === 'card') {
-          throw usageError('card-needs-keygen', 'A key pair generated on a card is submitted by the card command, which reads the card too.', `Use: reissue card keygen --for ${id} --algorithm ALG --submit`);
-        }
+        if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
         let result: ReissueResult;
         if (source === 'cloud') {
           if (opts.csr) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair in its key store.', `Use: reissue submit ${id} --key-source cloud [--algorithm ALG]`);
@@ -95,9 +96,12 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         } else {
           if (!opts.csr) throw usageError('csr-missing', 'submit needs the CSR: --csr FILE.', `Use: reissue submit ${id} --csr FILE, or --key-source cloud for a product whose keys are stored in the cloud.`);
           if (opts.algorithm) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; --algorithm is for --key-source cloud.');
-          const bytes = await readInputFile(opts.csr, ctx.io.stdin);
+          const csr = await readInputFile(opts.csr, ctx.io.stdin);
+          const deps = flowDeps(ctx);
+          // A card CSR goes with the card's evidence: from the manifest, or the card holding its key.
+          const request = source === 'card' ? await cardRequestFor(deps, id, csr, opts.manifest) : ({ keySource: 'csr', csr } as const);
           // The one idempotency rule: submitting the same CSR again returns the copy it issued.
-          result = await submitReissue(flowDeps(ctx), { certificateId: id, request: { keySource: 'csr', csr: bytes } });
+          result = await submitReissue(deps, { certificateId: id, request });
         }
         printReissueResult(ctx, result);
       }),
@@ -150,6 +154,9 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       .join('\n'),
   );
 }
+
+/** The key sources a CSR can come from (csr check --key-source). */
+const CSR_KEY_SOURCES = ['csr', 'card'] as const;
 
 /** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
 export function fileNameFor(commonName: string): string {

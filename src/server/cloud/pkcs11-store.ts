@@ -34,14 +34,18 @@ export async function pkcs11KeyStore(opts: Pkcs11StoreOptions): Promise<Pkcs11Ke
       const made = await cards.generate({ token, pin: opts.pin, algorithm: req.algorithm, commonName: req.commonName, domains: req.domains, label: req.label });
       return {
         publicKeySpki: made.publicKeySpki,
-        info: { store: 'pkcs11', location: `PKCS#11 token ${describeToken(made.token)}`, keyId: made.keyId, label: req.label },
+        // The card layer completes the label (date, key id): one label per key pair.
+        info: { store: 'pkcs11', location: `PKCS#11 token ${describeToken(made.token)}`, keyId: made.keyId, label: made.label },
       };
     },
-    async install(key, certificateDer) {
-      await cards.install({ token, pin: opts.pin, certificateDer, label: key.label });
+    // The certificate takes the key pair's own label on the token.
+    async install(_key, certificateDer) {
+      await cards.install({ token, pin: opts.pin, certificateDer });
     },
-    // The card layer offers no delete; a key pair whose reissue lost a race stays, labelled.
-    async discard() {},
+    // A key pair whose reissue was not issued (CA failure, lost race) is removed from the token.
+    async discard(key) {
+      await cards.deleteKey({ uri: { ...(opts.token !== undefined ? { token: opts.token } : {}), id: key.keyId }, pin: opts.pin });
+    },
     close: () => cards.close(),
   };
 }

@@ -7,7 +7,7 @@ import { portalError, usageError } from '../../domain/errors.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/types.js';
 import { MAX_OFFSET, MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
-import { csrBodySchema, csrBytesFromBody, reissueBodySchema, reissueRequestFromBody, type CsrBody, type ReissueBody } from './csr-body.js';
+import { csrBytesFromBody, csrCheckBodySchema, reissueBodySchema, reissueRequestFromBody, type CsrCheckBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
 
 export interface HttpAppOptions {
@@ -178,10 +178,10 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
     },
   );
 
-  v1.post<{ Params: { id: string }; Body: CsrBody }>(
+  v1.post<{ Params: { id: string }; Body: CsrCheckBody }>(
     '/certificates/:id/csr-check',
-    { schema: { params: idParams, body: csrBodySchema } },
-    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body)),
+    { schema: { params: idParams, body: csrCheckBodySchema } },
+    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body), request.body.keySource),
   );
 
   v1.post<{ Params: { id: string }; Body: ReissueBody }>(

@@ -20,6 +20,16 @@ export const csrBodySchema = {
   },
 } as const;
 
+/** A CSR check may say how the key pair was made: the product's rule is checked too. */
+export const csrCheckBodySchema = {
+  ...csrBodySchema,
+  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] } },
+} as const;
+
+export interface CsrCheckBody extends CsrBody {
+  keySource?: 'csr' | 'card';
+}
+
 /**
  * A reissue says where the key pair comes from: `{ csr, keySource: 'csr' }` (the default),
  * `{ csr, keySource: 'card', card: {...} }`, or `{ keySource: 'cloud', algorithm }` (no CSR: the
@@ -32,11 +42,11 @@ export const reissueBodySchema = {
     ...csrBodySchema.properties,
     keySource: { type: 'string', enum: [...KEY_SOURCES] },
     algorithm: { type: 'string', enum: [...ALGORITHMS] },
+    // What is missing or wrong in it is for the portal's one rule to say (cardEvidenceOf).
     card: {
       type: 'object',
-      required: ['serial', 'manufacturer', 'model', 'module', 'keyId'],
       additionalProperties: false,
-      properties: Object.fromEntries(['serial', 'manufacturer', 'model', 'module', 'keyId'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
+      properties: Object.fromEntries(['serial', 'token', 'manufacturer', 'model', 'module', 'keyId'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
     },
   },
 } as const;
@@ -58,10 +68,8 @@ export function reissueRequestFromBody(body: ReissueBody): ReissueRequest {
   if (body.csr === undefined) throw usageError('csr-missing', `A reissue with key source "${source}" needs a "csr".`, 'Send the CSR as PEM text or base64 DER.');
   if (body.algorithm !== undefined) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; "algorithm" is for cloud reissues only.');
   const csr = csrBytesFromBody({ csr: body.csr, encoding: body.encoding });
-  if (source === 'card') {
-    if (!body.card) throw usageError('card-evidence-missing', 'A card reissue needs the "card" the key pair was generated on.');
-    return { keySource: 'card', csr, card: body.card };
-  }
+  // A 'card' without (complete) evidence reaches the portal as such and is refused there.
+  if (source === 'card') return { keySource: 'card', csr, card: body.card as CardEvidence };
   return { keySource: 'csr', csr };
 }
 

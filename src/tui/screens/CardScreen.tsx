@@ -96,18 +96,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
   );
   useCommands(handle, isActive);
 
-  const submitPin = (pin: string) => {
-    if (!reader) return;
-    const problem = validatePin(pin, reader.token?.pin);
-    if (problem) {
-      dispatch({ type: 'pin-rejected', message: problem });
-      return;
-    }
-    if (!reader.token) return;
-    const login = { token: reader.token, pin, confirmFinalTry: screen.finalTryConfirmed };
-    if (generating && screen.algorithm) void actions.generateOnCard(screen.cert, screen.algorithm, login);
-    else void actions.installOnCard(screen.cert, login);
-  };
+  const submitPin = (pin: string) => dispatch({ type: 'pin-submit', pin });
 
   const title = generating ? `Reissue certificate · ${screen.cert.commonName}` : `Install on card · ${screen.cert.commonName} (${screen.cert.serialNumber})`;
   let body: ReactElement;
@@ -179,7 +168,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
           )}
           <PinField label="Common profile PIN:" isActive={isActive} onSubmit={submitPin} />
           <Text dimColor>
-            {'  '}[from {range.min} to {range.max} characters]
+            {'  '}[from {range.min} to {range.max} bytes]
           </Text>
           {warning ? <Wrapped color="yellow" prefix="⚠ " text={warning} /> : null}
           {screen.pinError ? <Wrapped color="red" prefix="✗ " text={screen.pinError} /> : null}
@@ -191,8 +180,16 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
     case 'progress':
       body = <Progress screen={screen} />;
       break;
+    case 'cancelling':
+      body = <Busy label="Cancelling: the card finishes its current step, then removes anything half-made…" />;
+      break;
     case 'submitting':
-      body = <Busy label="Key pair generated. Submitting the CSR: issuing the new copy…" />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label="Key pair generated. Submitting the CSR: issuing the new copy…" />
+          {screen.finishing ? <Text color="yellow">The key pair is on the card: finishing the submission. Ctrl+C again stops it (you can submit later).</Text> : null}
+        </Box>
+      );
       break;
   }
   return (

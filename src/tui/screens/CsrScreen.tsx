@@ -8,6 +8,7 @@ import { CSR_SOURCES } from '../../wizard/reducer.js';
 import type { CsrScreen as CsrState, CsrSource } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
+import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { PasteArea } from '../components/PasteArea.js';
@@ -80,21 +81,20 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     return latest.kind === 'csr' ? pick(latest) : '';
   };
   const pathField = (value: string, onSubmit: () => void) => <StateField value={value} isActive={isActive} onSubmit={onSubmit} />;
-  const generate = (passphrase: string) => {
-    if (screen.algorithm) void actions.generateCsr(cert, screen.algorithm, screen.keyPath, passphrase);
-  };
+  const generate = (passphrase: string) => dispatch({ type: 'gen-start', passphrase });
 
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
-      else if (c === 'confirm' && screen.mode === 'report' && screen.report?.ok && screen.csr) void actions.submitCsr(cert, screen.csr);
+      // Also while the check runs: the reducer submits once the CSR passes.
+      else if (c === 'confirm' && (screen.mode === 'report' || screen.mode === 'checking')) dispatch({ type: 'submit-start' });
     },
-    [dispatch, actions, screen, cert],
+    [dispatch, screen.mode],
   );
   useCommands(handle, isActive);
 
   const onPasteChange = useCallback((text: string) => dispatch({ type: 'csr-text', text }), [dispatch]);
-  const onPasteComplete = useCallback((text: string) => void actions.checkCsr(cert, new TextEncoder().encode(text)), [actions, cert]);
+  const onPasteComplete = useCallback((text: string) => dispatch({ type: 'csr-check-start', csr: new TextEncoder().encode(text) }), [dispatch]);
 
   let body: ReactElement;
   switch (screen.mode) {
@@ -119,13 +119,13 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       break;
     case 'file':
       body = (
-        <Text>
-          CSR file (PEM or DER):{' '}
-          {pathField(screen.path, () => {
-            const path = typed((s) => (s.mode === 'file' ? s.path : '')).trim();
-            if (path) void actions.checkCsrFile(cert, path);
-          })}
-        </Text>
+        <Box flexDirection="column">
+          <Text>
+            CSR file (PEM or DER):{' '}
+            {pathField(screen.path, () => dispatch({ type: 'csr-file-start' }))}
+          </Text>
+          {screen.fileError ? <ErrorText error={screen.fileError} /> : null}
+        </Box>
       );
       break;
     case 'gen-algorithm':
@@ -150,6 +150,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
             Save the new private key to:{' '}
             {pathField(screen.keyPath, () => dispatch({ type: 'gen-key-path', keyPath: typed((s) => (s.mode === 'gen-key-path' ? s.keyPath : '')) }))}
           </Text>
+          {screen.fileError ? <ErrorText error={screen.fileError} /> : null}
           <Text dimColor>The key is written with mode 0600 and never replaces an existing file.</Text>
         </Box>
       );

@@ -10,27 +10,19 @@ import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
 export function DownloadScreen({ screen, isActive }: { screen: DownloadState; isActive: boolean }) {
-  const { dispatch, getState, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
       else if (screen.phase === 'confirm-overwrite' && (c === 'yes' || c === 'no')) {
         dispatch({ type: 'answer', yes: c === 'yes' });
-        if (c === 'yes') void actions.download(screen.cert, screen.format, screen.path, true);
       }
     },
-    [dispatch, actions, screen],
+    [dispatch, screen.phase],
   );
   useCommands(handle, isActive);
-  const submit = () => {
-    // The path as every key so far left it, not as this render saw it.
-    const latest = getState().screen;
-    if (latest.kind !== 'download' || latest.phase !== 'path') return;
-    const path = latest.path;
-    if (!path.trim()) return;
-    dispatch({ type: 'download-start' });
-    void actions.download(screen.cert, screen.format, path.trim(), false);
-  };
+  // The reducer takes the path as every key so far left it, and starts the download.
+  const submit = () => dispatch({ type: 'download-start' });
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">

@@ -9,16 +9,14 @@ import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
 export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
       if (screen.phase !== 'confirm') return;
-      if (c === 'yes') {
-        dispatch({ type: 'answer', yes: true });
-        void actions.revoke(screen.cert);
-      } else if (c === 'no' || c === 'back') dispatch({ type: 'answer', yes: false });
+      if (c === 'yes') dispatch({ type: 'answer', yes: true });
+      else if (c === 'no' || c === 'back') dispatch({ type: 'answer', yes: false });
     },
-    [dispatch, actions, screen],
+    [dispatch, screen.phase],
   );
   useCommands(handle, isActive);
   return (

@@ -66,7 +66,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
               cursor={screen.algCursor}
               isActive={isActive}
               onHighlight={(index) => dispatch({ type: 'highlight', index })}
-              onSelect={(algorithm) => void actions.reissueInCloud(screen.cert, algorithm)}
+              onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
             />
           ) : (
             <Busy label={`Generating the ${algorithmLabel(screen.algorithms[screen.algCursor]!)} key pair in the cloud key store…`} />

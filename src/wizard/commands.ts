@@ -1,0 +1,32 @@
+// What the reducer asks the runner to do. A command exists only as the reducer's answer to an
+// event it accepted; the runner (src/tui/actions.ts) carries it out and reports back with events.
+// A PIN or passphrase travels in its command only: it is never part of the state.
+import type { TokenInfo } from '../card/card.js';
+import type { Algorithm, Certificate } from '../domain/types.js';
+import type { WizardState } from './state.js';
+
+export type WizardCommand =
+  | { type: 'check-csr'; cert: Certificate; csr: Uint8Array }
+  | { type: 'check-csr-file'; cert: Certificate; path: string }
+  | { type: 'check-key-path'; path: string }
+  | { type: 'generate-csr'; cert: Certificate; algorithm: Algorithm; keyPath: string; passphrase: string }
+  | { type: 'submit-csr'; cert: Certificate; csr: Uint8Array }
+  /** "Stored in the cloud": the portal generates the key pair and issues the copy. */
+  | { type: 'reissue-in-cloud'; cert: Certificate; algorithm: Algorithm }
+  | { type: 'generate-on-card'; cert: Certificate; algorithm: Algorithm; token: TokenInfo; pin: string; confirmFinalTry: boolean }
+  | { type: 'install-on-card'; cert: Certificate; token: TokenInfo; pin: string; confirmFinalTry: boolean }
+  | { type: 'download'; cert: Certificate; format: 'pem' | 'der'; path: string; overwrite: boolean }
+  | { type: 'revoke'; cert: Certificate }
+  /** Ctrl+C before the key pair exists: close the card, which stops at its next safe point. */
+  | { type: 'cancel-card' }
+  /** Ctrl+C twice after it exists: keep its CSR in a file for a later `reissue submit`. */
+  | { type: 'keep-for-later'; cert: Certificate; csrPem: string; keyId: string };
+
+/** The reducer's answer: the next state and, when one is due, the command to run. */
+export interface Step {
+  state: WizardState;
+  command: WizardCommand | null;
+}
+
+export const stay = (state: WizardState): Step => ({ state, command: null });
+export const run = (state: WizardState, command: WizardCommand): Step => ({ state, command });

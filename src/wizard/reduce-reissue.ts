@@ -1,0 +1,183 @@
+// The events of the reissue steps, downloads and revocation: the next state and, for the events
+// that start work (a check, a submission, a card operation, a file, a revocation), the command.
+// Anything that does not fit the screen on view is ignored and starts nothing.
+import { offeredAlgorithms } from './algorithms.js';
+import { run, stay, type Step } from './commands.js';
+import { cardFor, csrFor, detailsAt, withNotice } from './navigation.js';
+import { cardNumber } from './format.js';
+import { validatePin } from './pin.js';
+import { defaultKeyPath, findReader, readerReady } from './selectors.js';
+import type { Screen, WizardEvent, WizardState } from './state.js';
+
+export function reduceReissue(state: WizardState, event: WizardEvent): Step | null {
+  const s = state.screen;
+  const to = (screen: Screen): Step => stay({ ...state, screen });
+  const ignore = stay(state);
+
+  switch (event.type) {
+    case 'download-start':
+      if (s.kind !== 'download' || s.phase !== 'path' || !s.path.trim()) return ignore;
+      return run({ ...state, screen: { ...s, phase: 'writing' } }, { type: 'download', cert: s.cert, format: s.format, path: s.path.trim(), overwrite: false });
+    case 'file-exists':
+      if (s.kind !== 'download' || s.phase !== 'writing') return ignore;
+      return to({ ...s, phase: 'confirm-overwrite' });
+    case 'answer':
+      if (s.kind === 'download' && s.phase === 'confirm-overwrite') {
+        if (!event.yes) return to({ ...s, phase: 'path' });
+        return run({ ...state, screen: { ...s, phase: 'writing' } }, { type: 'download', cert: s.cert, format: s.format, path: s.path.trim(), overwrite: true });
+      }
+      if (s.kind === 'revoke' && s.phase === 'confirm') {
+        if (!event.yes) return to(detailsAt(s.cert, 'revoke'));
+        return run({ ...state, screen: { ...s, phase: 'working' } }, { type: 'revoke', cert: s.cert });
+      }
+      if (s.kind === 'card' && s.phase === 'final-try') return to(event.yes ? { ...s, phase: 'pin', finalTryConfirmed: true } : { ...s, phase: 'select', finalTryConfirmed: false });
+      return ignore;
+    case 'written':
+      if (s.kind !== 'download' || s.phase !== 'writing') return ignore;
+      return to(withNotice(s.back, `Saved ${s.format.toUpperCase()} to ${event.path}`));
+    case 'revoked':
+      if (s.kind !== 'revoke') return ignore;
+      return to({ kind: 'details', cert: event.cert, cursor: 0, notice: 'The certificate was revoked.' });
+
+    case 'choose-method':
+      if (s.kind !== 'step1' || s.stage !== 'method' || !s.methods.includes(event.method)) return ignore;
+      if (event.method === 'csr') return to(csrFor(s.cert));
+      // Stored in the cloud: the portal generates the key pair; only the algorithm is chosen here.
+      if (event.method === 'cloud') return to({ ...s, cursor: s.methods.indexOf('cloud'), stage: 'cloud', algorithms: [...s.cert.algorithms], algCursor: 0 });
+      return to({ ...s, cursor: s.methods.indexOf('card'), stage: 'algorithm', scan: 'loading', scanError: null, algorithms: [], algCursor: 0 });
+    case 'rescan':
+      if (s.kind === 'step1' && s.stage === 'algorithm' && s.scan === 'failed') return to({ ...s, scan: 'loading', scanError: null });
+      return ignore;
+    case 'inventory-loaded':
+      if (s.kind === 'step1' && s.stage === 'algorithm') {
+        return to({ ...s, scan: 'ready', scanError: null, inventory: event.inventory, algorithms: offeredAlgorithms(s.cert.algorithms, event.inventory.readers) });
+      }
+      if (s.kind === 'card') {
+        const cursor = Math.min(s.cursor, Math.max(0, event.inventory.readers.length - 1));
+        return to({ ...s, inventory: event.inventory, scanError: null, cursor });
+      }
+      return ignore;
+    case 'inventory-failed':
+      if (s.kind === 'step1' && s.stage === 'algorithm') return to({ ...s, scan: 'failed', scanError: event.error });
+      if (s.kind === 'card') return to({ ...s, scanError: event.error });
+      return ignore;
+    case 'choose-algorithm':
+      if (s.kind === 'step1' && s.stage === 'cloud' && s.algorithms.includes(event.algorithm)) {
+        const cloudStep = { ...s, stage: 'cloud-submitting' as const, algCursor: s.algorithms.indexOf(event.algorithm) };
+        return run({ ...state, screen: cloudStep }, { type: 'reissue-in-cloud', cert: s.cert, algorithm: event.algorithm });
+      }
+      if (s.kind !== 'step1' || s.stage !== 'algorithm' || !s.algorithms.includes(event.algorithm)) return ignore;
+      return to(cardFor(s.cert, 'generate', s, event.algorithm, s.inventory));
+
+    case 'choose-csr-source':
+      if (s.kind !== 'csr' || s.mode !== 'choose') return ignore;
+      if (event.source === 'paste') return to({ ...s, mode: 'paste', source: 'paste', csrText: '' });
+      if (event.source === 'file') return to({ ...s, mode: 'file', source: 'file', path: '', fileError: null });
+      return to({ ...s, mode: 'gen-algorithm', source: 'generate', cursor: 0 });
+    case 'csr-text':
+      if (s.kind !== 'csr' || s.mode !== 'paste') return ignore;
+      return to({ ...s, csrText: event.text });
+    case 'csr-check-start':
+      if (s.kind !== 'csr' || s.mode !== 'paste') return ignore;
+      return run({ ...state, screen: { ...s, mode: 'checking', csr: event.csr, report: null, submitQueued: false } }, { type: 'check-csr', cert: s.cert, csr: event.csr });
+    case 'csr-file-start': {
+      if (s.kind !== 'csr' || s.mode !== 'file' || !s.path.trim()) return ignore;
+      const screen = { ...s, mode: 'checking' as const, csr: null, report: null, fileError: null, submitQueued: false };
+      return run({ ...state, screen }, { type: 'check-csr-file', cert: s.cert, path: s.path.trim() });
+    }
+    case 'csr-file-read':
+      if (s.kind !== 'csr' || s.mode !== 'checking') return ignore;
+      return to({ ...s, csr: event.csr });
+    case 'csr-file-failed':
+      // The typed path stays in the field, the reason under it.
+      if (s.kind !== 'csr' || s.mode !== 'checking' || s.source !== 'file') return ignore;
+      return to({ ...s, mode: 'file', fileError: event.error });
+    case 'gen-algorithm':
+      if (s.kind !== 'csr' || s.mode !== 'gen-algorithm' || !s.cert.algorithms.includes(event.algorithm)) return ignore;
+      return to({ ...s, mode: 'gen-key-path', algorithm: event.algorithm, keyPath: s.keyPath || defaultKeyPath(s.cert), fileError: null });
+    case 'gen-key-path':
+      if (s.kind !== 'csr' || s.mode !== 'gen-key-path' || !event.keyPath.trim()) return ignore;
+      return run({ ...state, screen: { ...s, mode: 'gen-passphrase', keyPath: event.keyPath.trim(), fileError: null } }, { type: 'check-key-path', path: event.keyPath.trim() });
+    case 'gen-key-path-taken':
+      // Said before the passphrase is asked: the key file is never overwritten.
+      if (s.kind !== 'csr' || s.mode !== 'gen-passphrase') return ignore;
+      return to({ ...s, mode: 'gen-key-path', fileError: event.error });
+    case 'gen-passphrase-typed':
+      if (s.kind !== 'csr' || s.mode !== 'gen-passphrase') return ignore;
+      return to({ ...s, mode: 'gen-passphrase-repeat', passphraseMismatch: false });
+    case 'gen-passphrase-mismatch':
+      if (s.kind !== 'csr' || s.mode !== 'gen-passphrase-repeat') return ignore;
+      return to({ ...s, mode: 'gen-passphrase', passphraseMismatch: true });
+    case 'gen-start':
+      if (s.kind !== 'csr' || (s.mode !== 'gen-passphrase' && s.mode !== 'gen-passphrase-repeat') || !s.algorithm) return ignore;
+      return run(
+        { ...state, screen: { ...s, mode: 'generating', passphraseMismatch: false } },
+        { type: 'generate-csr', cert: s.cert, algorithm: s.algorithm, keyPath: s.keyPath, passphrase: event.passphrase },
+      );
+    case 'csr-generated':
+      if (s.kind !== 'csr' || s.mode !== 'generating') return ignore;
+      return to({ ...s, mode: 'checking', csrText: event.csrPem, csr: new TextEncoder().encode(event.csrPem), generatedKeyPath: event.keyPath, report: null });
+    case 'csr-checked': {
+      if (s.kind !== 'csr' || s.mode !== 'checking') return ignore;
+      // An Enter typed while the check ran submits a CSR that passed it.
+      if (s.submitQueued && event.report.ok && s.csr) return run({ ...state, screen: { ...s, mode: 'submitting', report: event.report, submitQueued: false } }, { type: 'submit-csr', cert: s.cert, csr: s.csr });
+      return to({ ...s, mode: 'report', report: event.report, submitQueued: false });
+    }
+    case 'submit-start':
+      if (s.kind === 'csr' && s.mode === 'checking') return to({ ...s, submitQueued: true });
+      if (s.kind === 'csr' && s.mode === 'report' && s.report?.ok && s.csr) return run({ ...state, screen: { ...s, mode: 'submitting' } }, { type: 'submit-csr', cert: s.cert, csr: s.csr });
+      return ignore;
+    case 'reissued': {
+      const fromCsr = s.kind === 'csr' && s.mode === 'submitting';
+      const fromCard = s.kind === 'card' && s.phase === 'submitting';
+      const fromCloud = s.kind === 'step1' && s.stage === 'cloud-submitting';
+      if (!fromCsr && !fromCard && !fromCloud) return ignore;
+      return to({
+        kind: 'result',
+        result: event.result,
+        via: fromCsr ? 'csr' : fromCard ? 'card' : 'cloud',
+        cursor: 0,
+        tokenSerial: event.tokenSerial ?? null,
+        generatedKeyPath: s.kind === 'csr' ? s.generatedKeyPath : null,
+        notice: null,
+      });
+    }
+
+    case 'choose-reader': {
+      if (s.kind !== 'card' || s.phase !== 'select') return ignore;
+      const reader = findReader(s.inventory, event);
+      if (!reader || !readerReady(reader, s.purpose === 'generate' ? s.algorithm : null)) return ignore;
+      const sel = { module: event.module, slotId: event.slotId };
+      return to({ ...s, reader: sel, phase: reader.token?.pin.finalTry ? 'final-try' : 'pin', finalTryConfirmed: false, pinError: null });
+    }
+    case 'pin-submit': {
+      if (s.kind !== 'card' || s.phase !== 'pin') return ignore;
+      const token = findReader(s.inventory, s.reader)?.token;
+      if (!token) return ignore;
+      const problem = validatePin(event.pin, token.pin);
+      if (problem) return to({ ...s, pinError: problem });
+      const next = { ...state, screen: { ...s, phase: 'progress' as const, pinError: null, progress: { phase: 'login' as const, elapsedMs: 0, failed: false } } };
+      const login = { token, pin: event.pin, confirmFinalTry: s.finalTryConfirmed };
+      if (s.purpose === 'generate' && s.algorithm) return run(next, { type: 'generate-on-card', cert: s.cert, algorithm: s.algorithm, ...login });
+      return run(next, { type: 'install-on-card', cert: s.cert, ...login });
+    }
+    case 'card-progress':
+      if (s.kind !== 'card' || s.phase !== 'progress') return ignore;
+      return to({
+        ...s,
+        progress: {
+          phase: event.progress.phase,
+          elapsedMs: event.progress.type === 'started' ? 0 : event.progress.elapsedMs,
+          failed: event.progress.type === 'failed',
+        },
+      });
+    case 'card-generated':
+      if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'generate') return ignore;
+      return to({ ...s, phase: 'submitting', made: { csrPem: event.csrPem, keyId: event.keyId } });
+    case 'card-installed':
+      if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'install') return ignore;
+      return to(withNotice(s.back, `Certificate installed on card ${cardNumber(event.serial)}.`));
+    default:
+      return null;
+  }
+}

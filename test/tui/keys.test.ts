@@ -1,0 +1,31 @@
+// The key splitter: what one read from the terminal holds, key by key.
+import { describe, expect, test } from 'vitest';
+import { flushRest, PASTE_END, PASTE_START, splitKeys } from '../../src/tui/input/keys.js';
+
+describe('splitKeys', () => {
+  test('text and Enter: one key per character', () => {
+    expect(splitKeys('1234\r')).toEqual({ keys: ['1', '2', '3', '4', '\r'], rest: '' });
+  });
+  test('N Backspaces are N keys', () => {
+    expect(splitKeys('abXX\u007f\u007f\r').keys).toEqual(['a', 'b', 'X', 'X', '\u007f', '\u007f', '\r']);
+  });
+  test('escape sequences stay whole: arrows, PgDn, SS3, Alt+key, Alt+arrow', () => {
+    expect(splitKeys('\r\u001b[C\u001b[C\u001b[C\r').keys).toEqual(['\r', '\u001b[C', '\u001b[C', '\u001b[C', '\r']);
+    expect(splitKeys('\u001b[6~\u001bOA\u001bq\u001b\u001b[B').keys).toEqual(['\u001b[6~', '\u001bOA', '\u001bq', '\u001b\u001b[B']);
+  });
+  test('characters outside the BMP are one key', () => {
+    expect(splitKeys('a😀b').keys).toEqual(['a', '😀', 'b']);
+  });
+  test('a bracketed paste stays one paste between its markers', () => {
+    const pem = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n';
+    expect(splitKeys(`x${PASTE_START}${pem}${PASTE_END}\r`).keys).toEqual(['x', PASTE_START, pem, PASTE_END, '\r']);
+  });
+  test('an incomplete sequence waits for the rest, then becomes what it is', () => {
+    expect(splitKeys('ab\u001b')).toEqual({ keys: ['a', 'b'], rest: '\u001b' });
+    expect(splitKeys('\u001b[1;')).toEqual({ keys: [], rest: '\u001b[1;' });
+    expect(splitKeys(`${PASTE_START}half`)).toEqual({ keys: [], rest: `${PASTE_START}half` });
+    expect(flushRest('\u001b')).toEqual(['\u001b']);
+    expect(flushRest(`${PASTE_START}half`)).toEqual([PASTE_START, 'half', PASTE_END]);
+    expect(flushRest('\u001b[1;')).toEqual([]);
+  });
+});
