@@ -26,9 +26,11 @@ const services: WizardServices = {
   openCard: async () => createCardService({ modulePath: process.env.REISSUE_PKCS11_MODULE, workerUrl: pathToFileURL(workerFile) }),
   generateCsr: notUsed,
   readFile: notUsed,
+  checkNewKeyPath: notUsed,
   writeFile: notUsed,
   describeCertificate: notUsed,
   now: () => systemClock.now(),
+  workDir: () => process.cwd(),
 };
 const card = createCardHolder(services);
 let wanted: ((e: WizardEvent) => void) | null = null;
@@ -66,7 +68,7 @@ for await (const line of lines) {
     };
   });
   const t0 = performance.now();
-  const done = actions.generateOnCard(cert, algorithm, { token, pin, confirmFinalTry: false });
+  const done = actions.run({ type: 'generate-on-card', cert, algorithm, token, pin, confirmFinalTry: false });
   const t1 = await Promise.race([csrReady, done.then(() => NaN)]);
   await done; // the wizard then submits the CSR: the next run starts from the new copy
   const reissued = events.find((e) => e.type === 'reissued');

@@ -23,9 +23,11 @@ const services: WizardServices = {
   openCard: () => Promise.reject(new Error('no card in this benchmark')),
   generateCsr: () => Promise.reject(new Error('not used')),
   readFile: () => Promise.reject(new Error('not used')),
+  checkNewKeyPath: () => Promise.reject(new Error('not used')),
   writeFile: () => Promise.reject(new Error('not used')),
-  describeCertificate,
+  describeCertificate: async (der) => describeCertificate(der),
   now: () => systemClock.now(),
+  workDir: () => process.cwd(),
 };
 const done = runWizard(services, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream });
 
