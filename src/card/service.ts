@@ -25,9 +25,16 @@ export interface CardServiceOptions {
   env?: Record<string, string | undefined>;
   /** How often progress ticks are sent while a phase runs. */
   tickMs?: number;
-  /** How long close() waits for the worker to finalize before ending it. */
+  /** How long close() waits for the worker to finalize before ending it (default CARD_CLOSE_TIMEOUT_MS). */
   closeTimeoutMs?: number;
 }
+
+/**
+ * A card cannot be interrupted inside a step (C_GenerateKeyPair has no cancel), and ending the
+ * worker then would leave the half-made key pair on the card. So close() waits for the step to
+ * end and the clean-up to run; a key generation "may take up to several minutes".
+ */
+export const CARD_CLOSE_TIMEOUT_MS = 180_000;
 
 /** A call without its id (Omit over each member of the union). */
 type CallBody = CallRequest extends infer U ? (U extends CallRequest ? Omit<U, 'id'> : never) : never;
@@ -125,7 +132,7 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
       const w = worker;
       if (!w) return (closing = Promise.resolve());
       closing = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => void w.terminate(), opts.closeTimeoutMs ?? 5000);
+        const timer = setTimeout(() => void w.terminate(), opts.closeTimeoutMs ?? CARD_CLOSE_TIMEOUT_MS);
         w.ref();
         w.once('exit', () => {
           clearTimeout(timer);

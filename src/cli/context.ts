@@ -27,9 +27,6 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** How long closing the card may wait for a running operation (an RSA-4096 generation on a slow card). */
-const CARD_CLOSE_TIMEOUT_MS = 180_000;
-
 export function createContext(settings: Settings, io: Io): CliContext {
   const isLocalPortal = settings.portal === 'local';
   // REISSUE_NOW moves the sandbox's clock only; a real portal keeps its own time.
@@ -49,7 +46,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
         // half-made pair; ending the thread earlier would leave the pair on the card.
-        m.createCardService({ modulePath: settings.module, closeTimeoutMs: CARD_CLOSE_TIMEOUT_MS }),
+        m.createCardService({ modulePath: settings.module }),
       )),
     // The same promise for every caller: a repeated Ctrl+C must wait for the card's cleanup
     // (removing a half-made key pair, finalising), not exit under it.

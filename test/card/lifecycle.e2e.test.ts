@@ -118,7 +118,7 @@ describe('code signing on the second of three cards, prepared offline, submitted
       input: `${PIN}\n`,
     });
     expect(failed.code).toBe(5);
-    const hint = /Submit its CSR later with: (reissue submit .*)\n/.exec(failed.stderr)?.[1];
+    const hint = /Submit its CSR later with:\s+(reissue submit .*)\n/.exec(failed.stderr)?.[1];
     expect(hint).toBe(`reissue submit ${cs.id} --csr ${csr} --key-source card`);
     const later = await cli([...hint!.split(' ').slice(1), '--json']);
     expect(later.stderr).toBe('');

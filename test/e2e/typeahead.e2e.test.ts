@@ -82,12 +82,13 @@ describe('one write, every key', () => {
     const w = await started('csrfile');
     try {
       const { csrPath } = opensslCsr(w.work, 'new', { key: 'ec-p256', cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
+      const copies = async () => (JSON.parse((await runCli(['list', '--json'], { env: w.box.env })).stdout) as unknown[]).length;
+      const before = await copies();
       // Details, Reissue, step 1 (CSR), "Load CSR from a file", the path, and Next on the report.
       w.pane.send(enter + right + right + right + enter + enter + down + enter + csrPath + enter + enter);
       const s = await w.pane.waitFor('✓ Reissued: a new copy of assecodata.pl was issued', 20_000);
       expect(s).toContain('= same expiry date');
-      const list = JSON.parse((await runCli(['list', '--json'], { env: w.box.env })).stdout) as unknown[];
-      expect(list).toHaveLength(7);
+      expect(await copies()).toBe(before + 1); // exactly one new copy
     } finally {
       await w.done();
     }
