@@ -2,30 +2,25 @@
 // JSON read: loading conf (with its schema validator) costs ~25 ms of start-up, and conf is only
 // needed to change the file (src/cli/config.ts), which writes to this same path.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import envPaths from 'env-paths';
 import { usageError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
 
 // smtp, mailFrom, mailLang and reminderDays are read by `reissue serve` (reminderDays by the sandbox too).
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'smtp', 'mailFrom', 'mailLang', 'reminderDays'] as const;
+export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang', 'smtp', 'mailFrom', 'mailLang', 'reminderDays'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 
-const paths = envPaths('reissue', { suffix: '' });
-export const CONFIG_DIR = paths.config;
-export const CONFIG_NAME = 'config';
+import { CONFIG_DIR, CONFIG_NAME, configFilePath, DATA_DIR } from './config-path.js';
 
-export function configFilePath(): string {
-  return join(CONFIG_DIR, `${CONFIG_NAME}.json`);
-}
+export { CONFIG_DIR, CONFIG_NAME, configFilePath };
 
 export function defaultDataDir(): string {
-  return paths.data;
+  return DATA_DIR;
 }
 
 export function assertConfigKey(key: string): ConfigKey {
   if ((CONFIG_KEYS as readonly string[]).includes(key)) return key as ConfigKey;
-  throw usageError('unknown-config-key', `Unknown configuration key "${key}".`, `Known keys: ${CONFIG_KEYS.join(', ')}.`);
+  throw usageError('unknown-config-key', t('cli.configFile.unknownKey', { key }), t('cli.configFile.knownKeys', { keys: CONFIG_KEYS.join(', ') }));
 }
 
 /** The known settings in the file; none when it does not exist yet. */
@@ -36,15 +31,15 @@ export async function readConfigValues(): Promise<ConfigValues> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw badConfigFile(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw badConfigFile(path, t('cli.configFile.unreadable', { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }));
   }
   let data: unknown;
   try {
     data = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    throw badConfigFile(path, 'is not valid JSON');
+    throw badConfigFile(path, t('cli.configFile.notJson'));
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw badConfigFile(path, 'does not hold a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw badConfigFile(path, t('cli.configFile.notObject'));
   const values: ConfigValues = {};
   for (const key of CONFIG_KEYS) {
     const v = (data as Record<string, unknown>)[key];
@@ -54,5 +49,5 @@ export async function readConfigValues(): Promise<ConfigValues> {
 }
 
 function badConfigFile(path: string, what: string) {
-  return usageError('config-file-invalid', `The settings file ${path} ${what}.`, 'Fix it, or remove it and set the values again with `reissue config set KEY VALUE`.');
+  return usageError('config-file-invalid', t('cli.configFile.invalid', { path, what }), t('cli.configFile.invalidHint'));
 }

@@ -5,6 +5,8 @@ import { clockFromEnv, type Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
 import type { Portal } from '../portal/portal.js';
 import type { Settings } from './env.js';
+import { t } from '../i18n/i18n.js';
+import { formatDateTime } from '../wizard/format.js';
 
 export interface Io {
   stdin: NodeJS.ReadStream;
@@ -18,6 +20,10 @@ export interface CliContext {
   io: Io;
   clock: Clock;
   isLocalPortal: boolean;
+  /** REISSUE_NOW in force (the embedded sandbox only). */
+  simulatedDate: Date | null;
+  /** "SIMULATED DATE …" and a newline the first time it is asked for while a date is simulated, else "". */
+  simulatedDateNotice(): string;
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
   /** Opened on first use, closed by close(). */
@@ -34,12 +40,20 @@ export function createContext(settings: Settings, io: Io): CliContext {
   let portal: Promise<Portal> | undefined;
   let card: Promise<CardService> | undefined;
   let closing: Promise<void> | undefined;
+  const simulatedDate = isLocalPortal && io.env.REISSUE_NOW ? clock.now() : null;
+  let noticeShown = false;
 
   return {
     settings,
     io,
     clock,
     isLocalPortal,
+    simulatedDate,
+    simulatedDateNotice() {
+      if (!simulatedDate || noticeShown) return '';
+      noticeShown = true;
+      return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
+    },
     handlesSignals: false,
     portal: () => (portal ??= openPortal(settings, clock)),
     card: () =>
@@ -67,10 +81,10 @@ async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
     return openLocalPortal({ dataDir: settings.dataDir, clock, mail: { reminderDays } });
   }
   if (!/^https?:\/\//.test(settings.portal)) {
-    throw usageError('bad-portal', `--portal must be "local" or an http(s) URL, not "${settings.portal}".`, 'Example: --portal https://portal.example.com:8443');
+    throw usageError('bad-portal', t('cli.context.badPortal', { portal: settings.portal }), t('cli.context.badPortalHint'));
   }
   if (!settings.token) {
-    throw usageError('no-token', `No API token for the portal at ${settings.portal}.`, 'Pass --token, set REISSUE_TOKEN, or `reissue config set token …`; an administrator creates one with `reissue admin token create ACCOUNT`.');
+    throw usageError('no-token', t('cli.context.noToken', { portal: settings.portal }), t('doctor.noTokenNext'));
   }
   const { createHttpPortal } = await import('../portal/http.js');
   return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp });

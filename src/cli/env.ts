@@ -1,5 +1,6 @@
 // Where each setting comes from, strongest first: flag, environment, config file, default.
 import type { ConfigValues } from './config-file.js';
+import { resolveLanguage, type Lang } from '../i18n/language.js';
 
 export interface GlobalFlags {
   portal?: string;
@@ -9,6 +10,7 @@ export interface GlobalFlags {
   json?: boolean;
   color?: boolean;
   caFile?: string;
+  lang?: string;
   allowInsecureHttp?: boolean;
 }
 
@@ -20,6 +22,7 @@ export interface Settings {
   module: string | undefined;
   json: boolean;
   caFile: string | undefined;
+  lang: Lang;
   /** --allow-insecure-http: a token may go over plain http to another host. */
   allowInsecureHttp: boolean;
 }
@@ -42,6 +45,8 @@ export async function resolveSettings(
     module: await pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
     json: flags.json === true,
     caFile: flags.caFile,
+    // The config file only when neither --lang nor REISSUE_LANG decides (then the locale variables).
+    lang: resolveLanguage({ flag: flags.lang, env, config: flags.lang || env.REISSUE_LANG ? undefined : (cfg ??= await config()).lang }),
     allowInsecureHttp: flags.allowInsecureHttp === true,
   };
 }

@@ -1,28 +1,18 @@
 // Human text for certificates: local time, the portal's own field names, and the pending
 // revocation always in view. JSON output uses the domain objects as they are.
-import { daysLeft } from '../domain/policy.js';
 import type { Certificate, CertificateState, PendingRevocation } from '../domain/types.js';
-import { formatDateTime, KEY_SOURCE_LABELS, keyOrigin, revocationBadge } from '../wizard/format.js';
+import { t } from '../i18n/i18n.js';
+import { formatDateTime, keyOrigin, revocationBadge, willBeRevokedText } from '../wizard/format.js';
 
 export function stateLabel(state: CertificateState): string {
-  switch (state) {
-    case 'valid':
-      return 'Valid';
-    case 'pending-revocation':
-      return 'Valid (pending revocation)';
-    case 'revoked':
-      return 'Revoked';
-    case 'expired':
-      return 'Expired';
-  }
+  return t(`cli.format.state.${state}`);
 }
 
 export function revocationLine(cert: Certificate, now: Date): string | null {
   if (!cert.revocationDate) return null;
-  if (cert.state === 'pending-revocation') {
-    return `Scheduled revocation: ${formatDateTime(cert.revocationDate)} (in ${daysLeft(cert.revocationDate, now)} d, reason ${cert.revocationReason ?? 'superseded'})`;
-  }
-  if (cert.state === 'revoked') return `Revoked: ${formatDateTime(cert.revocationDate)} (reason ${cert.revocationReason ?? 'unspecified'})`;
+  const willBeRevoked = willBeRevokedText(cert, now);
+  if (willBeRevoked) return t('cli.format.scheduledRevocation', { when: willBeRevoked, reason: cert.revocationReason ?? 'superseded' });
+  if (cert.state === 'revoked') return t('cli.format.revokedOn', { date: formatDateTime(cert.revocationDate), reason: cert.revocationReason ?? 'unspecified' });
   return null;
 }
 
@@ -34,12 +24,14 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+const headings = (keys: string[]) => keys.map((k) => t(`cli.format.column.${k}`));
+
 export function certificateList(certs: Certificate[], now: Date): string {
-  if (!certs.length) return 'No certificates match.';
-  const rows = [['ID', 'CN', 'STATE', 'PRODUCT', 'VALID TO']];
+  if (!certs.length) return t('cli.format.noMatch');
+  const rows = [headings(['id', 'cn', 'state', 'product', 'validTo'])];
   for (const c of certs) {
     const badge = revocationBadge(c, now);
-    rows.push([c.id, c.commonName, badge ? `valid, ${badge}` : c.state, c.product, formatDateTime(c.notAfter)]);
+    rows.push([c.id, c.commonName, badge ? t('cli.format.validWithBadge', { badge }) : t(`cli.format.stateWord.${c.state}`), c.product, formatDateTime(c.notAfter)]);
   }
   return table(rows);
 }
@@ -47,56 +39,57 @@ export function certificateList(certs: Certificate[], now: Date): string {
 /** The manual's "Certificate for order …" details view, as text. */
 export function certificateDetails(c: Certificate, now: Date): string {
   const lines: string[] = [];
-  const kv = (rows: [string, string][]) => table(rows.map(([k, v]) => [`  ${k}`, v]));
-  lines.push(`Certificate for order ${c.orderId}`, `CN: ${c.commonName}`, `CERTIFICATE STATE: ${stateLabel(c.state)}`);
+  const f = (key: string) => t(`cli.format.field.${key}`);
+  const kv = (rows: [string, string][]) => table(rows.map(([k, v]) => [`  ${f(k)}`, v]));
+  lines.push(t('cli.format.certificateForOrder', { order: c.orderId }), `CN: ${c.commonName}`, t('cli.format.certificateState', { state: stateLabel(c.state) }));
   const rev = revocationLine(c, now);
   if (rev) lines.push(rev);
-  lines.push('', "Subscriber's data");
+  lines.push('', t('cli.format.section.subscriber'));
   lines.push(
     kv([
-      ['Name', c.subscriber.name],
-      ['Last name', c.subscriber.lastName],
-      ['E-mail address', c.subscriber.email],
-      ['Verification method', c.subscriber.verificationMethod],
+      ['name', c.subscriber.name],
+      ['lastName', c.subscriber.lastName],
+      ['email', c.subscriber.email],
+      ['verificationMethod', c.subscriber.verificationMethod],
     ]),
   );
   if (c.organization) {
     const o = c.organization;
-    lines.push('', "Organization's data");
+    lines.push('', t('cli.format.section.organization'));
     lines.push(
       kv([
-        ['Organization', o.name],
-        ['Verification method', o.verificationMethod],
-        ['Country', o.country],
-        ['State or province', o.stateOrProvince],
-        ['Locality', o.locality],
+        ['organization', o.name],
+        ['verificationMethod', o.verificationMethod],
+        ['country', o.country],
+        ['stateOrProvince', o.stateOrProvince],
+        ['locality', o.locality],
       ]),
     );
   }
-  lines.push('', "Subscriber's authorization", kv([['Verification method', c.authorizationMethod]]));
-  lines.push('', `Domain list [${c.domains.length}]`, ...c.domains.map((d) => `  ${d}`));
-  lines.push('', 'Details');
+  lines.push('', t('cli.format.section.authorization'), kv([['verificationMethod', c.authorizationMethod]]));
+  lines.push('', t('cli.format.section.domains', { count: c.domains.length }), ...c.domains.map((d) => `  ${d}`));
+  lines.push('', t('cli.format.section.details'));
   lines.push(
     kv([
-      ['Product category', c.productCategory],
-      ['Product', c.product],
-      ['Key sources', c.keySources.map((s) => KEY_SOURCE_LABELS[s]).join(', ')],
-      ...(keyOrigin(c) ? ([['Key', keyOrigin(c)!]] as [string, string][]) : []),
-      ...(c.cloudKey ? ([['Key store', c.cloudKey.location]] as [string, string][]) : []),
-      ['Activation date', formatDateTime(c.notBefore)],
-      ['Valid to', formatDateTime(c.notAfter)],
-      ['Certificate serial number', c.serialNumber],
-      ['Id', c.id],
-      ...(c.replaces ? ([['Replaces', c.replaces]] as [string, string][]) : []),
-      ...(c.replacedBy ? ([['Replaced by', c.replacedBy]] as [string, string][]) : []),
+      ['productCategory', c.productCategory],
+      ['product', c.product],
+      ['keySources', c.keySources.map((s) => t(`cli.format.keySource.${s}`)).join(', ')],
+      ...(keyOrigin(c) ? ([['key', keyOrigin(c)!]] as [string, string][]) : []),
+      ...(c.cloudKey ? ([['keyStore', c.cloudKey.location]] as [string, string][]) : []),
+      ['activationDate', formatDateTime(c.notBefore)],
+      ['validTo', formatDateTime(c.notAfter)],
+      ['serialNumber', c.serialNumber],
+      ['id', c.id],
+      ...(c.replaces ? ([['replaces', c.replaces]] as [string, string][]) : []),
+      ...(c.replacedBy ? ([['replacedBy', c.replacedBy]] as [string, string][]) : []),
     ]),
   );
   return lines.join('\n');
 }
 
 export function pendingList(items: PendingRevocation[]): string {
-  if (!items.length) return 'No copies are awaiting revocation.';
-  const rows = [['OLD SERIAL', 'NEW SERIAL', 'CN', 'REVOCATION DATE', 'DAYS LEFT']];
+  if (!items.length) return t('cli.format.noPending');
+  const rows = [headings(['oldSerial', 'newSerial', 'cn', 'revocationDate', 'daysLeft'])];
   for (const p of items) rows.push([p.serialNumber, p.replacedBy ?? '-', p.commonName, formatDateTime(p.revocationDate!), String(p.daysLeft)]);
   return table(rows);
 }

@@ -1,6 +1,7 @@
 // Reading user-supplied files (`-` for stdin) with a size cap, so nothing huge is slurped.
 import { open } from 'node:fs/promises';
 import { inputError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
@@ -20,21 +21,23 @@ export async function readInputFile(path: string, stdin: NodeJS.ReadStream, max 
     handle = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw inputError('file-not-found', `${path} does not exist.`, 'Check the path.');
-    if (code === 'EISDIR') throw inputError('is-directory', `${path} is a folder, not a file.`);
-    if (code === 'EACCES') throw inputError('permission-denied', `Cannot read ${path}: permission denied.`);
+    if (code === 'ENOENT') throw inputError('file-not-found', t('cli.input.notFound', { path }), t('cli.input.notFoundHint'));
+    if (code === 'EISDIR') throw isDirectory(path);
+    if (code === 'EACCES') throw inputError('permission-denied', t('cli.input.permissionDenied', { path }));
     throw e;
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw inputError('is-directory', `${path} is a folder, not a file.`);
+    if (stat.isDirectory()) throw isDirectory(path);
     const buf = Buffer.alloc(Math.min(stat.size, max + 1));
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return new Uint8Array(buf.subarray(0, bytesRead));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw inputError('is-directory', `${path} is a folder, not a file.`);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw isDirectory(path);
     throw e;
   } finally {
     await handle.close();
   }
 }
+
+const isDirectory = (path: string) => inputError('is-directory', t('cli.input.isDirectory', { path }));

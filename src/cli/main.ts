@@ -2,9 +2,10 @@
 // `reissue` alone opens the wizard: its first frame is painted before anything else is even
 // imported (commander, Ink, React, the portal), so the screen answers at Node's start-up speed.
 import { paintSkeleton } from '../tui/first-paint.js';
+import { firstFrameLanguage } from './config-path.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-const wizard = process.argv.length <= 2 && (await paintSkeleton(io));
+const wizard = process.argv.length <= 2 && (await paintSkeleton(io, firstFrameLanguage(io.env)));
 // With the skeleton up: the portal and the first page of certificates, painted as the list before
 // commander, Ink and React load (wizard-start.ts).
 const start = wizard ? await (await import('./wizard-start.js')).startWizardEarly(io) : null;

@@ -2,6 +2,8 @@
 // builds the context, runs the handler, and turns any failure into a message and an exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { isReissueError, usageError } from '../domain/errors.js';
+import { setLanguage, t } from '../i18n/i18n.js';
+import { localizeCommanderError } from './commander-messages.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { loadSettings, type GlobalFlags } from './env.js';
 import { redactOptionValues, reportError } from './report.js';
@@ -24,20 +26,21 @@ export interface Registrar {
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('reissue');
   program
-    .description("Reissue a certificate: a new copy with a new key pair and the same expiry; the previous copy is revoked 14 days later.")
-    .addOption(new Option('--portal <local|URL>', 'portal to use: the embedded sandbox ("local") or a `reissue serve` URL'))
-    .addOption(new Option('--token <T>', 'API token for an HTTP portal (prefer REISSUE_TOKEN or the config file)'))
-    .addOption(new Option('--data-dir <DIR>', 'data directory of the embedded portal'))
-    .addOption(new Option('--module <PATH>', 'PKCS#11 module (.so) for the card'))
-    .addOption(new Option('--ca-file <FILE>', 'CA certificate(s) to trust for an HTTPS portal'))
-    .option('--allow-insecure-http', 'send the API token over plain http:// to another host (only on a network you trust)')
-    .option('--json', 'one JSON document on stdout')
-    .option('--no-color', 'no colours (NO_COLOR works too)')
-    .showHelpAfterError('(run with --help for usage)')
+    .description(t('cli.program.description'))
+    .addOption(new Option('--portal <local|URL>', t('cli.program.portal')))
+    .addOption(new Option('--token <T>', t('cli.program.token')))
+    .addOption(new Option('--data-dir <DIR>', t('cli.program.dataDir')))
+    .addOption(new Option('--module <PATH>', t('cli.program.module')))
+    .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))
+    .addOption(new Option('--lang <pl|en>', t('cli.program.lang')))
+    .option('--allow-insecure-http', t('cli.program.allowInsecureHttp'))
+    .option('--json', t('cli.program.json'))
+    .option('--no-color', t('cli.program.noColor'))
+    .showHelpAfterError(t('cli.program.helpAfterError'))
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(redactOptionValues(s)),
+      outputError: (s, write) => write(localizeCommanderError(redactOptionValues(s))),
     })
     .exitOverride();
 
@@ -60,13 +63,18 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.on('SIGTERM', onSignal);
         try {
           // The settings file is read only when a flag or variable leaves a setting to it.
-          ctx = opts.context ?? createContext(await loadSettings(flags, io.env), io);
+          const settings = opts.context?.settings ?? (await loadSettings(flags, io.env));
+          setLanguage(settings.lang);
+          ctx = opts.context ?? createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
+          // A command that printed no text still says that its date was simulated.
+          if (!settings.json) ctx.io.stderr.write(ctx.simulatedDateNotice());
           answered = true;
           setExitCode(code ?? 0);
         } catch (e) {
           answered = true;
           setExitCode(reportError(e, io.stderr, io.env));
+          if (isReissueError(e)) await (await import('./last-errors.js')).recordLastError(e, commandPath(command), new Date());
         } finally {
           await ctx?.close();
           process.off('SIGINT', onSignal);
@@ -76,6 +84,13 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     },
   };
   return Object.assign(program, { registrar });
+}
+
+/** "card keygen": the command's words, without arguments or options. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ') || 'wizard';
 }
 
 export function registrarOf(program: Command): Registrar {
@@ -91,14 +106,14 @@ export function exitCodeForCommanderError(e: unknown): number | null {
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
-  throw usageError('bad-option', `${name} must be one of ${choices.join(', ')}; got "${value}".`);
+  throw usageError('bad-option', t('cli.badChoice', { name, choices: choices.join(', '), value }));
 }
 
 /** A whole number from 1 to `max` typed by the user ("--limit 20"); anything else is a usage error (exit 2). */
 export function parseCount(name: string, value: string, max: number): number {
   const n = /^[0-9]+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (Number.isSafeInteger(n) && n >= 1 && n <= max) return n;
-  throw usageError('bad-option', `${name} must be a whole number from 1 to ${max}; got "${value}".`);
+  throw usageError('bad-option', t('cli.badCount', { name, max, value }));
 }
 
 export { isReissueError };

@@ -1,13 +1,14 @@
 // Terminal prompts for the non-interactive commands: a masked secret (PIN, passphrase), a yes/no
 // confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
 import { inputError, ReissueError, usageError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
 
 export interface PromptIo {
   stdin: NodeJS.ReadStream;
   stderr: NodeJS.WriteStream;
 }
 
-export const cancelledError = () => new ReissueError('usage', 'cancelled', 'Cancelled; nothing was changed.');
+export const cancelledError = () => new ReissueError('usage', 'cancelled', t('cli.prompt.cancelled'));
 
 export function canPrompt(io: PromptIo): boolean {
   return Boolean(io.stdin.isTTY && io.stderr.isTTY);
@@ -17,7 +18,7 @@ export function canPrompt(io: PromptIo): boolean {
 export function readSecret(io: PromptIo, question: string, stdinOption = '--pin-stdin'): Promise<string> {
   const { stdin, stderr } = io;
   if (!canPrompt(io)) {
-    return Promise.reject(usageError('no-tty', 'Cannot ask for a secret: this is not a terminal.', `Use ${stdinOption} and pipe it in.`));
+    return Promise.reject(usageError('no-tty', t('cli.prompt.noTty'), t('cli.prompt.noTtyHint', { option: stdinOption })));
   }
   return new Promise((resolve, reject) => {
     let value = '';
@@ -59,8 +60,8 @@ export function readSecret(io: PromptIo, question: string, stdinOption = '--pin-
  */
 export async function readNewSecret(io: PromptIo, question: string, stdinOption: string): Promise<string> {
   const first = await readSecret(io, question, stdinOption);
-  const again = await readSecret(io, 'Type it again: ', stdinOption);
-  if (first !== again) throw inputError('passphrase-mismatch', 'The two passphrases did not match; nothing was written.', 'Run the command again and type the same passphrase twice.');
+  const again = await readSecret(io, `${t('cli.prompt.again')} `, stdinOption);
+  if (first !== again) throw inputError('passphrase-mismatch', t('cli.prompt.mismatch'), t('cli.prompt.mismatchHint'));
   return first;
 }
 
@@ -70,7 +71,7 @@ export async function confirm(io: PromptIo, question: string): Promise<boolean> 
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    const answer = await rl.question(`${question} ${t('cli.prompt.yesNo')} `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
@@ -91,6 +92,7 @@ export async function readLineFromStdin(stdin: NodeJS.ReadStream, what = 'PIN'):
     if (data.length > 4096) break;
   }
   const line = data.replace(/\r$/, '');
-  if (!line) throw usageError('empty-stdin', `No ${what} on standard input.`, `Pipe the ${what} followed by a newline, e.g. from a password manager.`);
+  const thing = t(`cli.prompt.what.${what === 'PIN' ? 'pin' : 'passphrase'}`);
+  if (!line) throw usageError('empty-stdin', t('cli.prompt.emptyStdin', { what: thing }), t('cli.prompt.emptyStdinHint', { what: thing }));
   return line;
 }

@@ -2,6 +2,7 @@
 // unexpected error (a bug), and only with REISSUE_DEBUG=1 or true: an expected refusal (bad
 // input, a portal's answer) says all there is to say in its message.
 import { isReissueError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
 
 /** REISSUE_DEBUG=1 or true (any case); anything else, "0" and "false" included, is off. */
 export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
@@ -18,7 +19,7 @@ export function redactOptionValues(message: string): string {
 
 export function reportError(e: unknown, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv): number {
   if (isReissueError(e)) {
-    stderr.write(`error: ${e.message}\n`);
+    stderr.write(`${t('cli.error', { message: e.message })}\n`);
     const problems = e.details?.problems as { message: string }[] | undefined;
     if (Array.isArray(problems)) for (const p of problems) stderr.write(`  ✗ ${p.message}\n`);
     if (e.hint) stderr.write(`  → ${e.hint}\n`);
@@ -26,7 +27,7 @@ export function reportError(e: unknown, stderr: NodeJS.WritableStream, env: Node
     return e.exitCode;
   }
   const message = e instanceof Error ? e.message : String(e);
-  stderr.write(`unexpected error: ${message}\n  → This is a bug in reissue; run again with REISSUE_DEBUG=1 and report the output.\n`);
+  stderr.write(`${t('cli.unexpectedError', { message })}\n  → ${t('cli.unexpectedHint')}\n`);
   if (debugEnabled(env) && e instanceof Error) stderr.write(`${e.stack}\n`);
   return 1;
 }

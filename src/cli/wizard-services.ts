@@ -19,6 +19,7 @@ export function createWizardServices(ctx: CliContext, portal: Portal): WizardSer
     // @peculiar/x509 and its ASN.1 stack load only when a preview is opened, not before the first frame.
     describeCertificate: async (der) => (await import('../pki/preview.js')).describeCertificate(der),
     now: () => ctx.clock.now(),
+    simulatedDate: ctx.simulatedDate !== null,
     workDir: () => process.cwd(),
   };
 }

@@ -2,6 +2,7 @@
 // Ink and React load: the settings, the portal, its name and the first page of certificates,
 // painted at once as the list. The wizard then starts from exactly this context and these
 // events, so Ink's first frame is the list already on screen (nothing is read twice).
+import { setLanguage } from '../i18n/i18n.js';
 import { repaintSkeleton } from '../tui/first-paint.js';
 import { listFrameFor } from '../tui/first-page.js';
 import { pageEvents } from '../tui/page-events.js';
@@ -25,6 +26,10 @@ export async function startWizardEarly(io: Io): Promise<WizardStart | null> {
   } catch {
     return null;
   }
+  // The list is painted in the wizard's language (the skeleton's came from the same sources).
+  setLanguage(ctx.settings.lang);
+  const lang = ctx.settings.lang;
+  const simulatedDate = ctx.simulatedDate !== null;
   // An HTTP portal's answers take network time; the wizard asks it once Ink is up.
   if (!ctx.isLocalPortal) return { ctx, known: [] };
   const size = { rows: io.stdout.rows || 24, columns: io.stdout.columns || 80 };
@@ -36,7 +41,7 @@ export async function startWizardEarly(io: Io): Promise<WizardStart | null> {
     // The request the list screen itself would make first.
     const req = pageToFetch(list.query, list, list.total, list.height, null);
     if (req) known.push(...(await pageEvents(portal, req, () => ctx.clock.now())));
-    repaintSkeleton((columns, rows, opts) => listFrameFor(startState({ rows, columns, now: info.now }, known), opts));
+    repaintSkeleton((columns, rows, opts) => listFrameFor(startState({ rows, columns, now: info.now }, known), { ...opts, lang }, simulatedDate));
     return { ctx, known };
   } catch {
     // The portal could not be opened or read: the wizard meets the same error and shows it.

@@ -10,3 +10,8 @@ export const CANCELLED_LINE = 'Cancelled: nothing was generated or issued.';
 export function stoppedLines(submitCommand: string): string {
   return `Stopped before the portal answered. The key pair stays on the card; submit its CSR later (it cannot issue a second copy):\n  ${submitCommand}`;
 }
+
+/** Ctrl+C twice while the portal issued: the answer never came, so say how to find it out. */
+export function unansweredLines(certificateId: string): string {
+  return `Stopped before the portal answered: the new copy may have been issued. If it was, this shows it under "Replaced by":\n  reissue show ${certificateId}`;
+}

@@ -10,6 +10,7 @@ import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
 import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import { language } from '../i18n/i18n.js';
 import { looksLikePem } from '../pki/pem.js';
 import { isLoopbackHost } from '../util/loopback.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
@@ -42,7 +43,8 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
   const retries = opts.retries ?? 2;
   const client: Got = got.extend({
     prefixUrl: `${base}/v1/`,
-    headers: { authorization: `Bearer ${opts.token}`, 'user-agent': 'reissue-cli', accept: 'application/json' },
+    // Problem details come back in the language the CLI speaks; their codes do not change.
+    headers: { authorization: `Bearer ${opts.token}`, 'user-agent': 'reissue-cli', accept: 'application/json', 'accept-language': language() },
     timeout: { request: opts.timeoutMs ?? 30_000 },
     agent: agents,
     https: {

@@ -26,7 +26,7 @@ export interface PortalData {
 
 const META_CA = 'ca_sha256';
 const META_CREATED = 'created_at';
-const META_SEEDED = 'demo_seeded';
+export const META_SEEDED = 'demo_seeded';
 
 export async function openPortalData(dataDir: string, clock: Clock, seed: boolean): Promise<PortalData> {
   const layout = dataDirLayout(dataDir);

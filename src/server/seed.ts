@@ -173,12 +173,15 @@ export async function prepareDemoData(ca: SandboxCa, clockNow: Date): Promise<De
   };
 }
 
-/** Writes the prepared data; call inside the initialising transaction. */
+/** The demo accounts' names: a sandbox holding only these can be reset without --force. */
+export const DEMO_ACCOUNTS: readonly string[] = [DEMO.partner, DEMO.customer, DEMO.otherCustomer];
+
+/** Writes the prepared data (reusing demo accounts that already exist); call inside a transaction. */
 export function insertDemoData(store: PortalStore, data: DemoData, createdAt: Date): void {
   const accountIds = new Map<string, number>();
   for (const a of data.accounts) {
     const partnerId = a.partner ? accountIds.get(a.partner) ?? null : null;
-    accountIds.set(a.name, store.insertAccount(a.name, a.role, partnerId, createdAt.toISOString()));
+    accountIds.set(a.name, store.account(a.name)?.id ?? store.insertAccount(a.name, a.role, partnerId, createdAt.toISOString()));
   }
   const productIds = new Map(data.products.map((p) => [p.name, store.ensureProduct(p)]));
   // Successors first would break the foreign key on replaces; insert in issue order, link after.

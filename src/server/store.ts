@@ -323,6 +323,31 @@ export class PortalStore {
     return Number(this.s.insertAccount.run(name, role, partnerId, createdAt).lastInsertRowid);
   }
 
+  accountNames(): string[] {
+    return (this.db.prepare(`SELECT name FROM accounts ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /**
+   * Removes every certificate, product, idempotency record and queued e-mail, and the accounts (with their API
+   * tokens) not named in `keep`. The kept accounts keep their ids and tokens, so a running service
+   * that has them open goes on working. Call inside a transaction.
+   */
+  clearExceptAccounts(keep: readonly string[]): void {
+    const marks = keep.map(() => '?').join(', ') || 'NULL';
+    this.db.prepare(`DELETE FROM idempotency`).run();
+    // The e-mails about those copies go with them (files already delivered to outbox/ stay).
+    this.db.prepare(`DELETE FROM outbox`).run();
+    this.db.prepare(`DELETE FROM certificates`).run();
+    this.db.prepare(`DELETE FROM products`).run();
+    this.db.prepare(`DELETE FROM api_tokens WHERE account_id IN (SELECT id FROM accounts WHERE name NOT IN (${marks}))`).run(...keep);
+    // Customers first: a partner row is referenced by its customers.
+    this.db.prepare(`DELETE FROM accounts WHERE name NOT IN (${marks}) AND partner_id IS NOT NULL`).run(...keep);
+    this.db.prepare(`DELETE FROM accounts WHERE name NOT IN (${marks})`).run(...keep);
+    this.gramRows.clear();
+    this.common = null;
+    this.lastCandidates = null;
+  }
+
   insertToken(tokenSha256: string, accountId: number, createdAt: string): void {
     this.s.insertToken.run(tokenSha256, accountId, createdAt);
   }

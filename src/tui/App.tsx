@@ -83,14 +83,18 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   const [store] = useState(() => createWizardStore(startState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() }, known)));
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { dispatch, getState } = store;
-  const actions = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
-  store.setRunner((command) => void actions.run(command));
+  // The one runner: the store hands it every command the reducer returns; screens only send events.
+  const runner = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
+  store.setRunner((command) => void runner.run(command));
   const [secrets] = useState(createSecretBuffer);
-  const ui: UiActions = useMemo(() => ({ dispatch, getState, actions, secrets, exit: onExit }), [dispatch, getState, actions, secrets, onExit]);
+  const ui: UiActions = useMemo(() => ({ dispatch, getState, secrets, exit: onExit }), [dispatch, getState, secrets, onExit]);
 
+  // After the first frame (effects run after it is drawn): the reducer asks for what it lacks.
+  // Unmounted, the wizard starts nothing more (a pause the reducer asked for may still end).
   useEffect(() => {
-    void actions.loadInfo();
-  }, [actions]);
+    dispatch({ type: 'start' });
+    return () => store.setRunner(() => undefined);
+  }, [store]);
   useEffect(() => {
     const t = setInterval(() => dispatch({ type: 'tick', now: services.now().toISOString() }), TICK_MS);
     return () => clearInterval(t);
@@ -153,7 +157,7 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
         <StateContext.Provider value={state}>
           <UiActionsContext.Provider value={ui}>
             <Box flexDirection="column" width={state.columns}>
-              <Header />
+              <Header simulatedDate={services.simulatedDate ?? false} />
               <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
                 {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
                 {state.ending?.message ? <Text>{state.ending.message}</Text> : null}

@@ -1,6 +1,8 @@
 // The wizard's runner: the one place its I/O happens. It carries out the commands the reducer
-// returns (through the use cases in src/flows) and the loads the screens need, and reports every
-// outcome as events. A PIN or passphrase is passed straight to the call and dropped afterwards.
+// returns (the use cases in src/flows, the loads of src/wizard/loads.ts, the pauses the reducer
+// asks for) and reports every outcome as events. A PIN or passphrase is passed straight to the
+// call and dropped afterwards.
+import { resolve } from 'node:path';
 import type { Certificate } from '../domain/types.js';
 import { generateOnCard, installOnCard, keepForLater, loadIssuedCertificates } from '../flows/card.js';
 import { reissueInCloud } from '../flows/cloud.js';
@@ -9,24 +11,14 @@ import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
-import type { PageRequest } from '../wizard/list-window.js';
 import type { CardHolder } from './card-holder.js';
 import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
 
 export type Dispatch = (event: WizardEvent) => void;
 
+/** The one runner: carries out a command the reducer returned and reports back with events. */
 export interface WizardActions {
-  loadInfo(): Promise<void>;
-  /** One page of rows, without the count (see loadTotal). */
-  loadPage(req: PageRequest): Promise<void>;
-  /** The exact number of matches of a filter. */
-  loadTotal(text: string): Promise<void>;
-  refreshDetails(id: string): Promise<void>;
-  loadPending(): Promise<void>;
-  loadPreview(cert: Certificate): Promise<void>;
-  scanCards(): Promise<void>;
-  /** Carries out a command the reducer returned, and reports back with events. */
   run(command: WizardCommand): Promise<void>;
 }
 
@@ -50,8 +42,10 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     switch (c.type) {
       case 'download':
         try {
-          await services.writeFile(c.path, await portal.download(c.cert.id, c.format), { overwrite: c.overwrite });
-          dispatch({ type: 'written', path: c.path });
+          // The notice names the file as the file system does (the typed path may be relative).
+          const path = resolve(services.workDir(), c.path);
+          await services.writeFile(path, await portal.download(c.cert.id, c.format), { overwrite: c.overwrite });
+          dispatch({ type: 'written', path });
         } catch (e) {
           if ((e as { code?: string }).code !== 'file-exists') throw e;
           dispatch({ type: 'file-exists' });
@@ -104,6 +98,61 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
         return;
       }
+      case 'wait':
+        // A pause the reducer asked for; it decides again when `then` comes back. unref: a pause
+        // never keeps the process alive after the wizard has ended.
+        setTimeout(() => dispatch(c.then), c.ms).unref();
+        return;
+      case 'load-info':
+        try {
+          const info = await portal.info();
+          dispatch({ type: 'portal-info', name: info.name, now: info.now });
+        } catch {
+          // The header falls back to "portal"; the list shows the real error if the portal is down.
+        }
+        return;
+      case 'load-page':
+        try {
+          for (const event of await pageEvents(portal, c.request, () => services.now())) dispatch(event);
+        } catch (e) {
+          dispatch({ type: 'page-failed', query: c.request.text, error: shownError(e) });
+        }
+        return;
+      case 'load-total':
+        try {
+          dispatch({ type: 'total-loaded', query: c.text, total: await portal.count({ text: c.text }) });
+        } catch (e) {
+          dispatch({ type: 'total-failed', query: c.text, error: shownError(e) });
+        }
+        return;
+      case 'refresh-details':
+        try {
+          // The e-mail list is extra: a portal that cannot answer it still shows the details.
+          const [cert, emails] = await Promise.all([portal.get(c.id), portal.emails(c.id).catch(() => null)]);
+          dispatch({ type: 'details-loaded', cert, emails });
+        } catch {
+          // The row from the list is still shown; a failed refresh is not worth an error screen.
+        }
+        return;
+      case 'load-pending': {
+        const items = await portal.pendingRevocations();
+        stamp();
+        dispatch({ type: 'pending-loaded', items });
+        return;
+      }
+      case 'load-preview': {
+        const der = await portal.download(c.cert.id, 'der');
+        dispatch({ type: 'preview-loaded', id: c.cert.id, text: await services.describeCertificate(der) });
+        return;
+      }
+      case 'scan-cards':
+        try {
+          const service = await card.get();
+          dispatch({ type: 'inventory-loaded', inventory: await service.inventory() });
+        } catch (e) {
+          dispatch({ type: 'inventory-failed', error: shownError(e) });
+        }
+        return;
       case 'cancel-card':
         await card.close();
         return;
@@ -123,62 +172,6 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
   };
 
   return {
-    async loadInfo() {
-      try {
-        const info = await portal.info();
-        dispatch({ type: 'portal-info', name: info.name, now: info.now });
-      } catch {
-        // The header falls back to "portal"; the list shows the real error if the portal is down.
-      }
-    },
-    async loadPage(req) {
-      try {
-        for (const event of await pageEvents(portal, req, () => services.now())) dispatch(event);
-      } catch (e) {
-        dispatch({ type: 'page-failed', query: req.text, error: shownError(e) });
-      }
-    },
-    async loadTotal(text) {
-      try {
-        dispatch({ type: 'total-loaded', query: text, total: await portal.count({ text }) });
-      } catch (e) {
-        dispatch({ type: 'total-failed', query: text, error: shownError(e) });
-      }
-    },
-    async refreshDetails(id) {
-      try {
-        // The e-mail list is extra: a portal that cannot answer it still shows the details.
-        const [cert, emails] = await Promise.all([portal.get(id), portal.emails(id).catch(() => null)]);
-        dispatch({ type: 'details-loaded', cert, emails });
-      } catch {
-        // The row from the list is still shown; a failed refresh is not worth an error screen.
-      }
-    },
-    async loadPending() {
-      try {
-        const items = await portal.pendingRevocations();
-        stamp();
-        dispatch({ type: 'pending-loaded', items });
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async loadPreview(cert) {
-      try {
-        const der = await portal.download(cert.id, 'der');
-        dispatch({ type: 'preview-loaded', id: cert.id, text: await services.describeCertificate(der) });
-      } catch (e) {
-        fail(e);
-      }
-    },
-    async scanCards() {
-      try {
-        const service = await card.get();
-        dispatch({ type: 'inventory-loaded', inventory: await service.inventory() });
-      } catch (e) {
-        dispatch({ type: 'inventory-failed', error: shownError(e) });
-      }
-    },
     async run(command) {
       try {
         await runCommand(command);

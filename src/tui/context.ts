@@ -2,7 +2,6 @@
 // throws outside its provider (a screen rendered without <App/> is a bug, not a blank screen).
 import { createContext, useContext } from 'react';
 import type { WizardEvent, WizardState } from '../wizard/state.js';
-import type { WizardActions } from './actions.js';
 import type { SecretBuffer } from './secrets.js';
 
 export const StateContext = createContext<WizardState | null>(null);
@@ -11,7 +10,6 @@ export interface UiActions {
   dispatch: (event: WizardEvent) => void;
   /** The state after every event dispatched so far (a render's state can be a few keys behind). */
   getState: () => WizardState;
-  actions: WizardActions;
   /** The PIN or passphrase being typed (never in the wizard state). */
   secrets: SecretBuffer;
   /** The one way out of the wizard: resolves runWizard() with this exit code. */

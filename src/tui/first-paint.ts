@@ -2,6 +2,7 @@
 // and the portal are ready, and hands the screen over: Ink's first frame is drawn over the
 // skeleton in place (no flicker, no leftover lines), and any error printed before that erases it.
 import { colorFromEnv } from './color-env.js';
+import type { Lang } from '../i18n/language.js';
 import { skeletonFrame, type SkeletonOptions } from './skeleton.js';
 
 interface Painted {
@@ -32,10 +33,10 @@ const rewind = (lines: number) => `\u001B[${lines}F\u001B[J`;
  * Writes the skeleton when both ends are a terminal; returns whether it did. The bold/dim decision
  * is chalk's, exactly as Ink will make it.
  */
-export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<boolean> {
+export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }, lang: Lang = 'en'): Promise<boolean> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || inkCiMode(io.env)) return false;
   const { default: chalk } = await import('chalk');
-  const opts = { styles: chalk.level > 0, color: colorFromEnv(io.env) };
+  const opts = { styles: chalk.level > 0, color: colorFromEnv(io.env), lang };
   const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, opts);
   if (!frame) return false;
   io.stdout.write(frame);

@@ -1,38 +1,44 @@
-// The footer's key hints for the current state.
+// The footer's key hints for the current state, in the current language.
+import { t } from '../i18n/i18n.js';
 import { isBusy, isTyping } from '../wizard/selectors.js';
 import type { WizardState } from '../wizard/state.js';
+import { IDLE_TAIL, LIST_HINTS } from './skeleton.js';
 
-export function footerHints(state: WizardState): string[] {
-  if (state.help) return ['Esc close help'];
+/** Hint ids, each a message footer.ID. */
+function hintIds(state: WizardState): readonly string[] {
+  if (state.help) return ['closeHelp'];
   const s = state.screen;
-  const typing = isTyping(state);
-  const tail = typing ? ['Ctrl+C quit'] : isBusy(state) ? ['please wait'] : ['? help', 'q quit'];
+  const tail = isTyping(state) ? ['ctrlcQuit'] : isBusy(state) ? ['wait'] : IDLE_TAIL;
   switch (s.kind) {
     case 'list':
-      return state.list.filtering ? ['type to filter', 'Enter done', 'Esc clear', ...tail] : ['↑↓ PgUp PgDn move', 'Enter details', '/ filter', 'p pending', ...tail];
+      return state.list.filtering ? ['typeToFilter', 'enterDone', 'escClear', ...tail] : [...LIST_HINTS, ...tail];
     case 'pending':
-      return ['↑↓ move', 'Enter details', 'Esc back', ...tail];
+      return ['moveShort', 'details', 'escBack', ...tail];
     case 'details':
     case 'result':
-      return ['←→ choose', 'Enter run', 'Esc back to list', ...tail];
+      return ['chooseLeftRight', 'run', 'backToList', ...tail];
     case 'preview':
-      return ['↑↓ PgUp PgDn scroll', 'Esc back', ...tail];
+      return ['scroll', 'escBack', ...tail];
     case 'download':
-      return s.phase === 'confirm-overwrite' ? ['y replace', 'n keep', ...tail] : ['Enter save', 'Esc back', ...tail];
+      return s.phase === 'confirm-overwrite' ? ['yReplace', 'nKeep', ...tail] : ['save', 'escBack', ...tail];
     case 'revoke':
-      return ['y revoke', 'n keep', ...tail];
+      return ['yRevoke', 'nKeep', ...tail];
     case 'step1':
-      return s.scan === 'failed' ? ['r retry', 'Esc Cancel', ...tail] : ['↑↓ choose', 'Enter Next', 'Esc Cancel', ...tail];
+      return s.scan === 'failed' ? ['retry', 'escCancel', ...tail] : ['chooseUpDown', 'next', 'escCancel', ...tail];
     case 'csr':
-      if (s.mode === 'report') return s.report?.ok ? ['Enter Next', 'Esc Back', ...tail] : ['Esc Back', ...tail];
-      if (s.mode === 'paste') return ['paste the CSR', 'Esc Back', ...tail];
-      return ['Enter Next', 'Esc Back', ...tail];
+      if (s.mode === 'report') return s.report?.ok ? ['next', 'escBackStep', ...tail] : ['escBackStep', ...tail];
+      if (s.mode === 'paste') return ['pasteCsr', 'escBackStep', ...tail];
+      return ['next', 'escBackStep', ...tail];
     case 'card':
-      if (s.phase === 'final-try') return ['y continue', 'n back', ...tail];
-      if (s.phase === 'pin') return ['Enter Ok', 'Esc Cancel', ...tail];
-      if (s.phase === 'select') return ['↑↓ reader', 'Enter use card', 'Esc Back', ...tail];
+      if (s.phase === 'final-try') return ['yContinue', 'nBack', ...tail];
+      if (s.phase === 'pin') return ['ok', 'escCancel', ...tail];
+      if (s.phase === 'select') return ['reader', 'useCard', 'escBackStep', ...tail];
       return tail;
     case 'error':
-      return ['Enter/Esc back', ...tail];
+      return ['errorBack', ...tail];
   }
+}
+
+export function footerHints(state: WizardState): string[] {
+  return hintIds(state).map((id) => t(`footer.${id}`));
 }

@@ -18,6 +18,8 @@ export interface WizardServices {
   /** Readable dump for "Certificate preview"; async so the X.509 code loads only when a preview opens. */
   describeCertificate(der: Uint8Array): Promise<string>;
   now(): Date;
+  /** REISSUE_NOW is in force: the header says SIMULATED DATE. */
+  simulatedDate?: boolean;
   /** Where a CSR left unsubmitted is kept (the current directory). */
   workDir(): string;
 }

@@ -25,7 +25,7 @@ export function createWizardStore(initial: WizardState): WizardStore {
         state = next.state;
         for (const l of listeners) l();
       }
-      if (next.command) runner(next.command);
+      for (const command of next.commands) runner(command);
     },
     subscribe(listener) {
       listeners.add(listener);

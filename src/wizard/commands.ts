@@ -3,7 +3,8 @@
 // A PIN or passphrase travels in its command only: it is never part of the state.
 import type { TokenInfo } from '../card/card.js';
 import type { Algorithm, Certificate } from '../domain/types.js';
-import type { WizardState } from './state.js';
+import type { PageRequest } from './list-window.js';
+import type { WizardEvent, WizardState } from './state.js';
 
 export type WizardCommand =
   | { type: 'check-csr'; cert: Certificate; csr: Uint8Array }
@@ -20,13 +21,26 @@ export type WizardCommand =
   /** Ctrl+C before the key pair exists: close the card, which stops at its next safe point. */
   | { type: 'cancel-card' }
   /** Ctrl+C twice after it exists: keep its CSR in a file for a later `reissue submit`. */
-  | { type: 'keep-for-later'; cert: Certificate; csrPem: string; keyId: string };
+  | { type: 'keep-for-later'; cert: Certificate; csrPem: string; keyId: string }
+  // Loads: what a screen shows comes from the portal or the card through these too.
+  | { type: 'load-info' }
+  /** One page of rows, without the count (the count is a second pass over every match). */
+  | { type: 'load-page'; request: PageRequest }
+  /** The exact number of matches of a filter. */
+  | { type: 'load-total'; text: string }
+  | { type: 'load-pending' }
+  | { type: 'load-preview'; cert: Certificate }
+  /** The certificate and the e-mails the portal sent about it. */
+  | { type: 'refresh-details'; id: string }
+  | { type: 'scan-cards' }
+  /** Hand `then` back to the reducer after `ms` (a pause in typing, the readers' next check): it decides again then. */
+  | { type: 'wait'; ms: number; then: WizardEvent };
 
-/** The reducer's answer: the next state and, when one is due, the command to run. */
+/** The reducer's answer: the next state and the commands to run (none, mostly). */
 export interface Step {
   state: WizardState;
-  command: WizardCommand | null;
+  commands: readonly WizardCommand[];
 }
 
-export const stay = (state: WizardState): Step => ({ state, command: null });
-export const run = (state: WizardState, command: WizardCommand): Step => ({ state, command });
+export const stay = (state: WizardState): Step => ({ state, commands: [] });
+export const run = (state: WizardState, ...commands: WizardCommand[]): Step => ({ state, commands });

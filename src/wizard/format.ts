@@ -1,52 +1,59 @@
-// How the wizard writes dates, states and badges. Pure: every time-dependent text takes `now`.
+// How the wizard (and the CLI's text) writes dates, states and badges, in the current language.
+// Pure apart from the language: every time-dependent text takes `now`.
 import { daysLeft } from '../domain/policy.js';
 import type { CardEvidence, Certificate, CertificateState, KeySource, PortalEmail } from '../domain/types.js';
+import { language, t } from '../i18n/i18n.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "2024-11-01 14:30" in local time, as the portal's details view writes it. */
+/** The date in local time, in the language's order: "2024-11-01" (en), "01.11.2024" (pl). Always 10 characters. */
+function dateOf(d: Date): string {
+  return t('format.date', { y: d.getFullYear(), m: pad(d.getMonth() + 1), d: pad(d.getDate()) });
+}
+
+/** "2024-11-01 14:30" (en), "01.11.2024 14:30" (pl) in local time, as the portal's details view writes it. */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${dateOf(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /**
- * "100,000": a count with thousands separators. Not toLocaleString: its first call loads ICU's
- * number formatting, 12–25 ms on the wizard's start-up path for one number.
+ * "100,000" (en), "100 000" (pl): a count with the language's thousands separators. English
+ * without toLocaleString: its first call loads ICU's number formatting, 12–25 ms on the wizard's
+ * start-up path for one number; Polish grouping (none below 10 000) is left to ICU.
  */
 export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return language() === 'pl' ? n.toLocaleString('pl-PL') : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** "2024-11-01" in local time, for narrow columns. */
+/** The date alone, for narrow columns. */
 export function formatDate(iso: string): string {
-  return formatDateTime(iso).slice(0, 10);
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateOf(d);
 }
 
-const STATE_LABELS: Record<CertificateState, string> = {
-  valid: 'Valid',
-  // Still valid until its date; the badge says when it stops being valid.
-  'pending-revocation': 'Valid',
-  revoked: 'Revoked',
-  expired: 'Expired',
-};
-
+/** A pending revocation is still valid until its date; the badge says when it stops being valid. */
 export function stateLabel(state: CertificateState): string {
-  return STATE_LABELS[state];
+  return t(`state.${state === 'pending-revocation' ? 'valid' : state}`);
 }
 
 /** "revoked in 13 d" for a copy awaiting its automatic revocation, otherwise null. */
 export function revocationBadge(cert: Pick<Certificate, 'state' | 'revocationDate'>, now: Date): string | null {
   if (cert.state !== 'pending-revocation' || !cert.revocationDate) return null;
-  return `revoked in ${daysLeft(cert.revocationDate, now)} d`;
+  return t('format.badge', { count: daysLeft(cert.revocationDate, now) });
 }
 
 /** "2026-12-08 12:00 (13 days left)" for the header and the details view. */
 export function pendingRevocationText(cert: Pick<Certificate, 'state' | 'revocationDate'>, now: Date): string | null {
   if (cert.state !== 'pending-revocation' || !cert.revocationDate) return null;
-  const n = daysLeft(cert.revocationDate, now);
-  return `${formatDateTime(cert.revocationDate)} (${n} ${n === 1 ? 'day' : 'days'} left)`;
+  return t('format.dateDaysLeft', { date: formatDateTime(cert.revocationDate), count: daysLeft(cert.revocationDate, now) });
+}
+
+/** "will be revoked on 2026-12-08 12:00 (13 days left)": the manual's words for a revocation still ahead. */
+export function willBeRevokedText(cert: Pick<Certificate, 'state' | 'revocationDate'>, now: Date): string | null {
+  const when = pendingRevocationText(cert, now);
+  return when === null ? null : t('format.willBeRevoked', { when });
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

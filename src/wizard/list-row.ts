@@ -1,25 +1,46 @@
 // One line of the certificate list as fixed-width text, cut and padded here (and cut again to a
 // narrower terminal with truncate) so the terminal renderer never wraps or truncates rows itself.
 import type { Certificate } from '../domain/types.js';
-import { fit, formatDate, revocationBadge, stateLabel } from './format.js';
+import { CATALOGS, language } from '../i18n/i18n.js';
+import { formatDate, formatSerial, revocationBadge, stateLabel } from './format.js';
+import { labelWidths, layoutLine, listHeading, listLayout, type ListLayout } from './list-layout.js';
 
-export const LIST_COLUMNS = { cn: 22, state: 7, product: 19, validTo: 10, badge: 15 } as const;
+let cached: { key: string; layout: ListLayout; heading: string } | null = null;
 
-/** A list line: the cursor marker, then CN, state, product, valid-to and badge cells. */
-export function listLine(marker: string, cn: string, state: string, product: string, validTo: string, badge: string): string {
-  const c = LIST_COLUMNS;
-  return `${marker} ${fit(cn, c.cn)} ${fit(state, c.state)} ${fit(product, c.product)} ${fit(validTo, c.validTo)} ${fit(badge, c.badge)}`.trimEnd();
+function layoutFor(columns: number): { layout: ListLayout; heading: string } {
+  const lang = language();
+  const key = `${lang}:${columns}`;
+  if (cached?.key !== key) {
+    const catalog = CATALOGS[lang];
+    const layout = listLayout(columns, labelWidths(catalog));
+    cached = { key, layout, heading: listHeading(catalog, layout) };
+  }
+  return cached;
+}
+
+/** The list's columns at this width, in the current language. */
+export function listColumns(columns: number): ListLayout {
+  return layoutFor(columns).layout;
 }
 
 /** The column headings, aligned with the rows. */
-export const LIST_HEADING = listLine(' ', 'CN', 'State', 'Product', 'Valid to', 'Revocation');
+export function listHeadingLine(columns: number): string {
+  return layoutFor(columns).heading;
+}
 
 /** A certificate's line; `now` decides the pending-revocation badge. */
-export function certificateLine(cert: Certificate, selected: boolean, now: Date): string {
-  return listLine(selected ? '>' : ' ', cert.commonName, stateLabel(cert.state), cert.product, formatDate(cert.notAfter), revocationBadge(cert, now) ?? '');
+export function certificateLine(cert: Certificate, selected: boolean, now: Date, columns: number): string {
+  return layoutLine(listColumns(columns), selected ? '>' : ' ', {
+    cn: cert.commonName,
+    state: stateLabel(cert.state),
+    product: cert.product,
+    validTo: formatDate(cert.notAfter),
+    badge: revocationBadge(cert, now) ?? '',
+    serial: formatSerial(cert.serialNumber),
+  });
 }
 
 /** The line of a row whose certificate is not loaded yet. */
-export function placeholderLine(selected: boolean): string {
-  return listLine(selected ? '>' : ' ', '…', '', '', '', '');
+export function placeholderLine(selected: boolean, columns: number): string {
+  return layoutLine(listColumns(columns), selected ? '>' : ' ', { cn: '…', state: '', product: '', validTo: '', badge: '', serial: '' });
 }

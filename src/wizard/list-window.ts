@@ -39,6 +39,9 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Names a page request, to ask for it once. */
+export const pageKey = (text: string, offset: number): string => `${text}\0${offset}`;
+
 /**
  * The exact total a page answer shows by itself, or null: a page shorter than its limit ends the
  * list (unless it is empty past the start, which says only that the list ends earlier).

@@ -9,15 +9,15 @@ import type { CardScreen, CsrScreen, CsrSource, DetailsAction, ResultAction, Scr
 export const CSR_SOURCES: CsrSource[] = ['paste', 'file', 'generate'];
 
 export function step1For(cert: Certificate): Step1Screen {
-  return { kind: 'step1', cert, methods: [...cert.keySources], cursor: 0, stage: 'method', scan: 'idle', scanError: null, inventory: null, algorithms: [], algCursor: 0 };
+  return { kind: 'step1', cert, methods: [...cert.keySources], cursor: 0, stage: 'method', scan: 'idle', scanError: null, inventory: null, algorithms: [], algCursor: 0, finishing: false };
 }
 
 export function csrFor(cert: Certificate): CsrScreen {
-  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null, passphraseMismatch: false, fileError: null, submitQueued: false };
+  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null, passphraseMismatch: false, fileError: null, submitQueued: false, finishing: false };
 }
 
 export function cardFor(cert: Certificate, purpose: CardScreen['purpose'], back: Screen, algorithm: CardScreen['algorithm'], inventory: CardInventory | null): CardScreen {
-  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, finalTryConfirmed: false, pinError: null, progress: null, made: null, finishing: false, back };
+  return { kind: 'card', purpose, cert, algorithm, phase: 'select', inventory, scanError: null, cursor: 0, reader: null, finalTryConfirmed: false, pinError: null, progress: null, made: null, finishing: false, readerCheck: 'idle', back };
 }
 
 /** The details view with the cursor on `action`, for coming back to where the user was. */

@@ -2,6 +2,7 @@
 // characters") when the token gives none. Messages never contain the PIN itself, only its length.
 import type { PinState } from '../card/card.js';
 import { PIN_MAX, PIN_MIN, pinLengthProblem, pinRange } from '../card/pin-rules.js';
+import { t } from '../i18n/i18n.js';
 
 // One set of length rules for the card layer and the wizard.
 export { PIN_MAX, PIN_MIN, pinRange };
@@ -15,8 +16,8 @@ export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'm
 
 /** The warning to show before the PIN is typed, if the token reports one. */
 export function pinWarning(pin: Pick<PinState, 'countLow' | 'finalTry' | 'locked'>): string | null {
-  if (pin.locked) return 'The user PIN is locked. Unblock it with the PUK (e.g. in proCertum CardManager or pkcs11-tool --init-pin --login --login-type so), then try again.';
-  if (pin.finalTry) return 'Final try: one more wrong PIN locks the card.';
-  if (pin.countLow) return 'A wrong PIN was entered before: few tries are left.';
+  if (pin.locked) return t('pin.locked');
+  if (pin.finalTry) return t('card.finalTry');
+  if (pin.countLow) return t('pin.countLow');
   return null;
 }

@@ -7,7 +7,8 @@ import { cardFor, csrFor, detailsAt, withNotice } from './navigation.js';
 import { cardNumber } from './format.js';
 import { validatePin } from './pin.js';
 import { defaultKeyPath, findReader, readerReady } from './selectors.js';
-import type { Screen, WizardEvent, WizardState } from './state.js';
+import { READER_CHECK_MS } from './loads.js';
+import type { CardScreen, Screen, WizardEvent, WizardState } from './state.js';
 
 export function reduceReissue(state: WizardState, event: WizardEvent): Step | null {
   const s = state.screen;
@@ -54,13 +55,18 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       }
       if (s.kind === 'card') {
         const cursor = Math.min(s.cursor, Math.max(0, event.inventory.readers.length - 1));
-        return to({ ...s, inventory: event.inventory, scanError: null, cursor });
+        return nextReaderCheck(state, { ...s, inventory: event.inventory, scanError: null, cursor });
       }
       return ignore;
     case 'inventory-failed':
       if (s.kind === 'step1' && s.stage === 'algorithm') return to({ ...s, scan: 'failed', scanError: event.error });
-      if (s.kind === 'card') return to({ ...s, scanError: event.error });
+      if (s.kind === 'card') return nextReaderCheck(state, { ...s, scanError: event.error });
       return ignore;
+    case 'readers-due':
+      // Only the pause the last check started ends in a check (at most one check is ever in flight).
+      if (s.kind !== 'card' || s.readerCheck !== 'waiting') return ignore;
+      if (s.phase !== 'select') return to({ ...s, readerCheck: 'idle' });
+      return run({ ...state, screen: { ...s, readerCheck: 'scanning' } }, { type: 'scan-cards' });
     case 'choose-algorithm':
       if (s.kind === 'step1' && s.stage === 'cloud' && s.algorithms.includes(event.algorithm)) {
         const cloudStep = { ...s, stage: 'cloud-submitting' as const, algCursor: s.algorithms.indexOf(event.algorithm) };
@@ -180,4 +186,11 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
     default:
       return null;
   }
+}
+
+/** A reader check answered: while the checklist is on screen the next one follows after a pause. */
+function nextReaderCheck(state: WizardState, s: CardScreen): Step {
+  if (s.readerCheck !== 'scanning') return stay({ ...state, screen: s });
+  if (s.phase !== 'select') return stay({ ...state, screen: { ...s, readerCheck: 'idle' } });
+  return run({ ...state, screen: { ...s, readerCheck: 'waiting' } }, { type: 'wait', ms: READER_CHECK_MS, then: { type: 'readers-due' } });
 }

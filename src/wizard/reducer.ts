@@ -2,10 +2,11 @@
 // due, the command to run (src/wizard/commands.ts). Screens send events; this decides where they
 // lead and what work starts. Events that no longer fit the current screen (a late answer from the
 // portal after the user went back) are ignored and start nothing.
-import type { Step } from './commands.js';
+import { run, stay, type Step } from './commands.js';
 import { moveCursor } from './list-window.js';
+import { loadsFor } from './loads.js';
 import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigation.js';
-import { listHeight, reduceList } from './reduce-list.js';
+import { listHeight, reduceList, startCount } from './reduce-list.js';
 import { reduceInterrupt } from './reduce-interrupt.js';
 import { reduceReissue } from './reduce-reissue.js';
 import { knownRows } from './selectors.js';
@@ -22,7 +23,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
     rows,
     columns: opts.columns ?? 80,
     help: false,
-    list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, totalStale: false, page: null, error: null, focusId: null },
+    list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, totalStale: false, page: null, error: null, focusId: null, pageLoading: null, counting: null },
     screen: { kind: 'list' },
     ending: null,
   };
@@ -33,15 +34,31 @@ export function startState(opts: { rows?: number; columns?: number; now: string 
   return known.reduce(reduce, initialState(opts));
 }
 
-/** The next state and the command the event starts, if any. */
+/** The next state and the commands the event starts: the loads the screen on view needs (loads.ts) and the work it asks for. */
 export function step(state: WizardState, event: WizardEvent): Step {
-  if (state.ending) return { state, command: null }; // the last frame is on screen
-  return reduceInterrupt(state, event) ?? reduceReissue(state, event) ?? { state: reduceView(state, event), command: null };
+  if (state.ending) return stay(state); // the last frame is on screen
+  const decided = decide(state, event);
+  const loads = loadsFor(state, decided.state);
+  // What the screen on view lacks goes first: at start, the rows before the portal's name.
+  return { state: loads.state, commands: [...loads.commands, ...decided.commands] };
 }
 
-/** The next state alone (what the view shows). */
+/** The next state alone, without starting or noting any load (what the view shows). */
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
-  return step(state, event).state;
+  return state.ending ? state : decide(state, event).state;
+}
+
+function decide(state: WizardState, event: WizardEvent): Step {
+  switch (event.type) {
+    case 'start':
+      return state.portalName === null ? run(state, { type: 'load-info' }) : stay(state);
+    case 'count-due': {
+      const counted = startCount(state.list, event.query);
+      return counted.command ? run({ ...state, list: counted.list }, counted.command) : stay(state);
+    }
+    default:
+      return reduceInterrupt(state, event) ?? reduceReissue(state, event) ?? stay(reduceView(state, event));
+  }
 }
 
 function reduceView(state: WizardState, event: WizardEvent): WizardState {
@@ -102,6 +119,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
     case 'filter-input':
     case 'filter-erase':
     case 'filter-end':
+    case 'list-retry':
       if (s.kind !== 'list') return state;
       return { ...state, list: reduceList(state.list, event) };
     case 'page-loaded':

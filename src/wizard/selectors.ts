@@ -5,8 +5,9 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
-import { pendingRevocationText } from './format.js';
+import { formatDateTime, willBeRevokedText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
+import { t } from '../i18n/i18n.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
 
@@ -35,17 +36,17 @@ export interface ChecklistItem {
 export function readerChecklist(reader: ReaderInfo, algorithm: CardScreen['algorithm']): ChecklistItem[] {
   const token = reader.token;
   const items: ChecklistItem[] = [
-    { label: 'Reader connected', ok: true },
-    { label: 'Card inserted', ok: reader.tokenPresent && token !== null, hint: 'Insert the card into the reader.' },
+    { label: t('checklist.reader'), ok: true },
+    { label: t('checklist.card'), ok: reader.tokenPresent && token !== null, hint: t('checklist.cardHint') },
     {
-      label: 'User PIN set (common profile initialized)',
+      label: t('checklist.pinSet'),
       ok: token !== null && token.pin.initialized && token.pin.userPinSet,
-      hint: 'Initialize the common profile and set its PIN and PUK (e.g. in proCertum CardManager).',
+      hint: t('checklist.pinSetHint'),
     },
   ];
-  if (token?.pin.locked) items.push({ label: 'User PIN not locked', ok: false, hint: 'Unblock the PIN with the PUK, then try again.' });
+  if (token?.pin.locked) items.push({ label: t('checklist.notLocked'), ok: false, hint: t('checklist.notLockedHint') });
   if (algorithm) {
-    items.push({ label: `Card can generate ${algorithmLabel(algorithm)}`, ok: readerCanGenerate(reader, algorithm), hint: 'Choose another algorithm or another card.' });
+    items.push({ label: t('checklist.canGenerate', { algorithm: algorithmLabel(algorithm) }), ok: readerCanGenerate(reader, algorithm), hint: t('checklist.canGenerateHint') });
   }
   return items;
 }
@@ -79,8 +80,13 @@ export function focusCertificate(state: WizardState): Certificate | null {
 /** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
 export function headerNotice(state: WizardState): string | null {
   const cert = bannerCertificate(state);
-  const pending = cert ? pendingRevocationText(cert, new Date(state.now)) : null;
-  return pending && cert ? `⚠ ${cert.commonName} — revoked on ${pending}` : null;
+  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
+  return pending && cert ? `⚠ ${cert.commonName} — ${pending}` : null;
+}
+
+/** Before the portal's name when the portal runs at a simulated date (REISSUE_NOW). */
+export function simulatedDateTitle(state: Pick<WizardState, 'now'>): string {
+  return `${t('header.simulated', { date: formatDateTime(state.now) })} · `;
 }
 
 /**
@@ -158,7 +164,7 @@ export function textField(state: WizardState): { kind: 'path' } | { kind: 'secre
 /** While the card works or the portal issues, leaving would abandon a half-done reissue. */
 export function isBusy(state: WizardState): boolean {
   const s = state.screen;
-  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting');
+  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'step1' && s.stage === 'cloud-submitting');
 }
 
 function safeFileName(cert: Certificate): string {
@@ -180,5 +186,5 @@ export function shownError(e: unknown): ShownError {
     return { kind: r.kind, code: r.code, message: r.message, ...(r.hint ? { hint: r.hint } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { kind: 'unexpected', code: 'unexpected', message, hint: 'Try again; if it keeps failing, run the matching reissue command with --json for details.' };
+  return { kind: 'unexpected', code: 'unexpected', message, hint: t('checklist.unexpectedHint') };
 }

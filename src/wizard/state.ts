@@ -39,6 +39,10 @@ export interface ListState {
   /** Put the cursor on this certificate when its row loads (the new copy, back from the result). */
   focusId: string | null;
   error: ShownError | null;
+  /** The page being fetched (pageKey), so that it is asked for once. */
+  pageLoading: string | null;
+  /** The filter whose count waits for a pause in typing (started: false) or is being counted. */
+  counting: { query: string; started: boolean } | null;
 }
 
 export type DetailsAction = 'preview' | 'download-pem' | 'download-der' | 'revoke' | 'reissue' | 'install';
@@ -108,6 +112,8 @@ export interface Step1Screen {
   inventory: CardInventory | null;
   algorithms: Algorithm[];
   algCursor: number;
+  /** Ctrl+C once while the portal issues: the answer is waited for (see reduce-interrupt). */
+  finishing: boolean;
 }
 export interface CsrScreen {
   kind: 'csr';
@@ -130,6 +136,8 @@ export interface CsrScreen {
   fileError: ShownError | null;
   /** Enter was pressed while the CSR was being checked: submit it if it passes. */
   submitQueued: boolean;
+  /** Ctrl+C once while the portal issues: the answer is waited for (see reduce-interrupt). */
+  finishing: boolean;
 }
 export interface CardScreen {
   kind: 'card';
@@ -152,6 +160,8 @@ export interface CardScreen {
   finalTryConfirmed: boolean;
   pinError: string | null;
   progress: { phase: CardPhase; elapsedMs: number; failed: boolean } | null;
+  /** The readers' live check: a scan in flight, the pause before the next one, or neither. */
+  readerCheck: 'idle' | 'scanning' | 'waiting';
   back: Screen;
 }
 export interface ResultScreen {
@@ -197,6 +207,8 @@ export interface WizardState {
 }
 
 export type WizardEvent =
+  /** The wizard is on screen: load what its first frame lacks. */
+  | { type: 'start' }
   | { type: 'portal-info'; name: string; now: string }
   | { type: 'tick'; now: string }
   | { type: 'resize'; rows: number; columns: number }
@@ -212,6 +224,10 @@ export type WizardEvent =
   | { type: 'filter-input'; text: string }
   | { type: 'filter-erase' }
   | { type: 'filter-end'; clear: boolean }
+  /** `r` on a list that failed to load: ask again. */
+  | { type: 'list-retry' }
+  /** Typing has paused since the rows of `query` arrived: count them now if still wanted. */
+  | { type: 'count-due'; query: string }
   /** `total` is null when the page does not show it (the count follows as total-loaded). */
   | { type: 'page-loaded'; query: string; offset: number; items: Certificate[]; total: number | null }
   | { type: 'page-failed'; query: string; error: ShownError }
@@ -238,6 +254,8 @@ export type WizardEvent =
   | { type: 'rescan' }
   | { type: 'inventory-loaded'; inventory: CardInventory }
   | { type: 'inventory-failed'; error: ShownError }
+  /** Time to check the readers again (while the reader checklist is on screen). */
+  | { type: 'readers-due' }
   | { type: 'choose-algorithm'; algorithm: Algorithm }
   // step 2, CSR
   | { type: 'choose-csr-source'; source: CsrSource }

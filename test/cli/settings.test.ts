@@ -18,8 +18,16 @@ describe('resolveSettings: flag, then environment, then config file, then defaul
 
   it('does not read the config file when flags and environment settle everything', async () => {
     const config = vi.fn(async () => ({}));
-    await resolveSettings({ portal: 'local', token: 't', dataDir: '/d', module: '/m.so' }, {}, config, dflt);
+    await resolveSettings({ portal: 'local', token: 't', dataDir: '/d', module: '/m.so', lang: 'en' }, {}, config, dflt);
     expect(config).not.toHaveBeenCalled();
+  });
+
+  it('takes the language from --lang, REISSUE_LANG, the setting "lang", then the locale', async () => {
+    const config = async () => ({ lang: 'pl' });
+    expect((await resolveSettings({}, {}, config, dflt)).lang).toBe('pl');
+    expect((await resolveSettings({}, { REISSUE_LANG: 'en' }, config, dflt)).lang).toBe('en');
+    expect((await resolveSettings({ lang: 'en' }, { REISSUE_LANG: 'pl' }, config, dflt)).lang).toBe('en');
+    expect((await resolveSettings({}, { LANG: 'pl_PL.UTF-8' }, async () => ({}), dflt)).lang).toBe('pl');
   });
 
   it('treats an empty environment variable as unset', async () => {

@@ -44,7 +44,7 @@ afterAll(() => {
 
 async function runOnce(name: string, env: Record<string, string>, hint: string): Promise<void> {
   const log = join(checkout, `${name}.log`);
-  const pane: Pane = Panes.start(name, checkout, env, log, join(checkout, 'bin', 'reissue'));
+  const pane: Pane = Panes.start(name, checkout, env, log, undefined, join(checkout, 'bin', 'reissue'));
   try {
     const s = await pane.waitFor(WHOLE_LIST, 30_000);
     expect(s).toContain(hint);
@@ -83,16 +83,33 @@ test('first run, second run and a run after a rebuild: the list is painted befor
     await runOnce('first', env, HINT);
     await runOnce('second', env, HINT);
 
-    // A changed bundle: the same hint in the launcher's frame and in Ink's list screen.
-    for (const file of ['src/tui/skeleton.ts', 'src/tui/screens/ListScreen.tsx']) {
-      const path = join(checkout, file);
-      const text = readFileSync(path, 'utf8');
-      expect(text).toContain(HINT);
-      writeFileSync(path, text.replace(HINT, CHANGED_HINT));
-    }
+    // A changed bundle: the hint comes from the first-frame catalog, in the launcher's frame and in Ink's list screen.
+    const path = join(checkout, 'src/i18n/locales/en.first-frame.json');
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(HINT);
+    writeFileSync(path, text.replace(HINT, CHANGED_HINT));
     build();
     await runOnce('rebuilt', env, CHANGED_HINT);
   } finally {
     await box.cleanup();
   }
 }, 240_000);
+
+test('REISSUE_LANG=pl: the launcher paints the list in Polish, and Ink takes the same list over', async () => {
+  const box = await cliSandbox();
+  const pane: Pane = Panes.start('pl', checkout, { ...box.env, REISSUE_LANG: 'pl' }, join(checkout, 'pl.log'), undefined, join(checkout, 'bin', 'reissue'));
+  try {
+    const wholeList = /Certyfikaty \(1–(\d+) z \1\)/;
+    await pane.waitFor(wholeList, 30_000);
+    await pane.keys('q');
+    await pane.waitFor('EXIT=0');
+    const raw = Buffer.from(pane.raw(), 'latin1').toString('utf8');
+    const beforeInk = stripVTControlCharacters(raw.slice(0, raw.lastIndexOf(HAND_OVER)));
+    expect(beforeInk).toMatch(wholeList);
+    expect(beforeInk).toContain('assecodata.pl');
+    expect(beforeInk).not.toContain('Certificates');
+  } finally {
+    pane.kill();
+    await box.cleanup();
+  }
+}, 120_000);

@@ -79,14 +79,15 @@ describe('the built wizard in tmux (80×24)', () => {
       const validTo = /Valid to\s+(\S+ \S+)\s+(\S+ \S+)/.exec(s)!;
       expect(validTo[1]).toBe(validTo[2]);
       expect(s).toMatch(/Revocation\s+—\s+\S+ \S+ \(14 days left\)/);
-      expect(s).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/m);
+      expect(s).toMatch(/^⚠ assecodata\.pl — will be revoked on .* \(14 days left\)$/m);
 
       // Download the new copy (PEM) to the default path in the working folder.
       await pane.keys('Enter');
       await pane.waitFor('Save to: assecodata.pl.pem');
       await pane.keys('Enter');
-      await pane.waitFor('✓ Saved PEM to assecodata.pl.pem');
+      // The notice names the file by its absolute path.
       const pem = join(work, 'assecodata.pl.pem');
+      await pane.waitFor(`✓ Saved PEM to ${pem}`);
       expect(publicKeyHex(pem, 'x509')).toBe(publicKeyHex(csrPath, 'req'));
       const newSerial = openssl(['x509', '-in', pem, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
       expect(newSerial.replace(/^0+/, '')).toBe(serialRow[1]!.replace(/^0+/, ''));

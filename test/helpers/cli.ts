@@ -54,6 +54,6 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
 /** A temp folder with a data dir and a config home, removed by the returned cleanup. */
 export async function cliSandbox(): Promise<{ dir: string; dataDir: string; env: Record<string, string>; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'reissue-cli-'));
-  const env = { REISSUE_DATA_DIR: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
+  const env = { REISSUE_DATA_DIR: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_STATE_HOME: join(dir, 'xdg-state') };
   return { dir, dataDir: env.REISSUE_DATA_DIR, env, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -1,5 +1,5 @@
 // The built wizard in a real pseudo-terminal: one tmux server per test file, one session per
-// wizard at 80×24. Keys go in with send-keys (one send-keys command is one write to the pty), the
+// wizard at 80×24 unless told another size. Keys go in with send-keys (one send-keys command is one write to the pty), the
 // screen comes back with capture-pane, and the raw terminal stream is logged with pipe-pane.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -42,7 +42,7 @@ export function paneClass(socket: string) {
     ) {}
 
     /** `bin`: the launcher to run (default: this checkout's bin/reissue). */
-    static start(name: string, cwd: string, env: Record<string, string>, log: string, bin = BIN): TmuxPane {
+    static start(name: string, cwd: string, env: Record<string, string>, log: string, size = { columns: 80, rows: 24 }, bin = BIN): TmuxPane {
       // CI would switch Ink to "last frame only"; REISSUE_* from the developer's shell must not leak in.
       const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE']
         .filter((v) => !(v in env))
@@ -52,7 +52,7 @@ export function paneClass(socket: string) {
         .map(([k, v]) => `${k}=${shellQuote(v)}`)
         .join(' ');
       const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${shellQuote(bin)}; echo "EXIT=$?"; sleep 120`;
-      tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', cmd);
+      tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), cmd);
       tmux('pipe-pane', '-o', '-t', name, `cat >> ${shellQuote(log)}`);
       return new TmuxPane(name, log);
     }

@@ -28,9 +28,9 @@ async function walk(color: boolean) {
   await t.waitFor('revoked in 13 d');
   await t.press('down');
   await t.press('down');
-  await t.waitFor(' — revoked on ');
+  await t.waitFor(' — will be revoked on ');
   await t.press('enter');
-  await t.waitFor('⚠ Pending revocation:');
+  await t.waitFor('⚠ This copy will be revoked on');
   await t.press('escape');
   await t.press('up');
   await t.press('up');
@@ -55,6 +55,16 @@ describe('colour', () => {
     const colored = await walk(true);
     expect(plain.raw).not.toMatch(COLOR_CODE);
     expect(plain.frames.at(-1)).toBe(colored.frames.at(-1));
+  });
+
+  test('Revoked is red and Expired magenta in the list; without colour the same words stay', async () => {
+    const { raw } = await walk(true);
+    expect(raw).toMatch(/\u001B\[31mRevoked\u001B\[39m/);
+    expect(raw).toMatch(/\u001B\[35mExpired\u001B\[39m/);
+    await stop?.();
+    stop = null;
+    const plain = await walk(false);
+    expect(plain.raw).toMatch(/ Revoked .* Expired /s);
   });
 
   test('NO_COLOR in the environment turns colour off by default', async () => {

@@ -56,6 +56,10 @@ describe('Reissue with a CSR', () => {
     }
     expect(f).toContain('Issuing a reissue certificate will automatically revoke the previous\n│ certificate after 14 days.');
     expect(f).toContain('Enter Next · Esc Cancel');
+    // The manual's intro above the methods and its CSR-versus-card note below them.
+    expect(f).toMatch(/\[1 Choose generation method\] → 2 Key generation\nChoose one of the key generation methods available below\./);
+    expect(f).toMatch(/❯ CSR\nThe CSR method will allow you to obtain a certificate with a key/);
+    expect(f.replace(/\s+/g, ' ')).toContain('Remember to save a private key generated with your CSR.');
     expect(fits(f)).toBe(true);
     await t.press('escape');
     await t.waitFor('[Reissue certificate]');
@@ -74,8 +78,35 @@ describe('Reissue with a CSR', () => {
     await t.waitFor('CSR file (PEM or DER):');
   });
 
-  test('bracketed paste of a PEM → ✓ Correct → Next → the new copy beside the old', async () => {
+  test('below 70 columns the result shows the previous copy under the new one, nothing cut', async () => {
     const services = fakeServices();
+    session = await startWizard(services, { columns: 60, rows: 20 });
+    const t = await openReissueStep1(session, 0, 'ORDER/0000123456/po');
+    await t.press('enter');
+    await t.waitFor('❯ Paste CSR');
+    await t.press('enter');
+    await t.waitFor('Paste the CSR here');
+    await t.write(`\u001B[200~${goodCsr.replace(/\n/g, '\r')}\u001B[201~`);
+    await t.waitFor('✓ Correct');
+    await t.press('enter');
+    const f = await t.waitFor('[Download PEM]');
+    const [fresh, old] = [services.portal.certificates.at(-1)!, services.portal.certificates[0]!];
+    const lines = f.split('\n');
+    const newAt = lines.findIndex((l) => l === 'New copy');
+    const oldAt = lines.findIndex((l) => l === 'Previous copy');
+    expect(newAt).toBeGreaterThan(0);
+    expect(oldAt).toBeGreaterThan(newAt);
+    expect(lines.slice(newAt, oldAt).join('\n')).toContain(`Serial number: ${fresh.serialNumber}`);
+    expect(lines.slice(oldAt).join('\n')).toContain(`Serial number: ${old.serialNumber}`);
+    expect(f).toContain(`Revocation: ${formatDateTime(old.revocationDate!)} (14 days left)`);
+    expect(f).toContain('State: Valid, revoked in 14 d');
+    expect(f).toMatch(/Valid to: \S+ \S+ \(= same expiry date\)/);
+    expect(lines.slice(2).join('\n')).not.toContain('…'); // below the header
+    expect(fits(f, 60, 20)).toBe(true);
+  });
+
+  test('bracketed paste of a PEM → ✓ Correct → Next → the new copy beside the old', async () => {
+    const services = fakeServices({ workDir: '/srv' });
     const t = await toCsrChoice(services);
     let f = t.lastFrame();
     expect(f).toContain('✓ Choose generation method → [2 Key generation]');
@@ -101,14 +132,14 @@ describe('Reissue with a CSR', () => {
     expect(f).toContain('Key            from your CSR');
     expect(f).toContain('[Download PEM]');
     // The header now names the old copy's pending revocation.
-    expect(f.split('\n')[1]).toMatch(/^⚠ assecodata\.pl — revoked on .* \(14 days left\)$/);
+    expect(f.split('\n')[1]).toMatch(/^⚠ assecodata\.pl — will be revoked on .* \(14 days left\)$/);
     expect(fits(f)).toBe(true);
     expect(services.portal.reissueCalls.map((c) => c.keySource)).toEqual(['csr']);
     // Download from the result, then back to the list where the badge appears.
     await t.press('enter');
     await t.waitFor('Save to: assecodata.pl.pem');
     await t.press('enter');
-    await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    await t.waitFor('✓ Saved PEM to /srv/assecodata.pl.pem');
     await t.press('escape');
     f = await t.waitFor('(1–7 of 7)');
     expect(f).toMatch(/> assecodata\.pl\s+Valid .* revoked in 14 d/);

@@ -29,7 +29,6 @@ describe('Details screen', () => {
       'Country: Poland · State or province: pomorskie · Locality: Gdańsk',
       "Subscriber's authorization: KRS 0000421310",
       'Domain list [2]: assecodata.pl, www.assecodata.pl',
-      'Subordinate certificates: none',
       'Product category: SSL (TLS)',
       'Product: Trusted MultiDomain SSL 4 domains 365 days',
       `Activation date: ${formatDateTime(cert.notBefore)}   Valid to: ${formatDateTime(cert.notAfter)}`,
@@ -43,6 +42,8 @@ describe('Details screen', () => {
       expect(f).toContain(text);
     }
     expect(fits(f)).toBe(true);
+    // Links to other copies are their own lines, and only when there are any.
+    expect(f).not.toMatch(/Replace|Subordinate/);
   });
 
   test('a copy whose key pair was made on a card shows the recorded card, as a declaration; fits 80×24', async () => {
@@ -68,9 +69,10 @@ describe('Details screen', () => {
     await t.press('down');
     await t.press('down');
     await t.press('enter');
-    const f = await t.waitFor('⚠ Pending revocation:');
-    expect(f).toMatch(/⚠ Pending revocation: \d{4}-\d\d-\d\d \d\d:\d\d \(13 days left\)/);
-    expect(f).toContain('replaced by c-0004');
+    const f = await t.waitFor('⚠ This copy will be revoked on');
+    expect(f).toMatch(/⚠ This copy will be revoked on \d{4}-\d\d-\d\d \d\d:\d\d \(13 days left\)/);
+    expect(f).toMatch(/^Replaced by: c-0004$/m);
+    expect(f).not.toContain('Replaces:');
   });
 
   test('Certificate preview scrolls and goes back', async () => {
@@ -85,23 +87,23 @@ describe('Details screen', () => {
     await t.waitFor('Certificate for order');
   });
 
-  test('Download PEM: typed path, overwrite needs y, then a notice', async () => {
-    const services = fakeServices();
+  test('Download PEM: typed path, overwrite needs y, then a notice naming the absolute path', async () => {
+    const services = fakeServices({ workDir: '/srv/certs' });
     const t = await openFirst(services);
     await t.press('right');
     await t.press('enter');
     await t.waitFor('Save to: assecodata.pl.pem');
     await t.press('enter');
-    let f = await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    let f = await t.waitFor('✓ Saved PEM to /srv/certs/assecodata.pl.pem');
     expect(f).toContain('[Download PEM]');
-    expect(new TextDecoder().decode(services.written.get('assecodata.pl.pem'))).toContain('-----BEGIN CERTIFICATE-----');
+    expect(new TextDecoder().decode(services.written.get('/srv/certs/assecodata.pl.pem'))).toContain('-----BEGIN CERTIFICATE-----');
     // Again to the same path (the cursor stayed on Download PEM): the file exists now.
     await t.press('enter');
     await t.waitFor('Save to:');
     await t.press('enter');
     await t.waitFor('assecodata.pl.pem already exists. Replace it? (y/n)');
     await t.write('y');
-    await t.waitFor('✓ Saved PEM to assecodata.pl.pem');
+    await t.waitFor('✓ Saved PEM to /srv/certs/assecodata.pl.pem');
     await t.press('enter');
     await t.waitFor('Save to:');
     await t.press('enter');
@@ -111,8 +113,8 @@ describe('Details screen', () => {
     for (let i = 0; i < 'assecodata.pl.pem'.length; i++) await t.press('backspace');
     await t.type('copy.pem');
     await t.press('enter');
-    await t.waitFor('✓ Saved PEM to copy.pem');
-    expect(services.written.has('copy.pem')).toBe(true);
+    await t.waitFor('✓ Saved PEM to /srv/certs/copy.pem');
+    expect(services.written.has('/srv/certs/copy.pem')).toBe(true);
   });
 
   test('Revoke certificate asks first; n keeps it, y revokes', async () => {

@@ -4,7 +4,10 @@ import chalk from 'chalk';
 import { afterEach, describe, expect, test } from 'vitest';
 import { eraseSkeleton, paintSkeleton } from '../../src/tui/first-paint.js';
 import { runWizard } from '../../src/tui/run.js';
-import { SKELETON_MIN_COLUMNS, SKELETON_MIN_ROWS, skeletonFrame } from '../../src/tui/skeleton.js';
+import { setLanguage } from '../../src/i18n/i18n.js';
+import { SKELETON_MIN_ROWS, skeletonFrame, skeletonMinColumns } from '../../src/tui/skeleton.js';
+
+const SKELETON_MIN_COLUMNS = skeletonMinColumns();
 import { FakeStdin, FakeStdout, plain } from '../helpers/ink.js';
 import { listFrameFor } from '../../src/tui/first-page.js';
 import { pageEvents } from '../../src/tui/page-events.js';
@@ -53,6 +56,24 @@ describe('skeletonFrame is Ink’s first frame', () => {
     }
   }
 
+  for (const [columns, rows] of [
+    [80, 24],
+    [60, 20],
+    [120, 40],
+  ] as const) {
+    test(`in Polish at ${columns}×${rows}`, async () => {
+      chalk.level = 1;
+      setLanguage('pl');
+      try {
+        const frame = (await firstWrites(new FakeStdout(columns, rows), true)).find(isFrame);
+        expect(frame).toContain('Certyfikaty');
+        expect(skeletonFrame(columns, rows, { styles: true, color: true, lang: 'pl' })).toBe(frame);
+      } finally {
+        setLanguage('en');
+      }
+    });
+  }
+
   test('too small for the layout: no skeleton', () => {
     expect(skeletonFrame(SKELETON_MIN_COLUMNS - 1, 24, { styles: false, color: true })).toBeNull();
     expect(skeletonFrame(80, SKELETON_MIN_ROWS - 1, { styles: false, color: true })).toBeNull();
@@ -80,24 +101,50 @@ describe('the launcher’s list frame is Ink’s first frame when the wizard sta
     [120, 40],
     [60, 15],
   ];
-  for (const [name, portalFor] of portals) {
-    for (const [columns, rows] of sizes) {
-      for (const [styles, color] of [[true, true], [true, false], [false, true]] as const) {
-        test(`${name}, ${columns}×${rows}, ${styles ? 'styled' : 'plain'}, ${color ? 'colour' : 'NO_COLOR'}`, async () => {
-          chalk.level = styles ? 1 : 0;
-          const portal = portalFor();
-          const known = await knownAtStart(portal, rows, columns);
-          const painted = listFrameFor(startState({ rows, columns, now: NOW.toISOString() }, known), { styles, color });
-          expect(painted).not.toBeNull();
-          expect(plain(painted!)).toMatch(/Certificates \(1–\d+ of [\d,…]+\)/);
-          const listCalls = portal.listCalls.length;
-          const writes = await firstWrites(new FakeStdout(columns, rows), color, fakeServices({ portal }), known);
-          expect(writes.find(isFrame)).toBe(painted);
-          // The wizard does not read the page it was given again.
-          expect(portal.listCalls).toHaveLength(listCalls);
-        });
+  // The language as the launcher sets it (REISSUE_LANG, --lang's setting): texts, column widths, number formats.
+  const counts = { en: /Certificates \(1–\d+ of [\d,…]+\)/, pl: /Certyfikaty \(1–\d+ z [\d\u00a0…]+\)/ } as const;
+  for (const lang of ['en', 'pl'] as const) {
+    for (const [name, portalFor] of portals) {
+      for (const [columns, rows] of sizes) {
+        for (const [styles, color] of [[true, true], [true, false], [false, true]] as const) {
+          test(`${lang}: ${name}, ${columns}×${rows}, ${styles ? 'styled' : 'plain'}, ${color ? 'colour' : 'NO_COLOR'}`, async () => {
+            chalk.level = styles ? 1 : 0;
+            setLanguage(lang);
+            try {
+              const portal = portalFor();
+              const known = await knownAtStart(portal, rows, columns);
+              const painted = listFrameFor(startState({ rows, columns, now: NOW.toISOString() }, known), { styles, color, lang });
+              expect(painted).not.toBeNull();
+              expect(plain(painted!)).toMatch(counts[lang]);
+              const listCalls = portal.listCalls.length;
+              const writes = await firstWrites(new FakeStdout(columns, rows), color, fakeServices({ portal }), known);
+              expect(writes.find(isFrame)).toBe(painted);
+              // The wizard does not read the page it was given again.
+              expect(portal.listCalls).toHaveLength(listCalls);
+            } finally {
+              setLanguage('en');
+            }
+          });
+        }
       }
     }
+  }
+
+  for (const lang of ['en', 'pl'] as const) {
+    test(`${lang}: a simulated date (REISSUE_NOW) is said in the header, as Ink says it`, async () => {
+      chalk.level = 1;
+      setLanguage(lang);
+      try {
+        const portal = new FakePortal();
+        const known = await knownAtStart(portal, 24, 100);
+        const painted = listFrameFor(startState({ rows: 24, columns: 100, now: NOW.toISOString() }, known), { styles: true, color: true, lang }, true);
+        expect(plain(painted!)).toContain(lang === 'pl' ? 'SYMULOWANA DATA' : 'SIMULATED DATE');
+        const services = { ...fakeServices({ portal }), simulatedDate: true };
+        expect((await firstWrites(new FakeStdout(100, 24), true, services, known)).find(isFrame)).toBe(painted);
+      } finally {
+        setLanguage('en');
+      }
+    });
   }
 
   test('anything but the plain list (an error, a filter) is not painted early', () => {

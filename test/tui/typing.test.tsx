@@ -69,7 +69,7 @@ describe('other fields are lossless', () => {
   });
 
   test('download path typed fast', async () => {
-    const services = fakeServices();
+    const services = fakeServices({ workDir: '/srv' });
     const t = await start(services);
     await t.press('enter');
     await t.waitFor('Certificate for order');
@@ -79,8 +79,8 @@ describe('other fields are lossless', () => {
     await t.typeFast('\r\u007f\u007f\u007fder.txt');
     await t.waitFor('Save to: assecodata.pl.der.txt');
     await t.press('enter');
-    await t.waitFor('✓ Saved PEM to assecodata.pl.der.txt');
-    expect([...services.written.keys()]).toEqual(['assecodata.pl.der.txt']);
+    await t.waitFor('✓ Saved PEM to /srv/assecodata.pl.der.txt');
+    expect([...services.written.keys()]).toEqual(['/srv/assecodata.pl.der.txt']);
   });
 
   test('CSR file path typed fast, then Enter in the same burst', async () => {

@@ -180,22 +180,22 @@ describe('reissue with a CSR', () => {
   });
   test('commands: only an accepted event starts work; Enter during the check submits once it passes', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' });
-    expect(step(s, { type: 'csr-file-start' }).command).toBeNull(); // no path typed
+    expect(step(s, { type: 'csr-file-start' }).commands).toEqual([]); // no path typed
     s = run(s, { type: 'text-input', text: 'req.pem' });
     const checking = step(s, { type: 'csr-file-start' });
-    expect(checking.command).toMatchObject({ type: 'check-csr-file', path: 'req.pem' });
+    expect(checking.commands).toMatchObject([{ type: 'check-csr-file', path: 'req.pem' }]);
     s = run(checking.state, { type: 'csr-file-read', csr });
     const early = step(s, { type: 'submit-start' });
-    expect(early.command).toBeNull();
+    expect(early.commands).toEqual([]);
     expect(early.state.screen).toMatchObject({ mode: 'checking', submitQueued: true });
     const passed = step(early.state, { type: 'csr-checked', report: ok });
-    expect(passed.command).toMatchObject({ type: 'submit-csr', csr });
+    expect(passed.commands).toMatchObject([{ type: 'submit-csr', csr }]);
     expect(passed.state.screen).toMatchObject({ mode: 'submitting' });
     // A CSR that fails the check is not submitted, queued Enter or not.
     const failed = step(early.state, { type: 'csr-checked', report: bad });
-    expect(failed.command).toBeNull();
+    expect(failed.commands).toEqual([]);
     expect(failed.state.screen).toMatchObject({ mode: 'report' });
-    expect(step(failed.state, { type: 'submit-start' }).command).toBeNull();
+    expect(step(failed.state, { type: 'submit-start' }).commands).toEqual([]);
   });
   test('a CSR file that cannot be read keeps the typed path, the reason under it', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-input', text: 'missing.pem' }, { type: 'csr-file-start' });
@@ -205,7 +205,7 @@ describe('reissue with a CSR', () => {
   test('an existing key file is reported before the passphrase is asked', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'generate' }, { type: 'gen-algorithm', algorithm: 'ec-p256' });
     const asked = step(s, { type: 'gen-key-path', keyPath: '/tmp/k.key' });
-    expect(asked.command).toEqual({ type: 'check-key-path', path: '/tmp/k.key' });
+    expect(asked.commands).toMatchObject([{ type: 'check-key-path', path: '/tmp/k.key' }]);
     s = run(asked.state, { type: 'gen-key-path-taken', error: shownError(portalError('file-exists', 'The private key file /tmp/k.key already exists.')) });
     expect(s.screen).toMatchObject({ mode: 'gen-key-path', keyPath: '/tmp/k.key', fileError: { code: 'file-exists' } });
   });
@@ -220,6 +220,26 @@ describe('reissue with a CSR', () => {
     }
     s = run(s, { type: 'choose-action', action: 'list' });
     expect(bannerCertificate(s)?.id).not.toBe(old!.id);
+  });
+  test('Ctrl+C while the CSR is submitted: the submission is finished and its answer is the last frame', () => {
+    const submitting = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' });
+    const once = step(submitting, { type: 'interrupt' });
+    expect(once.state.ending).toBeNull();
+    expect(once.state.screen).toMatchObject({ kind: 'csr', mode: 'submitting', finishing: true });
+    // Issued: the result, exit 0.
+    const issued = run(once.state, { type: 'reissued', result: result() });
+    expect(issued.screen).toMatchObject({ kind: 'result', via: 'csr' });
+    expect(issued.ending).toEqual({ code: 0, message: null });
+    // Refused: the portal's answer, with its exit status (5: portal).
+    const refused = run(once.state, { type: 'failed', error: shownError(portalError('conflict', 'Already reissued.', 'Reload the list.')) });
+    expect(refused.ending).toEqual({ code: 5, message: '✗ Already reissued. Reload the list.' });
+    // Ctrl+C again: 130, and how to see whether the copy was issued.
+    const twice = run(once.state, { type: 'interrupt' });
+    expect(twice.ending?.code).toBe(130);
+    expect(twice.ending?.message).toContain('may have been issued');
+    expect(twice.ending?.message).toContain(`reissue show ${certs[0]!.id}`);
+    // Nothing to finish (before the submission): Ctrl+C ends at once.
+    expect(run(toCsr(), { type: 'interrupt' }).ending).toEqual({ code: 130, message: null });
   });
   test('back to the list from the result puts the cursor on the new copy', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'paste' }, { type: 'csr-check-start', csr }, { type: 'csr-checked', report: ok }, { type: 'submit-start' }, { type: 'reissued', result: result() });
@@ -288,12 +308,12 @@ describe('reissue on a card', () => {
     s = run(s, { type: 'answer', yes: true });
     expect(isTyping(s)).toBe(true);
     const short = step(s, { type: 'pin-submit', pin: '123' });
-    expect(short.command).toBeNull(); // a PIN the card would refuse never reaches it
+    expect(short.commands).toEqual([]); // a PIN the card would refuse never reaches it
     s = short.state;
     expect(s.screen).toMatchObject({ pinError: expect.stringMatching(/from 4 to 8/) });
     const go = step(s, { type: 'pin-submit', pin: '9731' });
     // The final-try consent travels with the PIN to the card; neither is kept in the state.
-    expect(go.command).toMatchObject({ type: 'generate-on-card', algorithm: 'rsa-2048', pin: '9731', confirmFinalTry: true, token: { serial: ready.token!.serial } });
+    expect(go.commands).toMatchObject([{ type: 'generate-on-card', algorithm: 'rsa-2048', pin: '9731', confirmFinalTry: true, token: { serial: ready.token!.serial } }]);
     expect(JSON.stringify(go.state)).not.toContain('9731');
     s = run(go.state, { type: 'card-progress', progress: { type: 'tick', phase: 'generate', elapsedMs: 1500 } });
     expect(s.screen).toMatchObject({ phase: 'progress', progress: { phase: 'generate', elapsedMs: 1500 } });

@@ -2,18 +2,20 @@
 import type { Command } from 'commander';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
+import { t } from '../../i18n/i18n.js';
+import { resolveLanguage } from '../../i18n/language.js';
 
 // Reading needs only the file; conf (which writes it atomically, mode 0600) loads to change it.
 const loadConfigFile = () => import('../config-file.js');
 const loadConfig = () => import('../config.js');
 
 export function registerConfigCommands(program: Command, r: Registrar): void {
-  const config = program.command('config').description('show or change settings (portal, token, dataDir, module)');
+  const config = program.command('config').description(t('cli.config.description'));
 
   config
     .command('get')
     .argument('[KEY]')
-    .description('print one setting, or all of them')
+    .description(t('cli.config.get'))
     .action(
       r.action(async (ctx, key: string | undefined) => {
         const { readConfigValues, assertConfigKey } = await loadConfigFile();
@@ -26,7 +28,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
         }
         const shown = { ...store, ...(store.token ? { token: mask(store.token) } : {}) };
         if (ctx.settings.json) return printJson(ctx, shown);
-        printText(ctx, Object.entries(shown).map(([k, v]) => `${k}=${v}`).join('\n') || '(no settings)');
+        printText(ctx, Object.entries(shown).map(([k, v]) => `${k}=${v}`).join('\n') || t('cli.config.none'));
       }),
     );
 
@@ -34,11 +36,13 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .command('set')
     .argument('<KEY>')
     .argument('<VALUE>')
-    .description('store a setting')
+    .description(t('cli.config.set'))
     .action(
       r.action(async (_ctx, key: string, value: string) => {
         const [{ assertConfigKey, readConfigValues }, { openConfig }] = await Promise.all([loadConfigFile(), loadConfig()]);
         await readConfigValues(); // a file it cannot read is reported, never rewritten
+        // A language we do not have would stop every later command: refuse it now.
+        if (key === 'lang') resolveLanguage({ env: {}, config: value });
         openConfig().set(assertConfigKey(key), value);
       }),
     );
@@ -46,7 +50,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
   config
     .command('unset')
     .argument('<KEY>')
-    .description('remove a setting')
+    .description(t('cli.config.unset'))
     .action(
       r.action(async (_ctx, key: string) => {
         const [{ assertConfigKey, readConfigValues }, { openConfig }] = await Promise.all([loadConfigFile(), loadConfig()]);
@@ -57,7 +61,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
 
   config
     .command('path')
-    .description('where the settings file is')
+    .description(t('cli.config.path'))
     .action(
       r.action(async (ctx) => {
         printText(ctx, (await loadConfigFile()).configFilePath());

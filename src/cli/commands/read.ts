@@ -5,16 +5,17 @@ import { emit, printJson, printText } from '../output.js';
 import { parseChoice, parseCount, type Registrar } from '../program.js';
 import { MAX_PAGE_SIZE } from '../../portal/portal.js';
 import { encodePem } from '../../pki/pem.js';
+import { t } from '../../i18n/i18n.js';
 
 const LIST_LIMIT = MAX_PAGE_SIZE;
 
 export function registerReadCommands(program: Command, r: Registrar): void {
   program
     .command('list')
-    .description('list the certificates you can see')
-    .option('--query <TEXT>', 'filter by CN, domain, order, serial or product')
-    .option('--limit <N>', `at most N certificates, 1-${MAX_PAGE_SIZE} (default ${LIST_LIMIT})`)
-    .option('--json', 'JSON array on stdout')
+    .description(t('cli.read.list'))
+    .option('--query <TEXT>', t('cli.read.query'))
+    .option('--limit <N>', t('cli.read.limit', { max: MAX_PAGE_SIZE, limit: LIST_LIMIT }))
+    .option('--json', t('cli.jsonArray'))
     .action(
       r.action(async (ctx, opts: { query?: string; limit?: string }) => {
         const portal = await ctx.portal();
@@ -22,15 +23,15 @@ export function registerReadCommands(program: Command, r: Registrar): void {
         const page = await portal.list({ text: opts.query, limit });
         if (ctx.settings.json) return printJson(ctx, page.items);
         printText(ctx, certificateList(page.items, ctx.clock.now()));
-        if (page.total > page.items.length) printText(ctx, `(${page.items.length} of ${page.total}; narrow with --query or raise --limit)`);
+        if (page.total > page.items.length) printText(ctx, t('cli.read.partial', { shown: page.items.length, total: page.total }));
       }),
     );
 
   program
     .command('show')
-    .description('certificate details (ID: certificate id or serial number in hex)')
+    .description(t('cli.read.show'))
     .argument('<ID>')
-    .option('--json', 'JSON on stdout')
+    .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, id: string) => {
         const cert = await (await ctx.portal()).get(id);
@@ -41,12 +42,12 @@ export function registerReadCommands(program: Command, r: Registrar): void {
 
   program
     .command('download')
-    .description('download a certificate as PEM or DER')
+    .description(t('cli.read.download'))
     .argument('<ID>')
-    .option('--format <pem|der>', 'encoding', 'pem')
-    .option('--chain', 'append the CA certificate (PEM only)')
-    .option('--out <FILE>', 'write to FILE instead of stdout')
-    .option('--force', 'replace an existing --out file')
+    .option('--format <pem|der>', t('cli.read.format'), 'pem')
+    .option('--chain', t('cli.read.chain'))
+    .option('--out <FILE>', t('cli.outFile'))
+    .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, id: string, opts: { format: string; chain?: boolean; out?: string; force?: boolean }) => {
         const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
@@ -57,8 +58,8 @@ export function registerReadCommands(program: Command, r: Registrar): void {
 
   program
     .command('status')
-    .description('copies awaiting their automatic revocation')
-    .option('--json', 'JSON array on stdout')
+    .description(t('cli.read.status'))
+    .option('--json', t('cli.jsonArray'))
     .action(
       r.action(async (ctx) => {
         const portal = await ctx.portal();
@@ -74,9 +75,9 @@ export function registerReadCommands(program: Command, r: Registrar): void {
 
   program
     .command('ca')
-    .description("the portal's CA certificate (PEM)")
-    .option('--out <FILE>', 'write to FILE')
-    .option('--force', 'replace an existing --out file')
+    .description(t('cli.read.ca'))
+    .option('--out <FILE>', t('cli.outFile'))
+    .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
         await emit(ctx, await (await ctx.portal()).caCertificate(), opts.out, opts.force);
@@ -85,10 +86,10 @@ export function registerReadCommands(program: Command, r: Registrar): void {
 
   program
     .command('crl')
-    .description('the current certificate revocation list')
-    .option('--format <pem|der>', 'encoding', 'pem')
-    .option('--out <FILE>', 'write to FILE')
-    .option('--force', 'replace an existing --out file')
+    .description(t('cli.read.crl'))
+    .option('--format <pem|der>', t('cli.read.format'), 'pem')
+    .option('--out <FILE>', t('cli.outFile'))
+    .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { format: string; out?: string; force?: boolean }) => {
         const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);

@@ -9,22 +9,23 @@ import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
-import { formatDateTime } from '../../wizard/format.js';
+import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
 import { canPrompt, confirm, readLineFromStdin, readNewSecret } from '../prompt.js';
+import { t } from '../../i18n/i18n.js';
 
 export function registerReissueCommands(program: Command, r: Registrar): void {
-  const csr = program.command('csr').description('check or generate a certificate signing request');
+  const csr = program.command('csr').description(t('cli.reissue.csr'));
 
   csr
     .command('check')
-    .description('check a CSR (FILE or - for stdin); with --for, against that certificate\'s order')
+    .description(t('cli.reissue.check'))
     .argument('<FILE>')
-    .option('--for <ID>', 'certificate the CSR is meant to reissue')
-    .option('--key-source <SOURCE>', 'with --for: csr (default) or card (the key pair was generated on a card)')
-    .option('--json', 'JSON on stdout')
+    .option('--for <ID>', t('cli.reissue.checkFor'))
+    .option('--key-source <SOURCE>', t('cli.reissue.checkKeySource'))
+    .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
         const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, CSR_KEY_SOURCES) as KeySource);
@@ -39,17 +40,17 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
 
   csr
     .command('new')
-    .description('generate a new key pair and CSR for a certificate, like a CSR generator')
-    .requiredOption('--for <ID>', 'certificate to reissue')
+    .description(t('cli.reissue.new'))
+    .requiredOption('--for <ID>', t('cli.reissue.newFor'))
     .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
-    .requiredOption('--key-out <FILE>', 'where to write the private key (mode 0600, never overwritten)')
-    .requiredOption('--out <FILE>', 'where to write the CSR')
-    .option('--encrypt', 'encrypt the private key with a passphrase (typed, or --passphrase-stdin)')
-    .option('--passphrase-stdin', 'read the passphrase from the first line of stdin')
-    .option('--force', 'replace an existing CSR file (the key file is never replaced)')
+    .requiredOption('--key-out <FILE>', t('cli.reissue.keyOut'))
+    .requiredOption('--out <FILE>', t('cli.reissue.out'))
+    .option('--encrypt', t('cli.reissue.encrypt'))
+    .option('--passphrase-stdin', t('cli.reissue.passphraseStdin'))
+    .option('--force', t('cli.reissue.force'))
     .action(
       r.action(async (ctx, opts: { for: string; algorithm: string; keyOut: string; out: string; encrypt?: boolean; passphraseStdin?: boolean; force?: boolean }) => {
-        if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+        if (!isAlgorithm(opts.algorithm)) throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm: opts.algorithm }), t('cli.reissue.badAlgorithmHint'));
         const cert = await (await ctx.portal()).get(opts.for);
         assertCsrAlgorithm(cert, opts.algorithm);
         const keyPath = resolve(opts.keyOut);
@@ -59,43 +60,45 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         const passphrase = opts.passphraseStdin
           ? await readLineFromStdin(ctx.io.stdin, 'passphrase')
           : opts.encrypt
-            ? await readNewSecret(ctx.io, 'Passphrase for the private key: ', '--passphrase-stdin')
+            ? await readNewSecret(ctx.io, `${t('cli.reissue.passphrasePrompt')} `, '--passphrase-stdin')
             : undefined;
         await newKeyAndCsr({ certificate: cert, algorithm: opts.algorithm, keyPath, passphrase, csrOut, overwriteCsr: opts.force });
         if (ctx.settings.json) return printJson(ctx, { csr: opts.out, key: opts.keyOut, algorithm: opts.algorithm, encrypted: Boolean(passphrase) });
         printText(
           ctx,
-          `New ${algorithmLabel(opts.algorithm)} key pair and CSR for ${cert.commonName} (${cert.domains.join(', ')}).\n` +
-            `  Private key: ${keyPath} (mode 0600${passphrase ? ', encrypted' : ''}) — keep it secret and back it up.\n` +
-            `  CSR:         ${csrOut}\n` +
-            `Next: reissue submit ${cert.id} --csr ${csrOut}`,
+          [
+            t('cli.reissue.made', { algorithm: algorithmLabel(opts.algorithm), cn: cert.commonName, domains: cert.domains.join(', ') }),
+            `  ${t(passphrase ? 'cli.reissue.keyEncrypted' : 'cli.reissue.key', { path: keyPath })}`,
+            `  ${t('cli.reissue.csrFile', { path: csrOut })}`,
+            t('cli.reissue.next', { id: cert.id, csr: csrOut }),
+          ].join('\n'),
         );
       }),
     );
 
   program
     .command('submit')
-    .description('reissue a certificate: new copy, same expiry; the old copy is revoked 14 days later')
+    .description(t('cli.reissue.submit'))
     .argument('<ID>')
-    .option('--csr <FILE>', 'the CSR (PEM or DER; - for stdin)')
-    .option('--key-source <SOURCE>', 'csr (default); card: the CSR was made on a card by card keygen (the card is found by the key, or in --manifest); cloud: the portal generates the key pair in its key store', 'csr')
-    .option('--manifest <FILE>', 'with --key-source card: the manifest `card keygen --manifest` wrote (no card needed then)')
-    .option('--algorithm <ALG>', "with --key-source cloud: the new key's algorithm (default: the product's first)")
-    .option('--json', 'JSON on stdout')
+    .option('--csr <FILE>', t('cli.reissue.csrOption'))
+    .option('--key-source <SOURCE>', t('cli.reissue.keySource'), 'csr')
+    .option('--manifest <FILE>', t('cli.reissue.manifest'))
+    .option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm'))
+    .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
         const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
-        if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', '--manifest gives the card evidence of a key generated on a card: use it with --key-source card.');
+        if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueResult;
         if (source === 'cloud') {
-          if (opts.csr) throw usageError('csr-not-expected', 'A cloud reissue takes no CSR: the portal generates the key pair in its key store.', `Use: reissue submit ${id} --key-source cloud [--algorithm ALG]`);
+          if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
           if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
-            throw usageError('bad-algorithm', `Unknown algorithm "${opts.algorithm}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
+            throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm: opts.algorithm }), t('cli.reissue.badAlgorithmHint'));
           }
           result = await reissueInCloud(flowDeps(ctx), { certificateId: id, algorithm: opts.algorithm });
         } else {
-          if (!opts.csr) throw usageError('csr-missing', 'submit needs the CSR: --csr FILE.', `Use: reissue submit ${id} --csr FILE, or --key-source cloud for a product whose keys are stored in the cloud.`);
-          if (opts.algorithm) throw usageError('algorithm-not-expected', 'The algorithm comes from the CSR; --algorithm is for --key-source cloud.');
+          if (!opts.csr) throw usageError('csr-missing', t('cli.reissue.csrMissing'), t('cli.reissue.csrMissingHint', { id }));
+          if (opts.algorithm) throw usageError('algorithm-not-expected', t('cli.reissue.algorithmNotExpected'));
           const csr = await readInputFile(opts.csr, ctx.io.stdin);
           const deps = flowDeps(ctx);
           // A card CSR goes with the card's evidence: from the manifest, or the card holding its key.
@@ -109,27 +112,27 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
 
   program
     .command('revoke')
-    .description('revoke a certificate now')
+    .description(t('cli.reissue.revoke'))
     .argument('<ID>')
     .option('--reason <REASON>', REVOCATION_REASONS.join(' | '), 'unspecified')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--json', 'JSON on stdout')
+    .option('--yes', t('sandbox.yes'))
+    .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, id: string, opts: { reason: string; yes?: boolean }) => {
         const reason = parseChoice('--reason', opts.reason, REVOCATION_REASONS) as RevocationReason;
         const portal = await ctx.portal();
         const cert = await portal.get(id);
         if (!opts.yes) {
-          if (!canPrompt(ctx.io)) throw usageError('confirmation-needed', `Revoking ${cert.id} cannot be undone and needs confirmation.`, 'Run it in a terminal, or pass --yes.');
-          const ok = await confirm(ctx.io, `Revoke ${cert.commonName} (serial ${cert.serialNumber}) now? This cannot be undone.`);
+          if (!canPrompt(ctx.io)) throw usageError('confirmation-needed', t('cli.reissue.revokeNeedsConfirmation', { id: cert.id }), t('sandbox.needsConfirmationHint'));
+          const ok = await confirm(ctx.io, t('cli.reissue.revokeQuestion', { cn: cert.commonName, serial: cert.serialNumber }));
           if (!ok) {
-            ctx.io.stderr.write('Not revoked.\n');
+            ctx.io.stderr.write(`${t('cli.reissue.notRevoked')}\n`);
             return 0;
           }
         }
         const revoked = await portal.revoke(cert.id, reason);
         if (ctx.settings.json) return printJson(ctx, revoked);
-        printText(ctx, `Revoked ${revoked.id} (serial ${revoked.serialNumber}), reason ${reason}. It is in the next CRL (reissue crl).`);
+        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason }));
       }),
     );
 }
@@ -141,14 +144,12 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
   printText(
     ctx,
     [
-      'New copy issued.',
-      `  New copy:      ${n.id}  serial ${n.serialNumber}  valid to ${formatDateTime(n.notAfter)}`,
-      `  Previous copy: ${o.id}  serial ${o.serialNumber}  valid to ${formatDateTime(o.notAfter)}`,
-      o.revocationDate
-        ? `  The previous copy will be revoked automatically on ${formatDateTime(o.revocationDate)} (in ${daysLeft(o.revocationDate, now)} d). Install the new copy before then.`
-        : '',
-      n.keySource === 'cloud' && n.cloudKey ? `  Key: generated in the cloud key store: ${n.cloudKey.location}. It never leaves it.` : '',
-      `Download it: reissue download ${n.id} --out ${fileNameFor(n.commonName)}.pem`,
+      t('cli.reissue.issued'),
+      `  ${t('cli.reissue.newCopy', { id: n.id, serial: n.serialNumber, date: formatDateTime(n.notAfter) })}`,
+      `  ${t('cli.reissue.previousCopy', { id: o.id, serial: o.serialNumber, date: formatDateTime(o.notAfter) })}`,
+      o.revocationDate ? `  ${t('cli.reissue.previousRevoked', { when: willBeRevokedText(o, now) ?? formatDateTime(o.revocationDate) })}` : '',
+      n.keySource === 'cloud' && n.cloudKey ? `  ${t('cli.reissue.cloudKey', { location: n.cloudKey.location })}` : '',
+      t('cli.reissue.download', { id: n.id, file: `${fileNameFor(n.commonName)}.pem` }),
     ]
       .filter(Boolean)
       .join('\n'),

@@ -6,29 +6,30 @@ import { printJson, printText } from '../output.js';
 import type { CliContext } from '../context.js';
 import { parseChoice, type Registrar } from '../program.js';
 import { canPrompt, readLineFromStdin, readSecret } from '../prompt.js';
+import { t } from '../../i18n/i18n.js';
 
 export function registerServeCommands(program: Command, r: Registrar): void {
   program
     .command('serve')
-    .description('run the portal as an HTTP(S) service for other terminals')
-    .option('--host <H>', 'address to listen on', '127.0.0.1')
-    .option('--port <P>', 'port (0 picks a free one)', '8443')
-    .option('--tls-cert <FILE>', 'certificate (PEM) for HTTPS')
-    .option('--tls-key <FILE>', 'private key (PEM) for HTTPS')
-    .option('--allow-insecure-http', 'INSECURE: serve plain HTTP on a non-loopback address')
-    .option('--smtp <URL>', 'send e-mails via SMTP: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; default: .eml files in DATA_DIR/outbox/')
-    .option('--mail-from <ADDRESS>', 'sender of the e-mails')
-    .option('--reminder-days <N>', 'days before a replaced copy is revoked that the reminder is sent (default 3)')
-    .option('--mail-lang <LANG>', 'language of the e-mails: en (default) or pl')
-    .option('--cloud-module <PATH>', "PKCS#11 module of the token holding cloud keys (default: the sandbox's software store)")
-    .option('--cloud-token <LABEL>', 'label of that token (default: the one token present)')
-    .option('--cloud-pin-file <FILE>', "file holding the token's user PIN (mode 0600)")
-    .option('--cloud-pin-stdin', "read the token's user PIN from the first line of stdin")
+    .description(t('cli.serve.description'))
+    .option('--host <H>', t('cli.serve.host'), '127.0.0.1')
+    .option('--port <P>', t('cli.serve.port'), '8443')
+    .option('--tls-cert <FILE>', t('cli.serve.tlsCert'))
+    .option('--tls-key <FILE>', t('cli.serve.tlsKey'))
+    .option('--allow-insecure-http', t('cli.serve.insecure'))
+    .option('--smtp <URL>', t('cli.serve.smtp'))
+    .option('--mail-from <ADDRESS>', t('cli.serve.mailFrom'))
+    .option('--reminder-days <N>', t('cli.serve.reminderDays'))
+    .option('--mail-lang <LANG>', t('cli.serve.mailLang'))
+    .option('--cloud-module <PATH>', t('cli.serve.cloudModule'))
+    .option('--cloud-token <LABEL>', t('cli.serve.cloudToken'))
+    .option('--cloud-pin-file <FILE>', t('cli.serve.cloudPinFile'))
+    .option('--cloud-pin-stdin', t('cli.serve.cloudPinStdin'))
     .action(
       r.action(async (ctx, opts: ServeFlags) => {
         const port = Number.parseInt(opts.port, 10);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', `--port must be 0–65535, not "${opts.port}".`);
-        if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', '--tls-cert and --tls-key go together.', 'Pass both for HTTPS, or neither for HTTP on loopback.');
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', t('cli.serve.badPort', { port: opts.port }));
+        if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', t('cli.serve.tlsPair'), t('cli.serve.tlsPairHint'));
         const [{ readConfigValues }, { MAIL_LANGUAGES }] = await Promise.all([import('../config-file.js'), import('../../server/mail/templates.js')]);
         const config = await readConfigValues();
         const mail = {
@@ -51,35 +52,40 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           mail,
           cloudKeys: cloudKeys ? async () => cloudKeys : undefined,
         });
-        printText(ctx, `Listening on ${server.url}`);
+        // The first line on stdout is the address other programs read: a simulated date goes to stderr.
+        ctx.io.stderr.write(ctx.simulatedDateNotice());
+        printText(ctx, t('cli.serve.listening', { url: server.url }));
         const { smtpAddress } = await import('../../server/mail/transport.js');
+        const cloud = opts.cloudModule ? t(opts.cloudToken ? 'cli.serve.cloudTokenOf' : 'cli.serve.cloudModuleOnly', { module: opts.cloudModule, token: opts.cloudToken }) : t('cli.serve.cloudSandbox');
         ctx.io.stderr.write(
-          `Data directory: ${ctx.settings.dataDir}\n` +
-            `E-mails: ${mail.smtp ? `SMTP ${smtpAddress(mail.smtp)}` : `.eml files in ${ctx.settings.dataDir}/outbox/`}\n` +
-            `Cloud keys: ${opts.cloudModule ? `PKCS#11 module ${opts.cloudModule}${opts.cloudToken ? `, token "${opts.cloudToken}"` : ''}` : 'sandbox software store (not for production)'}\n` +
-            'Stop with Ctrl+C.\n',
+          [
+            t('cli.serve.dataDir', { dir: ctx.settings.dataDir }),
+            mail.smtp ? t('cli.serve.mailSmtp', { address: smtpAddress(mail.smtp) }) : t('cli.serve.mailOutbox', { dir: ctx.settings.dataDir }),
+            t('cli.serve.cloud', { what: cloud }),
+            t('cli.serve.stop'),
+          ].join('\n') + '\n',
         );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
-        ctx.io.stderr.write('Stopping…\n');
+        ctx.io.stderr.write(`${t('cli.serve.stopping')}\n`);
         await server.close();
       }),
     );
 
-  const admin = program.command('admin').description("manage the service's accounts and API tokens (on its data directory)");
-  const account = admin.command('account').description('accounts');
+  const admin = program.command('admin').description(t('cli.admin.description'));
+  const account = admin.command('account').description(t('cli.admin.accounts'));
   account
     .command('create')
     .argument('<NAME>')
-    .requiredOption('--role <customer|partner>', 'customer or partner')
-    .option('--partner <NAME>', 'the partner this customer belongs to')
+    .requiredOption('--role <customer|partner>', t('cli.admin.role'))
+    .option('--partner <NAME>', t('cli.admin.partner'))
     .action(
       r.action(async (ctx, name: string, opts: { role: string; partner?: string }) => {
         const role = parseChoice('--role', opts.role, ['customer', 'partner'] as const);
-        if (opts.partner && role !== 'customer') throw usageError('bad-option', '--partner applies to customers only.');
+        if (opts.partner && role !== 'customer') throw usageError('bad-option', t('cli.admin.partnerCustomersOnly'));
         const service = await openService(ctx.settings.dataDir, ctx.clock);
         try {
           service.createAccount(name, role, opts.partner);
@@ -87,12 +93,12 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           service.close();
         }
         if (ctx.settings.json) return printJson(ctx, { name, role, partner: opts.partner ?? null });
-        printText(ctx, `Created ${role} account ${name}${opts.partner ? ` (customer of ${opts.partner})` : ''}.`);
+        printText(ctx, opts.partner ? t('cli.admin.createdCustomerOf', { role, name, partner: opts.partner }) : t('cli.admin.created', { role, name }));
       }),
     );
   admin
     .command('token')
-    .description('API tokens')
+    .description(t('cli.admin.tokens'))
     .command('create')
     .argument('<ACCOUNT>')
     .action(
@@ -106,7 +112,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         }
         if (ctx.settings.json) return printJson(ctx, { account: accountName, token });
         printText(ctx, token);
-        ctx.io.stderr.write(`This token for ${accountName} is shown only once; it is stored hashed.\n`);
+        ctx.io.stderr.write(`${t('cli.admin.tokenOnce', { account: accountName })}\n`);
       }),
     );
 }
@@ -132,15 +138,15 @@ interface ServeFlags {
  * and the token is there. The PIN comes from a file or stdin, never from argv or the environment.
  */
 async function openCloudTokenStore(ctx: CliContext, opts: ServeFlags) {
-  if (opts.cloudPinFile && opts.cloudPinStdin) throw usageError('bad-option', 'Give the cloud token PIN with --cloud-pin-file or --cloud-pin-stdin, not both.');
+  if (opts.cloudPinFile && opts.cloudPinStdin) throw usageError('bad-option', t('cli.serve.pinBoth'));
   const pin = opts.cloudPinStdin
     ? await readLineFromStdin(ctx.io.stdin, 'PIN')
     : opts.cloudPinFile
       ? await readPinFile(opts.cloudPinFile)
       : canPrompt(ctx.io)
-        ? await readSecret(ctx.io, `PIN of the cloud key token${opts.cloudToken ? ` "${opts.cloudToken}"` : ''}: `, '--cloud-pin-stdin')
+        ? await readSecret(ctx.io, `${opts.cloudToken ? t('cli.serve.pinPromptToken', { token: opts.cloudToken }) : t('cli.serve.pinPrompt')} `, '--cloud-pin-stdin')
         : (() => {
-            throw usageError('cloud-pin-missing', 'The cloud key token needs its user PIN.', 'Pass --cloud-pin-file FILE (mode 0600) or --cloud-pin-stdin.');
+            throw usageError('cloud-pin-missing', t('cli.serve.pinMissing'), t('cli.serve.pinMissingHint'));
           })();
   const [{ pkcs11KeyStore }, { pickToken }] = await Promise.all([import('../../server/cloud/pkcs11-store.js'), import('../../card/select.js')]);
   const store = await pkcs11KeyStore({ module: opts.cloudModule!, token: opts.cloudToken, pin });
@@ -160,15 +166,15 @@ async function readPinFile(file: string): Promise<string> {
   let text: string;
   try {
     if (((await stat(file)).mode & 0o077) !== 0) {
-      throw usageError('pin-file-readable', `The PIN file ${file} can be read by other users.`, `Restrict it: chmod 600 ${file}`);
+      throw usageError('pin-file-readable', t('cli.serve.pinFileReadable', { file }), t('cli.serve.pinFileReadableHint', { file }));
     }
     text = await readFile(file, 'utf8');
   } catch (e) {
     if (isReissueError(e)) throw e;
-    throw usageError('pin-file-unreadable', `Cannot read the PIN file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path and its permissions.');
+    throw usageError('pin-file-unreadable', t('cli.serve.pinFileUnreadable', { file, reason: (e as NodeJS.ErrnoException).code ?? 'error' }), t('cli.serve.pinFileUnreadableHint'));
   }
   const pin = text.split(/\r?\n/)[0] ?? '';
-  if (!pin) throw usageError('pin-file-empty', `The PIN file ${file} is empty.`, 'Put the PIN on its first line.');
+  if (!pin) throw usageError('pin-file-empty', t('cli.serve.pinFileEmpty', { file }), t('cli.serve.pinFileEmptyHint'));
   return pin;
 }
 

@@ -3,15 +3,13 @@
 import { usageError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
 import type { WizardEvent } from '../../wizard/state.js';
+import { t } from '../../i18n/i18n.js';
 
-export const NON_INTERACTIVE_HINT =
-  'Without a terminal use the commands: reissue list, reissue show ID, reissue csr check FILE --for ID, ' +
-  'reissue csr new …, reissue submit ID --csr FILE, reissue card keygen … --pin-stdin, reissue status (see reissue --help).';
 
 /** `known`: what the launcher already read (the portal's name, the first page), see wizard-start.ts. */
 export async function runWizardCommand(ctx: CliContext, known: readonly WizardEvent[] = []): Promise<number> {
   if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
-    throw usageError('no-tty', 'The wizard needs an interactive terminal (stdin and stdout must be a TTY).', NON_INTERACTIVE_HINT);
+    throw usageError('no-tty', t('cli.wizard.noTty'), t('cli.wizard.noTtyHint'));
   }
   // An interactive terminal is not a CI log: with CI set (as in a CI job's shell), Ink would draw
   // only its final frame, i.e. nothing until the wizard ends. Ink reads this when it loads, below.

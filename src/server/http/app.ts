@@ -9,6 +9,8 @@ import { MAX_OFFSET, MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
 import type { AccountDirectory } from '../service.js';
 import { csrBytesFromBody, csrCheckBodySchema, reissueBodySchema, reissueRequestFromBody, type CsrCheckBody, type ReissueBody } from './csr-body.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
+import { translator, type FixedTranslate } from '../../i18n/i18n.js';
+import { languageFromAcceptLanguage } from '../../i18n/language.js';
 
 export interface HttpAppOptions {
   directory: AccountDirectory;
@@ -63,7 +65,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     // Handed to http(s).createServer: the only place the checking interval can be set.
     ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
     // Malformed URLs and similar router-level failures still answer as problems.
-    frameworkErrors: (error, _request, reply) => sendProblem(reply, toProblem(error, unexpected)),
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, unexpected, sayFor(request))),
   }) as unknown as FastifyInstance;
 
   function unexpected(error: unknown): void {
@@ -73,16 +75,18 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
 
   // JSON only: a text body is refused with 415 instead of failing schema validation.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((error: FastifyError, _request, reply) => sendProblem(reply, toProblem(error, unexpected)));
+  app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(reply, toProblem(error, unexpected, sayFor(request))));
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }));
+    const say = sayFor(request);
+    const values = { method: request.method, path, allowed: allowed.join(' | ') };
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return sendProblem(reply, problem(405, 'usage', 'method-not-allowed', `${request.method} is not allowed on ${path}.`, `Use ${allowed.join(' or ')}.`));
+      return sendProblem(reply, problem(405, 'usage', 'method-not-allowed', say('problem.method-not-allowed.message', values), say('problem.method-not-allowed.hint', values), undefined, say));
     }
-    return sendProblem(reply, problem(404, 'usage', 'no-such-route', `There is no API route ${request.method} ${path}.`, 'The API lives under /v1; check the portal URL and the client version.'));
+    return sendProblem(reply, problem(404, 'usage', 'no-such-route', say('problem.no-such-route.message', values), say('problem.no-such-route.hint', values), undefined, say));
   });
 
   // While closing, answers still in flight end their keep-alive connection, so close() can finish.
@@ -245,7 +249,13 @@ function accountOf(directory: AccountDirectory, authorization: string | undefine
   return account;
 }
 
+/** The request's language for problem details (Accept-Language; English by default). */
+function sayFor(request: FastifyRequest): FixedTranslate {
+  return translator(languageFromAcceptLanguage(request.headers['accept-language']));
+}
+
 function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="reissue"');
+  reply.header('content-language', sayFor(reply.request).lang).header('vary', 'Accept-Language');
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -1,21 +1,15 @@
 import { Box } from 'ink';
 import type { ShownError } from '../../wizard/state.js';
 import { Wrapped } from './Wrapped.js';
+import { t } from '../../i18n/i18n.js';
 
-const TITLES: Record<ShownError['kind'], string> = {
-  usage: 'Error',
-  input: 'Input error',
-  card: 'Card error',
-  portal: 'Portal error',
-  unexpected: 'Unexpected error',
-};
 
 /** What happened and what to do next. */
 export function ErrorText({ error }: { error: ShownError }) {
   return (
     <Box flexDirection="column">
-      <Wrapped color="red" bold prefix="✗ " text={`${TITLES[error.kind]}: ${error.message}`} />
-      {error.hint ? <Wrapped prefix="  What to do: " indent={2} text={error.hint} /> : null}
+      <Wrapped color="red" bold prefix="✗ " text={`${t(`errorKind.${error.kind}`)}: ${error.message}`} />
+      {error.hint ? <Wrapped prefix={`  ${t('errorKind.whatToDo')} `} indent={2} text={error.hint} /> : null}
     </Box>
   );
 }

@@ -2,19 +2,22 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { headerNotice } from '../../wizard/selectors.js';
+import { headerNotice, simulatedDateTitle } from '../../wizard/selectors.js';
+import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
 
-export function Header() {
+/** `simulatedDate`: the portal runs at a simulated date (REISSUE_NOW), said before its name. */
+export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
   const state = useWizardState();
   const notice = headerNotice(state);
+  const simulated = simulatedDate ? simulatedDateTitle(state) : '';
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">
         <Text wrap="truncate-end">
-          <Text bold>reissue</Text> · {state.portalName ?? 'connecting to the portal…'}
+          <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? t('header.connecting')}
         </Text>
-        <Text dimColor> ? help</Text>
+        <Text dimColor> {t('header.help')}</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
         {notice ?? ' '}

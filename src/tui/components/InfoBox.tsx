@@ -1,6 +1,8 @@
 // The manual's light-blue information box, drawn with a left rule so it reads without colour.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { t } from '../../i18n/i18n.js';
+import { wrapWords } from '../../wizard/format.js';
 import { useColor } from '../theme.js';
 
 export function InfoBox({ children }: { children: ReactNode }) {
@@ -12,23 +14,16 @@ export function InfoBox({ children }: { children: ReactNode }) {
   );
 }
 
-export const REISSUE_INFO = [
-  'The reissue can be used to get the new copy of the certificate with new pair',
-  'of keys but with the same expiration date as the original certificate.',
-  'The reasons for certificate reissue:',
-  '- the private key for the certificate was lost,',
-  '- other key algorithm or length is needed,',
-  '- error appears during installation or certificate and private key mismatch,',
-  '- web server/hosting provider was changed.',
-  'Issuing a reissue certificate will automatically revoke the previous',
-  'certificate after 14 days.',
-];
+/** The manual's reissue info box, wrapped to `width` columns (the box's rule and padding included). */
+export function reissueInfoLines(width: number): string[] {
+  return wrapWords(t('info.reissue'), width - 2);
+}
 
-export function ReissueInfo() {
+export function ReissueInfo({ lines }: { lines: string[] }) {
   return (
     <InfoBox>
-      {REISSUE_INFO.map((line) => (
-        <Text key={line}>{line}</Text>
+      {lines.map((line, i) => (
+        <Text key={i}>{line}</Text>
       ))}
     </InfoBox>
   );

@@ -4,6 +4,7 @@ import { Box, Text, useInput } from 'ink';
 import { useCallback, useRef, useState } from 'react';
 import { emptyPaste, feedPaste, pasteInputFor, type PasteState } from '../../wizard/paste.js';
 import { useBracketedPaste } from '../hooks/use-bracketed-paste.js';
+import { t } from '../../i18n/i18n.js';
 
 function usePasteBuffer(onChange: (text: string) => void, onComplete: (text: string) => void) {
   const state = useRef<PasteState>(emptyPaste);
@@ -39,7 +40,7 @@ export function PasteArea(props: { isActive: boolean; width: number; lines: numb
   return (
     <Box borderStyle="single" flexDirection="column" width={width} height={lines + 2}>
       {state.text === '' ? (
-        <Text dimColor>Paste the CSR here (-----BEGIN CERTIFICATE REQUEST----- …)</Text>
+        <Text dimColor>{t('csr.pasteHere')}</Text>
       ) : (
         tail.map((line, i) => (
           <Text key={i} wrap="truncate-end">

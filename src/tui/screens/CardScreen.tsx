@@ -2,7 +2,7 @@
 // the SignService-style confirmation with the masked PIN, then progress while the card works.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect, type ReactElement } from 'react';
+import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel, algorithmSpec } from '../../domain/algorithms.js';
 import { cardNumber, formatElapsed } from '../../wizard/format.js';
 import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
@@ -20,33 +20,28 @@ import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { useElapsed } from '../hooks/use-elapsed.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
-/** How often the reader checklist is re-checked while it is shown. */
-export const RESCAN_MS = 1500;
+const phaseLabel = (phase: CardPhase) => t(`card.phase.${phase}`);
 
-export const LONG_WAIT = 'Depending on the algorithm and size of the key generation may take up to several minutes';
-export const DO_NOT_REMOVE = 'Do not remove the card from the reader during the operation';
 
-const PHASE_LABELS: Record<CardPhase, string> = {
-  login: 'Logging in to the card…',
-  generate: 'Generating the key pair on the card…',
-  sign: 'Signing the request on the card…',
-  install: 'Writing the certificate to the card…',
-  verify: 'Checking the card…',
-};
-
+/** A label padded so the values line up ("Reader name:  …"), in any language. */
+function field(label: string): string {
+  const width = Math.max(...['card.readerName', 'card.cardNumber', 'card.algorithm', 'card.size', 'card.certificate'].map((k) => [...t(k)].length));
+  return label + ' '.repeat(width + 2 - [...label].length);
+}
 
 function readerLabel(r: ReaderInfo): string {
-  if (!r.tokenPresent || !r.token) return `${r.name} · no card`;
-  if (!r.token.pin.initialized) return `${r.name} · card not initialized`;
-  return `${r.name} · card ${cardNumber(r.token.serial)}${r.token.label ? ` (${r.token.label})` : ''}`;
+  if (!r.tokenPresent || !r.token) return `${r.name} · ${t('card.noCard')}`;
+  if (!r.token.pin.initialized) return `${r.name} · ${t('card.notInitialized')}`;
+  return `${r.name} · ${t('card.card', { number: cardNumber(r.token.serial) })}${r.token.label ? ` (${r.token.label})` : ''}`;
 }
 
 function Warnings() {
   return (
     <Box flexDirection="column">
-      <Wrapped bold text={LONG_WAIT} />
-      <Text bold>{DO_NOT_REMOVE}</Text>
+      <Wrapped bold text={t('card.longWait')} />
+      <Wrapped bold text={t('card.doNotRemove')} />
     </Box>
   );
 }
@@ -56,8 +51,8 @@ function Progress({ screen }: { screen: CardState }) {
   const p = screen.progress;
   return (
     <Box flexDirection="column">
-      <Busy label={p ? PHASE_LABELS[p.phase] : 'Starting…'} />
-      <Text>Elapsed: {formatElapsed(Math.max(elapsed, p?.elapsedMs ?? 0))}</Text>
+      <Busy label={p ? phaseLabel(p.phase) : t('card.starting')} />
+      <Text>{t('card.elapsed', { time: formatElapsed(Math.max(elapsed, p?.elapsedMs ?? 0)) })}</Text>
       <Text> </Text>
       <Warnings />
     </Box>
@@ -65,22 +60,9 @@ function Progress({ screen }: { screen: CardState }) {
 }
 
 export function CardScreen({ screen, isActive }: { screen: CardState; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
+  const { dispatch } = useUiActions();
   const reader = findReader(screen.inventory, screen.reader);
   const generating = screen.purpose === 'generate';
-
-  // Entering the PIN (also after a wrong one): fresh PIN flags, so the tries-left warning is current.
-  useEffect(() => {
-    if (screen.phase === 'pin') void actions.scanCards();
-  }, [screen.phase, actions]);
-
-  // The checklist is re-checked live: a scan on entry and every RESCAN_MS while choosing.
-  useEffect(() => {
-    if (screen.phase !== 'select') return;
-    void actions.scanCards();
-    const t = setInterval(() => void actions.scanCards(), RESCAN_MS);
-    return () => clearInterval(t);
-  }, [screen.phase, actions]);
 
   const handle = useCallback(
     (c: Command) => {
@@ -98,7 +80,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
 
   const submitPin = (pin: string) => dispatch({ type: 'pin-submit', pin });
 
-  const title = generating ? `Reissue certificate · ${screen.cert.commonName}` : `Install on card · ${screen.cert.commonName} (${screen.cert.serialNumber})`;
+  const title = generating ? t('card.titleReissue', { cn: screen.cert.commonName }) : t('card.titleInstall', { cn: screen.cert.commonName, serial: screen.cert.serialNumber });
   let body: ReactElement;
   switch (screen.phase) {
     case 'select': {
@@ -106,10 +88,10 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       const highlighted = readers[screen.cursor] ?? null;
       body = (
         <Box flexDirection="column">
-          <Text>{generating && screen.algorithm ? `Key pair on card · ${algorithmLabel(screen.algorithm)}. ` : ''}Choose the reader and card:</Text>
+          <Text>{generating && screen.algorithm ? `${t('card.keyPairOnCard', { algorithm: algorithmLabel(screen.algorithm) })} ` : ''}{t('card.chooseReader')}</Text>
           {screen.scanError ? <ErrorText error={screen.scanError} /> : null}
-          {screen.inventory === null && !screen.scanError ? <Busy label="Looking for readers…" /> : null}
-          {screen.inventory && readers.length === 0 ? <Text color="red">✗ No reader found. Connect the card reader to the computer.</Text> : null}
+          {screen.inventory === null && !screen.scanError ? <Busy label={t('card.lookingForReaders')} /> : null}
+          {screen.inventory && readers.length === 0 ? <Text color="red">✗ {t('card.noReader')}</Text> : null}
           {readers.length > 0 ? (
             <Menu
               items={readers.map((r) => ({ value: `${r.module}\0${r.slotId}`, label: readerLabel(r) }))}
@@ -126,10 +108,10 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
           {highlighted ? (
             <>
               <Text> </Text>
-              <Text>Before you continue (checked again every few seconds):</Text>
+              <Text>{t('card.beforeYouContinue')}</Text>
               <Checklist items={readerChecklist(highlighted, generating ? screen.algorithm : null)} />
               {highlighted.token && pinWarning(highlighted.token.pin) ? <Wrapped color="yellow" prefix="⚠ " text={pinWarning(highlighted.token.pin)!} /> : null}
-              {readerReady(highlighted, generating ? screen.algorithm : null) ? <Text dimColor>Enter uses this card.</Text> : null}
+              {readerReady(highlighted, generating ? screen.algorithm : null) ? <Text dimColor>{t('card.enterUses')}</Text> : null}
             </>
           ) : null}
         </Box>
@@ -140,9 +122,9 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Text color="yellow" bold>
-            ⚠ Final try: one more wrong PIN locks the card.
+            ⚠ {t('card.finalTry')}
           </Text>
-          <Text>Unblocking a locked card needs the PUK. Continue and type the PIN? (y/n)</Text>
+          <Text>{t('card.finalTryQuestion')}</Text>
         </Box>
       );
       break;
@@ -153,26 +135,26 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       const warning = token ? pinWarning(token.pin) : null;
       body = (
         <Box flexDirection="column">
-          <Text bold>{generating ? 'New key pair generation' : 'Certificate installation'}</Text>
-          <Text bold>Cards data</Text>
-          <Text wrap="truncate-end">  Reader name:  {reader?.name ?? ''}</Text>
-          <Text wrap="truncate-end">  Card number:  {token ? cardNumber(token.serial) : ''}</Text>
+          <Text bold>{generating ? t('card.newKeyPair') : t('card.installation')}</Text>
+          <Text bold>{t('card.cardsData')}</Text>
+          <Text wrap="truncate-end">  {field(t('card.readerName'))}{reader?.name ?? ''}</Text>
+          <Text wrap="truncate-end">  {field(t('card.cardNumber'))}{token ? cardNumber(token.serial) : ''}</Text>
           {spec ? (
             <>
-              <Text bold>Key details</Text>
-              <Text>  Algorithm:    {spec.kind}</Text>
-              <Text>  Size:         {spec.kind === 'EC' ? `${spec.bits} (${spec.curve})` : spec.bits}</Text>
+              <Text bold>{t('card.keyDetails')}</Text>
+              <Text>  {field(t('card.algorithm'))}{spec.kind}</Text>
+              <Text>  {field(t('card.size'))}{spec.kind === 'EC' ? `${spec.bits} (${spec.curve})` : spec.bits}</Text>
             </>
           ) : (
-            <Text wrap="truncate-end">  Certificate:  {screen.cert.commonName} · serial {screen.cert.serialNumber}</Text>
+            <Text wrap="truncate-end">  {field(t('card.certificate'))}{t('card.certificateValue', { cn: screen.cert.commonName, serial: screen.cert.serialNumber })}</Text>
           )}
-          <PinField label="Common profile PIN:" isActive={isActive} onSubmit={submitPin} />
+          <PinField label={t('card.pinLabel')} isActive={isActive} onSubmit={submitPin} />
           <Text dimColor>
-            {'  '}[from {range.min} to {range.max} bytes]
+            {'  '}{t('card.pinRange', { min: range.min, max: range.max })}
           </Text>
           {warning ? <Wrapped color="yellow" prefix="⚠ " text={warning} /> : null}
           {screen.pinError ? <Wrapped color="red" prefix="✗ " text={screen.pinError} /> : null}
-          {generating ? <Warnings /> : <Text bold>{DO_NOT_REMOVE}</Text>}
+          {generating ? <Warnings /> : <Wrapped bold text={t('card.doNotRemove')} />}
         </Box>
       );
       break;
@@ -181,13 +163,13 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = <Progress screen={screen} />;
       break;
     case 'cancelling':
-      body = <Busy label="Cancelling: the card finishes its current step, then removes anything half-made…" />;
+      body = <Busy label={t('card.cancelling')} />;
       break;
     case 'submitting':
       body = (
         <Box flexDirection="column">
-          <Busy label="Key pair generated. Submitting the CSR: issuing the new copy…" />
-          {screen.finishing ? <Text color="yellow">The key pair is on the card: finishing the submission. Ctrl+C again stops it (you can submit later).</Text> : null}
+          <Busy label={t('card.submitting')} />
+          {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>
       );
       break;

@@ -16,12 +16,9 @@ import { SecretField, StateField } from '../components/TextField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
-const SOURCE_LABELS: Record<CsrSource, string> = {
-  paste: 'Paste CSR',
-  file: 'Load CSR from a file',
-  generate: 'Generate a new key and CSR here',
-};
+const sourceLabel = (source: CsrSource) => t(`csr.source.${source}`);
 
 function Report({ screen }: { screen: CsrState }) {
   const report = screen.report;
@@ -31,33 +28,33 @@ function Report({ screen }: { screen: CsrState }) {
     return (
       <Box flexDirection="column">
         <Text color="green" bold>
-          ✓ Correct
+          ✓ {t('csr.correct')}
         </Text>
         {s ? (
           <>
-            <Text wrap="truncate-end">  Subject: {s.subject}</Text>
-            <Text wrap="truncate-end">  Domains: {s.sans.join(', ') || '(none)'}</Text>
+            <Text wrap="truncate-end">  {t('csr.subject', { subject: s.subject })}</Text>
+            <Text wrap="truncate-end">  {t('csr.domains', { domains: s.sans.join(', ') || t('csr.none') })}</Text>
             <Text wrap="truncate-end">
-              {'  '}Key: {s.keyType} {s.curve ?? s.keySize} · Signature: {s.signatureAlgorithm}
+              {'  '}{t('csr.key', { key: `${s.keyType} ${s.curve ?? s.keySize}`, signature: s.signatureAlgorithm })}
             </Text>
           </>
         ) : null}
-        {screen.generatedKeyPath ? <Text wrap="truncate-end">  Private key saved to {screen.generatedKeyPath}</Text> : null}
+        {screen.generatedKeyPath ? <Text wrap="truncate-end">  {t('csr.keySaved', { path: screen.generatedKeyPath })}</Text> : null}
         <Text> </Text>
-        <Text>Next (Enter) submits the CSR and issues the new copy of the certificate.</Text>
+        <Wrapped text={t('csr.nextSubmits')} />
       </Box>
     );
   }
   return (
     <Box flexDirection="column">
       <Text color="red" bold>
-        ✗ The CSR cannot be used:
+        ✗ {t('csr.cannotUse')}
       </Text>
       {report.problems.map((p) => (
         <Wrapped key={p.code + p.message} prefix="  • " text={p.message} />
       ))}
       <Text> </Text>
-      <Text>Esc Back: paste, load or generate another CSR.</Text>
+      <Wrapped text={t('csr.escBack')} />
     </Box>
   );
 }
@@ -66,14 +63,14 @@ function Report({ screen }: { screen: CsrState }) {
 function NewKey({ screen }: { screen: CsrState }) {
   return (
     <>
-      <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
-      <Text>Private key: {screen.keyPath}</Text>
+      <Text>{t('csr.algorithm')} {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
+      <Text>{t('csr.privateKey')} {screen.keyPath}</Text>
     </>
   );
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, getState, actions, secrets } = useUiActions();
+  const { dispatch, getState, secrets } = useUiActions();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
   const typed = (pick: (s: CsrState) => string) => {
@@ -101,7 +98,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'choose':
       body = (
         <Menu
-          items={CSR_SOURCES.map((s) => ({ value: s, label: SOURCE_LABELS[s] }))}
+          items={CSR_SOURCES.map((s) => ({ value: s, label: sourceLabel(s) }))}
           cursor={screen.cursor}
           isActive={isActive}
           onHighlight={(index) => dispatch({ type: 'highlight', index })}
@@ -112,7 +109,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'paste':
       body = (
         <Box flexDirection="column">
-          <Text>Paste the whole CSR; it is checked as soon as the END line arrives.</Text>
+          <Wrapped text={t('csr.pasteWhole')} />
           <PasteArea isActive={isActive} width={Math.min(width - 1, 79)} lines={8} onChange={onPasteChange} onComplete={onPasteComplete} />
         </Box>
       );
@@ -121,7 +118,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Text>
-            CSR file (PEM or DER):{' '}
+            {t('csr.file')}{' '}
             {pathField(screen.path, () => dispatch({ type: 'csr-file-start' }))}
           </Text>
           {screen.fileError ? <ErrorText error={screen.fileError} /> : null}
@@ -131,7 +128,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'gen-algorithm':
       body = (
         <Box flexDirection="column">
-          <Text>Key algorithm and key length:</Text>
+          <Text>{t('csr.algorithmAndLength')}</Text>
           <Menu
             items={cert.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
             cursor={screen.cursor}
@@ -145,13 +142,13 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
     case 'gen-key-path':
       body = (
         <Box flexDirection="column">
-          <Text>Algorithm: {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
+          <Text>{t('csr.algorithm')} {screen.algorithm ? algorithmLabel(screen.algorithm) : ''}</Text>
           <Text>
-            Save the new private key to:{' '}
+            {t('csr.saveKeyTo')}{' '}
             {pathField(screen.keyPath, () => dispatch({ type: 'gen-key-path', keyPath: typed((s) => (s.mode === 'gen-key-path' ? s.keyPath : '')) }))}
           </Text>
           {screen.fileError ? <ErrorText error={screen.fileError} /> : null}
-          <Text dimColor>The key is written with mode 0600 and never replaces an existing file.</Text>
+          <Text dimColor>{t('csr.keyMode')}</Text>
         </Box>
       );
       break;
@@ -160,7 +157,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
         <Box flexDirection="column">
           <NewKey screen={screen} />
           <Text>
-            Passphrase for the key (optional, Enter for none):{' '}
+            {t('csr.passphrase')}{' '}
             <SecretField
               id="passphrase"
               isActive={isActive}
@@ -173,7 +170,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
               }}
             />
           </Text>
-          {screen.passphraseMismatch ? <Text color="red">✗ The two passphrases did not match. Type it again, or Enter for none.</Text> : null}
+          {screen.passphraseMismatch ? <Text color="red">✗ {t('csr.mismatch')}</Text> : null}
         </Box>
       );
       break;
@@ -182,7 +179,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
         <Box flexDirection="column">
           <NewKey screen={screen} />
           <Text>
-            Type the passphrase again:{' '}
+            {t('csr.passphraseAgain')}{' '}
             <SecretField
               id="passphrase-repeat"
               isActive={isActive}
@@ -192,31 +189,36 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
               }}
             />
           </Text>
-          <Text dimColor>Without it the key cannot be used: a typing mistake here would lock it for good.</Text>
+          <Text dimColor>{t('csr.passphraseWhy')}</Text>
         </Box>
       );
       break;
     case 'generating':
-      body = <Busy label={`Generating a ${screen.algorithm ? algorithmLabel(screen.algorithm) : ''} key pair and CSR…`} />;
+      body = <Busy label={t('csr.generating', { algorithm: screen.algorithm ? algorithmLabel(screen.algorithm) : '' })} />;
       break;
     case 'checking':
-      body = <Busy label="Checking the CSR…" />;
+      body = <Busy label={t('csr.checking')} />;
       break;
     case 'report':
       body = <Report screen={screen} />;
       break;
     case 'submitting':
-      body = <Busy label="Submitting the CSR: issuing the new copy…" />;
+      body = (
+        <Box flexDirection="column">
+          <Busy label={t('csr.submitting')} />
+          {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
+        </Box>
+      );
       break;
   }
 
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Reissue - CSR data · {cert.commonName}
+        {t('csr.title', { cn: cert.commonName })}
       </Text>
       <StepIndicator step={2} />
-      <Text wrap="truncate-end">Enter a Certificate Signing Request [CSR], load it from a file or generate one.</Text>
+      <Wrapped text={t('csr.intro')} />
       <Text> </Text>
       {body}
     </Box>

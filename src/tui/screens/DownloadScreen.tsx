@@ -8,6 +8,7 @@ import { Busy } from '../components/Busy.js';
 import { StateField } from '../components/TextField.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
 export function DownloadScreen({ screen, isActive }: { screen: DownloadState; isActive: boolean }) {
   const { dispatch } = useUiActions();
@@ -26,11 +27,11 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Download {screen.format.toUpperCase()} · {screen.cert.commonName} ({screen.cert.serialNumber})
+        {t('download.title', { format: screen.format.toUpperCase(), cn: screen.cert.commonName, serial: screen.cert.serialNumber })}
       </Text>
       <Text> </Text>
       <Text>
-        Save to:{' '}
+        {t('download.saveTo')}{' '}
         {screen.phase === 'path' ? (
           <StateField value={screen.path} isActive={isActive} onSubmit={submit} />
         ) : (
@@ -38,9 +39,9 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
         )}
       </Text>
       {screen.phase === 'confirm-overwrite' ? (
-        <Text color="yellow">{screen.path} already exists. Replace it? (y/n)</Text>
+        <Text color="yellow">{t('download.exists', { path: screen.path })}</Text>
       ) : null}
-      {screen.phase === 'writing' ? <Busy label="Saving…" /> : null}
+      {screen.phase === 'writing' ? <Busy label={t('download.saving')} /> : null}
     </Box>
   );
 }

@@ -6,6 +6,7 @@ import { useUiActions } from '../context.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
 export function ErrorScreen({ screen, isActive }: { screen: ErrorState; isActive: boolean }) {
   const { dispatch } = useUiActions();
@@ -15,7 +16,7 @@ export function ErrorScreen({ screen, isActive }: { screen: ErrorState; isActive
     <Box flexDirection="column">
       <ErrorText error={screen.error} />
       <Text> </Text>
-      <Text>Press Enter or Esc to go back.</Text>
+      <Text>{t('errorKind.goBack')}</Text>
     </Box>
   );
 }

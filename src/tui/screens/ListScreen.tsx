@@ -2,22 +2,16 @@
 // stays smooth with 100,000 certificates. `/` filters as you type (the portal matches CN,
 // domains, order, serial and product).
 import { Box, useInput, type Key } from 'ink';
-import { Text } from '../theme.js';
-import { memo, useCallback, useEffect, useState } from 'react';
-import { LIST_HEADING } from '../../wizard/list-row.js';
+import { Text, useColor } from '../theme.js';
+import { memo, useCallback } from 'react';
+import { listHeadingLine } from '../../wizard/list-row.js';
 import { listView } from '../../wizard/list-view.js';
-import { pageToFetch } from '../../wizard/list-window.js';
-import { selectedRow, totalToCount } from '../../wizard/selectors.js';
+import { selectedRow } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
-
-/**
- * The exact count waits until typing pauses: the rows go out first, and a fast typist's
- * intermediate filters are never counted (each count can scan every row).
- */
-const COUNT_DELAY_MS = 250;
+import { t } from '../../i18n/i18n.js';
 
 /**
  * The visible rows as one text (one layout node and one measurement instead of one per row): the
@@ -45,29 +39,9 @@ function splitAt(lines: string[], selected: number): { above: string; selected: 
 
 export function ListScreen({ isActive }: { isActive: boolean }) {
   const state = useWizardState();
-  const { dispatch, getState, actions } = useUiActions();
+  const { dispatch, getState } = useUiActions();
   const list = state.list;
   const now = new Date(state.now);
-
-  const loaded = list.page ? { query: list.page.query, offset: list.page.offset, count: list.page.items.length } : null;
-  const req = pageToFetch(list.query, list, list.total, list.height, loaded);
-  const reqKey = req ? `${req.text}\0${req.offset}\0${req.limit}` : null;
-  // Bumped by `r` after a failed page, to ask again for the same rows.
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (req) void actions.loadPage(req);
-    // reqKey carries everything req holds.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [reqKey, actions, attempt]);
-
-  // The count starts once the frame with the rows is out and typing has paused (a local
-  // portal's count holds the event loop); a filter typed further before then is never counted.
-  const countFor = totalToCount(list);
-  useEffect(() => {
-    if (countFor === null) return;
-    const timer = setTimeout(() => void actions.loadTotal(countFor), COUNT_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [countFor, actions, attempt]);
 
   // One handler for the list and its filter, deciding from the latest state (not this render's):
   // keys read in one go, or while a page query held the event loop, all land in the filter.
@@ -111,8 +85,7 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
         case 'pending':
           return dispatch({ type: 'open-pending' });
         case 'retry':
-          if (list.error) setAttempt((n) => n + 1);
-          return;
+          return dispatch({ type: 'list-retry' });
         case 'confirm': {
           const cert = selectedRow(list);
           if (cert) dispatch({ type: 'open-details', cert });
@@ -124,25 +97,25 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   );
   useInput(onKey, { isActive });
 
-  const view = listView(list, state.columns, now);
+  const view = listView(list, state.columns, now, useColor());
   const rows = view.lines.length ? <Rows {...splitAt(view.lines, view.selected)} /> : null;
   const count = view.count;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>Certificates</Text> ({count})
+        <Text bold>{t('list.title')}</Text> ({count})
       </Text>
       {list.filtering ? (
         <Text>
-          Filter: <FieldText value={list.query} focus={isActive} />
+          {t('list.filter')} <FieldText value={list.query} focus={isActive} />
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">
-          {list.query ? `Filter: ${list.query}  (/ edit · Esc clear)` : 'Press / to filter by CN, domain, order, serial or product'}
+          {list.query ? t('list.filtered', { query: list.query }) : t('list.hint')}
         </Text>
       )}
       <Text bold wrap="truncate-end">
-        {LIST_HEADING}
+        {listHeadingLine(state.columns)}
       </Text>
       {list.error ? <Text color="red">✗ {list.error.message}{list.error.hint ? ` ${list.error.hint}` : ''}</Text> : rows}
     </Box>

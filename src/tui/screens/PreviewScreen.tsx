@@ -1,17 +1,15 @@
 // Certificate preview: a readable dump, scrolled line by line within the screen.
 import { Box, Text } from 'ink';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import type { PreviewScreen as PreviewState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
 export function PreviewScreen({ screen, isActive, height }: { screen: PreviewState; isActive: boolean; height: number }) {
-  const { dispatch, actions } = useUiActions();
-  useEffect(() => {
-    void actions.loadPreview(screen.cert);
-  }, [actions, screen.cert]);
+  const { dispatch } = useUiActions();
   const page = Math.max(1, height - 2);
   const handle = useCallback(
     (c: Command) => {
@@ -30,11 +28,11 @@ export function PreviewScreen({ screen, isActive, height }: { screen: PreviewSta
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Certificate preview · {screen.cert.commonName}
-        {screen.text ? `  (lines ${top + 1}–${Math.min(lines.length, top + page)} of ${lines.length})` : ''}
+        {t('preview.title', { cn: screen.cert.commonName })}
+        {screen.text ? `  ${t('preview.lines', { from: top + 1, to: Math.min(lines.length, top + page), total: lines.length })}` : ''}
       </Text>
       {screen.text === null ? (
-        <Busy label="Loading the certificate…" />
+        <Busy label={t('preview.loading')} />
       ) : (
         lines.slice(top, top + page).map((l, i) => (
           <Text key={top + i} wrap="truncate-end">

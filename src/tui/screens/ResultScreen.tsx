@@ -3,8 +3,8 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback } from 'react';
-import { daysLeft } from '../../domain/policy.js';
-import { cardNumber, fit, formatDateTime, stateLabel } from '../../wizard/format.js';
+import { cardNumber, fit, formatDateTime, pendingRevocationText, revocationBadge, stateLabel, wrapWords } from '../../wizard/format.js';
+import { t } from '../../i18n/i18n.js';
 import { resultActions } from '../../wizard/selectors.js';
 import type { ResultAction, ResultScreen as ResultState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -13,15 +13,76 @@ import { InfoBox } from '../components/InfoBox.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
-const LABELS: Record<ResultAction, string> = {
-  'download-pem': 'Download PEM',
-  'download-der': 'Download DER',
-  install: 'Install on card',
-  list: 'Back to the list',
-};
+const actionLabel = (action: ResultAction) => t(`result.action.${action}`);
 
-const W = { label: 15, col: 32 };
-const cells = (label: string, a: string, b: string) => `${fit(label, W.label)}${fit(a, W.col)} ${fit(b, W.col)}`.trimEnd();
+/** Below this width the two copies are shown one under the other instead of side by side. */
+const SIDE_BY_SIDE_COLUMNS = 70;
+
+interface Row {
+  label: string;
+  fresh: string;
+  old: string;
+}
+
+/** The comparison as a table (two columns) or, when narrow, one copy under the other. */
+const width = (text: string) => [...text].length;
+
+/** Column widths for the table, or null when a cell would not fit whole (then the copies stack). */
+function tableWidths(rows: Row[], headings: [string, string], columns: number): { label: number; fresh: number } | null {
+  if (columns < SIDE_BY_SIDE_COLUMNS) return null;
+  const label = Math.max(...rows.map((r) => width(r.label))) + 2;
+  const fresh = Math.max(width(headings[0]), ...rows.map((r) => width(r.fresh))) + 1;
+  const old = Math.max(width(headings[1]), ...rows.map((r) => width(r.old)));
+  return label + fresh + old <= columns ? { label, fresh } : null;
+}
+
+/** The copies side by side when every cell fits whole, else one under the other. */
+export function stacksCopies(rows: Row[], headings: [string, string], columns: number): boolean {
+  return tableWidths(rows, headings, columns) === null;
+}
+
+function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number; headings: [string, string] }) {
+  const w = tableWidths(rows, headings, columns);
+  if (w) {
+    const cells = (label: string, a: string, b: string) => `${fit(label, w.label)}${fit(a, w.fresh)}${b}`.trimEnd();
+    return (
+      <Box flexDirection="column">
+        <Text bold>{cells('', headings[0], headings[1])}</Text>
+        {rows.map((r, i) => (
+          <Text key={i}>
+            {cells(r.label, r.fresh, r.old)}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  // A row without a label remarks on the row above it: "Valid to: … (= same expiry date)".
+  const copy = (heading: string, pick: (r: Row) => string) => {
+    const lines: string[] = [];
+    for (const r of rows) {
+      const value = pick(r);
+      if (value === '' || value === '—') continue;
+      if (!r.label && lines.length) lines[lines.length - 1] += ` (${value})`;
+      else lines.push(r.label ? `  ${r.label}: ${value}` : `  ${value}`);
+    }
+    return [
+      <Text key={heading} bold>
+        {heading}
+      </Text>,
+      ...lines.map((line, i) => (
+        <Text key={`${heading}${i}`} wrap="truncate-end">
+          {line}
+        </Text>
+      )),
+    ];
+  };
+  return (
+    <Box flexDirection="column">
+      {copy(headings[0], (r) => r.fresh)}
+      {copy(headings[1], (r) => r.old)}
+    </Box>
+  );
+}
 
 export function ResultScreen({ screen, isActive }: { screen: ResultState; isActive: boolean }) {
   const state = useWizardState();
@@ -32,39 +93,44 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const { certificate: fresh, replaced: old } = screen.result;
   const now = new Date(state.now);
   const sameExpiry = fresh.notAfter === old.notAfter;
-  const revokeAt = old.revocationDate;
-  const left = revokeAt ? daysLeft(revokeAt, now) : null;
-  const items = resultActions(screen).map((a) => ({ value: a, label: LABELS[a] }));
+  const badge = revocationBadge(old, now);
+  const items = resultActions(screen).map((a) => ({ value: a, label: actionLabel(a) }));
+  const headings: [string, string] = [t('result.newCopy'), t('result.previousCopy')];
+  const rows: Row[] = [
+    { label: t('result.serialNumber'), fresh: fresh.serialNumber, old: old.serialNumber },
+    { label: t('result.validTo'), fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
+    { label: '', fresh: sameExpiry ? t('result.sameExpiry') : t('result.expiryDiffers'), old: '' },
+    { label: t('result.state'), fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
+    { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
+    {
+      label: t('result.key'),
+      fresh: screen.via === 'card' ? t('result.keyOnCard', { number: screen.tokenSerial ? cardNumber(screen.tokenSerial) : '' }).trimEnd() : screen.via === 'cloud' ? t('result.keyCloud') : screen.generatedKeyPath ? t('result.keySaved', { path: screen.generatedKeyPath }) : t('result.keyFromCsr'),
+      old: '',
+    },
+  ];
+  const wide = !stacksCopies(rows, headings, state.columns);
+  const title = wrapWords(`✓ ${t('result.title', { cn: fresh.commonName })}`, state.columns - 1);
+  const info = wrapWords(t('result.info'), state.columns - 2);
+  // The info box only when it fits: the header already names the revocation date.
+  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0);
+  const showInfo = used + info.length <= state.rows - 4;
   return (
     <Box flexDirection="column">
-      <Text color="green" bold wrap="truncate-end">
-        ✓ Reissued: a new copy of {fresh.commonName} was issued
-      </Text>
-      <Text> </Text>
-      <Text bold>{cells('', 'New copy', 'Previous copy')}</Text>
-      <Text>{cells('Serial number', fresh.serialNumber, old.serialNumber)}</Text>
-      <Text>{cells('Valid to', formatDateTime(fresh.notAfter), formatDateTime(old.notAfter))}</Text>
-      <Text>{cells('', sameExpiry ? '= same expiry date' : '≠ EXPIRY DIFFERS', '')}</Text>
-      <Text>{cells('State', stateLabel(fresh.state), left !== null ? `${stateLabel(old.state)}, revoked in ${left} d` : stateLabel(old.state))}</Text>
-      <Text>{cells('Revocation', '—', revokeAt ? `${formatDateTime(revokeAt)} (${left} days left)` : '—')}</Text>
-      <Text wrap="truncate-end">
-        {cells(
-          'Key',
-          screen.via === 'card'
-            ? `on card ${screen.tokenSerial ? cardNumber(screen.tokenSerial) : ''}`
-            : screen.via === 'cloud'
-              ? 'generated in the cloud key store'
-              : screen.generatedKeyPath
-                ? `saved to ${screen.generatedKeyPath}`
-                : 'from your CSR',
-          '',
-        )}
-      </Text>
-      <Text> </Text>
-      <InfoBox>
-        <Text>Reissue will automatically invalidate the previous certificate 14 days</Text>
-        <Text>after issuing a new copy. Install the new copy now.</Text>
-      </InfoBox>
+      {title.map((line, i) => (
+        <Text key={i} color="green" bold>
+          {line}
+        </Text>
+      ))}
+      {wide ? <Text> </Text> : null}
+      <Comparison columns={state.columns} headings={headings} rows={rows} />
+      {wide ? <Text> </Text> : null}
+      {showInfo ? (
+        <InfoBox>
+          {info.map((line, i) => (
+            <Text key={i}>{line}</Text>
+          ))}
+        </InfoBox>
+      ) : null}
       {screen.notice ? <Text color="green" wrap="truncate-end">✓ {screen.notice}</Text> : null}
       <ActionBar
         items={items}

@@ -7,6 +7,7 @@ import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import { t } from '../../i18n/i18n.js';
 
 export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActive: boolean }) {
   const { dispatch } = useUiActions();
@@ -21,13 +22,11 @@ export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActi
   useCommands(handle, isActive);
   return (
     <Box flexDirection="column">
-      <Text bold>Revoke certificate</Text>
-      <Text wrap="truncate-end">
-        {screen.cert.commonName} · serial {screen.cert.serialNumber}
-      </Text>
+      <Text bold>{t('revoke.title')}</Text>
+      <Text wrap="truncate-end">{t('revoke.which', { cn: screen.cert.commonName, serial: screen.cert.serialNumber })}</Text>
       <Text> </Text>
-      <Text color="red">Revocation takes effect immediately and cannot be undone.</Text>
-      {screen.phase === 'confirm' ? <Text>Revoke this certificate? (y/n)</Text> : <Busy label="Revoking…" />}
+      <Text color="red">{t('revoke.warning')}</Text>
+      {screen.phase === 'confirm' ? <Text>{t('revoke.question')}</Text> : <Busy label={t('revoke.revoking')} />}
     </Box>
   );
 }

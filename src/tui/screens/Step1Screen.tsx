@@ -2,33 +2,50 @@
 // algorithm and key length narrowed to what the card can generate; the manual's info box.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import type { KeySource } from '../../domain/types.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
-import { useUiActions } from '../context.js';
+import { t } from '../../i18n/i18n.js';
+import { wrapWords } from '../../wizard/format.js';
+import { useUiActions, useWizardState } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { ReissueInfo } from '../components/InfoBox.js';
+import { ReissueInfo, reissueInfoLines } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
-export const METHOD_LABELS: Record<KeySource, string> = {
-  csr: 'CSR',
-  card: 'Generating key pair on card',
-  cloud: 'Key pair stored in the cloud',
-};
+export const methodLabel = (method: KeySource) => t(`step1.method.${method}`);
+
+/** The body rows the wizard gives a screen (header, footer and a spare row taken). */
+const CHROME_ROWS = 4;
+
+/**
+ * The manual's texts around the methods, each wrapped to the terminal, as far as the rows allow:
+ * the info box (reissue and its reasons) first, then the intro above the methods, then the
+ * CSR-versus-card note below them. What does not fit whole is left out, never cut (? shows it all).
+ */
+function manualTexts(rows: number, columns: number, fixedRows: number): { info: string[]; intro: string[]; note: string[] } {
+  let free = rows - CHROME_ROWS - fixedRows;
+  const take = (lines: string[]) => {
+    if (lines.length > free) return [];
+    free -= lines.length;
+    return lines;
+  };
+  const info = take(reissueInfoLines(columns));
+  const intro = take(wrapWords(t('step1.intro'), columns));
+  const note = take(wrapWords(t('step1.note'), columns));
+  return { info, intro, note };
+}
 
 /** The manual's step 1, for products whose keys are stored in the cloud. */
-export const CLOUD_SENTENCE = 'Key pair for certificates stored in the cloud will be generated automatically.';
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
-  const { dispatch, actions } = useUiActions();
-  useEffect(() => {
-    if (screen.scan === 'loading') void actions.scanCards();
-  }, [screen.scan, actions]);
+  const { dispatch } = useUiActions();
+  const { rows, columns } = useWizardState();
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
@@ -39,18 +56,26 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   useCommands(handle, isActive);
 
   const chooseMethod = screen.stage === 'method';
+  // Title, step indicator and heading, then the methods or the card's algorithms (with two lines above them).
+  const cloudSentence = screen.methods.includes('cloud') ? 1 : 0;
+  const fixedRows = 3 + cloudSentence + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
+  const texts = manualTexts(rows, columns, fixedRows);
+  const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
   const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Reissue certificate · {screen.cert.commonName}
+        {t('step1.title', { cn: screen.cert.commonName })}
       </Text>
       <StepIndicator step={1} />
-      {screen.methods.includes('cloud') ? <Text wrap="truncate-end">{CLOUD_SENTENCE}</Text> : null}
-      <Text bold>Key pair generation method</Text>
+      {screen.methods.includes('cloud') ? <Text wrap="truncate-end">{t('step1.cloudSentence')}</Text> : null}
+      {intro.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+      <Text bold>{t('step1.methodHeading')}</Text>
       {chooseMethod ? (
         <Menu
-          items={screen.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+          items={screen.methods.map((m) => ({ value: m, label: methodLabel(m) }))}
           cursor={screen.cursor}
           isActive={isActive}
           onHighlight={(index) => dispatch({ type: 'highlight', index })}
@@ -58,8 +83,8 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
         />
       ) : cloud ? (
         <Box flexDirection="column">
-          <Text>  ✓ {METHOD_LABELS.cloud}</Text>
-          <Text bold>KEY ALGORITHM AND KEY LENGTH</Text>
+          <Text>  ✓ {methodLabel('cloud')}</Text>
+          <Text bold>{t('step1.algorithmHeading')}</Text>
           {screen.stage === 'cloud' ? (
             <Menu
               items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
@@ -69,17 +94,20 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
               onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
             />
           ) : (
-            <Busy label={`Generating the ${algorithmLabel(screen.algorithms[screen.algCursor]!)} key pair in the cloud key store…`} />
+            <Box flexDirection="column">
+              <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
+              {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
+            </Box>
           )}
         </Box>
       ) : (
         <Box flexDirection="column">
-          <Text>  ✓ {METHOD_LABELS.card}</Text>
-          <Text bold>KEY ALGORITHM AND KEY LENGTH</Text>
-          {screen.scan === 'loading' ? <Busy label="Looking for cards…" /> : null}
+          <Text>  ✓ {methodLabel('card')}</Text>
+          <Text bold>{t('step1.algorithmHeading')}</Text>
+          {screen.scan === 'loading' ? <Busy label={t('step1.lookingForCards')} /> : null}
           {screen.scan === 'failed' && screen.scanError ? <ErrorText error={screen.scanError} /> : null}
           {screen.scan === 'ready' && screen.algorithms.length === 0 ? (
-            <Text color="red">✗ The card cannot generate any key this product allows ({screen.cert.algorithms.map(algorithmLabel).join(', ')}).</Text>
+            <Text color="red">✗ {t('step1.noAlgorithm', { algorithms: screen.cert.algorithms.map(algorithmLabel).join(', ') })}</Text>
           ) : null}
           {screen.scan === 'ready' && screen.algorithms.length > 0 ? (
             <Menu
@@ -92,7 +120,12 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           ) : null}
         </Box>
       )}
-      <ReissueInfo />
+      {note.map((line, i) => (
+        <Text key={i} dimColor>
+          {line}
+        </Text>
+      ))}
+      <ReissueInfo lines={texts.info} />
     </Box>
   );
 }
