@@ -2,11 +2,15 @@
 // same SoftHSM2 token: `pkcs11-tool --keypairgen`, then `openssl req` signing with the card key
 // through libp11's PKCS#11 engine (OpenSSL 3.0 on Debian 12 has no pkcs11-provider package).
 // SoftHSM2 runs from a throwaway config and token directory (SOFTHSM2_CONF), never the user's.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Also the wizard's own card CSR, the process already running (bench/entries/wizard-card-csr.ts),
+// against the same C route: from PIN submitted to CSR ready.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, pkcs11EnginePath, softhsmModule } from './lib/env.mjs';
+import { BIN, ROOT, entryPath, pkcs11EnginePath, softhsmModule } from './lib/env.mjs';
+import { dirname } from 'node:path';
 import { interleave } from './lib/stats.mjs';
 
 const LABEL = 'BENCH';
@@ -53,7 +57,7 @@ function run(cmd, args, opts) {
   return r;
 }
 
-export async function benchCard({ runs, algorithms, env, log }) {
+export async function benchCard({ runs, algorithms, entries, env, log }) {
   const dir = mkdtempSync(join(tmpdir(), 'reissue-bench-card-'));
   try {
     const { conf, opensslConf } = softHsm(dir);
@@ -62,6 +66,10 @@ export async function benchCard({ runs, algorithms, env, log }) {
     run('softhsm2-util', ['--init-token', '--free', '--label', LABEL, '--pin', PIN, '--so-pin', SO_PIN], { env: hsmEnv });
     let n = 0;
     const results = {};
+    const wizardResults = {};
+    // The wizard's portal: a seeded sandbox (its card-only code-signing certificate is reissued run after run).
+    const portalDir = join(dir, 'portal');
+    run(process.execPath, [BIN, 'list', '--json'], { env: { ...env, REISSUE_DATA_DIR: portalDir } });
     for (const alg of algorithms) {
       const domain = `${alg}.bench.example`;
       let lastOurs = '';
@@ -95,9 +103,47 @@ export async function benchCard({ runs, algorithms, env, log }) {
       // Both sides must have made a valid CSR (outside the timing).
       for (const f of [lastOurs, lastTheirs]) execFileSync('openssl', ['req', '-in', f, '-noout', '-verify'], { stdio: 'pipe' });
       results[alg] = r;
+
+      log(`  ${alg}: the wizard's card CSR (process running)`);
+      const wizard = await startWizardCard(entryPath(entries, 'wizard-card-csr'), { portalDir, alg, env: { ...hsmEnv, REISSUE_PKCS11_MODULE: module } });
+      try {
+        await wizard.once();
+        theirs();
+        wizardResults[alg] = await interleave(runs, wizard.once, theirs);
+      } finally {
+        await wizard.close();
+      }
     }
-    return results;
+    return { cli: results, wizard: wizardResults };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The running wizard-card-csr entry: once() makes one key pair and CSR and resolves with its time. */
+async function startWizardCard(entry, { portalDir, alg, env }) {
+  const worker = join(dirname(BIN), '..', 'dist', 'card-worker.cjs');
+  const child = spawn(process.execPath, [entry, portalDir, alg, LABEL, worker], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (prefix) => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`the wizard card entry ended: ${stderr.slice(-1500)}`);
+      if (value.startsWith(prefix)) return value.slice(prefix.length);
+    }
+  };
+  child.stdin.write(`${PIN}\n`);
+  await next('READY');
+  return {
+    async once() {
+      child.stdin.write('go\n');
+      return Number(await next('MS '));
+    },
+    async close() {
+      child.stdin.end('end\n');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    },
+  };
 }

@@ -10,14 +10,17 @@ export function rowsFor(results, failures) {
   const rows = [];
   const s = results.startup;
   if (s) {
-    rows.push(row('1', 'Start-up: `reissue` → first wizard frame (pty) / `node -e` printing, same pty', span(s.pty.a, ' ms'), span(s.pty.b, ' ms'), span(s.pty.ratio), '<= 2.0', s.pty.ratio.median <= 2.0, { value: s.pty.ratio.median }));
-    rows.push(row('1', 'Start-up: … → first frame with the certificate list loaded', span(s.loaded.a, ' ms'), span(s.loaded.b, ' ms'), span(s.loaded.ratio), 'info', null));
+    rows.push(row('1', 'Start-up: `reissue` → first wizard frame (pty) / `node -e` printing, same pty', span(s.pty.a, ' ms'), span(s.pty.b, ' ms'), span(s.pty.ratio), 'info', null));
+    rows.push(row('1', 'Start-up: `reissue` → the first page of the certificate list on screen (seeded portal) / `node -e` printing, same pty', span(s.loaded.a, ' ms'), span(s.loaded.b, ' ms'), span(s.loaded.ratio), '<= 2.0', s.loaded.ratio.median <= 2.0, { value: s.loaded.ratio.median }));
     rows.push(row('1', 'Start-up: `reissue list --json` / `node -e 0` (no pty)', span(s.list.a, ' ms'), span(s.list.b, ' ms'), span(s.list.ratio), 'info', null));
   }
   const c = results.card;
   if (c) {
-    for (const [alg, r] of Object.entries(c)) {
-      rows.push(row('2', `Card CSR ${alg}: \`card keygen --csr-out\` / pkcs11-tool --keypairgen + openssl req (engine)`, span(r.a, ' ms'), span(r.b, ' ms'), span(r.ratio), '<= 1.0', r.ratio.median <= 1.0, { value: r.ratio.median }));
+    for (const [alg, r] of Object.entries(c.wizard)) {
+      rows.push(row('2', `Card CSR ${alg}, the wizard (running): PIN submitted → CSR ready / pkcs11-tool --keypairgen + openssl req (engine)`, span(r.a, ' ms'), span(r.b, ' ms'), span(r.ratio), '<= 1.0', r.ratio.median <= 1.0, { value: r.ratio.median }));
+    }
+    for (const [alg, r] of Object.entries(c.cli)) {
+      rows.push(row('2', `Card CSR ${alg}: \`card keygen --csr-out\` (a fresh process) / the same C route`, span(r.a, ' ms'), span(r.b, ' ms'), span(r.ratio), 'info', null));
     }
   }
   const k = results.csr;
@@ -28,6 +31,10 @@ export function rowsFor(results, failures) {
     }
   }
   const sc = results.scale;
+  if (sc?.listOnScreen) {
+    const l = sc.listOnScreen.list;
+    rows.push(row('1', `Start-up on ${sc.count.toLocaleString('en-US')} certificates: \`reissue\` → the first page of the list on screen / \`node -e\` printing, same pty`, span(l.a, ' ms'), span(l.b, ' ms'), span(l.ratio), '<= 2.5', l.ratio.median <= 2.5, { value: l.ratio.median }));
+  }
   if (sc) {
     for (const [q, r] of Object.entries(sc.list)) {
       rows.push(row('4', `Scale ${sc.count.toLocaleString('en-US')}: \`list --query ${q} --json\` (${r.rows} rows) / sqlite3 CLI, same query`, span(r.a, ' ms'), span(r.b, ' ms'), span(r.ratio), '<= 3.0', r.ratio.median <= 3.0, { value: r.ratio.median }));
@@ -36,10 +43,13 @@ export function rowsFor(results, failures) {
   const kk = results.keys;
   if (kk) {
     const p = (x) => `p50 ${r1(x.p50)} ms, p95 ${r1(x.p95)} ms, max ${r1(x.max)} ms (n=${x.n}${x.noFrame ? `, ${x.noFrame} without a frame` : ''})`;
-    rows.push(row('4', `Scale: wizard filter keystroke → frame with the filtered list (in-process), p95${kk.typedFiltersWithLostKeys ? ` — ${kk.typedFiltersWithLostKeys} typed filter(s) lost keys` : ''}`, p(kk.filterRows), '', `${r1(kk.filterRows.p95)} ms`, '<= 16 ms', kk.filterRows.p95 <= 16, { value: kk.filterRows.p95 }));
-    rows.push(row('4', 'Scale: wizard filter keystroke → last frame (the exact count follows the rows)', p(kk.filterLast), '', `${r1(kk.filterLast.p95)} ms`, 'info', null));
-    rows.push(row('4', 'Scale: wizard filter keystroke → first frame (echo of the key)', p(kk.filterFirst), '', `${r1(kk.filterFirst.p95)} ms`, 'info', null));
-    rows.push(row('4', 'Scale: wizard scroll keystroke (PgDn/Down) → last frame', p(kk.scrollLast), '', `${r1(kk.scrollLast.p95)} ms`, 'info', null));
+    const lost = kk.typedFiltersWithLostKeys ? ` — ${kk.typedFiltersWithLostKeys} typed filter(s) lost keys` : '';
+    const figure = (key, what, target) =>
+      row('4', `Scale: wizard ${what}, p95 / a minimal Ink list of the same size (in-process, same keys)${key === 'filterRows' ? lost : ''}`, p(kk[key]), p(kk.minimal[key]), `${r1(kk.ratio[key])}`, target, target === 'info' ? null : kk.ratio[key] <= 1.5, { value: kk.ratio[key] });
+    rows.push(figure('filterRows', 'filter keystroke → frame with the filtered list', '<= 1.5'));
+    rows.push(figure('filterLast', 'filter keystroke → last frame (the exact count follows the rows)', 'info'));
+    rows.push(figure('filterFirst', 'filter keystroke → first frame (echo of the key)', 'info'));
+    rows.push(figure('scrollLast', 'scroll keystroke (PgDn/Down) → last frame', 'info'));
   }
   const sv = results.service;
   if (sv) {

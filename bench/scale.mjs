@@ -81,22 +81,36 @@ export async function benchListQuery({ runs, dataDir, queries, env, log }) {
 }
 
 export function benchWizardKeys({ dataDir, entries, gapMs, repeat, env, log }) {
-  log('  wizard keystroke → frame (in-process)');
+  log('  wizard keystroke → frame (in-process), and a minimal Ink list of the same size');
   const wizardEnv = { ...env };
   delete wizardEnv.CI; // Ink renders only the last frame when it thinks it runs in CI
-  const r = runEntry(entryPath(entries, 'wizard-keys-ui'), [dataDir, gapMs, repeat], { env: wizardEnv, timeoutMs: 300_000 });
   const stat = (xs) => {
     const ok = xs.filter(Number.isFinite);
     return { p50: percentile(ok, 50), p95: percentile(ok, 95), max: Math.max(...ok), n: ok.length, noFrame: xs.length - ok.length };
   };
+  const figures = (r) => ({ filterFirst: stat(r.filter.first), filterRows: stat(r.filterRows), filterLast: stat(r.filter.last), scrollFirst: stat(r.scroll.first), scrollLast: stat(r.scroll.last) });
+  // Alternating, so load hits both alike; the samples of both runs of each side are pooled.
+  const runs = { wizard: [], minimal: [] };
+  for (let i = 0; i < 2; i++) {
+    for (const side of ['wizard', 'minimal']) {
+      runs[side].push(runEntry(entryPath(entries, side === 'wizard' ? 'wizard-keys-ui' : 'minimal-list-ui'), [dataDir, gapMs, repeat], { env: wizardEnv, timeoutMs: 300_000 }));
+    }
+  }
+  const pooled = (rs) => ({
+    filter: { first: rs.flatMap((r) => r.filter.first), last: rs.flatMap((r) => r.filter.last) },
+    filterRows: rs.flatMap((r) => r.filterRows),
+    scroll: { first: rs.flatMap((r) => r.scroll.first), last: rs.flatMap((r) => r.scroll.last) },
+  });
+  const wizard = figures(pooled(runs.wizard));
+  const minimal = figures(pooled(runs.minimal));
+  const ratio = Object.fromEntries(Object.keys(wizard).map((k) => [k, wizard[k].p95 / minimal[k].p95]));
   return {
-    filterFirst: stat(r.filter.first),
-    filterRows: stat(r.filterRows),
-    filterLast: stat(r.filter.last),
-    scrollFirst: stat(r.scroll.first),
-    scrollLast: stat(r.scroll.last),
-    typedFiltersWithLostKeys: r.lostKeys,
-    memoryInProcessMiB: r.memory,
+    ...wizard,
+    minimal,
+    ratio,
+    typedFiltersWithLostKeys: runs.wizard.reduce((n, r) => n + r.lostKeys, 0),
+    minimalLostKeys: runs.minimal.reduce((n, r) => n + r.lostKeys, 0),
+    memoryInProcessMiB: runs.wizard[0].memory,
   };
 }
 

@@ -17,7 +17,7 @@ import { ROOT, bundleEntries, ensureBuilt, ensureTools } from '../bench/lib/env.
 import { renderMarkdown, rowsFor } from '../bench/report.mjs';
 import { benchListQuery, benchMemory, benchWizardKeys, cachedPortal, copyPortal, sqliteVersion } from '../bench/scale.mjs';
 import { benchService } from '../bench/service.mjs';
-import { benchStartup } from '../bench/startup.mjs';
+import { benchStartup, listOnScreen } from '../bench/startup.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const num = (name, full, q) => {
@@ -58,7 +58,7 @@ const log = (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1
 ensureTools(log);
 ensureBuilt(log);
 log('bundling bench entries');
-const entries = await bundleEntries(['populate', 'csr-checks', 'make-csrs', 'inproc-reissue', 'wizard-keys-ui']);
+const entries = await bundleEntries(['populate', 'csr-checks', 'make-csrs', 'inproc-reissue', 'wizard-keys-ui', 'minimal-list-ui', 'wizard-card-csr']);
 for (const msg of Object.values(entries.errors)) log(msg);
 const env = { ...process.env };
 
@@ -76,7 +76,7 @@ async function section(name, fn) {
 }
 
 await section('startup', () => benchStartup({ runs: config.startupRuns, env, log }));
-await section('card', () => benchCard({ runs: config.cardRuns, algorithms: config.cardAlgorithms, env, log }));
+await section('card', () => benchCard({ runs: config.cardRuns, algorithms: config.cardAlgorithms, entries, env, log }));
 await section('csr', () => benchCsrChecks({ rounds: config.csrRounds, sliceMs: config.csrSliceMs, perKind: config.csrPerKind, entries, env, log }));
 
 let portalDir = null;
@@ -95,6 +95,7 @@ if (portalDir) {
       count: config.scaleCount,
       sqlite: sqliteVersion(),
       list: await benchListQuery({ runs: config.listRuns, dataDir: work, queries: config.listQueries, env, log }),
+      listOnScreen: await (log('  wizard: the list on screen vs node -e in a pty'), listOnScreen({ runs: config.startupRuns, dataDir: work, env })),
     }));
     if (wanted('scale')) await section('keys', () => benchWizardKeys({ dataDir: work, entries, gapMs: config.keyGapMs, repeat: config.keyRepeat, env, log }));
     await section('memory', async () => ({ count: config.scaleCount, ...(await benchMemory({ runs: config.memoryRuns, dataDir: work, env, log })) }));

@@ -36,7 +36,7 @@ function load(name: string): Sample {
   const spki = Buffer.from(whole(der, spkiTlv!));
   return {
     pem,
-    ctx: { domains: [domain], algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'], currentPublicKeySpki: other, commonName: domain, productName: 'Bench SSL' },
+    ctx: { domains: [domain], algorithms: ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'], earlierKeys: [{ spki: other, copy: 'bench-previous' }], commonName: domain, productName: 'Bench SSL' },
     tbs: Buffer.from(whole(der, info!)),
     sig: Buffer.from(bitStringBytes(der, sigTlv!, 'signature')),
     hash: 'sha256', // the CSRs are made with openssl req -sha256

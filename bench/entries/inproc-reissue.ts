@@ -20,7 +20,7 @@ async function drain(list: { id: string; csr: string }[], latencies: number[] | 
     while (next < list.length) {
       const job = list[next++]!;
       const t = performance.now();
-      const r = await portal.reissue(job.id, new Uint8Array(Buffer.from(job.csr, 'utf8')), randomUUID());
+      const r = await portal.reissue(job.id, { keySource: 'csr', csr: new Uint8Array(Buffer.from(job.csr, 'utf8')) }, randomUUID());
       if (r.replaced.id !== job.id) throw new Error('reissued the wrong certificate');
       latencies?.push(performance.now() - t);
     }

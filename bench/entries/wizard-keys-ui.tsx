@@ -3,48 +3,18 @@
 // filter one key at a time, GAP_MS apart (a fast typist), and scrolls; for each key records
 // keystroke → first frame (the key's echo) and keystroke → last frame of the burst it caused (the
 // list for the new filter). Prints { filter: {first[], last[]}, scroll: {first[], last[]}, ... }.
-import { EventEmitter } from 'node:events';
-import { stripVTControlCharacters } from 'node:util';
 import { systemClock } from '../../src/domain/clock.js';
 import { describeCertificate } from '../../src/pki/preview.js';
 import { openLocalPortal } from '../../src/portal/local.js';
 import { runWizard } from '../../src/tui/run.js';
 import type { WizardServices } from '../../src/tui/services.js';
+import { FakeStdin, FakeStdout, measureKeys } from './keys-harness.js';
 
 const [dataDir, gapText = '200', repeatText = '2'] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: wizard-keys-ui DATA_DIR [GAP_MS] [REPEAT]');
 const gapMs = Number(gapText);
 const repeat = Number(repeatText);
 
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  columns = 80;
-  rows = 24;
-  writes: { t: number; text: string }[] = [];
-  write = (chunk: string | Uint8Array, cb?: unknown): boolean => {
-    this.writes.push({ t: performance.now(), text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8') });
-    if (typeof cb === 'function') cb();
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private queue: string[] = [];
-  send(data: string): void {
-    this.queue.push(data);
-    this.emit('readable');
-  }
-  read = (): string | null => this.queue.shift() ?? null;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stdout = new FakeStdout();
 const stdin = new FakeStdin();
 const portal = await openLocalPortal({ dataDir, clock: systemClock });
@@ -53,71 +23,15 @@ const services: WizardServices = {
   openCard: () => Promise.reject(new Error('no card in this benchmark')),
   generateCsr: () => Promise.reject(new Error('not used')),
   readFile: () => Promise.reject(new Error('not used')),
+  checkNewKeyPath: () => Promise.reject(new Error('not used')),
   writeFile: () => Promise.reject(new Error('not used')),
-  describeCertificate,
+  describeCertificate: async (der) => describeCertificate(der),
   now: () => systemClock.now(),
+  workDir: () => process.cwd(),
 };
 const done = runWizard(services, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream });
 
-const screen = () => stripVTControlCharacters(stdout.writes.map((w) => w.text).join('')).split('Certificates').at(-1) ?? '';
-async function waitFor(test: (s: string) => boolean, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!test(screen())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-    await sleep(5);
-  }
-}
-
-/** Sends one key; after GAP_MS returns { first, last } frame times relative to the key. */
-// The first frame whose rows (everything but the count in the title) are those of
-// the burst's last frame: the frame with the filtered list, before its count arrives.
-const rowsOf = (text: string) => stripVTControlCharacters(text).replace(/Certificates \([^)]*\)/, 'Certificates');
-const rowTimes: number[] = [];
-async function press(key: string): Promise<{ first: number; last: number }> {
-  const before = stdout.writes.length;
-  const t0 = performance.now();
-  stdin.send(key);
-  await sleep(gapMs);
-  const after = stdout.writes.slice(before).filter((w) => w.text.includes('Certificates'));
-  const all = stdout.writes.slice(before);
-  if (all.length === 0) return { first: NaN, last: NaN };
-  if (after.length) {
-    const final = rowsOf(after.at(-1)!.text);
-    const hit = after.find((w) => rowsOf(w.text) === final)!;
-    rowTimes.push(hit.t - t0);
-  } else rowTimes.push(NaN);
-  return { first: all[0]!.t - t0, last: all.at(-1)!.t - t0 };
-}
-
-await waitFor((s) => /\d of [\d,]+\)/.test(s), 'the first page of the list');
-const filter = { first: [] as number[], last: [] as number[] };
-let lostKeys = 0;
-const filterRows: number[] = [];
-const scroll = { first: [] as number[], last: [] as number[] };
-const record = (into: typeof filter, r: { first: number; last: number }) => {
-  into.first.push(r.first);
-  into.last.push(r.last);
-};
-
-for (let round = 0; round < repeat; round++) {
-  for (let i = 0; i < 6; i++) record(scroll, await press('\u001B[6~')); // PgDn
-  for (let i = 0; i < 6; i++) record(scroll, await press('\u001B[B')); // Down
-  await press('/');
-  await waitFor((s) => s.includes('type to filter'), 'the filter field');
-  const query = round % 2 ? 'b00004242' : 'b0000317';
-  for (const ch of query) {
-    record(filter, await press(ch));
-    filterRows.push(rowTimes.at(-1)!);
-  }
-  if (!screen().includes(`Filter: ${query}`)) lostKeys++;
-  for (let i = 0; i < query.length; i++) {
-    record(filter, await press('\u007F')); // Backspace back to all
-    filterRows.push(rowTimes.at(-1)!);
-  }
-  await press('\u001B');
-  await sleep(100);
-}
-const lastScreen = screen();
+const { filter, filterRows, scroll, lostKeys, lastScreen } = await measureKeys(stdout, stdin, gapMs, repeat);
 // Where the memory is (MiB): V8 heap, wasm/buffers (external), and the process peak.
 const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
 const mu = process.memoryUsage();
@@ -125,4 +39,4 @@ const memory = { rss: mib(mu.rss), heapTotal: mib(mu.heapTotal), heapUsed: mib(m
 stdin.send('q');
 const code = await done;
 await portal.close();
-process.stdout.write(`\nBENCH_JSON ${JSON.stringify({ filter, filterRows, scroll, lostKeys, memory, exitCode: code, lastScreen: lastScreen.slice(0, 400) })}\n`);
+process.stdout.write(`\nBENCH_JSON ${JSON.stringify({ filter, filterRows, scroll, lostKeys, memory, exitCode: code, lastScreen })}\n`);

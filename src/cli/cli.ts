@@ -13,11 +13,15 @@ import { registerDoctorCommands } from './commands/doctor.js';
 import { runWizardCommand } from './commands/wizard.js';
 import { reportError } from './report.js';
 import type { Io } from './context.js';
+import type { WizardStart } from './wizard-start.js';
 import { setLanguage } from '../i18n/i18n.js';
 import { resolveLanguage } from '../i18n/language.js';
 
-/** Runs the command in `argv` and returns the process exit code. */
-export async function runCli(io: Io, argv: string[]): Promise<number> {
+/**
+ * Runs the command in `argv` and returns the process exit code. `wizard`: the wizard's context
+ * and first page, already read by the launcher (`reissue` alone).
+ */
+export async function runCli(io: Io, argv: string[], wizard?: WizardStart | null): Promise<number> {
   let exitCode = 0;
   // The help texts are written before the settings file is read: --lang and the environment decide them.
   try {
@@ -27,11 +31,11 @@ export async function runCli(io: Io, argv: string[]): Promise<number> {
   }
   const program: Command = buildProgram(io, (code) => (exitCode = code));
   const r = registrarOf(program);
-  const wizard = r.action(runWizardCommand);
+  const wizardAction = r.action((ctx) => runWizardCommand(ctx, wizard?.known), { context: wizard?.ctx });
   program.action((...raw: unknown[]) => {
     // The wizard takes no arguments: a word here is a mistyped command ("Did you mean list?", exit 2).
     if (program.args.length > 0) (program as unknown as { unknownCommand(): never }).unknownCommand();
-    return wizard(...raw);
+    return wizardAction(...raw);
   });
   registerReadCommands(program, r);
   registerReissueCommands(program, r);

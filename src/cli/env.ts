@@ -50,3 +50,9 @@ export async function resolveSettings(
     allowInsecureHttp: flags.allowInsecureHttp === true,
   };
 }
+
+/** The settings for these flags, the config file read (as plain JSON) only if needed. */
+export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv): Promise<Settings> {
+  const config = () => import('./config-file.js');
+  return resolveSettings(flags, env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
+}

@@ -5,6 +5,9 @@ import { paintSkeleton } from '../tui/first-paint.js';
 import { firstFrameLanguage } from './config-path.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-if (process.argv.length <= 2) await paintSkeleton(io, firstFrameLanguage(io.env));
+const wizard = process.argv.length <= 2 && (await paintSkeleton(io, firstFrameLanguage(io.env)));
+// With the skeleton up: the portal and the first page of certificates, painted as the list before
+// commander, Ink and React load (wizard-start.ts).
+const start = wizard ? await (await import('./wizard-start.js')).startWizardEarly(io) : null;
 const { runCli } = await import('./cli.js');
-process.exitCode = await runCli(io, process.argv);
+process.exitCode = await runCli(io, process.argv, start);

@@ -5,7 +5,7 @@ import { isReissueError, usageError } from '../domain/errors.js';
 import { setLanguage, t } from '../i18n/i18n.js';
 import { localizeCommanderError } from './commander-messages.js';
 import { createContext, type CliContext, type Io } from './context.js';
-import { resolveSettings, type GlobalFlags } from './env.js';
+import { loadSettings, type GlobalFlags } from './env.js';
 import { redactOptionValues, reportError } from './report.js';
 
 /** Commander's help headings → their catalog messages. */
@@ -23,6 +23,8 @@ export type Handler<A extends unknown[]> = (ctx: CliContext, ...args: A) => Prom
 export interface ActionOptions {
   /** The last line when Ctrl+C ends the command before it took over the signal itself. */
   interrupted?: () => string;
+  /** A context made before the command line was read (the wizard's, opened while its first frame was painted). */
+  context?: CliContext;
 }
 
 export interface Registrar {
@@ -74,10 +76,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         process.on('SIGTERM', onSignal);
         try {
           // The settings file is read only when a flag or variable leaves a setting to it.
-          const config = () => import('./config-file.js');
-          const settings = await resolveSettings(flags, io.env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
+          const settings = opts.context?.settings ?? (await loadSettings(flags, io.env));
           setLanguage(settings.lang);
-          ctx = createContext(settings, io);
+          ctx = opts.context ?? createContext(settings, io);
           const code = await handler(ctx, ...(raw.slice(0, -1) as A));
           // A command that printed no text still says that its date was simulated.
           if (!settings.json) ctx.io.stderr.write(ctx.simulatedDateNotice());

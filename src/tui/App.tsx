@@ -3,9 +3,9 @@
 import { Box, Text, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { helpFor } from '../wizard/help.js';
-import { initialState } from '../wizard/reducer.js';
+import { startState } from '../wizard/reducer.js';
 import { isBusy, isTyping, textField } from '../wizard/selectors.js';
-import type { WizardState } from '../wizard/state.js';
+import type { WizardEvent, WizardState } from '../wizard/state.js';
 import { createActions } from './actions.js';
 import type { CardHolder } from './card-holder.js';
 import { StateContext, UiActionsContext, type UiActions } from './context.js';
@@ -69,9 +69,18 @@ function CurrentScreen({ state, isActive }: { state: WizardState; isActive: bool
   }
 }
 
-export function App({ services, card, onExit, color = true }: { services: WizardServices; card: CardHolder; onExit: (code: number) => void; color?: boolean }) {
+export interface AppProps {
+  services: WizardServices;
+  card: CardHolder;
+  onExit: (code: number) => void;
+  color?: boolean;
+  /** Events already known when the wizard starts (the portal's name, the first page read by the launcher). */
+  known?: readonly WizardEvent[];
+}
+
+export function App({ services, card, onExit, color = true, known = [] }: AppProps) {
   const { stdout } = useStdout();
-  const [store] = useState(() => createWizardStore(initialState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() })));
+  const [store] = useState(() => createWizardStore(startState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() }, known)));
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { dispatch, getState } = store;
   // The one runner: the store hands it every command the reducer returns; screens only send events.

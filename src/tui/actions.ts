@@ -11,8 +11,8 @@ import { checkCsrFor, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
-import { totalShownByPage } from '../wizard/list-window.js';
 import type { CardHolder } from './card-holder.js';
+import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
 
 export type Dispatch = (event: WizardEvent) => void;
@@ -113,11 +113,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         return;
       case 'load-page':
         try {
-          // No count here: it is a second pass over every match, and the rows come first.
-          const page = await portal.list({ ...c.request, withTotal: false });
-          stamp();
-          const total = totalShownByPage(c.request.offset, c.request.limit, page.items.length);
-          dispatch({ type: 'page-loaded', query: c.request.text, offset: c.request.offset, items: page.items, total });
+          for (const event of await pageEvents(portal, c.request, () => services.now())) dispatch(event);
         } catch (e) {
           dispatch({ type: 'page-failed', query: c.request.text, error: shownError(e) });
         }

@@ -3,12 +3,16 @@
 // skeleton in place (no flicker, no leftover lines), and any error printed before that erases it.
 import { colorFromEnv } from './color-env.js';
 import type { Lang } from '../i18n/language.js';
-import { skeletonFrame } from './skeleton.js';
+import { skeletonFrame, type SkeletonOptions } from './skeleton.js';
 
 interface Painted {
   stdout: NodeJS.WriteStream;
   lines: number;
   restoreStderr: () => void;
+  /** Back to the terminal's line mode (when Ink will not take the keyboard over). */
+  restoreInput: () => void;
+  /** The styles the skeleton was painted with (a repaint uses the same). */
+  opts: SkeletonOptions;
 }
 
 let painted: Painted | null = null;
@@ -32,9 +36,14 @@ const rewind = (lines: number) => `\u001B[${lines}F\u001B[J`;
 export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }, lang: Lang = 'en'): Promise<boolean> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || inkCiMode(io.env)) return false;
   const { default: chalk } = await import('chalk');
-  const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, { styles: chalk.level > 0, color: colorFromEnv(io.env), lang });
+  const opts = { styles: chalk.level > 0, color: colorFromEnv(io.env), lang };
+  const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, opts);
   if (!frame) return false;
   io.stdout.write(frame);
+  // Keys typed while this frame (or the early list) is up wait for Ink raw: not echoed over the
+  // frame, and Enter still a carriage return (a terminal in line mode turns it into a line feed).
+  const stdin = io.stdin;
+  stdin.setRawMode?.(true);
   const lines = frame.split('\n').length - 1;
   // An error before the wizard starts (a portal that cannot be opened) replaces the skeleton.
   const stderr = io.stderr;
@@ -42,12 +51,26 @@ export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: Node
   const restoreStderr = () => {
     stderr.write = write;
   };
+  const restoreInput = () => stdin.setRawMode?.(false);
   stderr.write = ((...args: Parameters<typeof write>) => {
     eraseSkeleton();
     return write.apply(stderr, args);
   }) as typeof write;
-  painted = { stdout: io.stdout, lines, restoreStderr };
+  painted = { stdout: io.stdout, lines, restoreStderr, restoreInput, opts };
   process.once('exit', eraseSkeleton);
+  return true;
+}
+
+/**
+ * Replaces the skeleton on screen with a later frame of the same kind (the list once its first
+ * page is read), in one synchronized update; Ink takes that one over the same way.
+ */
+export function repaintSkeleton(frameFor: (columns: number, rows: number, opts: SkeletonOptions) => string | null): boolean {
+  if (!painted) return false;
+  const frame = frameFor(painted.stdout.columns, painted.stdout.rows, painted.opts);
+  if (!frame) return false;
+  painted.stdout.write(`${BEGIN_SYNCHRONIZED_UPDATE}${rewind(painted.lines)}${frame}${END_SYNCHRONIZED_UPDATE}`);
+  painted.lines = frame.split('\n').length - 1;
   return true;
 }
 
@@ -67,8 +90,9 @@ export function handOverSkeleton(stdout: NodeJS.WriteStream): boolean {
 /** Takes the skeleton off the screen (nothing else will draw over it). */
 export function eraseSkeleton(): void {
   if (!painted) return;
-  const { stdout, lines, restoreStderr } = painted;
+  const { stdout, lines, restoreStderr, restoreInput } = painted;
   painted = null;
   restoreStderr();
+  restoreInput();
   stdout.write(rewind(lines));
 }

@@ -10,6 +10,7 @@ import { createKeyQueue, type InputStream } from './input/key-queue.js';
 import { PASTE_OFF } from './hooks/use-bracketed-paste.js';
 import type { WizardServices } from './services.js';
 import { colorFromEnv } from './theme.js';
+import type { WizardEvent } from '../wizard/state.js';
 
 export { WIZARD_MAX_FPS };
 
@@ -22,6 +23,8 @@ export interface RunWizardOptions {
   color?: boolean;
   /** Write every frame in full instead of redrawing in place (tests; also immune to Ink's CI mode). */
   debug?: boolean;
+  /** Events already known (the launcher's first page): Ink's first frame shows them. */
+  known?: readonly WizardEvent[];
 }
 
 export function runWizard(services: WizardServices, opts: RunWizardOptions = {}): Promise<number> {
@@ -43,7 +46,7 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
     };
     // Ink's first frame is drawn over the launcher's skeleton (if one is on screen), in place.
     const overSkeleton = handOverSkeleton(stdout);
-    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} />, {
+    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} known={opts.known} />, {
       stdout,
       // One key at a time, each after the previous one's state and screen are in place.
       stdin: createKeyQueue(stdin as InputStream),

@@ -29,6 +29,11 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   };
 }
 
+/** The state the wizard starts from: the initial one with what is already known applied (the launcher's first page). */
+export function startState(opts: { rows?: number; columns?: number; now: string }, known: readonly WizardEvent[] = []): WizardState {
+  return known.reduce(reduce, initialState(opts));
+}
+
 /** The next state and the commands the event starts: the loads the screen on view needs (loads.ts) and the work it asks for. */
 export function step(state: WizardState, event: WizardEvent): Step {
   if (state.ending) return stay(state); // the last frame is on screen

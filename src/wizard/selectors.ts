@@ -5,6 +5,7 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
+import { formatDateTime, willBeRevokedText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { t } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
@@ -75,6 +76,18 @@ export function focusCertificate(state: WizardState): Certificate | null {
     default:
       return s.cert;
   }
+}
+
+/** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
+export function headerNotice(state: WizardState): string | null {
+  const cert = bannerCertificate(state);
+  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
+  return pending && cert ? `⚠ ${cert.commonName} — ${pending}` : null;
+}
+
+/** Before the portal's name when the portal runs at a simulated date (REISSUE_NOW). */
+export function simulatedDateTitle(state: Pick<WizardState, 'now'>): string {
+  return `${t('header.simulated', { date: formatDateTime(state.now) })} · `;
 }
 
 /**

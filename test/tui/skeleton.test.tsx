@@ -9,7 +9,12 @@ import { SKELETON_MIN_ROWS, skeletonFrame, skeletonMinColumns } from '../../src/
 
 const SKELETON_MIN_COLUMNS = skeletonMinColumns();
 import { FakeStdin, FakeStdout, plain } from '../helpers/ink.js';
-import { fakeServices } from './fakes.js';
+import { listFrameFor } from '../../src/tui/first-page.js';
+import { pageEvents } from '../../src/tui/page-events.js';
+import { pageToFetch } from '../../src/wizard/list-window.js';
+import { initialState, startState } from '../../src/wizard/reducer.js';
+import type { WizardEvent } from '../../src/wizard/state.js';
+import { demoCertificates, FakePortal, fakeServices, manyCertificates, NOW } from './fakes.js';
 
 const level = chalk.level;
 afterEach(() => {
@@ -20,9 +25,9 @@ afterEach(() => {
 const isFrame = (w: string) => w.includes('\n');
 
 /** Runs the real wizard on a fake terminal; returns every write up to and including its first frame. */
-async function firstWrites(stdout: FakeStdout, color: boolean): Promise<string[]> {
+async function firstWrites(stdout: FakeStdout, color: boolean, services = fakeServices(), known: WizardEvent[] = []): Promise<string[]> {
   const stdin = new FakeStdin();
-  const exit = runWizard(fakeServices(), { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, color });
+  const exit = runWizard(services, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, color, known });
   const writes = [...stdout.writes];
   stdin.write('\u0003');
   await exit;
@@ -75,6 +80,79 @@ describe('skeletonFrame is Ink’s first frame', () => {
   });
 });
 
+/** What the launcher reads before Ink loads (wizard-start.ts): the portal's name and the first page. */
+async function knownAtStart(portal: FakePortal, rows: number, columns: number): Promise<WizardEvent[]> {
+  const info = await portal.info();
+  const list = initialState({ rows, columns, now: info.now }).list;
+  const req = pageToFetch(list.query, list, list.total, list.height, null)!;
+  return [{ type: 'portal-info', name: info.name, now: info.now }, ...(await pageEvents(portal, req, () => NOW))];
+}
+
+describe('the launcher’s list frame is Ink’s first frame when the wizard starts from the same page', () => {
+  const demo = demoCertificates();
+  const pendingFirst = [...demo.filter((c) => c.state === 'pending-revocation'), ...demo.filter((c) => c.state !== 'pending-revocation')];
+  const portals: [string, () => FakePortal][] = [
+    ['6 certificates', () => new FakePortal()],
+    ['a pending revocation in focus', () => new FakePortal({ certificates: pendingFirst })],
+    ['500 certificates (count not known yet)', () => new FakePortal({ certificates: manyCertificates(500) })],
+  ];
+  const sizes: [number, number][] = [
+    [80, 24],
+    [120, 40],
+    [60, 15],
+  ];
+  // The language as the launcher sets it (REISSUE_LANG, --lang's setting): texts, column widths, number formats.
+  const counts = { en: /Certificates \(1–\d+ of [\d,…]+\)/, pl: /Certyfikaty \(1–\d+ z [\d\u00a0…]+\)/ } as const;
+  for (const lang of ['en', 'pl'] as const) {
+    for (const [name, portalFor] of portals) {
+      for (const [columns, rows] of sizes) {
+        for (const [styles, color] of [[true, true], [true, false], [false, true]] as const) {
+          test(`${lang}: ${name}, ${columns}×${rows}, ${styles ? 'styled' : 'plain'}, ${color ? 'colour' : 'NO_COLOR'}`, async () => {
+            chalk.level = styles ? 1 : 0;
+            setLanguage(lang);
+            try {
+              const portal = portalFor();
+              const known = await knownAtStart(portal, rows, columns);
+              const painted = listFrameFor(startState({ rows, columns, now: NOW.toISOString() }, known), { styles, color, lang });
+              expect(painted).not.toBeNull();
+              expect(plain(painted!)).toMatch(counts[lang]);
+              const listCalls = portal.listCalls.length;
+              const writes = await firstWrites(new FakeStdout(columns, rows), color, fakeServices({ portal }), known);
+              expect(writes.find(isFrame)).toBe(painted);
+              // The wizard does not read the page it was given again.
+              expect(portal.listCalls).toHaveLength(listCalls);
+            } finally {
+              setLanguage('en');
+            }
+          });
+        }
+      }
+    }
+  }
+
+  for (const lang of ['en', 'pl'] as const) {
+    test(`${lang}: a simulated date (REISSUE_NOW) is said in the header, as Ink says it`, async () => {
+      chalk.level = 1;
+      setLanguage(lang);
+      try {
+        const portal = new FakePortal();
+        const known = await knownAtStart(portal, 24, 100);
+        const painted = listFrameFor(startState({ rows: 24, columns: 100, now: NOW.toISOString() }, known), { styles: true, color: true, lang }, true);
+        expect(plain(painted!)).toContain(lang === 'pl' ? 'SYMULOWANA DATA' : 'SIMULATED DATE');
+        const services = { ...fakeServices({ portal }), simulatedDate: true };
+        expect((await firstWrites(new FakeStdout(100, 24), true, services, known)).find(isFrame)).toBe(painted);
+      } finally {
+        setLanguage('en');
+      }
+    });
+  }
+
+  test('anything but the plain list (an error, a filter) is not painted early', () => {
+    const state = startState({ rows: 24, columns: 80, now: NOW.toISOString() }, [{ type: 'page-failed', query: '', error: { message: 'x', hint: null } as never }]);
+    expect(listFrameFor(state, { styles: true, color: true })).toBeNull();
+  });
+});
+
 function fakeIo(env: NodeJS.ProcessEnv = {}) {
   const stdout = new FakeStdout(80, 24);
   const stderr = new FakeStdout(80, 24);
@@ -110,11 +188,15 @@ describe('painting and handing over', () => {
   });
 
   test('an error before the wizard starts erases the skeleton first', async () => {
-    const { stdout, stderr, io } = fakeIo();
+    const { stdout, stderr, stdin, io } = fakeIo();
     await paintSkeleton(io);
+    // Keys typed while the frame is up wait raw for Ink (no echo, Enter stays a carriage return)…
+    expect(stdin.rawMode).toBe(true);
     io.stderr.write('error: the portal cannot be opened\n');
     expect(stdout.writes.at(-1)).toBe('\u001B[23F\u001B[J');
     expect(stderr.writes).toEqual(['error: the portal cannot be opened\n']);
+    // …and the terminal is back in line mode when Ink will not take over.
+    expect(stdin.rawMode).toBe(false);
     // Only once: later writes go straight through.
     io.stderr.write('  → hint\n');
     expect(stdout.writes).toHaveLength(2);
@@ -129,4 +211,10 @@ describe('painting and handing over', () => {
     expect([...a.stdout.writes, ...b.stdout.writes]).toEqual([]);
     expect(plain(skeletonFrame(80, 24, { styles: false, color: true })!)).toContain('Certificates (loading…)');
   });
+});
+
+test('text that may take two columns a character (CJK, emoji) is left to Ink: no early list', async () => {
+  const portal = new FakePortal({ certificates: [...demoCertificates().map((c, i) => (i === 2 ? { ...c, commonName: '証明書.example' } : c))] });
+  const known = await knownAtStart(portal, 24, 80);
+  expect(listFrameFor(startState({ rows: 24, columns: 80, now: NOW.toISOString() }, known), { styles: true, color: true })).toBeNull();
 });

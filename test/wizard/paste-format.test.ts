@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { emptyPaste, feedPaste, pasteInputFor, PASTE_LIMIT, type PasteInput } from '../../src/wizard/paste.js';
-import { fit, formatElapsed, pendingRevocationText, revocationBadge, stateLabel, truncate } from '../../src/wizard/format.js';
+import { fit, formatCount, formatElapsed, pendingRevocationText, revocationBadge, stateLabel, truncate } from '../../src/wizard/format.js';
 
 const PEM = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBfoo\nbar==\n-----END CERTIFICATE REQUEST-----';
 const feed = (...inputs: PasteInput[]) => inputs.reduce(feedPaste, emptyPaste);
@@ -51,6 +51,9 @@ describe('collecting a pasted CSR', () => {
 });
 
 describe('formatting', () => {
+  test('counts: thousands separated as en-US writes them', () => {
+    for (const n of [0, 6, 999, 1000, 12345, 100000, 1234567, 9007199254740991]) expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+  });
   const now = new Date('2026-11-24T12:00:00Z');
   const pending = { state: 'pending-revocation' as const, revocationDate: '2026-12-07T11:00:00Z' };
   test('badge and pending text count whole days up', () => {

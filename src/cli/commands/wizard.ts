@@ -2,10 +2,12 @@
 // do the same job non-interactively.
 import { usageError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
+import type { WizardEvent } from '../../wizard/state.js';
 import { t } from '../../i18n/i18n.js';
 
 
-export async function runWizardCommand(ctx: CliContext): Promise<number> {
+/** `known`: what the launcher already read (the portal's name, the first page), see wizard-start.ts. */
+export async function runWizardCommand(ctx: CliContext, known: readonly WizardEvent[] = []): Promise<number> {
   if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
     throw usageError('no-tty', t('cli.wizard.noTty'), t('cli.wizard.noTtyHint'));
   }
@@ -18,5 +20,5 @@ export async function runWizardCommand(ctx: CliContext): Promise<number> {
   const portal = await ctx.portal();
   const { createWizardServices } = await import('../wizard-services.js');
   const { runWizard } = await import('../../tui/run.js');
-  return runWizard(createWizardServices(ctx, portal), { stdin: ctx.io.stdin, stdout: ctx.io.stdout });
+  return runWizard(createWizardServices(ctx, portal), { stdin: ctx.io.stdin, stdout: ctx.io.stdout, known });
 }

@@ -2,17 +2,15 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { bannerCertificate } from '../../wizard/selectors.js';
-import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
+import { headerNotice, simulatedDateTitle } from '../../wizard/selectors.js';
 import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
 
 /** `simulatedDate`: the portal runs at a simulated date (REISSUE_NOW), said before its name. */
 export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
   const state = useWizardState();
-  const cert = bannerCertificate(state);
-  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
-  const simulated = simulatedDate ? `${t('header.simulated', { date: formatDateTime(state.now) })} · ` : '';
+  const notice = headerNotice(state);
+  const simulated = simulatedDate ? simulatedDateTitle(state) : '';
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">
@@ -22,7 +20,7 @@ export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
         <Text dimColor> {t('header.help')}</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
-        {pending && cert ? `⚠ ${cert.commonName} — ${pending}` : ' '}
+        {notice ?? ' '}
       </Text>
     </Box>
   );

@@ -2,20 +2,16 @@
 // stays smooth with 100,000 certificates. `/` filters as you type (the portal matches CN,
 // domains, order, serial and product).
 import { Box, useInput, type Key } from 'ink';
-import chalk from 'chalk';
 import { Text, useColor } from '../theme.js';
 import { memo, useCallback } from 'react';
-import { truncate } from '../../wizard/format.js';
-import type { Certificate } from '../../domain/types.js';
-import { certificateLine, listColumns, listHeadingLine, placeholderLine } from '../../wizard/list-row.js';
-import { stateOffset } from '../../wizard/list-layout.js';
-import { visibleRange } from '../../wizard/list-window.js';
-import { knownRows, selectedRow } from '../../wizard/selectors.js';
+import { listHeadingLine } from '../../wizard/list-row.js';
+import { listView } from '../../wizard/list-view.js';
+import { selectedRow } from '../../wizard/selectors.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { FieldText } from '../components/TextField.js';
 import { commandFor } from '../keymap.js';
 import { fieldKey } from '../typing.js';
-import { language, t } from '../../i18n/i18n.js';
+import { t } from '../../i18n/i18n.js';
 
 /**
  * The visible rows as one text (one layout node and one measurement instead of one per row): the
@@ -39,20 +35,6 @@ function splitAt(lines: string[], selected: number): { above: string; selected: 
   const before = lines.slice(0, selected);
   const after = lines.slice(selected + 1);
   return { above: before.length ? `${before.join('\n')}\n` : '', selected: line, below: after.length ? `\n${after.join('\n')}` : '' };
-}
-
-/** Revoked in red, expired in magenta: the state cell only (its words stay, for NO_COLOR). */
-const STATE_COLOURS: Partial<Record<Certificate['state'], (text: string) => string>> = { revoked: chalk.red, expired: chalk.magenta };
-
-function colourState(line: string, cert: Certificate, columns: number): string {
-  const paint = STATE_COLOURS[cert.state];
-  if (!paint) return line;
-  const layout = listColumns(columns);
-  const chars = [...line];
-  const from = stateOffset(layout, '>');
-  const to = from + layout.state;
-  if (chars.length <= from) return line;
-  return chars.slice(0, from).join('') + paint(chars.slice(from, to).join('')) + chars.slice(to).join('');
 }
 
 export function ListScreen({ isActive }: { isActive: boolean }) {
@@ -115,28 +97,9 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
   );
   useInput(onKey, { isActive });
 
-  const total = list.total;
-  const rowCount = knownRows(list);
-  const { start, end } = rowCount === null ? { start: 0, end: 0 } : visibleRange(list, rowCount, list.height);
-  const page = list.page && list.page.query === list.query ? list.page : null;
-  // Lines cut to the terminal's width here, so Ink never wraps them.
-  const color = useColor();
-  const lines: string[] = [];
-  for (let i = start; i < end; i++) {
-    const cert = page ? page.items[i - page.offset] : undefined;
-    const selected = i === list.cursor;
-    const line = truncate(cert ? certificateLine(cert, selected, now, state.columns) : placeholderLine(selected, state.columns), state.columns);
-    lines.push(cert && color ? colourState(line, cert, state.columns) : line);
-  }
-  const rows = lines.length ? <Rows {...splitAt(lines, list.cursor - start)} /> : null;
-
-  const count = list.error
-    ? t('list.notLoaded')
-    : rowCount === null
-      ? t('list.loading')
-      : rowCount === 0
-        ? t('list.noneFound')
-        : t('list.range', { from: start + 1, to: end, total: total === null ? '…' : total.toLocaleString(language() === 'pl' ? 'pl-PL' : 'en-US') });
+  const view = listView(list, state.columns, now, useColor());
+  const rows = view.lines.length ? <Rows {...splitAt(view.lines, view.selected)} /> : null;
+  const count = view.count;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
