@@ -62,6 +62,16 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   const texts = manualTexts(rows, columns, fixedRows);
   const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
   const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
+  // One menu for the card's algorithms and the cloud store's: picking one is the same event.
+  const algorithmMenu = (
+    <Menu
+      items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
+      cursor={screen.algCursor}
+      isActive={isActive}
+      onHighlight={(index) => dispatch({ type: 'highlight', index })}
+      onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
+    />
+  );
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -86,13 +96,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           <Text>  ✓ {methodLabel('cloud')}</Text>
           <Text bold>{t('step1.algorithmHeading')}</Text>
           {screen.stage === 'cloud' ? (
-            <Menu
-              items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
-              cursor={screen.algCursor}
-              isActive={isActive}
-              onHighlight={(index) => dispatch({ type: 'highlight', index })}
-              onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
-            />
+            algorithmMenu
           ) : (
             <Box flexDirection="column">
               <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
@@ -110,13 +114,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
             <Text color="red">✗ {t('step1.noAlgorithm', { algorithms: screen.cert.algorithms.map(algorithmLabel).join(', ') })}</Text>
           ) : null}
           {screen.scan === 'ready' && screen.algorithms.length > 0 ? (
-            <Menu
-              items={screen.algorithms.map((a) => ({ value: a, label: algorithmLabel(a) }))}
-              cursor={screen.algCursor}
-              isActive={isActive}
-              onHighlight={(index) => dispatch({ type: 'highlight', index })}
-              onSelect={(algorithm) => dispatch({ type: 'choose-algorithm', algorithm })}
-            />
+            algorithmMenu
           ) : null}
         </Box>
       )}
