@@ -1,6 +1,6 @@
 // Three SoftHSM2 tokens: the card layer finds a key by its public key on whichever card holds it,
 // lists every card's key pairs and certificates with their URIs, and removes a leftover key pair.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
 import { parsePkcs11Uri } from '../../src/card/uri.js';
 import { certificateFields } from '../../src/card/der.js';
@@ -8,34 +8,17 @@ import { findObjects, getAttr } from '../../src/card/keys.js';
 import { csrSubjectDer } from '../../src/card/objects.js';
 import { ck, loadPkcs11, openModule } from '../../src/card/pkcs11.js';
 import { decodePemBlocks } from '../../src/pki/pem.js';
-import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
-import { createTestCa, objectsWithId, tempDir } from './support.js';
+import { cardsWithCa, objectsWithId } from './support.js';
 
 const PIN = '4321';
-let hsm: SoftHsm;
-let restoreEnv: () => void;
-let work: Awaited<ReturnType<typeof tempDir>>;
-let ca: Awaited<ReturnType<typeof createTestCa>>;
-
-beforeAll(async () => {
-  hsm = await createSoftHsm();
-  restoreEnv = hsm.useEnv();
-  work = await tempDir('reissue-objects-');
-  ca = await createTestCa(work.dir);
-  for (const label of ['card1', 'card2', 'card3']) await hsm.initToken(label, PIN);
-});
-afterAll(async () => {
-  restoreEnv();
-  await hsm.cleanup();
-  await work.cleanup();
-});
+const cards = cardsWithCa('reissue-objects-', ['card1', 'card2', 'card3'], PIN);
 
 const keygen = (card: Pkcs11Card, label: string) =>
   card.generate({ token: { label }, algorithm: 'ec-p256', pin: PIN, commonName: 'assecodata.pl', domains: ['assecodata.pl'], label: 'reissue test' });
 
 describe('keys on several cards', () => {
   test('findKeys searches every card without a PIN; a selector only narrows', async () => {
-    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const card = new Pkcs11Card({ modules: [cards.hsm.module] });
     const on2 = await keygen(card, 'card2');
     const on3 = await keygen(card, 'card3');
     const found = await card.findKeys([on2.publicKeySpki, on3.publicKeySpki, new Uint8Array(on2.publicKeySpki).reverse()], {});
@@ -46,9 +29,9 @@ describe('keys on several cards', () => {
   });
 
   test('inventory lists each card\'s key pairs with their certificate and URIs', async () => {
-    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const card = new Pkcs11Card({ modules: [cards.hsm.module] });
     const gen = await keygen(card, 'card1');
-    const installed = await card.install({ token: { label: 'card1' }, pin: PIN, certificateDer: await ca.sign(gen.csrPem) });
+    const installed = await card.install({ token: { label: 'card1' }, pin: PIN, certificateDer: await cards.ca.sign(gen.csrPem) });
     const inv = await card.inventory({ keys: true });
     expect((await card.inventory()).readers.every((r) => r.keys === undefined)).toBe(true);
     const reader = inv.readers.find((r) => r.token?.label === 'card1')!;
@@ -59,10 +42,10 @@ describe('keys on several cards', () => {
   });
 
   test('CKA_SUBJECT on both keys: the CSR\'s subject at generation, the certificate\'s once installed', async () => {
-    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const card = new Pkcs11Card({ modules: [cards.hsm.module] });
     const gen = await card.generate({ token: { label: 'card1' }, algorithm: 'ec-p256', pin: PIN, commonName: 'subject.example', domains: ['subject.example'], label: 'reissue subject' });
     const subjects = () => {
-      const mod = openModule(hsm.module, loadPkcs11);
+      const mod = openModule(cards.hsm.module, loadPkcs11);
       try {
         const slot = mod.p11.C_GetSlotList(true).find((s) => mod.p11.C_GetTokenInfo(s).label.trim() === 'card1')!;
         const session = mod.p11.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
@@ -77,18 +60,18 @@ describe('keys on several cards', () => {
     };
     const csrSubject = Buffer.from(csrSubjectDer(decodePemBlocks(gen.csrPem)[0]!.der)).toString('hex');
     expect(subjects()).toEqual([csrSubject, csrSubject]);
-    const der = await ca.sign(gen.csrPem);
+    const der = await cards.ca.sign(gen.csrPem);
     await card.install({ token: { label: 'card1' }, pin: PIN, certificateDer: der });
     const certSubject = Buffer.from(certificateFields(der).subject).toString('hex');
     expect(subjects()).toEqual([certSubject, certSubject]);
   });
 
   test('delete removes a leftover key pair by URI; one with a certificate only with force', async () => {
-    const card = new Pkcs11Card({ modules: [hsm.module] });
+    const card = new Pkcs11Card({ modules: [cards.hsm.module] });
     const leftover = await keygen(card, 'card3');
     const kept = await keygen(card, 'card3');
-    await card.install({ token: { label: 'card3' }, pin: PIN, certificateDer: await ca.sign(kept.csrPem) });
-    const listing = () => hsm.pkcs11Tool(['--token-label', 'card3', '--login', '--pin', PIN, '--list-objects']);
+    await card.install({ token: { label: 'card3' }, pin: PIN, certificateDer: await cards.ca.sign(kept.csrPem) });
+    const listing = () => cards.hsm.pkcs11Tool(['--token-label', 'card3', '--login', '--pin', PIN, '--list-objects']);
 
     const gone = await card.deleteKey({ uri: parsePkcs11Uri(leftover.keyUri), pin: PIN });
     expect(gone.removed).toEqual({ privateKeys: 1, publicKeys: 1, certificates: 0 });

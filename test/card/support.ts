@@ -9,7 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import pkcs11js from 'pkcs11js';
+import { afterAll, beforeAll } from 'vitest';
 import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11.js';
+import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 
 const run = promisify(execFile);
 
@@ -108,4 +110,32 @@ export async function bundleWorker(dir: string): Promise<URL> {
 /** The object blocks of a `pkcs11-tool --list-objects` listing that carry this ID (hex). */
 export function objectsWithId(listing: string, idHex: string): string[] {
   return listing.split(/\n(?=\S)/).filter((b) => new RegExp(`\\n\\s+ID:\\s+${idHex}\\s*(\\n|$)`).test(b));
+}
+
+export interface CardsWithCa {
+  hsm: SoftHsm;
+  work: Awaited<ReturnType<typeof tempDir>>;
+  ca: Awaited<ReturnType<typeof createTestCa>>;
+}
+
+/**
+ * For one test file: a throwaway SoftHSM2 (used in-process) with these tokens initialised with
+ * `pin`, a temporary folder and a test CA; all removed after the file's tests.
+ */
+export function cardsWithCa(prefix: string, labels: string[], pin: string): CardsWithCa {
+  const fixture = {} as CardsWithCa;
+  let restoreEnv = () => {};
+  beforeAll(async () => {
+    fixture.hsm = await createSoftHsm();
+    restoreEnv = fixture.hsm.useEnv();
+    fixture.work = await tempDir(prefix);
+    fixture.ca = await createTestCa(fixture.work.dir);
+    for (const label of labels) await fixture.hsm.initToken(label, pin);
+  });
+  afterAll(async () => {
+    restoreEnv();
+    await fixture.hsm?.cleanup();
+    await fixture.work?.cleanup();
+  });
+  return fixture;
 }
