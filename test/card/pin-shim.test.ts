@@ -3,11 +3,11 @@
 // even when right, the SO's C_InitPIN unblocks it, and a PIN-pad mode logs in with no PIN. Checked
 // in Node through pkcs11js (as the card worker uses it), from outside with pkcs11-tool, and through
 // p11-kit's client module. Plain SoftHSM2 fails all of these: it never sets FINAL_TRY or LOCKED.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startP11KitServer, type P11KitServer } from '../helpers/p11-kit-server.js';
 import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
 
 const PIN = '1234';
@@ -299,30 +299,22 @@ describe('PIN-pad mode', () => {
 });
 
 describe("through p11-kit's client module (p11-kit server in front of the shim)", () => {
-  const client = ['/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so', '/usr/lib/aarch64-linux-gnu/pkcs11/p11-kit-client.so']
-    .concat(readdirSync('/usr/lib').map((d) => `/usr/lib/${d}/pkcs11/p11-kit-client.so`))
+  const client = readdirSync('/usr/lib')
+    .map((d) => `/usr/lib/${d}/pkcs11/p11-kit-client.so`)
     .find((p) => existsSync(p))!;
-  let server: ChildProcess;
-  let address: string;
+  let server: P11KitServer;
   beforeAll(async () => {
     await shim.hsm.initToken('remote', PIN, SO_PIN);
-    const socket = join(shim.hsm.dir, 'p11-kit.sock');
-    server = spawn('p11-kit', ['server', '-f', '--provider', shim.module, '-n', socket, 'pkcs11:token=remote'], { env: shim.env, stdio: 'ignore' });
-    const until = Date.now() + 10_000;
-    while (!existsSync(socket)) {
-      if (Date.now() > until) throw new Error('p11-kit server did not create its socket');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    address = `unix:path=${socket}`;
+    server = await startP11KitServer({ module: shim.module, token: 'remote', env: shim.env, dir: shim.hsm.dir });
   });
   afterAll(() => {
-    server?.kill();
+    server?.stop();
   });
 
   test('the remote side sees final try and locked, and gets CKR_PIN_LOCKED', async () => {
     const remote = (args: string[]) =>
       new Promise<{ code: number; out: string }>((resolve) => {
-        const child = spawn('pkcs11-tool', ['--module', client, '--token-label', 'remote', ...args], { env: { ...process.env, P11_KIT_SERVER_ADDRESS: address } });
+        const child = spawn('pkcs11-tool', ['--module', client, '--token-label', 'remote', ...args], { env: { ...process.env, P11_KIT_SERVER_ADDRESS: server.address } });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d));
         child.stderr.on('data', (d: Buffer) => (out += d));
