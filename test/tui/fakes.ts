@@ -383,7 +383,7 @@ export class FakeCard implements CardService {
   }
 }
 
-/** The card layer's messages for the codes the tests use (src/card/errors.ts wording). */
+/** The card layer's messages for the codes the tests use (src/card/messages.ts and src/card/pkcs11/errors.ts wording). */
 const CARD_ERRORS: Record<string, () => ReissueError> = {
   'pin-wrong': () => cardError('pin-wrong', 'The PIN is wrong.', "Type the user (common profile) PIN again; each wrong PIN uses up one of the card's tries."),
   'card-removed': () => cardError('card-removed', 'The card was removed from the reader during key generation.', 'Insert the card again and restart the key generation; nothing was submitted.'),
