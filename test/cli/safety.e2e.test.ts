@@ -69,8 +69,8 @@ describe('private keys are never destroyed; a refusal leaves nothing behind', ()
       expect(r.stderr).toMatch(/holds a private key/);
       check();
     }
-    // Any other file is still replaced with --force.
-    writeFileSync(path('old.pem'), 'old');
+    // A certificate is replaced with --force (what download writes; anything else is kept, see outputs.e2e).
+    writeFileSync(path('old.pem'), (await cli(['ca'])).stdout);
     expect((await cli(['download', id, '--out', path('old.pem'), '--force'])).code).toBe(0);
     expect(readFileSync(path('old.pem'), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
   });
