@@ -1,6 +1,8 @@
 // CLI entry (bundled to dist/cli.js). Kept small: each command loads what it needs when it runs.
 // `reissue` alone opens the wizard: its first frame is painted before anything else is even
 // imported (commander, Ink, React, the portal), so the screen answers at Node's start-up speed.
+// First: a --token value leaves the process list before anything else runs.
+import './hide-secrets.js';
 import { paintSkeleton } from '../tui/first-paint.js';
 import { firstFrameLanguage } from './config-path.js';
 
