@@ -20,7 +20,7 @@ export function readOnlyFolder(path: string): Mounted {
     chmodSync(path, 0o555);
     return { path, cause: /permission denied/, undo: () => chmodSync(path, 0o755) };
   }
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', path]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=755', 'tmpfs', path]);
   execFileSync('mount', ['-o', 'remount,ro', path]);
   return { path, cause: /read-only/, undo: () => execFileSync('umount', [path]) };
 }
