@@ -96,7 +96,7 @@ async function refuseToReplace(out: PlannedOutput): Promise<void> {
   }
   throw inputError(
     'would-replace-other',
-    `${out.path} does not hold ${out.kind ? KIND_WORDS[out.kind] : 'what this command writes'} (it holds ${FOUND_WORDS[found]}); --force replaces only a file that holds what this command writes. Nothing was written.`,
+    `${out.path} does not hold ${out.kind ? KIND_WORDS[out.kind] : 'what this command writes'} (it holds ${FOUND_WORDS[found]}); an existing file is replaced only when it holds what would be written there. Nothing was written.`,
     'Choose another file name, or move that file away first if you are sure it is not needed.',
     { path: out.path, expected: out.kind, found },
   );
