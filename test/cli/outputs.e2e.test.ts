@@ -55,6 +55,12 @@ describe('a refusal leaves nothing behind and says why', () => {
     expect(opensslStatus(['req', '-in', work('k.csr'), '-noout', '-verify']).output).toMatch(/verif.*OK/i);
   });
 
+  it('card keygen --csr-out on a read-only file system: refused before any card is looked for', async () => {
+    const r = await cli(['card', 'keygen', '--cn', 'test.example', '--algorithm', 'ec-p256', '--csr-out', join(ro.path, 'out.csr'), '--pin-stdin']);
+    expectRefused(r, join(ro.path, 'out.csr'), ro.cause);
+    expect(r.stderr).not.toMatch(/module|reader|PIN/i);
+  });
+
   it('csr new with the key on a full file system: exit 3 "no space left", no key, no temporary file', async () => {
     const before = tree();
     const r = await cli(['csr', 'new', '--for', id, '--algorithm', 'rsa-2048', '--key-out', join(full.path, 'k.key'), '--out', work('full.csr')]);
