@@ -1,8 +1,8 @@
 // Secrets given on the command line out of the process list. Any user can read another's
 // /proc/PID/cmdline (what `ps` shows); Node lets a process rewrite that memory through
-// process.title, which libuv writes over the original argument area and pads with zeros. This
-// runs as the first module of the launcher, so the token is visible only while Node starts
-// (measured in the README); --token-file and REISSUE_TOKEN avoid even that.
+// process.title, which libuv writes over the original argument area and pads with zeros. The
+// launcher loads this first whenever such an option is given, so the token is visible only while
+// Node starts (measured in the README); --token-file and REISSUE_TOKEN avoid even that.
 import { readFileSync } from 'node:fs';
 import { redactUrl } from '../util/redact.js';
 

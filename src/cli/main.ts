@@ -1,13 +1,14 @@
 // CLI entry (bundled to dist/cli.js). Kept small: each command loads what it needs when it runs.
 // `reissue` alone opens the wizard: its first frame is painted before anything else is even
 // imported (commander, Ink, React, the portal), so the screen answers at Node's start-up speed.
-// First: a --token value leaves the process list before anything else runs.
-import './hide-secrets.js';
 import { paintSkeleton } from '../tui/first-paint.js';
 import { firstFrameLanguage } from './config-path.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 const wizard = process.argv.length <= 2 && (await paintSkeleton(io, firstFrameLanguage(io.env)));
+// Before anything else runs (the skeleton above is only for `reissue` alone): a --token value,
+// or a password in a URL, leaves the process list.
+if (process.argv.some((a) => /^--(token|portal|smtp)(=|$)/.test(a))) await import('./hide-secrets.js');
 // With the skeleton up: the portal and the first page of certificates, painted as the list before
 // commander, Ink and React load (wizard-start.ts).
 const start = wizard ? await (await import('./wizard-start.js')).startWizardEarly(io) : null;
