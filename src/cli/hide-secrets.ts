@@ -18,6 +18,18 @@ export function argsWithoutSecrets(args: readonly string[]): string[] | null {
   for (let i = 0; i < out.length; i++) {
     const arg = out[i]!;
     if (arg === '--') break;
+    // `config set token T` (or smtp / portal URL): the value is the word after the key.
+    if (arg === 'set' && out[i - 1] === 'config' && out[i + 2] !== undefined) {
+      const key = out[i + 1]!;
+      const name = key === 'token' ? '--token' : key === 'smtp' || key === 'portal' ? '--portal' : null;
+      const value = out[i + 2]!;
+      const shown = name ? hide(name, value) : value;
+      if (shown !== value) {
+        out[i + 2] = shown;
+        changed = true;
+      }
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (!SECRET_VALUE.includes(name) && !URL_VALUE.includes(name)) continue;

@@ -44,8 +44,9 @@ const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, {
 function processList(pid: number): string {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    if (!cmdline) return ''; // exiting (a zombie has no command line): nothing to see
     const ps = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
-    return `${cmdline}\n${ps}`;
+    return ps.includes('<defunct>') ? '' : `${cmdline}\n${ps}`;
   } catch {
     return '';
   }
@@ -91,6 +92,9 @@ describe('the API token is not in the process list', () => {
     expect(argsWithoutSecrets(['node', 'bin', 'list', `--token=${TOKEN}`, '--portal', `https://u:${PASSWORD}@h`])).toEqual(['node', 'bin', 'list', '--token=***', '--portal', 'https://***@h']);
     expect(argsWithoutSecrets(['node', 'bin', 'serve', '--smtp', `smtp://mail:${PASSWORD}@h:587`])).toEqual(['node', 'bin', 'serve', '--smtp', 'smtp://***@h:587']);
     expect(argsWithoutSecrets(['node', 'bin', 'list', '--token-file', '/t', '--', '--token', 'x'])).toBeNull();
+    expect(argsWithoutSecrets(['node', 'bin', 'config', 'set', 'token', TOKEN])).toEqual(['node', 'bin', 'config', 'set', 'token', '***']);
+    expect(argsWithoutSecrets(['node', 'bin', 'config', 'set', 'smtp', `smtp://m:${PASSWORD}@h`])).toEqual(['node', 'bin', 'config', 'set', 'smtp', 'smtp://***@h']);
+    expect(argsWithoutSecrets(['node', 'bin', 'config', 'set', 'lang', 'pl'])).toBeNull();
   });
 
   it('--token-file F (mode 0600): the token reaches the portal; a file others can read is refused, nothing sent', async () => {
