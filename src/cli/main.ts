@@ -6,6 +6,9 @@ import { firstFrameLanguage } from './config-path.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 const wizard = process.argv.length <= 2 && (await paintSkeleton(io, firstFrameLanguage(io.env)));
+// Before anything else runs (the skeleton above is only for `reissue` alone): a --token value (or
+// `config set token T`), or a password in a URL, leaves the process list.
+if (process.argv.some((a) => /^(--(token|portal|smtp)(=|$)|set$)/.test(a))) await import('./hide-secrets.js');
 // With the skeleton up: the portal and the first page of certificates, painted as the list before
 // commander, Ink and React load (wizard-start.ts).
 const start = wizard ? await (await import('./wizard-start.js')).startWizardEarly(io) : null;

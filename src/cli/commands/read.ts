@@ -51,8 +51,11 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .action(
       r.action(async (ctx, id: string, opts: { format: string; chain?: boolean; out?: string; force?: boolean }) => {
         const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
-        const bytes = await (await ctx.portal()).download(id, format, opts.chain === true);
-        await emit(ctx, format === 'pem' ? Buffer.from(bytes).toString('utf8') : bytes, opts.out, opts.force);
+        const download = async () => {
+          const bytes = await (await ctx.portal()).download(id, format, opts.chain === true);
+          return format === 'pem' ? Buffer.from(bytes).toString('utf8') : bytes;
+        };
+        await emit(ctx, download, opts.out, 'certificate', opts.force);
       }),
     );
 
@@ -80,7 +83,7 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
-        await emit(ctx, await (await ctx.portal()).caCertificate(), opts.out, opts.force);
+        await emit(ctx, async () => (await ctx.portal()).caCertificate(), opts.out, 'certificate', opts.force);
       }),
     );
 
@@ -93,8 +96,11 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .action(
       r.action(async (ctx, opts: { format: string; out?: string; force?: boolean }) => {
         const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
-        const der = await (await ctx.portal()).crl();
-        await emit(ctx, format === 'pem' ? encodePem('X509 CRL', der) : der, opts.out, opts.force);
+        const crl = async () => {
+          const der = await (await ctx.portal()).crl();
+          return format === 'pem' ? encodePem('X509 CRL', der) : der;
+        };
+        await emit(ctx, crl, opts.out, 'crl', opts.force);
       }),
     );
 }
