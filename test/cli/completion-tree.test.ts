@@ -52,6 +52,9 @@ describe('completion from the command tree', () => {
   it('reads what an option takes from its placeholder or its list of words', () => {
     expect(values('--lang', '')).toEqual(['en', 'pl']);
     expect(values('--lang=p')).toEqual(['--lang=pl']);
+    // bash hands "--lang=p" over as three words.
+    expect(values('--lang', '=', 'p')).toEqual(['pl']);
+    expect(at('--portal', '=', 'http://p', 'show', '').globals).toEqual({ portal: 'http://p' });
     expect(values('--data-dir', '')).toBe('dir');
     expect(values('card', 'keygen', '--csr-out', '')).toBe('file');
     expect(values('card', 'keygen', '--for', '')).toBe('id');

@@ -62,6 +62,8 @@ describe('reissue completion bash', () => {
 
   it('completes the value of --lang, --algorithm, --key-source, --format and --reason', async () => {
     expect(await bashComplete(['--lang', ''])).toEqual(['en', 'pl']);
+    // "--lang=p" as bash splits it (COMP_WORDBREAKS holds "=").
+    expect(await bashComplete(['--lang', '=', 'p'])).toEqual(['pl']);
     expect(await bashComplete(['card', 'keygen', '--algorithm', 'ec'])).toEqual(['ec-p256', 'ec-p384']);
     expect(await bashComplete(['submit', ids[0]!, '--key-source', ''])).toEqual(['csr', 'card', 'cloud']);
     expect(await bashComplete(['csr', 'check', 'x.csr', '--key-source', ''])).toEqual(['csr', 'card']);

@@ -115,6 +115,8 @@ export function complete(root: CommandNode, words: readonly string[]): Completed
     if (!found) continue;
     let value: string | true = true;
     if (found.option.takesValue && inline === undefined) {
+      // bash splits "--lang=pl" at the "=" (COMP_WORDBREAKS): the value is the word after it.
+      if (words[i + 1] === '=' && i + 1 < words.length - 1) i++;
       // The option's value is the next word; the word being typed, when there is no next one.
       if (i + 1 === words.length - 1) return { completion: valueCompletion(found.option, current), globals };
       value = words[++i]!;
