@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../domain/clock.js';
 import { MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
-import type { GlobalFlags } from '../env.js';
-import { loadSettings } from '../env.js';
+import { loadSettings, type GlobalFlags } from '../env.js';
 import type { Candidate } from './tree.js';
 
 /** How long a Tab may wait for the portal. */

@@ -29,7 +29,7 @@ export async function versions(withSqlite: boolean): Promise<Versions> {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     sqlite: withSqlite ? await sqliteVersion() : null,
-    addons: { 'better-sqlite3': addonVersion('better-sqlite3'), pkcs11js: addonVersion('pkcs11js') },
+    addons: Object.fromEntries(ADDONS.map((name) => [name, addonVersion(name)])) as Versions['addons'],
   };
 }
 
