@@ -4,10 +4,10 @@
 // checkout: --version, list on a fresh data directory, a card keygen on SoftHSM2 (the worker is
 // found beside the installed bundle), Polish help, completion and the wizard.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
@@ -21,6 +21,8 @@ const Pane = paneClass(SOCKET);
 /** The two packages whose install scripts compile them: the README's --allow-scripts list. */
 const NATIVE = ['better-sqlite3', 'pkcs11js'];
 const PIN = '271828';
+/** Left out of the copy that is packed: what the checkout builds or fetches (prepack must build dist/ itself). */
+const NOT_COPIED = ['node_modules', 'dist', '.git', 'coverage', 'bench/.cache'];
 
 let dir: string;
 let prefix: string;
@@ -62,7 +64,14 @@ beforeAll(async () => {
   await mkdir(elsewhere);
   // npm 11.19 with --strict-allow-scripts stops on a prefix without lib/ (it lstat()s it first).
   await mkdir(join(prefix, 'lib', 'node_modules'), { recursive: true });
-  const packed = await timed('pack', () => run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 16 << 20 }));
+  // A copy of the checkout, tests and benchmarks included, without dist/: packing it proves what
+  // `files` leaves out and that prepack builds the bundle, and never swaps the checkout's dist/
+  // under the other tests.
+  const project = join(dir, 'project');
+  cpSync(ROOT, project, { recursive: true, filter: (src) => !NOT_COPIED.includes(relative(ROOT, src)) && !relative(ROOT, src).startsWith('.dist-') });
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  expect(existsSync(join(project, 'test')) && existsSync(join(project, 'bench')) && !existsSync(join(project, 'dist'))).toBe(true);
+  const packed = await timed('pack', () => run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: project, maxBuffer: 16 << 20 }));
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   files = info!.files.map((f) => f.path);
   const tarball = join(dir, info!.filename);
