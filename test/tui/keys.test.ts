@@ -9,9 +9,9 @@ describe('splitKeys', () => {
   test('N Backspaces are N keys', () => {
     expect(splitKeys('abXX\u007f\u007f\r').keys).toEqual(['a', 'b', 'X', 'X', '\u007f', '\u007f', '\r']);
   });
-  test('escape sequences stay whole: arrows, PgDn, SS3, Alt+key, Alt+arrow', () => {
+  test('escape sequences stay whole: arrows, PgDn, SS3, F1, Alt+arrow', () => {
     expect(splitKeys('\r\u001b[C\u001b[C\u001b[C\r').keys).toEqual(['\r', '\u001b[C', '\u001b[C', '\u001b[C', '\r']);
-    expect(splitKeys('\u001b[6~\u001bOA\u001bq\u001b\u001b[B').keys).toEqual(['\u001b[6~', '\u001bOA', '\u001bq', '\u001b\u001b[B']);
+    expect(splitKeys('\u001b[6~\u001bOA\u001bOP\u001b[11~\u001b\u001b[B').keys).toEqual(['\u001b[6~', '\u001bOA', '\u001bOP', '\u001b[11~', '\u001b\u001b[B']);
   });
   test('characters outside the BMP are one key', () => {
     expect(splitKeys('a😀b').keys).toEqual(['a', '😀', 'b']);

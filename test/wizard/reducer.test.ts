@@ -6,7 +6,12 @@ import { cardError, portalError } from '../../src/domain/errors.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
 import { codeSigning, demoCertificates, manualExample, manyCertificates, NOW, reader, token } from '../tui/fakes.js';
 
-const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
+// As the wizard runs: each state is drawn before the next key is read, so a question on screen
+// counts as shown (question-shown), and an answer's key was read after that (its `at`).
+let clock = 0;
+const drawn = (s: WizardState) => (s.asked && s.asked.shownAt === null ? reduce(s, { type: 'question-shown', id: s.asked.id, at: ++clock }) : s);
+const keyed = (e: WizardEvent): WizardEvent => ((e.type === 'answer' || e.type === 'submit-start') && e.at === undefined ? { ...e, at: ++clock } : e);
+const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce((s, e) => drawn(reduce(s, keyed(e))), drawn(state));
 const start = () => initialState({ rows: 24, columns: 80, now: NOW.toISOString() });
 const certs = demoCertificates();
 const ok: CsrReport = { ok: true, problems: [], summary: { subject: 'CN=assecodata.pl', commonName: 'assecodata.pl', sans: ['assecodata.pl'], keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ECDSA with SHA-256' } };
@@ -178,24 +183,29 @@ describe('reissue with a CSR', () => {
     s = run(s, { type: 'back' });
     expect(s.screen).toMatchObject({ kind: 'csr', mode: 'choose', cursor: 1 });
   });
-  test('commands: only an accepted event starts work; Enter during the check submits once it passes', () => {
+  test('commands: only an accepted event starts work; an Enter during the check submits nothing', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' });
     expect(step(s, { type: 'csr-file-start' }).commands).toEqual([]); // no path typed
     s = run(s, { type: 'text-input', text: 'req.pem' });
     const checking = step(s, { type: 'csr-file-start' });
     expect(checking.commands).toMatchObject([{ type: 'check-csr-file', path: 'req.pem' }]);
     s = run(checking.state, { type: 'csr-file-read', csr });
-    const early = step(s, { type: 'submit-start' });
+    const early = step(s, { type: 'submit-start', at: ++clock });
     expect(early.commands).toEqual([]);
-    expect(early.state.screen).toMatchObject({ mode: 'checking', submitQueued: true });
+    expect(early.state.screen).toMatchObject({ mode: 'checking' });
+    // The review comes up and stays: that Enter was typed before it.
     const passed = step(early.state, { type: 'csr-checked', report: ok });
-    expect(passed.commands).toMatchObject([{ type: 'submit-csr', csr }]);
-    expect(passed.state.screen).toMatchObject({ mode: 'submitting' });
-    // A CSR that fails the check is not submitted, queued Enter or not.
+    expect(passed.commands).toEqual([]);
+    expect(passed.state.screen).toMatchObject({ mode: 'report' });
+    expect(passed.state.asked).toMatchObject({ id: 'csr-review:c-0001', shownAt: null });
+    // Drawn, then an Enter read after it submits.
+    const shown = drawn(passed.state);
+    expect(step(shown, { type: 'submit-start', at: shown.asked!.shownAt! + 1 }).commands).toMatchObject([{ type: 'submit-csr', csr }]);
+    // A CSR that fails the check is not submitted.
     const failed = step(early.state, { type: 'csr-checked', report: bad });
     expect(failed.commands).toEqual([]);
     expect(failed.state.screen).toMatchObject({ mode: 'report' });
-    expect(step(failed.state, { type: 'submit-start' }).commands).toEqual([]);
+    expect(step(failed.state, { type: 'submit-start', at: ++clock }).commands).toEqual([]);
   });
   test('a CSR file that cannot be read keeps the typed path, the reason under it', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-input', text: 'missing.pem' }, { type: 'csr-file-start' });
