@@ -341,6 +341,60 @@ describe('reissue on a card', () => {
     const removed = run(atPin, { type: 'failed', error: shownError(cardError('card-removed', 'The card was removed.')) });
     expect(run(removed, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'select', progress: null });
   });
+  test('every way to the PIN field passes the final-try question: back from a wrong PIN, a rescan, the card saying so', () => {
+    const r = reader(token({}, { countLow: true }));
+    const finalTry = reader(token({}, { countLow: true, finalTry: true }));
+    const atPin = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }, { type: 'choose-reader', module: r.module, slotId: r.slotId });
+    expect(atPin.screen).toMatchObject({ phase: 'pin' });
+    // Wrong PIN; back from its error screen; the PIN screen's check finds the card at its final try.
+    const wrong = run(atPin, { type: 'pin-submit', pin: '1111' }, { type: 'failed', error: shownError(cardError('pin-wrong', 'The PIN is wrong.')) }, { type: 'back' });
+    expect(wrong.screen).toMatchObject({ kind: 'card', phase: 'pin' });
+    const asked = run(wrong, { type: 'inventory-loaded', inventory: inv(finalTry) });
+    expect(asked.screen).toMatchObject({ phase: 'final-try', finalTryConfirmed: false });
+    expect(isTyping(asked)).toBe(false);
+    // Back to the checklist and in again: asked again (and answered y, the PIN field).
+    const again = run(asked, { type: 'back' }, { type: 'choose-reader', module: r.module, slotId: r.slotId });
+    expect(again.screen).toMatchObject({ phase: 'final-try' });
+    expect(run(again, { type: 'answer', yes: true }).screen).toMatchObject({ phase: 'pin', finalTryConfirmed: true });
+    // The inventory was stale when the PIN went: the card refuses without consent (no PIN sent), and the question comes.
+    const refused = run(atPin, { type: 'pin-submit', pin: '9731' }, { type: 'failed', error: shownError(cardError('pin-final-try', 'Only one PIN try is left.')) });
+    expect(refused.screen).toMatchObject({ kind: 'card', phase: 'final-try' });
+    // A card that locked meanwhile goes back to the checklist, which says so.
+    const locked = run(wrong, { type: 'inventory-loaded', inventory: inv(reader(token({}, { locked: true }))) });
+    expect(locked.screen).toMatchObject({ kind: 'card', phase: 'select' });
+  });
+  test('an irreversible question takes only a key read after it was drawn; earlier ones are dropped with a note', () => {
+    const s = reduce(atDetails(), { type: 'choose-action', action: 'revoke' });
+    expect(s.asked).toEqual({ id: 'revoke:c-0001', shownAt: null, early: false });
+    // Not drawn yet: no answer counts.
+    const early = reduce(s, { type: 'answer', yes: true, at: 5 });
+    expect(early.screen).toMatchObject({ kind: 'revoke', phase: 'confirm' });
+    expect(early.asked).toMatchObject({ early: true });
+    const shown = reduce(early, { type: 'question-shown', id: 'revoke:c-0001', at: 10 });
+    // A key read before the frame (typed ahead, held in the queue) still does not count.
+    expect(reduce(shown, { type: 'answer', yes: true, at: 9 }).screen).toMatchObject({ phase: 'confirm' });
+    expect(reduce(shown, { type: 'answer', yes: true }).screen).toMatchObject({ phase: 'confirm' });
+    expect(reduce(shown, { type: 'answer', yes: true, at: 11 }).screen).toMatchObject({ phase: 'working' });
+    // Questions that can be taken back keep typeahead: the download overwrite.
+    const dl = run(atDetails(), { type: 'choose-action', action: 'download-pem' }, { type: 'download-start' }, { type: 'file-exists' });
+    expect(reduce(dl, { type: 'answer', yes: false }).screen).toMatchObject({ phase: 'path' });
+  });
+  test('keys wait while the screen waits for its rows; a failed page of an older filter ends the wait', async () => {
+    const { awaitsLoad } = await import('../../src/wizard/loads.js');
+    let s = step(start(), { type: 'start' }).state;
+    expect(awaitsLoad(s)).toBe(true);
+    s = step(s, { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }).state;
+    expect(awaitsLoad(s)).toBe(false);
+    s = step(s, { type: 'filter-start' }).state;
+    s = step(s, { type: 'filter-input', text: 'sh' }).state;
+    expect(awaitsLoad(s)).toBe(false); // typing into the filter never waits
+    s = step(s, { type: 'filter-end', clear: false }).state;
+    expect(awaitsLoad(s)).toBe(true); // Enter on a row of "sh" waits for them
+    s = step(s, { type: 'back' }).state; // filter cleared: the rows of '' are on screen, "sh" still in flight
+    expect(awaitsLoad(s)).toBe(true);
+    s = step(s, { type: 'page-failed', query: 'sh', error: shownError(portalError('unreachable', 'No answer.')) }).state;
+    expect(awaitsLoad(s)).toBe(false);
+  });
   test('install on card from the result returns there with a notice', () => {
     const r = reader(token());
     let s = run(atDetails(cs), { type: 'choose-action', action: 'install' });

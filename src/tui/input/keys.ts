@@ -35,8 +35,8 @@ function escapeLength(input: string, i: number): number {
   }
   if (next === 'O') return input.length > i + 2 ? 3 : 0;
   if (next === ESC) {
-    // Alt+arrow as ESC ESC [ A, or two Escapes.
-    if (input[i + 2] === '[' || input[i + 2] === 'O') {
+    // Alt+arrow as ESC ESC [ A, or two Escapes (or Escape, then a paste).
+    if ((input[i + 2] === '[' || input[i + 2] === 'O') && !PASTE_START.startsWith(input.slice(i + 1, i + 1 + PASTE_START.length))) {
       const inner = escapeLength(input, i + 1);
       return inner ? inner + 1 : 0;
     }
@@ -100,11 +100,12 @@ export function splitKeys(input: string): Split {
       i = run.end;
       continue;
     }
-    // Typed keys: one per character (a control character is a run of its own).
+    // Typed keys: one per character (a control character is a run of its own). A line feed is
+    // Enter typed before the terminal left line mode (at start), which turned its CR into LF.
     const end = Math.max(run.end, i + 1);
     while (i < end) {
       const ch = String.fromCodePoint(input.codePointAt(i)!);
-      keys.push(ch);
+      keys.push(ch === '\n' ? '\r' : ch);
       i += ch.length;
     }
   }
