@@ -11,7 +11,7 @@ function hintIds(state: WizardState): readonly string[] {
   if (state.ending) return [];
   const s = state.screen;
   // Every key typed into a field is text (a PIN may hold "?" or "q"): help is F1 there.
-  const tail = isTyping(state) ? ['f1Help', 'ctrlcQuit'] : isBusy(state) ? ['wait'] : IDLE_TAIL;
+  const tail = isTyping(state) ? ['helpInField', 'ctrlcQuit'] : isBusy(state) ? ['wait'] : IDLE_TAIL;
   switch (s.kind) {
     case 'list':
       return state.list.filtering ? ['typeToFilter', 'enterDone', 'escClear', ...tail] : [...LIST_HINTS, ...tail];

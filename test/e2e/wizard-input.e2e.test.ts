@@ -189,6 +189,8 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
 
   test('/ORDER Enter Enter sent as the wizard starts opens that certificate, 10 runs of 10', async () => {
     const target = certs.find((c) => c.commonName.startsWith('poczta'))!;
+    // One idle session keeps the tmux server up between runs (it exits with its last session).
+    tmuxOn(SOCKET)('new-session', '-d', '-s', 'keeper', 'sleep 600');
     const opened: boolean[] = [];
     for (let run = 0; run < 10; run++) {
       const work = await mkdtemp(join(dir, `remote-${run}-`));
@@ -197,9 +199,9 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
         await pane.waitFor('Certificates');
         // The first page is still on its way from the portal.
         pane.send(`/${target.orderId}${enter}${enter}`);
-        const s = await pane.waitFor(/Certificate for order|Filter: .*\(\/ edit/, 10_000);
-        await sleep(300);
-        opened.push(pane.screen().includes(`Certificate for order ${target.orderId}`) || s.includes(`Certificate for order ${target.orderId}`));
+        // The details of that certificate, or a screen that stopped elsewhere (a lost Enter).
+        const s = await pane.waitFor(`Certificate for order ${target.orderId}`, 15_000).catch(() => pane.screen());
+        opened.push(s.includes(`Certificate for order ${target.orderId}`));
       } finally {
         pane.kill();
       }
