@@ -1,7 +1,7 @@
 // Terminal prompts with a fake terminal: a secret is never echoed, and a new passphrase is typed twice.
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { readNewSecret, readSecret, type PromptIo } from '../../src/cli/prompt.js';
+import { confirm, readNewSecret, readSecret, type PromptIo } from '../../src/cli/prompt.js';
 
 /** A terminal whose keyboard sends `entries`, one per prompt (each once the prompt is shown). */
 function fakeTerminal(entries: string[]): PromptIo & { shown: () => string } {
@@ -56,5 +56,44 @@ describe('prompts', () => {
     const io = fakeTerminal([]);
     (io.stdin as { isTTY: boolean }).isTTY = false;
     await expect(readNewSecret(io, 'Passphrase: ', '--passphrase-stdin')).rejects.toMatchObject({ code: 'no-tty', hint: 'Use --passphrase-stdin and pipe it in.' });
+  });
+
+  test('a yes/no question that cannot be taken back: a "y" typed before it was asked is dropped and said so', async () => {
+    let shown = '';
+    // Typed ahead: "y" and Enter already wait in the terminal when the command gets to its question.
+    let typedAhead = 'y\r';
+    let answer = 'n\r';
+    const stdin = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      isRaw: false,
+      setRawMode(raw: boolean) {
+        stdin.isRaw = raw;
+        return stdin;
+      },
+      resume() {
+        const early = typedAhead;
+        typedAhead = '';
+        if (early) setImmediate(() => stdin.emit('data', Buffer.from(early)));
+        return stdin;
+      },
+      pause: () => stdin,
+    });
+    const stderr = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      columns: 80,
+      write(s: string) {
+        shown += s;
+        // The question is on screen: this key is an answer.
+        if (s.includes('[y/N]') && answer) {
+          const a = answer;
+          answer = '';
+          setImmediate(() => stdin.emit('data', Buffer.from(a)));
+        }
+        return true;
+      },
+    });
+    const io = { stdin: stdin as unknown as NodeJS.ReadStream, stderr: stderr as unknown as NodeJS.WriteStream };
+    await expect(confirm(io, 'Remove the key pair? This cannot be undone.')).resolves.toBe(false);
+    expect(shown).toContain('Keys typed before this question appeared were ignored: answer it again.\nRemove the key pair?');
   });
 });
