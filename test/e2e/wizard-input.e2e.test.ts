@@ -3,7 +3,7 @@
 // other keys, pastes without bracketed-paste markers, keys typed ahead of an irreversible
 // question, F1 from the PIN field, keys typed while a remote portal loads a page, and Ctrl+C
 // twice while the portal never answers.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
-import { cliSandbox, runCli } from '../helpers/cli.js';
+import { BIN, cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
@@ -165,6 +165,43 @@ describe('the PIN field takes only PIN characters (SoftHSM2)', () => {
       expect(w.pane.raw()).not.toContain(PIN);
     } finally {
       await w.done();
+    }
+  }, 60_000);
+});
+
+describe('the command line: a question that cannot be taken back (SoftHSM2)', () => {
+  const PIN = '482615';
+  const softhsm = softHsmWithToken('leftovers', PIN);
+
+  test('card delete: a "y" typed while the card is read is dropped with a note; the key stays until a later y', async () => {
+    const box = await cliSandbox();
+    const env = { ...box.env, SOFTHSM2_CONF: softhsm().conf };
+    const cli = (args: string[], input?: string) => runCli(['--module', SOFTHSM_MODULE, ...args], { env, input });
+    try {
+      const gen = await cli(['card', 'keygen', '--cn', 'left.example', '--algorithm', 'ec-p256', '--token', 'leftovers', '--pin-stdin', '--csr-out', join(box.dir, 'left.csr'), '--json'], `${PIN}\n`);
+      expect(gen.code, gen.stderr).toBe(0);
+      const { keyId, keyUri } = JSON.parse(gen.stdout) as { keyId: string; keyUri: string };
+      const keys = async () => ((JSON.parse((await cli(['card', 'list', '--json'])).stdout) as { readers: { keys?: { id: string }[] }[] }).readers.flatMap((r) => r.keys ?? []).filter((k) => k.id === keyId)).length;
+      expect(await keys()).toBe(1);
+      // The launcher with the command's words (tmux-pane starts `node BIN`).
+      const launcher = join(box.dir, 'delete.mjs');
+      writeFileSync(launcher, `process.argv.splice(2, 0, ${JSON.stringify(['--module', SOFTHSM_MODULE, 'card', 'delete', keyUri]).slice(1, -1)});\nawait import(${JSON.stringify(BIN)});\n`);
+      const pane = Pane.start('carddelete', box.dir, env, join(box.dir, 'terminal.log'), undefined, launcher);
+      try {
+        pane.send(`y${enter}`); // typed at once, before the question
+        const s = await pane.waitFor('Keys typed before this question appeared were ignored');
+        expect(s).toContain('[y/N]');
+        expect(await keys()).toBe(1);
+        pane.send(`y${enter}`);
+        await pane.waitFor('PIN');
+        pane.send(`${PIN}${enter}`);
+        await pane.waitFor('EXIT=0', 20_000);
+        expect(await keys()).toBe(0);
+      } finally {
+        pane.kill();
+      }
+    } finally {
+      await box.cleanup();
     }
   }, 60_000);
 });
