@@ -33,13 +33,15 @@ describe('splitKeys', () => {
     expect(splitKeys('\u001bq\u001b\u007f').keys).toEqual(['\u001b', 'q', '\u001b', '\u007f']);
     expect(splitKeys(`\u001b[A\u001bOA\u001bOP\u001b${PASTE_START}x${PASTE_END}`).keys).toEqual(['\u001b[A', '\u001bOA', '\u001bOP', '\u001b', PASTE_START, 'x', PASTE_END]);
   });
-  test('several lines of text in one read are one paste: its line breaks are text, never Enter', () => {
+  test('three or more lines of text in one read are one paste: its line breaks are text, never Enter', () => {
     const pem = '-----BEGIN CERTIFICATE REQUEST-----\rMIIB\r-----END CERTIFICATE REQUEST-----\r';
     expect(splitKeys(pem).keys).toEqual([pem]);
     expect(splitKeys(`\u001b[B${pem}`).keys).toEqual(['\u001b[B', pem]);
     // Typing ahead is not a paste: one line of text with its Enters.
     expect(splitKeys('/poczta\r\r').keys).toEqual(['/', 'p', 'o', 'c', 'z', 't', 'a', '\r', '\r']);
     expect(splitKeys('\r97315').keys).toEqual(['\r', '9', '7', '3', '1', '5']);
+    // A passphrase and its repetition typed ahead stay keys, each Enter an Enter.
+    expect(splitKeys('pw\rpw\r').keys).toEqual(['p', 'w', '\r', 'p', 'w', '\r']);
   });
   test('a line feed on its own is Enter typed while the terminal was still in line mode', () => {
     expect(splitKeys('/x\n\n').keys).toEqual(['/', 'x', '\r', '\r']);

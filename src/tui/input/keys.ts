@@ -1,7 +1,7 @@
 // Splits what the terminal sent into keys, the way a terminal program must (bubbletea's model):
 // one key per printable character, Enter, Backspace or control character; an escape sequence
 // (arrows, PgUp, F-keys) as one key; a bracketed paste (ESC[200~ … ESC[201~) as its start
-// marker, its whole text and its end marker; several lines of text in one read (a paste from a
+// marker, its whole text and its end marker; three or more lines of text in one read (a paste from a
 // terminal without bracketed paste) as one key whose line breaks are text, never Enter. The wizard
 // binds no Alt keys, so ESC before any other character is Escape, then that character
 // (`Escape / sklep Enter` typed fast). Pure: no timers, no streams.
@@ -46,12 +46,16 @@ function escapeLength(input: string, i: number): number {
   return 1;
 }
 
+/** Lines with text in one read that make it a paste (see plainRun). */
+const PASTE_LINES = 3;
+
 const isPlain = (c: number) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f));
 
 /**
  * The run of text (line breaks and tabs included) starting at `i`, and whether it is a paste
- * without markers: at least two lines with text, read at once. No typist sends that in one read,
- * and the last line break of a paste must not act as Enter.
+ * without markers: at least three lines with text, read at once (a PEM always is). Typing ahead
+ * sends fewer (a passphrase, Enter, the passphrase again, Enter), and the last line break of a
+ * paste must not act as Enter.
  */
 function plainRun(input: string, i: number): { end: number; paste: boolean } {
   let j = i;
@@ -65,7 +69,7 @@ function plainRun(input: string, i: number): { end: number; paste: boolean } {
     } else if (c !== 0x09 && c !== 0x20) text = true;
   }
   if (text) lines++;
-  return { end: j, paste: lines >= 2 };
+  return { end: j, paste: lines >= PASTE_LINES };
 }
 
 /** F1 as terminals send it (xterm, VT220/rxvt, the Linux console): help, also from inside a text field. */
