@@ -2,6 +2,7 @@
 // confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
 import { inputError, ReissueError, usageError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
+import { dropTypedAhead } from './typed-ahead.js';
 
 export interface PromptIo {
   stdin: NodeJS.ReadStream;
@@ -65,13 +66,14 @@ export async function readNewSecret(io: PromptIo, question: string, stdinOption:
   return first;
 }
 
-/** y/N question on the terminal; false on anything but y/yes. */
+/** y/N question on the terminal; false on anything but y/yes. Only an answer typed after the question counts. */
 export async function confirm(io: PromptIo, question: string): Promise<boolean> {
   if (!canPrompt(io)) return false;
+  const early = await dropTypedAhead(io.stdin);
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    const answer = await rl.question(`${question} ${t('cli.prompt.yesNo')} `);
+    const answer = await rl.question(`${early ? `${t('question.typedAhead')}\n` : ''}${question} ${t('cli.prompt.yesNo')} `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();

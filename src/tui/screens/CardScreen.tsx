@@ -17,6 +17,7 @@ import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { PinField } from '../components/PinField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { useElapsed } from '../hooks/use-elapsed.js';
 import type { Command } from '../keymap.js';
@@ -60,7 +61,7 @@ function Progress({ screen }: { screen: CardState }) {
 }
 
 export function CardScreen({ screen, isActive }: { screen: CardState; isActive: boolean }) {
-  const { dispatch } = useUiActions();
+  const { dispatch, keyReadAt } = useUiActions();
   const reader = findReader(screen.inventory, screen.reader);
   const generating = screen.purpose === 'generate';
 
@@ -69,12 +70,12 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       if (screen.phase === 'final-try') {
         // Only "y" goes on to the PIN; any other answer returns to the card list, card untouched.
         if (c === 'back') dispatch({ type: 'back' });
-        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes' });
+        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes', at: keyReadAt() });
         return;
       }
       if (c === 'back') dispatch({ type: 'back' });
     },
-    [dispatch, screen.phase],
+    [dispatch, keyReadAt, screen.phase],
   );
   useCommands(handle, isActive);
 
@@ -125,6 +126,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
             ⚠ {t('card.finalTry')}
           </Text>
           <Text>{t('card.finalTryQuestion')}</Text>
+          <TypedAheadNote />
         </Box>
       );
       break;
