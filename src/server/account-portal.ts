@@ -4,7 +4,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { inputError, portalError, usageError } from '../domain/errors.js';
 import { cardEvidenceOf, daysLeft, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
-import { algorithmLabel, isAlgorithm } from '../domain/algorithms.js';
+import { isAlgorithm } from '../domain/algorithms.js';
 import {
   KEY_SOURCES,
   REVOCATION_REASONS,
@@ -313,9 +313,8 @@ export class AccountPortal implements Portal {
       if (typeof algorithm !== 'string' || !isAlgorithm(algorithm)) {
         throw usageError('bad-algorithm', `Unknown algorithm "${String(algorithm)}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
       }
-      if (!record.product.algorithms.includes(algorithm)) {
-        throw inputError('algorithm-not-allowed', `The product "${record.product.name}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${record.product.algorithms.join(', ')}.`);
-      }
+      const refusal = productRefusal(toCertificate(record, this.service.clock.now()), { keySource: 'cloud', algorithm });
+      if (refusal) throw refusal;
       const store = await this.service.cloudKeys();
       const made = await store.generate({ algorithm, label: `reissue ${record.orderId} ${newId}`, commonName: record.commonName, domains: record.domains });
       return { spki: made.publicKeySpki, cloudKey: made.info };

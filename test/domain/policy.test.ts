@@ -11,6 +11,9 @@ import {
   scheduledRevocationDate,
 } from '../../src/domain/policy.js';
 import type { Certificate } from '../../src/domain/types.js';
+import { cloudAlgorithm } from '../../src/flows/cloud.js';
+import { localizedError } from '../../src/i18n/errors.js';
+import { translator } from '../../src/i18n/i18n.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 
@@ -130,6 +133,24 @@ describe('what a product accepts: one rule for csr check, csr new, card keygen a
   it('refuses an algorithm the product does not allow, before anything is made', () => {
     expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-2048' })).toMatchObject({ kind: 'input', code: 'algorithm-not-allowed' });
     expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-3072' })).toBeNull();
+  });
+  it('is the one "algorithm not allowed" rule: the cloud flow raises exactly its refusal, in either language', () => {
+    const cloud = cert({ product: 'Code Signing in the cloud', keySources: ['cloud'], algorithms: ['rsa-3072', 'ec-p256'] });
+    const rule = productRefusal(cloud, { keySource: 'cloud', algorithm: 'rsa-2048' })!;
+    expect(rule).toMatchObject({ code: 'algorithm-not-allowed', message: 'The product "Code Signing in the cloud" does not allow RSA 2048.', hint: 'Choose one of: rsa-3072, ec-p256.' });
+    expect(rule.details).toEqual({ allowed: ['rsa-3072', 'ec-p256'], product: 'Code Signing in the cloud', algorithm: 'RSA 2048' });
+    let raised: unknown;
+    try {
+      cloudAlgorithm(cloud, 'rsa-2048');
+    } catch (e) {
+      raised = e;
+    }
+    expect(raised).toBeInstanceOf(ReissueError);
+    const e = raised as ReissueError;
+    expect([e.kind, e.code, e.message, e.hint, e.details]).toEqual([rule.kind, rule.code, rule.message, rule.hint, rule.details]);
+    expect(localizedError(e, translator('pl'))).toEqual({ message: 'Produkt "Code Signing in the cloud" nie dopuszcza RSA 2048.', hint: 'Wybierz jeden z: rsa-3072, ec-p256.' });
+    expect(cloudAlgorithm(cloud)).toBe('rsa-3072');
+    expect(cloudAlgorithm(cloud, 'ec-p256')).toBe('ec-p256');
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Certificate } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
+import { productRefusal } from '../../src/domain/policy.js';
 import { retryDelayMs } from '../../src/server/mail/outbox.js';
 import { DEMO } from '../../src/server/seed.js';
 import { openPortalService, type LocalPortalService } from '../../src/server/service.js';
@@ -99,7 +100,10 @@ describe('cloud key source', () => {
 
   it('refuses an algorithm the product does not allow, a cloud key for a CSR product, and a CSR for the cloud product', async () => {
     const old = await cloudCert();
-    expect((await rejection(demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-2048' }, 'c-alg'))).code).toBe('algorithm-not-allowed');
+    // The product rule's own refusal (productRefusal), details and all, so every language can say it.
+    const alg = await rejection(demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-2048' }, 'c-alg'));
+    const rule = productRefusal(old, { keySource: 'cloud', algorithm: 'rsa-2048' })!;
+    expect({ code: alg.code, message: alg.message, hint: alg.hint, details: alg.details }).toEqual({ code: rule.code, message: rule.message, hint: rule.hint, details: rule.details });
     const manual = (await demo.list({ text: DEMO.manualOrderId })).items[0]!;
     const e = await rejection(demo.reissue(manual.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'c-src'));
     expect(e.code).toBe('key-source-not-allowed');
