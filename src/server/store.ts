@@ -281,6 +281,13 @@ export class PortalStore {
           UNION ALL
           SELECT c.id, c.der, c.replaces, chain.depth + 1 FROM certificates c JOIN chain ON c.id = chain.replaces WHERE chain.depth < 10000
         ) SELECT id, der FROM chain ORDER BY depth`),
+      // The last copy of the chain of successors from a copy (itself when it has none).
+      newestSuccessor: p<{ id: string }>(`
+        WITH RECURSIVE chain (id, replaced_by, depth) AS (
+          SELECT id, replaced_by, 0 FROM certificates WHERE id = ?
+          UNION ALL
+          SELECT c.id, c.replaced_by, chain.depth + 1 FROM certificates c JOIN chain ON c.id = chain.replaced_by WHERE chain.depth < 10000
+        ) SELECT id FROM chain ORDER BY depth DESC LIMIT 1`),
       markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
       revokeNow: p(`UPDATE certificates SET revoked = 1, revocation_date = @date, revocation_reason = @reason WHERE id = @id AND revoked = 0`),
       anyDue: p<{ n: number }>(
@@ -327,6 +334,11 @@ export class PortalStore {
     return (this.db.prepare(`SELECT name FROM accounts ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   }
 
+  /** Where every copy's cloud key is kept (copies with one). */
+  cloudKeys(): CloudKeyInfo[] {
+    return (this.db.prepare(`SELECT cloud_key FROM certificates WHERE cloud_key IS NOT NULL`).all() as { cloud_key: string }[]).map((r) => JSON.parse(r.cloud_key) as CloudKeyInfo);
+  }
+
   /**
    * Removes every certificate, product, idempotency record and queued e-mail, and the accounts (with their API
    * tokens) not named in `keep`. The kept accounts keep their ids and tokens, so a running service
@@ -335,7 +347,7 @@ export class PortalStore {
   clearExceptAccounts(keep: readonly string[]): void {
     const marks = keep.map(() => '?').join(', ') || 'NULL';
     this.db.prepare(`DELETE FROM idempotency`).run();
-    // The e-mails about those copies go with them (files already delivered to outbox/ stay).
+    // The e-mails about those copies go with them (resetSandbox moves the delivered files away).
     this.db.prepare(`DELETE FROM outbox`).run();
     this.db.prepare(`DELETE FROM certificates`).run();
     this.db.prepare(`DELETE FROM products`).run();
@@ -546,6 +558,12 @@ export class PortalStore {
   /** The certificate DER of `id` and of every copy it replaced, newest first. */
   copyChain(id: string): { id: string; der: Uint8Array }[] {
     return this.s.copyChain.all(id);
+  }
+
+  /** The newest copy in the chain of successors from `id`: the one to use (null: no such copy). */
+  newestSuccessor(id: string): CertificateRecord | null {
+    const newest = this.s.newestSuccessor.get(id)?.id;
+    return newest ? this.byId(newest) : null;
   }
 
   /** Links the old copy to its successor and schedules its revocation; false if it already had one. */
