@@ -3,6 +3,7 @@
 // Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
 import { certificateState } from '../domain/policy.js';
 import type { Algorithm, CardEvidence, Certificate, CloudKeyInfo, EmailKind, KeySource, Organization, PortalEmail, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { RecordedCardKey } from '../card/evidence.js';
 import type { Db } from './db.js';
 
 export interface AccountRecord {
@@ -304,6 +305,10 @@ export class PortalStore {
       idempotency: p<{ request_sha256: string; certificate_id: string; new_certificate_id: string }>(
         `SELECT request_sha256, certificate_id, new_certificate_id FROM idempotency WHERE account_id = ? AND key = ?`,
       ),
+      cardKey: p<{ public_key_sha256: string; certificate_id: string }>(`SELECT public_key_sha256, certificate_id FROM card_keys WHERE card_serial = ? AND key_id = ?`),
+      insertCardKey: p(`
+        INSERT INTO card_keys (card_serial, key_id, public_key_sha256, certificate_id, recorded_at) VALUES (@serial, @keyId, @sha, @certificateId, @at)
+        ON CONFLICT (card_serial, key_id) DO NOTHING`),
       insertIdempotency: p(`INSERT INTO idempotency (account_id, key, request_sha256, certificate_id, new_certificate_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
     };
   }
@@ -347,6 +352,7 @@ export class PortalStore {
   clearExceptAccounts(keep: readonly string[]): void {
     const marks = keep.map(() => '?').join(', ') || 'NULL';
     this.db.prepare(`DELETE FROM idempotency`).run();
+    this.db.prepare(`DELETE FROM card_keys`).run();
     // The e-mails about those copies go with them (resetSandbox moves the delivered files away).
     this.db.prepare(`DELETE FROM outbox`).run();
     this.db.prepare(`DELETE FROM certificates`).run();
@@ -592,6 +598,21 @@ export class PortalStore {
 
   pending(viewer: number, now: string): CertificateRecord[] {
     return this.s.pending.all({ viewer, now }).map(toRecord);
+  }
+
+  /** The key a card serial + key id pair was first certified for, or null. */
+  cardKey(serial: string, keyId: string): RecordedCardKey | null {
+    const r = this.s.cardKey.get(serial, keyId);
+    return r ? { publicKeySha256: r.public_key_sha256, certificateId: r.certificate_id } : null;
+  }
+
+  /**
+   * Records that the pair stands for this key (first copy wins; call inside the reissue's
+   * transaction). Returns what the pair stands for now: this key, or the one recorded before.
+   */
+  recordCardKey(serial: string, keyId: string, sha: string, certificateId: string, at: string): RecordedCardKey {
+    this.s.insertCardKey.run({ serial, keyId, sha, certificateId, at });
+    return this.cardKey(serial, keyId)!;
   }
 
   idempotency(accountId: number, key: string): IdempotencyRecord | null {

@@ -154,7 +154,7 @@ describe('what a product accepts: one rule for csr check, csr new, card keygen a
   });
 });
 
-describe('cardEvidenceOf: a card is never taken on its word alone', () => {
+describe('cardEvidenceOf: the form of a card claim (declared by the client; its consistency is evidenceRefusal\'s)', () => {
   const card = { serial: 'c5a492db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b' };
   it('records nothing for a CSR, the card\'s evidence for a card', () => {
     expect(cardEvidenceOf({ keySource: 'csr' })).toEqual({ evidence: null });
@@ -165,5 +165,10 @@ describe('cardEvidenceOf: a card is never taken on its word alone', () => {
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, module: ' ' } })).toMatchObject({ refusal: { details: { missing: ['module'] } } });
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: 'x'.repeat(300) } })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: '0A1B' } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, publicKeySha256: 'AB'.repeat(32) } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
+  });
+  it('keeps the key hash the client declared, for the consistency check', () => {
+    const sha = 'ab'.repeat(32);
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, publicKeySha256: sha } })).toEqual({ evidence: { ...card, publicKeySha256: sha } });
   });
 });

@@ -298,6 +298,28 @@ describe('reissue serve, driven by the CLI', () => {
       expect(result.certificate.notAfter).toBe(codeSigning.notAfter);
       expect(result.replaced.state).toBe('pending-revocation');
       expect(r.stdout + r.stderr).not.toContain('735911');
+
+      // The same evidence object (card serial + key id) for another key: refused, nothing issued.
+      const evidence = result.certificate.cardEvidence!;
+      expect(evidence).toMatchObject({ serial: await hsm.serialOf('card-http'), token: 'card-http' });
+      const otherKey = new TextDecoder().decode(await csrFor(result.certificate));
+      const reused = await fetch(`${served.url}/v1/certificates/${result.certificate.id}/reissue`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'evidence-reuse' },
+        body: JSON.stringify({ csr: otherKey, keySource: 'card', card: evidence }),
+      });
+      expect(reused.status).toBe(422);
+      const problem = (await reused.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('card-evidence-key-id');
+      expect(problem.detail).toContain(evidence.keyId);
+      // The check over HTTP says the same, and the copy was not replaced.
+      const check = await fetch(`${served.url}/v1/certificates/${result.certificate.id}/csr-check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ csr: otherKey, keySource: 'card', card: evidence }),
+      });
+      expect(((await check.json()) as { ok: boolean; problems: { code: string }[] }).problems.map((p) => p.code)).toEqual(['card-evidence-key-id']);
+      expect((JSON.parse((await cli(['show', result.certificate.id, '--json'])).stdout) as Certificate).replacedBy).toBeNull();
     } finally {
       served.child.kill('SIGTERM');
       await exited(served.child);
