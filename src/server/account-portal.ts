@@ -156,7 +156,7 @@ export class AccountPortal implements Portal {
     signing.catch(() => {}); // awaited below; a failure there is handled there
     const { spki, cloudKey } = await this.newPublicKey(record, request, newId);
     if (cardEvidence) {
-      const refusal = this.service.guard(() => evidenceRefusal(cardEvidence, spki, this.store.cardKey(cardEvidence.serial, cardEvidence.keyId)));
+      const refusal = this.service.guard(() => this.evidenceConsistency(cardEvidence, spki));
       if (refusal) throw refusal;
     }
 
@@ -321,7 +321,12 @@ export class AccountPortal implements Portal {
   private cardEvidenceRefusal(request: { keySource: KeySource; card?: unknown }, spki: Uint8Array): ReissueError | null {
     const decided = cardEvidenceOf(request);
     if ('refusal' in decided) return decided.refusal;
-    return decided.evidence ? evidenceRefusal(decided.evidence, spki, this.store.cardKey(decided.evidence.serial, decided.evidence.keyId)) : null;
+    return decided.evidence ? this.evidenceConsistency(decided.evidence, spki) : null;
+  }
+
+  /** The evidence against the key the CA certifies and what the portal recorded for its card key. */
+  private evidenceConsistency(evidence: CardEvidence, spki: Uint8Array): ReissueError | null {
+    return evidenceRefusal(evidence, spki, this.store.cardKey(evidence.serial, evidence.keyId));
   }
 
   private refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): void {
