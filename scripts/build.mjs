@@ -55,7 +55,7 @@ export const workerBundleOptions = {
   format: 'cjs',
   banner: undefined,
   chunkNames: undefined,
-  entryPoints: ['src/card/worker.ts'],
+  entryPoints: ['src/card/pkcs11/worker.ts'],
 };
 
 export async function buildAll() {

@@ -4,27 +4,20 @@
 // Without hardware attestation a PKCS#11 card cannot prove where a key was made: the evidence is
 // declared by the client and checked for consistency, not attested. evidenceRefusal() is that
 // check, the one rule behind `csr check --key-source card`, `submit` and the portal's reissue.
-// Pure (node:crypto and DER slicing only): the portal runs it without loading any card code.
-import { createHash } from 'node:crypto';
+// Pure (key-ids.ts: node:crypto and DER slicing): the portal runs it without loading the PKCS#11 addon.
 import { cardError, inputError, type ReissueError } from '../domain/errors.js';
 import type { CardEvidence } from '../domain/types.js';
-import { bitStringBytes, children, readTlv } from '../pki/der.js';
 import type { CardService, TokenInfo } from './card.js';
+import { keyIdOf, publicKeySha256 } from './key-ids.js';
 import { manifestEvidence, type ManifestLine } from './manifest.js';
 
-/** SHA-256 of a SubjectPublicKeyInfo, hex: how a manifest line and a card key name their key. */
-export function spkiSha256(spki: Uint8Array): string {
-  return createHash('sha256').update(spki).digest('hex');
-}
-
 /**
- * The CKA_ID reissue gives a key pair it makes on a card: SHA-1 of the subjectPublicKey bits
- * (RFC 5280 key identifier, method 1), hex. Null when `spki` is not a SubjectPublicKeyInfo.
+ * The CKA_ID reissue gives a key pair it makes on a card (keyIdOf: SHA-1 of the subjectPublicKey
+ * bits), hex. Null when `spki` is not a SubjectPublicKeyInfo.
  */
 export function cardKeyId(spki: Uint8Array): string | null {
   try {
-    const [, key] = children(spki, readTlv(spki, 0));
-    return key ? createHash('sha1').update(bitStringBytes(spki, key, 'the public key')).digest('hex') : null;
+    return keyIdOf(spki).toString('hex');
   } catch {
     return null;
   }
@@ -44,7 +37,7 @@ export interface RecordedCardKey {
  */
 export function evidenceRefusal(evidence: CardEvidence, spki: Uint8Array, recorded: RecordedCardKey | null): ReissueError | null {
   const keyId = cardKeyId(spki);
-  const sha = spkiSha256(spki);
+  const sha = publicKeySha256(spki);
   if (evidence.keyId !== keyId) {
     return inputError(
       'card-evidence-key-id',
@@ -73,7 +66,7 @@ export function evidenceRefusal(evidence: CardEvidence, spki: Uint8Array, record
 }
 
 export function cardEvidence(found: { token: Pick<TokenInfo, 'serial' | 'label' | 'manufacturer' | 'model'>; module: string; keyId: string; publicKeySha256?: string }): CardEvidence {
-  const { token, module, keyId, publicKeySha256 } = found;
+  const { token, module, keyId } = found;
   return {
     serial: token.serial,
     token: token.label,
@@ -81,13 +74,13 @@ export function cardEvidence(found: { token: Pick<TokenInfo, 'serial' | 'label' 
     model: token.model,
     module: module.split('/').pop() ?? module,
     keyId,
-    ...(publicKeySha256 ? { publicKeySha256 } : {}),
+    ...(found.publicKeySha256 ? { publicKeySha256: found.publicKeySha256 } : {}),
   };
 }
 
 /** The evidence for a key pair given by its public key: manifest first (no card needed), then the cards present. */
 export async function evidenceForKey(spki: Uint8Array, from: { manifest?: ManifestLine[]; card?: () => Promise<CardService> }): Promise<CardEvidence> {
-  const sha = spkiSha256(spki);
+  const sha = publicKeySha256(spki);
   const line = from.manifest?.find((l) => l.publicKeySha256 === sha);
   if (line) return manifestEvidence(line);
   if (from.card) {

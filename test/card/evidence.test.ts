@@ -6,7 +6,8 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cardKeyId, evidenceRefusal, spkiSha256 } from '../../src/card/evidence.js';
+import { cardKeyId, evidenceRefusal } from '../../src/card/evidence.js';
+import { publicKeySha256 as spkiSha256 } from '../../src/card/key-ids.js';
 import { localizedError } from '../../src/i18n/errors.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { ROOT } from '../helpers/cli.js';
@@ -56,9 +57,9 @@ describe('card evidence: declared by the client and checked for consistency, not
     expect(localizedError(e, translator('pl')).message).toContain('crt-first');
   });
 
-  it('is pure: no pkcs11js or card worker import', () => {
+  it('is pure: no pkcs11js or card worker import (key-ids.ts is the card layer\'s pure naming)', () => {
     const source = readFileSync(join(ROOT, 'src/card/evidence.ts'), 'utf8');
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].filter((m) => !/^import type /.test(m[0])).map((m) => m[1]);
-    expect(imports).toEqual(['node:crypto', '../domain/errors.js', '../pki/der.js', './manifest.js']);
+    expect(imports).toEqual(['../domain/errors.js', './key-ids.js', './manifest.js']);
   });
 });

@@ -4,7 +4,7 @@
 import { webcrypto } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
-import { spkiSha256 } from '../../src/card/evidence.js';
+import { publicKeySha256 as spkiSha256 } from '../../src/card/key-ids.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
 import { cardEvidenceOf, daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
@@ -388,7 +388,7 @@ export class FakeCard implements CardService {
   }
 }
 
-/** The card layer's messages for the codes the tests use (src/card/errors.ts wording). */
+/** The card layer's messages for the codes the tests use (src/card/messages.ts and src/card/pkcs11/errors.ts wording). */
 const CARD_ERRORS: Record<string, () => ReissueError> = {
   'pin-wrong': () => cardError('pin-wrong', 'The PIN is wrong.', "Type the user (common profile) PIN again; each wrong PIN uses up one of the card's tries."),
   'card-removed': () => cardError('card-removed', 'The card was removed from the reader during key generation.', 'Insert the card again and restart the key generation; nothing was submitted.'),
