@@ -55,6 +55,15 @@ export async function readManifest(file: string): Promise<ManifestLine[]> {
   return parseManifest(text);
 }
 
+/** The evidence a manifest line declares, with the key hash it names (the portal checks it against the CSR's key). */
 export function manifestEvidence(line: ManifestLine): CardEvidence {
-  return { serial: line.cardSerial, token: line.tokenLabel, manufacturer: line.manufacturer, model: line.model, module: line.module.split('/').pop() ?? line.module, keyId: line.keyId };
+  return {
+    serial: line.cardSerial,
+    token: line.tokenLabel,
+    manufacturer: line.manufacturer,
+    model: line.model,
+    module: line.module.split('/').pop() ?? line.module,
+    keyId: line.keyId,
+    publicKeySha256: line.publicKeySha256,
+  };
 }

@@ -107,14 +107,15 @@ const EVIDENCE_FIELDS = ['serial', 'token', 'manufacturer', 'model', 'module', '
 const MAX_EVIDENCE_CHARS = 256;
 
 /**
- * The portal's decision on a CSR's card claim: the card evidence to record with the new copy (null
- * for a plain CSR), or why the request is refused. 'card' is never taken on its word alone: it
- * needs the card's evidence (serial, token, manufacturer and model, module, key id). Without
- * hardware attestation that is a declaration: recorded and auditable, not proven.
+ * The portal's decision on the form of a CSR's card claim: the card evidence to record with the
+ * new copy (null for a plain CSR), or why the request is refused. 'card' needs the card's evidence
+ * (serial, token, manufacturer and model, module, key id; the key's SHA-256 when the client knows
+ * it). That evidence is declared by the client and checked for consistency, not attested: the
+ * portal then checks it against the key it certifies (evidenceRefusal in src/card/evidence.ts).
  */
 export function cardEvidenceOf(request: { keySource: KeySource; card?: unknown }): { evidence: CardEvidence | null } | { refusal: ReissueError } {
   if (request.keySource !== 'card') return { evidence: null };
-  const card = request.card as Partial<Record<(typeof EVIDENCE_FIELDS)[number], unknown>> | undefined;
+  const card = request.card as Partial<Record<(typeof EVIDENCE_FIELDS)[number] | 'publicKeySha256', unknown>> | undefined;
   const missing = EVIDENCE_FIELDS.filter((f) => typeof card?.[f] !== 'string' || (f !== 'model' && f !== 'token' && (card[f] as string).trim() === '') || (card[f] as string).length > MAX_EVIDENCE_CHARS);
   if (!card || missing.length) {
     return {
@@ -126,10 +127,11 @@ export function cardEvidenceOf(request: { keySource: KeySource; card?: unknown }
       ),
     };
   }
-  if (!/^([0-9a-f]{2})+$/.test(card.keyId as string)) {
-    return { refusal: inputError('card-evidence-invalid', 'The card evidence\'s key id must be the key\'s CKA_ID in lower-case hex.', 'Use the key id `reissue card list` shows.') };
+  if (!/^([0-9a-f]{2})+$/.test(card.keyId as string) || (card.publicKeySha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(card.publicKeySha256)))) {
+    return { refusal: inputError('card-evidence-invalid', 'The card evidence\'s key id must be the key\'s CKA_ID in lower-case hex (and its publicKeySha256, when given, 64 lower-case hex digits).', 'Use the key id `reissue card list` shows.') };
   }
-  return { evidence: Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence };
+  const evidence = Object.fromEntries(EVIDENCE_FIELDS.map((f) => [f, card[f] as string])) as unknown as CardEvidence;
+  return { evidence: card.publicKeySha256 === undefined ? evidence : { ...evidence, publicKeySha256: card.publicKeySha256 as string } };
 }
 
 /**

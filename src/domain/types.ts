@@ -76,8 +76,8 @@ export interface Certificate {
   /** When this copy was first downloaded (null: not yet). */
   downloadedAt?: string | null;
   /**
-   * For a key generated on a card: the card and key the client declared, recorded for audit.
-   * Without hardware attestation a PKCS#11 card cannot prove it: a declaration, not a proof.
+   * For a key generated on a card: the card and key, declared by the client and checked for
+   * consistency, not attested (a PKCS#11 card cannot prove it); recorded for audit.
    */
   cardEvidence?: CardEvidence | null;
 }
@@ -119,8 +119,9 @@ export interface PortalEmail {
 }
 
 /**
- * What a client says about the card its key pair was generated on. Without hardware attestation a
- * PKCS#11 card cannot prove it: the portal records this as a declaration, for audit.
+ * What a client says about the card its key pair was generated on: declared by the client and
+ * checked for consistency, not attested (a PKCS#11 card cannot prove where a key was made). The
+ * portal checks it against the key it certifies (src/card/evidence.ts) and records it, for audit.
  */
 export interface CardEvidence {
   /** Token serial (card number) as the token reports it. */
@@ -131,8 +132,10 @@ export interface CardEvidence {
   model: string;
   /** The PKCS#11 module the card was reached through (path or file name). */
   module: string;
-  /** CKA_ID of the key pair on the card, hex (reissue makes it the SHA-1 of the public key). */
+  /** CKA_ID of the key pair on the card, hex: the SHA-1 of the public key (the portal checks it). */
   keyId: string;
+  /** SHA-256 of the key's SubjectPublicKeyInfo, hex, as the manifest line or the card named it (checked too). */
+  publicKeySha256?: string;
 }
 
 export interface PendingRevocation extends Certificate {
@@ -181,7 +184,16 @@ export type CsrProblemCode =
   // An AlgorithmIdentifier (key or signature) whose parameters are not what its RFC requires.
   | 'non-canonical-algorithm'
   // The product does not take a key pair made this way (e.g. a card-only product and a plain CSR).
-  | 'key-source-not-allowed';
+  | 'key-source-not-allowed'
+  // A card key's evidence: missing or malformed, or not consistent with the CSR's key (its key id
+  // is not SHA-1 of the key, its key hash is another key's, the card key was recorded for another
+  // key), or no card present nor manifest line holds the key.
+  | 'card-evidence-missing'
+  | 'card-evidence-invalid'
+  | 'card-evidence-key-id'
+  | 'card-evidence-other-key'
+  | 'card-evidence-reused'
+  | 'card-key-not-found';
 
 export interface CsrSummary {
   subject: string;

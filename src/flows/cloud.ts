@@ -3,8 +3,8 @@
 // portal generates the key pair in its own key store and issues the copy. The CLI's
 // `submit --key-source cloud` and the wizard's step 1 both come here.
 import { t } from '../i18n/i18n.js';
-import { algorithmLabel } from '../domain/algorithms.js';
-import { inputError, portalError } from '../domain/errors.js';
+import { portalError } from '../domain/errors.js';
+import { productRefusal } from '../domain/policy.js';
 import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
@@ -25,10 +25,10 @@ export function cloudAlgorithm(cert: Certificate, requested?: Algorithm): Algori
       cert.keySources.includes('csr') ? t('flows.useSubmit', { id: cert.id }) : t('flows.useCardKeygen', { id: cert.id, algorithm: cert.algorithms[0] ?? 'ALG' }),
     );
   }
-  const algorithm = requested ?? cert.algorithms[0];
-  if (!algorithm || !cert.algorithms.includes(algorithm)) {
-    throw inputError('algorithm-not-allowed', t('flows.algorithmNotAllowed', { product: cert.product, algorithm: requested ? algorithmLabel(requested) : t('flows.anyAlgorithm') }), t('flows.chooseOneOf', { algorithms: cert.algorithms.join(', ') }));
-  }
+  // Every product names at least one algorithm; the portal refuses a missing one as a bad request.
+  const algorithm = (requested ?? cert.algorithms[0]) as Algorithm;
+  const refusal = productRefusal(cert, { keySource: 'cloud', algorithm });
+  if (refusal) throw refusal;
   return algorithm;
 }
 

@@ -4,9 +4,9 @@ import { t } from '../i18n/i18n.js';
 import { csrProblemText } from '../domain/translate.js';
 import { evidenceForKey } from '../card/evidence.js';
 import { readManifest } from '../card/manifest.js';
-import { inputError } from '../domain/errors.js';
+import { inputError, isReissueError } from '../domain/errors.js';
 import { productRefusal } from '../domain/policy.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
+import type { Algorithm, CardEvidence, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
 import { FORCE_HINT, checkOutputs, writeOutputs, type PlannedOutput } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
@@ -42,13 +42,35 @@ export async function cardRequestFor(deps: Pick<FlowDeps, 'portal' | 'card'>, ce
   if ('problems' in located) {
     throw inputError('csr-invalid', located.problems.map((p) => csrProblemText(p, t)).join(' '), t('flows.giveKeygenCsr'), { problems: located.problems });
   }
-  const card = await evidenceForKey(located.csr.key.spki, { ...(manifest ? { manifest: await readManifest(manifest) } : {}), card: deps.card });
-  return { keySource: 'card', csr, card };
+  return { keySource: 'card', csr, card: await cardEvidenceFor(deps, located.csr.key.spki, manifest) };
 }
 
-/** Every CSR check, against the certificate's order when one is named, and the product's rule for `keySource`. */
-export async function checkCsrFor(deps: Pick<FlowDeps, 'portal'>, certificateId: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport> {
-  return (await deps.portal()).checkCsr(certificateId, csr, keySource);
+/** The card's evidence for a CSR's key, as submit sends it: from the manifest, or the card holding the key. */
+async function cardEvidenceFor(deps: Pick<FlowDeps, 'card'>, spki: Uint8Array, manifest?: string): Promise<CardEvidence> {
+  return evidenceForKey(spki, { ...(manifest ? { manifest: await readManifest(manifest) } : {}), card: deps.card });
+}
+
+/**
+ * Every CSR check, against the certificate's order when one is named, and the product's rule for
+ * `keySource`. For a card key the card's evidence is found as `submit` finds it (the manifest, or
+ * the card holding the key) and the portal checks it as a reissue would: one rule for both.
+ */
+export async function checkCsrFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certificateId: string, csr: Uint8Array, keySource?: KeySource, manifest?: string): Promise<CsrReport> {
+  const portal = await deps.portal();
+  if (keySource !== 'card') return portal.checkCsr(certificateId, csr, keySource);
+  const { locateCsr } = await import('../pki/csr-input.js');
+  const located = locateCsr(csr);
+  // A CSR that does not parse, or a product that takes no card keys: the portal's report says so.
+  if ('problems' in located || productRefusal(await portal.get(certificateId), { keySource: 'card' })) return portal.checkCsr(certificateId, csr, keySource);
+  let card: CardEvidence;
+  try {
+    card = await cardEvidenceFor(deps, located.csr.key.spki, manifest);
+  } catch (e) {
+    if (!isReissueError(e) || e.code !== 'card-key-not-found') throw e;
+    const report = await portal.checkCsr(certificateId, csr, keySource);
+    return { ...report, ok: false, problems: [...report.problems.filter((p) => p.code !== 'card-evidence-missing'), { code: 'card-key-not-found', message: `${e.message} ${e.hint ?? ''}`.trim() }] };
+  }
+  return portal.checkCsr(certificateId, csr, keySource, card);
 }
 
 export interface NewKeyRequest {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
-import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 import { language } from '../i18n/i18n.js';
 import { looksLikePem } from '../pki/pem.js';
 import { isLoopbackHost } from '../util/loopback.js';
@@ -112,8 +112,8 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       const body = await call(certPath(id, '/download'), { searchParams: { format, chain: String(chain) } });
       return new Uint8Array(body);
     },
-    checkCsr: (id: string, csr: Uint8Array, keySource?: KeySource) =>
-      json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: { ...csrBody(csr), ...(keySource ? { keySource } : {}) } }),
+    checkCsr: (id: string, csr: Uint8Array, keySource?: KeySource, card?: CardEvidence) =>
+      json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: { ...csrBody(csr), ...(keySource ? { keySource } : {}), ...(card ? { card } : {}) } }),
     async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
       // The key is what makes a retried reissue safe; a caller without one is a bug, not a new request.
       if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '') {

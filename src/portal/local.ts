@@ -31,7 +31,7 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     count: (query) => p.count(query),
     get: (id) => p.get(id),
     download: (id, format, chain) => p.download(id, format, chain),
-    checkCsr: (id, csr, keySource) => p.checkCsr(id, csr, keySource),
+    checkCsr: (id, csr, keySource, card) => p.checkCsr(id, csr, keySource, card),
     reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
     emails: (id) => p.emails(id),
     revoke: (id, reason) => p.revoke(id, reason),

@@ -2,7 +2,7 @@
 // LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
 // Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
 // kind 'input' for a CSR that fails the checks).
-import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 /** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
 export const MAX_PAGE_SIZE = 1000;
@@ -53,9 +53,10 @@ export interface Portal {
   download(id: string, format: DownloadFormat, chain?: boolean): Promise<Uint8Array>;
   /**
    * Runs every CSR check against this certificate's order, product and current key, and whether
-   * the product takes a key pair made this way (`keySource`, 'csr' by default): the rule reissue applies.
+   * the product takes a key pair made this way (`keySource`, 'csr' by default): the rule reissue
+   * applies, for a card key with the card's evidence (`card`, checked as reissue checks it).
    */
-  checkCsr(id: string, csr: Uint8Array, keySource?: KeySource): Promise<CsrReport>;
+  checkCsr(id: string, csr: Uint8Array, keySource?: KeySource, card?: CardEvidence): Promise<CsrReport>;
   /**
    * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
    * old copy's revocation scheduled 14 days later. The public key comes from the request's CSR

@@ -2,14 +2,17 @@
 // writes only what this account may see; another account's certificate is answered exactly like
 // an unknown id.
 import { createHash, X509Certificate } from 'node:crypto';
-import { inputError, portalError, usageError } from '../domain/errors.js';
+import { evidenceRefusal } from '../card/evidence.js';
+import { inputError, portalError, usageError, type ReissueError } from '../domain/errors.js';
 import { cardEvidenceOf, daysLeft, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
-import { algorithmLabel, isAlgorithm } from '../domain/algorithms.js';
+import { isAlgorithm } from '../domain/algorithms.js';
 import {
   KEY_SOURCES,
   REVOCATION_REASONS,
+  type CardEvidence,
   type Certificate,
   type CloudKeyInfo,
+  type CsrProblemCode,
   type CsrReport,
   type KeySource,
   type PendingRevocation,
@@ -107,14 +110,17 @@ export class AccountPortal implements Portal {
    * The CSR checks, plus whether the product takes a key pair made this way (`keySource`, 'csr'
    * unless said): the same rule reissue() applies, so "✓ Correct" here means submit accepts it.
    */
-  async checkCsr(id: string, csr: Uint8Array, keySource: KeySource = 'csr'): Promise<CsrReport> {
+  async checkCsr(id: string, csr: Uint8Array, keySource: KeySource = 'csr', card?: CardEvidence): Promise<CsrReport> {
     const now = this.refresh();
     const record = this.record(id);
-    const { checkCsr } = await csrChecks();
-    const report = await checkCsr(csr, this.csrContext(record));
+    const { inspectCsr } = await csrChecks();
+    const { report, spki } = await inspectCsr(csr, this.csrContext(record));
     const refusal = productRefusal(toCertificate(record, now), { keySource });
-    if (!refusal) return report;
-    return { ...report, ok: false, problems: [...report.problems, { code: 'key-source-not-allowed', message: `${refusal.message} ${refusal.hint ?? ''}`.trim() }] };
+    if (refusal) return withProblem(report, refusal);
+    // A card key: the same evidence rule as reissue(), on the key the checks passed.
+    if (keySource !== 'card' || !spki) return report;
+    const evidence = this.service.guard(() => this.cardEvidenceRefusal({ keySource, card }, spki));
+    return evidence ? withProblem(report, evidence) : report;
   }
 
   /**
@@ -134,7 +140,8 @@ export class AccountPortal implements Portal {
     if (!(KEY_SOURCES as readonly string[]).includes(keySource)) {
       throw usageError('bad-key-source', `The key source must be ${KEY_SOURCES.join(', ')}, not "${String(keySource)}".`);
     }
-    // A card is never taken on the client's word alone: its evidence is required, then recorded.
+    // A card key needs the card's evidence: declared by the client and checked for consistency
+    // (against the key the CA certifies, below), not attested; it is recorded with the copy.
     const decided = cardEvidenceOf(request);
     if ('refusal' in decided) throw decided.refusal;
     const cardEvidence = decided.evidence;
@@ -148,6 +155,10 @@ export class AccountPortal implements Portal {
     const signing = this.service.ca.signing();
     signing.catch(() => {}); // awaited below; a failure there is handled there
     const { spki, cloudKey } = await this.newPublicKey(record, request, newId);
+    if (cardEvidence) {
+      const refusal = this.service.guard(() => this.evidenceConsistency(cardEvidence, spki));
+      if (refusal) throw refusal;
+    }
 
     const issuedAt = wholeSeconds(this.service.clock.now());
     const serial = randomSerial();
@@ -198,6 +209,12 @@ export class AccountPortal implements Portal {
             cloudKey,
             cardEvidence,
           });
+          if (cardEvidence) {
+            // Under the write lock: a pair first recorded for another key meanwhile refuses this one.
+            const recorded = this.store.recordCardKey(cardEvidence.serial, cardEvidence.keyId, publicKeyHash(spki), newId, issuedAt.toISOString());
+            const refusal = evidenceRefusal(cardEvidence, spki, recorded);
+            if (refusal) throw refusal;
+          }
           const revocationDate = scheduledRevocationDate(issuedAt).toISOString();
           if (!this.store.markReplaced(current.id, newId, revocationDate)) {
             throw new Error(`certificate ${current.id} was replaced during the transaction`); // cannot happen under the write lock
@@ -300,6 +317,18 @@ export class AccountPortal implements Portal {
     };
   }
 
+  /** The card evidence rule of reissue() for a CSR check: its form, then its consistency with `spki`. */
+  private cardEvidenceRefusal(request: { keySource: KeySource; card?: unknown }, spki: Uint8Array): ReissueError | null {
+    const decided = cardEvidenceOf(request);
+    if ('refusal' in decided) return decided.refusal;
+    return decided.evidence ? this.evidenceConsistency(decided.evidence, spki) : null;
+  }
+
+  /** The evidence against the key the CA certifies and what the portal recorded for its card key. */
+  private evidenceConsistency(evidence: CardEvidence, spki: Uint8Array): ReissueError | null {
+    return evidenceRefusal(evidence, spki, this.store.cardKey(evidence.serial, evidence.keyId));
+  }
+
   private refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): void {
     const newest = record.replacedBy ? (this.store.newestCopyOfOrder(record.orderId) ?? record.replacedBy) : record.id;
     const refusal = reissueRefusal(toCertificate(record, now), keySource, newest);
@@ -313,9 +342,8 @@ export class AccountPortal implements Portal {
       if (typeof algorithm !== 'string' || !isAlgorithm(algorithm)) {
         throw usageError('bad-algorithm', `Unknown algorithm "${String(algorithm)}".`, 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.');
       }
-      if (!record.product.algorithms.includes(algorithm)) {
-        throw inputError('algorithm-not-allowed', `The product "${record.product.name}" does not allow ${algorithmLabel(algorithm)}.`, `Choose one of: ${record.product.algorithms.join(', ')}.`);
-      }
+      const refusal = productRefusal(toCertificate(record, this.service.clock.now()), { keySource: 'cloud', algorithm });
+      if (refusal) throw refusal;
       const store = await this.service.cloudKeys();
       const made = await store.generate({ algorithm, label: `reissue ${record.orderId} ${newId}`, commonName: record.commonName, domains: record.domains });
       return { spki: made.publicKeySpki, cloudKey: made.info };
@@ -369,6 +397,16 @@ export class AccountPortal implements Portal {
       replaced: toCertificate(this.store.byId(oldId)!, now),
     }));
   }
+}
+
+/** The report with a refusal of the portal's rules added as one more problem (its catalog text when it has one). */
+function withProblem(report: CsrReport, refusal: ReissueError): CsrReport {
+  const text = refusal.code.startsWith('card-evidence-') ? { text: { key: `errors.${refusal.code}.message`, values: catalogValues(refusal.details) } } : {};
+  return { ...report, ok: false, problems: [...report.problems, { code: refusal.code as CsrProblemCode, message: `${refusal.message} ${refusal.hint ?? ''}`.trim(), ...text }] };
+}
+
+function catalogValues(details: Record<string, unknown> = {}): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? v : String(v)]));
 }
 
 /** What identifies a request's content for idempotency: the CSR's hash, or the cloud algorithm. */

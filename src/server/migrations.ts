@@ -138,6 +138,23 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE certificates ADD COLUMN card_evidence TEXT;
   `,
+  // 5: each card key the portal certified, by card serial + key id: a pair stands for one key, so
+  // the same evidence is never accepted for another key. Filled from the copies recorded so far.
+  `
+  CREATE TABLE card_keys (
+    card_serial       TEXT NOT NULL,
+    key_id            TEXT NOT NULL,
+    public_key_sha256 TEXT NOT NULL,
+    certificate_id    TEXT NOT NULL REFERENCES certificates (id), -- the first copy certified for it
+    recorded_at       TEXT NOT NULL,
+    PRIMARY KEY (card_serial, key_id)
+  ) STRICT;
+  INSERT OR IGNORE INTO card_keys (card_serial, key_id, public_key_sha256, certificate_id, recorded_at)
+    SELECT json_extract(card_evidence, '$.serial'), json_extract(card_evidence, '$.keyId'), public_key_sha256, id, issued_at
+    FROM certificates
+    WHERE card_evidence IS NOT NULL AND json_extract(card_evidence, '$.serial') IS NOT NULL AND json_extract(card_evidence, '$.keyId') IS NOT NULL
+    ORDER BY issued_at, rowid;
+  `,
 ];
 
 export class NotAPortalDatabase extends Error {}

@@ -199,7 +199,8 @@ export class LocalPortalService implements PortalService {
     return this.store.transaction(() => {
       let queued = 0;
       for (const replaced of this.store.reminderDue(at, horizon)) {
-        const successor = this.store.byId(replaced.replacedBy!);
+        // The copy to use: its successor may itself have been replaced since (k1 → k2 → k3).
+        const successor = this.store.newestSuccessor(replaced.replacedBy!);
         if (!successor) continue;
         const message = reminderMessage(this.messages, replaced, successor, now);
         if (this.store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;

@@ -3,6 +3,7 @@
 // Visibility is part of each read: a customer reads its own rows, a partner also its customers'.
 import { certificateState } from '../domain/policy.js';
 import type { Algorithm, CardEvidence, Certificate, CloudKeyInfo, EmailKind, KeySource, Organization, PortalEmail, Product, RevocationReason, Role, Subscriber } from '../domain/types.js';
+import type { RecordedCardKey } from '../card/evidence.js';
 import type { Db } from './db.js';
 
 export interface AccountRecord {
@@ -281,6 +282,13 @@ export class PortalStore {
           UNION ALL
           SELECT c.id, c.der, c.replaces, chain.depth + 1 FROM certificates c JOIN chain ON c.id = chain.replaces WHERE chain.depth < 10000
         ) SELECT id, der FROM chain ORDER BY depth`),
+      // The last copy of the chain of successors from a copy (itself when it has none).
+      newestSuccessor: p<{ id: string }>(`
+        WITH RECURSIVE chain (id, replaced_by, depth) AS (
+          SELECT id, replaced_by, 0 FROM certificates WHERE id = ?
+          UNION ALL
+          SELECT c.id, c.replaced_by, chain.depth + 1 FROM certificates c JOIN chain ON c.id = chain.replaced_by WHERE chain.depth < 10000
+        ) SELECT id FROM chain ORDER BY depth DESC LIMIT 1`),
       markReplaced: p(`UPDATE certificates SET replaced_by = @newId, revocation_date = @revocationDate, revocation_reason = 'superseded' WHERE id = @oldId AND replaced_by IS NULL`),
       revokeNow: p(`UPDATE certificates SET revoked = 1, revocation_date = @date, revocation_reason = @reason WHERE id = @id AND revoked = 0`),
       anyDue: p<{ n: number }>(
@@ -297,6 +305,10 @@ export class PortalStore {
       idempotency: p<{ request_sha256: string; certificate_id: string; new_certificate_id: string }>(
         `SELECT request_sha256, certificate_id, new_certificate_id FROM idempotency WHERE account_id = ? AND key = ?`,
       ),
+      cardKey: p<{ public_key_sha256: string; certificate_id: string }>(`SELECT public_key_sha256, certificate_id FROM card_keys WHERE card_serial = ? AND key_id = ?`),
+      insertCardKey: p(`
+        INSERT INTO card_keys (card_serial, key_id, public_key_sha256, certificate_id, recorded_at) VALUES (@serial, @keyId, @sha, @certificateId, @at)
+        ON CONFLICT (card_serial, key_id) DO NOTHING`),
       insertIdempotency: p(`INSERT INTO idempotency (account_id, key, request_sha256, certificate_id, new_certificate_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
     };
   }
@@ -327,6 +339,11 @@ export class PortalStore {
     return (this.db.prepare(`SELECT name FROM accounts ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   }
 
+  /** Where every copy's cloud key is kept (copies with one). */
+  cloudKeys(): CloudKeyInfo[] {
+    return (this.db.prepare(`SELECT cloud_key FROM certificates WHERE cloud_key IS NOT NULL`).all() as { cloud_key: string }[]).map((r) => JSON.parse(r.cloud_key) as CloudKeyInfo);
+  }
+
   /**
    * Removes every certificate, product, idempotency record and queued e-mail, and the accounts (with their API
    * tokens) not named in `keep`. The kept accounts keep their ids and tokens, so a running service
@@ -335,7 +352,8 @@ export class PortalStore {
   clearExceptAccounts(keep: readonly string[]): void {
     const marks = keep.map(() => '?').join(', ') || 'NULL';
     this.db.prepare(`DELETE FROM idempotency`).run();
-    // The e-mails about those copies go with them (files already delivered to outbox/ stay).
+    this.db.prepare(`DELETE FROM card_keys`).run();
+    // The e-mails about those copies go with them (resetSandbox moves the delivered files away).
     this.db.prepare(`DELETE FROM outbox`).run();
     this.db.prepare(`DELETE FROM certificates`).run();
     this.db.prepare(`DELETE FROM products`).run();
@@ -548,6 +566,12 @@ export class PortalStore {
     return this.s.copyChain.all(id);
   }
 
+  /** The newest copy in the chain of successors from `id`: the one to use (null: no such copy). */
+  newestSuccessor(id: string): CertificateRecord | null {
+    const newest = this.s.newestSuccessor.get(id)?.id;
+    return newest ? this.byId(newest) : null;
+  }
+
   /** Links the old copy to its successor and schedules its revocation; false if it already had one. */
   markReplaced(oldId: string, newId: string, revocationDate: string): boolean {
     return this.s.markReplaced.run({ oldId, newId, revocationDate }).changes === 1;
@@ -574,6 +598,21 @@ export class PortalStore {
 
   pending(viewer: number, now: string): CertificateRecord[] {
     return this.s.pending.all({ viewer, now }).map(toRecord);
+  }
+
+  /** The key a card serial + key id pair was first certified for, or null. */
+  cardKey(serial: string, keyId: string): RecordedCardKey | null {
+    const r = this.s.cardKey.get(serial, keyId);
+    return r ? { publicKeySha256: r.public_key_sha256, certificateId: r.certificate_id } : null;
+  }
+
+  /**
+   * Records that the pair stands for this key (first copy wins; call inside the reissue's
+   * transaction). Returns what the pair stands for now: this key, or the one recorded before.
+   */
+  recordCardKey(serial: string, keyId: string, sha: string, certificateId: string, at: string): RecordedCardKey {
+    this.s.insertCardKey.run({ serial, keyId, sha, certificateId, at });
+    return this.cardKey(serial, keyId)!;
   }
 
   idempotency(accountId: number, key: string): IdempotencyRecord | null {

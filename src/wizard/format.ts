@@ -142,7 +142,7 @@ export function emailsLine(emails: readonly PortalEmail[]): string {
 
 /**
  * "generated in the cloud key store" etc.: how this copy's key was made; null when not recorded.
- * A card key names the card and key the client declared (no attestation: a declaration).
+ * A card key names the card and key: declared by the client and checked for consistency, not attested.
  */
 export function keyOrigin(cert: Pick<Certificate, 'keySource' | 'cardEvidence'>): string | null {
   switch (cert.keySource) {

@@ -83,7 +83,9 @@ describe('code signing on the second of three cards, prepared offline, submitted
     const card = { serial: serials.card2, token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: made.keyId };
     expect(issued.certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
     expect(JSON.parse((await cli(['show', issued.certificate.id, '--json'])).stdout)).toMatchObject({ keySource: 'card', cardEvidence: card });
-    expect((await cli(['show', issued.certificate.id])).stdout).toContain(`generated on a card: "card2" serial ${serials.card2}`);
+    const shown = (await cli(['show', issued.certificate.id])).stdout;
+    expect(shown).toContain(`generated on a card: "card2" serial ${serials.card2}`);
+    expect(shown.replace(/\s+/g, ' ')).toContain('declared by the client and checked for consistency, not attested');
 
     // A bundle with the CA certificate first, installed with no --token.
     const leaf = join(box.dir, 'cs-leaf.pem');
@@ -124,6 +126,58 @@ describe('code signing on the second of three cards, prepared offline, submitted
     expect(later.stderr).toBe('');
     expect(later.code).toBe(0);
     expect((JSON.parse(later.stdout) as ReissueResult).certificate.cardEvidence?.token).toBe('card3');
+  });
+
+  test('a manifest line copied from a real card for another key is refused by csr check and submit alike (exit 3, nothing issued); the genuine line passes both', async () => {
+    const cs = await codeSigning();
+    const manifest = join(box.dir, 'real.jsonl');
+    const realCsr = join(box.dir, 'real.csr');
+    const gen = await cli(['card', 'keygen', '--for', cs.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--csr-out', realCsr, '--manifest', manifest], `${PIN}\n`);
+    expect(gen.code, gen.stderr).toBe(0);
+    const line = JSON.parse((await readFile(manifest, 'utf8')).trim()) as ManifestLine;
+
+    // A key made in software, and the real card's line with this key's hash put in.
+    const key = join(box.dir, 'soft.key');
+    const softCsr = join(box.dir, 'soft.csr');
+    await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-subj', `/CN=${cs.commonName}`, '-out', softCsr]);
+    const { createHash, createPublicKey } = await import('node:crypto');
+    const softSpki = createPublicKey(await openssl(['req', '-in', softCsr, '-noout', '-pubkey'])).export({ type: 'spki', format: 'der' });
+    const forged = join(box.dir, 'forged.jsonl');
+    await writeFile(forged, `${JSON.stringify({ ...line, publicKeySha256: createHash('sha256').update(softSpki).digest('hex'), csrFile: softCsr })}\n`);
+
+    const check = await cli(['csr', 'check', softCsr, '--for', cs.id, '--key-source', 'card', '--manifest', forged]);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toContain(`The card evidence names the key id ${line.keyId}, but the CSR's public key has the key id`);
+    expect(check.stdout).not.toContain('✓');
+    const submit = await cli(['submit', cs.id, '--csr', softCsr, '--key-source', 'card', '--manifest', forged]);
+    expect(submit.code).toBe(3);
+    expect(submit.stderr).toContain(`The card evidence names the key id ${line.keyId}`);
+    expect(submit.stderr).toContain('the evidence is not about this key');
+    expect((JSON.parse((await cli(['show', cs.id, '--json'])).stdout) as Certificate).replacedBy).toBeNull();
+    // Asked for JSON, the check names the rule.
+    const json = JSON.parse((await cli(['csr', 'check', softCsr, '--for', cs.id, '--key-source', 'card', '--manifest', forged, '--json'])).stdout) as { ok: boolean; problems: { code: string }[] };
+    expect([json.ok, json.problems.map((p) => p.code)]).toEqual([false, ['card-evidence-key-id']]);
+    // Without the card or a manifest line holding its key, check and submit both refuse it too.
+    const none = await cli(['csr', 'check', softCsr, '--for', cs.id, '--key-source', 'card']);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toContain('No card present holds the key of this CSR');
+    expect((await cli(['submit', cs.id, '--csr', softCsr, '--key-source', 'card'])).code).toBe(4);
+
+    // The genuine line: both say yes, and the copy records the line's evidence.
+    const real = await cli(['csr', 'check', realCsr, '--for', cs.id, '--key-source', 'card', '--manifest', manifest]);
+    expect(real.code, real.stdout).toBe(0);
+    expect(real.stdout).toContain('✓');
+    const ok = await cli(['submit', cs.id, '--csr', realCsr, '--key-source', 'card', '--manifest', manifest, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as ReissueResult).certificate.cardEvidence).toEqual({
+      serial: line.cardSerial,
+      token: 'card1',
+      manufacturer: line.manufacturer,
+      model: line.model,
+      module: 'libsofthsm2.so',
+      keyId: line.keyId,
+      publicKeySha256: line.publicKeySha256,
+    });
   });
 
   test('offline --cn without --domain: the CN goes into the SAN only when it is a domain name; a bad --domain is refused', async () => {

@@ -1,9 +1,11 @@
 // A time-travel walkthrough and its undo: REISSUE_NOW past a pending revocation carries it out
 // (and it stays, on the real date too); `reissue sandbox reset` brings the demo state back on
 // today's date, CRL included, checked with openssl.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Certificate } from '../../src/domain/types.js';
+import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl } from '../helpers/openssl.js';
 
@@ -121,5 +123,55 @@ describe('sandbox reset after a time-travel demo', () => {
     const r = await cli(['sandbox', 'reset', '--yes', '--portal', 'http://127.0.0.1:9']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('embedded sandbox');
+  });
+});
+
+describe('sandbox reset and what the portal wrote to files', () => {
+  it('reissue → reset → reissue: both "certificate issued" e-mails exist, each in its own file with its own copy; the deleted copy\'s cloud key is gone', async () => {
+    const own = await cliSandbox();
+    try {
+      const run = (args: string[]) => runCli(args, { env: own.env });
+      const cloudReissue = async (): Promise<ReissueResult> => {
+        const certs = JSON.parse((await run(['list', '--json'])).stdout) as Certificate[];
+        const old = certs.find((c) => c.keySources.includes('cloud') && !c.replacedBy)!;
+        const r = await run(['submit', old.id, '--key-source', 'cloud', '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as ReissueResult;
+      };
+      const outbox = join(own.dataDir, 'outbox');
+      const keys = join(own.dataDir, 'cloud-keys');
+      const issuedMails = () =>
+        [outbox, ...(existsSync(join(own.dataDir, 'outbox-archive')) ? readdirSync(join(own.dataDir, 'outbox-archive')).map((d) => join(own.dataDir, 'outbox-archive', d)) : [])]
+          .filter((d) => existsSync(d))
+          .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('-certificate-issued.eml')).map((f) => join(d, f)));
+
+      const first = await cloudReissue();
+      const firstKey = first.certificate.cloudKey!.keyId;
+      expect(readdirSync(keys).sort()).toEqual([`${firstKey}.cert.pem`, `${firstKey}.key.pem`]);
+      expect(issuedMails()).toHaveLength(1);
+
+      const reset = await run(['sandbox', 'reset', '--yes']);
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(reset.stdout).toContain('outbox-archive');
+      // The deleted copy's key pair left the cloud store with it.
+      expect(readdirSync(keys)).toEqual([]);
+
+      const second = await cloudReissue();
+      const mails = issuedMails();
+      expect(mails).toHaveLength(2);
+      const parsed = await Promise.all(mails.map(async (f) => simpleParser(readFileSync(f))));
+      const serials = parsed.map((m) => /Serial number: +([0-9a-f]+)/.exec(m.text ?? '')?.[1]).sort();
+      expect(serials).toEqual([first.certificate.serialNumber, second.certificate.serialNumber].sort());
+      // Each file holds the certificate of its own message.
+      for (const m of parsed) {
+        const serial = /Serial number: +([0-9a-f]+)/.exec(m.text ?? '')![1]!;
+        expect(m.subject).toContain(`(serial ${serial})`);
+        expect(m.attachments[0]!.filename).toContain(serial.slice(0, 16));
+      }
+      const secondKey = second.certificate.cloudKey!.keyId;
+      expect(readdirSync(keys).sort()).toEqual([`${secondKey}.cert.pem`, `${secondKey}.key.pem`]);
+    } finally {
+      await own.cleanup();
+    }
   });
 });

@@ -11,6 +11,9 @@ import {
   scheduledRevocationDate,
 } from '../../src/domain/policy.js';
 import type { Certificate } from '../../src/domain/types.js';
+import { cloudAlgorithm } from '../../src/flows/cloud.js';
+import { localizedError } from '../../src/i18n/errors.js';
+import { translator } from '../../src/i18n/i18n.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 
@@ -131,9 +134,27 @@ describe('what a product accepts: one rule for csr check, csr new, card keygen a
     expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-2048' })).toMatchObject({ kind: 'input', code: 'algorithm-not-allowed' });
     expect(productRefusal(codeSigning, { keySource: 'card', algorithm: 'rsa-3072' })).toBeNull();
   });
+  it('is the one "algorithm not allowed" rule: the cloud flow raises exactly its refusal, in either language', () => {
+    const cloud = cert({ product: 'Code Signing in the cloud', keySources: ['cloud'], algorithms: ['rsa-3072', 'ec-p256'] });
+    const rule = productRefusal(cloud, { keySource: 'cloud', algorithm: 'rsa-2048' })!;
+    expect(rule).toMatchObject({ code: 'algorithm-not-allowed', message: 'The product "Code Signing in the cloud" does not allow RSA 2048.', hint: 'Choose one of: rsa-3072, ec-p256.' });
+    expect(rule.details).toEqual({ allowed: ['rsa-3072', 'ec-p256'], product: 'Code Signing in the cloud', algorithm: 'RSA 2048' });
+    let raised: unknown;
+    try {
+      cloudAlgorithm(cloud, 'rsa-2048');
+    } catch (e) {
+      raised = e;
+    }
+    expect(raised).toBeInstanceOf(ReissueError);
+    const e = raised as ReissueError;
+    expect([e.kind, e.code, e.message, e.hint, e.details]).toEqual([rule.kind, rule.code, rule.message, rule.hint, rule.details]);
+    expect(localizedError(e, translator('pl'))).toEqual({ message: 'Produkt "Code Signing in the cloud" nie dopuszcza RSA 2048.', hint: 'Wybierz jeden z: rsa-3072, ec-p256.' });
+    expect(cloudAlgorithm(cloud)).toBe('rsa-3072');
+    expect(cloudAlgorithm(cloud, 'ec-p256')).toBe('ec-p256');
+  });
 });
 
-describe('cardEvidenceOf: a card is never taken on its word alone', () => {
+describe('cardEvidenceOf: the form of a card claim (declared by the client; its consistency is evidenceRefusal\'s)', () => {
   const card = { serial: 'c5a492db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b' };
   it('records nothing for a CSR, the card\'s evidence for a card', () => {
     expect(cardEvidenceOf({ keySource: 'csr' })).toEqual({ evidence: null });
@@ -144,5 +165,10 @@ describe('cardEvidenceOf: a card is never taken on its word alone', () => {
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, module: ' ' } })).toMatchObject({ refusal: { details: { missing: ['module'] } } });
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: 'x'.repeat(300) } })).toMatchObject({ refusal: { code: 'card-evidence-missing' } });
     expect(cardEvidenceOf({ keySource: 'card', card: { ...card, keyId: '0A1B' } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, publicKeySha256: 'AB'.repeat(32) } })).toMatchObject({ refusal: { code: 'card-evidence-invalid' } });
+  });
+  it('keeps the key hash the client declared, for the consistency check', () => {
+    const sha = 'ab'.repeat(32);
+    expect(cardEvidenceOf({ keySource: 'card', card: { ...card, publicKeySha256: sha } })).toEqual({ evidence: { ...card, publicKeySha256: sha } });
   });
 });

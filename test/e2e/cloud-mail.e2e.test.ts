@@ -94,7 +94,7 @@ describe('cloud reissue in the embedded sandbox (CLI)', () => {
     expect(openssl(['verify', '-CAfile', join(box.dataDir, 'ca.pem'), certFile])).toContain(': OK');
 
     const outbox = join(box.dataDir, 'outbox');
-    const issued = await simpleParser(readFileSync(join(outbox, '000001-certificate-issued.eml')));
+    const issued = await simpleParser(readFileSync(join(outbox, `000001-${certificate.id}-certificate-issued.eml`)));
     expect(issued.attachments[0]!.content.toString('utf8')).toBe(pem.stdout);
     expect(issued.text).toContain(mailDate(replaced.revocationDate!));
 

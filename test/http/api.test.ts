@@ -5,6 +5,7 @@ import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import type { Certificate } from '../../src/domain/types.js';
 import type { Portal } from '../../src/portal/portal.js';
 import { csrFor, fileWith, reissuable, run, startTestPortal, type TestPortal } from './helpers.js';
+import { cardEvidenceFor } from '../helpers/card-evidence.js';
 
 let tp: TestPortal;
 let portal: Portal;
@@ -155,7 +156,9 @@ describe('portal over HTTP', () => {
     const csr = await csrFor(cs);
     const asCsr = await portal.checkCsr(cs.id, csr);
     expect(asCsr.problems.map((p) => p.code)).toContain('key-source-not-allowed');
-    expect((await portal.checkCsr(cs.id, csr, 'card')).ok).toBe(true);
+    // As a card key the check wants the card's evidence, as the reissue does.
+    expect((await portal.checkCsr(cs.id, csr, 'card')).problems.map((p) => p.code)).toEqual(['card-evidence-missing']);
+    expect((await portal.checkCsr(cs.id, csr, 'card', cardEvidenceFor(csr))).ok).toBe(true);
 
     // A client that sends only the word: refused, nothing issued.
     const bare = await fetch(`${tp.url}/v1/certificates/${cs.id}/reissue`, {
@@ -167,7 +170,7 @@ describe('portal over HTTP', () => {
     expect(((await bare.json()) as { code: string }).code).toBe('card-evidence-missing');
     expect((await portal.get(cs.id)).replacedBy).toBeNull();
 
-    const card = { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: 'c0ffee' };
+    const card = cardEvidenceFor(csr, { serial: '0aa4edb09bec81db', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so' });
     const { certificate } = await portal.reissue(cs.id, { keySource: 'card', csr, card }, 'card-evidence-1');
     expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
     expect(await portal.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: card });

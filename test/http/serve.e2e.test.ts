@@ -9,6 +9,7 @@ import { cliSandbox, runCli } from '../helpers/cli.js';
 import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { csrFor, fileWith, run } from './helpers.js';
 import { createSoftHsm } from '../helpers/softhsm.js';
+import { openssl } from '../helpers/openssl.js';
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
@@ -244,6 +245,37 @@ describe('reissue serve, driven by the CLI', () => {
     }
   });
 
+  it('GET /crl twice gives the same CRL number (openssl reads both); a revocation gives a higher one', async () => {
+    const dataDir = `${box.dir}/served-crl`;
+    const token = await tokenFor(dataDir, 'demo');
+    const served = await serve(dataDir);
+    try {
+      const api = (path: string, init: RequestInit = {}) => fetch(`${served.url}/v1/${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+      const caPem = await fileWith(box.dir, 'crl-ca.pem', await (await api('ca')).text());
+      const crl = async (name: string) => {
+        const res = await api('crl');
+        expect(res.status).toBe(200);
+        const file = await fileWith(box.dir, name, new Uint8Array(await res.arrayBuffer()));
+        const text = openssl(['crl', '-inform', 'DER', '-in', file, '-CAfile', caPem, '-noout', '-text']);
+        return { number: Number(/X509v3 CRL Number:\s*\n?\s*(\d+)/.exec(text)![1]), lastUpdate: /Last Update: ([^\n]+)/.exec(text)![1], serials: [...text.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => m[1]) };
+      };
+      const first = await crl('get1.crl');
+      const second = await crl('get2.crl');
+      expect(second).toEqual(first);
+      const certs = JSON.parse((await runCli(['--portal', served.url, '--token', token, 'list', '--json'], { env: box.env })).stdout) as Certificate[];
+      const victim = certs.find((c) => c.state === 'valid')!;
+      const revoked = await api(`certificates/${victim.id}/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'keyCompromise' }) });
+      expect(revoked.status).toBe(200);
+      const third = await crl('get3.crl');
+      expect(third.number).toBeGreaterThan(first.number);
+      expect(third.serials).toContain(victim.serialNumber.toUpperCase());
+      expect((await crl('get4.crl')).number).toBe(third.number);
+    } finally {
+      served.child.kill('SIGTERM');
+      await exited(served.child);
+    }
+  });
+
   it('card keygen --submit through the service: a card-only product accepts the on-card key', async () => {
     const dataDir = `${box.dir}/served-card`;
     const token = await tokenFor(dataDir, 'demo');
@@ -266,6 +298,28 @@ describe('reissue serve, driven by the CLI', () => {
       expect(result.certificate.notAfter).toBe(codeSigning.notAfter);
       expect(result.replaced.state).toBe('pending-revocation');
       expect(r.stdout + r.stderr).not.toContain('735911');
+
+      // The same evidence object (card serial + key id) for another key: refused, nothing issued.
+      const evidence = result.certificate.cardEvidence!;
+      expect(evidence).toMatchObject({ serial: await hsm.serialOf('card-http'), token: 'card-http' });
+      const otherKey = new TextDecoder().decode(await csrFor(result.certificate));
+      const reused = await fetch(`${served.url}/v1/certificates/${result.certificate.id}/reissue`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'evidence-reuse' },
+        body: JSON.stringify({ csr: otherKey, keySource: 'card', card: evidence }),
+      });
+      expect(reused.status).toBe(422);
+      const problem = (await reused.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('card-evidence-key-id');
+      expect(problem.detail).toContain(evidence.keyId);
+      // The check over HTTP says the same, and the copy was not replaced.
+      const check = await fetch(`${served.url}/v1/certificates/${result.certificate.id}/csr-check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ csr: otherKey, keySource: 'card', card: evidence }),
+      });
+      expect(((await check.json()) as { ok: boolean; problems: { code: string }[] }).problems.map((p) => p.code)).toEqual(['card-evidence-key-id']);
+      expect((JSON.parse((await cli(['show', result.certificate.id, '--json'])).stdout) as Certificate).replacedBy).toBeNull();
     } finally {
       served.child.kill('SIGTERM');
       await exited(served.child);

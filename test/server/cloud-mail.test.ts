@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Certificate } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
+import { productRefusal } from '../../src/domain/policy.js';
 import { retryDelayMs } from '../../src/server/mail/outbox.js';
 import { DEMO } from '../../src/server/seed.js';
 import { openPortalService, type LocalPortalService } from '../../src/server/service.js';
@@ -99,7 +100,10 @@ describe('cloud key source', () => {
 
   it('refuses an algorithm the product does not allow, a cloud key for a CSR product, and a CSR for the cloud product', async () => {
     const old = await cloudCert();
-    expect((await rejection(demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-2048' }, 'c-alg'))).code).toBe('algorithm-not-allowed');
+    // The product rule's own refusal (productRefusal), details and all, so every language can say it.
+    const alg = await rejection(demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-2048' }, 'c-alg'));
+    const rule = productRefusal(old, { keySource: 'cloud', algorithm: 'rsa-2048' })!;
+    expect({ code: alg.code, message: alg.message, hint: alg.hint, details: alg.details }).toEqual({ code: rule.code, message: rule.message, hint: rule.hint, details: rule.details });
     const manual = (await demo.list({ text: DEMO.manualOrderId })).items[0]!;
     const e = await rejection(demo.reissue(manual.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'c-src'));
     expect(e.code).toBe('key-source-not-allowed');
@@ -118,7 +122,7 @@ describe('e-mails', () => {
     const { certificate, replaced } = await demo.reissue(old.id, { keySource: 'cloud', algorithm: 'rsa-3072' }, 'mail-1');
     await service.settle();
     const [file] = outboxFiles();
-    expect(file).toBe('000001-certificate-issued.eml');
+    expect(file).toBe(`000001-${certificate.id}-certificate-issued.eml`);
     expect(statSync(join(dir, 'outbox', file!)).mode & 0o777).toBe(0o600);
     const mail = await simpleParser(readFileSync(join(dir, 'outbox', file!)));
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('paula.chlebicka@assecodata.pl');
@@ -174,6 +178,27 @@ describe('e-mails', () => {
     expect((await demo.emails(replaced.id)).map((m) => m.kind)).toEqual(['certificate-issued', 'revocation-reminder']);
   });
 
+  it('in a chain k1 → k2 → k3 made the same day, the reminders before k1 and k2 are revoked both name k3, the copy to use', async () => {
+    const k1 = await cloudCert();
+    const k2 = (await demo.reissue(k1.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'chain-1')).certificate;
+    const k3 = (await demo.reissue(k2.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'chain-2')).certificate;
+    const [r1, r2] = [await demo.get(k1.id), await demo.get(k2.id)];
+    // k2 is revoked the same day as k1.
+    expect(r2.revocationDate!.slice(0, 10)).toBe(r1.revocationDate!.slice(0, 10));
+    clock.set(new Date(Date.parse(r2.revocationDate!) - 3 * DAY_MS));
+    await demo.list();
+    await service.settle();
+    for (const replaced of [r1, r2]) {
+      const reminders = remindersAbout(replaced.serialNumber);
+      expect(reminders).toHaveLength(1);
+      const mail = await simpleParser(readFileSync(join(dir, 'outbox', reminders[0]!)));
+      expect(mail.text).toContain(`(serial ${replaced.serialNumber}`);
+      expect(mail.text).toContain(`The new copy (serial ${k3.serialNumber}) has NOT been downloaded yet`);
+      expect(mail.text).toContain(`reissue download ${k3.id} --format pem`);
+      if (replaced.id === k1.id) expect(mail.text).not.toContain(k2.serialNumber);
+    }
+  });
+
   it('the reminder says when the new copy was downloaded', async () => {
     const old = await cloudCert();
     const { certificate, replaced } = await demo.reissue(old.id, { keySource: 'cloud', algorithm: 'ec-p256' }, 'rem-2');
@@ -211,7 +236,7 @@ describe('e-mails', () => {
     demo = service.forAccount(DEMO.customer);
     await service.settle();
     expect((await demo.emails(certificate.id))[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
-    expect(outboxFiles()).toEqual(['000001-certificate-issued.eml']);
+    expect(outboxFiles()).toEqual([`000001-${certificate.id}-certificate-issued.eml`]);
   });
 
   it('a mail server that refuses connections does not block or undo the reissue', async () => {

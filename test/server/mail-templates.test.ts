@@ -25,6 +25,16 @@ describe('mail templates', () => {
     }
   });
 
+  it('"certificate issued" for a card key says what the portal knows: declared by the client and checked for consistency, not attested', () => {
+    const issued = record({ keySource: 'card' });
+    const old = record({ id: 'crt-old', serial: 'cd02', replacedBy: 'crt-new', revocationDate: '2026-12-15T10:00:00.000Z' });
+    const en = issuedMessage({ lang: 'en', portal: 'p' }, issued, old, old.revocationDate!).text;
+    expect(en).toContain('Key:            generated on a card (declared by the client and checked for consistency, not attested)');
+    expect(en).not.toContain('generated on your card');
+    const pl = issuedMessage({ lang: 'pl', portal: 'p' }, issued, old, old.revocationDate!).text;
+    expect(pl).toContain('Klucz:          wygenerowany na karcie (zadeklarowane przez klienta i sprawdzone pod kątem spójności, nie poświadczone)');
+  });
+
   it('fills every placeholder, in both languages', () => {
     const issued = record({});
     const old = record({ id: 'crt-old', serial: 'cd02', replacedBy: 'crt-new', revocationDate: '2026-12-15T10:00:00.000Z' });

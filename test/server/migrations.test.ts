@@ -92,6 +92,32 @@ describe('migrations', () => {
     }
   });
 
+  it('record the card keys of a portal written before card_keys when it is opened (first copy wins)', () => {
+    const path = dbPath();
+    openDatabase(path, MIGRATIONS.slice(0, 4)).close();
+    const v4 = new Database(path);
+    const card = (serial: string, keyId: string) => JSON.stringify({ serial, token: 't', manufacturer: 'm', model: 'x', module: 'libsofthsm2.so', keyId });
+    v4.exec(`
+      INSERT INTO accounts (id, name, role, created_at) VALUES (1, 'demo', 'customer', '2026-01-01T00:00:00Z');
+      INSERT INTO products (id, name, category, key_sources, algorithms) VALUES (1, 'Code Signing', 'Code Signing', '["card"]', '["ec-p256"]');
+    `);
+    const insert = v4.prepare(`INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber, authorization_method,
+        not_before, not_after, der, public_key_sha256, issued_at, search, key_source, card_evidence)
+      VALUES (?, ?, 'ORDER/1/po', 1, 1, 'Org', '[]', '{}', 'manual', '2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', x'3000', ?, ?, ?, 'card', ?)`);
+    insert.run('crt-a', '7f01', 'sha-a', '2026-01-01T00:00:00.000Z', 'a', card('s1', 'aa'));
+    insert.run('crt-b', '7f02', 'sha-b', '2026-02-01T00:00:00.000Z', 'b', card('s1', 'aa'));
+    insert.run('crt-c', '7f03', 'sha-c', '2026-03-01T00:00:00.000Z', 'c', null);
+    v4.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.prepare(`SELECT card_serial, key_id, public_key_sha256, certificate_id FROM card_keys`).all()).toEqual([
+        { card_serial: 's1', key_id: 'aa', public_key_sha256: 'sha-a', certificate_id: 'crt-a' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('leave a second connection that migrates the same file nothing to do', () => {
     const path = dbPath();
     const one = new Database(path);

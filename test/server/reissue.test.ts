@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import type { AccountPortal } from '../../src/server/account-portal.js';
 import { DEMO } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
+import { cardEvidenceFor, cardKeyIdOfCsr, TEST_CARD } from '../helpers/card-evidence.js';
 import { openssl, opensslStatus } from '../helpers/openssl.js';
 import { csrPublicKeyHex, DAY_MS, makeCsr, opensslCertificate, seededService, snapshot, testClock, writeTemp, type TestClock, rejection } from './helpers.js';
 
-/** What `card keygen` sends about the card (a declaration: SoftHSM in these tests). */
-const TEST_CARD = { serial: 'c5a492db0e1f2a3b', token: 'card2', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', module: 'libsofthsm2.so', keyId: '0a1b2c3d' };
 
 let clock: TestClock;
 let service: LocalPortalService;
@@ -146,18 +146,19 @@ describe('reissue', () => {
   it('issues a code-signing copy from a card key of an allowed type, and refuses a weaker one', async () => {
     const codeSigning = await certOf(DEMO.codeSigningOrderId);
     const weak = makeCsr(work, 'cs-weak', { key: 'rsa-2048', cn: 'Asseco Data Systems S.A.', sans: [] });
-    const e = await rejection(demo.reissue(codeSigning.id, { keySource: 'card', csr: weak.pem, card: TEST_CARD }, 'cs-1'));
+    const e = await rejection(demo.reissue(codeSigning.id, { keySource: 'card', csr: weak.pem, card: cardEvidenceFor(weak.pem) }, 'cs-1'));
     expect(e).toMatchObject({ kind: 'input', code: 'csr-invalid' });
     expect((e.details!.problems as { code: string }[]).map((p) => p.code)).toContain('key-not-allowed');
 
     const good = makeCsr(work, 'cs-good', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
-    const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: good.pem, card: TEST_CARD }, 'cs-2');
+    const card = cardEvidenceFor(good.pem);
+    const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: good.pem, card }, 'cs-2');
     const pemPath = writeTemp(work, 'cs.pem', await demo.download(certificate.id, 'pem'));
     expect(openssl(['x509', '-in', pemPath, '-noout', '-ext', 'extendedKeyUsage'])).toContain('Code Signing');
     expect(opensslCertificate(pemPath).sans).toEqual([]);
     // The card's evidence is recorded with the new copy, as a declaration, and read back.
-    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
-    expect(await demo.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: TEST_CARD });
+    expect(certificate).toMatchObject({ keySource: 'card', cardEvidence: card });
+    expect(await demo.get(certificate.id)).toMatchObject({ keySource: 'card', cardEvidence: card });
     expect((await demo.get(codeSigning.id)).cardEvidence).toBeNull();
   });
 
@@ -167,10 +168,12 @@ describe('reissue', () => {
     const before = snapshot(service.store.db);
     const bare = { keySource: 'card', csr: good.pem } as unknown as Parameters<AccountPortal['reissue']>[1];
     expect(await rejection(demo.reissue(codeSigning.id, bare, 'bare-1'))).toMatchObject({ kind: 'input', code: 'card-evidence-missing' });
-    const partial = { keySource: 'card' as const, csr: good.pem, card: { ...TEST_CARD, serial: '' } };
+    const partial = { keySource: 'card' as const, csr: good.pem, card: { ...cardEvidenceFor(good.pem), serial: '' } };
     expect(await rejection(demo.reissue(codeSigning.id, partial, 'bare-2'))).toMatchObject({ code: 'card-evidence-missing', details: { missing: ['serial'] } });
     const badId = { keySource: 'card' as const, csr: good.pem, card: { ...TEST_CARD, keyId: 'not hex' } };
     expect(await rejection(demo.reissue(codeSigning.id, badId, 'bare-3'))).toMatchObject({ code: 'card-evidence-invalid' });
+    const badHash = { keySource: 'card' as const, csr: good.pem, card: { ...cardEvidenceFor(good.pem), publicKeySha256: 'xyz' } };
+    expect(await rejection(demo.reissue(codeSigning.id, badHash, 'bare-4'))).toMatchObject({ code: 'card-evidence-invalid' });
     expect(snapshot(service.store.db)).toEqual(before);
   });
 
@@ -182,8 +185,54 @@ describe('reissue', () => {
     expect(asCsr.problems.map((p) => p.code)).toEqual(['key-source-not-allowed']);
     expect(asCsr.problems[0]!.message).toContain('--key-source card');
     expect(await rejection(demo.reissue(codeSigning.id, { keySource: 'csr', csr: good.pem }, 'chk-1'))).toMatchObject({ code: 'key-source-not-allowed' });
-    const asCard = await demo.checkCsr(codeSigning.id, good.pem, 'card');
-    expect(asCard).toMatchObject({ ok: true, problems: [] });
+    // As a card key: with the card's evidence, as submit sends it; without, refused by both.
+    expect(await demo.checkCsr(codeSigning.id, good.pem, 'card', cardEvidenceFor(good.pem))).toMatchObject({ ok: true, problems: [] });
+    const bare = await demo.checkCsr(codeSigning.id, good.pem, 'card');
+    expect([bare.ok, bare.problems.map((p) => p.code)]).toEqual([false, ['card-evidence-missing']]);
+  });
+
+  it('card evidence is checked for consistency with the key certified, one rule for the check and the reissue; nothing issued when it fails', async () => {
+    const codeSigning = await certOf(DEMO.codeSigningOrderId);
+    const mine = makeCsr(work, 'cs-mine', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const other = makeCsr(work, 'cs-other', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const spkiSha = (pem: Uint8Array) => createHash('sha256').update(Buffer.from(csrPublicKeyHex(writeTemp(work, 'k.csr', pem)), 'hex')).digest('hex');
+    const before = snapshot(service.store.db);
+    const cases: [string, ReturnType<typeof cardEvidenceFor>][] = [
+      // Another key's id (a manifest line or card evidence copied from a real card).
+      ['card-evidence-key-id', cardEvidenceFor(other.pem)],
+      // The right key id, but the key hash the client declared is another key's.
+      ['card-evidence-other-key', { ...cardEvidenceFor(mine.pem), publicKeySha256: spkiSha(other.pem) }],
+    ];
+    for (const [code, card] of cases) {
+      const check = await demo.checkCsr(codeSigning.id, mine.pem, 'card', card);
+      expect([check.ok, check.problems.map((p) => p.code)]).toEqual([false, [code]]);
+      const e = await rejection(demo.reissue(codeSigning.id, { keySource: 'card', csr: mine.pem, card }, `consistency-${code}`));
+      expect(e).toMatchObject({ kind: 'input', code, message: check.problems[0]!.message.slice(0, e.message.length) });
+      expect(e.exitCode).toBe(3);
+    }
+    expect(snapshot(service.store.db)).toEqual(before);
+    // The consistent evidence, with the key's own hash, goes through and is recorded once for that key.
+    const card = { ...cardEvidenceFor(mine.pem), publicKeySha256: spkiSha(mine.pem) };
+    expect(card.keyId).toBe(cardKeyIdOfCsr(mine.pem));
+    const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: mine.pem, card }, 'consistent');
+    expect(certificate.cardEvidence).toEqual(card);
+    expect(service.store.cardKey(card.serial, card.keyId)).toEqual({ publicKeySha256: spkiSha(mine.pem), certificateId: certificate.id });
+  });
+
+  it('a card serial + key id pair recorded for one key is never accepted for another (the store and the rule)', async () => {
+    const codeSigning = await certOf(DEMO.codeSigningOrderId);
+    const first = makeCsr(work, 'cs-first', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const second = makeCsr(work, 'cs-second', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
+    const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: first.pem, card: cardEvidenceFor(first.pem) }, 'pair-1');
+    // The pair already stands for the first key: as if the second key had the same id on that card.
+    const reused = cardEvidenceFor(second.pem);
+    service.store.db.prepare(`UPDATE card_keys SET key_id = ? WHERE certificate_id = ?`).run(reused.keyId, certificate.id);
+    const check = await demo.checkCsr(certificate.id, second.pem, 'card', reused);
+    expect(check.problems.map((p) => p.code)).toEqual(['card-evidence-reused']);
+    const before = snapshot(service.store.db);
+    const e = await rejection(demo.reissue(certificate.id, { keySource: 'card', csr: second.pem, card: reused }, 'pair-2'));
+    expect(e).toMatchObject({ kind: 'input', code: 'card-evidence-reused', details: { certificate: certificate.id } });
+    expect(snapshot(service.store.db)).toEqual(before);
   });
 
   it('refuses a CSR that fails the checks with every problem listed, changing nothing', async () => {

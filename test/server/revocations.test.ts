@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import type { Certificate } from '../../src/domain/types.js';
-import { startRevocationTimer } from '../../src/server/revocations.js';
+import { CRL_PERIOD_MS, crlPeriodAt, startRevocationTimer } from '../../src/server/revocations.js';
 import { DEMO } from '../../src/server/seed.js';
 import { openPortalService, type LocalPortalService } from '../../src/server/service.js';
 import { openssl } from '../helpers/openssl.js';
@@ -92,12 +92,35 @@ describe('the revocation schedule', () => {
     expect(service.store.byId(pending[0]!.id)!.revoked).toBe(true);
   });
 
-  it('numbers successive CRLs increasingly', async () => {
+  it('gives a CRL a new number only when its revoked set or its period changes, never per fetch', async () => {
     const demo = service.forAccount(DEMO.customer);
     const number = (t: string) => Number(/CRL Number:\s*\n?\s*(\d+)/.exec(t)![1]);
-    const first = number(crlText(await demo.crl(), 'n1.crl'));
-    const second = number(crlText(await demo.crl(), 'n2.crl'));
-    expect(second).toBeGreaterThan(first);
+    const lastUpdate = (t: string) => /Last Update: ([^\n]+)/.exec(t)![1]!;
+    const first = crlText(await demo.crl(), 'n1.crl');
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    const second = crlText(await demo.crl(), 'n2.crl');
+    expect([number(second), lastUpdate(second)]).toEqual([number(first), lastUpdate(first)]);
+    // A revocation changes the content: the next number.
+    const victim = (await demo.list()).items.find((c) => c.state === 'valid')!;
+    await demo.revoke(victim.id, 'keyCompromise');
+    const third = crlText(await demo.crl(), 'n3.crl');
+    expect(number(third)).toBe(number(first) + 1);
+    expect(third).toContain(`Serial Number: ${victim.serialNumber.toUpperCase()}`);
+    // Half a day later a fresh CRL (valid a day from then) takes the next number.
+    clock.set(new Date(clock.now().getTime() + CRL_PERIOD_MS));
+    const fourth = crlText(await demo.crl(), 'n4.crl');
+    expect(number(fourth)).toBe(number(third) + 1);
+    expect(Date.parse(lastUpdate(fourth))).toBeGreaterThan(Date.parse(lastUpdate(third)));
+  });
+
+  it('crlPeriodAt: the same CRL while content and period hold; a clock moved back starts a new period', () => {
+    const at = new Date('2026-06-01T10:00:00.500Z');
+    const p1 = crlPeriodAt(null, 'a', at);
+    expect(p1).toEqual({ number: 1, digest: 'a', thisUpdate: '2026-06-01T10:00:00.000Z' });
+    expect(crlPeriodAt(p1, 'a', new Date(at.getTime() + CRL_PERIOD_MS - 1000))).toBe(p1);
+    expect(crlPeriodAt(p1, 'b', at).number).toBe(2);
+    expect(crlPeriodAt(p1, 'a', new Date(at.getTime() + CRL_PERIOD_MS)).number).toBe(2);
+    expect(crlPeriodAt(p1, 'a', new Date(at.getTime() - 60_000)).number).toBe(2);
   });
 
   it('offers a timer that runs the schedule and survives a failing run', async () => {

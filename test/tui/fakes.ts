@@ -4,12 +4,14 @@
 import { webcrypto } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import { publicKeySha256 as spkiSha256 } from '../../src/card/key-ids.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
 import { cardEvidenceOf, daysLeft, reissueRefusal, scheduledRevocationDate } from '../../src/domain/policy.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
+import { locateCsr } from '../../src/pki/csr-input.js';
 import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
 import type { WizardServices } from '../../src/tui/services.js';
 
@@ -363,7 +365,10 @@ export class FakeCard implements CardService {
     await this.phase('sign', req.onProgress);
     const csrPem = await csrFor(req.commonName, req.domains);
     const t = this.readers.find((r) => r.token?.serial === req.token.serial)?.token ?? token();
-    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t, module: '/usr/lib/fake-pkcs11.so', label: `${req.label} a1b2c3`, keyUri: `${t.uri};id=%a1%b2%c3;type=private`, publicKeySha256: '00' };
+    // The key's SHA-256 as the card layer gives it (the portal's evidence rule reads it).
+    const located = locateCsr(new TextEncoder().encode(csrPem));
+    const publicKeySha256 = 'csr' in located ? spkiSha256(located.csr.key.spki) : '';
+    return { csrPem, keyId: 'a1b2c3', publicKeySpki: new Uint8Array(), token: t, module: '/usr/lib/fake-pkcs11.so', label: `${req.label} a1b2c3`, keyUri: `${t.uri};id=%a1%b2%c3;type=private`, publicKeySha256 };
   }
 
   async install(req: InstallRequest) {

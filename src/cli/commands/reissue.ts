@@ -26,13 +26,15 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .argument('<FILE>')
     .option('--for <ID>', t('cli.reissue.checkFor'))
     .addOption(oneOf(new Option('--key-source <SOURCE>', t('cli.reissue.checkKeySource')), CSR_KEY_SOURCES))
+    .option('--manifest <FILE>', t('cli.reissue.manifest'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
+      r.action(async (ctx, file: string, opts: { for?: string; keySource?: string; manifest?: string }) => {
         const keySource = opts.keySource === undefined ? undefined : (parseChoice('--key-source', opts.keySource, CSR_KEY_SOURCES) as KeySource);
+        if (opts.manifest && keySource !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         const bytes = await readInputFile(file, ctx.io.stdin);
         const { checkCsr, csrReportText } = await import('../../pki/csr-check.js');
-        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource) : await checkCsr(bytes);
+        const report = opts.for ? await checkCsrFor(flowDeps(ctx), opts.for, bytes, keySource, opts.manifest) : await checkCsr(bytes);
         if (ctx.settings.json) printJson(ctx, report);
         else printText(ctx, csrReportText(report, t));
         return report.ok ? 0 : 3;

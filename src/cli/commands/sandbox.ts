@@ -23,6 +23,7 @@ export function registerSandboxCommands(program: Command, r: Registrar): void {
         const now = systemClock.now();
         const [{ openPortalService }, { otherAccounts, resetSandbox }] = await Promise.all([import('../../server/service.js'), import('../../server/reset.js')]);
         const service = await openPortalService({ dataDir: ctx.settings.dataDir, clock: systemClock });
+        let reset: Awaited<ReturnType<typeof resetSandbox>>;
         try {
           const others = otherAccounts(service);
           if (!opts.yes) {
@@ -33,12 +34,13 @@ export function registerSandboxCommands(program: Command, r: Registrar): void {
               return 0;
             }
           }
-          await resetSandbox(service, now, { force: opts.force === true });
+          reset = await resetSandbox(service, now, { force: opts.force === true });
         } finally {
           service.close();
         }
-        if (ctx.settings.json) return printJson(ctx, { dataDir: ctx.settings.dataDir, resetAt: now.toISOString() });
+        if (ctx.settings.json) return printJson(ctx, { dataDir: ctx.settings.dataDir, resetAt: now.toISOString(), archivedOutbox: reset.archivedOutbox });
         printText(ctx, t('sandbox.done', { dir: ctx.settings.dataDir, date: formatDateTime(now.toISOString()) }));
+        if (reset.archivedOutbox) printText(ctx, t('sandbox.outboxArchived', { dir: reset.archivedOutbox }));
         if (ctx.simulatedDate) printText(ctx, t('sandbox.stillSimulated'));
       }),
     );

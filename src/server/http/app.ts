@@ -186,7 +186,7 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
   v1.post<{ Params: { id: string }; Body: CsrCheckBody }>(
     '/certificates/:id/csr-check',
     { schema: { params: idParams, body: csrCheckBodySchema } },
-    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body), request.body.keySource),
+    async (request) => portalOf(request).checkCsr(request.params.id, csrBytesFromBody(request.body), request.body.keySource, request.body.card),
   );
 
   v1.post<{ Params: { id: string }; Body: ReissueBody }>(

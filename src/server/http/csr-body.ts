@@ -20,14 +20,25 @@ export const csrBodySchema = {
   },
 } as const;
 
-/** A CSR check may say how the key pair was made: the product's rule is checked too. */
+/**
+ * The card evidence as JSON: what is missing or wrong in it is for the portal's rules to say
+ * (cardEvidenceOf, then evidenceRefusal against the CSR's key).
+ */
+const cardEvidenceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(['serial', 'token', 'manufacturer', 'model', 'module', 'keyId', 'publicKeySha256'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
+} as const;
+
+/** A CSR check may say how the key pair was made (and, for a card, with which evidence): the product's and the evidence rules are checked too. */
 export const csrCheckBodySchema = {
   ...csrBodySchema,
-  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] } },
+  properties: { ...csrBodySchema.properties, keySource: { type: 'string', enum: ['csr', 'card'] }, card: cardEvidenceSchema },
 } as const;
 
 export interface CsrCheckBody extends CsrBody {
   keySource?: 'csr' | 'card';
+  card?: CardEvidence;
 }
 
 /**
@@ -42,12 +53,7 @@ export const reissueBodySchema = {
     ...csrBodySchema.properties,
     keySource: { type: 'string', enum: [...KEY_SOURCES] },
     algorithm: { type: 'string', enum: [...ALGORITHMS] },
-    // What is missing or wrong in it is for the portal's one rule to say (cardEvidenceOf).
-    card: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(['serial', 'token', 'manufacturer', 'model', 'module', 'keyId'].map((k) => [k, { type: 'string', maxLength: 1000 }])),
-    },
+    card: cardEvidenceSchema,
   },
 } as const;
 

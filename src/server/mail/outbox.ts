@@ -76,7 +76,7 @@ export class Outbox {
       const claimed = guard(() => store.claimEmail(mail.id, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString()));
       if (!claimed) continue;
       try {
-        const where = await transport.send(mail.id, mail.kind, mail.message);
+        const where = await transport.send(mail);
         guard(() => store.emailSent(mail.id, this.o.portalNow().toISOString(), where));
       } catch (e) {
         const next = new Date(this.wall().getTime() + retryDelayMs(mail.attempts + 1)).toISOString();

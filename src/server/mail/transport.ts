@@ -8,9 +8,19 @@ import type { EmailKind } from '../../domain/types.js';
 import { createFileAtomically } from '../datadir.js';
 import type { OutgoingMessage } from '../store.js';
 
+/** One queued message as the transports take it. */
+export interface MailToSend {
+  /** The outbox row's id. */
+  id: number;
+  kind: EmailKind;
+  /** The copy it is about (issued: the new copy; reminder: the replaced copy). */
+  certificateId: string;
+  message: OutgoingMessage;
+}
+
 export interface MailTransport {
   /** Hands the message on; resolves with where it went (file path or "SMTP host:port"). */
-  send(id: number, kind: EmailKind, message: OutgoingMessage): Promise<string>;
+  send(mail: MailToSend): Promise<string>;
   close(): void;
 }
 
@@ -33,16 +43,26 @@ function mailFields(from: string, message: OutgoingMessage) {
   };
 }
 
-/** Messages written as `outbox/NNNNNN-KIND-CERTID.eml`, mode 0600, each exactly once. */
+/** The file of one message: `NNNNNN-CERTID-KIND.eml` (row number, the copy it is about, its kind). */
+export function outboxFileName(mail: Pick<MailToSend, 'id' | 'kind' | 'certificateId'>): string {
+  return `${String(mail.id).padStart(6, '0')}-${mail.certificateId.replace(/[^a-z0-9-]/gi, '_')}-${mail.kind}.eml`;
+}
+
+/**
+ * Messages written as `outbox/NNNNNN-CERTID-KIND.eml`, mode 0600, each exactly once and never over
+ * another file: row numbers start again after `sandbox reset` (which moves the old files away), and
+ * the certificate id (random, new with every copy) keeps two messages from sharing a name even so.
+ */
 export function fileTransport(outboxDir: string, from: string): MailTransport {
   let composer: Promise<ReturnType<Nodemailer['createTransport']>> | null = null;
   return {
-    async send(id, kind, message) {
+    async send(mail) {
       composer ??= loadNodemailer().then((n) => n.createTransport({ streamTransport: true, buffer: true }));
-      const info = await (await composer).sendMail(mailFields(from, message));
-      const file = join(outboxDir, `${String(id).padStart(6, '0')}-${kind}.eml`);
+      const info = await (await composer).sendMail(mailFields(from, mail.message));
+      const file = join(outboxDir, outboxFileName(mail));
       mkdirSync(outboxDir, { recursive: true, mode: 0o700 });
-      // An earlier attempt may have written it and stopped before recording that: it is delivered.
+      // Created exclusively. A file of this name can only be this very message, written by an
+      // earlier attempt that stopped before recording it: it is delivered.
       createFileAtomically(file, (info as { message: Buffer }).message.toString('utf8'), 0o600);
       return file;
     },
@@ -55,11 +75,11 @@ export function smtpTransport(url: string, from: string): MailTransport {
   const where = `SMTP ${smtpAddress(url)}`;
   let transport: Promise<ReturnType<Nodemailer['createTransport']>> | null = null;
   return {
-    async send(_id, _kind, message) {
+    async send(mail) {
       transport ??= loadNodemailer().then((n) =>
         n.createTransport(url, { from }),
       );
-      await (await transport).sendMail(mailFields(from, message));
+      await (await transport).sendMail(mailFields(from, mail.message));
       return where;
     },
     close() {
