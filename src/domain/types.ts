@@ -181,7 +181,25 @@ export type CsrProblemCode =
   // An AlgorithmIdentifier (key or signature) whose parameters are not what its RFC requires.
   | 'non-canonical-algorithm'
   // The product does not take a key pair made this way (e.g. a card-only product and a plain CSR).
-  | 'key-source-not-allowed';
+  | 'key-source-not-allowed'
+  // A key with a known weakness (see src/pki/weak-key.ts), one code per weakness.
+  | WeakKeyCode;
+
+/** The weak-key rules' problems (src/pki/weak-key.ts): the CSR check and the CA refuse these keys. */
+export type WeakKeyCode =
+  | 'rsa-exponent-one'
+  | 'rsa-exponent-even'
+  | 'rsa-exponent-small'
+  | 'rsa-exponent-large'
+  | 'rsa-modulus-even'
+  | 'rsa-small-factor'
+  | 'rsa-prime-power'
+  | 'rsa-close-primes'
+  | 'rsa-roca'
+  | 'ec-point-infinity'
+  | 'ec-point-out-of-range'
+  | 'ec-point-not-on-curve'
+  | 'ec-point-malformed';
 
 export interface CsrSummary {
   subject: string;
