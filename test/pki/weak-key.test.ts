@@ -1,7 +1,7 @@
 // The weak-key rules one by one (each with a vector it must refuse and one it must pass), then the
 // CSR check on requests built from chosen primes and signed by the project's own CSR builder, and
 // the CA refusing such a key even when nobody ran the CSR check.
-import { ECDH, checkPrimeSync, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { ECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
 import { parseSpki } from '../../src/pki/csr-parse.js';
@@ -21,7 +21,7 @@ import { weakKeyProblems } from '../../src/pki/weak-key-problem.js';
 import { refuseWeakKey, SandboxCa } from '../../src/server/ca.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { ReissueError } from '../../src/domain/errors.js';
-import { closePrimePair, primeWhere, primesFor, rsaCsr, withEcPoint } from './weak-keys.js';
+import { closePrimePair, primeWhere, primesFor, rocaPrime, rsaCsr, rsaSpki, withEcPoint } from './weak-keys.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { softwareCrypto } from '../../src/pki/software-crypto.js';
 
@@ -37,23 +37,6 @@ const ROCA_MOD03 = BigInt(
 function rsaNumbers(bits: number): { n: bigint; e: bigint } {
   const jwk = generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ format: 'jwk' });
   return { n: toBigInt(Buffer.from(jwk.n!, 'base64url')), e: toBigInt(Buffer.from(jwk.e!, 'base64url')) };
-}
-
-// ROCA-structured primes made here: p = k·M + (65537^a mod M), M the product of the primes to 167;
-// the top two bits set, so that two of them make a full 2048-bit modulus.
-const PRIMORIAL = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167].reduce((a, p) => a * BigInt(p), 1n);
-function rocaPrime(bits: number): bigint {
-  for (;;) {
-    const k = toBigInt(randomBytes(bits / 8)) / PRIMORIAL | 1n;
-    let g = 1n;
-    let base = 65537n;
-    for (let a = toBigInt(randomBytes(4)); a > 0n; a >>= 1n) {
-      if (a & 1n) g = (g * base) % PRIMORIAL;
-      base = (base * base) % PRIMORIAL;
-    }
-    const p = k * PRIMORIAL + g;
-    if (p >> BigInt(bits - 2) === 3n && (p - 1n) % 65537n !== 0n && checkPrimeSync(p)) return p;
-  }
 }
 
 describe('each weak-key rule refuses its vector and passes a good key', () => {
@@ -228,9 +211,7 @@ describe('the CA refuses a weak key even when the CSR check was skipped', () => 
   it('SandboxCa.issue throws weak-key for e = 3 and issues nothing; a sound key is issued', async () => {
     const { ca } = await SandboxCa.generate(new Date());
     const [p, q] = primesFor(3n);
-    const { createPublicKey, createPrivateKey } = await import('node:crypto');
-    const { rsaJwk } = await import('./weak-keys.js');
-    const weakSpki = new Uint8Array(createPublicKey(createPrivateKey({ key: rsaJwk(p, q, 3n), format: 'jwk' })).export({ type: 'spki', format: 'der' }));
+    const weakSpki = rsaSpki(p, q, 3n);
     const req = { serialNumber: '01', commonName: 'assecodata.pl', domains: ['assecodata.pl'], organization: null, notBefore: new Date(), notAfter: new Date(Date.now() + 86_400_000), usage: 'tls-server' as const };
     const err = await ca.issue({ ...req, publicKeySpki: weakSpki }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReissueError);

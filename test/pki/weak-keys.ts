@@ -1,7 +1,8 @@
 // Key material with a chosen weakness, for the weak-key tests: RSA keys built from primes the test
 // picks (node's BigInt, then crypto.createPrivateKey from a JWK), CSRs for them signed by the
 // project's own CSR builder, and EC requests whose point was changed after signing.
-import { checkPrimeSync, createPrivateKey, createPublicKey, generatePrimeSync, webcrypto } from 'node:crypto';
+import { checkPrimeSync, createPrivateKey, createPublicKey, generatePrimeSync, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
+import { toBigInt } from '../../src/pki/weak-key.js';
 import { buildCsr, type CsrSubject } from '../../src/pki/csr-build.js';
 import { decodePemBlocks, encodePem } from '../../src/pki/pem.js';
 import { readTlv, children } from '../../src/pki/der.js';
@@ -26,7 +27,7 @@ function modInverse(a: bigint, m: bigint): bigint {
 const gcd = (a: bigint, b: bigint): bigint => (b ? gcd(b, a % b) : a);
 
 /** An RSA private key JWK for n = p·q with public exponent e. */
-export function rsaJwk(p: bigint, q: bigint, e: bigint): webcrypto.JsonWebKey {
+export function rsaJwk(p: bigint, q: bigint, e: bigint): JsonWebKey {
   const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
   const d = e === 1n ? 1n : modInverse(e, lambda);
   return {
@@ -43,6 +44,11 @@ export function rsaJwk(p: bigint, q: bigint, e: bigint): webcrypto.JsonWebKey {
 }
 
 export const SUBJECT: CsrSubject = { commonName: 'assecodata.pl', domains: ['assecodata.pl', 'www.assecodata.pl'] };
+
+/** The DER SubjectPublicKeyInfo of n = p·q, e. */
+export function rsaSpki(p: bigint, q: bigint, e: bigint): Uint8Array {
+  return new Uint8Array(createPublicKey(createPrivateKey({ key: rsaJwk(p, q, e), format: 'jwk' })).export({ type: 'spki', format: 'der' }));
+}
 
 /** A PEM CSR for the key n = p·q, e, signed (SHA-256, PKCS#1 v1.5) by the project's CSR builder. */
 export async function rsaCsr(p: bigint, q: bigint, e: bigint, subject: CsrSubject = SUBJECT): Promise<string> {
@@ -82,6 +88,23 @@ export function closePrimePair(bits = 1024): [bigint, bigint] {
 export function primesFor(e: bigint, bits = 1024): [bigint, bigint] {
   const ok = (x: bigint) => e === 1n || gcd(e, x - 1n) === 1n;
   return [primeWhere(bits, ok), primeWhere(bits, ok)];
+}
+
+// ROCA-structured primes made here: p = k·M + (65537^a mod M), M the product of the primes to 167;
+// the top two bits set, so that two of them make a full 2048-bit modulus.
+const PRIMORIAL = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167].reduce((a, p) => a * BigInt(p), 1n);
+export function rocaPrime(bits: number): bigint {
+  for (;;) {
+    const k = toBigInt(randomBytes(bits / 8)) / PRIMORIAL | 1n;
+    let g = 1n;
+    let base = 65537n;
+    for (let a = toBigInt(randomBytes(4)); a > 0n; a >>= 1n) {
+      if (a & 1n) g = (g * base) % PRIMORIAL;
+      base = (base * base) % PRIMORIAL;
+    }
+    const p = k * PRIMORIAL + g;
+    if (p >> BigInt(bits - 2) === 3n && (p - 1n) % 65537n !== 0n && checkPrimeSync(p)) return p;
+  }
 }
 
 /**
