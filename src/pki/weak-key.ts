@@ -26,7 +26,8 @@ export function rsaWeaknesses(n: bigint, e: bigint): WeakKeyFinding[] {
   const exponent = exponentWeakness(e);
   if (exponent) found.push(exponent);
   // Cheapest first; a modulus that fails one rule is not worth the later, costlier ones.
-  const modulus = evenModulus(n) ?? smallFactor(n) ?? primePower(n) ?? closePrimes(n) ?? rocaFingerprint(n);
+  const small = new SmallResidues(n);
+  const modulus = evenModulus(n) ?? smallFactor(n, small) ?? rocaFingerprint(n, small) ?? primePower(n, small) ?? closePrimes(n);
   if (modulus) found.push(modulus);
   return found;
 }
@@ -43,46 +44,127 @@ export function evenModulus(n: bigint): WeakKeyFinding | null {
   return n % 2n === 0n ? { code: 'rsa-modulus-even' } : null;
 }
 
-const SMALL_PRIMES: number[] = primesBelow(752);
-// The product of every prime below 752: one gcd tells whether the modulus has such a factor.
-const SMALL_PRIMES_PRODUCT = SMALL_PRIMES.reduce((acc, p) => acc * BigInt(p), 1n);
+/**
+ * n modulo small numbers: one BigInt division by a product of several small primes (below 2^53,
+ * a single machine word for the divisor), then plain arithmetic prime by prime. Remainders by
+ * each product are kept, so every rule that needs n mod a small prime shares them.
+ */
+export class SmallResidues {
+  private readonly cache = new Map<number, number>();
+  constructor(private readonly n: bigint) {}
+  /** n mod m, for m < 2^53. */
+  mod(m: number): number {
+    let r = this.cache.get(m);
+    if (r === undefined) {
+      r = Number(this.n % BigInt(m));
+      this.cache.set(m, r);
+    }
+    return r;
+  }
+}
+
+/** Primes grouped so that each group's product stays below 2^53. */
+function groupPrimes(primes: number[]): Array<{ product: number; primes: number[] }> {
+  const groups: Array<{ product: number; primes: number[] }> = [];
+  for (const p of primes) {
+    const last = groups[groups.length - 1];
+    if (last && last.product * p < 2 ** 53) {
+      last.product *= p;
+      last.primes.push(p);
+    } else groups.push({ product: p, primes: [p] });
+  }
+  return groups;
+}
+
+/** n mod p for every prime of the groups, one BigInt division per group. */
+function residuesOf(small: SmallResidues, groups: Array<{ product: number; primes: number[] }>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const g of groups) {
+    const r = small.mod(g.product);
+    for (const p of g.primes) out.set(p, r % p);
+  }
+  return out;
+}
+
+// The primes below 752. Reducing n by each group's product and testing prime by prime is the same
+// test as one gcd with the product of all of them, which in BigInt costs ~10x more.
+const SMALL_PRIME_GROUPS = groupPrimes(primesBelow(752));
 
 /** A factor below 752 (2 is caught first as an even modulus). */
-export function smallFactor(n: bigint): WeakKeyFinding | null {
-  if (gcd(n, SMALL_PRIMES_PRODUCT) === 1n) return null;
-  const factor = SMALL_PRIMES.find((p) => n % BigInt(p) === 0n)!;
-  return { code: 'rsa-small-factor', values: { factor } };
+export function smallFactor(n: bigint, small = new SmallResidues(n)): WeakKeyFinding | null {
+  for (const [p, r] of residuesOf(small, SMALL_PRIME_GROUPS)) if (r === 0) return { code: 'rsa-small-factor', values: { factor: p } };
+  return null;
 }
 
 /**
  * n = m^k for some k ≥ 2 (a prime power is one). Only prime k need testing (m^6 = (m^2)^3), and
- * with no factor below 752, m > 751, so k stays below bits / log2(752).
+ * with no factor below 752, m > 751, so k stays below bits / log2(752). Each k is first tested
+ * modulo small primes q ≡ 1 (mod k), where only one residue in k is a k-th power (Euler's
+ * criterion); the exact root is computed only for the rare n that passes them all.
  */
-export function primePower(n: bigint): WeakKeyFinding | null {
-  const bits = bitLength(n);
-  const maxK = Math.floor(bits / Math.log2(752));
+export function primePower(n: bigint, small = new SmallResidues(n)): WeakKeyFinding | null {
+  const maxK = Math.floor(bitLength(n) / Math.log2(752));
   for (const k of primesBelow(maxK + 1)) {
+    if (!mayBePower(small, k)) continue;
     const r = integerRoot(n, k);
     if (r ** BigInt(k) === n) return { code: 'rsa-prime-power', values: { power: k } };
   }
   return null;
 }
 
+const POWER_FILTERS = 8;
+const filterPrimes = new Map<number, number[]>();
+let sieveLimitPrimes: number[] | null = null;
+
+/** False when some small prime q ≡ 1 (mod k) shows that n is not a k-th power. */
+function mayBePower(small: SmallResidues, k: number): boolean {
+  let qs = filterPrimes.get(k);
+  if (!qs) {
+    sieveLimitPrimes ??= primesBelow(1 << 17);
+    qs = sieveLimitPrimes.filter((q) => q % k === 1).slice(0, POWER_FILTERS);
+    filterPrimes.set(k, qs);
+  }
+  for (const q of qs) {
+    const x = small.mod(q);
+    if (x !== 0 && powMod(x, (q - 1) / k, q) !== 1) return false;
+  }
+  return true;
+}
+
+/** x^e mod m for m < 2^24 (every product stays exact in a double). */
+function powMod(x: number, e: number, m: number): number {
+  let result = 1;
+  let base = x % m;
+  while (e > 0) {
+    if (e & 1) result = (result * base) % m;
+    base = (base * base) % m;
+    e = Math.floor(e / 2);
+  }
+  return result;
+}
+
 /**
  * Fermat's method for a bounded number of rounds: n = a² − b² = (a − b)(a + b) is found within
- * FERMAT_ROUNDS steps from ⌈√n⌉ when the two primes are close (|p − q| small against n^¼).
+ * FERMAT_ROUNDS steps from ⌈√n⌉ when the two primes are close (|p − q| small against n^¼). Each
+ * round follows a and a² − n modulo SQUARE_MODULUS in plain numbers; only a value that is a square
+ * modulo all of 64, 63, 65 and 11 (about 1 in 120) is tested exactly.
  */
 export function closePrimes(n: bigint, rounds = FERMAT_ROUNDS): WeakKeyFinding | null {
-  let a = integerRoot(n, 2);
-  if (a * a < n) a += 1n;
-  let b2 = a * a - n;
+  let a0 = integerRoot(n, 2);
+  if (a0 * a0 < n) a0 += 1n;
+  const M = BigInt(SQUARE_MODULUS);
+  let am = Number(a0 % M);
+  let bm = Number((a0 * a0 - n) % M);
   for (let i = 0; i < rounds; i++) {
-    if (isSquare(b2)) {
+    if (squareModuloFilters(bm)) {
+      const a = a0 + BigInt(i);
+      const b2 = a * a - n;
       const b = integerRoot(b2, 2);
-      if (a - b > 1n) return { code: 'rsa-close-primes' };
+      if (b * b === b2 && a - b > 1n) return { code: 'rsa-close-primes' };
     }
-    b2 += 2n * a + 1n;
-    a += 1n;
+    // (a + 1)² − n = (a² − n) + 2a + 1
+    bm = (bm + 2 * am + 1) % SQUARE_MODULUS;
+    am = (am + 1) % SQUARE_MODULUS;
   }
   return null;
 }
@@ -91,17 +173,18 @@ export function closePrimes(n: bigint, rounds = FERMAT_ROUNDS): WeakKeyFinding |
 // so n mod r lies in the subgroup generated by 65537 mod r for every small prime r dividing M.
 // A random modulus passes that test for all of these primes with negligible probability.
 const ROCA_PRIMES = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167];
-let rocaSubgroups: Array<{ prime: bigint; members: Set<bigint> }> | null = null;
+const ROCA_GROUPS = groupPrimes(ROCA_PRIMES);
+let rocaSubgroups: Array<{ prime: number; members: Set<number> }> | null = null;
 
-export function rocaFingerprint(n: bigint): WeakKeyFinding | null {
-  rocaSubgroups ??= ROCA_PRIMES.map((p) => {
-    const prime = BigInt(p);
-    const g = 65537n % prime;
-    const members = new Set<bigint>();
-    for (let x = 1n; !members.has(x); x = (x * g) % prime) members.add(x);
+export function rocaFingerprint(n: bigint, small = new SmallResidues(n)): WeakKeyFinding | null {
+  rocaSubgroups ??= ROCA_PRIMES.map((prime) => {
+    const g = 65537 % prime;
+    const members = new Set<number>();
+    for (let x = 1; !members.has(x); x = (x * g) % prime) members.add(x);
     return { prime, members };
   });
-  for (const { prime, members } of rocaSubgroups) if (!members.has(n % prime)) return null;
+  const residues = residuesOf(small, ROCA_GROUPS);
+  for (const { prime, members } of rocaSubgroups) if (!members.has(residues.get(prime)!)) return null;
   return { code: 'rsa-roca' };
 }
 
@@ -219,17 +302,17 @@ export function integerRoot(n: bigint, k: number): bigint {
 }
 
 // Quadratic residues modulo small numbers: most non-squares are rejected without a square root.
-const SQUARE_FILTERS = [64, 63, 65, 11].map((m) => {
-  const residues = new Set<number>();
-  for (let i = 0; i < m; i++) residues.add((i * i) % m);
-  return { m: BigInt(m), residues };
+const SQUARE_MODULI = [64, 63, 65, 11];
+const SQUARE_MODULUS = SQUARE_MODULI.reduce((a, m) => a * m, 1); // 2,882,880
+const SQUARE_RESIDUES = SQUARE_MODULI.map((m) => {
+  const residues = new Uint8Array(m);
+  for (let i = 0; i < m; i++) residues[(i * i) % m] = 1;
+  return { m, residues };
 });
 
-function isSquare(n: bigint): boolean {
-  if (n < 0n) return false;
-  for (const { m, residues } of SQUARE_FILTERS) if (!residues.has(Number(n % m))) return false;
-  const r = integerRoot(n, 2);
-  return r * r === n;
+function squareModuloFilters(x: number): boolean {
+  for (const { m, residues } of SQUARE_RESIDUES) if (!residues[x % m]) return false;
+  return true;
 }
 
 function primesBelow(limit: number): number[] {
