@@ -1,8 +1,8 @@
 // Weak public keys, one rule per weakness (the shape of Let's Encrypt's boulder `goodkey`): pure
 // BigInt arithmetic, no I/O. The CSR check runs them on every request and the CA runs them again
 // on every key it certifies, whatever its source (CSR, card, cloud key store), so a key that any
-// of them refuses is never issued. Each rule is bounded: the whole check of a 4096-bit key takes
-// a few milliseconds (measured in test/pki/weak-key.test.ts).
+// of them refuses is never issued. Each rule is bounded: the whole check of an RSA 4096 key takes
+// ~90 µs on an idle core, about 1.5 signature verifications (measured in test/pki/weak-key.test.ts).
 
 import type { WeakKeyCode } from '../domain/types.js';
 
@@ -17,7 +17,7 @@ export interface WeakKeyFinding {
 /** CA/Browser Forum Baseline Requirements 6.1.6: the public exponent lies in [2^16+1, 2^256-1]. */
 export const MIN_RSA_EXPONENT = 65537n;
 export const MAX_RSA_EXPONENT = (1n << 256n) - 1n;
-/** Fermat rounds: p and q closer than about 2^(bits/4) factor within these few steps. */
+/** Fermat rounds: p and q closer than about 2^(bits/4 + 5) are found within these few steps. */
 export const FERMAT_ROUNDS = 100;
 
 /** Every weakness found in an RSA public key (n, e); empty when none. */
@@ -114,14 +114,25 @@ export function primePower(n: bigint, small = new SmallResidues(n)): WeakKeyFind
 
 const POWER_FILTERS = 8;
 const filterPrimes = new Map<number, number[]>();
-let sieveLimitPrimes: number[] | null = null;
+
+/** The first POWER_FILTERS primes q = 2kj + 1 (so q ≡ 1 mod k), below 2^24. */
+function filterPrimesFor(k: number): number[] {
+  const qs: number[] = [];
+  for (let q = 2 * k + 1; qs.length < POWER_FILTERS && q < 1 << 24; q += 2 * k) if (isSmallPrime(q)) qs.push(q);
+  return qs;
+}
+
+function isSmallPrime(q: number): boolean {
+  if (q % 2 === 0) return q === 2;
+  for (let d = 3; d * d <= q; d += 2) if (q % d === 0) return false;
+  return q > 1;
+}
 
 /** False when some small prime q ≡ 1 (mod k) shows that n is not a k-th power. */
 function mayBePower(small: SmallResidues, k: number): boolean {
   let qs = filterPrimes.get(k);
   if (!qs) {
-    sieveLimitPrimes ??= primesBelow(1 << 17);
-    qs = sieveLimitPrimes.filter((q) => q % k === 1).slice(0, POWER_FILTERS);
+    qs = filterPrimesFor(k);
     filterPrimes.set(k, qs);
   }
   for (const q of qs) {
