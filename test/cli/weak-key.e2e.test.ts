@@ -73,6 +73,13 @@ describe('weak keys on the built binary (embedded portal)', () => {
       expect(submit.stderr, w.name).toMatch(w.words);
     }
     expect(messages.size).toBe(weak.length);
+    // In Polish, the same refusals in Polish words; the JSON codes stay the same.
+    const pl = await cli(['--lang', 'pl', 'csr', 'check', weak[0]!.file, '--for', id]);
+    expect(pl.code).toBe(3);
+    expect(pl.stdout + pl.stderr).toContain('Wykładnik publiczny klucza RSA w CSR wynosi 1');
+    const plSubmit = await cli(['--lang', 'pl', 'submit', id, '--csr', weak[3]!.file]);
+    expect(plSubmit.code).toBe(3);
+    expect(plSubmit.stderr).toContain('dwa czynniki pierwsze tak bliskie sobie');
     expect(await listJson(cli)).toEqual(before);
   }, 120_000);
 });
