@@ -193,7 +193,25 @@ export type CsrProblemCode =
   | 'card-evidence-key-id'
   | 'card-evidence-other-key'
   | 'card-evidence-reused'
-  | 'card-key-not-found';
+  | 'card-key-not-found'
+  // A key with a known weakness (see src/pki/weak-key.ts), one code per weakness.
+  | WeakKeyCode;
+
+/** The weak-key rules' problems (src/pki/weak-key.ts): the CSR check and the CA refuse these keys. */
+export type WeakKeyCode =
+  | 'rsa-exponent-one'
+  | 'rsa-exponent-even'
+  | 'rsa-exponent-small'
+  | 'rsa-exponent-large'
+  | 'rsa-modulus-even'
+  | 'rsa-small-factor'
+  | 'rsa-prime-power'
+  | 'rsa-close-primes'
+  | 'rsa-roca'
+  | 'ec-point-infinity'
+  | 'ec-point-out-of-range'
+  | 'ec-point-not-on-curve'
+  | 'ec-point-malformed';
 
 export interface CsrSummary {
   subject: string;

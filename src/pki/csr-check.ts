@@ -11,6 +11,7 @@ import type { ParsedCsr, PublicKeyInfo } from './csr-parse.js';
 import { describeParams, expectedText, paramsAllowed, type ParamsRule } from './algorithm-params.js';
 import { canonicalSpki, canonicalSpkiOf } from './spki.js';
 import { locateCsr, problem } from './csr-input.js';
+import { WEAK_KEY_CODES, weakKeyProblems } from './weak-key-problem.js';
 import { displaySafe, formatName, type GeneralName } from './name.js';
 import {
   WEAK_HASHES,
@@ -173,10 +174,10 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
       problems.push(problem('unsupported-key', `The CSR's RSA key has ${key.bits} bits; at most ${MAX_RSA_BITS} are supported.`, { key: 'csrProblem.rsaTooLarge', values: { bits: key.bits, max: MAX_RSA_BITS } }));
       return false;
     }
-    return true;
+    return noWeakness(key, problems);
   }
   if (key.type === 'EC') {
-    if (key.curve && SUPPORTED_CURVES.has(key.curve)) return true;
+    if (key.curve && SUPPORTED_CURVES.has(key.curve)) return noWeakness(key, problems);
     const curve = key.curve === 'explicit parameters' ? 'explicit curve parameters' : `the curve ${displaySafe(key.curve ?? 'unknown', 80)}`;
     problems.push(problem('unsupported-key', `The CSR's EC key uses ${curve}; only P-256 and P-384 are supported.`));
     return false;
@@ -188,6 +189,13 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
     }),
   );
   return false;
+}
+
+/** The weak-key rules (exponent, factors, ROCA, EC point); the CA runs the same ones again. */
+function noWeakness(key: PublicKeyInfo, problems: CsrProblem[]): boolean {
+  const weak = weakKeyProblems(key);
+  problems.push(...weak);
+  return weak.length === 0;
 }
 
 const KEY_PARAMS: Record<string, { rule: ParamsRule; name: string; rfc: string }> = {
@@ -274,6 +282,8 @@ async function checkSignature(csr: ParsedCsr, alg: ResolvedSignature | null, pro
   try {
     key = await importPublicKey(csr.key);
   } catch {
+    // A point off the curve cannot be loaded either: its own problem already says why.
+    if (problems.some((p) => WEAK_KEY_CODES.has(p.code))) return;
     problems.push(
       problem('malformed', `The CSR's ${displaySafe(keyType, 80)} public key is damaged and cannot be loaded. Generate the CSR again.`, {
         key: 'csrProblem.damagedKey',

@@ -12,6 +12,7 @@ import {
   integerBits,
   minimalInteger,
   readTlv,
+  setOfChildren,
   smallInteger,
   value,
   whole,
@@ -99,7 +100,7 @@ export function parseCsrDer(buf: Uint8Array): ParsedCsr {
     if (version.tag !== TAG.INTEGER || smallInteger(minimalInteger(value(buf, version), 'the version')) !== 0) throw new DerError('the request version is not 1');
   });
   const key = inPart('the public key', () => readPublicKey(buf, spki));
-  const sans = attrs ? inPart('the requested extensions', () => readRequestedSans(buf, attrs)) : [];
+  const sans = attrs ? inPart('the request attributes', () => readAttributes(buf, attrs)) : [];
   const subjectName = inPart('the subject', () => readName(buf, subject));
 
   const { oid: sigOid, params } = inPart('the signature algorithm', () => readAlgorithm(buf, sigAlg));
@@ -166,36 +167,80 @@ function readPublicKey(buf: Uint8Array, spki: Tlv): PublicKeyInfo {
   return info;
 }
 
-/** dNSName, iPAddress, ... entries of the subjectAltName in the extensionRequest attribute. */
-function readRequestedSans(buf: Uint8Array, attrs: Tlv): GeneralName[] {
+// Names for the OIDs a refusal may mention; others are shown dotted.
+const OID_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.9.14': 'extensionRequest',
+  '1.3.6.1.4.1.311.2.1.14': 'extensionRequest (Microsoft)',
+  '1.2.840.113549.1.9.7': 'challengePassword',
+  '1.2.840.113549.1.9.2': 'unstructuredName',
+  '2.5.29.17': 'subjectAltName',
+  '2.5.29.19': 'basicConstraints',
+  '2.5.29.15': 'keyUsage',
+  '2.5.29.37': 'extKeyUsage',
+  '2.5.29.14': 'subjectKeyIdentifier',
+};
+const oidName = (oid: string) => (OID_NAMES[oid] ? `${OID_NAMES[oid]} (${oid})` : oid);
+
+/**
+ * The request attributes, held to DER: a SET OF in sorted order, each attribute an OID and a
+ * non-empty, sorted SET of values with nothing after it, no attribute type twice. Returns the
+ * dNSName, iPAddress, ... entries of the subjectAltName in the extensionRequest attribute.
+ */
+function readAttributes(buf: Uint8Array, attrs: Tlv): GeneralName[] {
   if (attrs.tag !== 0xa0) throw new DerError('the request attributes are malformed');
   const out: GeneralName[] = [];
-  for (const attr of children(buf, attrs)) {
+  const seen = new Set<string>();
+  for (const attr of setOfChildren(buf, attrs, 'the request attributes')) {
     if (attr.tag !== TAG.SEQUENCE) throw new DerError('the request attributes are malformed');
     const oid = expectTlv(buf, attr.valueStart, attr.end, TAG.OID, 'an attribute');
-    const values = expectTlv(buf, oid.end, attr.end, TAG.SET, 'an attribute');
-    if (!EXTENSION_REQUEST.has(decodeOid(value(buf, oid)))) continue;
-    for (const exts of children(buf, values)) {
-      if (exts.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
-      for (const ext of children(buf, exts)) {
-        if (ext.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
-        const extParts = children(buf, ext);
-        const extOid = extParts[0];
-        const extValue = extParts[extParts.length - 1];
-        if (!extOid || !extValue || extOid.tag !== TAG.OID || extValue.tag !== TAG.OCTET_STRING || extParts.length > 3) {
-          throw new DerError('the requested extensions are malformed');
-        }
-        if (decodeOid(value(buf, extOid)) !== SUBJECT_ALT_NAME) continue;
-        const inner = value(buf, extValue);
-        out.push(
-          ...inPart('the subject alternative names', () => {
-            const seq = readTlv(inner, 0);
-            if (seq.end !== inner.length) throw new DerError('there are extra bytes after the names');
-            return readGeneralNames(inner, seq);
-          }),
-        );
-      }
+    const type = decodeOid(value(buf, oid));
+    const values = expectTlv(buf, oid.end, attr.end, TAG.SET, `the attribute ${oidName(type)}`);
+    if (values.end !== attr.end) throw new DerError(`the attribute ${oidName(type)} has an extra element after its set of values`);
+    if (seen.has(type)) throw new DerError(`the attribute ${oidName(type)} appears more than once`);
+    seen.add(type);
+    // Attribute values: SET SIZE (1..MAX) (RFC 2986); walking them also rejects bad tags/lengths.
+    const items = setOfChildren(buf, values, `the values of the attribute ${oidName(type)}`);
+    if (!items.length) throw new DerError(`the attribute ${oidName(type)} has no values`);
+    if (!EXTENSION_REQUEST.has(type)) continue;
+    // extensionRequest is single-valued (RFC 2985).
+    if (items.length > 1) throw new DerError('the extension request holds more than one list of extensions');
+    out.push(...inPart('the requested extensions', () => readExtensions(buf, items[0]!)));
+  }
+  return out;
+}
+
+/** Extensions, held to DER (no extension twice, critical only as an explicit TRUE); the SANs. */
+function readExtensions(buf: Uint8Array, exts: Tlv): GeneralName[] {
+  if (exts.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
+  const out: GeneralName[] = [];
+  const seen = new Set<string>();
+  for (const ext of children(buf, exts)) {
+    if (ext.tag !== TAG.SEQUENCE) throw new DerError('the requested extensions are malformed');
+    const extParts = children(buf, ext);
+    const [extOid, critical] = extParts;
+    const extValue = extParts[extParts.length - 1];
+    if (!extOid || !extValue || extOid.tag !== TAG.OID || extValue.tag !== TAG.OCTET_STRING || extParts.length > 3 || extParts.length < 2) {
+      throw new DerError('the requested extensions are malformed');
     }
+    const type = decodeOid(value(buf, extOid));
+    if (seen.has(type)) throw new DerError(`the extension ${oidName(type)} appears more than once`);
+    seen.add(type);
+    if (extParts.length === 3) {
+      if (critical!.tag !== TAG.BOOLEAN || critical!.end - critical!.valueStart !== 1) throw new DerError(`the extension ${oidName(type)} has a malformed critical flag`);
+      const flag = buf[critical!.valueStart];
+      // critical BOOLEAN DEFAULT FALSE: DER leaves a default value out, and writes TRUE as FF.
+      if (flag === 0x00) throw new DerError(`the extension ${oidName(type)} encodes critical FALSE explicitly; DER leaves a DEFAULT value out`);
+      if (flag !== 0xff) throw new DerError(`the extension ${oidName(type)} has a critical flag that is not DER (TRUE is the byte FF)`);
+    }
+    if (type !== SUBJECT_ALT_NAME) continue;
+    const inner = value(buf, extValue);
+    out.push(
+      ...inPart('the subject alternative names', () => {
+        const seq = readTlv(inner, 0);
+        if (seq.end !== inner.length) throw new DerError('there are extra bytes after the names');
+        return readGeneralNames(inner, seq);
+      }),
+    );
   }
   return out;
 }

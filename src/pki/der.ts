@@ -151,3 +151,24 @@ export function smallInteger(v: Uint8Array): number {
   for (const b of v) n = n * 256 + b;
   return n;
 }
+
+/**
+ * The children of a SET OF, which DER (X.690 11.6) sorts by their encodings compared as octet
+ * strings (the shorter padded with zero octets). Throws naming `what` when they are out of order.
+ */
+export function setOfChildren(buf: Uint8Array, set: Tlv, what: string): Tlv[] {
+  const items = children(buf, set);
+  for (let i = 1; i < items.length; i++) {
+    if (compareEncodings(whole(buf, items[i - 1]!), whole(buf, items[i]!)) > 0) throw new DerError(`${what} are not in DER order (a SET OF must be sorted)`);
+  }
+  return items;
+}
+
+function compareEncodings(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}

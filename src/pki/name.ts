@@ -1,7 +1,7 @@
 // Distinguished names and GeneralNames read with the DER reader, and a display guard: every string
 // taken from a CSR passes through `displaySafe` before it reaches a terminal or a message, so a
 // request cannot move the cursor, change colours or reorder text.
-import { DerError, TAG, children, decodeOid, readTlv, value, type Tlv } from './der.js';
+import { DerError, TAG, children, decodeOid, readTlv, setOfChildren, value, type Tlv } from './der.js';
 
 export interface NameAttribute {
   /** Short name (CN, O, ...) or the dotted OID. */
@@ -79,7 +79,9 @@ export function readName(buf: Uint8Array, name: Tlv): NameAttribute[] {
   const out: NameAttribute[] = [];
   for (const rdn of children(buf, name)) {
     if (rdn.tag !== TAG.SET) throw new DerError('the subject is malformed');
-    for (const atv of children(buf, rdn)) {
+    // RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
+    if (rdn.end === rdn.valueStart) throw new DerError('the subject has an empty RDN (a set with no attribute in it)');
+    for (const atv of setOfChildren(buf, rdn, 'the attributes of a multi-valued RDN')) {
       if (atv.tag !== TAG.SEQUENCE) throw new DerError('the subject is malformed');
       const oid = readTlv(buf, atv.valueStart, atv.end);
       if (oid.tag !== TAG.OID) throw new DerError('the subject is malformed');

@@ -5,6 +5,9 @@ import { createHash, createPrivateKey, createPublicKey, KeyObject, sign } from '
 import { x509, softwareCrypto } from '../pki/x509.js';
 import { decodePemBlocks, encodePem } from '../pki/pem.js';
 import { countryCode } from '../pki/csr-build.js';
+import { parseSpki } from '../pki/csr-parse.js';
+import { weakKeyProblems } from '../pki/weak-key-problem.js';
+import { inputError } from '../domain/errors.js';
 import type { Organization, RevocationReason } from '../domain/types.js';
 import { randomSerial, wholeSeconds, type LeafUsage } from './certificate-values.js';
 
@@ -103,6 +106,7 @@ export class SandboxCa {
   }
 
   async issue(req: LeafRequest): Promise<x509.X509Certificate> {
+    refuseWeakKey(req.publicKeySpki);
     const ec = isEcKey(req.publicKeySpki);
     const usages =
       req.usage === 'tls-server' && !ec
@@ -167,6 +171,21 @@ function leafSubject(commonName: string, o: Organization | null): x509.JsonName 
 // RFC 7093 method 1: the leftmost 160 bits of the SHA-256 of the whole SubjectPublicKeyInfo.
 function keyIdentifier(spki: Uint8Array): string {
   return createHash('sha256').update(spki).digest('hex').slice(0, 40);
+}
+
+/**
+ * The CA's own last check, whatever the key's source (a checked CSR, a card, the cloud key store):
+ * a key with a known weakness is never certified, even if a caller skipped the CSR check.
+ */
+export function refuseWeakKey(spki: Uint8Array): void {
+  const problems = weakKeyProblems(parseSpki(spki));
+  if (!problems.length) return;
+  throw inputError(
+    'weak-key',
+    `The CA refuses to certify this key: ${problems.map((p) => p.message).join(' ')}`,
+    'Nothing was issued. Generate a new key pair and try again.',
+    { problems },
+  );
 }
 
 function isEcKey(spki: Uint8Array): boolean {
