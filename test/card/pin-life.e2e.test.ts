@@ -17,13 +17,29 @@ const PIN = '1234';
 const PUK = '87654321';
 const WRONG = '86420000';
 
+const SOCKET = `reissue-pinlife-${process.pid}`;
+const Pane = paneClass(SOCKET);
+
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
   box = await cliSandbox();
 });
 afterAll(async () => {
+  try {
+    tmuxOn(SOCKET)('kill-server');
+  } catch {
+    // no server was started
+  }
   await box?.cleanup();
 });
+
+/** The built binary with these arguments, as tmux starts a launcher (node LAUNCHER). */
+async function launcher(args: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'reissue-pinlife-'));
+  const file = join(dir, 'launch.mjs');
+  await writeFile(file, `process.argv.splice(2, 0, ...${JSON.stringify(args)});\nawait import(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))});\n`);
+  return file;
+}
 
 const cli = (shim: PinShim, args: string[], input?: string) => runCli(args, { env: { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, input });
 
@@ -95,6 +111,79 @@ describe('card pin change', () => {
     expect(back.code).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ result: 'changed', token: { label: 'change-card' }, pin: { locked: false, countLow: false } });
     expect(await cardTakes(shim, 'change-card', PIN)).toBe(true);
+  });
+});
+
+describe('card pin change in a terminal (tmux)', () => {
+  let shim: PinShim;
+  let work: string;
+  beforeAll(async () => {
+    shim = await createPinShim({ tries: 3 });
+    await shim.hsm.initToken('tty-card', PIN);
+    work = await mkdtemp(join(tmpdir(), 'reissue-pinlife-tty-'));
+  });
+  afterAll(async () => {
+    await shim?.cleanup();
+    await rm(work, { recursive: true, force: true });
+  });
+  const start = async (name: string, args: string[]) =>
+    Pane.start(name, work, { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, join(work, `${name}.log`), undefined, await launcher(args));
+
+  test('masked prompts; the new PIN typed twice; a mismatch is refused before the card is asked', async () => {
+    const pane = await start('mismatch', ['card', 'pin', 'change', '--token', 'tty-card']);
+    try {
+      await pane.waitFor('Current PIN for card "tty-card":');
+      pane.send(`${PIN}\r`);
+      await pane.waitFor('New PIN (4–255 bytes):');
+      pane.send('5678\r');
+      await pane.waitFor('New PIN again:');
+      pane.send('5679\r');
+      const s = await pane.waitFor('EXIT=');
+      expect(s).toContain('The new PIN was not typed the same twice; nothing was changed.');
+      expect(s).toContain('EXIT=3');
+      expect(s).toContain('Current PIN for card "tty-card": ****');
+      expect(pane.raw()).not.toMatch(/1234|5678|5679/);
+      expect(await cardTakes(shim, 'tty-card', PIN)).toBe(true);
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('one try left: the y/n question comes before the PIN; n asks the card nothing', async () => {
+    // Two wrong PINs from outside leave one try.
+    await shim.pkcs11Tool(['--token-label', 'tty-card', '--login', '--pin', WRONG, '--list-objects']);
+    await shim.pkcs11Tool(['--token-label', 'tty-card', '--login', '--pin', WRONG, '--list-objects']);
+    expect(await pinOf(shim, 'tty-card')).toMatchObject({ finalTry: true });
+    const pane = await start('final', ['card', 'pin', 'change', '--token', 'tty-card']);
+    try {
+      let s = await pane.waitFor('Continue?');
+      expect(s).toContain('The card reports ONE PIN try left');
+      expect(s).not.toContain('Current PIN');
+      pane.send('n\r');
+      s = await pane.waitFor('EXIT=');
+      expect(s).toContain('Only one PIN try is left');
+      expect(s).toContain('EXIT=4');
+      expect(await pinOf(shim, 'tty-card')).toMatchObject({ finalTry: true, locked: false });
+    } finally {
+      pane.kill();
+    }
+    const yes = await start('final-yes', ['card', 'pin', 'change', '--token', 'tty-card']);
+    try {
+      await yes.waitFor('Continue?');
+      yes.send('y\r');
+      await yes.waitFor('Current PIN for card "tty-card":');
+      yes.send(`${PIN}\r`);
+      await yes.waitFor('New PIN (4–255 bytes):');
+      yes.send('56785678\r');
+      await yes.waitFor('New PIN again:');
+      yes.send('56785678\r');
+      const s = await yes.waitFor('EXIT=');
+      expect(s).toContain('The PIN of card "tty-card"');
+      expect(s).toContain('EXIT=0');
+    } finally {
+      yes.kill();
+    }
+    expect(await cardTakes(shim, 'tty-card', '56785678')).toBe(true);
   });
 });
 
