@@ -8,7 +8,7 @@ export function pinLocked(details?: Record<string, unknown>): ReissueError {
   return cardError(
     'pin-locked',
     'The PIN is locked: it was entered wrongly too many times.',
-    `Unblock it with the PUK (\`reissue card pin unblock\`, or in ${CARD_MANAGER}), then try again.`,
+    'Unblock it with the PUK: `reissue card pin unblock` (or the card manager; for Certum cards: proCertum CardManager); then try again.',
     details,
   );
 }
