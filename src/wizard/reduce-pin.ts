@@ -8,7 +8,8 @@ import { run, stay, type Step } from './commands.js';
 import { dialogFinalTry, freshCardScreen, pinDialogBack } from './pin-dialog.js';
 import type { PinDialogMode, PinDialogScreen } from './pin-dialog-state.js';
 import { reduceReissue } from './reduce-reissue.js';
-import { findReader } from './selectors.js';
+import { pukLocked } from '../card/messages.js';
+import { findReader, shownError } from './selectors.js';
 import type { CardScreen, Screen, WizardEvent, WizardState } from './state.js';
 
 /** The next step when the event belongs to the PIN dialog, else null. */
@@ -17,7 +18,10 @@ export function reducePin(state: WizardState, event: WizardEvent): Step | null {
   const to = (screen: Screen): Step => stay({ ...state, screen });
   if (event.type === 'pin-dialog-open') {
     const opened = openDialog(s, event.mode);
-    return opened ? begin(state, opened) : stay(state);
+    if (!opened) return stay(state);
+    // A locked PUK: nothing can unblock the card; say so instead of asking for it.
+    if (opened.mode === 'unblock' && opened.token.pin.so?.locked) return to({ kind: 'error', error: shownError(pukLocked()), back: freshCardScreen(opened.back) });
+    return begin(state, opened);
   }
   if (s.kind !== 'pin-dialog') return null;
   switch (event.type) {

@@ -79,6 +79,27 @@ describe('the built wizard on the PIN shim (80×24)', () => {
     }
   }, 90_000);
 
+  test('Ctrl+C while the reader waits for its keypad: the card stops, nothing is generated or issued', async () => {
+    const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 3000 } });
+    await shim.hsm.initToken('Certum common', PIN);
+    const { pane, box } = await start(shim, 'pad-cancel');
+    try {
+      await toReaders(pane);
+      await pane.keys('Enter');
+      await pane.waitFor("Enter the PIN on the reader's keypad");
+      pane.send('\u0003');
+      const s = await pane.waitFor('EXIT=', 20_000);
+      expect(s).toContain('EXIT=130');
+      expect(s).toContain('nothing was generated');
+      const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      expect(objects.stdout).not.toMatch(/Private Key Object/);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+      await shim.cleanup();
+    }
+  }, 90_000);
+
   test('three wrong PINs lock the card (y/n before the third); u unblocks with the PUK; c changes the PIN', async () => {
     const shim = await createPinShim({ tries: 3, soTries: 3 });
     await shim.hsm.initToken('Certum common', PIN, PUK);

@@ -79,6 +79,12 @@ describe('unblock with the PUK', () => {
     expect(failed.screen).toMatchObject({ kind: 'error', back: { kind: 'card', phase: 'select', readerCheck: 'idle' } });
   });
 
+  test('a locked PUK: the card is unusable, said at once (no PUK asked)', () => {
+    const r = reader(token({}, { locked: true, so: { countLow: false, finalTry: false, locked: true } }));
+    const s = run(atReaders(r), { type: 'pin-dialog-open', mode: 'unblock' });
+    expect(s.screen).toMatchObject({ kind: 'error', error: { code: 'puk-locked', message: expect.stringContaining('unusable') }, back: { kind: 'card', phase: 'select' } });
+  });
+
   test('other errors offer no unblock', () => {
     const r = reader(token());
     const s = run(atReaders(r), { type: 'choose-reader', module: r.module, slotId: r.slotId }, { type: 'pin-submit', pin: '9731' }, { type: 'failed', error: shownError(cardError('card-removed', 'The card was removed.')) });
