@@ -271,6 +271,30 @@ describe('a PIN-pad reader', () => {
     }
   });
 
+  test('in a terminal (tmux): no PIN prompt, the keypad line and the login\'s elapsed time; the CSR verifies', async () => {
+    const pad = await createPinShim({ pinpad: { pin: PIN, delayMs: 2500 } });
+    const work = await mkdtemp(join(tmpdir(), 'reissue-pinlife-pad-'));
+    try {
+      await pad.hsm.initToken('pad-card', PIN);
+      const csr = join(work, 'pad.csr');
+      const args = ['card', 'keygen', '--cn', 'pad.example', '--algorithm', 'ec-p256', '--token', 'pad-card', '--csr-out', csr];
+      const pane = Pane.start('pad-cli', work, { ...box.env, ...pad.vars, REISSUE_PKCS11_MODULE: pad.module }, join(work, 'pad.log'), undefined, await launcher(args));
+      try {
+        let s = await pane.waitFor("Enter the PIN on the reader's keypad");
+        s = await pane.waitFor(/Logging in… \d+\.\d s/);
+        expect(s).not.toContain('PIN for card');
+        s = await pane.waitFor('EXIT=', 20_000);
+        expect(s).toContain('EXIT=0');
+      } finally {
+        pane.kill();
+      }
+      expect(await openssl(['req', '-in', csr, '-noout', '-verify', '-subject'])).toContain('pad.example');
+    } finally {
+      await pad.cleanup();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   test('Cancel on the keypad: exit 4, nothing generated', async () => {
     const pad = await createPinShim({ pinpad: { pin: PIN } });
     try {
