@@ -62,7 +62,18 @@ export interface PinState {
   protectedAuthPath: boolean;
   minLength: number;
   maxLength: number;
+  /** The SO PIN's (the PUK's) tries, as the token reports them; absent when not read. */
+  so?: SoPinState;
 }
+
+export interface SoPinState {
+  countLow: boolean;
+  finalTry: boolean;
+  locked: boolean;
+}
+
+/** Whose PIN a login uses: the user's, or the security officer's (the PUK on a smart card). */
+export type PinHolder = 'user' | 'so';
 
 export interface TokenInfo {
   label: string;
@@ -197,6 +208,29 @@ export interface DeleteResult {
   removed: { privateKeys: number; publicKeys: number; certificates: number };
 }
 
+export interface PinChangeRequest {
+  token: TokenSelector;
+  /** The current user PIN and the new one. Never logged, never put in an error. Both empty with a PIN pad. */
+  pin: string;
+  newPin: string;
+  confirmFinalTry?: boolean;
+}
+
+export interface PinUnblockRequest {
+  token: TokenSelector;
+  /** The PUK (SO PIN) and the new user PIN. Never logged, never put in an error. Both empty with a PIN pad. */
+  puk: string;
+  newPin: string;
+  /** The token reports one PUK try left and the user explicitly accepted the risk. */
+  confirmFinalTry?: boolean;
+}
+
+export interface PinResult {
+  /** The card as it reports itself afterwards (its PIN flags cleared). */
+  token: TokenInfo;
+  module: string;
+}
+
 export interface CardService {
   /**
    * Modules, readers and cards. With `keys`, also every card's key pairs and certificates (a
@@ -211,6 +245,10 @@ export interface CardService {
    */
   findKeys(spkis: Uint8Array[], selector: TokenSelector): Promise<KeyLocation[][]>;
   deleteKey(req: DeleteRequest): Promise<DeleteResult>;
+  /** C_SetPIN after logging in with the current PIN. */
+  changePin(req: PinChangeRequest): Promise<PinResult>;
+  /** C_Login as the SO with the PUK, then C_InitPIN: a new user PIN, the lock lifted. */
+  unblockPin(req: PinUnblockRequest): Promise<PinResult>;
   /** Logs out, closes sessions, finalizes the module. Safe to call twice. */
   close(): Promise<void>;
 }

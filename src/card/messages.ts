@@ -8,7 +8,7 @@ export function pinLocked(details?: Record<string, unknown>): ReissueError {
   return cardError(
     'pin-locked',
     'The PIN is locked: it was entered wrongly too many times.',
-    `Unblock it with the PUK in ${CARD_MANAGER} (set a new PIN there), then try again.`,
+    'Unblock it with the PUK: `reissue card pin unblock` (or the card manager; for Certum cards: proCertum CardManager); then try again.',
     details,
   );
 }
@@ -49,5 +49,23 @@ export function finalTryNeedsConfirmation(): ReissueError {
     'pin-final-try',
     'Only one PIN try is left: one more wrong PIN locks the card.',
     'Make sure of the PIN, then confirm the final try (on the command line: --force); or unblock with the PUK in the card manager first.',
+  );
+}
+
+/** The SO PIN (PUK) is locked too: nothing this program (or any other) can do unblocks the card. */
+export function pukLocked(details?: Record<string, unknown>): ReissueError {
+  return cardError(
+    'puk-locked',
+    'The PUK (SO PIN) is locked: it was entered wrongly too many times, so the card can no longer be unblocked and is unusable.',
+    'Ask the card\'s issuer for a new card (the keys on this one cannot be used again).',
+    details,
+  );
+}
+
+export function pukFinalTryNeedsConfirmation(): ReissueError {
+  return cardError(
+    'puk-final-try',
+    'Only one PUK try is left: one more wrong PUK makes the card unusable for good.',
+    'Make sure of the PUK (SO PIN), then confirm the final try (on the command line: --force).',
   );
 }

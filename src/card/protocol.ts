@@ -2,7 +2,7 @@
 // without their onProgress callback; progress comes back as messages. Errors travel as plain data
 // and are re-created as ReissueError on the main side.
 import { ReissueError, type ErrorKind } from '../domain/errors.js';
-import type { CardInventory, CardProgress, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
+import type { CardInventory, CardProgress, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, PinChangeRequest, PinResult, PinUnblockRequest, TokenSelector } from './card.js';
 
 export interface WorkerConfig {
   modules: string[];
@@ -13,7 +13,9 @@ export type CallRequest =
   | { type: 'call'; id: number; op: 'generate'; req: Omit<KeygenRequest, 'onProgress'> }
   | { type: 'call'; id: number; op: 'install'; req: Omit<InstallRequest, 'onProgress'> }
   | { type: 'call'; id: number; op: 'findKeys'; spkis: Uint8Array[]; selector: TokenSelector }
-  | { type: 'call'; id: number; op: 'deleteKey'; req: DeleteRequest };
+  | { type: 'call'; id: number; op: 'deleteKey'; req: DeleteRequest }
+  | { type: 'call'; id: number; op: 'changePin'; req: PinChangeRequest }
+  | { type: 'call'; id: number; op: 'unblockPin'; req: PinUnblockRequest };
 
 /** The first message: the worker may be started before the modules are known (startCardWorker). */
 export type ToWorker = ({ type: 'init' } & WorkerConfig) | CallRequest | { type: 'close' };
@@ -28,7 +30,7 @@ export interface SerializedError {
 
 export type FromWorker =
   | { type: 'progress'; id: number; event: CardProgress }
-  | { type: 'result'; id: number; value: CardInventory | KeygenResult | InstallResult | KeyLocation[][] | DeleteResult }
+  | { type: 'result'; id: number; value: CardInventory | KeygenResult | InstallResult | KeyLocation[][] | DeleteResult | PinResult }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'closed' };
 

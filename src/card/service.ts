@@ -6,7 +6,7 @@
 // path, Ctrl+C and SIGTERM included.
 import type { Worker } from 'node:worker_threads';
 import { cardError } from '../domain/errors.js';
-import type { CardInventory, CardProgress, CardService, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, TokenSelector } from './card.js';
+import type { CardInventory, CardProgress, CardService, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, PinChangeRequest, PinResult, PinUnblockRequest, TokenSelector } from './card.js';
 import { discoverModules } from './modules.js';
 import { deserializeError, type CallRequest, type FromWorker, type ToWorker } from './protocol.js';
 import { adoptEarlyWorker, defaultWorkerUrl, newWorker } from './worker-start.js';
@@ -126,6 +126,8 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
     install: ({ onProgress, ...req }: InstallRequest) => call<InstallResult>({ type: 'call', op: 'install', req }, onProgress),
     findKeys: (spkis: Uint8Array[], selector: TokenSelector) => call<KeyLocation[][]>({ type: 'call', op: 'findKeys', spkis, selector }),
     deleteKey: (req: DeleteRequest) => call<DeleteResult>({ type: 'call', op: 'deleteKey', req }),
+    changePin: (req: PinChangeRequest) => call<PinResult>({ type: 'call', op: 'changePin', req }),
+    unblockPin: (req: PinUnblockRequest) => call<PinResult>({ type: 'call', op: 'unblockPin', req }),
     close() {
       closed = true;
       if (closing) return closing;

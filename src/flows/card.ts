@@ -1,7 +1,7 @@
 // The card use cases: find the card a request names, generate a key pair on it (its CSR signed on
 // the card, optionally written to a file, recorded in a manifest and submitted as the reissue with
 // the card's evidence), find the card holding a certificate's key and install it there, and remove
-// a leftover key pair. Offline preparation is the same keygen with a subject instead of a
+// a leftover key pair, and change or unblock its PIN. Offline preparation is the same keygen with a subject instead of a
 // certificate and no submission.
 import { t } from '../i18n/i18n.js';
 import { algorithmLabel } from '../domain/algorithms.js';
@@ -9,7 +9,7 @@ import { ReissueError } from '../domain/errors.js';
 import { offlineDomains } from '../domain/names.js';
 import { productRefusal } from '../domain/policy.js';
 import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
-import type { DeleteResult, InstallResult, KeygenResult, ReaderInfo, TokenInfo, Pkcs11Uri, TokenSelector } from '../card/card.js';
+import type { DeleteResult, InstallResult, KeygenResult, PinResult, ReaderInfo, TokenInfo, Pkcs11Uri, TokenSelector } from '../card/card.js';
 import { cardEvidence } from '../card/evidence.js';
 import { certificatesIn, planInstall, type BundleCertificate } from '../card/install-plan.js';
 import { appendManifestLine, readManifest, type ManifestLine } from '../card/manifest.js';
@@ -235,4 +235,28 @@ export interface CardDeleteRequest extends CardLogin {
 
 export async function deleteFromCard(deps: Pick<FlowDeps, 'card'>, req: CardDeleteRequest): Promise<DeleteResult> {
   return (await deps.card()).deleteKey({ uri: req.key, pin: req.pin, force: req.force, confirmFinalTry: req.confirmFinalTry });
+}
+
+/** The card a PIN operation is for, by serial and label (as the other card calls name it). */
+const cardOf = (token: TokenInfo): TokenSelector => ({ serial: token.serial, label: token.label });
+
+export interface CardPinChange extends CardLogin {
+  newPin: string;
+}
+
+export async function changeCardPin(deps: Pick<FlowDeps, 'card'>, req: CardPinChange): Promise<PinResult> {
+  return (await deps.card()).changePin({ token: cardOf(req.token), pin: req.pin, newPin: req.newPin, confirmFinalTry: req.confirmFinalTry });
+}
+
+export interface CardPinUnblock {
+  token: TokenInfo;
+  /** The PUK (SO PIN). Never logged, never put in an error. Empty with a PIN pad. */
+  puk: string;
+  newPin: string;
+  /** The card reports one PUK try left and the user explicitly accepted the risk. */
+  confirmFinalTry: boolean;
+}
+
+export async function unblockCardPin(deps: Pick<FlowDeps, 'card'>, req: CardPinUnblock): Promise<PinResult> {
+  return (await deps.card()).unblockPin({ token: cardOf(req.token), puk: req.puk, newPin: req.newPin, confirmFinalTry: req.confirmFinalTry });
 }

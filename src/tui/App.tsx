@@ -22,6 +22,7 @@ import { CsrScreen } from './screens/CsrScreen.js';
 import { DetailsScreen } from './screens/DetailsScreen.js';
 import { DownloadScreen } from './screens/DownloadScreen.js';
 import { ErrorScreen } from './screens/ErrorScreen.js';
+import { PinDialogScreen } from './screens/PinDialogScreen.js';
 import { ListScreen } from './screens/ListScreen.js';
 import { PendingScreen } from './screens/PendingScreen.js';
 import { PreviewScreen } from './screens/PreviewScreen.js';
@@ -69,6 +70,8 @@ function CurrentScreen({ state, isActive }: { state: WizardState; isActive: bool
       return <ResultScreen screen={s} isActive={isActive} />;
     case 'error':
       return <ErrorScreen screen={s} isActive={isActive} />;
+    case 'pin-dialog':
+      return <PinDialogScreen key={s.mode} screen={s} isActive={isActive} />;
   }
 }
 

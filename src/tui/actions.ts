@@ -4,7 +4,7 @@
 // call and dropped afterwards.
 import { resolve } from 'node:path';
 import type { Certificate } from '../domain/types.js';
-import { generateOnCard, installOnCard, keepForLater, loadIssuedCertificates } from '../flows/card.js';
+import { changeCardPin, generateOnCard, installOnCard, keepForLater, loadIssuedCertificates, unblockCardPin } from '../flows/card.js';
 import { reissueInCloud } from '../flows/cloud.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
 import { checkCsrFor, submitReissue } from '../flows/reissue.js';
@@ -166,6 +166,16 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         const [certificate] = await loadIssuedCertificates(deps, { certificateId: c.cert.id });
         const done = await installOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, certificateDer: certificate!.der }, onCardEvent);
         dispatch({ type: 'card-installed', serial: done.token.serial });
+        return;
+      }
+      case 'change-pin': {
+        const done = await changeCardPin(deps, { token: c.token, pin: c.pin, newPin: c.newPin, confirmFinalTry: c.confirmFinalTry });
+        dispatch({ type: 'pin-dialog-done', token: done.token });
+        return;
+      }
+      case 'unblock-pin': {
+        const done = await unblockCardPin(deps, { token: c.token, puk: c.puk, newPin: c.newPin, confirmFinalTry: c.confirmFinalTry });
+        dispatch({ type: 'pin-dialog-done', token: done.token });
         return;
       }
     }

@@ -39,6 +39,10 @@ function hintIds(state: WizardState): readonly string[] {
       return tail;
     case 'error':
       return ['errorBack', ...tail];
+    case 'pin-dialog':
+      if (s.stage === 'final-try') return ['yContinue', 'nBack', ...tail];
+      if (s.stage === 'done') return ['errorBack', ...tail];
+      return s.stage === 'working' ? tail : ['ok', 'escCancel', ...tail];
   }
 }
 

@@ -20,6 +20,9 @@ export type Command =
   | 'no'
   | 'retry'
   | 'interrupt'
+  /** The PIN dialog: change the card's PIN, or unblock it with the PUK. */
+  | 'change-pin'
+  | 'unblock-pin'
   /** Any other key: a yes/no question takes it as "no". */
   | 'other';
 
@@ -31,6 +34,8 @@ const LETTERS: Record<string, Command> = {
   y: 'yes',
   n: 'no',
   r: 'retry',
+  c: 'change-pin',
+  u: 'unblock-pin',
 };
 
 export function commandFor(input: string, key: Key): Command | null {

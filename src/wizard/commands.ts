@@ -16,6 +16,8 @@ export type WizardCommand =
   | { type: 'reissue-in-cloud'; cert: Certificate; algorithm: Algorithm }
   | { type: 'generate-on-card'; cert: Certificate; algorithm: Algorithm; token: TokenInfo; pin: string; confirmFinalTry: boolean }
   | { type: 'install-on-card'; cert: Certificate; token: TokenInfo; pin: string; confirmFinalTry: boolean }
+  | { type: 'change-pin'; token: TokenInfo; pin: string; newPin: string; confirmFinalTry: boolean }
+  | { type: 'unblock-pin'; token: TokenInfo; puk: string; newPin: string; confirmFinalTry: boolean }
   | { type: 'download'; cert: Certificate; format: 'pem' | 'der'; path: string; overwrite: boolean }
   | { type: 'revoke'; cert: Certificate }
   /** Ctrl+C before the key pair exists: close the card, which stops at its next safe point. */

@@ -17,6 +17,7 @@ type HelpTopic = 'list' | 'pending' | 'details' | 'preview' | 'download' | 'revo
 
 function topicOf(state: WizardState): HelpTopic {
   const s = state.screen;
+  if (s.kind === 'pin-dialog') return 'card';
   return s.kind === 'card' && s.purpose === 'install' ? 'install' : s.kind;
 }
 

@@ -3,6 +3,7 @@
 import { reissueRefusal } from '../domain/policy.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory } from '../card/card.js';
+import { pinDialogBack } from './pin-dialog.js';
 import { defaultDownloadPath, detailsActions, shownError } from './selectors.js';
 import type { CardScreen, CsrScreen, CsrSource, DetailsAction, ResultAction, Screen, ShownError, Step1Screen, WizardState } from './state.js';
 
@@ -76,6 +77,8 @@ export function backFrom(s: Screen): Screen | null {
       return { kind: 'list' };
     case 'error':
       return s.back;
+    case 'pin-dialog':
+      return pinDialogBack(s);
   }
 }
 

@@ -8,8 +8,9 @@ import { t } from '../i18n/i18n.js';
 export { PIN_MAX, PIN_MIN, pinRange };
 
 /** Null when the length is acceptable, otherwise a message that says what to type. */
-export function validatePin(pin: string, token?: Pick<PinState, 'minLength' | 'maxLength'> | null): string | null {
-  if (pin.length === 0) return t('pin.empty');
+export function validatePin(pin: string, token?: (Pick<PinState, 'minLength' | 'maxLength'> & Partial<Pick<PinState, 'protectedAuthPath'>>) | null): string | null {
+  // On a PIN pad an empty entry means "ask the reader".
+  if (pin.length === 0) return token?.protectedAuthPath ? null : t('pin.empty');
   const wrong = pinLengthProblem(pin, token);
   return wrong ? t('pin.length', { min: wrong.min, max: wrong.max, count: wrong.length }) : null;
 }

@@ -8,6 +8,7 @@ import { loadsFor } from './loads.js';
 import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigation.js';
 import { listHeight, reduceList, startCount } from './reduce-list.js';
 import { reduceInterrupt } from './reduce-interrupt.js';
+import { reducePin, withPinPad } from './reduce-pin.js';
 import { reduceReissue } from './reduce-reissue.js';
 import { answersInTime, questionShown, settle, typedAhead } from './questions.js';
 import { knownRows } from './selectors.js';
@@ -66,7 +67,7 @@ function decide(state: WizardState, event: WizardEvent): Step {
       return counted.command ? run({ ...state, list: counted.list }, counted.command) : stay(state);
     }
     default:
-      return reduceInterrupt(state, event) ?? reduceReissue(state, event) ?? stay(reduceView(state, event));
+      return reduceInterrupt(state, event) ?? reducePin(state, event) ?? withPinPad(reduceReissue(state, event)) ?? stay(reduceView(state, event));
   }
 }
 

@@ -6,6 +6,7 @@ import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import { formatDateTime, willBeRevokedText } from './format.js';
+import { pinDialogTyping } from './pin-dialog.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { t } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
@@ -72,6 +73,7 @@ export function focusCertificate(state: WizardState): Certificate | null {
     case 'result':
       return s.result.replaced;
     case 'error':
+    case 'pin-dialog':
       return focusCertificate({ ...state, screen: s.back });
     default:
       return s.cert;
@@ -138,6 +140,8 @@ export function isTyping(state: WizardState): boolean {
       return s.mode === 'paste' || s.mode === 'file' || s.mode === 'gen-key-path' || s.mode === 'gen-passphrase' || s.mode === 'gen-passphrase-repeat';
     case 'card':
       return s.phase === 'pin';
+    case 'pin-dialog':
+      return pinDialogTyping(s);
     default:
       return false;
   }
@@ -159,13 +163,14 @@ export function textField(state: WizardState): { kind: 'path' } | { kind: 'secre
   if (s.kind === 'csr' && s.mode === 'gen-passphrase') return { kind: 'secret', id: 'passphrase' };
   if (s.kind === 'csr' && s.mode === 'gen-passphrase-repeat') return { kind: 'secret', id: 'passphrase-repeat' };
   if (s.kind === 'card' && s.phase === 'pin') return { kind: 'secret', id: 'pin' };
+  if (s.kind === 'pin-dialog' && pinDialogTyping(s)) return { kind: 'secret', id: 'pin' };
   return null;
 }
 
 /** While the card works or the portal issues, leaving would abandon a half-done reissue. */
 export function isBusy(state: WizardState): boolean {
   const s = state.screen;
-  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'step1' && s.stage === 'cloud-submitting');
+  return (s.kind === 'card' && (s.phase === 'progress' || s.phase === 'submitting')) || (s.kind === 'pin-dialog' && s.stage === 'working') || (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'step1' && s.stage === 'cloud-submitting');
 }
 
 function safeFileName(cert: Certificate): string {

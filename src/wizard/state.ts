@@ -4,6 +4,7 @@
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
+import type { PinDialogEvent, PinDialogScreen } from './pin-dialog-state.js';
 
 /** An error as the wizard shows it: what happened, what to do next. */
 export interface ShownError {
@@ -189,7 +190,8 @@ export type Screen =
   | CsrScreen
   | CardScreen
   | ResultScreen
-  | ErrorScreen;
+  | ErrorScreen
+  | PinDialogScreen;
 
 /** A question that only a key typed after it was on screen may answer (questions.ts). */
 export interface AskedQuestion {
@@ -300,4 +302,5 @@ export type WizardEvent =
   | { type: 'kept-for-later'; command: string }
   | { type: 'card-installed'; serial: string }
   // any in-flight operation
-  | { type: 'failed'; error: ShownError };
+  | { type: 'failed'; error: ShownError }
+  | PinDialogEvent;

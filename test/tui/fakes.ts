@@ -3,7 +3,7 @@
 // CardService that reports progress and fails on demand with the card layer's error codes.
 import { webcrypto } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, ReaderInfo, TokenInfo } from '../../src/card/card.js';
+import type { CardInventory, CardProgress, CardService, DeleteResult, InstallRequest, KeygenRequest, KeygenResult, KeyLocation, PinResult, ReaderInfo, TokenInfo } from '../../src/card/card.js';
 import { publicKeySha256 as spkiSha256 } from '../../src/card/key-ids.js';
 import { checkPinLength, checkPinState } from '../../src/card/pin-rules.js';
 import { cardError, inputError, portalError, type ReissueError } from '../../src/domain/errors.js';
@@ -386,6 +386,15 @@ export class FakeCard implements CardService {
 
   async deleteKey(): Promise<DeleteResult> {
     throw cardError('key-not-found', 'No such key on the fake card.');
+  }
+
+  // PIN change and unblock run only on the PKCS#11 PIN shim (test/helpers/pin-shim.ts).
+  async changePin(): Promise<PinResult> {
+    throw cardError('function-not-supported', 'The fake card cannot change its PIN.');
+  }
+
+  async unblockPin(): Promise<PinResult> {
+    throw cardError('function-not-supported', 'The fake card cannot unblock its PIN.');
   }
 
   async close(): Promise<void> {

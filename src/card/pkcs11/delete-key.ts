@@ -2,14 +2,12 @@
 // label), and its certificate only with --force.
 import { cardError, inputError, isReissueError } from '../../domain/errors.js';
 import type { DeleteRequest, DeleteResult } from '../card.js';
-import { checkPinLength, checkPinState } from '../pin-rules.js';
 import { describeToken } from '../select.js';
 import { toCardError } from './errors.js';
 import { findObjects, getAttr } from './keys.js';
 import { locate, type ModuleSet } from './locate.js';
-import { loginUser } from './login.js';
+import { withLogin } from './login.js';
 import { ck } from './pkcs11.js';
-import { withSession } from './session.js';
 
 export async function deleteKey(set: ModuleSet, req: DeleteRequest): Promise<DeleteResult> {
   const keyId = req.uri.id;
@@ -17,10 +15,7 @@ export async function deleteKey(set: ModuleSet, req: DeleteRequest): Promise<Del
   const { mod, slot, token } = locate(set, { uri: req.uri });
   const p11 = mod.p11;
   try {
-    checkPinState(token.pin, req.confirmFinalTry);
-    checkPinLength(req.pin, token.pin);
-    return await withSession(p11, slot, async (session) => {
-      loginUser(p11, slot, session, req.pin, token.pin);
+    return await withLogin(p11, slot, token.pin, { who: 'user', pin: req.pin, confirmFinalTry: req.confirmFinalTry }, async (session) => {
       const id = Buffer.from(keyId, 'hex');
       const of = (cls: number) => {
         const all = findObjects(p11, session, [{ type: ck.CKA_CLASS, value: cls }, { type: ck.CKA_ID, value: id }]);

@@ -3,15 +3,14 @@
 import { cardError, inputError, isReissueError } from '../../domain/errors.js';
 import type { InstallRequest, InstallResult, TokenInfo } from '../card.js';
 import { certificateFields } from '../der.js';
-import { checkPinLength, checkPinState } from '../pin-rules.js';
 import { objectUri } from '../uri.js';
 import { toCardError } from './errors.js';
 import { findObjects, getAttr, setOnPair } from './keys.js';
 import { locate, type ModuleSet } from './locate.js';
-import { loginUser } from './login.js';
+import { withLogin } from './login.js';
 import { findPublicKey, matchingKey, privateKeyById } from './objects.js';
 import { ck } from './pkcs11.js';
-import { phase, withSession, type Cancellation, type Emit } from './session.js';
+import { phase, type Cancellation, type Emit } from './session.js';
 import { readToken } from './token.js';
 
 export async function install(set: ModuleSet, cancel: Cancellation, req: InstallRequest): Promise<InstallResult> {
@@ -26,10 +25,7 @@ export async function install(set: ModuleSet, cancel: Cancellation, req: Install
   const { mod, slot, token } = locate(set, req.token);
   const p11 = mod.p11;
   try {
-    checkPinState(token.pin, req.confirmFinalTry);
-    checkPinLength(req.pin, token.pin);
-    return await withSession(p11, slot, async (session) => {
-      await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
+    return await withLogin(p11, slot, token.pin, { who: 'user', pin: req.pin, confirmFinalTry: req.confirmFinalTry }, async (session) => {
       cancel.checkpoint();
       return await phase(emit, 'install', async () => {
         const key = matchingKey(p11, session, fields.spki);
@@ -88,7 +84,7 @@ export async function install(set: ModuleSet, cancel: Cancellation, req: Install
         const after = readToken(p11, slot);
         return result(objectUri(after, { id: id.toString('hex'), label, type: 'cert' }), after);
       });
-    }).catch((e) => {
+    }, emit).catch((e) => {
       throw isReissueError(e) ? e : toCardError(e, 'install');
     });
   } finally {

@@ -10,14 +10,13 @@ import type { CardPhase, KeygenRequest, KeygenResult } from '../card.js';
 import { csrSubjectDer } from '../der.js';
 import { keyIdOf, keyPairLabel, publicKeySha256 } from '../key-ids.js';
 import { algorithmUnsupported } from '../messages.js';
-import { checkPinLength, checkPinState } from '../pin-rules.js';
 import { objectUri } from '../uri.js';
 import { isRemoval, toCardError } from './errors.js';
 import { destroyById, destroyPair, getAttr, keyPairTemplates, publicKeySpki, setOnPair } from './keys.js';
 import { locate, type ModuleSet } from './locate.js';
-import { loginUser } from './login.js';
+import { withLogin } from './login.js';
 import { ck, type Handle } from './pkcs11.js';
-import { phase, withSession, type Cancellation, type Emit } from './session.js';
+import { phase, type Cancellation, type Emit } from './session.js';
 import { cardCsrCrypto } from './signer.js';
 import { readToken } from './token.js';
 
@@ -27,13 +26,10 @@ export async function generate(set: ModuleSet, cancel: Cancellation, req: Keygen
   const { mod, slot, token } = locate(set, req.token);
   const p11 = mod.p11;
   try {
-    checkPinState(token.pin, req.confirmFinalTry);
-    checkPinLength(req.pin, token.pin);
     if (!token.algorithms.includes(req.algorithm)) {
       throw algorithmUnsupported(algorithmLabel(req.algorithm), { token: token.label, supported: token.algorithms });
     }
-    return await withSession(p11, slot, async (session) => {
-      await phase(emit, 'login', async () => loginUser(p11, slot, session, req.pin, token.pin));
+    return await withLogin(p11, slot, token.pin, { who: 'user', pin: req.pin, confirmFinalTry: req.confirmFinalTry }, async (session) => {
       cancel.checkpoint();
 
       // A random CKA_ID goes into the templates so that a half-made pair can be found and removed;
@@ -79,7 +75,7 @@ export async function generate(set: ModuleSet, cancel: Cancellation, req: Keygen
         // No CSR, no use for the key pair: remove it so the card holds no orphan keys.
         throw afterFailure(e, 'sign', () => destroyPair(p11, session, pair, idSent), req.label);
       }
-    }).catch((e) => {
+    }, emit).catch((e) => {
       throw isReissueError(e) ? e : toCardError(e, 'login');
     });
   } finally {

@@ -1,5 +1,5 @@
 // The card work itself, on one thread: inventory, key generation with a CSR signed on the card,
-// certificate installation and key deletion (one file per job, here side by side). Each operation
+// certificate installation, key deletion and PIN change / unblock (one file per job, here side by side). Each operation
 // opens the module(s), works in one session and logs out, closes the session and finalizes in
 // `finally`, whatever happens. Runs inside the worker (worker.ts); tests run it in-process with a
 // pkcs11js object wrapped to inject faults.
@@ -13,10 +13,14 @@ import type {
   KeygenRequest,
   KeygenResult,
   KeyLocation,
+  PinChangeRequest,
+  PinResult,
+  PinUnblockRequest,
   TokenSelector,
 } from '../card.js';
 import { deleteKey } from './delete-key.js';
 import { install } from './install.js';
+import { changePin, unblockPin } from './pin-ops.js';
 import { generate } from './keygen.js';
 import type { ModuleSet } from './locate.js';
 import { loadPkcs11, type Loader } from './pkcs11.js';
@@ -63,5 +67,13 @@ export class Pkcs11Card {
 
   async deleteKey(req: DeleteRequest): Promise<DeleteResult> {
     return deleteKey(this.set, req);
+  }
+
+  async changePin(req: PinChangeRequest): Promise<PinResult> {
+    return changePin(this.set, req);
+  }
+
+  async unblockPin(req: PinUnblockRequest): Promise<PinResult> {
+    return unblockPin(this.set, req);
   }
 }

@@ -29,6 +29,8 @@ export type Pkcs11 = Pick<
   | 'C_CreateObject'
   | 'C_DestroyObject'
   | 'C_SetAttributeValue'
+  | 'C_SetPIN'
+  | 'C_InitPIN'
 >;
 
 export type Handle = Buffer;

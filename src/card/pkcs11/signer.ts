@@ -32,7 +32,7 @@ export async function signOnCard(key: SigningKey, data: Uint8Array): Promise<Uin
     mechanism = ck.CKM_ECDSA;
   }
   p11.C_SignInit(session, { mechanism }, privateKey);
-  if (alwaysAuthenticate(p11, session, privateKey)) p11.C_Login(session, ck.CKU_CONTEXT_SPECIFIC, key.pin || undefined);
+  if (alwaysAuthenticate(p11, session, privateKey)) p11.C_Login(session, ck.CKU_CONTEXT_SPECIFIC, key.pin); // '' on a PIN pad (see login.ts)
   // Both buffers stay referenced here until the async call settles (pkcs11js #121).
   const out = Buffer.alloc(1024);
   const sig = await p11.C_SignAsync(session, input, out);

@@ -20,6 +20,11 @@ export function pinStateOf(flags: number, minPinLen: number, maxPinLen: number):
     protectedAuthPath: has(ck.CKF_PROTECTED_AUTHENTICATION_PATH),
     minLength: minPinLen,
     maxLength: maxPinLen,
+    so: {
+      countLow: initialized && has(ck.CKF_SO_PIN_COUNT_LOW),
+      finalTry: initialized && has(ck.CKF_SO_PIN_FINAL_TRY),
+      locked: initialized && has(ck.CKF_SO_PIN_LOCKED),
+    },
   };
 }
 

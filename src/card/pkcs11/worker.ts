@@ -34,7 +34,11 @@ async function run(call: CallRequest): Promise<void> {
             ? await card.install({ ...call.req, onProgress })
             : call.op === 'findKeys'
               ? await card.findKeys(call.spkis, call.selector)
-              : await card.deleteKey(call.req);
+              : call.op === 'changePin'
+                ? await card.changePin(call.req)
+                : call.op === 'unblockPin'
+                  ? await card.unblockPin(call.req)
+                  : await card.deleteKey(call.req);
     post({ type: 'result', id: call.id, value });
   } catch (e) {
     post({ type: 'error', id: call.id, error: serializeError(isReissueError(e) ? e : toCardError(e)) });

@@ -1,17 +1,16 @@
 // The card path: card list, card keygen (key pair on the card, CSR signed on the card, optionally
 // submitted as a reissue, recorded in a manifest), card install (the issued certificate onto the
-// card holding its key) and card delete (a leftover key pair). All PKCS#11 work runs in the card
-// worker (ctx.card()); the steps are src/flows; here: options, PIN entry, confirmation, output.
+// card holding its key), card delete (a leftover key pair) and card pin change|unblock (card-pin.ts).
+// All PKCS#11 work runs in the card worker (ctx.card()); the steps are src/flows; here: options,
+// PIN entry, confirmation, output.
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
 import type { Algorithm, Certificate } from '../../domain/types.js';
-import type { CardProgress, KeygenResult, PinState, TokenInfo } from '../../card/card.js';
+import type { CardProgress, KeygenResult } from '../../card/card.js';
 import { inventoryFailure } from '../../card/inventory.js';
 import { parsePkcs11Uri } from '../../card/uri.js';
-import { finalTryNeedsConfirmation } from '../../card/messages.js';
-import { checkPinLength, checkPinState } from '../../card/pin-rules.js';
 import { describeToken } from '../../card/select.js';
 import { startCardWorker } from '../../card/worker-start.js';
 import {
@@ -35,7 +34,8 @@ import { flowDeps } from '../flow-deps.js';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { ALGORITHMS, oneOf } from '../option-values.js';
-import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
+import { canPrompt, confirm } from '../prompt.js';
+import { askPin, finalTryConsent, registerPinCommands } from './card-pin.js';
 import { printReissueResult } from './reissue.js';
 import { t } from '../../i18n/i18n.js';
 
@@ -134,6 +134,8 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--pin-stdin', t('cli.card.pinStdin'))
     .option('--json', t('cli.jsonDocument'))
     .action(r.action(async (ctx, uri: string, opts: DeleteOpts) => deleteCommand(ctx, uri, opts)));
+
+  registerPinCommands(card, r);
 }
 
 /** What is wrong with how a card command was called, before anything is read or asked. */
@@ -320,28 +322,6 @@ function claimTokenLabel(program: Command, action: Command): void {
   action.setOptionValue('token', label);
   program.setOptionValue('token', values(0, at).pop());
 }
-
-/** Locked / not initialised stop here; a final try needs a yes on a TTY, or --force with --pin-stdin. */
-async function finalTryConsent(ctx: CliContext, pin: PinState, opts: CardOpts): Promise<boolean> {
-  checkPinState({ ...pin, finalTry: false }, false);
-  if (!pin.finalTry || opts.force) return pin.finalTry;
-  if (!opts.pinStdin && canPrompt(ctx.io)) {
-    const ok = await confirm(ctx.io, t('cli.card.finalTryQuestion'));
-    if (ok) return true;
-  }
-  throw finalTryNeedsConfirmation();
-}
-
-async function askPin(ctx: CliContext, token: TokenInfo, opts: CardOpts): Promise<string> {
-  if (token.pin.protectedAuthPath && !opts.pinStdin) {
-    if (!ctx.settings.json) ctx.io.stderr.write(`${t('cli.card.pinOnReader')}\n`);
-    return '';
-  }
-  const pin = opts.pinStdin ? await readLineFromStdin(ctx.io.stdin, 'PIN') : await readSecret(ctx.io, t('cli.card.pinPrompt', { label: token.label }));
-  checkPinLength(pin, token.pin);
-  return pin;
-}
-
 
 const CANCELLED = Symbol('cancelled');
 const STOPPED = Symbol('stopped');

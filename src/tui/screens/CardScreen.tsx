@@ -50,9 +50,11 @@ function Warnings() {
 function Progress({ screen }: { screen: CardState }) {
   const elapsed = useElapsed(true);
   const p = screen.progress;
+  // A PIN pad: the login waits for the PIN typed on the reader.
+  const pad = findReader(screen.inventory, screen.reader)?.token?.pin.protectedAuthPath && (!p || p.phase === 'login');
   return (
     <Box flexDirection="column">
-      <Busy label={p ? phaseLabel(p.phase) : t('card.starting')} />
+      <Busy label={pad ? t('card.onKeypad') : p ? phaseLabel(p.phase) : t('card.starting')} />
       <Text>{t('card.elapsed', { time: formatElapsed(Math.max(elapsed, p?.elapsedMs ?? 0)) })}</Text>
       <Text> </Text>
       <Warnings />
@@ -74,6 +76,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
         return;
       }
       if (c === 'back') dispatch({ type: 'back' });
+      else if (screen.phase === 'select' && (c === 'change-pin' || c === 'unblock-pin')) dispatch({ type: 'pin-dialog-open', mode: c === 'change-pin' ? 'change' : 'unblock' });
     },
     [dispatch, keyReadAt, screen.phase],
   );
@@ -113,6 +116,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
               <Checklist items={readerChecklist(highlighted, generating ? screen.algorithm : null)} />
               {highlighted.token && pinWarning(highlighted.token.pin) ? <Wrapped color="yellow" prefix="⚠ " text={pinWarning(highlighted.token.pin)!} /> : null}
               {readerReady(highlighted, generating ? screen.algorithm : null) ? <Text dimColor>{t('card.enterUses')}</Text> : null}
+              {highlighted.token?.pin.initialized ? <Text dimColor>{t(highlighted.token.pin.locked || !highlighted.token.pin.userPinSet ? 'pinDialog.lockedKeys' : 'pinDialog.keys')}</Text> : null}
             </>
           ) : null}
         </Box>
@@ -150,6 +154,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
           ) : (
             <Text wrap="truncate-end">  {field(t('card.certificate'))}{t('card.certificateValue', { cn: screen.cert.commonName, serial: screen.cert.serialNumber })}</Text>
           )}
+          {token?.pin.protectedAuthPath ? <Text>{t('card.padEnter')}</Text> : null}
           <PinField label={t('card.pinLabel')} isActive={isActive} onSubmit={submitPin} />
           <Text dimColor>
             {'  '}{t('card.pinRange', { min: range.min, max: range.max })}

@@ -10,12 +10,21 @@ import { t } from '../../i18n/i18n.js';
 
 export function ErrorScreen({ screen, isActive }: { screen: ErrorState; isActive: boolean }) {
   const { dispatch } = useUiActions();
-  const handle = useCallback((c: Command) => (c === 'back' || c === 'confirm') && dispatch({ type: 'back' }), [dispatch]);
+  // A locked PIN on the card path: unblock it with the PUK from here.
+  const unblock = screen.error.code === 'pin-locked' && screen.back.kind === 'card';
+  const handle = useCallback(
+    (c: Command) => {
+      if (c === 'back' || c === 'confirm') dispatch({ type: 'back' });
+      else if (c === 'unblock-pin' && unblock) dispatch({ type: 'pin-dialog-open', mode: 'unblock' });
+    },
+    [dispatch, unblock],
+  );
   useCommands(handle, isActive);
   return (
     <Box flexDirection="column">
       <ErrorText error={screen.error} />
       <Text> </Text>
+      {unblock ? <Text>{t('pinDialog.unblockHere')}</Text> : null}
       <Text>{t('errorKind.goBack')}</Text>
     </Box>
   );

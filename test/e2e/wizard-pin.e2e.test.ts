@@ -1,0 +1,185 @@
+// The wizard's PIN life on the PIN shim (test/pkcs11-shim over SoftHSM2), the built binary in tmux:
+// a PIN pad asks for no PIN; three wrong PINs lock the card (the y/n before the third); the locked
+// PIN is unblocked with the PUK from the error screen; "Change PIN" from the reader screen refuses
+// a mismatch, then changes it. pkcs11-tool, from outside, checks which PIN the card takes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cliSandbox } from '../helpers/cli.js';
+import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
+import { paneClass, tmuxOn, type Pane } from '../helpers/tmux-pane.js';
+
+const SOCKET = `reissue-wizpin-${process.pid}`;
+const TmuxPane = paneClass(SOCKET);
+const PIN = '739146';
+const PUK = '87654321';
+const WRONG = '111111';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reissue-wizard-pin-'));
+});
+afterAll(async () => {
+  try {
+    tmuxOn(SOCKET)('kill-server');
+  } catch {
+    // no server left
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+const takes = async (shim: PinShim, pin: string) => (await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', pin, '--list-objects'])).code === 0;
+
+/** From the list to the reader checklist of a card-only certificate, EC P-256. */
+async function toReaders(pane: Pane): Promise<string> {
+  await pane.waitFor('Certificates (1–');
+  await pane.keys('/');
+  await pane.type('Code Signing on a card');
+  await pane.waitFor('(1–1 of 1)');
+  await pane.keys('Enter', 'Enter');
+  await pane.waitFor('Product category: Code Signing');
+  await pane.keys('Right', 'Right', 'Right', 'Enter');
+  await pane.waitFor('❯ Generating key pair on card');
+  await pane.keys('Enter');
+  await pane.waitFor('EC P-256');
+  for (let i = 0; i < 5 && !pane.screen().includes('❯ EC P-256'); i++) await pane.keys('Down');
+  await pane.waitFor('❯ EC P-256');
+  await pane.keys('Enter');
+  return pane.waitFor('Enter uses this card.');
+}
+
+async function start(shim: PinShim, name: string) {
+  const box = await cliSandbox();
+  const work = await mkdtemp(join(dir, `${name}-`));
+  const pane = TmuxPane.start(name, work, { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, join(work, 'terminal.log'));
+  return { pane, box };
+}
+
+describe('the built wizard on the PIN shim (80×24)', () => {
+  test('a PIN-pad reader: no PIN field; "Enter the PIN on the reader\'s keypad" with the elapsed time; the copy is issued', async () => {
+    const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 2500 } });
+    await shim.hsm.initToken('Certum common', PIN);
+    const { pane, box } = await start(shim, 'pad');
+    try {
+      await toReaders(pane);
+      await pane.keys('Enter');
+      const s = await pane.waitFor("Enter the PIN on the reader's keypad");
+      expect(s).toMatch(/Elapsed: /);
+      expect(s).not.toContain('Common profile PIN:');
+      await pane.waitFor('✓ Reissued: a new copy of', 30_000);
+      await pane.keys('q');
+      await pane.waitFor('EXIT=0');
+      const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      expect(objects.stdout).toMatch(/Private Key Object; EC/);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+      await shim.cleanup();
+    }
+  }, 90_000);
+
+  test('Ctrl+C while the reader waits for its keypad: the card stops, nothing is generated or issued', async () => {
+    const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 3000 } });
+    await shim.hsm.initToken('Certum common', PIN);
+    const { pane, box } = await start(shim, 'pad-cancel');
+    try {
+      await toReaders(pane);
+      await pane.keys('Enter');
+      await pane.waitFor("Enter the PIN on the reader's keypad");
+      pane.send('\u0003');
+      const s = await pane.waitFor('EXIT=', 20_000);
+      expect(s).toContain('EXIT=130');
+      expect(s).toContain('nothing was generated');
+      const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
+      expect(objects.stdout).not.toMatch(/Private Key Object/);
+    } finally {
+      pane.kill();
+      await box.cleanup();
+      await shim.cleanup();
+    }
+  }, 90_000);
+
+  test('three wrong PINs lock the card (y/n before the third); u unblocks with the PUK; c changes the PIN', async () => {
+    const shim = await createPinShim({ tries: 3, soTries: 3 });
+    await shim.hsm.initToken('Certum common', PIN, PUK);
+    const { pane, box } = await start(shim, 'lock');
+    const NEW = '246802';
+    const LATER = '135791';
+    try {
+      let s = await toReaders(pane);
+      expect(s).toContain("c: change the card's PIN");
+      for (const expected of ['few tries are left', 'one try left']) {
+        await pane.keys('Enter');
+        await pane.waitFor('Common profile PIN:');
+        await pane.type(WRONG);
+        await pane.keys('Enter');
+        s = await pane.waitFor('The PIN is wrong.');
+        expect(s).toContain(expected);
+        await pane.keys('Enter'); // back to the PIN
+        await pane.waitFor('Common profile PIN:');
+        await pane.keys('Escape'); // to the reader checklist
+        await pane.waitFor('Enter uses this card.');
+      }
+      // The checklist shows the final try; Enter asks y/n before the PIN.
+      await pane.waitFor('Final try: one more wrong PIN locks the card.');
+      await pane.keys('Enter');
+      s = await pane.waitFor('Continue and type the PIN? (y/n)');
+      expect(s).not.toContain('Common profile PIN:');
+      await pane.keys('y');
+      await pane.waitFor('Common profile PIN:');
+      await pane.type(WRONG);
+      await pane.keys('Enter');
+      s = await pane.waitFor('the card has now locked it');
+      expect(s).toContain('Press u to unblock it with the PUK now');
+      expect(await takes(shim, PIN)).toBe(false);
+
+      // Unblock from the locked-PIN screen: the PUK, then the new PIN twice.
+      await pane.keys('u');
+      s = await pane.waitFor('PUK (SO PIN):');
+      expect(s).toContain('with the PUK');
+      await pane.type(PUK);
+      await pane.keys('Enter');
+      await pane.waitFor('New PIN:');
+      await pane.type(NEW);
+      await pane.keys('Enter');
+      await pane.waitFor('New PIN again:');
+      await pane.type(NEW);
+      await pane.keys('Enter');
+      s = await pane.waitFor('was unblocked and set anew');
+      expect(await takes(shim, NEW)).toBe(true);
+      expect(await takes(shim, PIN)).toBe(false);
+
+      // Back on the card screen: change the PIN; a mismatch is refused before the card is asked.
+      await pane.keys('Escape');
+      await pane.waitFor('Enter uses this card.');
+      await pane.keys('c');
+      await pane.waitFor('Current PIN:');
+      await pane.type(NEW);
+      await pane.keys('Enter');
+      await pane.waitFor('New PIN:');
+      await pane.type(LATER);
+      await pane.keys('Enter');
+      await pane.waitFor('New PIN again:');
+      await pane.type('135790');
+      await pane.keys('Enter');
+      s = await pane.waitFor('was not typed the same twice');
+      await pane.type(LATER);
+      await pane.keys('Enter');
+      await pane.waitFor('New PIN again:');
+      await pane.type(LATER);
+      await pane.keys('Enter');
+      await pane.waitFor('was changed.');
+      expect(await takes(shim, LATER)).toBe(true);
+      expect(await takes(shim, NEW)).toBe(false);
+      // No PIN or PUK reached the terminal.
+      for (const secret of [PUK, NEW, LATER, WRONG]) expect(pane.raw()).not.toContain(secret);
+      await pane.keys('Escape');
+      await pane.waitFor('Enter uses this card.');
+    } finally {
+      pane.kill();
+      await box.cleanup();
+      await shim.cleanup();
+    }
+  }, 120_000);
+});
