@@ -1,4 +1,4 @@
-// Questions that cannot be taken back — revoke a certificate, spend the card's final PIN try,
+// Questions that cannot be taken back — revoke a certificate, spend the card's final PIN (or PUK) try,
 // submit a checked CSR — are answered only by a key typed after the question was on screen. A key
 // typed ahead (in the same burst as the key that opened the question, or while a CSR was being
 // checked) is dropped and the screen says so. The PIN field is only ever reached past the
@@ -14,6 +14,7 @@ export function questionOn(state: WizardState): string | null {
   if (s.kind === 'revoke' && s.phase === 'confirm') return `revoke:${s.cert.id}`;
   if (s.kind === 'card' && s.phase === 'final-try' && s.reader) return `final-try:${s.reader.module}:${s.reader.slotId}`;
   if (s.kind === 'csr' && s.mode === 'report' && s.report?.ok) return `csr-review:${s.cert.id}`;
+  if (s.kind === 'pin-dialog' && s.stage === 'final-try') return `pin-dialog-final-try:${s.mode}:${s.token.serial}`;
   return null;
 }
 

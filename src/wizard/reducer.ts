@@ -61,7 +61,7 @@ function decide(state: WizardState, event: WizardEvent): Step {
     case 'submit-start':
       // An irreversible question takes only a key typed after it was on screen.
       if (!answersInTime(state, event.at)) return stay(typedAhead(state));
-      return reduceReissue(state, event) ?? stay(state);
+      return reducePin(state, event) ?? reduceReissue(state, event) ?? stay(state);
     case 'count-due': {
       const counted = startCount(state.list, event.query);
       return counted.command ? run({ ...state, list: counted.list }, counted.command) : stay(state);

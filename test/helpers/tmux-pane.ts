@@ -34,6 +34,19 @@ export interface Pane {
 
 export function paneClass(socket: string) {
   const tmux = tmuxOn(socket);
+  // tmux's server exits with its last session: a session started while it is exiting fails with
+  // "server exited unexpectedly". Start again on a fresh server a moment later.
+  const newSession = (args: string[]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        tmux('new-session', '-d', ...args);
+        return;
+      } catch (e) {
+        if (attempt >= 5 || !String((e as { stderr?: unknown }).stderr ?? e).includes('server exited unexpectedly')) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
+      }
+    }
+  };
   class TmuxPane implements Pane {
     readonly screens: string[] = [];
     constructor(
@@ -52,7 +65,7 @@ export function paneClass(socket: string) {
         .map(([k, v]) => `${k}=${shellQuote(v)}`)
         .join(' ');
       const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${shellQuote(bin)}; echo "EXIT=$?"; sleep 120`;
-      tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), cmd);
+      newSession(['-s', name, '-x', String(size.columns), '-y', String(size.rows), cmd]);
       tmux('pipe-pane', '-o', '-t', name, `cat >> ${shellQuote(log)}`);
       return new TmuxPane(name, log);
     }

@@ -1,12 +1,12 @@
 // The PIN dialog's reducer (src/wizard/reduce-pin.ts) and the PIN pad on the card path: pure, no card.
 import { describe, expect, test } from 'vitest';
 import { cardError } from '../../src/domain/errors.js';
-import { initialState, reduce, step } from '../../src/wizard/reducer.js';
+import { initialState, step } from '../../src/wizard/reducer.js';
 import { isBusy, isTyping, shownError, textField } from '../../src/wizard/selectors.js';
-import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
+import type { WizardState } from '../../src/wizard/state.js';
 import { codeSigning, NOW, reader, token } from '../tui/fakes.js';
+import { run } from './as-drawn.js';
 
-const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
 const inv = (...readers: ReturnType<typeof reader>[]) => ({ modules: [], readers });
 
 /** The reader checklist of a card-only certificate, with these readers. */

@@ -3,15 +3,10 @@ import { initialState, listHeight, reduce, step } from '../../src/wizard/reducer
 import { bannerCertificate, detailsActions, focusCertificate, isBusy, isTyping, knownRows, readerChecklist, resultActions, selectedRow, shownError, totalToCount } from '../../src/wizard/selectors.js';
 import type { CsrReport } from '../../src/domain/types.js';
 import { cardError, portalError } from '../../src/domain/errors.js';
-import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
+import type { WizardState } from '../../src/wizard/state.js';
+import { drawn, nextRead, run } from './as-drawn.js';
 import { codeSigning, demoCertificates, manualExample, manyCertificates, NOW, reader, token } from '../tui/fakes.js';
 
-// As the wizard runs: each state is drawn before the next key is read, so a question on screen
-// counts as shown (question-shown), and an answer's key was read after that (its `at`).
-let clock = 0;
-const drawn = (s: WizardState) => (s.asked && s.asked.shownAt === null ? reduce(s, { type: 'question-shown', id: s.asked.id, at: ++clock }) : s);
-const keyed = (e: WizardEvent): WizardEvent => ((e.type === 'answer' || e.type === 'submit-start') && e.at === undefined ? { ...e, at: ++clock } : e);
-const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce((s, e) => drawn(reduce(s, keyed(e))), drawn(state));
 const start = () => initialState({ rows: 24, columns: 80, now: NOW.toISOString() });
 const certs = demoCertificates();
 const ok: CsrReport = { ok: true, problems: [], summary: { subject: 'CN=assecodata.pl', commonName: 'assecodata.pl', sans: ['assecodata.pl'], keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ECDSA with SHA-256' } };
@@ -190,7 +185,7 @@ describe('reissue with a CSR', () => {
     const checking = step(s, { type: 'csr-file-start' });
     expect(checking.commands).toMatchObject([{ type: 'check-csr-file', path: 'req.pem' }]);
     s = run(checking.state, { type: 'csr-file-read', csr });
-    const early = step(s, { type: 'submit-start', at: ++clock });
+    const early = step(s, { type: 'submit-start', at: nextRead() });
     expect(early.commands).toEqual([]);
     expect(early.state.screen).toMatchObject({ mode: 'checking' });
     // The review comes up and stays: that Enter was typed before it.
@@ -205,7 +200,7 @@ describe('reissue with a CSR', () => {
     const failed = step(early.state, { type: 'csr-checked', report: bad });
     expect(failed.commands).toEqual([]);
     expect(failed.state.screen).toMatchObject({ mode: 'report' });
-    expect(step(failed.state, { type: 'submit-start', at: ++clock }).commands).toEqual([]);
+    expect(step(failed.state, { type: 'submit-start', at: nextRead() }).commands).toEqual([]);
   });
   test('a CSR file that cannot be read keeps the typed path, the reason under it', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-input', text: 'missing.pem' }, { type: 'csr-file-start' });

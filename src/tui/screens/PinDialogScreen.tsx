@@ -10,6 +10,7 @@ import type { PinDialogScreen as DialogState } from '../../wizard/pin-dialog-sta
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { PinField } from '../components/PinField.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { useElapsed } from '../hooks/use-elapsed.js';
@@ -35,19 +36,19 @@ function triesWarning(screen: DialogState): string | null {
 }
 
 export function PinDialogScreen({ screen, isActive }: { screen: DialogState; isActive: boolean }) {
-  const { dispatch } = useUiActions();
+  const { dispatch, keyReadAt } = useUiActions();
   const held = useRef({ secret: '', newPin: '' });
   const { token, stage } = screen;
   const handle = useCallback(
     (c: Command) => {
       if (stage === 'final-try') {
         if (c === 'back') dispatch({ type: 'back' });
-        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes' });
+        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes', at: keyReadAt() });
         return;
       }
       if (c === 'back' || (stage === 'done' && c === 'confirm')) dispatch({ type: 'back' });
     },
-    [dispatch, stage],
+    [dispatch, keyReadAt, stage],
   );
   useCommands(handle, isActive);
 
@@ -83,6 +84,7 @@ export function PinDialogScreen({ screen, isActive }: { screen: DialogState; isA
       <Box flexDirection="column">
         <Wrapped color="yellow" bold prefix="⚠ " text={screen.mode === 'unblock' ? t('pinDialog.pukFinalTry') : t('card.finalTry')} />
         <Text>{t('card.finalTryQuestion')}</Text>
+        <TypedAheadNote />
       </Box>
     );
   } else if (stage === 'working') {
