@@ -1,6 +1,7 @@
 // Terminal prompts for the non-interactive commands: a masked secret (PIN, passphrase), a yes/no
 // confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
 import { inputError, ReissueError, usageError } from '../domain/errors.js';
+import { isYes } from '../i18n/answers.js';
 import { t } from '../i18n/i18n.js';
 
 export interface PromptIo {
@@ -65,14 +66,14 @@ export async function readNewSecret(io: PromptIo, question: string, stdinOption:
   return first;
 }
 
-/** y/N question on the terminal; false on anything but y/yes. */
+/** y/N question on the terminal (t/N in Polish); false on anything but a yes (isYes). */
 export async function confirm(io: PromptIo, question: string): Promise<boolean> {
   if (!canPrompt(io)) return false;
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     const answer = await rl.question(`${question} ${t('cli.prompt.yesNo')} `);
-    return /^y(es)?$/i.test(answer.trim());
+    return isYes(answer);
   } finally {
     rl.close();
   }

@@ -47,6 +47,7 @@ export function backFrom(s: Screen): Screen | null {
     case 'revoke':
       return s.phase === 'confirm' ? detailsAt(s.cert, 'revoke') : null;
     case 'step1':
+      if (s.stage === 'cloud-confirm') return { ...s, stage: 'cloud' };
       if (s.stage === 'algorithm' || s.stage === 'cloud') return { ...s, stage: 'method', scan: 'idle', scanError: null };
       if (s.stage === 'cloud-submitting') return null;
       return detailsAt(s.cert, 'reissue');

@@ -5,7 +5,7 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
-import { formatDateTime, willBeRevokedText } from './format.js';
+import { formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { t } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
@@ -78,11 +78,26 @@ export function focusCertificate(state: WizardState): Certificate | null {
   }
 }
 
-/** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
+/**
+ * The header's warning when the certificate in focus waits for its automatic revocation, or null.
+ * It fits the width whole: the CN gives way first (shortened, then left out), then the words
+ * around the date; the date and the days left are never cut.
+ */
 export function headerNotice(state: WizardState): string | null {
   const cert = bannerCertificate(state);
-  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
-  return pending && cert ? `⚠ ${cert.commonName} — ${pending}` : null;
+  const now = new Date(state.now);
+  const pending = cert ? willBeRevokedText(cert, now) : null;
+  if (!pending || !cert) return null;
+  const width = state.columns;
+  const size = (text: string) => [...text].length;
+  const full = `⚠ ${cert.commonName} — ${pending}`;
+  if (size(full) <= width) return full;
+  const room = width - size(`⚠  — ${pending}`);
+  if (room >= 8) return `⚠ ${truncate(cert.commonName, room)} — ${pending}`;
+  const short = `⚠ ${pending}`;
+  if (size(short) <= width) return short;
+  const date = `⚠ ${pendingRevocationText(cert, now)}`;
+  return size(date) <= width ? date : `⚠ ${revocationBadge(cert, now)}`;
 }
 
 /** Before the portal's name when the portal runs at a simulated date (REISSUE_NOW). */

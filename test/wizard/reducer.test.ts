@@ -356,8 +356,8 @@ describe('help and typing', () => {
 });
 
 describe('help texts', () => {
-  test('every screen has help that fits the overlay (76 columns, 17 lines)', async () => {
-    const { helpFor, HELP_WIDTH } = await import('../../src/wizard/help.js');
+  test('every screen has help that fits the overlay at 80×24 (76 columns, 17 lines) and wraps to 40 columns', async () => {
+    const { helpFor } = await import('../../src/wizard/help.js');
     const cs = codeSigning();
     const states: WizardState[] = [
       start(),
@@ -377,7 +377,11 @@ describe('help texts', () => {
     for (const s of states) {
       const h = helpFor(s);
       expect(h.lines.length).toBeLessThanOrEqual(17);
-      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(HELP_WIDTH);
+      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(75);
+      const narrow = helpFor({ ...s, columns: 40 });
+      for (const line of narrow.lines) expect([...line].length, line).toBeLessThanOrEqual(35);
+      // Every word of the wide text is in the narrow one: wrapped, not cut.
+      expect(narrow.lines.join(' ').split(/\s+/).join(' ')).toBe(h.lines.join(' ').split(/\s+/).join(' '));
     }
   });
 });

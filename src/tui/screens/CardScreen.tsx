@@ -88,7 +88,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       const highlighted = readers[screen.cursor] ?? null;
       body = (
         <Box flexDirection="column">
-          <Text>{generating && screen.algorithm ? `${t('card.keyPairOnCard', { algorithm: algorithmLabel(screen.algorithm) })} ` : ''}{t('card.chooseReader')}</Text>
+          <Wrapped text={`${generating && screen.algorithm ? `${t('card.keyPairOnCard', { algorithm: algorithmLabel(screen.algorithm) })} ` : ''}${t('card.chooseReader')}`} />
           {screen.scanError ? <ErrorText error={screen.scanError} /> : null}
           {screen.inventory === null && !screen.scanError ? <Busy label={t('card.lookingForReaders')} /> : null}
           {screen.inventory && readers.length === 0 ? <Text color="red">✗ {t('card.noReader')}</Text> : null}
@@ -121,10 +121,8 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
     case 'final-try':
       body = (
         <Box flexDirection="column">
-          <Text color="yellow" bold>
-            ⚠ {t('card.finalTry')}
-          </Text>
-          <Text>{t('card.finalTryQuestion')}</Text>
+          <Wrapped color="yellow" bold prefix="⚠ " text={t('card.finalTry')} />
+          <Wrapped text={t('card.finalTryQuestion')} />
         </Box>
       );
       break;
@@ -176,9 +174,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
   }
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {title}
-      </Text>
+      <Wrapped bold text={title} />
       {generating ? <StepIndicator step={2} /> : null}
       {body}
     </Box>
