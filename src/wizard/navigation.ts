@@ -126,6 +126,8 @@ export function chooseAction(state: WizardState, action: DetailsAction | ResultA
   const to = (screen: Screen): WizardState => ({ ...state, screen });
   if (s.kind === 'details') {
     const cert = s.cert;
+    // Only what the view offers (an action that cannot work is not on its row).
+    if (!(detailsActions(cert) as string[]).includes(action)) return state;
     switch (action) {
       case 'preview':
         return to({ kind: 'preview', cert, text: null, scroll: 0, back: { ...s, notice: null } });

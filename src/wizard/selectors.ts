@@ -12,17 +12,24 @@ import { localizedError } from '../i18n/errors.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
 
-/** The actions of the details view, in menu order. */
+/** Whether the copy's key may be on a card: made on one, or not recorded for a product that allows cards. */
+const keyMayBeOnCard = (cert: Certificate) => cert.keySource === 'card' || (cert.keySource == null && cert.keySources.includes('card'));
+
+/**
+ * The actions of the details view, in menu order: only those that can work. A replaced copy is
+ * not reissued (its newest copy is); a certificate goes onto a card only where its key can be.
+ */
 export function detailsActions(cert: Certificate): DetailsAction[] {
   const out: DetailsAction[] = ['preview', 'download-pem', 'download-der'];
-  if (isLive(cert)) out.push('reissue', 'revoke');
-  if (isLive(cert) && cert.keySources.includes('card')) out.push('install');
+  if (isLive(cert) && !cert.replacedBy) out.push('reissue');
+  if (isLive(cert)) out.push('revoke');
+  if (isLive(cert) && keyMayBeOnCard(cert)) out.push('install');
   return out;
 }
 
 export function resultActions(screen: Pick<ResultScreen, 'via' | 'result'>): ResultAction[] {
   const out: ResultAction[] = ['download-pem', 'download-der'];
-  if (screen.via === 'card' || screen.result.certificate.keySources.includes('card')) out.push('install');
+  if (screen.via === 'card') out.push('install');
   out.push('list');
   return out;
 }

@@ -2,7 +2,7 @@
 // choosing one starts the issue, the answer leads to the result (via 'cloud'), a failure back to
 // the algorithm list, and the details take the e-mail list with the certificate.
 import { describe, expect, test } from 'vitest';
-import { initialState, reduce } from '../../src/wizard/reducer.js';
+import { initialState, reduce, step } from '../../src/wizard/reducer.js';
 import { emailsLine, keyLine } from '../../src/wizard/format.js';
 import { shownError } from '../../src/wizard/selectors.js';
 import { portalError } from '../../src/domain/errors.js';
@@ -28,8 +28,20 @@ describe('key stored in the cloud', () => {
     expect(s.screen).toMatchObject({ kind: 'step1', stage: 'method' });
   });
 
-  test('an algorithm starts the issue; the answer shows the result via cloud; a failure returns to the algorithms', () => {
-    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' });
+  test('an algorithm shows what will happen and asks; "n" or Esc goes back to the algorithms, issuing nothing', () => {
+    const s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' });
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud-confirm', algCursor: 1 });
+    expect(step(s, { type: 'answer', yes: false })).toMatchObject({ state: { screen: { stage: 'cloud' } }, commands: [] });
+    expect(step(s, { type: 'back' })).toMatchObject({ state: { screen: { stage: 'cloud' } }, commands: [] });
+    // The question is not on screen in a window too small for it: an answer does nothing.
+    const tiny = run(s, { type: 'resize', rows: 6, columns: 20 });
+    expect(step(tiny, { type: 'answer', yes: true })).toMatchObject({ state: { screen: { stage: 'cloud-confirm' } }, commands: [] });
+    const yes = step(s, { type: 'answer', yes: true });
+    expect(yes.commands).toEqual([{ type: 'reissue-in-cloud', cert: cloudCert, algorithm: 'ec-p256' }]);
+  });
+
+  test('"y" starts the issue; the answer shows the result via cloud; a failure returns to the algorithms', () => {
+    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' }, { type: 'answer', yes: true });
     expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud-submitting', algCursor: 1 });
     // A second Enter typed ahead changes nothing.
     expect(run(s, { type: 'choose-algorithm', algorithm: 'rsa-3072' }).screen).toEqual(s.screen);
