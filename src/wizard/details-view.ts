@@ -74,7 +74,9 @@ export function detailsFields(cert: Certificate, emails: readonly PortalEmail[] 
 export function labelledLines(line: DetailsLine, width: number): { label: string; rest: string }[] {
   const label = line.label.trimStart();
   const indent = line.label.length - label.length;
-  const lines = wrapWords(`${label} ${line.value}`, width - indent - 2, width - indent);
+  const whole = `${label} ${line.value}`;
+  // Kept as it is when it fits (its spacing too), else wrapped at words.
+  const lines = [...whole].length <= width - indent ? [whole] : wrapWords(whole, width - indent - 2, width - indent);
   return lines.map((text, i) => {
     if (i > 0) return { label: '', rest: ' '.repeat(indent + 2) + text };
     return text.startsWith(label) ? { label: ' '.repeat(indent) + label, rest: text.slice(label.length) } : { label: '', rest: ' '.repeat(indent) + text };

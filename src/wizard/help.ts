@@ -13,8 +13,8 @@ export interface HelpText {
   lines: string[];
 }
 
-/** The overlay's border and padding (2 + 2 columns) and the spare last column. */
-const FRAME_COLUMNS = 5;
+/** The overlay's border and padding (2 + 2 columns). */
+const FRAME_COLUMNS = 4;
 /** The overlay's border (2 rows), title, the blank line and "Esc closes" around the text. */
 const FRAME_ROWS = 5;
 

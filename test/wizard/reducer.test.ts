@@ -374,9 +374,9 @@ describe('help texts', () => {
     for (const s of states) {
       const h = helpFor(s);
       expect(h.lines.length).toBeLessThanOrEqual(17);
-      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(75);
+      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(76);
       const narrow = helpFor({ ...s, columns: 40 });
-      for (const line of narrow.lines) expect([...line].length, line).toBeLessThanOrEqual(35);
+      for (const line of narrow.lines) expect([...line].length, line).toBeLessThanOrEqual(36);
       // Every word of the wide text is in the narrow one: wrapped, not cut.
       expect(narrow.lines.join(' ').split(/\s+/).join(' ')).toBe(h.lines.join(' ').split(/\s+/).join(' '));
     }
