@@ -32,6 +32,8 @@ interface View {
   title: string | RegExp;
   facts: (string | RegExp)[];
   action: string | RegExp;
+  /** What must not be offered here. */
+  absent?: string[];
 }
 
 const DATE: Record<Lang, string> = { en: '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d', pl: '\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d' };
@@ -48,7 +50,7 @@ function views(lang: Lang) {
     list: v('list', en ? 'Certificates (1–' : 'Certyfikaty (1–', [en ? /Valid +.*\d{4}-\d\d-\d\d revoked in 11 d/ : /Ważny +.*\d\d\.\d\d\.\d{4} unieważn\. za 11 d/], en ? 'Enter details' : 'Enter otwórz'),
     pending: v('pending', en ? 'Pending revocations' : 'Oczekujące unieważnienia', [new RegExp(`sklep\\S* +(\\S+ +)?${d} 11 d`)], en ? 'Enter details' : 'Enter otwórz'),
     details: v('details', en ? 'Certificate for order ORDER/0000123456/po' : 'Certyfikat dla zamówienia ORDER/0000123456/po', [new RegExp(en ? `CERTIFICATE STATE Valid` : `STAN CERTYFIKATU Ważny`), new RegExp(`${en ? 'Valid to:' : 'Ważny do:'} ${d}`)], en ? /\[Certificate preview\].*Reissue certificate.*Revoke certificate/ : /\[Podgląd certyfikatu\].*Reissue certyfikatu.*Unieważnij certyfikat/),
-    pendingDetails: v('pending copy details', en ? 'Certificate for order' : 'Certyfikat dla zamówienia', [new RegExp(`${en ? 'Valid to:' : 'Ważny do:'} ${d}`), new RegExp(en ? `This copy will be revoked on ${d} \\(11 days left\\)` : `${d} \\(pozostało 11 dni\\)`)], en ? /Revoke certificate/ : /Unieważnij certyfikat/),
+    pendingDetails: { ...v('pending copy details', en ? 'Certificate for order' : 'Certyfikat dla zamówienia', [new RegExp(`${en ? 'Valid to:' : 'Ważny do:'} ${d}`), new RegExp(en ? `This copy will be revoked on ${d} \\(11 days left\\)` : `${d} \\(pozostało 11 dni\\)`)], en ? /Revoke certificate/ : /Unieważnij certyfikat/), absent: [en ? 'Reissue certificate' : 'Reissue certyfikatu'] },
     help: v('help', en ? 'Help · Certificate details' : 'Pomoc · Szczegóły certyfikatu', [], en ? 'Esc or ? closes this help' : 'Esc lub ? zamyka pomoc'),
     revoke: v('revoke', en ? 'Revoke certificate' : 'Unieważnienie certyfikatu', [en ? 'Revocation takes effect immediately and cannot be undone.' : 'Unieważnienie działa natychmiast i nie można go cofnąć.'], en ? 'Revoke this certificate? (y/n)' : 'Unieważnić ten certyfikat? (t/n)'),
     step1: v('step 1', en ? 'Reissue certificate · assecodata.pl' : 'Reissue certyfikatu · assecodata.pl', [en ? '[1 Choose generation method]' : '[1 Wybierz metodę generowania]'], '❯ CSR'),
@@ -140,6 +142,7 @@ async function check(pane: Pane, lang: Lang, view: View, seen: Seen[]): Promise<
     expect(has(text, view.title), `${where}\ntitle ${String(view.title)}`).toBe(true);
     for (const fact of view.facts) expect(has(text, fact), `${where}\nfact ${String(fact)}`).toBe(true);
     expect(has(text, view.action), `${where}\naction ${String(view.action)}`).toBe(true);
+    for (const word of view.absent ?? []) expect(text, where).not.toContain(word);
     // No row drawn twice, no line cut at its end (the header's badge included).
     const rowsShown = lines.map((l) => l.trimEnd()).filter((l) => !/^[\s│─╭╮╰╯┌┐└┘]*$/.test(l));
     expect(new Set(rowsShown).size, `${where}\na row drawn twice`).toBe(rowsShown.length);
