@@ -186,6 +186,7 @@ export class Pkcs11Card {
               'no-matching-key',
               `No key on the card "${token.label}" matches this certificate's public key.`,
               'Install the certificate on the card that generated its key (without --token every card is searched), or check that it is the right certificate.',
+              { card: token.label },
             );
           }
           const { id, label } = key;

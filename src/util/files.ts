@@ -37,7 +37,7 @@ export async function checkOutputs(outputs: PlannedOutput[]): Promise<void> {
     const target = await checkOutput(out);
     const other = seen.get(target);
     if (other) {
-      throw inputError('same-file', `${other.what} and ${lower(out.what)} are the same file (${out.path}); nothing was written.`, 'Give each output its own file name.');
+      throw inputError('same-file', `${other.what} and ${lower(out.what)} are the same file (${out.path}); nothing was written.`, 'Give each output its own file name.', { other: other.what, what: lower(out.what), path: out.path });
     }
     seen.set(target, out);
   }
@@ -56,9 +56,9 @@ async function checkOutput(out: PlannedOutput): Promise<string> {
     return join(dir, basename(out.path));
   }
   if (info.isSymbolicLink() && !(await stat(out.path).catch(() => null))) {
-    throw inputError('dangling-symlink', `${out.what} ${out.path} is a symbolic link to a file that does not exist; nothing was written.`, 'Remove the link or choose another file name.');
+    throw inputError('dangling-symlink', `${out.what} ${out.path} is a symbolic link to a file that does not exist; nothing was written.`, 'Remove the link or choose another file name.', { what: out.what, path: out.path });
   }
-  if (!out.replace) throw inputError('file-exists', `${out.what} ${out.path} already exists; nothing was written.`, out.existsHint ?? 'Choose another file name.');
+  if (!out.replace) throw inputError('file-exists', `${out.what} ${out.path} already exists; nothing was written.`, out.existsHint ?? 'Choose another file name.', { what: out.what, path: out.path });
   await refuseToReplacePrivateKey(out.path);
   return realpath(out.path);
 }

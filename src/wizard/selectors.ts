@@ -7,7 +7,7 @@ import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import { formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
-import { t } from '../i18n/i18n.js';
+import { language, t, translator } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
@@ -206,8 +206,11 @@ export function defaultKeyPath(cert: Certificate): string {
 export function shownError(e: unknown): ShownError {
   if (e && typeof e === 'object' && 'kind' in e && 'code' in e && e instanceof Error) {
     const r = e as Error & { kind: ShownError['kind']; code: string; hint?: string; details?: Record<string, unknown> };
-    const { message, hint } = localizedError(r);
-    return { kind: r.kind, code: r.code, message, ...(hint ? { hint } : {}) };
+    const localized = localizedError(r);
+    // The wizard speaks of its own screens, not of command-line options, where the catalog says how.
+    const say = translator(language());
+    const hint = say.has(`errors.${r.code}.wizardHint`) ? say(`errors.${r.code}.wizardHint`, r.details) : localized.hint;
+    return { kind: r.kind, code: r.code, message: localized.message, ...(hint ? { hint } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { kind: 'unexpected', code: 'unexpected', message, hint: t('checklist.unexpectedHint') };

@@ -20,10 +20,9 @@ const files = ['src/tui', 'src/wizard', 'src/cli', 'src/flows'].flatMap((dir) =>
 
 /**
  * Codes whose English words still come with their values only in the message (not in the error's
- * details): the product rule's key-source refusal (its text lists sources and commands) and the
- * reminder-days setting; the card layer's catch-all carries the library's own words.
+ * details): the product rule's key-source refusal (its text lists sources and commands).
  */
-const ENGLISH_ONLY_CODES = ['key-source-not-allowed', 'bad-reminder-days', 'card-unexpected'];
+const ENGLISH_ONLY_CODES = ['key-source-not-allowed'];
 
 function has(catalog: Record<string, unknown>, key: string): boolean {
   let node: unknown = catalog;

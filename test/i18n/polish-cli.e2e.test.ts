@@ -54,9 +54,11 @@ describe('the CLI in Polish', () => {
     const { csrPath } = opensslCsr(box.dir, 'weak-pl', { key: 'rsa-1024', cn: 'assecodata.pl', sans: ['assecodata.pl'], md: 'sha1' });
     const r = await cli(['csr', 'check', csrPath, '--for', cert.id, '--lang', 'pl']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/✗ Klucz RSA w CSR ma 1024 bitów, to za słaby klucz: wymagane jest co najmniej 2048 bitów\. Wygeneruj nową parę kluczy \(.+\)\./);
+    // Polish plural forms ("1024 bity") and the allowed keys in Polish, not "(RSA 2048-4096 bits, … or …)".
+    expect(r.stdout).toContain('✗ Klucz RSA w CSR ma 1024 bity, to za słaby klucz: wymagane jest co najmniej 2048 bitów. Wygeneruj nową parę kluczy (RSA od 2048 do 4096 bitów, EC P-256 lub EC P-384).');
     expect(r.stdout).toContain('✗ CSR jest podpisany algorytmem SHA-1');
-    expect(r.stdout).toMatch(/Klucz: +RSA 1024 bitów/);
+    expect(r.stdout).toMatch(/Klucz: +RSA 1024 bity/);
+    expect(r.stdout).not.toMatch(/\bbits\b| or /);
     expect(r.stdout).toMatch(/Nazwa \(CN\): +assecodata\.pl/);
     expect(r.stdout).not.toMatch(/too weak|Common name/);
     const json = async (lang: string) => JSON.parse((await cli(['csr', 'check', csrPath, '--for', cert.id, '--json', '--lang', lang])).stdout);
@@ -73,5 +75,21 @@ describe('the CLI in Polish', () => {
     expect(r.stdout).toMatch(/odczytaj PIN z pierwszego\s+wiersza/);
     expect(r.stdout).toContain('wyświetl pomoc polecenia');
     expect(r.stdout).not.toMatch(/Usage:|Options:|display help/);
+  });
+
+  test('commander\'s usage line in Polish: "Użycie: reissue card [opcje] [polecenie]", no [options] or [command]', async () => {
+    const r = await cli(['--lang', 'pl', 'card', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Użycie: reissue card \[opcje\] \[polecenie\]/);
+    expect(r.stdout).not.toMatch(/\[options\]|\[command\]/);
+    expect((await cli(['--lang', 'en', 'card', '--help'])).stdout).toMatch(/^Usage: reissue card \[options\] \[command\]/);
+  });
+
+  test('show --lang pl names the revocation reason in Polish, not "superseded"', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const pending = list.find((c) => c.state === 'pending-revocation')!;
+    const r = await cli(['--lang', 'pl', 'show', pending.id]);
+    expect(r.stdout).toContain('powód: zastąpiony nową kopią');
+    expect(r.stdout).not.toContain('superseded');
   });
 });
