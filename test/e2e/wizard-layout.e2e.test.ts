@@ -55,6 +55,7 @@ function views(lang: Lang) {
     revoke: v('revoke', en ? 'Revoke certificate' : 'Unieważnienie certyfikatu', [en ? 'Revocation takes effect immediately and cannot be undone.' : 'Unieważnienie działa natychmiast i nie można go cofnąć.'], en ? 'Revoke this certificate? (y/n)' : 'Unieważnić ten certyfikat? (t/n)'),
     step1: v('step 1', en ? 'Reissue certificate · assecodata.pl' : 'Reissue certyfikatu · assecodata.pl', [en ? '[1 Choose generation method]' : '[1 Wybierz metodę generowania]'], '❯ CSR'),
     csr: v('CSR', en ? 'Reissue - CSR data · assecodata.pl' : 'Reissue certyfikatu - dane CSR · assecodata.pl', [en ? '[2 Key generation]' : '[2 Generowanie klucza]'], en ? /❯ Paste CSR.*Load CSR from a file/ : /❯ Wklej CSR.*Wczytaj CSR z pliku/),
+    keyExists: v('CSR key file exists', en ? 'Reissue - CSR data · assecodata.pl' : 'Reissue certyfikatu - dane CSR · assecodata.pl', [en ? /The private key file \S*assecodata\.pl\.key already exists; nothing was written\./ : /Plik klucza prywatnego \S*assecodata\.pl\.key już istnieje; nic nie zostało zapisane\./, en ? 'a private key file is never replaced.' : 'plik klucza prywatnego nigdy nie jest zastępowany.'], en ? 'Save the new private key to:' : 'Zapisz nowy klucz prywatny w:'),
     cloudStep1: v('cloud step 1', en ? 'Reissue certificate · Asseco Data Systems S.A. (cloud)' : 'Reissue certyfikatu · Asseco Data Systems S.A. (cloud)', [en ? 'Key pair for certificates stored in the cloud will be generated automatically.' : 'Para kluczy dla certyfikatów przechowywanych w chmurze zostanie wygenerowana automatycznie.'], en ? '❯ Key pair stored in the cloud' : '❯ Para kluczy przechowywana w chmurze'),
     cloudConfirm: v('cloud confirmation', en ? 'Reissue certificate · Asseco Data Systems S.A. (cloud)' : 'Reissue certyfikatu · Asseco Data Systems S.A. (cloud)', en ? ['Product: Code Signing in the cloud 365 days', 'RSA 3072', 'The portal generates the key pair in its key store', 'revoked automatically 14 days after the new copy is issued'] : ['Produkt: Code Signing in the cloud 365 days', 'RSA 3072', 'Portal wygeneruje parę kluczy w swoim magazynie kluczy', 'automatycznie unieważniona 14 dni po wydaniu nowej kopii'], en ? 'Reissue the certificate now? (y/n)' : 'Wykonać teraz reissue certyfikatu? (t/n)'),
     cloudResult: v('cloud result', en ? '✓ Reissued: a new copy of Asseco Data Systems S.A. (cloud) was issued' : '✓ Wykonano reissue: wydano nową kopię Asseco Data Systems S.A. (cloud)', [en ? /\(14 days left\)/ : /\(pozostało 14 dni\)/, en ? '= same expiry date' : '= ta sama data ważności'], en ? /Download PEM.*Back to the list/ : /Pobierz PEM.*Powrót do listy/),
@@ -90,6 +91,8 @@ export function englishLeftovers(screen: string): string[] {
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'reissue-layout-e2e-'));
+  // The wizard's default key file name for assecodata.pl, already there: the CSR step must refuse it.
+  writeFileSync(join(dir, 'assecodata.pl.key'), 'not to be replaced\n');
 });
 afterAll(async () => {
   try {
@@ -196,7 +199,15 @@ async function walk(lang: Lang): Promise<Seen[]> {
     await pane.keys('Enter');
     await pane.waitFor(en ? 'Load CSR from a file' : 'Wczytaj CSR z pliku');
     await check(pane, lang, v.csr, seen);
-    await pane.keys('Escape', 'Escape', 'Escape');
+    // A key file that already exists: said under the path, in the user's language.
+    await pane.keys('Down', 'Down', 'Enter');
+    await pane.waitFor(en ? 'Key algorithm and key length:' : 'Algorytm i długość klucza:');
+    await pane.keys('Enter');
+    await pane.waitFor(v.keyExists.action as string);
+    await pane.keys('Enter');
+    await pane.waitFor(en ? 'already exists' : 'już istnieje');
+    await check(pane, lang, v.keyExists, seen);
+    await pane.keys('Escape', 'Escape', 'Escape', 'Escape', 'Escape');
     await pane.waitFor(v.list.title as string);
 
     // The cloud reissue: what will happen, the question, then the result.

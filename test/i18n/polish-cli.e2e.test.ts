@@ -85,6 +85,13 @@ describe('the CLI in Polish', () => {
     expect((await cli(['--lang', 'en', 'card', '--help'])).stdout).toMatch(/^Usage: reissue card \[options\] \[command\]/);
   });
 
+  test('an unreachable portal is said in Polish (issue 13\'s English fallback)', async () => {
+    const r = await runCli(['--lang', 'pl', '--portal', 'http://127.0.0.1:1', 'list'], { env: { ...box.env, REISSUE_TOKEN: 'not-a-real-token' } });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('Nie można połączyć się z portalem pod adresem http://127.0.0.1:1 (ECONNREFUSED).');
+    expect(r.stderr).not.toMatch(/Cannot reach|Check that/);
+  });
+
   test('show --lang pl names the revocation reason in Polish, not "superseded"', async () => {
     const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
     const pending = list.find((c) => c.state === 'pending-revocation')!;
