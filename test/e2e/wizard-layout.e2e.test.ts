@@ -210,12 +210,16 @@ async function walk(lang: Lang): Promise<Seen[]> {
     await pane.keys('Escape', 'Escape', 'Escape', 'Escape', 'Escape');
     await pane.waitFor(v.list.title as string);
 
+    /** Filter the list, open the only row and choose "Reissue certificate" (the fourth action). */
+    const reissueOf = async (filter: string) => {
+      await pane.keys('/');
+      await pane.type(filter);
+      await pane.keys('Enter', 'Enter');
+      await pane.waitFor(en ? 'Certificate for order' : 'Certyfikat dla zamówienia');
+      await pane.keys('Right', 'Right', 'Right', 'Enter');
+    };
     // The cloud reissue: what will happen, the question, then the result.
-    await pane.keys('/');
-    await pane.type('(cloud)');
-    await pane.keys('Enter', 'Enter');
-    await pane.waitFor(en ? 'Certificate for order' : 'Certyfikat dla zamówienia');
-    await pane.keys('Right', 'Right', 'Right', 'Enter');
+    await reissueOf('(cloud)');
     await pane.waitFor(v.cloudStep1.action as string);
     await check(pane, lang, v.cloudStep1, seen);
     await pane.keys('Enter');
@@ -232,11 +236,7 @@ async function walk(lang: Lang): Promise<Seen[]> {
     await pane.waitFor(v.list.title as string);
 
     // The card: algorithm, reader, PIN, result.
-    await pane.keys('/');
-    await pane.type('Code Signing on a card');
-    await pane.keys('Enter', 'Enter');
-    await pane.waitFor(en ? 'Certificate for order' : 'Certyfikat dla zamówienia');
-    await pane.keys('Right', 'Right', 'Right', 'Enter');
+    await reissueOf('Code Signing on a card');
     await pane.waitFor(en ? 'Generating key pair on card' : 'Generowanie pary kluczy na karcie');
     await pane.keys('Enter');
     await pane.waitFor('❯ RSA 3072');
