@@ -6,6 +6,8 @@ import type { Certificate } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
+import { BIN } from '../helpers/cli.js';
+import { tmuxOn } from '../helpers/tmux-pane.js';
 
 const PIN = '1234';
 let hsm: SoftHsm;
@@ -90,6 +92,32 @@ describe('the CLI in Polish', () => {
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('Nie można połączyć się z portalem pod adresem http://127.0.0.1:1 (ECONNREFUSED).');
     expect(r.stderr).not.toMatch(/Cannot reach|Check that/);
+  });
+
+  test('a prompt in a terminal says [t/N] in Polish and takes "t" as yes', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const cert = list.find((c) => c.state === 'valid' && !c.replacedBy && c.commonName === 'sklep.assecodata.pl')!;
+    const socket = `reissue-plprompt-${process.pid}`;
+    const tmux = tmuxOn(socket);
+    const env = Object.entries(box.env).map(([k, v]) => `${k}='${v}'`).join(' ');
+    tmux('new-session', '-d', '-s', 'p', '-x', '100', '-y', '10', `env -u REISSUE_PORTAL -u REISSUE_TOKEN ${env} NO_COLOR=1 '${process.execPath}' '${BIN}' --lang pl revoke ${cert.id}; echo EXIT=$?; sleep 30`);
+    try {
+      const screen = async (what: string) => {
+        for (let i = 0; i < 100; i++) {
+          const s = tmux('capture-pane', '-p', '-t', 'p');
+          if (s.includes(what)) return s;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no ${what} in:\n${tmux('capture-pane', '-p', '-t', 'p')}`);
+      };
+      expect(await screen('[t/N]')).toContain(`Unieważnić ${cert.commonName}`);
+      tmux('send-keys', '-t', 'p', 't', 'Enter');
+      expect(await screen('EXIT=')).toContain('EXIT=0');
+    } finally {
+      tmux('kill-server');
+    }
+    const shown: Certificate = JSON.parse((await cli(['show', cert.id, '--json'])).stdout);
+    expect(shown.state).toBe('revoked');
   });
 
   test('show --lang pl names the revocation reason in Polish, not "superseded"', async () => {
