@@ -182,7 +182,7 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
               <Box display={fits ? 'flex' : 'none'} flexDirection="column">
                 <Header simulatedDate={services.simulatedDate ?? false} />
                 <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
-                  {help ? <HelpOverlay help={help} view={helpWindow(help, state.helpScroll ?? 0, bodyHeight)} /> : null}
+                  {help ? <HelpOverlay help={help} view={helpWindow(help, state.helpScroll ?? 0, bodyHeight)} width={state.columns - 4} /> : null}
                   {state.ending?.message ? <Text>{state.ending.message}</Text> : null}
                   {/* flexShrink 0: rows keep their height; a too-long view is cut at the bottom, never drawn over itself. */}
                   <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column" flexShrink={0}>

@@ -5,7 +5,7 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
-import { formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
+import { cardNumber, formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { language, t, translator } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
@@ -57,6 +57,13 @@ export function readerChecklist(reader: ReaderInfo, algorithm: CardScreen['algor
     items.push({ label: t('checklist.canGenerate', { algorithm: algorithmLabel(algorithm) }), ok: readerCanGenerate(reader, algorithm), hint: t('checklist.canGenerateHint') });
   }
   return items;
+}
+
+/** A reader in the list: its name and the card in it ("· card 1625 8349 (label)", "· no card"). */
+export function readerLabel(r: ReaderInfo): string {
+  if (!r.tokenPresent || !r.token) return `${r.name} · ${t('card.noCard')}`;
+  if (!r.token.pin.initialized) return `${r.name} · ${t('card.notInitialized')}`;
+  return `${r.name} · ${t('card.card', { number: cardNumber(r.token.serial) })}${r.token.label ? ` (${r.token.label})` : ''}`;
 }
 
 export function readerReady(reader: ReaderInfo, algorithm: CardScreen['algorithm']): boolean {

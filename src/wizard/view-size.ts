@@ -11,7 +11,7 @@ import { CATALOGS } from '../i18n/i18n.js';
 import { language } from '../i18n/i18n.js';
 import { revocationBadge, stateLabel, wrapWords } from './format.js';
 import { detailsFacts, detailsFields, detailsTitle, labelledLines } from './details-view.js';
-import { detailsActions, findReader, readerChecklist, resultActions } from './selectors.js';
+import { detailsActions, findReader, readerChecklist, readerLabel, resultActions } from './selectors.js';
 import type { CardScreen, CsrScreen, DetailsScreen, ResultScreen, Screen, Step1Screen, WizardState } from './state.js';
 
 export interface WindowSize {
@@ -165,7 +165,7 @@ function cardCore(s: CardScreen, columns: number): number {
   switch (s.phase) {
     case 'select': {
       const readers = s.inventory?.readers ?? [];
-      let rows = head + rowsOf(`${t('card.keyPairOnCard', { algorithm: 'RSA 4096' })} ${t('card.chooseReader')}`, columns) + Math.max(1, Math.min(4, readers.length));
+      let rows = head + rowsOf(`${t('card.keyPairOnCard', { algorithm: 'RSA 4096' })} ${t('card.chooseReader')}`, columns) + Math.max(1, readers.slice(0, 4).reduce((n, r) => n + wrapWords(readerLabel(r), textWidth(columns) - 2).length, 0));
       if (s.scanError) rows += errorRows(s.scanError, columns);
       const highlighted = readers[s.cursor];
       if (highlighted) {

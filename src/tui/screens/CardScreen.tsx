@@ -6,7 +6,7 @@ import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel, algorithmSpec } from '../../domain/algorithms.js';
 import { cardNumber, formatElapsed } from '../../wizard/format.js';
 import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
-import { findReader, readerChecklist, readerReady } from '../../wizard/selectors.js';
+import { findReader, readerChecklist, readerLabel, readerReady } from '../../wizard/selectors.js';
 import type { CardScreen as CardState } from '../../wizard/state.js';
 import type { CardPhase, ReaderInfo } from '../../card/card.js';
 import { useUiActions } from '../context.js';
@@ -31,11 +31,6 @@ function field(label: string): string {
   return label + ' '.repeat(width + 2 - [...label].length);
 }
 
-function readerLabel(r: ReaderInfo): string {
-  if (!r.tokenPresent || !r.token) return `${r.name} · ${t('card.noCard')}`;
-  if (!r.token.pin.initialized) return `${r.name} · ${t('card.notInitialized')}`;
-  return `${r.name} · ${t('card.card', { number: cardNumber(r.token.serial) })}${r.token.label ? ` (${r.token.label})` : ''}`;
-}
 
 function Warnings() {
   return (
