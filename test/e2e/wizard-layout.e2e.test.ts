@@ -103,19 +103,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The pane at `columns`×`rows`, once the wizard has redrawn for it (two equal captures in a row). */
+/** The pane at `columns`×`rows`, once the wizard has redrawn for it (three equal captures in a row). */
 async function resized(pane: Pane, columns: number, rows: number): Promise<string> {
   tmux('resize-window', '-t', pane.name, '-x', String(columns), '-y', String(rows));
-  let before = '';
+  const seen: string[] = [];
   await sleep(200);
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 60; i++) {
     await sleep(150);
     const now = tmux('capture-pane', '-p', '-t', pane.name).replace(/\s+$/, '');
-    const lines = now.split('\n');
-    if (now !== '' && now === before && lines.every((l) => [...l].length <= columns)) return now;
-    before = now;
+    if (now === '' || !now.split('\n').every((l) => [...l].length <= columns)) continue;
+    seen.push(now);
+    if (seen.length >= 3 && seen.slice(-3).every((x) => x === now)) return now;
   }
-  return before;
+  return seen[seen.length - 1] ?? '';
 }
 
 interface Seen {
