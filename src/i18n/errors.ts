@@ -18,6 +18,16 @@ export interface ErrorWords {
 const KNOWN_HINTS: Record<string, string> = { [FORCE_HINT]: 'hints.force' };
 const knownHint = (hint: string | undefined, say: FixedTranslate) => (hint && hint in KNOWN_HINTS ? say(KNOWN_HINTS[hint]!) : hint);
 
+/** A refused key source and the allowed ones (details.keySource, details.allowed) in words, when they are key sources. */
+function keySourceWords(details: Record<string, unknown>, say: FixedTranslate): Record<string, string> {
+  const { keySource, allowed } = details;
+  const word = (source: unknown, form: 'refused' | 'allowed') => (typeof source === 'string' && say.has(`keySourceWords.${source}.${form}`) ? say(`keySourceWords.${source}.${form}`) : null);
+  const refused = word(keySource, 'refused');
+  const allowedWords = Array.isArray(allowed) ? allowed.map((s) => word(s, 'allowed')) : [];
+  if (!refused || allowedWords.length === 0 || allowedWords.some((w) => w === null)) return {};
+  return { keySourceRefused: refused, allowedWords: allowedWords.join(say('keySourceWords.or')) };
+}
+
 export function localizedError(error: ErrorWords, say: FixedTranslate = translator(language())): { message: string; hint?: string } {
   const key = `errors.${error.code}`;
   if (say.lang === 'en' || !say.has(`${key}.message`)) return { message: error.message, hint: error.hint };
@@ -29,7 +39,7 @@ export function localizedError(error: ErrorWords, say: FixedTranslate = translat
   const problems = Array.isArray(details.problems) ? (details.problems as CsrProblem[]).map((p) => csrProblemText(p, say)).join(' ') : '';
   // A wrong PIN says what the card reports about the tries left (details.tries).
   const triesWords = typeof details.tries === 'string' && say.has(`pinTries.${details.tries}`) ? ` ${say(`pinTries.${details.tries}`)}` : '';
-  const values = { ...listed, problems, phaseWords: phase, during: phase ? ` ${phase}` : '', triesWords };
+  const values = { ...listed, problems, phaseWords: phase, during: phase ? ` ${phase}` : '', triesWords, ...keySourceWords(details, say) };
   const message = say(`${key}.message`, values);
   if (/\{\{/.test(message)) return { message: error.message, hint: error.hint };
   return { message, hint: say.has(`${key}.hint`) ? say(`${key}.hint`, values) : knownHint(error.hint, say) };

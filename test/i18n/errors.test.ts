@@ -71,6 +71,12 @@ describe('errors in the user\'s language', () => {
     expect(localizedError(toCardError(new Error('boom')), pl).message).toBe('Nieoczekiwany błąd obsługi karty: boom');
   });
 
+  it('a key source the product does not take is said in Polish, with the sources it takes', () => {
+    const refused = productRefusal({ ...cert, keySources: ['card', 'cloud'] }, { keySource: 'csr' })!;
+    expect(localizedError(refused, pl).message).toBe('Ten produkt nie dopuszcza CSR; przyjmuje parę kluczy wygenerowaną na karcie albo parę kluczy wygenerowaną w magazynie kluczy w chmurze.');
+    expect(localizedError(refused, en).message).toBe(refused.message);
+  });
+
   it('keeps the English words of a code whose details miss what the text names', () => {
     expect(localizedError({ code: 'csr-invalid', message: 'EN', hint: 'H', details: {} }, pl)).toEqual({ message: 'EN', hint: 'H' });
     expect(localizedError({ code: 'no-such-code', message: 'EN' }, pl)).toEqual({ message: 'EN', hint: undefined });

@@ -18,11 +18,8 @@ function sources(dir: string): string[] {
 
 const files = ['src/tui', 'src/wizard', 'src/cli', 'src/flows'].flatMap((dir) => sources(join(ROOT, dir)));
 
-/**
- * Codes whose English words still come with their values only in the message (not in the error's
- * details): the product rule's key-source refusal (its text lists sources and commands).
- */
-const ENGLISH_ONLY_CODES = ['key-source-not-allowed'];
+/** Codes whose English words still come with their values only in the message (none left). */
+const ENGLISH_ONLY_CODES: string[] = [];
 
 function has(catalog: Record<string, unknown>, key: string): boolean {
   let node: unknown = catalog;
