@@ -80,7 +80,7 @@ const has = (text: string, what: string | RegExp) => (typeof what === 'string' ?
  * subscriber's verification method, the portal's name) is taken out first: it is not translated.
  */
 const PORTAL_DATA = [/Code Signing (on a card|in the cloud) 365 days/g, /Trusted (MultiDomain )?SSL( 4 domains)? 365 days/g, /Automatic identity verification/g, /SANDBOX portal \(local\)/g, /Asseco Data Systems S\.A\.( \(cloud\))?/g, /SoftHSM\S*( slot \S+)?/gi, /Code Signing/g, /SSL \(TLS\)/g];
-// Words Polish does not share ("to", "on" and "nie" are Polish words too, so they are not listed).
+// Words Polish does not share ("to" and "on" are Polish words too, so they are not listed).
 const ENGLISH = /\b(the|and|was|were|is|are|of|with|cannot|already|exists|nothing|written|bits|or|card|try|tries|left|days|copy|key|will|be|in|for|not|from|this|that|press|back|quit|help|choose|valid|revoked)\b/i;
 export function englishLeftovers(screen: string): string[] {
   return screen
