@@ -79,7 +79,7 @@ export function renderMarkdown(meta, rows, failures) {
   const lines = [
     `# reissue benchmarks — ${meta.date}`,
     '',
-    `Commit ${meta.commit ?? '(unknown)'} (plus working tree), Node ${meta.node}, ${meta.cpus}, load average at end ${meta.loadAverageAtEnd.join(' ')}, ${meta.durationSeconds} s${meta.config.quick ? ', QUICK run' : ''}${meta.bin !== 'bin/reissue' ? `, measuring ${meta.bin}` : ''}.`,
+    `Commit ${meta.commit ?? '(unknown)'} (plus working tree), Node ${meta.node}, ${meta.cpus}, load average at end ${meta.loadAverageAtEnd.join(' ')}, ${meta.durationSeconds} s${meta.config.smoke ? ', SMOKE run (smallest sizes: the figures mean nothing)' : meta.config.quick ? ', QUICK run' : ''}${meta.bin !== 'bin/reissue' ? `, measuring ${meta.bin}` : ''}.`,
     'Medians with (min–max) over the runs; ratios are per run pair (ours / reference), then median (min–max).',
     '',
     '| # | Measure | Ours | Reference | Ratio | Target | Met |',

@@ -2,48 +2,59 @@
 // reference measured in the same run (medians of several runs, with min/max). Writes
 // bench/results/latest.md and latest.json. See bench/README.md for what each figure means.
 //
-// Env: BENCH_QUICK=1 (about a minute, smaller counts), BENCH_ONLY=startup,card,csr,scale,service,memory,
+// Env: BENCH_QUICK=1 (about a minute, smaller counts), BENCH_SMOKE=1 (every section once at the
+// smallest sizes, seconds each: checks the benchmarks still run, its figures mean nothing; nothing
+// is written to bench/results/; `npm test` runs it), BENCH_ONLY=startup,card,csr,scale,service,memory,
 // BENCH_RUNS (runs per side), BENCH_SCALE_N (certificates, default 100000), BENCH_RSA4096=1,
 // BENCH_SERVICE_N (timed reissues per run), BENCH_REBUILD=1 (rebuild dist/ first),
 // BENCH_BIN (measure another launcher than bin/reissue, e.g. an experimental build),
 // BENCH_OUT (result file name under bench/results/, default latest).
+// Exits 1 when a section could not be measured (its row says NOT MEASURED), so a broken benchmark
+// is never mistaken for a finished run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchCard } from '../bench/card.mjs';
 import { benchCsrChecks } from '../bench/csr.mjs';
-import { ROOT, bundleEntries, ensureBuilt, ensureTools } from '../bench/lib/env.mjs';
+import { CACHE, ROOT, SMOKE, bundleEntries, ensureBuilt, ensureTools } from '../bench/lib/env.mjs';
 import { renderMarkdown, rowsFor } from '../bench/report.mjs';
 import { benchListQuery, benchMemory, benchWizardKeys, cachedPortal, copyPortal, sqliteVersion } from '../bench/scale.mjs';
 import { benchService } from '../bench/service.mjs';
 import { benchStartup, listOnScreen } from '../bench/startup.mjs';
 
+const smoke = SMOKE;
+// The smoke run's own scratch folder goes when it ends, however it ends.
+if (smoke && !process.env.BENCH_CACHE) process.on('exit', () => rmSync(CACHE, { recursive: true, force: true }));
+
 const quick = process.env.BENCH_QUICK === '1';
-const num = (name, full, q) => {
+/** A size: the env variable if set, else the full, quick or smoke default. */
+const num = (name, full, q, s) => {
   const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : quick ? q : full;
+  return Number.isFinite(v) && v > 0 ? v : smoke ? s : quick ? q : full;
 };
-const runs = (full, q) => num('BENCH_RUNS', full, q);
+const runs = (full, q) => num('BENCH_RUNS', full, q, 1);
+const pick = (full, q, s) => (smoke ? s : quick ? q : full);
 const config = {
   quick,
+  smoke,
   startupRuns: runs(11, 3),
   cardRuns: runs(9, 2),
-  cardAlgorithms: quick ? ['ec-p256', 'rsa-2048'] : ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384', ...(process.env.BENCH_RSA4096 === '1' ? ['rsa-4096'] : [])],
+  cardAlgorithms: pick(['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384', ...(process.env.BENCH_RSA4096 === '1' ? ['rsa-4096'] : [])], ['ec-p256', 'rsa-2048'], ['ec-p256']),
   csrRounds: runs(9, 3),
-  csrSliceMs: quick ? 150 : 300,
-  csrPerKind: quick ? 4 : 8,
-  scaleCount: num('BENCH_SCALE_N', 100_000, 20_000),
+  csrSliceMs: pick(300, 150, 20),
+  csrPerKind: pick(8, 4, 1),
+  scaleCount: num('BENCH_SCALE_N', 100_000, 20_000, 300),
   listRuns: runs(9, 3),
   // ~10 matches (one synthetic host-number prefix), all of them (1000 shown), none.
   listQueries: null,
-  keyGapMs: 200,
-  keyRepeat: quick ? 1 : 3,
+  keyGapMs: pick(200, 200, 40),
+  keyRepeat: pick(3, 1, 1),
   memoryRuns: runs(3, 1),
   serviceRuns: runs(5, 1),
-  serviceCount: num('BENCH_SERVICE_N', 400, 80),
-  serviceWarmup: 16,
-  concurrency: 8,
+  serviceCount: num('BENCH_SERVICE_N', 400, 80, 8),
+  serviceWarmup: pick(16, 16, 2),
+  concurrency: pick(8, 8, 2),
 };
 {
   const host = String(Math.floor(config.scaleCount * 0.42)).padStart(9, '0');
@@ -126,10 +137,20 @@ const meta = {
 };
 const rows = rowsFor(results, failures);
 const md = renderMarkdown(meta, rows, failures);
-const outDir = join(ROOT, 'bench', 'results');
-mkdirSync(outDir, { recursive: true });
-const outName = (process.env.BENCH_OUT ?? 'latest').replace(/[^A-Za-z0-9._-]/g, '_');
-writeFileSync(join(outDir, `${outName}.md`), md);
-writeFileSync(join(outDir, `${outName}.json`), JSON.stringify({ meta, rows, results, failures }, null, 2) + '\n');
-process.stdout.write(md);
-log(`wrote bench/results/${outName}.md and ${outName}.json in ${meta.durationSeconds} s`);
+if (smoke) {
+  // Figures from the smallest sizes mean nothing: printed to show each section ran, never kept.
+  process.stdout.write(md);
+  log(`smoke run done in ${meta.durationSeconds} s (nothing written to bench/results/)`);
+} else {
+  const outDir = join(ROOT, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const outName = (process.env.BENCH_OUT ?? 'latest').replace(/[^A-Za-z0-9._-]/g, '_');
+  writeFileSync(join(outDir, `${outName}.md`), md);
+  writeFileSync(join(outDir, `${outName}.json`), JSON.stringify({ meta, rows, results, failures }, null, 2) + '\n');
+  process.stdout.write(md);
+  log(`wrote bench/results/${outName}.md and ${outName}.json in ${meta.durationSeconds} s`);
+}
+if (Object.keys(failures).length) {
+  log(`not measured: ${Object.keys(failures).join(', ')}`);
+  process.exitCode = 1;
+}

@@ -36,6 +36,8 @@ export const bundleOptions = {
   target: 'node20',
   jsx: 'automatic',
   chunkNames: 'chunks/[name]-[hash]',
+  // The shell completion scripts (src/cli/completion/scripts/) are bundled as their text.
+  loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text' },
   external: ['better-sqlite3', 'pkcs11js', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
   banner: {
@@ -55,7 +57,7 @@ export const workerBundleOptions = {
   format: 'cjs',
   banner: undefined,
   chunkNames: undefined,
-  entryPoints: ['src/card/worker.ts'],
+  entryPoints: ['src/card/pkcs11/worker.ts'],
 };
 
 export async function buildAll() {

@@ -2,7 +2,8 @@
 # Every test, from a fresh Debian machine with Node: installs the system tools the tests use
 # (SoftHSM2 as the card, OpenSC's pkcs11-tool, openssl with its pkcs11 engine and GnuTLS's p11tool
 # as outside checkers, p11-kit's server and client module for the remote card, tmux as the
-# terminal, sqlite3), then type-checks, builds and runs the suite.
+# terminal, sqlite3, and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
+# then type-checks, builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +12,15 @@ command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null || need+=(opensc)
 command -v openssl >/dev/null || need+=(openssl)
 command -v tmux >/dev/null || need+=(tmux)
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v p11tool >/dev/null || need+=(gnutls-bin)
 command -v p11-kit >/dev/null || need+=(p11-kit)
 compgen -G '/usr/lib/*/pkcs11/p11-kit-client.so' >/dev/null || need+=(p11-kit-modules)
 compgen -G '/usr/lib/*/engines-3/pkcs11.so' >/dev/null || need+=(libengine-pkcs11-openssl)
+{ command -v cc && command -v make; } >/dev/null || need+=(build-essential)
+[ -f /usr/include/p11-kit-1/p11-kit/pkcs11.h ] || need+=(libp11-kit-dev)
 if ((${#need[@]})); then
   echo "Installing test tools: ${need[*]}"
   sudo=""

@@ -1,6 +1,6 @@
 // node wizard-card-csr.mjs DATA_DIR ALGORITHM TOKEN_LABEL WORKER_FILE: the wizard's own card CSR
-// with the process already running, as an operator meets it. The wizard's actions (createActions,
-// the card holder, the flows layer, the card worker) on the sandbox portal in DATA_DIR; the card
+// with the process already running, as an operator meets it. The wizard's runner (createActions →
+// run(command), the card holder, the flows layer, the card worker) on the sandbox portal in DATA_DIR; the card
 // is opened and scanned first, as the wizard's step 1 does before it asks for the PIN.
 // Protocol on stdin/stdout, so the caller can alternate with the C route run by run: the first
 // line is the PIN (never in argv); then each "go" line makes one key pair and CSR on the token and
@@ -41,7 +41,8 @@ const actions = createActions(services, card, (e) => {
 });
 
 const failure = () => events.find((e) => e.type === 'failed' || e.type === 'inventory-failed');
-await actions.scanCards();
+// The wizard's step 1 scans the readers through the same runner command before asking for the PIN.
+await actions.run({ type: 'scan-cards' });
 const inventory = events.find((e) => e.type === 'inventory-loaded');
 if (!inventory || inventory.type !== 'inventory-loaded') throw new Error(`the card scan failed: ${JSON.stringify(failure())}`);
 const token = inventory.inventory.readers.find((r) => r.token?.label === tokenLabel)?.token;

@@ -2,12 +2,22 @@
 // a built dist/, node_modules, and the bench entries bundled from TypeScript with esbuild.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CACHE = join(ROOT, 'bench', '.cache');
+/** BENCH_SMOKE=1: every section once at the smallest sizes (scripts/bench.mjs), to check they still run. */
+export const SMOKE = process.env.BENCH_SMOKE === '1';
+// Scratch space (bundles, populated portals). A smoke run gets a folder of its own (the caller
+// removes it), so it never meets a full run's cache or another smoke run. It stays inside the
+// checkout: the bundles find their native addons (external) in node_modules from there.
+const DEFAULT_CACHE = join(ROOT, 'bench', '.cache');
+function smokeCache() {
+  mkdirSync(DEFAULT_CACHE, { recursive: true });
+  return mkdtempSync(join(DEFAULT_CACHE, 'smoke-'));
+}
+export const CACHE = process.env.BENCH_CACHE ? resolve(process.env.BENCH_CACHE) : SMOKE ? smokeCache() : DEFAULT_CACHE;
 export const BUILD = join(CACHE, 'build');
 // BENCH_BIN: another launcher to measure (e.g. an experimental build), default bin/reissue.
 export const BIN = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : join(ROOT, 'bin', 'reissue');

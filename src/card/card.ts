@@ -1,8 +1,44 @@
-// The card layer as the wizard and CLI see it. The implementation runs PKCS#11 (pkcs11js) in a
-// worker thread; tests hand in fakes. Failures are ReissueError with kind 'card'.
+// The card layer as the wizard and CLI see it: the contract, and every type that crosses the
+// worker boundary. A leaf: it imports nothing else of src/card, so everything else may import it.
+// The implementation runs PKCS#11 (pkcs11js, src/card/pkcs11/) in a worker thread; tests hand in
+// fakes. Failures are ReissueError with kind 'card'.
 import type { Algorithm } from '../domain/types.js';
-import type { CardKey } from './objects.js';
-import type { Pkcs11Uri } from './uri.js';
+
+export type ObjectType = 'private' | 'public' | 'cert';
+
+/** The attributes a PKCS#11 URI (RFC 7512, parsed in uri.ts) may name; absent means "any". */
+export interface Pkcs11Uri {
+  token?: string;
+  manufacturer?: string;
+  serial?: string;
+  model?: string;
+  slotId?: string;
+  object?: string;
+  /** CKA_ID, lower-case hex. */
+  id?: string;
+  type?: ObjectType;
+  libraryManufacturer?: string;
+  libraryDescription?: string;
+  modulePath?: string;
+  moduleName?: string;
+}
+
+/** A key pair on a card, seen through its public key object. */
+export interface CardKey {
+  /** CKA_ID, hex. */
+  id: string;
+  label: string;
+  /** Null for a key type or size reissue does not make. */
+  algorithm: Algorithm | null;
+  keyType: string;
+  bits: number | null;
+  /** SHA-256 of the SubjectPublicKeyInfo, hex (what a manifest line records). */
+  publicKeySha256: string;
+  /** URI of the private key (what signing tools take). */
+  uri: string;
+  /** The certificate stored with the same CKA_ID, if any. */
+  certificate: { label: string; uri: string } | null;
+}
 
 export interface ModuleInfo {
   path: string;

@@ -1,6 +1,6 @@
 // Just enough DER reading for the card layer: the raw issuer, subject and serial of a certificate
 // (CKA_ISSUER / CKA_SUBJECT / CKA_SERIAL_NUMBER must be the exact encoded bytes), its public key
-// (to find the matching key on the card) and the OCTET STRING around an EC point. Re-encoding
+// (to find the matching key on the card), a CSR's subject and the OCTET STRING around an EC point. Re-encoding
 // through a parser could change string types; slicing can't (and keeps @peculiar/x509 out of the
 // card worker).
 import { children, DerError, readTlv, type Tlv } from '../pki/der.js';
@@ -39,4 +39,12 @@ export function unwrapEcPoint(value: Uint8Array, coordinateBytes: number): Uint8
   const t = readTlv(value, 0);
   if (t.tag !== 0x04 || t.end !== value.length) throw new Error('EC point: unexpected encoding');
   return value.slice(t.valueStart, t.end);
+}
+
+/** The subject Name (DER) of a CSR: CertificationRequest { info { version, subject, … } }. */
+export function csrSubjectDer(csrDer: Uint8Array): Uint8Array {
+  const info = children(csrDer, readTlv(csrDer, 0))[0];
+  const subject = info && children(csrDer, info)[1];
+  if (!subject) throw new Error('CSR without a subject');
+  return csrDer.slice(subject.start, subject.end);
 }

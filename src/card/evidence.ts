@@ -5,7 +5,7 @@ import { cardError } from '../domain/errors.js';
 import type { CardEvidence } from '../domain/types.js';
 import type { CardService, TokenInfo } from './card.js';
 import { manifestEvidence, type ManifestLine } from './manifest.js';
-import { publicKeySha256 } from './objects.js';
+import { publicKeySha256 } from './key-ids.js';
 
 export function cardEvidence(found: { token: Pick<TokenInfo, 'serial' | 'label' | 'manufacturer' | 'model'>; module: string; keyId: string }): CardEvidence {
   const { token, module, keyId } = found;

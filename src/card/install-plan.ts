@@ -6,7 +6,7 @@ import { decodePemBlocks, looksLikePem } from '../pki/pem.js';
 import type { KeyLocation } from './card.js';
 import { certificateFields } from './der.js';
 import type { ManifestLine } from './manifest.js';
-import { publicKeySha256 } from './objects.js';
+import { publicKeySha256 } from './key-ids.js';
 import { describeToken } from './select.js';
 
 export interface BundleCertificate {

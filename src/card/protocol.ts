@@ -1,4 +1,4 @@
-// Messages between the main thread (service.ts) and the card worker (worker.ts). Requests travel
+// Messages between the main thread (service.ts) and the card worker (pkcs11/worker.ts). Requests travel
 // without their onProgress callback; progress comes back as messages. Errors travel as plain data
 // and are re-created as ReissueError on the main side.
 import { ReissueError, type ErrorKind } from '../domain/errors.js';

@@ -2,25 +2,7 @@
 // a token, a key or a certificate. Formatted for everything the card layer shows; parsed wherever
 // a token or key is chosen. Pure.
 import { usageError } from '../domain/errors.js';
-
-export type ObjectType = 'private' | 'public' | 'cert';
-
-/** The attributes a URI may name; absent means "any". */
-export interface Pkcs11Uri {
-  token?: string;
-  manufacturer?: string;
-  serial?: string;
-  model?: string;
-  slotId?: string;
-  object?: string;
-  /** CKA_ID, lower-case hex. */
-  id?: string;
-  type?: ObjectType;
-  libraryManufacturer?: string;
-  libraryDescription?: string;
-  modulePath?: string;
-  moduleName?: string;
-}
+import type { ObjectType, Pkcs11Uri } from './card.js';
 
 const PATH_NAMES: Record<string, keyof Pkcs11Uri> = {
   token: 'token',

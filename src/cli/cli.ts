@@ -11,6 +11,7 @@ import { registerCardCommands } from './commands/card.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerDoctorCommands } from './commands/doctor.js';
 import { runWizardCommand } from './commands/wizard.js';
+import { COMPLETE_ENTRY, registerCompletionCommands, runComplete } from './completion/command.js';
 import { reportError } from './report.js';
 import type { Io } from './context.js';
 import type { WizardStart } from './wizard-start.js';
@@ -44,8 +45,11 @@ export async function runCli(io: Io, argv: string[], wizard?: WizardStart | null
   registerServeCommands(program, r);
   registerSandboxCommands(program, r);
   registerDoctorCommands(program, r);
+  registerCompletionCommands(program, r);
   // Set after the subcommands exist (they copy it when created): they keep refusing extra arguments.
   program.allowExcessArguments(true);
+  // A shell asking for completions: `reissue __complete -- WORDS…`, the words read as they are.
+  if (argv[2] === COMPLETE_ENTRY) return runComplete(program, argv.slice(argv[3] === '--' ? 4 : 3), io);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -83,9 +83,18 @@ async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
   if (!/^https?:\/\//.test(settings.portal)) {
     throw usageError('bad-portal', t('cli.context.badPortal', { portal: settings.portal }), t('cli.context.badPortalHint'));
   }
+  if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   if (!settings.token) {
     throw usageError('no-token', t('cli.context.noToken', { portal: settings.portal }), t('doctor.noTokenNext'));
   }
   const { createHttpPortal } = await import('../portal/http.js');
   return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp });
+}
+
+/**
+ * A user name or password in the portal URL would travel into messages, doctor bundles and logs;
+ * the portal signs in with the API token alone. `shown` is the URL with them hidden.
+ */
+export function portalCredentialsRefused(shown: string) {
+  return usageError('portal-url-credentials', t('cli.context.portalCredentials', { portal: shown }), t('cli.context.portalCredentialsHint'));
 }

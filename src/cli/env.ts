@@ -1,10 +1,13 @@
 // Where each setting comes from, strongest first: flag, environment, config file, default.
 import type { ConfigValues } from './config-file.js';
 import { resolveLanguage, type Lang } from '../i18n/language.js';
+import { hasUrlCredentials, redactUrl } from '../util/redact.js';
 
 export interface GlobalFlags {
   portal?: string;
   token?: string;
+  /** --token-file F: the token is the file's first line (read by loadSettings). */
+  tokenFile?: string;
   dataDir?: string;
   module?: string;
   json?: boolean;
@@ -15,8 +18,10 @@ export interface GlobalFlags {
 }
 
 export interface Settings {
-  /** 'local' or an http(s) URL. */
+  /** 'local' or an http(s) URL, with any user name or password in it hidden (safe to print). */
   portal: string;
+  /** The portal URL as given carried a user name or password: refused when the portal is opened. */
+  portalCredentials: boolean;
   token: string | undefined;
   dataDir: string;
   module: string | undefined;
@@ -39,7 +44,9 @@ export async function resolveSettings(
     flag ?? (env[envName] || undefined) ?? (cfg ??= await config())[key];
   const portal = (await pick(flags.portal, 'REISSUE_PORTAL', 'portal')) ?? 'local';
   return {
-    portal,
+    // A password in the URL would reach errors, doctor bundles and logs: only its redacted form is kept.
+    portal: redactUrl(portal),
+    portalCredentials: hasUrlCredentials(portal),
     token: await pick(flags.token, 'REISSUE_TOKEN', 'token'),
     dataDir: (await pick(flags.dataDir, 'REISSUE_DATA_DIR', 'dataDir')) ?? (await defaultDataDir()),
     module: await pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
@@ -52,7 +59,8 @@ export async function resolveSettings(
 }
 
 /** The settings for these flags, the config file read (as plain JSON) only if needed. */
-export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv): Promise<Settings> {
+export async function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv): Promise<Settings> {
   const config = () => import('./config-file.js');
-  return resolveSettings(flags, env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
+  const token = flags.tokenFile ? await (await import('./token-file.js')).readTokenFile(flags.tokenFile, flags.token) : flags.token;
+  return resolveSettings({ ...flags, token }, env, async () => (await config()).readConfigValues(), async () => (await config()).defaultDataDir());
 }

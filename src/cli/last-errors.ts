@@ -1,10 +1,11 @@
 // The last card error and the last portal error a command met, kept for `reissue doctor` (a
 // support desk asks for them). Only what the error itself says: code, message, hint, when, and
 // the command's name. Never argv (it may hold a token) and never a PIN (no error holds one).
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { ReissueError } from '../domain/errors.js';
+import { makePrivateDir } from '../util/private-dir.js';
 
 export interface LastError {
   code: string;
@@ -38,7 +39,7 @@ export async function recordLastError(e: ReissueError, command: string, at: Date
   try {
     const all = await readLastErrors(file);
     all[e.kind] = { code: e.code, message: e.message, hint: e.hint ?? null, at: at.toISOString(), command };
-    await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+    makePrivateDir(join(file, '..'));
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
     await chmod(tmp, 0o600);

@@ -1,5 +1,5 @@
 // Writing results: JSON documents to stdout, or bytes to --out (never overwriting without --force).
-import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
+import { FORCE_HINT, checkOutputs, writeOutputs, type OutputKind, type PlannedOutput } from '../util/files.js';
 import type { CliContext } from './context.js';
 import { t } from '../i18n/i18n.js';
 
@@ -12,14 +12,24 @@ export function printText(ctx: CliContext, text: string): void {
   ctx.io.stdout.write(ctx.simulatedDateNotice() + (text.endsWith('\n') ? text : text + '\n'));
 }
 
-/** To --out FILE when given (refusing an existing file unless force), else to stdout. */
-export async function emit(ctx: CliContext, data: Uint8Array | string, out: string | undefined, force = false): Promise<void> {
+/** --out FILE as the writer plans it: `kind` is what an existing file must hold for --force to replace it. */
+export function outFile(path: string, kind: OutputKind, force = false): PlannedOutput {
+  return { path, what: t('cli.output.theFile'), kind, replace: force, existsHint: FORCE_HINT };
+}
+
+/**
+ * To --out FILE when given, else to stdout. The file is checked before `produce` runs (a path that
+ * cannot be written is refused before the portal is asked), and replaced only with `force`.
+ */
+export async function emit(ctx: CliContext, produce: () => Promise<Uint8Array | string>, out: string | undefined, kind: OutputKind, force = false): Promise<void> {
   if (out && out !== '-') {
-    await checkOutputs([{ path: out, what: t('cli.output.theFile'), replace: force, existsHint: FORCE_HINT }]);
-    await writeNewFile(out, data, { overwrite: force, existsHint: FORCE_HINT });
+    const planned = outFile(out, kind, force);
+    await checkOutputs([planned]);
+    await writeOutputs([{ ...planned, data: await produce() }]);
     ctx.io.stderr.write(`${t('cli.output.wrote', { file: out })}\n`);
     return;
   }
+  const data = await produce();
   if (typeof data !== 'string' && ctx.io.stdout.isTTY) {
     ctx.io.stderr.write(`${t('cli.output.noBinaryToTerminal')}\n`);
     return;

@@ -7,6 +7,7 @@ import { localizeCommanderError } from './commander-messages.js';
 import { createContext, type CliContext, type Io } from './context.js';
 import { loadSettings, type GlobalFlags } from './env.js';
 import { redactOptionValues, reportError } from './report.js';
+import { LANGUAGES, oneOf } from './option-values.js';
 
 /** Commander's help headings → their catalog messages. */
 const HELP_TITLES: Record<string, string> = {
@@ -47,13 +48,15 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .description(t('cli.program.description'))
     .addOption(new Option('--portal <local|URL>', t('cli.program.portal')))
     .addOption(new Option('--token <T>', t('cli.program.token')))
+    .addOption(new Option('--token-file <FILE>', t('cli.program.tokenFile')))
     .addOption(new Option('--data-dir <DIR>', t('cli.program.dataDir')))
     .addOption(new Option('--module <PATH>', t('cli.program.module')))
     .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))
-    .addOption(new Option('--lang <pl|en>', t('cli.program.lang')))
+    .addOption(oneOf(new Option('--lang <pl|en>', t('cli.program.lang')), LANGUAGES))
     .option('--allow-insecure-http', t('cli.program.allowInsecureHttp'))
     .option('--json', t('cli.program.json'))
     .option('--no-color', t('cli.program.noColor'))
+    .option('-V, --version', t('cli.program.version'))
     .showHelpAfterError(t('cli.program.helpAfterError'))
     // Commander's own headings and help texts, in the user's language (subcommands inherit both).
     .configureHelp({ styleTitle: (title) => (title in HELP_TITLES ? t(HELP_TITLES[title]!) : title), styleUsage: localizedUsage, styleSubcommandTerm: localizedUsage })
@@ -64,7 +67,13 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(localizeCommanderError(redactOptionValues(s))),
     })
-    .exitOverride();
+    .exitOverride()
+    // --version wherever it is written, before any command runs; with --json (read after it too) the versions in use.
+    .hook('preAction', async (_program, action) => {
+      if (!program.opts().version) return;
+      await (await import('./version.js')).printVersion(io, action.optsWithGlobals());
+      throw new CommanderError(0, 'commander.version', '');
+    });
 
   const registrar: Registrar = {
     action<A extends unknown[]>(handler: Handler<A>, opts: ActionOptions = {}) {

@@ -3,6 +3,7 @@
 import { inputError, ReissueError, usageError } from '../domain/errors.js';
 import { isYes } from '../i18n/answers.js';
 import { t } from '../i18n/i18n.js';
+import { dropTypedAhead } from './typed-ahead.js';
 
 export interface PromptIo {
   stdin: NodeJS.ReadStream;
@@ -66,13 +67,14 @@ export async function readNewSecret(io: PromptIo, question: string, stdinOption:
   return first;
 }
 
-/** y/N question on the terminal (t/N in Polish); false on anything but a yes (isYes). */
+/** y/N question on the terminal (t/N in Polish); false on anything but a yes (isYes). Only an answer typed after the question counts. */
 export async function confirm(io: PromptIo, question: string): Promise<boolean> {
   if (!canPrompt(io)) return false;
+  const early = await dropTypedAhead(io.stdin);
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    const answer = await rl.question(`${question} ${t('cli.prompt.yesNo')} `);
+    const answer = await rl.question(`${early ? `${t('question.typedAhead')}\n` : ''}${question} ${t('cli.prompt.yesNo')} `);
     return isYes(answer);
   } finally {
     rl.close();

@@ -3,9 +3,10 @@ import type { Portal } from '../portal/portal.js';
 import type { WizardServices } from '../tui/services.js';
 import { resolve } from 'node:path';
 import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
-import { writeNewFile } from '../util/files.js';
+import { writeOutputs } from '../util/files.js';
 import type { CliContext } from './context.js';
 import { readInputFile } from './input.js';
+import { t } from '../i18n/i18n.js';
 
 export function createWizardServices(ctx: CliContext, portal: Portal): WizardServices {
   return {
@@ -15,7 +16,8 @@ export function createWizardServices(ctx: CliContext, portal: Portal): WizardSer
     generateCsr: (req) => newKeyAndCsr({ ...req, keyPath: resolve(req.keyPath) }),
     checkNewKeyPath: (path) => assertNewKeyOutputsFree(resolve(path)),
     readFile: (path) => readInputFile(resolve(path), ctx.io.stdin),
-    writeFile: (path, data, { overwrite }) => writeNewFile(path, data, { overwrite }),
+    // The wizard downloads certificates (PEM or DER): a replaced file must hold one.
+    writeFile: (path, data, { overwrite }) => writeOutputs([{ path, data, what: t('cli.output.theFile'), kind: 'certificate', replace: overwrite }]),
     // @peculiar/x509 and its ASN.1 stack load only when a preview is opened, not before the first frame.
     describeCertificate: async (der) => (await import('../pki/preview.js')).describeCertificate(der),
     now: () => ctx.clock.now(),

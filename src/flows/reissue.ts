@@ -7,7 +7,7 @@ import { readManifest } from '../card/manifest.js';
 import { inputError } from '../domain/errors.js';
 import { productRefusal } from '../domain/policy.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
-import { FORCE_HINT, checkOutputs, writeNewFile } from '../util/files.js';
+import { FORCE_HINT, checkOutputs, writeOutputs, type PlannedOutput } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
 import { idempotencyKeyForRequest } from './idempotency.js';
@@ -72,19 +72,26 @@ export function assertCsrAlgorithm(cert: Certificate, algorithm: Algorithm): voi
  * replaces an existing file only with `overwriteCsr`, and the two are never the same file.
  */
 export function assertNewKeyOutputsFree(keyPath: string, csrOut?: string, overwriteCsr = false): Promise<void> {
-  return checkOutputs([
-    { path: keyPath, what: t('flows.privateKeyFile'), existsHint: t('flows.privateKeyExists') },
-    ...(csrOut ? [{ path: csrOut, what: t('flows.csrFile'), replace: overwriteCsr, existsHint: FORCE_HINT }] : []),
-  ]);
+  const { key, csr } = newKeyOutputs(keyPath, csrOut, overwriteCsr);
+  return checkOutputs(csr ? [key, csr] : [key]);
+}
+
+/** The key file (never replaced) and, when asked for, the CSR file (a CSR replaced with `overwriteCsr`). */
+function newKeyOutputs(keyPath: string, csrOut?: string, overwriteCsr = false): { key: PlannedOutput; csr?: PlannedOutput } {
+  return {
+    key: { path: keyPath, what: t('flows.privateKeyFile'), kind: 'private-key', existsHint: t('flows.privateKeyExists') },
+    ...(csrOut ? { csr: { path: csrOut, what: t('flows.csrFile'), kind: 'csr' as const, replace: overwriteCsr, existsHint: FORCE_HINT } } : {}),
+  };
 }
 
 /** A new software key pair (written 0600, never over an existing file) and its CSR. */
 export async function newKeyAndCsr(req: NewKeyRequest): Promise<{ csrPem: string; keyPath: string }> {
   assertCsrAlgorithm(req.certificate, req.algorithm);
   await assertNewKeyOutputsFree(req.keyPath, req.csrOut, req.overwriteCsr);
-  const { generateCsrWithNewKey, writePrivateKey, subjectForCertificate } = await import('../pki/software-key.js');
+  const { generateCsrWithNewKey, subjectForCertificate } = await import('../pki/software-key.js');
   const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: subjectForCertificate(req.certificate), passphrase: req.passphrase });
-  await writePrivateKey(req.keyPath, made.privateKeyPem);
-  if (req.csrOut) await writeNewFile(req.csrOut, made.csrPem, { overwrite: req.overwriteCsr, existsHint: FORCE_HINT });
+  // Both files or neither: a CSR that cannot be written takes the new key file away with it.
+  const { key, csr } = newKeyOutputs(req.keyPath, req.csrOut, req.overwriteCsr);
+  await writeOutputs([{ ...key, data: made.privateKeyPem, mode: 0o600 }, ...(csr ? [{ ...csr, data: made.csrPem }] : [])]);
   return { csrPem: made.csrPem, keyPath: req.keyPath };
 }

@@ -42,7 +42,7 @@ export async function generateCsrWithNewKey(opts: GenerateCsrOptions): Promise<G
 
 /** Writes a private key with mode 0600. Never replaces an existing file, whatever the caller asks. */
 export async function writePrivateKey(path: string, pem: string): Promise<void> {
-  await writeNewFile(path, pem, { mode: 0o600, overwrite: false, existsHint: 'Choose another file name: a private key file is never replaced.' });
+  await writeNewFile(path, pem, { mode: 0o600, existsHint: 'Choose another file name: a private key file is never replaced.' });
 }
 
 /** The subject and domains a new CSR for this certificate should carry (those of its order). */

@@ -3,7 +3,6 @@
 // portal would throw; network, TLS and token failures become portal errors with a next step.
 // Only GETs and reissues are retried — a reissue is safe to repeat because its Idempotency-Key
 // makes the service return the first result instead of issuing again.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -13,6 +12,7 @@ import type { Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail,
 import { language } from '../i18n/i18n.js';
 import { looksLikePem } from '../pki/pem.js';
 import { isLoopbackHost } from '../util/loopback.js';
+import { redactUrl } from '../util/redact.js';
 import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
 
 export interface HttpPortalOptions {
@@ -52,6 +52,9 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
       rejectUnauthorized: !opts.insecure,
     },
     responseType: 'buffer',
+    // Only within the portal's own origin: a redirect elsewhere would carry the request (a CSR, a
+    // revocation) to a service nobody chose. It is answered with a refusal in call().
+    followRedirect: (response) => sameOrigin(response.headers.location, response.url, base),
     retry: {
       limit: retries,
       methods: ['GET'],
@@ -66,6 +69,7 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
   async function call(path: string, options: OptionsInit = {}): Promise<Buffer> {
     try {
       const response = await client(path, { ...options, isStream: false, resolveBodyOnly: false } as OptionsInit & { isStream: false; resolveBodyOnly: false });
+      if (response.statusCode >= 300 && response.statusCode < 400) throw redirectRefused(base, response.headers.location, response.url);
       return response.rawBody;
     } catch (error) {
       throw toReissueError(error, base);
@@ -110,7 +114,11 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
     },
     checkCsr: (id: string, csr: Uint8Array, keySource?: KeySource) =>
       json<CsrReport>(certPath(id, '/csr-check'), { method: 'POST', json: { ...csrBody(csr), ...(keySource ? { keySource } : {}) } }),
-    reissue(id: string, request: ReissueRequest, idempotencyKey: string = randomUUID()): Promise<ReissueResult> {
+    async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
+      // The key is what makes a retried reissue safe; a caller without one is a bug, not a new request.
+      if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '') {
+        throw new ReissueError('unexpected', 'idempotency-key-missing', 'A reissue was about to be sent without an idempotency key; nothing was sent.', 'This is a bug in reissue: please report it.');
+      }
       return json<ReissueResult>(certPath(id, '/reissue'), {
         method: 'POST',
         json: reissueBody(request),
@@ -159,12 +167,37 @@ function normaliseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw usageError('bad-portal-url', `The portal URL "${url}" is not a URL.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
+    throw usageError('bad-portal-url', `The portal URL "${redactUrl(url)}" is not a URL.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw usageError('bad-portal-url', `The portal URL "${url}" must start with http:// or https://.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
+    throw usageError('bad-portal-url', `The portal URL "${redactUrl(url)}" must start with http:// or https://.`, 'Use --portal https://HOST:PORT (or `local` for the embedded sandbox).');
   }
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+/** True when `location` (relative to `from`) stays on the portal's scheme, host and port. */
+function sameOrigin(location: string | undefined, from: string, base: string): boolean {
+  if (!location) return false;
+  try {
+    return new URL(location, from).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+function redirectRefused(base: string, location: string | undefined, from: string): ReissueError {
+  let where = 'an address it did not give';
+  try {
+    if (location) where = new URL(location, from).origin;
+  } catch {
+    // an unreadable Location: named as above
+  }
+  return portalError(
+    'portal-redirect',
+    `The portal at ${base} sent the request on to ${where}; reissue does not follow a portal to another address, so nothing was sent there.`,
+    `If the portal has moved, use --portal ${where === 'an address it did not give' ? 'URL' : where} (or REISSUE_PORTAL); otherwise ask its operator why it redirects.`,
+    { location: where },
+  );
 }
 
 function readCaFile(file: string): Buffer {

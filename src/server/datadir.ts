@@ -2,10 +2,11 @@
 // error every damaged or inconsistent directory gets. We never repair, re-seed or overwrite a
 // portal that is already there: the user decides (restore a backup, or choose another folder).
 import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, chmod, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ReissueError } from '../domain/errors.js';
+import { makePrivateDir } from '../util/private-dir.js';
 
 export interface DataDirLayout {
   dir: string;
@@ -27,10 +28,15 @@ export function damagedPortal(file: string, what: string, hint: string = RESTORE
   return new ReissueError('unexpected', 'portal-data-damaged', `${what} (${file}). Nothing was changed.`, hint, { file });
 }
 
-/** Creates the folder (mode 0700: it holds the CA key) when missing; refuses a non-folder. */
+/**
+ * Creates the folder and its missing parents (mode 0700: it holds the CA key) when missing;
+ * refuses a non-folder. An existing folder others can read or enter is tightened to 0700, or
+ * refused with the reason when that cannot be done (another user's folder, a read-only one).
+ */
 export async function ensureDataDir(dir: string): Promise<void> {
+  let made: string[];
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    made = makePrivateDir(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw damagedPortal(dir, 'The data directory is not a folder');
@@ -41,6 +47,20 @@ export async function ensureDataDir(dir: string): Promise<void> {
   }
   const s = await stat(dir);
   if (!s.isDirectory()) throw damagedPortal(dir, 'The data directory is not a folder');
+  if (made.length > 0 || (s.mode & 0o077) === 0) return;
+  try {
+    await chmod(dir, 0o700);
+  } catch (e) {
+    const mode = (s.mode & 0o777).toString(8).padStart(4, '0');
+    const why = (e as NodeJS.ErrnoException).code === 'EROFS' ? 'it is on a read-only file system' : 'it belongs to another user';
+    throw new ReissueError(
+      'input',
+      'data-dir-not-private',
+      `The data directory ${dir} can be read by other users (mode ${mode}) and cannot be made private (${why}). Nothing was changed.`,
+      `Make it private yourself (chmod 700 ${dir}), or choose a folder of your own with --data-dir.`,
+      { dir, mode, why },
+    );
+  }
 }
 
 export async function fileExists(path: string): Promise<boolean> {

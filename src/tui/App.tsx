@@ -6,6 +6,7 @@ import { helpFor, helpWindow } from '../wizard/help.js';
 import { wrapWords } from '../wizard/format.js';
 import { CHROME_ROWS, textWidth, viewFits, viewMinimum } from '../wizard/view-size.js';
 import { t } from '../i18n/i18n.js';
+import { awaitsLoad } from '../wizard/loads.js';
 import { startState } from '../wizard/reducer.js';
 import { isBusy, isTyping, textField } from '../wizard/selectors.js';
 import type { WizardEvent, WizardState } from '../wizard/state.js';
@@ -17,6 +18,8 @@ import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { footerHints } from './footer.js';
 import { commandFor } from './keymap.js';
+import { inputClock, type KeyQueue } from './input/key-queue.js';
+import { isHelpKey } from './input/keys.js';
 import { CardScreen } from './screens/CardScreen.js';
 import { CsrScreen } from './screens/CsrScreen.js';
 import { DetailsScreen } from './screens/DetailsScreen.js';
@@ -91,9 +94,11 @@ export interface AppProps {
   color?: boolean;
   /** Events already known when the wizard starts (the portal's name, the first page read by the launcher). */
   known?: readonly WizardEvent[];
+  /** The input queue Ink reads from (runWizard's): when each key was read, and holding keys during loads. */
+  keys?: KeyQueue;
 }
 
-export function App({ services, card, onExit, color = true, known = [] }: AppProps) {
+export function App({ services, card, onExit, color = true, known = [], keys }: AppProps) {
   const { stdout } = useStdout();
   const [store] = useState(() => createWizardStore(startState({ rows: stdout.rows || 24, columns: stdout.columns || 80, now: services.now().toISOString() }, known)));
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -102,7 +107,28 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   const runner = useMemo(() => createActions(services, card, dispatch), [services, card, dispatch]);
   store.setRunner((command) => void runner.run(command));
   const [secrets] = useState(createSecretBuffer);
-  const ui: UiActions = useMemo(() => ({ dispatch, getState, secrets, exit: onExit }), [dispatch, getState, secrets, onExit]);
+  const ui: UiActions = useMemo(() => ({ dispatch, getState, secrets, exit: onExit, keyReadAt: () => keys?.current()?.readAt }), [dispatch, getState, secrets, onExit, keys]);
+
+  // Keys typed while the screen waits for its rows (a remote portal) wait too, then apply to them.
+  useEffect(() => {
+    if (!keys) return;
+    keys.holdWhile(() => awaitsLoad(getState()));
+    const unsubscribe = store.subscribe(() => keys.release());
+    return () => {
+      unsubscribe();
+      keys.holdWhile(() => false);
+    };
+  }, [keys, store, getState]);
+
+  // A view that does not fit whole is not drawn cut: the window is asked to grow instead, and the
+  // view stays mounted but hidden and deaf (its question cannot be answered unseen).
+  const fits = viewFits(state);
+  // An irreversible question counts as asked once its frame is drawn (effects run after Ink wrote
+  // it) — and only when the window shows it whole.
+  const asked = state.asked;
+  useEffect(() => {
+    if (asked && asked.shownAt === null && fits) dispatch({ type: 'question-shown', id: asked.id, at: inputClock.now() });
+  }, [asked, dispatch, fits]);
 
   // After the first frame (effects run after it is drawn): the reducer asks for what it lacks.
   // Unmounted, the wizard starts nothing more (a pause the reducer asked for may still end).
@@ -128,6 +154,9 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
       const c = commandFor(input, key);
       // The reducer decides what Ctrl+C means now (a card generation must not end half-told).
       if (c === 'interrupt') return dispatch({ type: 'interrupt' });
+      // F1 cannot be typed into a field (a PIN, a path): help from anywhere.
+      const raw = keys?.current()?.key;
+      if (raw && isHelpKey(raw)) return dispatch({ type: 'toggle-help' });
       // The latest state, not this render's: a key typed right after `/` belongs to the filter.
       const state = getState();
       if (isTyping(state)) return;
@@ -137,7 +166,7 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
       else if (state.help && (c === 'page-up' || c === 'page-down')) dispatch({ type: 'move', delta: (c === 'page-up' ? -1 : 1) * Math.max(1, state.rows - CHROME_ROWS - 6) });
       else if (c === 'quit' && !isBusy(state)) onExit(0);
     },
-    [getState, dispatch, onExit],
+    [getState, dispatch, onExit, keys],
   );
   useInput(onGlobalKey);
 
@@ -146,7 +175,9 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   // mounted) still lands in it. Enter is the field's own (it knows what to submit).
   const onFieldKey = useCallback(
     (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
-      const field = textField(getState());
+      const state = getState();
+      if (state.help) return; // help over a field (F1) keeps what was typed into it
+      const field = textField(state);
       if (field?.kind !== 'secret') secrets.clear();
       if (!field) return;
       const k = fieldKey(input, key);
@@ -168,9 +199,6 @@ export function App({ services, card, onExit, color = true, known = [] }: AppPro
   }, [state.ending, onExit]);
 
   const bodyHeight = Math.max(1, state.rows - CHROME_ROWS);
-  // A view that does not fit whole is not drawn cut: the window is asked to grow instead, and the
-  // view stays mounted but hidden and deaf (its question cannot be answered unseen).
-  const fits = viewFits(state);
   const help = state.help ? helpFor(state) : null;
   return (
     <ServicesContext.Provider value={services}>

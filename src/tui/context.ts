@@ -14,6 +14,8 @@ export interface UiActions {
   secrets: SecretBuffer;
   /** The one way out of the wizard: resolves runWizard() with this exit code. */
   exit: (code: number) => void;
+  /** When the key being handled was read (the input clock); an irreversible question's answer carries it. */
+  keyReadAt: () => number | undefined;
 }
 
 export const UiActionsContext = createContext<UiActions | null>(null);

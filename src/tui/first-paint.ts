@@ -39,11 +39,12 @@ export async function paintSkeleton(io: { stdin: NodeJS.ReadStream; stdout: Node
   const opts = { styles: chalk.level > 0, color: colorFromEnv(io.env), lang };
   const frame = skeletonFrame(io.stdout.columns, io.stdout.rows, opts);
   if (!frame) return false;
-  io.stdout.write(frame);
   // Keys typed while this frame (or the early list) is up wait for Ink raw: not echoed over the
   // frame, and Enter still a carriage return (a terminal in line mode turns it into a line feed).
+  // Raw before the frame is drawn: a key typed once it is on screen is never read in line mode.
   const stdin = io.stdin;
   stdin.setRawMode?.(true);
+  io.stdout.write(frame);
   const lines = frame.split('\n').length - 1;
   // An error before the wizard starts (a portal that cannot be opened) replaces the skeleton.
   const stderr = io.stderr;

@@ -8,8 +8,11 @@ import { IDLE_TAIL, LIST_HINTS } from './skeleton.js';
 /** Hint ids, each a message footer.ID. */
 function hintIds(state: WizardState): readonly string[] {
   if (state.help) return ['closeHelp'];
+  // The last frame: nothing is waited for any more.
+  if (state.ending) return [];
   const s = state.screen;
-  const tail = isTyping(state) ? ['ctrlcQuit'] : isBusy(state) ? ['wait'] : IDLE_TAIL;
+  // Every key typed into a field is text (a PIN may hold "?" or "q"): help is F1 there.
+  const tail = isTyping(state) ? ['helpInField', 'ctrlcQuit'] : isBusy(state) ? ['wait'] : IDLE_TAIL;
   switch (s.kind) {
     case 'list':
       return state.list.filtering ? ['typeToFilter', 'enterDone', 'escClear', ...tail] : [...LIST_HINTS, ...tail];

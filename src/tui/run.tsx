@@ -46,10 +46,11 @@ export function runWizard(services: WizardServices, opts: RunWizardOptions = {})
     };
     // Ink's first frame is drawn over the launcher's skeleton (if one is on screen), in place.
     const overSkeleton = handOverSkeleton(stdout);
-    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} known={opts.known} />, {
+    // One key at a time, each after the previous one's state and screen are in place.
+    const keys = createKeyQueue(stdin as InputStream);
+    instance = render(<App services={services} card={card} onExit={finish} color={opts.color ?? colorFromEnv()} known={opts.known} keys={keys} />, {
       stdout,
-      // One key at a time, each after the previous one's state and screen are in place.
-      stdin: createKeyQueue(stdin as InputStream),
+      stdin: keys.stream,
       exitOnCtrlC: opts.exitOnCtrlC ?? false,
       patchConsole: false,
       // Unthrottled: Ink's default 30 fps held the frame with a key's result up to 33 ms.

@@ -73,3 +73,28 @@ function screenLoads(prev: Screen, next: Screen, commands: WizardCommand[]): Scr
       return next;
   }
 }
+
+/**
+ * True while the screen on view waits for what a key typed now would act on: the list's rows
+ * (a page in flight), the pending revocations, a preview, the readers, the card's PIN state. Keys
+ * wait meanwhile (the input queue holds them) and then apply to the answer, as they do when the
+ * portal answers at once; typing into a field never waits.
+ */
+export function awaitsLoad(state: WizardState): boolean {
+  const s = state.screen;
+  if (state.help || state.ending) return false;
+  switch (s.kind) {
+    case 'list':
+      return !state.list.filtering && !state.list.error && state.list.pageLoading !== null;
+    case 'pending':
+      return s.items === null;
+    case 'preview':
+      return s.text === null;
+    case 'step1':
+      return s.stage === 'algorithm' && s.scan === 'loading';
+    case 'card':
+      return (s.phase === 'select' && s.inventory === null && !s.scanError) || (s.phase === 'pin' && s.readerCheck === 'scanning');
+    default:
+      return false;
+  }
+}

@@ -13,7 +13,7 @@ export function step1For(cert: Certificate): Step1Screen {
 }
 
 export function csrFor(cert: Certificate): CsrScreen {
-  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null, passphraseMismatch: false, fileError: null, submitQueued: false, finishing: false };
+  return { kind: 'csr', cert, mode: 'choose', cursor: 0, source: null, csrText: '', csr: null, path: '', algorithm: null, keyPath: '', generatedKeyPath: null, report: null, passphraseMismatch: false, fileError: null, finishing: false };
 }
 
 export function cardFor(cert: Certificate, purpose: CardScreen['purpose'], back: Screen, algorithm: CardScreen['algorithm'], inventory: CardInventory | null): CardScreen {

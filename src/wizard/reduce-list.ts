@@ -60,6 +60,8 @@ export function reduceList(list: ListState, event: WizardEvent): ListState {
       return { ...list, total: event.total, totalStale: false, ...moveCursor(list, list.cursor, event.total, list.height) };
     }
     case 'page-failed':
+      // The failed fetch is no longer in flight, whichever filter it was for (keys wait for it).
+      if (list.pageLoading?.startsWith(`${event.query}\0`)) list = { ...list, pageLoading: null };
       if (event.query !== list.query) return list;
       return { ...list, error: event.error, pageLoading: null };
     case 'total-failed':

@@ -93,10 +93,10 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       return to({ ...s, csrText: event.text });
     case 'csr-check-start':
       if (s.kind !== 'csr' || s.mode !== 'paste') return ignore;
-      return run({ ...state, screen: { ...s, mode: 'checking', csr: event.csr, report: null, submitQueued: false } }, { type: 'check-csr', cert: s.cert, csr: event.csr });
+      return run({ ...state, screen: { ...s, mode: 'checking', csr: event.csr, report: null } }, { type: 'check-csr', cert: s.cert, csr: event.csr });
     case 'csr-file-start': {
       if (s.kind !== 'csr' || s.mode !== 'file' || !s.path.trim()) return ignore;
-      const screen = { ...s, mode: 'checking' as const, csr: null, report: null, fileError: null, submitQueued: false };
+      const screen = { ...s, mode: 'checking' as const, csr: null, report: null, fileError: null };
       return run({ ...state, screen }, { type: 'check-csr-file', cert: s.cert, path: s.path.trim() });
     }
     case 'csr-file-read':
@@ -133,12 +133,10 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       return to({ ...s, mode: 'checking', csrText: event.csrPem, csr: new TextEncoder().encode(event.csrPem), generatedKeyPath: event.keyPath, report: null });
     case 'csr-checked': {
       if (s.kind !== 'csr' || s.mode !== 'checking') return ignore;
-      // An Enter typed while the check ran submits a CSR that passed it.
-      if (s.submitQueued && event.report.ok && s.csr) return run({ ...state, screen: { ...s, mode: 'submitting', report: event.report, submitQueued: false } }, { type: 'submit-csr', cert: s.cert, csr: s.csr });
-      return to({ ...s, mode: 'report', report: event.report, submitQueued: false });
+      return to({ ...s, mode: 'report', report: event.report });
     }
     case 'submit-start':
-      if (s.kind === 'csr' && s.mode === 'checking') return to({ ...s, submitQueued: true });
+      // Only from the "✓ Correct" review (an Enter typed while the check ran counts for nothing).
       if (s.kind === 'csr' && s.mode === 'report' && s.report?.ok && s.csr) return run({ ...state, screen: { ...s, mode: 'submitting' } }, { type: 'submit-csr', cert: s.cert, csr: s.csr });
       return ignore;
     case 'reissued': {
@@ -191,9 +189,22 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
     case 'card-installed':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'install') return ignore;
       return to(withNotice(s.back, t('notice.installed', { number: cardNumber(event.serial) })));
+    case 'failed':
+      // The card reached its final try since it was last read (no PIN was sent): ask, not a dead end.
+      if (s.kind !== 'card' || s.phase !== 'progress' || event.error.code !== 'pin-final-try') return null;
+      return to({ ...s, phase: 'final-try', finalTryConfirmed: false, progress: null, inventory: withFinalTry(s) });
     default:
       return null;
   }
+}
+
+/** The inventory with the chosen card at its final try (as the card itself just said). */
+function withFinalTry(s: CardScreen): CardScreen['inventory'] {
+  const inv = s.inventory;
+  const sel = s.reader;
+  if (!inv || !sel) return inv;
+  const readers = inv.readers.map((r) => (r.module === sel.module && r.slotId === sel.slotId && r.token ? { ...r, token: { ...r.token, pin: { ...r.token.pin, finalTry: true } } } : r));
+  return { ...inv, readers };
 }
 
 /** A reader check answered: while the checklist is on screen the next one follows after a pause. */

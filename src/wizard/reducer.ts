@@ -9,6 +9,7 @@ import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigatio
 import { listHeight, reduceList, startCount } from './reduce-list.js';
 import { reduceInterrupt } from './reduce-interrupt.js';
 import { reduceReissue } from './reduce-reissue.js';
+import { answersInTime, questionShown, settle, typedAhead } from './questions.js';
 import { knownRows } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
 
@@ -25,6 +26,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
     help: false,
     list: { query: '', filtering: false, cursor: 0, top: 0, height: listHeight(rows), total: null, totalStale: false, page: null, error: null, focusId: null, pageLoading: null, counting: null },
     screen: { kind: 'list' },
+    asked: null,
     ending: null,
   };
 }
@@ -38,20 +40,27 @@ export function startState(opts: { rows?: number; columns?: number; now: string 
 export function step(state: WizardState, event: WizardEvent): Step {
   if (state.ending) return stay(state); // the last frame is on screen
   const decided = decide(state, event);
-  const loads = loadsFor(state, decided.state);
+  const loads = loadsFor(state, settle(decided.state));
   // What the screen on view lacks goes first: at start, the rows before the portal's name.
   return { state: loads.state, commands: [...loads.commands, ...decided.commands] };
 }
 
 /** The next state alone, without starting or noting any load (what the view shows). */
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
-  return state.ending ? state : decide(state, event).state;
+  return state.ending ? state : settle(decide(state, event).state);
 }
 
 function decide(state: WizardState, event: WizardEvent): Step {
   switch (event.type) {
     case 'start':
       return state.portalName === null ? run(state, { type: 'load-info' }) : stay(state);
+    case 'question-shown':
+      return stay(questionShown(state, event.id, event.at));
+    case 'answer':
+    case 'submit-start':
+      // An irreversible question takes only a key typed after it was on screen.
+      if (!answersInTime(state, event.at)) return stay(typedAhead(state));
+      return reduceReissue(state, event) ?? stay(state);
     case 'count-due': {
       const counted = startCount(state.list, event.query);
       return counted.command ? run({ ...state, list: counted.list }, counted.command) : stay(state);

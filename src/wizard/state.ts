@@ -139,8 +139,6 @@ export interface CsrScreen {
   passphraseMismatch: boolean;
   /** Why the typed path (CSR file, or key file that already exists) cannot be used; shown under it. */
   fileError: ShownError | null;
-  /** Enter was pressed while the CSR was being checked: submit it if it passes. */
-  submitQueued: boolean;
   /** Ctrl+C once while the portal issues: the answer is waited for (see reduce-interrupt). */
   finishing: boolean;
 }
@@ -198,6 +196,15 @@ export type Screen =
   | ResultScreen
   | ErrorScreen;
 
+/** A question that only a key typed after it was on screen may answer (questions.ts). */
+export interface AskedQuestion {
+  id: string;
+  /** When its first frame was drawn (the input clock's time); null until then. */
+  shownAt: number | null;
+  /** A key typed before it was on screen tried to answer it and was dropped: the screen says so. */
+  early: boolean;
+}
+
 export interface WizardState {
   portalName: string | null;
   /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
@@ -209,6 +216,7 @@ export interface WizardState {
   helpScroll?: number;
   list: ListState;
   screen: Screen;
+  asked: AskedQuestion | null;
   /** Set when the wizard is to exit: the last frame shows `message` (if any), then it exits with `code`. */
   ending: { code: number; message: string | null } | null;
 }
@@ -253,7 +261,10 @@ export type WizardEvent =
   | { type: 'text-erase' }
   | { type: 'download-start' }
   | { type: 'file-exists' }
-  | { type: 'answer'; yes: boolean }
+  /** `at`: when the key was read (the input clock); an irreversible question needs a key read after it was shown. */
+  | { type: 'answer'; yes: boolean; at?: number }
+  /** The question `id` is on screen (its frame was drawn at `at`). */
+  | { type: 'question-shown'; id: string; at: number }
   | { type: 'written'; path: string }
   | { type: 'revoked'; cert: Certificate }
   // reissue step 1
@@ -282,7 +293,7 @@ export type WizardEvent =
   | { type: 'gen-start'; passphrase: string }
   | { type: 'csr-generated'; csrPem: string; keyPath: string }
   | { type: 'csr-checked'; report: CsrReport }
-  | { type: 'submit-start' }
+  | { type: 'submit-start'; at?: number }
   | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
   // step 2, card
   | { type: 'choose-reader'; module: string; slotId: string }

@@ -1,7 +1,7 @@
 // PKCS#11 return values → card errors with a next step.
 import { describe, expect, test } from 'vitest';
 import pkcs11js from 'pkcs11js';
-import { ckrOf, toCardError } from '../../src/card/errors.js';
+import { ckrOf, toCardError } from '../../src/card/pkcs11/errors.js';
 import { checkPinLength, checkPinState, triesLeftWords } from '../../src/card/pin-rules.js';
 import type { PinState } from '../../src/card/card.js';
 import { ckrError } from './support.js';

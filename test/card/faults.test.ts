@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pkcs11js from 'pkcs11js';
-import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
+import { Pkcs11Card } from '../../src/card/pkcs11/pkcs11-card.js';
 import type { CardProgress, KeygenRequest } from '../../src/card/card.js';
 import { ReissueError } from '../../src/domain/errors.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';

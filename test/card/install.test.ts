@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
+import { Pkcs11Card } from '../../src/card/pkcs11/pkcs11-card.js';
 import { certificateFields } from '../../src/card/der.js';
 import { ReissueError } from '../../src/domain/errors.js';
 import { cardsWithCa, objectsWithId, openssl } from './support.js';

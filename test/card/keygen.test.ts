@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ALGORITHMS, type Algorithm } from '../../src/domain/types.js';
-import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
+import { Pkcs11Card } from '../../src/card/pkcs11/pkcs11-card.js';
 import type { CardProgress } from '../../src/card/card.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 import { csrPublicKeyDer, objectsWithId, openssl, tempDir } from './support.js';

@@ -1,12 +1,12 @@
 // Three SoftHSM2 tokens: the card layer finds a key by its public key on whichever card holds it,
 // lists every card's key pairs and certificates with their URIs, and removes a leftover key pair.
 import { describe, expect, test } from 'vitest';
-import { Pkcs11Card } from '../../src/card/pkcs11-card.js';
+import { Pkcs11Card } from '../../src/card/pkcs11/pkcs11-card.js';
 import { parsePkcs11Uri } from '../../src/card/uri.js';
-import { certificateFields } from '../../src/card/der.js';
-import { findObjects, getAttr } from '../../src/card/keys.js';
-import { csrSubjectDer } from '../../src/card/objects.js';
-import { ck, loadPkcs11, openModule } from '../../src/card/pkcs11.js';
+import { certificateFields, csrSubjectDer } from '../../src/card/der.js';
+import { findObjects, getAttr } from '../../src/card/pkcs11/keys.js';
+import { openModule } from '../../src/card/pkcs11/module.js';
+import { ck, loadPkcs11 } from '../../src/card/pkcs11/pkcs11.js';
 import { decodePemBlocks } from '../../src/pki/pem.js';
 import { cardsWithCa, objectsWithId } from './support.js';
 

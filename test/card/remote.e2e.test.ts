@@ -1,22 +1,20 @@
 // The card on the operator's laptop, reissue on a server: `p11-kit server` shares a SoftHSM2 token
 // over a unix socket, and the built binary, given nothing but P11_KIT_SERVER_ADDRESS (no --module),
 // finds p11-kit's client module, says the card is remote, generates, submits and installs on it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CardInventory } from '../../src/card/card.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
+import { startP11KitServer, type P11KitServer } from '../helpers/p11-kit-server.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 
 const PIN = '1234';
 let laptop: SoftHsm;
 let serverSide: SoftHsm;
 let box: Awaited<ReturnType<typeof cliSandbox>>;
-let server: ChildProcess;
-let address: string;
+let server: P11KitServer;
 
 beforeAll(async () => {
   laptop = await createSoftHsm();
@@ -24,24 +22,17 @@ beforeAll(async () => {
   serverSide = await createSoftHsm();
   box = await cliSandbox();
   await laptop.initToken('laptop-card', PIN);
-  const socket = join(box.dir, 'p11-kit.sock');
-  server = spawn('p11-kit', ['server', '-f', '--provider', laptop.module, '-n', socket, 'pkcs11:token=laptop-card'], { env: laptop.env, stdio: 'ignore' });
-  const until = Date.now() + 10_000;
-  while (!existsSync(socket)) {
-    if (Date.now() > until) throw new Error('p11-kit server did not create its socket');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  address = `unix:path=${socket}`;
+  server = await startP11KitServer({ module: laptop.module, token: 'laptop-card', env: laptop.env, dir: box.dir });
 });
 afterAll(async () => {
-  server?.kill();
+  server?.stop();
   await laptop.cleanup();
   await serverSide.cleanup();
   await box.cleanup();
 });
 
 const remote = (args: string[], input?: string) =>
-  runCli(args, { env: { ...box.env, HOME: box.dir, SOFTHSM2_CONF: serverSide.conf, P11_KIT_SERVER_ADDRESS: address }, input, timeoutMs: 60_000 });
+  runCli(args, { env: { ...box.env, HOME: box.dir, SOFTHSM2_CONF: serverSide.conf, P11_KIT_SERVER_ADDRESS: server.address }, input, timeoutMs: 60_000 });
 
 test('list, generate, submit and install through p11-kit\'s client module', async () => {
   const list = await remote(['card', 'list', '--json']);
@@ -49,7 +40,7 @@ test('list, generate, submit and install through p11-kit\'s client module', asyn
   expect(list.code).toBe(0);
   const inv = JSON.parse(list.stdout) as CardInventory;
   const client = inv.modules.find((m) => m.path.endsWith('p11-kit-client.so'))!;
-  expect(client).toMatchObject({ loaded: true, remote: address });
+  expect(client).toMatchObject({ loaded: true, remote: server.address });
   expect(inv.readers.find((r) => r.module === client.path)?.token?.label).toBe('laptop-card');
   expect((await remote(['card', 'list'])).stdout).toContain('Card "laptop-card"');
   expect((await remote(['card', 'list'])).stdout).toContain('(remote card)');

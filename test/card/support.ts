@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll } from 'vitest';
-import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11.js';
+import { loadPkcs11, type Loader, type Pkcs11 } from '../../src/card/pkcs11/pkcs11.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
 
 const run = promisify(execFile);
@@ -90,7 +90,7 @@ export function faultyLoader(faults: Partial<Record<keyof Pkcs11, Fault>>, load:
   return { loader, calls, count: (m) => calls.filter((c) => c === m).length };
 }
 
-/** Bundles src/card/worker.ts with the build's worker options; pkcs11js stays external, by absolute path. */
+/** Bundles src/card/pkcs11/worker.ts with the build's worker options; pkcs11js stays external, by absolute path. */
 export async function bundleWorker(dir: string): Promise<URL> {
   const outfile = join(dir, 'card-worker.cjs');
   const { build } = await import('esbuild');

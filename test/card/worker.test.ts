@@ -1,4 +1,4 @@
-// The real worker path: src/card/worker.ts bundled with esbuild (as the build does), driven through
+// The real worker path: src/card/pkcs11/worker.ts bundled with esbuild (as the build does), driven through
 // createCardService on a real SoftHSM2 token: progress with ticks, errors re-created as
 // ReissueError, close() finalizing the worker, also in the middle of a generation.
 import { writeFile } from 'node:fs/promises';

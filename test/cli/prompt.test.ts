@@ -1,11 +1,15 @@
 // Terminal prompts with a fake terminal: a secret is never echoed, and a new passphrase is typed twice.
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { readNewSecret, readSecret, type PromptIo } from '../../src/cli/prompt.js';
+import { confirm, readNewSecret, readSecret, type PromptIo } from '../../src/cli/prompt.js';
 
-/** A terminal whose keyboard sends `entries`, one per prompt (each once the prompt is shown). */
-function fakeTerminal(entries: string[]): PromptIo & { shown: () => string } {
+/**
+ * A terminal whose keyboard sends `entries`, one per prompt (each once the prompt is shown), and
+ * `typedAhead` as soon as the program starts reading (keys typed before any prompt).
+ */
+function fakeTerminal(entries: string[], typedAhead = ''): PromptIo & { shown: () => string } {
   let shown = '';
+  let early = typedAhead;
   const stdin = Object.assign(new EventEmitter(), {
     isTTY: true,
     isRaw: false,
@@ -13,21 +17,27 @@ function fakeTerminal(entries: string[]): PromptIo & { shown: () => string } {
       stdin.isRaw = raw;
       return stdin;
     },
-    resume: () => stdin,
+    resume() {
+      if (early) setImmediate((keys: string) => stdin.emit('data', Buffer.from(keys)), early);
+      early = '';
+      return stdin;
+    },
     pause: () => stdin,
   });
-  const stderr = {
+  // An EventEmitter with a width: readline's questions write to it too.
+  const stderr = Object.assign(new EventEmitter(), {
     isTTY: true,
+    columns: 80,
     write(s: string) {
       shown += s;
-      // A prompt ends with ": ": answer it on the next turn, as a person would.
-      if (s.endsWith(': ') && entries.length) {
+      // A prompt ends with ": " or "[y/N] ": answer it on the next turn, as a person would.
+      if ((s.endsWith(': ') || s.endsWith('] ')) && entries.length) {
         const entry = entries.shift()!;
         setImmediate(() => stdin.emit('data', Buffer.from(entry)));
       }
       return true;
     },
-  };
+  });
   return { stdin: stdin as unknown as NodeJS.ReadStream, stderr: stderr as unknown as NodeJS.WriteStream, shown: () => shown };
 }
 
@@ -56,5 +66,16 @@ describe('prompts', () => {
     const io = fakeTerminal([]);
     (io.stdin as { isTTY: boolean }).isTTY = false;
     await expect(readNewSecret(io, 'Passphrase: ', '--passphrase-stdin')).rejects.toMatchObject({ code: 'no-tty', hint: 'Use --passphrase-stdin and pipe it in.' });
+  });
+
+  test('a yes/no question that cannot be taken back: a "y" typed before it was asked is dropped and said so', async () => {
+    // "y" and Enter already wait in the terminal when the command gets to its question; then "n".
+    const io = fakeTerminal(['n\r'], 'y\r');
+    await expect(confirm(io, 'Remove the key pair? This cannot be undone.')).resolves.toBe(false);
+    expect(io.shown()).toContain('Keys typed before this question appeared were ignored: answer it again.\nRemove the key pair?');
+    // Asked with nothing typed ahead, a y answers it.
+    const plain = fakeTerminal(['y\r']);
+    await expect(confirm(plain, 'Remove the key pair?')).resolves.toBe(true);
+    expect(plain.shown()).not.toContain('Keys typed before');
   });
 });

@@ -132,8 +132,12 @@ describe('download, ca and crl are accepted by openssl', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('already exists');
     expect(readFileSync(out, 'utf8')).toBe('keep me');
-    expect((await cli(['download', certs[0]!.id, '--out', out, '--force'])).code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toContain('BEGIN CERTIFICATE');
+    // --force replaces only a file that holds what download writes: a certificate.
+    expect((await cli(['download', certs[0]!.id, '--out', out, '--force'])).code).toBe(3);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect((await cli(['download', certs[1]!.id, '--out', out.replace('exists', 'cert')])).code).toBe(0);
+    expect((await cli(['download', certs[0]!.id, '--out', out.replace('exists', 'cert'), '--force'])).code).toBe(0);
+    expect(readFileSync(out.replace('exists', 'cert'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 });
 

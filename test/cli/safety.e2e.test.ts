@@ -69,8 +69,8 @@ describe('private keys are never destroyed; a refusal leaves nothing behind', ()
       expect(r.stderr).toMatch(/holds a private key/);
       check();
     }
-    // Any other file is still replaced with --force.
-    writeFileSync(path('old.pem'), 'old');
+    // A certificate is replaced with --force (what download writes; anything else is kept, see outputs.e2e).
+    writeFileSync(path('old.pem'), (await cli(['ca'])).stdout);
     expect((await cli(['download', id, '--out', path('old.pem'), '--force'])).code).toBe(0);
     expect(readFileSync(path('old.pem'), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
   });
@@ -160,7 +160,7 @@ describe('secrets stay secret', () => {
 });
 
 describe('modes whatever the umask', () => {
-  it('under umask 000: config and data folders 0700; database, WAL/SHM, CA key and a new private key 0600', async () => {
+  it('under umask 000: config and data folders and their missing parents 0700; database, WAL/SHM, CA key and a new private key 0600', async () => {
     const env = { ...cleanEnv(box.env), REISSUE_DATA_DIR: path('umask-data'), XDG_CONFIG_HOME: path('umask-config') };
     const run = (args: string[]) => spawnSync('sh', ['-c', 'umask 000; exec "$@"', 'sh', process.execPath, BIN, ...args], { cwd: ROOT, env, encoding: 'utf8' });
     expect(run(['config', 'set', 'portal', 'local']).status).toBe(0);
@@ -169,6 +169,7 @@ describe('modes whatever the umask', () => {
     const certId = (JSON.parse(listed.stdout) as Certificate[]).find((c) => c.orderId === 'ORDER/0000123456/po' && !c.replacedBy)!.id;
     expect(run(['csr', 'new', '--for', certId, '--algorithm', 'ec-p256', '--key-out', path('umask.key'), '--out', path('umask.csr')]).status).toBe(0);
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect(mode(path('umask-config'))).toBe('700'); // a missing parent, made by config set
     expect(mode(path('umask-config/reissue'))).toBe('700');
     expect(mode(path('umask-config/reissue/config.json'))).toBe('600');
     expect(mode(path('umask-data'))).toBe('700');

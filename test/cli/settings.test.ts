@@ -45,3 +45,19 @@ describe('fileNameFor', () => {
     expect(fileNameFor('...')).toBe('certificate');
   });
 });
+
+describe('resolveSettings: credentials in the portal URL', () => {
+  it('keeps only the redacted URL and marks it, wherever it came from', async () => {
+    for (const [flags, env, config] of [
+      [{ portal: 'https://admin:s3cret@portal.example:8443/x' }, {}, {}],
+      [{}, { REISSUE_PORTAL: 'https://admin:s3cret@portal.example:8443/x' }, {}],
+      [{}, {}, { portal: 'https://admin:s3cret@portal.example:8443/x' }],
+    ] as const) {
+      const s = await resolveSettings(flags, env, async () => config, dflt);
+      expect(s.portal).toBe('https://***@portal.example:8443/x');
+      expect(s.portalCredentials).toBe(true);
+    }
+    const plain = await resolveSettings({ portal: 'https://portal.example' }, {}, async () => ({}), dflt);
+    expect(plain).toMatchObject({ portal: 'https://portal.example', portalCredentials: false });
+  });
+});

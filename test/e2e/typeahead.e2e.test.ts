@@ -78,14 +78,20 @@ describe('one write, every key', () => {
     }
   }, 30_000);
 
-  test('a whole reissue from a CSR file, typed as one write, ends on the result screen', async () => {
+  test('a whole reissue from a CSR file typed as one write reaches the review; the Enter typed ahead of it submits nothing', async () => {
     const w = await started('csrfile');
     try {
       const { csrPath } = opensslCsr(w.work, 'new', { key: 'ec-p256', cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
       const copies = async () => (JSON.parse((await runCli(['list', '--json'], { env: w.box.env })).stdout) as unknown[]).length;
       const before = await copies();
-      // Details, Reissue, step 1 (CSR), "Load CSR from a file", the path, and Next on the report.
+      // Details, Reissue, step 1 (CSR), "Load CSR from a file", the path, and an Enter typed ahead
+      // of the "✓ Correct" review: only an Enter typed after the review is on screen submits.
       w.pane.send(enter + right + right + right + enter + enter + down + enter + csrPath + enter + enter);
+      await w.pane.waitFor('✓ Correct', 20_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(w.pane.screen()).toContain('✓ Correct');
+      expect(await copies()).toBe(before);
+      w.pane.send(enter);
       const s = await w.pane.waitFor('✓ Reissued: a new copy of assecodata.pl was issued', 20_000);
       expect(s).toContain('= same expiry date');
       expect(await copies()).toBe(before + 1); // exactly one new copy

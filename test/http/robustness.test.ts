@@ -113,7 +113,7 @@ describe('client failures', () => {
   });
 
   it('offset and limit outside their documented range are 400 invalid-parameter, never a damaged database', async () => {
-    for (const q of ['offset=9223372036854775808', 'offset=1e300', 'offset=-1', 'offset=1000000001', 'limit=0', 'limit=1001', 'limit=99999999999999999999', 'limit=abc']) {
+    for (const q of ['offset=9223372036854775808', 'offset=1e300', 'offset=-1', 'offset=1000000001', 'limit=0', 'limit=1001', 'limit=99999999999999999999', 'limit=abc', 'limit=0x10', 'offset=0x10', 'limit=1e1', 'limit=+5', 'limit= 5', 'limit=5.0', 'limit=5&limit=6']) {
       const r = await send(`/v1/certificates?${q}`);
       expectProblem(r, 400, 'invalid-parameter');
       expect(r.text, q).not.toMatch(/damaged|database/i);

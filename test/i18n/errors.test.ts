@@ -2,7 +2,7 @@
 // catalogs by their code and details; code, kind and exit status stay as they were.
 import pkcs11js from 'pkcs11js';
 import { describe, expect, it } from 'vitest';
-import { toCardError } from '../../src/card/errors.js';
+import { toCardError } from '../../src/card/pkcs11/errors.js';
 import { pinLocked } from '../../src/card/messages.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

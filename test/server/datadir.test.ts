@@ -2,7 +2,8 @@
 // as it was: nothing re-seeded, overwritten or created.
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readOnlyFolder } from '../helpers/mounts.js';
 import { join } from 'node:path';
 import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
 import { openLocalPortal } from '../../src/portal/local.js';
@@ -188,5 +189,49 @@ describe('the local portal', () => {
     const p = await openLocalPortal({ dataDir: dir, clock });
     await p.close();
     await expect(p.list()).rejects.toMatchObject({ code: 'portal-closed' });
+  });
+});
+
+describe('the data directory is private', () => {
+  const mode = (p: string) => statSync(p).mode & 0o777;
+
+  it('an existing folder open to others (0755) is tightened to 0700, empty or already a portal', async () => {
+    const empty = join(newDir(), 'data');
+    mkdirSync(empty, { mode: 0o755 });
+    chmodSync(empty, 0o755);
+    (await openPortalService({ dataDir: empty, clock })).close();
+    expect(mode(empty)).toBe(0o700);
+    chmodSync(empty, 0o755);
+    (await openPortalService({ dataDir: empty, clock })).close();
+    expect(mode(empty)).toBe(0o700);
+  });
+
+  it('missing parents are made 0700 whatever the umask (000 and 0277)', async () => {
+    for (const umask of [0o000, 0o277]) {
+      const base = newDir();
+      const old = process.umask(umask);
+      try {
+        (await openPortalService({ dataDir: join(base, 'a', 'b', 'data'), clock })).close();
+      } finally {
+        process.umask(old);
+      }
+      for (const p of ['a', 'a/b', 'a/b/data']) expect({ p, umask, mode: mode(join(base, p)).toString(8) }).toEqual({ p, umask, mode: '700' });
+    }
+  });
+
+  it('a folder open to others that cannot be made private is refused with the reason, nothing changed', async () => {
+    const ro = readOnlyFolder(join(newDir(), 'ro'));
+    try {
+      // A read-only tmpfs mounted 0755 (as root; chmod there fails with EROFS).
+      const e = await openError(ro.path);
+      expect(e.code).toBe('data-dir-not-private');
+      expect(e.exitCode).toBe(3);
+      expect(e.message).toContain(ro.path);
+      expect(e.message).toMatch(/mode 0755.*read-only/);
+      expect(e.hint).toContain(`chmod 700 ${ro.path}`);
+      expect(readdirSync(ro.path)).toEqual([]);
+    } finally {
+      ro.undo();
+    }
   });
 });

@@ -176,6 +176,54 @@ describe('Reissue with a key pair generated on a card', () => {
     expect(card.received).toEqual([{ pin: PIN, algorithm: 'rsa-2048', serial: '1625834976919804', confirmFinalTry: true }]);
   });
 
+  test('back from a wrong PIN when the card is now at its final try: asked y/n again before the PIN field', async () => {
+    const card = new FakeCard({ readers: [reader(token({}, { countLow: true }))], fail: { code: 'pin-wrong', phase: 'login', times: 1 }, afterWrongPin: { finalTry: true } });
+    const t = await toPin(fakeServices({ card }));
+    await t.type('1111');
+    await t.press('enter');
+    await t.waitFor('✗ Card error: The PIN is wrong.');
+    await t.press('enter');
+    await t.waitFor('Continue and type the PIN? (y/n)');
+    await t.write('y');
+    const f = await t.waitFor('Common profile PIN:');
+    expect(f).toContain('⚠ Final try');
+    await t.type(PIN);
+    await t.press('enter');
+    await t.waitFor('✓ Reissued', 8000);
+    // The second login carried the consent; without it the card layer would have refused the PIN.
+    expect(card.received.map((r) => r.confirmFinalTry)).toEqual([false, true]);
+  });
+
+  test('the final-try question takes no key typed before it was on screen (a PIN typed ahead is not an answer)', async () => {
+    const card = new FakeCard({ readers: [reader(token({}, { countLow: true, finalTry: true }))] });
+    const t = await toReaders(fakeServices({ card }));
+    await t.waitFor('Enter uses this card.');
+    await t.write(`\ry${PIN}\r`);
+    let f = await t.waitFor('Keys typed before this question appeared were ignored: answer it again.');
+    expect(f).toContain('Continue and type the PIN? (y/n)');
+    await t.write('y');
+    f = await t.waitFor('Common profile PIN:');
+    expect(f).not.toContain('*');
+    expect(card.received).toEqual([]);
+  });
+
+  test('? is a PIN character; F1 opens help from the PIN field and keeps what was typed', async () => {
+    const card = new FakeCard();
+    const t = await toPin(fakeServices({ card }));
+    let f = t.lastFrame();
+    expect(f).toContain('F1 help');
+    expect(f).not.toContain('? help');
+    await t.write('97?1');
+    await t.waitFor('Common profile PIN: ****');
+    await t.write('\u001bOP');
+    f = await t.waitFor('Help ·');
+    await t.press('escape');
+    await t.waitFor('Common profile PIN: ****');
+    await t.press('enter');
+    await t.waitFor('✓ Reissued', 8000);
+    expect(card.received.map((r) => r.pin)).toEqual(['97?1']);
+  });
+
   test('no PKCS#11 module: the error and its hint in step 1, r retries', async () => {
     const services = fakeServices({ openCardError: cardError('module-missing', 'No PKCS#11 module was found.', 'Install OpenSC or set REISSUE_PKCS11_MODULE.') });
     const t = await toStep1(services);

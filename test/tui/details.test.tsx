@@ -135,6 +135,19 @@ describe('Details screen', () => {
     expect(f).not.toContain('Reissue certificate');
   });
 
+  test('a "y" typed ahead with the keys that open the revoke question is dropped with a note; a later "y" revokes', async () => {
+    const services = fakeServices();
+    const t = await openFirst(services);
+    // Right ×4, Enter and y in ONE read: the y was typed before the question was on screen.
+    await t.write('\u001b[C\u001b[C\u001b[C\u001b[C\ry');
+    const f = await t.waitFor('Keys typed before this question appeared were ignored: answer it again.');
+    expect(f).toContain('Revoke this certificate? (y/n)');
+    expect(services.portal.certificates[0]!.state).toBe('valid');
+    await t.write('y');
+    await t.waitFor('✓ The certificate was revoked.');
+    expect(services.portal.certificates[0]!.state).toBe('revoked');
+  });
+
   test('a copy that was already replaced offers no reissue and names the copy that replaced it', async () => {
     session = await startWizard(fakeServices());
     const { t } = session;

@@ -303,8 +303,10 @@ export function reader(t: TokenInfo | null, name = 'ACS ACR39U ICC Reader 0', sl
 
 export interface FakeCardOptions {
   readers?: ReaderInfo[];
-  /** Card error code to fail with, and in which phase. */
-  fail?: { code: string; phase: 'login' | 'generate' | 'sign' | 'install' };
+  /** Card error code to fail with, and in which phase (`times`: only the first so many times). */
+  fail?: { code: string; phase: 'login' | 'generate' | 'sign' | 'install'; times?: number };
+  /** The PIN flags a wrong PIN leaves (default: count low, as SoftHSM2-like tokens report). */
+  afterWrongPin?: Partial<TokenInfo['pin']>;
   /** Milliseconds each phase takes (ticks are emitted meanwhile). */
   phaseMs?: number;
 }
@@ -315,6 +317,7 @@ export class FakeCard implements CardService {
   received: { pin: string; algorithm?: Algorithm; serial?: string; confirmFinalTry: boolean }[] = [];
   closed = 0;
   inventoryCalls = 0;
+  private failures = 0;
 
   constructor(private opts: FakeCardOptions = {}) {
     this.readers = opts.readers ?? [reader(token())];
@@ -333,10 +336,12 @@ export class FakeCard implements CardService {
     if (this.closed) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
     report?.({ type: 'tick', phase: name, elapsedMs: ms });
     const f = this.opts.fail;
-    if (f && f.phase === name) {
+    if (f && f.phase === name && (f.times === undefined || this.failures < f.times)) {
+      this.failures++;
       report?.({ type: 'failed', phase: name, elapsedMs: ms, code: f.code });
-      // Like a real token: a wrong PIN sets CKF_USER_PIN_COUNT_LOW.
-      if (f.code === 'pin-wrong') this.readers = this.readers.map((r) => (r.token ? { ...r, token: { ...r.token, pin: { ...r.token.pin, countLow: true } } } : r));
+      // Like a real token: a wrong PIN sets CKF_USER_PIN_COUNT_LOW (or FINAL_TRY when told).
+      const flags = this.opts.afterWrongPin ?? { countLow: true };
+      if (f.code === 'pin-wrong') this.readers = this.readers.map((r) => (r.token ? { ...r, token: { ...r.token, pin: { ...r.token.pin, ...flags } } } : r));
       throw CARD_ERRORS[f.code]?.() ?? cardError(f.code, `Card failure ${f.code}.`, 'Try again.');
     }
     report?.({ type: 'finished', phase: name, elapsedMs: ms });
@@ -383,7 +388,7 @@ export class FakeCard implements CardService {
   }
 }
 
-/** The card layer's messages for the codes the tests use (src/card/errors.ts wording). */
+/** The card layer's messages for the codes the tests use (src/card/messages.ts and src/card/pkcs11/errors.ts wording). */
 const CARD_ERRORS: Record<string, () => ReissueError> = {
   'pin-wrong': () => cardError('pin-wrong', 'The PIN is wrong.', "Type the user (common profile) PIN again; each wrong PIN uses up one of the card's tries."),
   'card-removed': () => cardError('card-removed', 'The card was removed from the reader during key generation.', 'Insert the card again and restart the key generation; nothing was submitted.'),

@@ -6,7 +6,12 @@ import { cardError, portalError } from '../../src/domain/errors.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
 import { codeSigning, demoCertificates, manualExample, manyCertificates, NOW, reader, token } from '../tui/fakes.js';
 
-const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
+// As the wizard runs: each state is drawn before the next key is read, so a question on screen
+// counts as shown (question-shown), and an answer's key was read after that (its `at`).
+let clock = 0;
+const drawn = (s: WizardState) => (s.asked && s.asked.shownAt === null ? reduce(s, { type: 'question-shown', id: s.asked.id, at: ++clock }) : s);
+const keyed = (e: WizardEvent): WizardEvent => ((e.type === 'answer' || e.type === 'submit-start') && e.at === undefined ? { ...e, at: ++clock } : e);
+const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce((s, e) => drawn(reduce(s, keyed(e))), drawn(state));
 const start = () => initialState({ rows: 24, columns: 80, now: NOW.toISOString() });
 const certs = demoCertificates();
 const ok: CsrReport = { ok: true, problems: [], summary: { subject: 'CN=assecodata.pl', commonName: 'assecodata.pl', sans: ['assecodata.pl'], keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ECDSA with SHA-256' } };
@@ -175,24 +180,29 @@ describe('reissue with a CSR', () => {
     s = run(s, { type: 'back' });
     expect(s.screen).toMatchObject({ kind: 'csr', mode: 'choose', cursor: 1 });
   });
-  test('commands: only an accepted event starts work; Enter during the check submits once it passes', () => {
+  test('commands: only an accepted event starts work; an Enter during the check submits nothing', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' });
     expect(step(s, { type: 'csr-file-start' }).commands).toEqual([]); // no path typed
     s = run(s, { type: 'text-input', text: 'req.pem' });
     const checking = step(s, { type: 'csr-file-start' });
     expect(checking.commands).toMatchObject([{ type: 'check-csr-file', path: 'req.pem' }]);
     s = run(checking.state, { type: 'csr-file-read', csr });
-    const early = step(s, { type: 'submit-start' });
+    const early = step(s, { type: 'submit-start', at: ++clock });
     expect(early.commands).toEqual([]);
-    expect(early.state.screen).toMatchObject({ mode: 'checking', submitQueued: true });
+    expect(early.state.screen).toMatchObject({ mode: 'checking' });
+    // The review comes up and stays: that Enter was typed before it.
     const passed = step(early.state, { type: 'csr-checked', report: ok });
-    expect(passed.commands).toMatchObject([{ type: 'submit-csr', csr }]);
-    expect(passed.state.screen).toMatchObject({ mode: 'submitting' });
-    // A CSR that fails the check is not submitted, queued Enter or not.
+    expect(passed.commands).toEqual([]);
+    expect(passed.state.screen).toMatchObject({ mode: 'report' });
+    expect(passed.state.asked).toMatchObject({ id: 'csr-review:c-0001', shownAt: null });
+    // Drawn, then an Enter read after it submits.
+    const shown = drawn(passed.state);
+    expect(step(shown, { type: 'submit-start', at: shown.asked!.shownAt! + 1 }).commands).toMatchObject([{ type: 'submit-csr', csr }]);
+    // A CSR that fails the check is not submitted.
     const failed = step(early.state, { type: 'csr-checked', report: bad });
     expect(failed.commands).toEqual([]);
     expect(failed.state.screen).toMatchObject({ mode: 'report' });
-    expect(step(failed.state, { type: 'submit-start' }).commands).toEqual([]);
+    expect(step(failed.state, { type: 'submit-start', at: ++clock }).commands).toEqual([]);
   });
   test('a CSR file that cannot be read keeps the typed path, the reason under it', () => {
     let s = run(toCsr(), { type: 'choose-csr-source', source: 'file' }, { type: 'text-input', text: 'missing.pem' }, { type: 'csr-file-start' });
@@ -327,6 +337,60 @@ describe('reissue on a card', () => {
     expect(run(wrong, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'pin' });
     const removed = run(atPin, { type: 'failed', error: shownError(cardError('card-removed', 'The card was removed.')) });
     expect(run(removed, { type: 'back' }).screen).toMatchObject({ kind: 'card', phase: 'select', progress: null });
+  });
+  test('every way to the PIN field passes the final-try question: back from a wrong PIN, a rescan, the card saying so', () => {
+    const r = reader(token({}, { countLow: true }));
+    const finalTry = reader(token({}, { countLow: true, finalTry: true }));
+    const atPin = run(toAlgorithms(), { type: 'inventory-loaded', inventory: inv(r) }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }, { type: 'choose-reader', module: r.module, slotId: r.slotId });
+    expect(atPin.screen).toMatchObject({ phase: 'pin' });
+    // Wrong PIN; back from its error screen; the PIN screen's check finds the card at its final try.
+    const wrong = run(atPin, { type: 'pin-submit', pin: '1111' }, { type: 'failed', error: shownError(cardError('pin-wrong', 'The PIN is wrong.')) }, { type: 'back' });
+    expect(wrong.screen).toMatchObject({ kind: 'card', phase: 'pin' });
+    const asked = run(wrong, { type: 'inventory-loaded', inventory: inv(finalTry) });
+    expect(asked.screen).toMatchObject({ phase: 'final-try', finalTryConfirmed: false });
+    expect(isTyping(asked)).toBe(false);
+    // Back to the checklist and in again: asked again (and answered y, the PIN field).
+    const again = run(asked, { type: 'back' }, { type: 'choose-reader', module: r.module, slotId: r.slotId });
+    expect(again.screen).toMatchObject({ phase: 'final-try' });
+    expect(run(again, { type: 'answer', yes: true }).screen).toMatchObject({ phase: 'pin', finalTryConfirmed: true });
+    // The inventory was stale when the PIN went: the card refuses without consent (no PIN sent), and the question comes.
+    const refused = run(atPin, { type: 'pin-submit', pin: '9731' }, { type: 'failed', error: shownError(cardError('pin-final-try', 'Only one PIN try is left.')) });
+    expect(refused.screen).toMatchObject({ kind: 'card', phase: 'final-try' });
+    // A card that locked meanwhile goes back to the checklist, which says so.
+    const locked = run(wrong, { type: 'inventory-loaded', inventory: inv(reader(token({}, { locked: true }))) });
+    expect(locked.screen).toMatchObject({ kind: 'card', phase: 'select' });
+  });
+  test('an irreversible question takes only a key read after it was drawn; earlier ones are dropped with a note', () => {
+    const s = reduce(atDetails(), { type: 'choose-action', action: 'revoke' });
+    expect(s.asked).toEqual({ id: 'revoke:c-0001', shownAt: null, early: false });
+    // Not drawn yet: no answer counts.
+    const early = reduce(s, { type: 'answer', yes: true, at: 5 });
+    expect(early.screen).toMatchObject({ kind: 'revoke', phase: 'confirm' });
+    expect(early.asked).toMatchObject({ early: true });
+    const shown = reduce(early, { type: 'question-shown', id: 'revoke:c-0001', at: 10 });
+    // A key read before the frame (typed ahead, held in the queue) still does not count.
+    expect(reduce(shown, { type: 'answer', yes: true, at: 9 }).screen).toMatchObject({ phase: 'confirm' });
+    expect(reduce(shown, { type: 'answer', yes: true }).screen).toMatchObject({ phase: 'confirm' });
+    expect(reduce(shown, { type: 'answer', yes: true, at: 11 }).screen).toMatchObject({ phase: 'working' });
+    // Questions that can be taken back keep typeahead: the download overwrite.
+    const dl = run(atDetails(), { type: 'choose-action', action: 'download-pem' }, { type: 'download-start' }, { type: 'file-exists' });
+    expect(reduce(dl, { type: 'answer', yes: false }).screen).toMatchObject({ phase: 'path' });
+  });
+  test('keys wait while the screen waits for its rows; a failed page of an older filter ends the wait', async () => {
+    const { awaitsLoad } = await import('../../src/wizard/loads.js');
+    let s = step(start(), { type: 'start' }).state;
+    expect(awaitsLoad(s)).toBe(true);
+    s = step(s, { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }).state;
+    expect(awaitsLoad(s)).toBe(false);
+    s = step(s, { type: 'filter-start' }).state;
+    s = step(s, { type: 'filter-input', text: 'sh' }).state;
+    expect(awaitsLoad(s)).toBe(false); // typing into the filter never waits
+    s = step(s, { type: 'filter-end', clear: false }).state;
+    expect(awaitsLoad(s)).toBe(true); // Enter on a row of "sh" waits for them
+    s = step(s, { type: 'back' }).state; // filter cleared: the rows of '' are on screen, "sh" still in flight
+    expect(awaitsLoad(s)).toBe(true);
+    s = step(s, { type: 'page-failed', query: 'sh', error: shownError(portalError('unreachable', 'No answer.')) }).state;
+    expect(awaitsLoad(s)).toBe(false);
   });
   test('install on card from the result returns there with a notice', () => {
     const r = reader(token());

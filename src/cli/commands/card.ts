@@ -3,7 +3,7 @@
 // card holding its key) and card delete (a leftover key pair). All PKCS#11 work runs in the card
 // worker (ctx.card()); the steps are src/flows; here: options, PIN entry, confirmation, output.
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
 import type { Algorithm, Certificate } from '../../domain/types.js';
@@ -34,6 +34,7 @@ import type { CliContext } from '../context.js';
 import { flowDeps } from '../flow-deps.js';
 import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
+import { ALGORITHMS, oneOf } from '../option-values.js';
 import { canPrompt, confirm, readLineFromStdin, readSecret } from '../prompt.js';
 import { printReissueResult } from './reissue.js';
 import { t } from '../../i18n/i18n.js';
@@ -99,7 +100,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--for <ID>', t('cli.card.for'))
     .option('--cn <NAME>', t('cli.card.cn'))
     .option('--domain <D>', t('cli.card.domain'), collect)
-    .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
+    .addOption(oneOf(new Option('--algorithm <ALG>', ALGORITHMS.join(' | ')).makeOptionMandatory(), ALGORITHMS))
     .option('--token <LABEL|SERIAL|URI>', t('cli.card.token'))
     .option('--serial <S>', t('cli.card.serial'))
     .option('--pin-stdin', t('cli.card.pinStdin'))

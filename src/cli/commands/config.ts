@@ -4,6 +4,9 @@ import { printJson, printText } from '../output.js';
 import type { Registrar } from '../program.js';
 import { t } from '../../i18n/i18n.js';
 import { resolveLanguage } from '../../i18n/language.js';
+import { hasUrlCredentials, maskToken, redactUrl } from '../../util/redact.js';
+import { portalCredentialsRefused } from '../context.js';
+import type { ConfigValues } from '../config-file.js';
 
 // Reading needs only the file; conf (which writes it atomically, mode 0600) loads to change it.
 const loadConfigFile = () => import('../config-file.js');
@@ -19,14 +22,13 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     .action(
       r.action(async (ctx, key: string | undefined) => {
         const { readConfigValues, assertConfigKey } = await loadConfigFile();
-        const store = await readConfigValues();
+        const shown = shownSettings(await readConfigValues());
         if (key) {
-          const value = store[assertConfigKey(key)];
+          const value = shown[assertConfigKey(key)];
           if (ctx.settings.json) return printJson(ctx, value ?? null);
-          if (value !== undefined) printText(ctx, key === 'token' ? mask(value) : value);
+          if (value !== undefined) printText(ctx, value);
           return value === undefined ? 1 : 0;
         }
-        const shown = { ...store, ...(store.token ? { token: mask(store.token) } : {}) };
         if (ctx.settings.json) return printJson(ctx, shown);
         printText(ctx, Object.entries(shown).map(([k, v]) => `${k}=${v}`).join('\n') || t('cli.config.none'));
       }),
@@ -43,6 +45,8 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
         await readConfigValues(); // a file it cannot read is reported, never rewritten
         // A language we do not have would stop every later command: refuse it now.
         if (key === 'lang') resolveLanguage({ env: {}, config: value });
+        // The portal signs in with the token: a password in its URL would be stored and shown.
+        if (key === 'portal' && hasUrlCredentials(value)) throw portalCredentialsRefused(redactUrl(value));
         openConfig().set(assertConfigKey(key), value);
       }),
     );
@@ -69,7 +73,12 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
     );
 }
 
-/** Tokens are secrets: show only enough to recognise one. */
-function mask(token: string): string {
-  return token.length <= 8 ? '********' : `${token.slice(0, 4)}…${token.slice(-2)}`;
+/** The settings as shown (text and --json alike): the token masked, passwords in URLs hidden. */
+function shownSettings(store: ConfigValues): ConfigValues {
+  return {
+    ...store,
+    ...(store.token !== undefined ? { token: maskToken(store.token) } : {}),
+    ...(store.portal !== undefined ? { portal: redactUrl(store.portal) } : {}),
+    ...(store.smtp !== undefined ? { smtp: redactUrl(store.smtp, true) } : {}),
+  };
 }

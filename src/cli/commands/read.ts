@@ -1,8 +1,9 @@
 // Read-only commands: list, show, download, status, ca, crl.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { certificateDetails, certificateList, pendingList } from '../format.js';
 import { emit, printJson, printText } from '../output.js';
 import { parseChoice, parseCount, type Registrar } from '../program.js';
+import { FORMATS, oneOf } from '../option-values.js';
 import { MAX_PAGE_SIZE } from '../../portal/portal.js';
 import { encodePem } from '../../pki/pem.js';
 import { t } from '../../i18n/i18n.js';
@@ -44,15 +45,18 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .command('download')
     .description(t('cli.read.download'))
     .argument('<ID>')
-    .option('--format <pem|der>', t('cli.read.format'), 'pem')
+    .addOption(oneOf(new Option('--format <pem|der>', t('cli.read.format')).default('pem'), FORMATS))
     .option('--chain', t('cli.read.chain'))
     .option('--out <FILE>', t('cli.outFile'))
     .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, id: string, opts: { format: string; chain?: boolean; out?: string; force?: boolean }) => {
-        const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
-        const bytes = await (await ctx.portal()).download(id, format, opts.chain === true);
-        await emit(ctx, format === 'pem' ? Buffer.from(bytes).toString('utf8') : bytes, opts.out, opts.force);
+        const format = parseChoice('--format', opts.format, FORMATS);
+        const download = async () => {
+          const bytes = await (await ctx.portal()).download(id, format, opts.chain === true);
+          return format === 'pem' ? Buffer.from(bytes).toString('utf8') : bytes;
+        };
+        await emit(ctx, download, opts.out, 'certificate', opts.force);
       }),
     );
 
@@ -80,21 +84,24 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
-        await emit(ctx, await (await ctx.portal()).caCertificate(), opts.out, opts.force);
+        await emit(ctx, async () => (await ctx.portal()).caCertificate(), opts.out, 'certificate', opts.force);
       }),
     );
 
   program
     .command('crl')
     .description(t('cli.read.crl'))
-    .option('--format <pem|der>', t('cli.read.format'), 'pem')
+    .addOption(oneOf(new Option('--format <pem|der>', t('cli.read.format')).default('pem'), FORMATS))
     .option('--out <FILE>', t('cli.outFile'))
     .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { format: string; out?: string; force?: boolean }) => {
-        const format = parseChoice('--format', opts.format, ['pem', 'der'] as const);
-        const der = await (await ctx.portal()).crl();
-        await emit(ctx, format === 'pem' ? encodePem('X509 CRL', der) : der, opts.out, opts.force);
+        const format = parseChoice('--format', opts.format, FORMATS);
+        const crl = async () => {
+          const der = await (await ctx.portal()).crl();
+          return format === 'pem' ? encodePem('X509 CRL', der) : der;
+        };
+        await emit(ctx, crl, opts.out, 'crl', opts.force);
       }),
     );
 }

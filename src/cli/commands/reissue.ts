@@ -1,10 +1,10 @@
 // The CSR path: csr check, csr new, submit; and revoke.
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
-import { REVOCATION_REASONS, type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
@@ -13,6 +13,7 @@ import { formatDateTime, reasonLabel, willBeRevokedText } from '../../wizard/for
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
+import { ALGORITHMS, CSR_KEY_SOURCES, KEY_SOURCES, oneOf, REVOCATION_REASONS } from '../option-values.js';
 import { canPrompt, confirm, readLineFromStdin, readNewSecret } from '../prompt.js';
 import { t } from '../../i18n/i18n.js';
 
@@ -24,7 +25,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description(t('cli.reissue.check'))
     .argument('<FILE>')
     .option('--for <ID>', t('cli.reissue.checkFor'))
-    .option('--key-source <SOURCE>', t('cli.reissue.checkKeySource'))
+    .addOption(oneOf(new Option('--key-source <SOURCE>', t('cli.reissue.checkKeySource')), CSR_KEY_SOURCES))
     .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, file: string, opts: { for?: string; keySource?: string }) => {
@@ -42,7 +43,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .command('new')
     .description(t('cli.reissue.new'))
     .requiredOption('--for <ID>', t('cli.reissue.newFor'))
-    .requiredOption('--algorithm <ALG>', 'rsa-2048 | rsa-3072 | rsa-4096 | ec-p256 | ec-p384')
+    .addOption(oneOf(new Option('--algorithm <ALG>', ALGORITHMS.join(' | ')).makeOptionMandatory(), ALGORITHMS))
     .requiredOption('--key-out <FILE>', t('cli.reissue.keyOut'))
     .requiredOption('--out <FILE>', t('cli.reissue.out'))
     .option('--encrypt', t('cli.reissue.encrypt'))
@@ -81,13 +82,13 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .description(t('cli.reissue.submit'))
     .argument('<ID>')
     .option('--csr <FILE>', t('cli.reissue.csrOption'))
-    .option('--key-source <SOURCE>', t('cli.reissue.keySource'), 'csr')
+    .addOption(oneOf(new Option('--key-source <SOURCE>', t('cli.reissue.keySource')).default('csr'), KEY_SOURCES))
     .option('--manifest <FILE>', t('cli.reissue.manifest'))
-    .option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm'))
+    .addOption(oneOf(new Option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm')), ALGORITHMS))
     .option('--json', t('cli.jsonDocument'))
     .action(
       r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
-        const source = parseChoice('--key-source', opts.keySource, ['csr', 'card', 'cloud'] as const);
+        const source = parseChoice('--key-source', opts.keySource, KEY_SOURCES);
         if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueResult;
         if (source === 'cloud') {
@@ -114,7 +115,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .command('revoke')
     .description(t('cli.reissue.revoke'))
     .argument('<ID>')
-    .option('--reason <REASON>', REVOCATION_REASONS.join(' | '), 'unspecified')
+    .addOption(oneOf(new Option('--reason <REASON>', REVOCATION_REASONS.join(' | ')).default('unspecified'), REVOCATION_REASONS))
     .option('--yes', t('sandbox.yes'))
     .option('--json', t('cli.jsonDocument'))
     .action(
@@ -155,9 +156,6 @@ export function printReissueResult(ctx: CliContext, result: ReissueResult): void
       .join('\n'),
   );
 }
-
-/** The key sources a CSR can come from (csr check --key-source). */
-const CSR_KEY_SOURCES = ['csr', 'card'] as const;
 
 /** A CN as a file name a shell takes without quotes: "Asseco Data Systems S.A." → "Asseco-Data-Systems-S.A". */
 export function fileNameFor(commonName: string): string {

@@ -1,6 +1,6 @@
 // reissue serve, and the administrator's commands on the service's data directory.
 import type { Command } from 'commander';
-import { isReissueError, usageError } from '../../domain/errors.js';
+import { usageError } from '../../domain/errors.js';
 import { parseReminderDays } from '../../domain/policy.js';
 import { printJson, printText } from '../output.js';
 import type { CliContext } from '../context.js';
@@ -30,6 +30,12 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         const port = Number.parseInt(opts.port, 10);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('bad-port', t('cli.serve.badPort', { port: opts.port }));
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw usageError('tls-pair', t('cli.serve.tlsPair'), t('cli.serve.tlsPairHint'));
+        // The cloud token's options mean nothing without its module: refused rather than ignored.
+        const cloudOnly = (['cloudToken', 'cloudPinFile', 'cloudPinStdin'] as const).find((k) => opts[k] !== undefined);
+        if (cloudOnly && !opts.cloudModule) {
+          const flag = `--${cloudOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          throw usageError('cloud-module-missing', t('cli.serve.cloudModuleMissing', { flag }), t('cli.serve.cloudModuleMissingHint', { flag }));
+        }
         const [{ readConfigValues }, { MAIL_LANGUAGES }] = await Promise.all([import('../config-file.js'), import('../../server/mail/templates.js')]);
         const config = await readConfigValues();
         const mail = {
@@ -162,20 +168,8 @@ async function openCloudTokenStore(ctx: CliContext, opts: ServeFlags) {
 
 /** The PIN file's first line; a file others can read is refused (the PIN would not be secret). */
 async function readPinFile(file: string): Promise<string> {
-  const { readFile, stat } = await import('node:fs/promises');
-  let text: string;
-  try {
-    if (((await stat(file)).mode & 0o077) !== 0) {
-      throw usageError('pin-file-readable', t('cli.serve.pinFileReadable', { file }), t('cli.serve.pinFileReadableHint', { file }));
-    }
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if (isReissueError(e)) throw e;
-    throw usageError('pin-file-unreadable', t('cli.serve.pinFileUnreadable', { file, reason: (e as NodeJS.ErrnoException).code ?? 'error' }), t('cli.serve.pinFileUnreadableHint'));
-  }
-  const pin = text.split(/\r?\n/)[0] ?? '';
-  if (!pin) throw usageError('pin-file-empty', t('cli.serve.pinFileEmpty', { file }), t('cli.serve.pinFileEmptyHint'));
-  return pin;
+  const { readSecretFile } = await import('../secret-file.js');
+  return readSecretFile(file, { messages: 'cli.serve.pinFile', code: 'pin-file' });
 }
 
 async function openService(dataDir: string, clock: import('../../domain/clock.js').Clock) {

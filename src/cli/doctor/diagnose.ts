@@ -8,7 +8,7 @@ import { language } from '../../i18n/i18n.js';
 import type { CliContext } from '../context.js';
 import { readLastErrors } from '../last-errors.js';
 import type { Diagnosis, ErrorInfo } from './diagnosis.js';
-import pkg from '../../../package.json' with { type: 'json' };
+import { versions } from './versions.js';
 
 export function errorInfo(e: unknown): ErrorInfo {
   if (isReissueError(e)) return { code: e.code, message: e.message, hint: e.hint ?? null };
@@ -28,7 +28,7 @@ export async function diagnose(ctx: CliContext): Promise<Diagnosis> {
   const [portal, card] = await Promise.all([portalState(ctx, local && !dataDir.hasPortal), cardState(ctx)]);
   return {
     generatedAt: new Date().toISOString(),
-    versions: { reissue: pkg.version, node: process.version, platform: `${process.platform} ${process.arch}`, sqlite: local ? await sqliteVersion() : null },
+    versions: await versions(local),
     language: language(),
     simulatedDate: ctx.simulatedDate?.toISOString() ?? null,
     settings: { portal: s.portal, dataDir: s.dataDir, module: s.module ?? null, caFile: s.caFile ?? null, tokenSet: Boolean(s.token) },
@@ -74,26 +74,13 @@ async function portalState(ctx: CliContext, notCreatedYet: boolean): Promise<Dia
   }
 }
 
-async function cardState(ctx: CliContext): Promise<Diagnosis['card']> {
+/** The PKCS#11 modules and readers the card layer sees, or why it could not look. */
+export async function cardState(ctx: CliContext): Promise<Diagnosis['card']> {
   try {
     const inventory = await (await ctx.card()).inventory();
     return { ...inventory, error: null };
   } catch (e) {
     return { modules: [], readers: [], error: errorInfo(e) };
-  }
-}
-
-async function sqliteVersion(): Promise<string | null> {
-  try {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(':memory:');
-    try {
-      return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return null;
   }
 }
 

@@ -4,6 +4,7 @@
 import type { ModuleInfo, ReaderInfo } from '../../card/card.js';
 import type { Lang } from '../../i18n/language.js';
 import type { LastErrors } from '../last-errors.js';
+import type { Versions } from './versions.js';
 
 export interface ErrorInfo {
   code: string;
@@ -13,7 +14,7 @@ export interface ErrorInfo {
 
 export interface Diagnosis {
   generatedAt: string;
-  versions: { reissue: string; node: string; platform: string; sqlite: string | null };
+  versions: Versions;
   language: Lang;
   /** REISSUE_NOW in force, or null. */
   simulatedDate: string | null;

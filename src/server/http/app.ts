@@ -125,6 +125,7 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
   v1.get<{ Querystring: { query?: string; offset?: number; limit?: number; total?: boolean } }>(
     '/certificates',
     {
+      preValidation: decimalOnly(['offset', 'limit']),
       schema: {
         querystring: {
           type: 'object',
@@ -258,4 +259,19 @@ function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="reissue"');
   reply.header('content-language', sayFor(reply.request).lang).header('vary', 'Accept-Language');
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/**
+ * The schema's integer coercion reads "0x10" as 16 and "1e1" as 10: paging numbers are plain
+ * decimal digits only, checked on the raw query before the schema sees it.
+ */
+function decimalOnly(names: readonly string[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const query = request.query as Record<string, unknown>;
+    for (const name of names) {
+      const value = query[name];
+      if (value === undefined || (typeof value === 'string' && /^[0-9]+$/.test(value))) continue;
+      throw Object.assign(new Error(`querystring/${name} must be a whole number written in decimal digits`), { statusCode: 400, validation: [], validationContext: 'querystring' });
+    }
+  };
 }

@@ -2,7 +2,7 @@
 // automatic revocation, the date and days left (in words, not only in colour).
 import { Box } from 'ink';
 import { Text } from '../theme.js';
-import { headerNotice, simulatedDateTitle } from '../../wizard/selectors.js';
+import { headerNotice, isTyping, simulatedDateTitle } from '../../wizard/selectors.js';
 import { t } from '../../i18n/i18n.js';
 import { useWizardState } from '../context.js';
 
@@ -17,7 +17,8 @@ export function Header({ simulatedDate = false }: { simulatedDate?: boolean }) {
         <Text wrap="truncate-end">
           <Text bold>reissue</Text> · {simulated ? <Text color="yellow" bold>{simulated}</Text> : null}{state.portalName ?? t('header.connecting')}
         </Text>
-        <Text dimColor> {t('header.help')}</Text>
+        {/* In a text field "?" is a character (a PIN may hold one): help is F1 there. */}
+        <Text dimColor> {t(isTyping(state) ? 'header.helpInField' : 'header.help')}</Text>
       </Box>
       <Text wrap="truncate-end" color="yellow">
         {notice ?? ' '}

@@ -1,7 +1,10 @@
 // Splits what the terminal sent into keys, the way a terminal program must (bubbletea's model):
 // one key per printable character, Enter, Backspace or control character; an escape sequence
-// (arrows, PgUp, F-keys, Alt+key) as one key; a bracketed paste (ESC[200~ … ESC[201~) as its
-// start marker, its whole text and its end marker. Pure: no timers, no streams.
+// (arrows, PgUp, F-keys) as one key; a bracketed paste (ESC[200~ … ESC[201~) as its start
+// marker, its whole text and its end marker; three or more lines of text in one read (a paste from a
+// terminal without bracketed paste) as one key whose line breaks are text, never Enter. The wizard
+// binds no Alt keys, so ESC before any other character is Escape, then that character
+// (`Escape / sklep Enter` typed fast). Pure: no timers, no streams.
 
 const ESC = '\u001B';
 export const PASTE_START = `${ESC}[200~`;
@@ -32,15 +35,46 @@ function escapeLength(input: string, i: number): number {
   }
   if (next === 'O') return input.length > i + 2 ? 3 : 0;
   if (next === ESC) {
-    // Alt+arrow as ESC ESC [ A, or two Escapes.
-    if (input[i + 2] === '[' || input[i + 2] === 'O') {
+    // Alt+arrow as ESC ESC [ A, or two Escapes (or Escape, then a paste).
+    if ((input[i + 2] === '[' || input[i + 2] === 'O') && !PASTE_START.startsWith(input.slice(i + 1, i + 1 + PASTE_START.length))) {
       const inner = escapeLength(input, i + 1);
       return inner ? inner + 1 : 0;
     }
     return 1;
   }
-  // Alt+key: ESC and one character (a whole code point).
-  return 1 + String.fromCodePoint(input.codePointAt(i + 1)!).length;
+  // Not a sequence: Escape, and what follows is the next key.
+  return 1;
+}
+
+/** Lines with text in one read that make it a paste (see plainRun). */
+const PASTE_LINES = 3;
+
+const isPlain = (c: number) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f));
+
+/**
+ * The run of text (line breaks and tabs included) starting at `i`, and whether it is a paste
+ * without markers: at least three lines with text, read at once (a PEM always is). Typing ahead
+ * sends fewer (a passphrase, Enter, the passphrase again, Enter), and the last line break of a
+ * paste must not act as Enter.
+ */
+function plainRun(input: string, i: number): { end: number; paste: boolean } {
+  let j = i;
+  let lines = 0;
+  let text = false;
+  for (; j < input.length && isPlain(input.charCodeAt(j)); j++) {
+    const c = input.charCodeAt(j);
+    if (c === 0x0a || c === 0x0d) {
+      if (text) lines++;
+      text = false;
+    } else if (c !== 0x09 && c !== 0x20) text = true;
+  }
+  if (text) lines++;
+  return { end: j, paste: lines >= PASTE_LINES };
+}
+
+/** F1 as terminals send it (xterm, VT220/rxvt, the Linux console): help, also from inside a text field. */
+export function isHelpKey(key: string): boolean {
+  return /^\u001B(OP|\[11~|\[\[A|\[1;\d+P)$/.test(key);
 }
 
 export function splitKeys(input: string): Split {
@@ -64,9 +98,20 @@ export function splitKeys(input: string): Split {
       i += n;
       continue;
     }
-    const ch = String.fromCodePoint(input.codePointAt(i)!);
-    keys.push(ch);
-    i += ch.length;
+    const run = plainRun(input, i);
+    if (run.paste) {
+      keys.push(input.slice(i, run.end));
+      i = run.end;
+      continue;
+    }
+    // Typed keys: one per character (a control character is a run of its own). A line feed is
+    // Enter typed before the terminal left line mode (at start), which turned its CR into LF.
+    const end = Math.max(run.end, i + 1);
+    while (i < end) {
+      const ch = String.fromCodePoint(input.codePointAt(i)!);
+      keys.push(ch === '\n' ? '\r' : ch);
+      i += ch.length;
+    }
   }
   return { keys, rest: '' };
 }

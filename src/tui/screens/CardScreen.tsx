@@ -17,6 +17,7 @@ import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { PinField } from '../components/PinField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { useElapsed } from '../hooks/use-elapsed.js';
 import type { Command } from '../keymap.js';
@@ -55,7 +56,7 @@ function Progress({ screen }: { screen: CardState }) {
 }
 
 export function CardScreen({ screen, isActive }: { screen: CardState; isActive: boolean }) {
-  const { dispatch } = useUiActions();
+  const { dispatch, keyReadAt } = useUiActions();
   const reader = findReader(screen.inventory, screen.reader);
   const generating = screen.purpose === 'generate';
 
@@ -64,12 +65,12 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       if (screen.phase === 'final-try') {
         // Only "y" goes on to the PIN; any other answer returns to the card list, card untouched.
         if (c === 'back') dispatch({ type: 'back' });
-        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes' });
+        else if (c !== 'help' && c !== 'interrupt') dispatch({ type: 'answer', yes: c === 'yes', at: keyReadAt() });
         return;
       }
       if (c === 'back') dispatch({ type: 'back' });
     },
-    [dispatch, screen.phase],
+    [dispatch, keyReadAt, screen.phase],
   );
   useCommands(handle, isActive);
 
@@ -118,6 +119,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
         <Box flexDirection="column">
           <Wrapped color="yellow" bold prefix="⚠ " text={t('card.finalTry')} />
           <Wrapped text={t('card.finalTryQuestion')} />
+          <TypedAheadNote />
         </Box>
       );
       break;

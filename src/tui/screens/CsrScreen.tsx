@@ -15,6 +15,7 @@ import { Wrapped } from '../components/Wrapped.js';
 import { PasteArea } from '../components/PasteArea.js';
 import { SecretField, StateField } from '../components/TextField.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
@@ -44,6 +45,7 @@ function Report({ screen }: { screen: CsrState }) {
         {screen.generatedKeyPath ? <Text wrap="truncate-end">  {t('csr.keySaved', { path: screen.generatedKeyPath })}</Text> : null}
         <Text> </Text>
         <Wrapped text={t('csr.nextSubmits')} />
+        <TypedAheadNote />
       </Box>
     );
   }
@@ -72,7 +74,7 @@ function NewKey({ screen }: { screen: CsrState }) {
 }
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
-  const { dispatch, getState, secrets } = useUiActions();
+  const { dispatch, getState, secrets, keyReadAt } = useUiActions();
   const { rows } = useWizardState();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
@@ -86,10 +88,10 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
   const handle = useCallback(
     (c: Command) => {
       if (c === 'back') dispatch({ type: 'back' });
-      // Also while the check runs: the reducer submits once the CSR passes.
-      else if (c === 'confirm' && (screen.mode === 'report' || screen.mode === 'checking')) dispatch({ type: 'submit-start' });
+      // Only from the review, by an Enter typed after it was drawn (the reducer checks when).
+      else if (c === 'confirm' && screen.mode === 'report') dispatch({ type: 'submit-start', at: keyReadAt() });
     },
-    [dispatch, screen.mode],
+    [dispatch, keyReadAt, screen.mode],
   );
   useCommands(handle, isActive);
 

@@ -5,20 +5,23 @@ import { useCallback } from 'react';
 import type { RevokeScreen as RevokeState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
 
 export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActive: boolean }) {
-  const { dispatch } = useUiActions();
+  const { dispatch, keyReadAt } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
       if (screen.phase !== 'confirm') return;
-      if (c === 'yes') dispatch({ type: 'answer', yes: true });
-      else if (c === 'no' || c === 'back') dispatch({ type: 'answer', yes: false });
+      // The answer says when its key was read: one typed before the question was drawn is dropped.
+      if (c === 'yes') dispatch({ type: 'answer', yes: true, at: keyReadAt() });
+      else if (c === 'no') dispatch({ type: 'answer', yes: false, at: keyReadAt() });
+      else if (c === 'back') dispatch({ type: 'back' });
     },
-    [dispatch, screen.phase],
+    [dispatch, keyReadAt, screen.phase],
   );
   useCommands(handle, isActive);
   return (
@@ -28,6 +31,7 @@ export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActi
       <Text> </Text>
       <Wrapped color="red" text={t('revoke.warning')} />
       {screen.phase === 'confirm' ? <Wrapped text={t('revoke.question')} /> : <Busy label={t('revoke.revoking')} />}
+      {screen.phase === 'confirm' ? <TypedAheadNote /> : null}
     </Box>
   );
 }

@@ -15,6 +15,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { ReissueInfo, reissueInfoLines } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
@@ -42,15 +43,16 @@ function manualTexts(rows: number, columns: number, fixedRows: number): { info: 
 /** The manual's step 1, for products whose keys are stored in the cloud. */
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
-  const { dispatch } = useUiActions();
+  const { dispatch, keyReadAt } = useUiActions();
   const { rows, columns, now } = useWizardState();
   const handle = useCallback(
     (c: Command) => {
-      if (screen.stage === 'cloud-confirm' && (c === 'yes' || c === 'no')) dispatch({ type: 'answer', yes: c === 'yes' });
+      // The answer says when its key was read: one typed before the question was drawn is dropped.
+      if (screen.stage === 'cloud-confirm' && (c === 'yes' || c === 'no')) dispatch({ type: 'answer', yes: c === 'yes', at: keyReadAt() });
       else if (c === 'back') dispatch({ type: 'back' });
       else if (c === 'retry' && screen.scan === 'failed') dispatch({ type: 'rescan' });
     },
-    [dispatch, screen.scan, screen.stage],
+    [dispatch, keyReadAt, screen.scan, screen.stage],
   );
   useCommands(handle, isActive);
 
@@ -99,6 +101,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
                 <Wrapped key={line} text={line} prefix="  " />
               ))}
               <Wrapped bold text={t('step1.cloudQuestion')} />
+              <TypedAheadNote />
             </Box>
           ) : (
             <Box flexDirection="column">

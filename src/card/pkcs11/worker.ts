@@ -4,10 +4,10 @@
 // still reading its settings. On 'close' the running operation stops at its next safe point, its
 // cleanup runs (logout, close session, finalize) and 'closed' is posted.
 import { parentPort } from 'node:worker_threads';
-import { cardError, isReissueError } from '../domain/errors.js';
+import { cardError, isReissueError } from '../../domain/errors.js';
+import { serializeError, type CallRequest, type FromWorker, type ToWorker } from '../protocol.js';
 import { toCardError } from './errors.js';
 import { Pkcs11Card } from './pkcs11-card.js';
-import { serializeError, type CallRequest, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('card-worker.cjs runs only as a worker thread');

@@ -1,10 +1,11 @@
 // Key pair templates (every flag explicit: SoftHSM's defaults are not ours), reading a public key
-// back as SubjectPublicKeyInfo, and finding / destroying objects by CKA_ID.
+// back as SubjectPublicKeyInfo, finding objects, setting attributes on both halves of a pair, and
+// destroying a pair or everything with one CKA_ID.
 import { createPublicKey } from 'node:crypto';
 import type { Template } from 'pkcs11js';
-import { algorithmSpec, type AlgorithmSpec } from '../domain/algorithms.js';
-import type { Algorithm } from '../domain/types.js';
-import { unwrapEcPoint } from './der.js';
+import { algorithmSpec, type AlgorithmSpec } from '../../domain/algorithms.js';
+import type { Algorithm } from '../../domain/types.js';
+import { unwrapEcPoint } from '../der.js';
 import { ck, ulongOf, type Handle, type Pkcs11 } from './pkcs11.js';
 
 /** DER OIDs for CKA_EC_PARAMS. */
@@ -110,5 +111,38 @@ export function destroyById(p11: Pkcs11, session: Handle, id: Buffer): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+export interface KeyPairHandles {
+  publicKey?: Handle | null;
+  privateKey?: Handle | null;
+}
+
+/**
+ * Sets attributes on both halves of a key pair, best effort: some cards refuse to change an ID or
+ * label (CKR_ATTRIBUTE_READ_ONLY); the values read back afterwards are the truth either way.
+ */
+export function setOnPair(p11: Pkcs11, session: Handle, pair: KeyPairHandles, template: Template): void {
+  for (const h of [pair.privateKey, pair.publicKey]) {
+    if (!h) continue;
+    for (const attr of template) {
+      try {
+        p11.C_SetAttributeValue(session, h, [attr]);
+      } catch {
+        /* kept as it was: see above */
+      }
+    }
+  }
+}
+
+/** Removes a half-made key pair: its two handles, else everything with the CKA_ID it was made with. True when nothing is left. */
+export function destroyPair(p11: Pkcs11, session: Handle, pair: { publicKey: Handle; privateKey: Handle }, id: Buffer): boolean {
+  try {
+    p11.C_DestroyObject(session, pair.privateKey);
+    p11.C_DestroyObject(session, pair.publicKey);
+    return true;
+  } catch {
+    return destroyById(p11, session, id) && findObjects(p11, session, [{ type: ck.CKA_ID, value: id }]).length === 0;
   }
 }

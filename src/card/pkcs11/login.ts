@@ -1,13 +1,12 @@
 // Login as the user, with a wrong PIN explained by what the token then reports about the tries
 // left. The PIN itself never appears in an error.
-import { cardError, type ReissueError } from '../domain/errors.js';
-import type { PinState } from './card.js';
-import { isCkr, pinLocked, toCardError } from './errors.js';
-import { triesLeftWords } from './pin-rules.js';
+import { cardError, type ReissueError } from '../../domain/errors.js';
+import type { PinState } from '../card.js';
+import { pinLocked } from '../messages.js';
+import { triesLeftWords } from '../pin-rules.js';
+import { isCkr, toCardError } from './errors.js';
 import { ck, type Handle, type Pkcs11 } from './pkcs11.js';
 import { pinStateOf } from './token.js';
-
-export { checkPinLength, checkPinState } from './pin-rules.js';
 
 /** C_Login as the user. Already logged in is fine. A PIN pad gets no PIN from us. */
 export function loginUser(p11: Pkcs11, slot: Handle, session: Handle, pin: string, state: PinState): void {

@@ -3,13 +3,13 @@
 // RSA → CKM_RSA_PKCS over DigestInfo(SHA-256) (works on tokens that only do raw RSA);
 // EC → CKM_ECDSA over SHA-256 / SHA-384, returning r‖s (as WebCrypto does), which buildCsr turns into DER.
 import { createHash } from 'node:crypto';
-import type { AlgorithmSpec } from '../domain/algorithms.js';
+import type { AlgorithmSpec } from '../../domain/algorithms.js';
 import { getAttr } from './keys.js';
 import { ck, type Handle, type Pkcs11 } from './pkcs11.js';
 
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
-export interface CardKey {
+export interface SigningKey {
   p11: Pkcs11;
   session: Handle;
   privateKey: Handle;
@@ -20,7 +20,7 @@ export interface CardKey {
 }
 
 /** Signs `data` on the card, as the CSR's signature algorithm needs. */
-export async function signOnCard(key: CardKey, data: Uint8Array): Promise<Uint8Array> {
+export async function signOnCard(key: SigningKey, data: Uint8Array): Promise<Uint8Array> {
   const { p11, session, privateKey, spec } = key;
   let input: Buffer;
   let mechanism: number;
@@ -51,7 +51,7 @@ function alwaysAuthenticate(p11: Pkcs11, session: Handle, key: Handle): boolean 
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
 
 /** The key pair and crypto object to hand to buildCsr(). */
-export function cardCsrCrypto(key: CardKey): { keys: CryptoKeyPair; crypto: Crypto } {
+export function cardCsrCrypto(key: SigningKey): { keys: CryptoKeyPair; crypto: Crypto } {
   const algorithm =
     key.spec.kind === 'RSA'
       ? { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' }, modulusLength: key.spec.bits, publicExponent: new Uint8Array([1, 0, 1]) }

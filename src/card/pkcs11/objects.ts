@@ -1,50 +1,14 @@
-// The key pairs and certificates on a token as other tools see them: CKA_ID = SHA-1 of the public
-// key (RFC 5280 key identifier, method 1, as OpenSC and p11tool make it), one label per key pair
-// shared by its certificate, and the PKCS#11 URI of each. Listing and matching use only public
-// objects (public keys, certificates): no PIN is needed to find which card holds a key.
-import { createHash } from 'node:crypto';
-import { algorithmOf } from '../domain/algorithms.js';
-import type { Algorithm } from '../domain/types.js';
-import { bitStringBytes, children, readTlv } from '../pki/der.js';
-import type { TokenInfo } from './card.js';
+// The key pairs and certificates on a token as other tools see them (named as key-ids.ts says),
+// with the PKCS#11 URI of each. Listing and finding a public key use only public objects (public
+// keys, certificates): no PIN is needed to find which card holds a key. Matching a certificate to
+// its key pair for install looks at the private keys too, after login.
+import { algorithmOf } from '../../domain/algorithms.js';
+import type { Algorithm } from '../../domain/types.js';
+import type { CardKey, TokenInfo } from '../card.js';
+import { publicKeySha256 } from '../key-ids.js';
+import { objectUri } from '../uri.js';
 import { findObjects, getAttr, publicKeySpki } from './keys.js';
 import { ck, type Handle, type Pkcs11 } from './pkcs11.js';
-import { objectUri } from './uri.js';
-
-/** A key pair on a card, seen through its public key object. */
-export interface CardKey {
-  /** CKA_ID, hex. */
-  id: string;
-  label: string;
-  /** Null for a key type or size reissue does not make. */
-  algorithm: Algorithm | null;
-  keyType: string;
-  bits: number | null;
-  /** SHA-256 of the SubjectPublicKeyInfo, hex (what a manifest line records). */
-  publicKeySha256: string;
-  /** URI of the private key (what signing tools take). */
-  uri: string;
-  /** The certificate stored with the same CKA_ID, if any. */
-  certificate: { label: string; uri: string } | null;
-}
-
-/** SubjectPublicKeyInfo → the SHA-1 of its subjectPublicKey bits (the usual Subject Key Identifier). */
-export function keyIdOf(spki: Uint8Array): Buffer {
-  const outer = readTlv(spki, 0);
-  const [, key] = children(spki, outer);
-  if (!key) throw new Error('SubjectPublicKeyInfo without a key');
-  return createHash('sha1').update(bitStringBytes(spki, key, 'the public key')).digest();
-}
-
-export const publicKeySha256 = (spki: Uint8Array) => createHash('sha256').update(spki).digest('hex');
-
-/**
- * The label a new key pair and, later, its certificate share: what it is for, when it was made and
- * the start of its key id, so two reissues on one card never share a label.
- */
-export function keyPairLabel(purpose: string, keyId: string, at: Date): string {
-  return `${purpose} ${at.toISOString().slice(0, 10)} ${keyId.slice(0, 8)}`;
-}
 
 interface PublicKeyObject {
   handle: Handle;
@@ -122,10 +86,28 @@ export function privateKeyById(p11: Pkcs11, session: Handle, id: Buffer): Handle
   return findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY }, { type: ck.CKA_ID, value: id }])[0] ?? null;
 }
 
-/** The subject Name (DER) of a CSR: CertificationRequest { info { version, subject, … } }. */
-export function csrSubjectDer(csrDer: Uint8Array): Uint8Array {
-  const info = children(csrDer, readTlv(csrDer, 0))[0];
-  const subject = info && children(csrDer, info)[1];
-  if (!subject) throw new Error('CSR without a subject');
-  return csrDer.slice(subject.start, subject.end);
+/** CKA_ID and label of the key pair whose public key equals `spki` (with a private key: needs a login), or null. */
+export function matchingKey(p11: Pkcs11, session: Handle, spki: Uint8Array): { id: Buffer; label: string } | null {
+  const want = Buffer.from(spki);
+  const privateIds = new Set(findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY }]).map((h) => getAttr(p11, session, h, ck.CKA_ID).toString('hex')));
+  const candidates = [
+    ...findObjects(p11, session, [{ type: ck.CKA_CLASS, value: ck.CKO_PUBLIC_KEY }]),
+    // An RSA private key carries its modulus: it matches even without a public key object.
+    ...findObjects(p11, session, [
+      { type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY },
+      { type: ck.CKA_KEY_TYPE, value: ck.CKK_RSA },
+    ]),
+  ];
+  for (const h of candidates) {
+    let id: Buffer;
+    let key: Uint8Array;
+    try {
+      id = getAttr(p11, session, h, ck.CKA_ID);
+      key = publicKeySpki(p11, session, h).spki;
+    } catch {
+      continue; // a key type we do not handle
+    }
+    if (privateIds.has(id.toString('hex')) && want.equals(Buffer.from(key))) return { id, label: getAttr(p11, session, h, ck.CKA_LABEL).toString('utf8') };
+  }
+  return null;
 }

@@ -1,9 +1,9 @@
 // Readers (slots), cards (tokens), PIN state from token flags, and which of our algorithms a
 // token can generate and sign with (mechanism list + info, key size range).
-import { ALGORITHMS, type Algorithm } from '../domain/types.js';
-import { algorithmSpec } from '../domain/algorithms.js';
-import type { PinState, ReaderInfo, TokenInfo } from './card.js';
-import { tokenUri } from './uri.js';
+import { algorithmSpec } from '../../domain/algorithms.js';
+import { ALGORITHMS, type Algorithm } from '../../domain/types.js';
+import type { PinState, ReaderInfo, TokenInfo } from '../card.js';
+import { tokenUri } from '../uri.js';
 import { ck, CKF_TOKEN_PRESENT, handleId, trimPadded, type Handle, type Pkcs11 } from './pkcs11.js';
 
 export function pinStateOf(flags: number, minPinLen: number, maxPinLen: number): PinState {

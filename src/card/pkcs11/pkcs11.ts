@@ -1,9 +1,8 @@
 // The slice of pkcs11js the card layer uses, as a type: the real module in production, a wrapper
-// that injects faults in tests. Opening a module = load + C_Initialize; releasing it = C_Finalize
-// (unless someone else in this process initialised it first) + unload, on every path.
+// that injects faults in tests. The one file that loads the addon; with the constants (`ck`) and
+// the small conversions every PKCS#11 file needs. Opening a module is module.ts's job.
 import pkcs11js from 'pkcs11js';
 import type { PKCS11 } from 'pkcs11js';
-import { isCkr, moduleLoadError, toCardError } from './errors.js';
 
 export type Pkcs11 = Pick<
   PKCS11,
@@ -47,61 +46,6 @@ export { pkcs11js as ck };
 
 /** Exported by pkcs11js at run time but missing from its typings. */
 export const CKF_TOKEN_PRESENT: number = (pkcs11js as unknown as { CKF_TOKEN_PRESENT: number }).CKF_TOKEN_PRESENT;
-
-export interface OpenModule {
-  path: string;
-  p11: Pkcs11;
-  /** Finalizes (if we initialised) and unloads. Never throws; safe to call twice. */
-  release(): void;
-}
-
-export function openModule(path: string, load: Loader): OpenModule {
-  let p11: Pkcs11;
-  try {
-    p11 = load(path);
-  } catch (e) {
-    throw moduleLoadError(path, e);
-  }
-  let initialisedHere = true;
-  try {
-    // OS locking: pkcs11js runs the *Async calls on libuv threads.
-    p11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-  } catch (e) {
-    if (isCkr(e, pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)) {
-      // Another owner in this process: use it, but leave finalizing to them.
-      initialisedHere = false;
-    } else {
-      try {
-        p11.close();
-      } catch {
-        /* unloading a module that failed to start */
-      }
-      const err = toCardError(e);
-      throw moduleLoadError(path, new Error(`C_Initialize failed: ${err.message}`));
-    }
-  }
-  let released = false;
-  return {
-    path,
-    p11,
-    release() {
-      if (released) return;
-      released = true;
-      if (initialisedHere) {
-        try {
-          p11.C_Finalize();
-        } catch {
-          /* finalizing is best effort: the card may be gone */
-        }
-      }
-      try {
-        p11.close();
-      } catch {
-        /* as above */
-      }
-    },
-  };
-}
 
 /** CK_ULONG attribute values come back as native-endian bytes (4 or 8). */
 export function ulongOf(buf: Buffer): number {
