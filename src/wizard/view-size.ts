@@ -252,10 +252,12 @@ export function minColumns(screen: Screen): number {
 }
 
 /** The smallest window for the view on screen: at least its narrowest width, and the rows its core takes there (or at the current width, when wider). */
-export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now' | 'help'>): WindowSize {
+export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked'>>): WindowSize {
   const columns = minColumns(state.screen);
   const at = Math.max(columns, state.columns);
-  const core = state.help ? HELP_CORE_ROWS : coreRows(state.screen, at, new Date(state.now));
+  // Under a question, the note that keys typed before it were dropped (TypedAheadNote).
+  const note = state.asked?.early ? prefixedRows(t('question.typedAhead'), at) : 0;
+  const core = state.help ? HELP_CORE_ROWS : coreRows(state.screen, at, new Date(state.now)) + note;
   return { columns, rows: core + CHROME_ROWS };
 }
 
@@ -263,7 +265,7 @@ export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now
 const HELP_CORE_ROWS = 2 + 1 + 1 + 1 + 1;
 
 /** Whether the view on screen fits the window whole (its core; extras give way first). */
-export function viewFits(state: Pick<WizardState, 'screen' | 'columns' | 'rows' | 'now' | 'help'>): boolean {
+export function viewFits(state: Pick<WizardState, 'screen' | 'columns' | 'rows' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked'>>): boolean {
   const need = viewMinimum(state);
   return state.columns >= need.columns && state.rows >= need.rows;
 }

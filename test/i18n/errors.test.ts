@@ -55,7 +55,7 @@ describe('errors in the user\'s language', () => {
     try {
       await writeFile(join(dir, 'k.key'), 'x');
       const exists = await checkOutputs([{ path: join(dir, 'k.key'), what: pl('flows.privateKeyFile') }]).catch((e: unknown) => e as ReissueError);
-      expect(localizedError(exists as ReissueError, pl).message).toBe(`Plik klucza prywatnego ${join(dir, 'k.key')} już istnieje; nic nie zostało zapisane.`);
+      expect(localizedError(exists as ReissueError, pl).message).toBe(`Plik klucza prywatnego ${join(dir, 'k.key')} już istnieje; nic nie zapisano.`);
       const forced = await checkOutputs([{ path: join(dir, 'k.key'), what: 'Plik', existsHint: FORCE_HINT }]).catch((e: unknown) => e as ReissueError);
       expect(localizedError(forced as ReissueError, pl).hint).toBe('Wybierz inną nazwę pliku albo dodaj --force, aby go zastąpić.');
     } finally {

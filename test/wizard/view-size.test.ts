@@ -16,7 +16,7 @@ const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(redu
 const at = (columns: number, rows: number) => initialState({ rows, columns, now: NOW.toISOString() });
 const certs = demoCertificates();
 const revokeAt = (columns: number, rows: number) =>
-  run(at(columns, rows), { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }, { type: 'open-details', cert: certs[0]! }, { type: 'choose-action', action: 'revoke' });
+  run(at(columns, rows), { type: 'page-loaded', query: '', offset: 0, items: certs, total: certs.length }, { type: 'open-details', cert: certs[0]! }, { type: 'choose-action', action: 'revoke' }, { type: 'question-shown', id: `revoke:${certs[0]!.id}`, at: 1 });
 
 afterEach(() => setLanguage('en'));
 
@@ -37,9 +37,9 @@ describe('the size a view needs', () => {
 
   test('"y" does not revoke while the question does not fit (20×6); it does once the window is large enough', () => {
     const tiny = revokeAt(20, 6);
-    expect(step(tiny, { type: 'answer', yes: true })).toMatchObject({ state: { screen: { kind: 'revoke', phase: 'confirm' } }, commands: [] });
+    expect(step(tiny, { type: 'answer', yes: true, at: 2 })).toMatchObject({ state: { screen: { kind: 'revoke', phase: 'confirm' } }, commands: [] });
     const grown = run(tiny, { type: 'resize', columns: 40, rows: 12 });
-    expect(step(grown, { type: 'answer', yes: true }).commands).toEqual([{ type: 'revoke', cert: certs[0] }]);
+    expect(step(grown, { type: 'answer', yes: true, at: 3 }).commands).toEqual([{ type: 'revoke', cert: certs[0] }]);
   });
 
   test('Polish texts are longer: the same view needs at least as many rows', () => {
