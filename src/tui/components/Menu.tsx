@@ -40,7 +40,9 @@ export function Menu<V extends string>(props: {
         return (
           // The marker in its own column: a label too long for the line wraps beside it, not under it.
           <Box key={item.value}>
-            <Text {...(selected ? { color: 'blue' } : {})}>{selected ? '❯ ' : '  '}</Text>
+            <Box width={2} flexShrink={0}>
+              <Text {...(selected ? { color: 'blue' } : {})}>{selected ? '❯' : ' '}</Text>
+            </Box>
             <Text {...(selected ? { color: 'blue' } : {})}>{item.label}</Text>
           </Box>
         );
