@@ -164,27 +164,23 @@ async function walk(lang: Lang): Promise<Seen[]> {
   const v = views(lang);
   const seen: Seen[] = [];
   const en = lang === 'en';
+  /** Keys, then what shows the view is there, then the view at every size. */
+  const show = async (keys: string[], until: string | RegExp, view: View, timeoutMs?: number) => {
+    await pane.keys(...keys);
+    await pane.waitFor(until, timeoutMs);
+    await check(pane, lang, view, seen);
+  };
   try {
     await pane.waitFor(v.list.title as string);
     await check(pane, lang, v.list, seen);
-    await pane.keys('p');
-    await pane.waitFor(/ 11 d/);
-    await check(pane, lang, v.pending, seen);
-    await pane.keys('Enter');
-    await pane.waitFor(en ? 'Replaced by:' : 'Zastąpiony przez:');
-    await check(pane, lang, v.pendingDetails, seen);
+    await show(['p'], / 11 d/, v.pending);
+    await show(['Enter'], en ? 'Replaced by:' : 'Zastąpiony przez:', v.pendingDetails);
     await pane.keys('Escape');
     await pane.waitFor(v.list.title as string);
-    await pane.keys('Enter');
-    await pane.waitFor(v.details.title as string);
-    await check(pane, lang, v.details, seen);
-    await pane.keys('?');
-    await pane.waitFor(v.help.title as string);
-    await check(pane, lang, v.help, seen);
+    await show(['Enter'], v.details.title as string, v.details);
+    await show(['?'], v.help.title as string, v.help);
     await pane.keys('Escape');
-    await pane.keys('Right', 'Right', 'Right', 'Right', 'Enter');
-    await pane.waitFor(v.revoke.action as string);
-    await check(pane, lang, v.revoke, seen);
+    await show(['Right', 'Right', 'Right', 'Right', 'Enter'], v.revoke.action as string, v.revoke);
     // At 20×6 the question is not on screen: "y" there revokes nothing.
     const tiny = await resized(pane, 20, 6);
     expect(joined(tiny)).toMatch(TOO_SMALL[lang]);
@@ -194,20 +190,14 @@ async function walk(lang: Lang): Promise<Seen[]> {
     expect(await resized(pane, 80, 24)).toContain(v.revoke.action as string);
     await pane.keys('n');
     await pane.waitFor(v.details.title as string);
-    await pane.keys('Left', 'Enter');
-    await pane.waitFor(v.step1.action as string);
-    await check(pane, lang, v.step1, seen);
-    await pane.keys('Enter');
-    await pane.waitFor(en ? 'Load CSR from a file' : 'Wczytaj CSR z pliku');
-    await check(pane, lang, v.csr, seen);
+    await show(['Left', 'Enter'], v.step1.action as string, v.step1);
+    await show(['Enter'], en ? 'Load CSR from a file' : 'Wczytaj CSR z pliku', v.csr);
     // A key file that already exists: said under the path, in the user's language.
     await pane.keys('Down', 'Down', 'Enter');
     await pane.waitFor(en ? 'Key algorithm and key length:' : 'Algorytm i długość klucza:');
     await pane.keys('Enter');
     await pane.waitFor(v.keyExists.action as string);
-    await pane.keys('Enter');
-    await pane.waitFor(en ? 'already exists' : 'już istnieje');
-    await check(pane, lang, v.keyExists, seen);
+    await show(['Enter'], en ? 'already exists' : 'już istnieje', v.keyExists);
     await pane.keys('Escape', 'Escape', 'Escape', 'Escape', 'Escape');
     await pane.waitFor(v.list.title as string);
 
@@ -225,12 +215,8 @@ async function walk(lang: Lang): Promise<Seen[]> {
     await check(pane, lang, v.cloudStep1, seen);
     await pane.keys('Enter');
     await pane.waitFor('❯ RSA 3072');
-    await pane.keys('Enter');
-    await pane.waitFor(v.cloudConfirm.action as string);
-    await check(pane, lang, v.cloudConfirm, seen);
-    await pane.keys(en ? 'y' : 't');
-    await pane.waitFor(v.cloudResult.title as string, 30_000);
-    await check(pane, lang, v.cloudResult, seen);
+    await show(['Enter'], v.cloudConfirm.action as string, v.cloudConfirm);
+    await show([en ? 'y' : 't'], v.cloudResult.title as string, v.cloudResult, 30_000);
     await pane.keys('Escape');
     await pane.waitFor('(cloud)');
     await pane.keys('Escape');
@@ -239,20 +225,12 @@ async function walk(lang: Lang): Promise<Seen[]> {
     // The card: algorithm, reader, PIN, result.
     await reissueOf('Code Signing on a card');
     await pane.waitFor(en ? 'Generating key pair on card' : 'Generowanie pary kluczy na karcie');
-    await pane.keys('Enter');
-    await pane.waitFor('❯ RSA 3072');
-    await check(pane, lang, v.algorithm, seen);
-    await pane.keys('Enter');
-    await pane.waitFor(en ? 'Enter uses this card.' : 'Enter wybiera tę kartę.');
-    await check(pane, lang, v.reader, seen);
-    await pane.keys('Enter');
-    await pane.waitFor(v.pin.action as string);
-    await check(pane, lang, v.pin, seen);
+    await show(['Enter'], '❯ RSA 3072', v.algorithm);
+    await show(['Enter'], en ? 'Enter uses this card.' : 'Enter wybiera tę kartę.', v.reader);
+    await show(['Enter'], v.pin.action as string, v.pin);
     await pane.type(PIN);
     await pane.waitFor(`${v.pin.action as string} ******`);
-    await pane.keys('Enter');
-    await pane.waitFor(v.cardResult.title as string, 60_000);
-    await check(pane, lang, v.cardResult, seen);
+    await show(['Enter'], v.cardResult.title as string, v.cardResult, 60_000);
     await pane.keys('q');
     await pane.waitFor('EXIT=0');
     return seen;
