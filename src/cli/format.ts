@@ -2,7 +2,7 @@
 // revocation always in view. JSON output uses the domain objects as they are.
 import type { Certificate, CertificateState, PendingRevocation } from '../domain/types.js';
 import { t } from '../i18n/i18n.js';
-import { formatDateTime, keyOrigin, revocationBadge, willBeRevokedText } from '../wizard/format.js';
+import { formatDateTime, keyOrigin, reasonLabel, revocationBadge, willBeRevokedText } from '../wizard/format.js';
 
 export function stateLabel(state: CertificateState): string {
   return t(`cli.format.state.${state}`);
@@ -11,8 +11,8 @@ export function stateLabel(state: CertificateState): string {
 export function revocationLine(cert: Certificate, now: Date): string | null {
   if (!cert.revocationDate) return null;
   const willBeRevoked = willBeRevokedText(cert, now);
-  if (willBeRevoked) return t('cli.format.scheduledRevocation', { when: willBeRevoked, reason: cert.revocationReason ?? 'superseded' });
-  if (cert.state === 'revoked') return t('cli.format.revokedOn', { date: formatDateTime(cert.revocationDate), reason: cert.revocationReason ?? 'unspecified' });
+  if (willBeRevoked) return t('cli.format.scheduledRevocation', { when: willBeRevoked, reason: reasonLabel(cert.revocationReason ?? 'superseded') });
+  if (cert.state === 'revoked') return t('cli.format.revokedOn', { date: formatDateTime(cert.revocationDate), reason: reasonLabel(cert.revocationReason ?? 'unspecified') });
   return null;
 }
 

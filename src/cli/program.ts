@@ -33,6 +33,15 @@ export interface Registrar {
   action<A extends unknown[]>(handler: Handler<A>, opts?: ActionOptions): (...args: unknown[]) => Promise<void>;
 }
 
+/** Commander's usage line ("reissue card [options] [command]") with its placeholders in the user's language. */
+const USAGE_WORDS: Record<string, string> = { '[options]': 'cli.help.usageOptions', '[command]': 'cli.help.usageCommand' };
+function localizedUsage(usage: string): string {
+  return usage
+    .split(' ')
+    .map((word) => (word in USAGE_WORDS ? t(USAGE_WORDS[word]!) : word))
+    .join(' ');
+}
+
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('reissue');
   program
@@ -50,7 +59,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-V, --version', t('cli.program.version'))
     .showHelpAfterError(t('cli.program.helpAfterError'))
     // Commander's own headings and help texts, in the user's language (subcommands inherit both).
-    .configureHelp({ styleTitle: (title) => (title in HELP_TITLES ? t(HELP_TITLES[title]!) : title) })
+    .configureHelp({ styleTitle: (title) => (title in HELP_TITLES ? t(HELP_TITLES[title]!) : title), styleUsage: localizedUsage, styleSubcommandTerm: localizedUsage })
     .helpOption('-h, --help', t('cli.help.helpOption'))
     .helpCommand('help [command]', t('cli.help.helpCommand'))
     .configureOutput({

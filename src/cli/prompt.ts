@@ -1,6 +1,7 @@
 // Terminal prompts for the non-interactive commands: a masked secret (PIN, passphrase), a yes/no
 // confirmation, and a PIN read from stdin. A secret is never echoed: each key shows as "*".
 import { inputError, ReissueError, usageError } from '../domain/errors.js';
+import { isYes } from '../i18n/answers.js';
 import { t } from '../i18n/i18n.js';
 import { dropTypedAhead } from './typed-ahead.js';
 
@@ -66,7 +67,7 @@ export async function readNewSecret(io: PromptIo, question: string, stdinOption:
   return first;
 }
 
-/** y/N question on the terminal; false on anything but y/yes. Only an answer typed after the question counts. */
+/** y/N question on the terminal (t/N in Polish); false on anything but a yes (isYes). Only an answer typed after the question counts. */
 export async function confirm(io: PromptIo, question: string): Promise<boolean> {
   if (!canPrompt(io)) return false;
   const early = await dropTypedAhead(io.stdin);
@@ -74,7 +75,7 @@ export async function confirm(io: PromptIo, question: string): Promise<boolean> 
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     const answer = await rl.question(`${early ? `${t('question.typedAhead')}\n` : ''}${question} ${t('cli.prompt.yesNo')} `);
-    return /^y(es)?$/i.test(answer.trim());
+    return isYes(answer);
   } finally {
     rl.close();
   }

@@ -27,8 +27,8 @@ export class ReissueError extends Error {
   }
 }
 
-export const usageError = (code: string, message: string, hint?: string) =>
-  new ReissueError('usage', code, message, hint);
+export const usageError = (code: string, message: string, hint?: string, details?: Record<string, unknown>) =>
+  new ReissueError('usage', code, message, hint, details);
 export const inputError = (code: string, message: string, hint?: string, details?: Record<string, unknown>) =>
   new ReissueError('input', code, message, hint, details);
 export const cardError = (code: string, message: string, hint?: string, details?: Record<string, unknown>) =>

@@ -146,6 +146,7 @@ export function parseReminderDays(value: string | undefined): number | undefined
       'bad-reminder-days',
       `The reminder days must be a whole number from 1 to ${REVOCATION_DELAY_DAYS - 1}, not "${value}".`,
       `A replaced copy is revoked ${REVOCATION_DELAY_DAYS} days after the reissue; the reminder comes that many days before.`,
+      { value, max: REVOCATION_DELAY_DAYS - 1, days: REVOCATION_DELAY_DAYS },
     );
   }
   return n;

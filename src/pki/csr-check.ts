@@ -165,7 +165,7 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
       problems.push(
         problem('weak-key', `The CSR's RSA key has ${key.bits} bits, which is too weak: at least ${MIN_RSA_BITS} bits are required. Generate a new key pair (${allowed}).`, {
           key: ctx?.algorithms.length ? 'csrProblem.weakKey' : 'csrProblem.weakKeyAny',
-          values: { bits: key.bits, min: MIN_RSA_BITS, allowed },
+          values: { bits: key.bits, min: MIN_RSA_BITS, allowed, ...(ctx?.algorithms.length ? { algorithms: ctx.algorithms.join(' ') } : {}) },
         }),
       );
       return false;

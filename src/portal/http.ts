@@ -237,7 +237,7 @@ function toReissueError(error: unknown, base: string): ReissueError {
         'tls-error',
         `The secure connection to the portal at ${base} failed: ${error.message}.`,
         "If the portal uses its own or a self-signed certificate, pass it with --ca-file FILE; otherwise check the server's certificate (name, expiry, chain).",
-        { cause: code },
+        { cause: code || error.message, base },
       );
     }
     if (UNREACHABLE_CODES.has(code) || error.name === 'TimeoutError') {
@@ -246,13 +246,13 @@ function toReissueError(error: unknown, base: string): ReissueError {
         'portal-unreachable',
         `Cannot reach the portal at ${base}: ${describeNetworkError(error, code)}.`,
         `Check that \`reissue serve\` is running there and that --portal / REISSUE_PORTAL is right.${plainToTls}`,
-        { cause: code },
+        { cause: code || 'timeout', base },
       );
     }
     if (code.startsWith('HPE_') || code === 'ERR_GOT_REQUEST_ERROR') {
       return badResponse(base, 'something that is not HTTP (is it an https:// address?)');
     }
-    return portalError('portal-unreachable', `Cannot talk to the portal at ${base}: ${error.message}.`, 'Check that `reissue serve` is running there and that --portal / REISSUE_PORTAL is right.', { cause: code });
+    return portalError('portal-unreachable', `Cannot talk to the portal at ${base}: ${error.message}.`, 'Check that `reissue serve` is running there and that --portal / REISSUE_PORTAL is right.', { cause: code || error.message, base });
   }
   return new ReissueError('unexpected', 'unexpected', 'The portal client met an unexpected error.', undefined, { cause: String(error) });
 }

@@ -101,7 +101,7 @@ export function sqliteFailure(e: unknown, path: string): unknown {
   if (code.startsWith('SQLITE_CONSTRAINT')) return e;
   const detail = (e as Error).message;
   if (isBusy(e)) {
-    return portalError('portal-busy', `The portal database is busy: another process has held it locked for over ${BUSY_TIMEOUT_MS / 1000} s (${path}).`, 'Try again in a moment.');
+    return portalError('portal-busy', `The portal database is busy: another process has held it locked for over ${BUSY_TIMEOUT_MS / 1000} s (${path}).`, 'Try again in a moment.', { seconds: BUSY_TIMEOUT_MS / 1000, path });
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
     return damagedPortal(path, `The portal database cannot be written: ${detail}`, 'Check the permissions of the data directory and its files, or choose another --data-dir.');

@@ -2,7 +2,10 @@
 // handles the few global keys, and shows exactly one screen whose keys are live.
 import { Box, Text, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { helpFor } from '../wizard/help.js';
+import { helpFor, helpWindow } from '../wizard/help.js';
+import { wrapWords } from '../wizard/format.js';
+import { CHROME_ROWS, textWidth, viewFits, viewMinimum } from '../wizard/view-size.js';
+import { t } from '../i18n/i18n.js';
 import { awaitsLoad } from '../wizard/loads.js';
 import { startState } from '../wizard/reducer.js';
 import { isBusy, isTyping, textField } from '../wizard/selectors.js';
@@ -38,9 +41,6 @@ import { ColorContext } from './theme.js';
 /** Exit code when the user presses Ctrl+C (the shell's convention for SIGINT). */
 export { EXIT_INTERRUPTED } from '../flows/outcome.js';
 
-/** Header (2) + footer (1) + one spare line so the frame never fills the terminal (no scroll). */
-const CHROME_ROWS = 4;
-
 const TICK_MS = 30_000;
 
 function CurrentScreen({ state, isActive }: { state: WizardState; isActive: boolean }) {
@@ -73,6 +73,21 @@ function CurrentScreen({ state, isActive }: { state: WizardState; isActive: bool
     case 'pin-dialog':
       return <PinDialogScreen key={s.mode} screen={s} isActive={isActive} />;
   }
+}
+
+/** Instead of a view that does not fit: how large the window must be (the whole frame, header and footer too). */
+function TooSmall({ state }: { state: WizardState }) {
+  const need = viewMinimum(state);
+  const lines = wrapWords(t('window.tooSmall', { columns: need.columns, rows: need.rows }), textWidth(state.columns));
+  return (
+    <Box flexDirection="column">
+      {lines.slice(0, Math.max(1, state.rows - 1)).map((line, i) => (
+        <Text key={i} bold={i === 0}>
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
 }
 
 export interface AppProps {
@@ -108,11 +123,15 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
     };
   }, [keys, store, getState]);
 
-  // An irreversible question counts as asked once its frame is drawn (effects run after Ink wrote it).
+  // A view that does not fit whole is not drawn cut: the window is asked to grow instead, and the
+  // view stays mounted but hidden and deaf (its question cannot be answered unseen).
+  const fits = viewFits(state);
+  // An irreversible question counts as asked once its frame is drawn (effects run after Ink wrote
+  // it) — and only when the window shows it whole.
   const asked = state.asked;
   useEffect(() => {
-    if (asked && asked.shownAt === null) dispatch({ type: 'question-shown', id: asked.id, at: inputClock.now() });
-  }, [asked, dispatch]);
+    if (asked && asked.shownAt === null && fits) dispatch({ type: 'question-shown', id: asked.id, at: inputClock.now() });
+  }, [asked, dispatch, fits]);
 
   // After the first frame (effects run after it is drawn): the reducer asks for what it lacks.
   // Unmounted, the wizard starts nothing more (a pause the reducer asked for may still end).
@@ -146,6 +165,8 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
       if (isTyping(state)) return;
       if (c === 'help') dispatch({ type: 'toggle-help' });
       else if (state.help && (c === 'back' || c === 'confirm')) dispatch({ type: 'toggle-help' });
+      else if (state.help && (c === 'up' || c === 'down')) dispatch({ type: 'move', delta: c === 'up' ? -1 : 1 });
+      else if (state.help && (c === 'page-up' || c === 'page-down')) dispatch({ type: 'move', delta: (c === 'page-up' ? -1 : 1) * Math.max(1, state.rows - CHROME_ROWS - 6) });
       else if (c === 'quit' && !isBusy(state)) onExit(0);
     },
     [getState, dispatch, onExit, keys],
@@ -181,21 +202,26 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
   }, [state.ending, onExit]);
 
   const bodyHeight = Math.max(1, state.rows - CHROME_ROWS);
+  const help = state.help ? helpFor(state) : null;
   return (
     <ServicesContext.Provider value={services}>
       <ColorContext.Provider value={color}>
         <StateContext.Provider value={state}>
           <UiActionsContext.Provider value={ui}>
             <Box flexDirection="column" width={state.columns}>
-              <Header simulatedDate={services.simulatedDate ?? false} />
-              <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
-                {state.help ? <HelpOverlay help={helpFor(state)} /> : null}
-                {state.ending?.message ? <Text>{state.ending.message}</Text> : null}
-                <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column">
-                  <CurrentScreen state={state} isActive={!state.help} />
+              {fits ? null : <TooSmall state={state} />}
+              <Box display={fits ? 'flex' : 'none'} flexDirection="column">
+                <Header simulatedDate={services.simulatedDate ?? false} />
+                <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
+                  {help ? <HelpOverlay help={help} view={helpWindow(help, state.helpScroll ?? 0, bodyHeight)} width={state.columns - 4} /> : null}
+                  {state.ending?.message ? <Text>{state.ending.message}</Text> : null}
+                  {/* flexShrink 0: rows keep their height; a too-long view is cut at the bottom, never drawn over itself. */}
+                  <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column" flexShrink={0}>
+                    <CurrentScreen state={state} isActive={!state.help && fits} />
+                  </Box>
                 </Box>
+                <Footer hints={footerHints(state)} columns={state.columns} />
               </Box>
-              <Footer hints={footerHints(state)} />
             </Box>
           </UiActionsContext.Provider>
         </StateContext.Provider>

@@ -23,7 +23,7 @@ export function listFrameFor(state: WizardState, opts: SkeletonOptions, simulate
     count: view.count,
     lines: view.lines,
     selected: view.selected,
-    footer: footerHints(state).join(' · '),
+    footer: footerHints(state),
   };
   return listFrame(state.columns, state.rows, content, opts);
 }

@@ -2,6 +2,7 @@
 import { t } from '../i18n/i18n.js';
 import { isBusy, isTyping } from '../wizard/selectors.js';
 import type { WizardState } from '../wizard/state.js';
+import { detailsOverflow } from '../wizard/view-size.js';
 import { IDLE_TAIL, LIST_HINTS } from './skeleton.js';
 
 /** Hint ids, each a message footer.ID. */
@@ -18,6 +19,7 @@ function hintIds(state: WizardState): readonly string[] {
     case 'pending':
       return ['moveShort', 'details', 'escBack', ...tail];
     case 'details':
+      return ['chooseLeftRight', 'run', ...(detailsOverflow(state) ? ['pageScroll'] : []), 'backToList', ...tail];
     case 'result':
       return ['chooseLeftRight', 'run', 'backToList', ...tail];
     case 'preview':
@@ -27,6 +29,7 @@ function hintIds(state: WizardState): readonly string[] {
     case 'revoke':
       return ['yRevoke', 'nKeep', ...tail];
     case 'step1':
+      if (s.stage === 'cloud-confirm') return ['yReissue', 'nBack', ...tail];
       return s.scan === 'failed' ? ['retry', 'escCancel', ...tail] : ['chooseUpDown', 'next', 'escCancel', ...tail];
     case 'csr':
       if (s.mode === 'report') return s.report?.ok ? ['next', 'escBackStep', ...tail] : ['escBackStep', ...tail];

@@ -1,5 +1,6 @@
 // Keys → named commands. Screens match commands, never raw keys, so the bindings live here.
 import type { Key } from 'ink';
+import { isYes } from '../i18n/answers.js';
 
 export type Command =
   | 'up'
@@ -51,5 +52,7 @@ export function commandFor(input: string, key: Key): Command | null {
   if (key.return) return 'confirm';
   if (key.escape) return 'back';
   if (key.ctrl || key.meta) return 'other';
+  // "t" (tak) is yes in Polish, "y" in every language: one rule with the CLI's prompts.
+  if (input.length === 1 && input !== 'n' && isYes(input)) return 'yes';
   return LETTERS[input] ?? 'other';
 }

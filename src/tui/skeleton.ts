@@ -5,7 +5,7 @@
 // cannot drift apart), in each language.
 import { FIRST_FRAME_CATALOGS, lookup } from '../i18n/catalog.js';
 import type { Lang } from '../i18n/language.js';
-import { labelWidths, listHeading, listLayout } from '../wizard/list-layout.js';
+import { fitHints, labelWidths, listHeading, listLayout, listMinColumns } from '../wizard/list-layout.js';
 
 export interface SkeletonOptions {
   /** Bold and dim as Ink's chalk would write them (false when chalk's colour level is 0). */
@@ -34,14 +34,14 @@ function texts(lang: Lang) {
     title: say('list.title'),
     loading: say('list.loading'),
     hint: say('list.hint'),
-    footer: [...LIST_HINTS, ...IDLE_TAIL].map((k) => say(`footer.${k}`)).join(' · '),
+    footer: [...LIST_HINTS, ...IDLE_TAIL].map((k) => say(`footer.${k}`)),
   };
 }
 
-/** Narrower than the header, Ink's layout wraps: no skeleton. */
+/** Narrower than the header, Ink's layout wraps; narrower than the list's columns, the wizard asks for a larger window: no skeleton. */
 export function skeletonMinColumns(lang: Lang = 'en'): number {
   const x = texts(lang);
-  return TITLE.length + x.connecting.length + x.help.length;
+  return Math.max(TITLE.length + x.connecting.length + x.help.length, listMinColumns(labelWidths(x.catalog)));
 }
 
 /** Ink's truncate-end for these texts (all one column per character). */
@@ -71,8 +71,8 @@ export interface ListFrameContent {
   /** The visible rows, already cut to the width (the state cell maybe coloured); `selected` in inverse. */
   lines: string[];
   selected: number;
-  /** The footer's hints, joined. */
-  footer: string;
+  /** The footer's hints. */
+  footer: string[];
 }
 
 /**
@@ -86,7 +86,7 @@ export function listFrame(columns: number, rows: number, content: ListFrameConte
   const bold = (s: string) => (opts.styles ? `\u001B[1m${s}\u001B[22m` : s);
   const dim = (s: string) => (opts.styles ? `\u001B[2m${s}\u001B[22m` : s);
   const yellow = (s: string) => (opts.styles && opts.color ? `\u001B[33m${s}\u001B[39m` : s);
-  const plain = [content.portalName ?? '', content.simulated ?? '', content.notice ?? '', content.count, content.footer, ...content.lines.map((l) => l.replace(SGR, ''))];
+  const plain = [content.portalName ?? '', content.simulated ?? '', content.notice ?? '', content.count, ...content.footer, ...content.lines.map((l) => l.replace(SGR, ''))];
   if (!plain.every((t) => ONE_COLUMN.test(t))) return null;
   const title = content.portalName === null ? x.connecting : ` · ${content.simulated ?? ''}${content.portalName}`;
   const gapWidth = columns - TITLE.length - [...title].length - x.help.length;
@@ -104,7 +104,7 @@ export function listFrame(columns: number, rows: number, content: ListFrameConte
   const bodyHeight = rows - CHROME_ROWS;
   if (body.length > bodyHeight) return null;
   while (body.length < bodyHeight) body.push('');
-  return `${[header, notice, ...body, dim(truncate(content.footer, columns))].join('\n')}\n`;
+  return `${[header, notice, ...body, dim(fitHints(content.footer, columns))].join('\n')}\n`;
 }
 
 /** The frame Ink first writes for the wizard at this size (trailing newline included), or null. */

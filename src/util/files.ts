@@ -46,7 +46,7 @@ export async function checkOutputs(outputs: readonly PlannedOutput[]): Promise<v
     const target = await checkOutput(out);
     const other = seen.get(target);
     if (other) {
-      throw inputError('same-file', `${other.what} and ${lower(out.what)} are the same file (${out.path}); nothing was written.`, 'Give each output its own file name.', { path: out.path });
+      throw inputError('same-file', `${other.what} and ${lower(out.what)} are the same file (${out.path}); nothing was written.`, 'Give each output its own file name.', { other: other.what, what: lower(out.what), path: out.path });
     }
     seen.set(target, out);
   }

@@ -33,6 +33,11 @@ export function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateOf(d);
 }
 
+/** A CRL reason (RFC 5280 name) in the current language. */
+export function reasonLabel(reason: string): string {
+  return t(`revocationReason.${reason}`, { defaultValue: reason });
+}
+
 /** A pending revocation is still valid until its date; the badge says when it stops being valid. */
 export function stateLabel(state: CertificateState): string {
   return t(`state.${state === 'pending-revocation' ? 'valid' : state}`);

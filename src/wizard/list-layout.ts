@@ -89,6 +89,25 @@ export function labelWidths(catalog: Catalog): LabelWidths {
   return { state, badge };
 }
 
+/** The narrowest list: marker, the smallest CN, state, date and badge whole, and the spare column. */
+export function listMinColumns(labels: LabelWidths): number {
+  return 2 + MIN_CN + 1 + labels.state + 1 + DATE + 1 + labels.badge + 1;
+}
+
+/**
+ * A line of hints ("↑↓ move · Enter details · …") in `columns`: whole hints from the first, the
+ * ones that do not fit left out rather than cut mid-word (the first one is cut if it must be).
+ */
+export function fitHints(hints: readonly string[], columns: number): string {
+  let line = '';
+  for (const hint of hints) {
+    const next = line ? `${line} · ${hint}` : hint;
+    if (length(next) > columns) break;
+    line = next;
+  }
+  return line || fitCell(hints[0] ?? '', columns).trimEnd();
+}
+
 /** The column headings, aligned with the rows. */
 export function listHeading(catalog: Catalog, layout: ListLayout): string {
   const h = (key: keyof ListCells) => lookup(catalog, `list.heading.${key}`);

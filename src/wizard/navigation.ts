@@ -48,6 +48,7 @@ export function backFrom(s: Screen): Screen | null {
     case 'revoke':
       return s.phase === 'confirm' ? detailsAt(s.cert, 'revoke') : null;
     case 'step1':
+      if (s.stage === 'cloud-confirm') return { ...s, stage: 'cloud' };
       if (s.stage === 'algorithm' || s.stage === 'cloud') return { ...s, stage: 'method', scan: 'idle', scanError: null };
       if (s.stage === 'cloud-submitting') return null;
       return detailsAt(s.cert, 'reissue');
@@ -128,6 +129,8 @@ export function chooseAction(state: WizardState, action: DetailsAction | ResultA
   const to = (screen: Screen): WizardState => ({ ...state, screen });
   if (s.kind === 'details') {
     const cert = s.cert;
+    // Only what the view offers (an action that cannot work is not on its row).
+    if (!(detailsActions(cert) as string[]).includes(action)) return state;
     switch (action) {
       case 'preview':
         return to({ kind: 'preview', cert, text: null, scroll: 0, back: { ...s, notice: null } });

@@ -2,6 +2,8 @@
 import type { PinState } from '../card/card.js';
 import type { PinDialogMode, PinDialogScreen } from './pin-dialog-state.js';
 import type { Screen } from './state.js';
+import { cardNumber } from './format.js';
+import { t } from '../i18n/i18n.js';
 
 /** A masked field has the keyboard. */
 export const pinDialogTyping = (s: PinDialogScreen): boolean => s.stage === 'secret' || s.stage === 'new' || s.stage === 'again';
@@ -23,3 +25,7 @@ export function pinDialogBack(s: PinDialogScreen): Screen | null {
 export function dialogFinalTry(mode: PinDialogMode, pin: PinState): boolean {
   return mode === 'unblock' ? Boolean(pin.so?.finalTry) : pin.finalTry;
 }
+
+/** The dialog's title: which card, and whether its PIN is changed or unblocked. */
+export const pinDialogTitle = (s: PinDialogScreen): string =>
+  t(s.mode === 'unblock' ? 'pinDialog.titleUnblock' : 'pinDialog.titleChange', { number: cardNumber(s.token.serial), label: s.token.label });

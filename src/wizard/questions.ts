@@ -1,9 +1,9 @@
-// Questions that cannot be taken back — revoke a certificate, spend the card's final PIN (or PUK) try,
-// submit a checked CSR — are answered only by a key typed after the question was on screen. A key
-// typed ahead (in the same burst as the key that opened the question, or while a CSR was being
-// checked) is dropped and the screen says so. The PIN field is only ever reached past the
-// final-try question while the card reports its final try. Pure: the view reports when a question
-// was drawn (question-shown) and each answer says when its key was read.
+// Questions that cannot be taken back — revoke a certificate, spend the card's final PIN (or PUK)
+// try, submit a checked CSR, issue a copy in the cloud — are answered only by a key typed after the
+// question was on screen. A key typed ahead (in the same burst as the key that opened the question,
+// or while a CSR was being checked) is dropped and the screen says so. The PIN field is only ever
+// reached past the final-try question while the card reports its final try. Pure: the view reports
+// when a question was drawn (question-shown) and each answer says when its key was read.
 import { findReader } from './selectors.js';
 import type { WizardState } from './state.js';
 
@@ -15,6 +15,7 @@ export function questionOn(state: WizardState): string | null {
   if (s.kind === 'card' && s.phase === 'final-try' && s.reader) return `final-try:${s.reader.module}:${s.reader.slotId}`;
   if (s.kind === 'csr' && s.mode === 'report' && s.report?.ok) return `csr-review:${s.cert.id}`;
   if (s.kind === 'pin-dialog' && s.stage === 'final-try') return `pin-dialog-final-try:${s.mode}:${s.token.serial}`;
+  if (s.kind === 'step1' && s.stage === 'cloud-confirm') return `cloud-confirm:${s.cert.id}`;
   return null;
 }
 

@@ -9,6 +9,7 @@ import { t } from '../i18n/i18n.js';
 import { validatePin } from './pin.js';
 import { defaultKeyPath, findReader, readerReady } from './selectors.js';
 import { READER_CHECK_MS } from './loads.js';
+import { viewFits } from './view-size.js';
 import type { CardScreen, Screen, WizardEvent, WizardState } from './state.js';
 
 export function reduceReissue(state: WizardState, event: WizardEvent): Step | null {
@@ -24,6 +25,8 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       if (s.kind !== 'download' || s.phase !== 'writing') return ignore;
       return to({ ...s, phase: 'confirm-overwrite' });
     case 'answer':
+      // A question is answered only while it is on screen whole (a window too small shows no question).
+      if (!viewFits(state)) return ignore;
       if (s.kind === 'download' && s.phase === 'confirm-overwrite') {
         if (!event.yes) return to({ ...s, phase: 'path' });
         return run({ ...state, screen: { ...s, phase: 'writing' } }, { type: 'download', cert: s.cert, format: s.format, path: s.path.trim(), overwrite: true });
@@ -31,6 +34,12 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       if (s.kind === 'revoke' && s.phase === 'confirm') {
         if (!event.yes) return to(detailsAt(s.cert, 'revoke'));
         return run({ ...state, screen: { ...s, phase: 'working' } }, { type: 'revoke', cert: s.cert });
+      }
+      if (s.kind === 'step1' && s.stage === 'cloud-confirm') {
+        if (!event.yes) return to({ ...s, stage: 'cloud' });
+        const algorithm = s.algorithms[s.algCursor];
+        if (!algorithm) return ignore;
+        return run({ ...state, screen: { ...s, stage: 'cloud-submitting' } }, { type: 'reissue-in-cloud', cert: s.cert, algorithm });
       }
       if (s.kind === 'card' && s.phase === 'final-try') return to(event.yes ? { ...s, phase: 'pin', finalTryConfirmed: true } : { ...s, phase: 'select', finalTryConfirmed: false });
       return ignore;
@@ -69,10 +78,8 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       if (s.phase !== 'select') return to({ ...s, readerCheck: 'idle' });
       return run({ ...state, screen: { ...s, readerCheck: 'scanning' } }, { type: 'scan-cards' });
     case 'choose-algorithm':
-      if (s.kind === 'step1' && s.stage === 'cloud' && s.algorithms.includes(event.algorithm)) {
-        const cloudStep = { ...s, stage: 'cloud-submitting' as const, algCursor: s.algorithms.indexOf(event.algorithm) };
-        return run({ ...state, screen: cloudStep }, { type: 'reissue-in-cloud', cert: s.cert, algorithm: event.algorithm });
-      }
+      // The cloud reissue says what it will do and asks first, like the other paths.
+      if (s.kind === 'step1' && s.stage === 'cloud' && s.algorithms.includes(event.algorithm)) return to({ ...s, stage: 'cloud-confirm', algCursor: s.algorithms.indexOf(event.algorithm) });
       if (s.kind !== 'step1' || s.stage !== 'algorithm' || !s.algorithms.includes(event.algorithm)) return ignore;
       return to(cardFor(s.cert, 'generate', s, event.algorithm, s.inventory));
 

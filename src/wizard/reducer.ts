@@ -86,7 +86,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
       return { ...state, rows: event.rows, columns: event.columns, list };
     }
     case 'toggle-help':
-      return { ...state, help: !state.help };
+      return { ...state, help: !state.help, helpScroll: 0 };
     case 'back': {
       if (state.help) return { ...state, help: false };
       if (s.kind === 'list') {
@@ -103,7 +103,10 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
     }
     case 'move':
     case 'move-to':
+      // The help overlay scrolls over its text (helpWindow keeps it within the lines).
+      if (state.help) return { ...state, helpScroll: Math.max(0, event.type === 'move' ? (state.helpScroll ?? 0) + event.delta : event.to === 'first' ? 0 : Number.MAX_SAFE_INTEGER) };
       if (s.kind === 'list' && !state.list.filtering) return { ...state, list: reduceList(state.list, event) };
+      if (s.kind === 'details' && event.type === 'move') return to({ ...s, scroll: Math.max(0, (s.scroll ?? 0) + event.delta) });
       if (s.kind === 'preview') {
         const lines = (s.text ?? '').split('\n').length;
         const target = event.type === 'move' ? s.scroll + event.delta : event.to === 'first' ? 0 : lines - 1;

@@ -5,25 +5,32 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
-import { formatDateTime, willBeRevokedText } from './format.js';
+import { cardNumber, formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
 import { pinDialogTyping } from './pin-dialog.js';
 import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
-import { t } from '../i18n/i18n.js';
+import { language, t, translator } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
 
 const isLive = (c: Certificate) => c.state === 'valid' || c.state === 'pending-revocation';
 
-/** The actions of the details view, in menu order. */
+/** Whether the copy's key may be on a card: made on one, or not recorded for a product that allows cards. */
+const keyMayBeOnCard = (cert: Certificate) => cert.keySource === 'card' || (cert.keySource == null && cert.keySources.includes('card'));
+
+/**
+ * The actions of the details view, in menu order: only those that can work. A replaced copy is
+ * not reissued (its newest copy is); a certificate goes onto a card only where its key can be.
+ */
 export function detailsActions(cert: Certificate): DetailsAction[] {
   const out: DetailsAction[] = ['preview', 'download-pem', 'download-der'];
-  if (isLive(cert)) out.push('reissue', 'revoke');
-  if (isLive(cert) && cert.keySources.includes('card')) out.push('install');
+  if (isLive(cert) && !cert.replacedBy) out.push('reissue');
+  if (isLive(cert)) out.push('revoke');
+  if (isLive(cert) && keyMayBeOnCard(cert)) out.push('install');
   return out;
 }
 
 export function resultActions(screen: Pick<ResultScreen, 'via' | 'result'>): ResultAction[] {
   const out: ResultAction[] = ['download-pem', 'download-der'];
-  if (screen.via === 'card' || screen.result.certificate.keySources.includes('card')) out.push('install');
+  if (screen.via === 'card') out.push('install');
   out.push('list');
   return out;
 }
@@ -53,6 +60,13 @@ export function readerChecklist(reader: ReaderInfo, algorithm: CardScreen['algor
   return items;
 }
 
+/** A reader in the list: its name and the card in it ("· card 1625 8349 (label)", "· no card"). */
+export function readerLabel(r: ReaderInfo): string {
+  if (!r.tokenPresent || !r.token) return `${r.name} · ${t('card.noCard')}`;
+  if (!r.token.pin.initialized) return `${r.name} · ${t('card.notInitialized')}`;
+  return `${r.name} · ${t('card.card', { number: cardNumber(r.token.serial) })}${r.token.label ? ` (${r.token.label})` : ''}`;
+}
+
 export function readerReady(reader: ReaderInfo, algorithm: CardScreen['algorithm']): boolean {
   return readerChecklist(reader, algorithm).every((i) => i.ok);
 }
@@ -80,11 +94,26 @@ export function focusCertificate(state: WizardState): Certificate | null {
   }
 }
 
-/** The header's warning when the certificate in focus waits for its automatic revocation, or null. */
+/**
+ * The header's warning when the certificate in focus waits for its automatic revocation, or null.
+ * It fits the width whole: the CN gives way first (shortened, then left out), then the words
+ * around the date; the date and the days left are never cut.
+ */
 export function headerNotice(state: WizardState): string | null {
   const cert = bannerCertificate(state);
-  const pending = cert ? willBeRevokedText(cert, new Date(state.now)) : null;
-  return pending && cert ? `⚠ ${cert.commonName} — ${pending}` : null;
+  const now = new Date(state.now);
+  const pending = cert ? willBeRevokedText(cert, now) : null;
+  if (!pending || !cert) return null;
+  const width = state.columns;
+  const size = (text: string) => [...text].length;
+  const full = `⚠ ${cert.commonName} — ${pending}`;
+  if (size(full) <= width) return full;
+  const room = width - size(`⚠  — ${pending}`);
+  if (room >= 8) return `⚠ ${truncate(cert.commonName, room)} — ${pending}`;
+  const short = `⚠ ${pending}`;
+  if (size(short) <= width) return short;
+  const date = `⚠ ${pendingRevocationText(cert, now)}`;
+  return size(date) <= width ? date : `⚠ ${revocationBadge(cert, now)}`;
 }
 
 /** Before the portal's name when the portal runs at a simulated date (REISSUE_NOW). */
@@ -147,6 +176,16 @@ export function isTyping(state: WizardState): boolean {
   }
 }
 
+/** The PIN dialog's key under the highlighted card (c: change, u: unblock), or null on a card without a PIN. */
+export function pinDialogKeys(reader: ReaderInfo): string | null {
+  const pin = reader.token?.pin;
+  if (!pin?.initialized) return null;
+  return t(pin.locked || !pin.userPinSet ? 'pinDialog.lockedKeys' : 'pinDialog.keys');
+}
+
+/** The locked-PIN error on the card path offers unblocking with the PUK from where it is shown. */
+export const offersUnblock = (screen: { error: { code: string }; back: { kind: string } }): boolean => screen.error.code === 'pin-locked' && screen.back.kind === 'card';
+
 /** The secrets typed in the wizard (each in its own field, never in the state). */
 export type SecretId = 'pin' | 'passphrase' | 'passphrase-repeat';
 
@@ -189,8 +228,11 @@ export function defaultKeyPath(cert: Certificate): string {
 export function shownError(e: unknown): ShownError {
   if (e && typeof e === 'object' && 'kind' in e && 'code' in e && e instanceof Error) {
     const r = e as Error & { kind: ShownError['kind']; code: string; hint?: string; details?: Record<string, unknown> };
-    const { message, hint } = localizedError(r);
-    return { kind: r.kind, code: r.code, message, ...(hint ? { hint } : {}) };
+    const localized = localizedError(r);
+    // The wizard speaks of its own screens, not of command-line options, where the catalog says how.
+    const say = translator(language());
+    const hint = say.has(`errors.${r.code}.wizardHint`) ? say(`errors.${r.code}.wizardHint`, r.details) : localized.hint;
+    return { kind: r.kind, code: r.code, message: localized.message, ...(hint ? { hint } : {}) };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { kind: 'unexpected', code: 'unexpected', message, hint: t('checklist.unexpectedHint') };

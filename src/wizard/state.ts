@@ -79,6 +79,8 @@ export interface DetailsScreen {
   notice: string | null;
   /** The e-mails the portal wrote about this copy, once loaded. */
   emails?: PortalEmail[] | null;
+  /** The first of the other fields on view, when they do not all fit (PgUp/PgDn). */
+  scroll?: number;
 }
 export interface PreviewScreen {
   kind: 'preview';
@@ -105,8 +107,11 @@ export interface Step1Screen {
   cert: Certificate;
   methods: KeySource[];
   cursor: number;
-  /** algorithm: the card's algorithms; cloud: the product's, for a key the portal generates; cloud-submitting: issuing. */
-  stage: 'method' | 'algorithm' | 'cloud' | 'cloud-submitting';
+  /**
+   * algorithm: the card's algorithms; cloud: the product's, for a key the portal generates;
+   * cloud-confirm: what will happen, and the y/n before it does; cloud-submitting: issuing.
+   */
+  stage: 'method' | 'algorithm' | 'cloud' | 'cloud-confirm' | 'cloud-submitting';
   /** Card inventory scan for the algorithm list (card method only). */
   scan: 'idle' | 'loading' | 'ready' | 'failed';
   scanError: ShownError | null;
@@ -209,6 +214,8 @@ export interface WizardState {
   rows: number;
   columns: number;
   help: boolean;
+  /** The first line of the help text on view, when it is longer than the window. */
+  helpScroll?: number;
   list: ListState;
   screen: Screen;
   asked: AskedQuestion | null;

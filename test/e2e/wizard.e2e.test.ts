@@ -248,6 +248,15 @@ describe('the built wizard in tmux, key stored in the cloud', () => {
       expect(s).toMatch(/❯ RSA 3072\n\s+EC P-256/);
       // Down and Enter in one write, as a fast typist's keys arrive.
       tmux('send-keys', '-t', pane.name, 'Down', 'Enter');
+      // Nothing is issued before the user has read what will happen and said yes.
+      s = await pane.waitFor('Reissue the certificate now? (y/n)');
+      expect(s).toContain('Product: Code Signing in the cloud 365 days');
+      expect(s).toContain('Key algorithm and length: EC P-256');
+      const flat = s.replace(/\s+/g, ' ');
+      expect(flat).toContain('The portal generates the key pair in its key store; the private key never leaves it.');
+      expect(flat).toContain('is revoked automatically 14 days after the new copy is issued.');
+      expect(JSON.parse((await runCli(['list', '--json', '--query', 'in the cloud'], { env: box.env })).stdout)).toHaveLength(1);
+      await pane.keys('y');
       s = await pane.waitFor('✓ Reissued: a new copy of Asseco Data Systems S.A. (cloud) was issued', 30_000);
       expect(s).toContain('= same expiry date');
       expect(s).toMatch(/Key\s+generated in the cloud key store/);

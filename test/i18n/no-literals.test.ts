@@ -18,12 +18,8 @@ function sources(dir: string): string[] {
 
 const files = ['src/tui', 'src/wizard', 'src/cli', 'src/flows'].flatMap((dir) => sources(join(ROOT, dir)));
 
-/**
- * Codes whose English words still come with their values only in the message (not in the error's
- * details): the product rule's key-source refusal (its text lists sources and commands) and the
- * reminder-days setting; the card layer's catch-all carries the library's own words.
- */
-const ENGLISH_ONLY_CODES = ['key-source-not-allowed', 'bad-reminder-days', 'card-unexpected'];
+/** Codes whose English words still come with their values only in the message (none left). */
+const ENGLISH_ONLY_CODES: string[] = [];
 
 function has(catalog: Record<string, unknown>, key: string): boolean {
   let node: unknown = catalog;

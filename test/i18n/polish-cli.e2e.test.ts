@@ -6,6 +6,8 @@ import type { Certificate } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
+import { BIN } from '../helpers/cli.js';
+import { tmuxOn } from '../helpers/tmux-pane.js';
 
 const PIN = '1234';
 let hsm: SoftHsm;
@@ -54,9 +56,11 @@ describe('the CLI in Polish', () => {
     const { csrPath } = opensslCsr(box.dir, 'weak-pl', { key: 'rsa-1024', cn: 'assecodata.pl', sans: ['assecodata.pl'], md: 'sha1' });
     const r = await cli(['csr', 'check', csrPath, '--for', cert.id, '--lang', 'pl']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/✗ Klucz RSA w CSR ma 1024 bitów, to za słaby klucz: wymagane jest co najmniej 2048 bitów\. Wygeneruj nową parę kluczy \(.+\)\./);
+    // Polish plural forms ("1024 bity") and the allowed keys in Polish, not "(RSA 2048-4096 bits, … or …)".
+    expect(r.stdout).toContain('✗ Klucz RSA w CSR ma 1024 bity, to za słaby klucz: wymagane jest co najmniej 2048 bitów. Wygeneruj nową parę kluczy (RSA od 2048 do 4096 bitów, EC P-256 lub EC P-384).');
     expect(r.stdout).toContain('✗ CSR jest podpisany algorytmem SHA-1');
-    expect(r.stdout).toMatch(/Klucz: +RSA 1024 bitów/);
+    expect(r.stdout).toMatch(/Klucz: +RSA 1024 bity/);
+    expect(r.stdout).not.toMatch(/\bbits\b| or /);
     expect(r.stdout).toMatch(/Nazwa \(CN\): +assecodata\.pl/);
     expect(r.stdout).not.toMatch(/too weak|Common name/);
     const json = async (lang: string) => JSON.parse((await cli(['csr', 'check', csrPath, '--for', cert.id, '--json', '--lang', lang])).stdout);
@@ -73,5 +77,54 @@ describe('the CLI in Polish', () => {
     expect(r.stdout).toMatch(/odczytaj PIN z pierwszego\s+wiersza/);
     expect(r.stdout).toContain('wyświetl pomoc polecenia');
     expect(r.stdout).not.toMatch(/Usage:|Options:|display help/);
+  });
+
+  test('commander\'s usage line in Polish: "Użycie: reissue card [opcje] [polecenie]", no [options] or [command]', async () => {
+    const r = await cli(['--lang', 'pl', 'card', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Użycie: reissue card \[opcje\] \[polecenie\]/);
+    expect(r.stdout).not.toMatch(/\[options\]|\[command\]/);
+    expect((await cli(['--lang', 'en', 'card', '--help'])).stdout).toMatch(/^Usage: reissue card \[options\] \[command\]/);
+  });
+
+  test('an unreachable portal is said in Polish (issue 13\'s English fallback)', async () => {
+    const r = await runCli(['--lang', 'pl', '--portal', 'http://127.0.0.1:1', 'list'], { env: { ...box.env, REISSUE_TOKEN: 'not-a-real-token' } });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('Nie można połączyć się z portalem pod adresem http://127.0.0.1:1 (ECONNREFUSED).');
+    expect(r.stderr).not.toMatch(/Cannot reach|Check that/);
+  });
+
+  test('a prompt in a terminal says [t/N] in Polish and takes "t" as yes', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const cert = list.find((c) => c.state === 'valid' && !c.replacedBy && c.commonName === 'sklep.assecodata.pl')!;
+    const socket = `reissue-plprompt-${process.pid}`;
+    const tmux = tmuxOn(socket);
+    const env = Object.entries(box.env).map(([k, v]) => `${k}='${v}'`).join(' ');
+    tmux('new-session', '-d', '-s', 'p', '-x', '100', '-y', '10', `env -u REISSUE_PORTAL -u REISSUE_TOKEN ${env} NO_COLOR=1 '${process.execPath}' '${BIN}' --lang pl revoke ${cert.id}; echo EXIT=$?; sleep 30`);
+    try {
+      const screen = async (what: string) => {
+        for (let i = 0; i < 100; i++) {
+          const s = tmux('capture-pane', '-p', '-t', 'p');
+          if (s.includes(what)) return s;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no ${what} in:\n${tmux('capture-pane', '-p', '-t', 'p')}`);
+      };
+      expect(await screen('[t/N]')).toContain(`Unieważnić ${cert.commonName}`);
+      tmux('send-keys', '-t', 'p', 't', 'Enter');
+      expect(await screen('EXIT=')).toContain('EXIT=0');
+    } finally {
+      tmux('kill-server');
+    }
+    const shown: Certificate = JSON.parse((await cli(['show', cert.id, '--json'])).stdout);
+    expect(shown.state).toBe('revoked');
+  });
+
+  test('show --lang pl names the revocation reason in Polish, not "superseded"', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const pending = list.find((c) => c.state === 'pending-revocation')!;
+    const r = await cli(['--lang', 'pl', 'show', pending.id]);
+    expect(r.stdout).toContain('powód: zastąpiony nową kopią');
+    expect(r.stdout).not.toContain('superseded');
   });
 });

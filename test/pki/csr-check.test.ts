@@ -2,6 +2,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReissueError } from '../../src/domain/errors.js';
 import type { Algorithm, CsrReport } from '../../src/domain/types.js';
+import { csrProblemText } from '../../src/domain/translate.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { checkCsr, csrReportText, inspectCsr, type CsrCheckContext } from '../../src/pki/csr-check.js';
 import { certificatePublicKeySpki } from '../../src/pki/preview.js';
@@ -482,8 +483,8 @@ describe('problems in the user\'s language', () => {
       for (const p of (await checkCsr(input, ctx)).problems) {
         if (!p.text) continue;
         named.push(p.code);
-        expect(en(p.text.key, p.text.values), p.text.key).toBe(p.message);
-        const polish = pl(p.text.key, p.text.values);
+        expect(csrProblemText(p, en), p.text.key).toBe(p.message);
+        const polish = csrProblemText(p, pl);
         expect(polish, p.text.key).not.toBe(p.message);
         expect(polish).not.toMatch(/\{\{|csrProblem\./);
       }

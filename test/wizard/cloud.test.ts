@@ -2,7 +2,7 @@
 // choosing one starts the issue, the answer leads to the result (via 'cloud'), a failure back to
 // the algorithm list, and the details take the e-mail list with the certificate.
 import { describe, expect, test } from 'vitest';
-import { initialState, reduce } from '../../src/wizard/reducer.js';
+import { initialState, reduce, step } from '../../src/wizard/reducer.js';
 import { emailsLine, keyLine } from '../../src/wizard/format.js';
 import { shownError } from '../../src/wizard/selectors.js';
 import { portalError } from '../../src/domain/errors.js';
@@ -10,7 +10,12 @@ import type { PortalEmail } from '../../src/domain/types.js';
 import type { WizardEvent, WizardState } from '../../src/wizard/state.js';
 import { codeSigning, NOW } from '../tui/fakes.js';
 
-const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce(reduce, state);
+// As the wizard runs: a question on screen is drawn (question-shown) before the next key is read,
+// and an answer says when its key was read (after that).
+let clock = 0;
+const drawn = (s: WizardState) => (s.asked && s.asked.shownAt === null ? reduce(s, { type: 'question-shown', id: s.asked.id, at: ++clock }) : s);
+const keyed = (e: WizardEvent): WizardEvent => (e.type === 'answer' && e.at === undefined ? { ...e, at: ++clock } : e);
+const run = (state: WizardState, ...events: WizardEvent[]) => events.reduce((s, e) => drawn(reduce(s, keyed(e))), drawn(state));
 const cloudCert = codeSigning({ id: 'c-cloud', product: 'Code Signing in the cloud 365 days', keySources: ['cloud'], algorithms: ['rsa-3072', 'ec-p256'] });
 const atStep1 = () =>
   run(
@@ -28,8 +33,22 @@ describe('key stored in the cloud', () => {
     expect(s.screen).toMatchObject({ kind: 'step1', stage: 'method' });
   });
 
-  test('an algorithm starts the issue; the answer shows the result via cloud; a failure returns to the algorithms', () => {
-    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' });
+  test('an algorithm shows what will happen and asks; "n" or Esc goes back to the algorithms, issuing nothing', () => {
+    const s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' });
+    expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud-confirm', algCursor: 1 });
+    // A "y" typed before the question was drawn answers nothing.
+    expect(step(s, { type: 'answer', yes: true, at: 0 })).toMatchObject({ state: { screen: { stage: 'cloud-confirm' }, asked: { early: true } }, commands: [] });
+    expect(step(s, { type: 'answer', yes: false, at: ++clock })).toMatchObject({ state: { screen: { stage: 'cloud' } }, commands: [] });
+    expect(step(s, { type: 'back' })).toMatchObject({ state: { screen: { stage: 'cloud' } }, commands: [] });
+    // The question is not on screen in a window too small for it: an answer does nothing.
+    const tiny = run(s, { type: 'resize', rows: 6, columns: 20 });
+    expect(step(tiny, { type: 'answer', yes: true, at: ++clock })).toMatchObject({ state: { screen: { stage: 'cloud-confirm' } }, commands: [] });
+    const yes = step(s, { type: 'answer', yes: true, at: ++clock });
+    expect(yes.commands).toEqual([{ type: 'reissue-in-cloud', cert: cloudCert, algorithm: 'ec-p256' }]);
+  });
+
+  test('"y" starts the issue; the answer shows the result via cloud; a failure returns to the algorithms', () => {
+    let s = run(atStep1(), { type: 'choose-method', method: 'cloud' }, { type: 'choose-algorithm', algorithm: 'ec-p256' }, { type: 'answer', yes: true });
     expect(s.screen).toMatchObject({ kind: 'step1', stage: 'cloud-submitting', algCursor: 1 });
     // A second Enter typed ahead changes nothing.
     expect(run(s, { type: 'choose-algorithm', algorithm: 'rsa-3072' }).screen).toEqual(s.screen);

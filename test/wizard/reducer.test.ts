@@ -140,13 +140,10 @@ describe('details', () => {
     expect(s.screen).toMatchObject({ scroll: 2 });
     expect(run(s, { type: 'back' }).screen.kind).toBe('details');
   });
-  test('reissuing a replaced copy is refused with the copy to use instead, and a way back', () => {
+  test('a replaced copy is not offered for reissue (its details name the copy that replaced it)', () => {
+    expect(detailsActions(certs[2]!)).not.toContain('reissue');
     const s = run(atDetails(certs[2]!), { type: 'choose-action', action: 'reissue' });
-    expect(s.screen.kind).toBe('error');
-    if (s.screen.kind !== 'error') return;
-    expect(s.screen.error).toMatchObject({ kind: 'portal', code: 'already-replaced' });
-    expect(s.screen.error.hint).toMatch(/c-0004/);
-    expect(run(s, { type: 'back' }).screen.kind).toBe('details');
+    expect(s.screen.kind).toBe('details');
   });
 });
 
@@ -415,8 +412,8 @@ describe('help and typing', () => {
 });
 
 describe('help texts', () => {
-  test('every screen has help that fits the overlay (76 columns, 17 lines)', async () => {
-    const { helpFor, HELP_WIDTH } = await import('../../src/wizard/help.js');
+  test('every screen has help that fits the overlay at 80×24 (76 columns, 17 lines) and wraps to 40 columns', async () => {
+    const { helpFor } = await import('../../src/wizard/help.js');
     const cs = codeSigning();
     const states: WizardState[] = [
       start(),
@@ -429,14 +426,18 @@ describe('help texts', () => {
       run(atDetails(), { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'csr' }),
       run(atDetails(cs), { type: 'choose-action', action: 'install' }),
       run(atDetails(cs), { type: 'choose-action', action: 'reissue' }, { type: 'choose-method', method: 'card' }, { type: 'inventory-loaded', inventory: { modules: [], readers: [reader(token())] } }, { type: 'choose-algorithm', algorithm: 'rsa-2048' }),
-      run(atDetails(certs[2]!), { type: 'choose-action', action: 'reissue' }),
+      run(atDetails(), { type: 'failed', error: shownError(portalError('portal-unreachable', 'down')) }),
     ];
     const kinds = new Set(states.map((s) => s.screen.kind));
     expect(kinds.size).toBe(10);
     for (const s of states) {
       const h = helpFor(s);
       expect(h.lines.length).toBeLessThanOrEqual(17);
-      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(HELP_WIDTH);
+      for (const line of h.lines) expect([...line].length, line).toBeLessThanOrEqual(76);
+      const narrow = helpFor({ ...s, columns: 40 });
+      for (const line of narrow.lines) expect([...line].length, line).toBeLessThanOrEqual(36);
+      // Every word of the wide text is in the narrow one: wrapped, not cut.
+      expect(narrow.lines.join(' ').split(/\s+/).join(' ')).toBe(h.lines.join(' ').split(/\s+/).join(' '));
     }
   });
 });

@@ -55,7 +55,7 @@ export function toCardError(e: unknown, phase?: CardPhase): ReissueError {
   const ckr = ckrOf(e);
   if (!ckr) {
     const text = e instanceof Error ? e.message : String(e);
-    return cardError('card-unexpected', `The card layer failed unexpectedly: ${text}`, 'Try again; if it keeps failing, run `reissue card list` and check the reader and module.');
+    return cardError('card-unexpected', `The card layer failed unexpectedly: ${text}`, 'Try again; if it keeps failing, run `reissue card list` and check the reader and module.', { text });
   }
   const details = { ckr: ckr.name, ckrCode: ckr.code, ...(phase ? { phase } : {}) };
   const err = (code: string, message: string, hint: string) => cardError(code, message, hint, details);

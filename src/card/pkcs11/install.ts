@@ -34,6 +34,7 @@ export async function install(set: ModuleSet, cancel: Cancellation, req: Install
             'no-matching-key',
             `No key on the card "${token.label}" matches this certificate's public key.`,
             'Install the certificate on the card that generated its key (without --token every card is searched), or check that it is the right certificate.',
+            { card: token.label },
           );
         }
         const { id, label } = key;

@@ -9,7 +9,7 @@ import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
-import { formatDateTime, willBeRevokedText } from '../../wizard/format.js';
+import { formatDateTime, reasonLabel, willBeRevokedText } from '../../wizard/format.js';
 import { readInputFile } from '../input.js';
 import { printJson, printText } from '../output.js';
 import { parseChoice, type Registrar } from '../program.js';
@@ -135,7 +135,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         }
         const revoked = await portal.revoke(cert.id, reason);
         if (ctx.settings.json) return printJson(ctx, revoked);
-        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason }));
+        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
 }

@@ -38,9 +38,13 @@ export function Menu<V extends string>(props: {
       {items.slice(start.current, start.current + limit).map((item, i) => {
         const selected = start.current + i === cursor;
         return (
-          <Text key={item.value} {...(selected ? { color: 'blue' } : {})}>
-            {selected ? '❯' : ' '} {item.label}
-          </Text>
+          // The marker in its own column: a label too long for the line wraps beside it, not under it.
+          <Box key={item.value}>
+            <Box width={2} flexShrink={0}>
+              <Text {...(selected ? { color: 'blue' } : {})}>{selected ? '❯' : ' '}</Text>
+            </Box>
+            <Text {...(selected ? { color: 'blue' } : {})}>{item.label}</Text>
+          </Box>
         );
       })}
     </Box>

@@ -6,7 +6,7 @@ import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel, algorithmSpec } from '../../domain/algorithms.js';
 import { cardNumber, formatElapsed } from '../../wizard/format.js';
 import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
-import { findReader, readerChecklist, readerReady } from '../../wizard/selectors.js';
+import { findReader, pinDialogKeys, readerChecklist, readerLabel, readerReady } from '../../wizard/selectors.js';
 import type { CardScreen as CardState } from '../../wizard/state.js';
 import type { CardPhase, ReaderInfo } from '../../card/card.js';
 import { useUiActions } from '../context.js';
@@ -32,11 +32,6 @@ function field(label: string): string {
   return label + ' '.repeat(width + 2 - [...label].length);
 }
 
-function readerLabel(r: ReaderInfo): string {
-  if (!r.tokenPresent || !r.token) return `${r.name} · ${t('card.noCard')}`;
-  if (!r.token.pin.initialized) return `${r.name} · ${t('card.notInitialized')}`;
-  return `${r.name} · ${t('card.card', { number: cardNumber(r.token.serial) })}${r.token.label ? ` (${r.token.label})` : ''}`;
-}
 
 function Warnings() {
   return (
@@ -92,7 +87,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       const highlighted = readers[screen.cursor] ?? null;
       body = (
         <Box flexDirection="column">
-          <Text>{generating && screen.algorithm ? `${t('card.keyPairOnCard', { algorithm: algorithmLabel(screen.algorithm) })} ` : ''}{t('card.chooseReader')}</Text>
+          <Wrapped text={`${generating && screen.algorithm ? `${t('card.keyPairOnCard', { algorithm: algorithmLabel(screen.algorithm) })} ` : ''}${t('card.chooseReader')}`} />
           {screen.scanError ? <ErrorText error={screen.scanError} /> : null}
           {screen.inventory === null && !screen.scanError ? <Busy label={t('card.lookingForReaders')} /> : null}
           {screen.inventory && readers.length === 0 ? <Text color="red">✗ {t('card.noReader')}</Text> : null}
@@ -116,7 +111,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
               <Checklist items={readerChecklist(highlighted, generating ? screen.algorithm : null)} />
               {highlighted.token && pinWarning(highlighted.token.pin) ? <Wrapped color="yellow" prefix="⚠ " text={pinWarning(highlighted.token.pin)!} /> : null}
               {readerReady(highlighted, generating ? screen.algorithm : null) ? <Text dimColor>{t('card.enterUses')}</Text> : null}
-              {highlighted.token?.pin.initialized ? <Text dimColor>{t(highlighted.token.pin.locked || !highlighted.token.pin.userPinSet ? 'pinDialog.lockedKeys' : 'pinDialog.keys')}</Text> : null}
+              {pinDialogKeys(highlighted) ? <Wrapped dimColor text={pinDialogKeys(highlighted)!} /> : null}
             </>
           ) : null}
         </Box>
@@ -126,10 +121,8 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
     case 'final-try':
       body = (
         <Box flexDirection="column">
-          <Text color="yellow" bold>
-            ⚠ {t('card.finalTry')}
-          </Text>
-          <Text>{t('card.finalTryQuestion')}</Text>
+          <Wrapped color="yellow" bold prefix="⚠ " text={t('card.finalTry')} />
+          <Wrapped text={t('card.finalTryQuestion')} />
           <TypedAheadNote />
         </Box>
       );
@@ -183,9 +176,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
   }
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {title}
-      </Text>
+      <Wrapped bold text={title} />
       {generating ? <StepIndicator step={2} /> : null}
       {body}
     </Box>

@@ -6,7 +6,8 @@ import { useCallback, type ReactElement } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import { CSR_SOURCES } from '../../wizard/reducer.js';
 import type { CsrScreen as CsrState, CsrSource } from '../../wizard/state.js';
-import { useUiActions } from '../context.js';
+import { useUiActions, useWizardState } from '../context.js';
+import { CHROME_ROWS, coreRows } from '../../wizard/view-size.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
@@ -74,6 +75,7 @@ function NewKey({ screen }: { screen: CsrState }) {
 
 export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isActive: boolean; width: number }) {
   const { dispatch, getState, secrets, keyReadAt } = useUiActions();
+  const { rows } = useWizardState();
   const cert = screen.cert;
   // Path fields: App appends typed keys to the state's value; Enter takes the value every key so far left.
   const typed = (pick: (s: CsrState) => string) => {
@@ -96,6 +98,8 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
   const onPasteChange = useCallback((text: string) => dispatch({ type: 'csr-text', text }), [dispatch]);
   const onPasteComplete = useCallback((text: string) => dispatch({ type: 'csr-check-start', csr: new TextEncoder().encode(text) }), [dispatch]);
 
+  // The paste area takes the rows the view's core leaves (at most 8; the core counts 3).
+  const pasteLines = Math.min(8, 3 + Math.max(0, rows - CHROME_ROWS - coreRows(screen, width, new Date())));
   let body: ReactElement;
   switch (screen.mode) {
     case 'choose':
@@ -113,7 +117,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Wrapped text={t('csr.pasteWhole')} />
-          <PasteArea isActive={isActive} width={Math.min(width - 1, 79)} lines={8} onChange={onPasteChange} onComplete={onPasteComplete} />
+          <PasteArea isActive={isActive} width={Math.min(width - 1, 79)} lines={pasteLines} onChange={onPasteChange} onComplete={onPasteComplete} />
         </Box>
       );
       break;
@@ -217,9 +221,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
 
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {t('csr.title', { cn: cert.commonName })}
-      </Text>
+      <Wrapped bold text={t('csr.title', { cn: cert.commonName })} />
       <StepIndicator step={2} />
       <Wrapped text={t('csr.intro')} />
       <Text> </Text>

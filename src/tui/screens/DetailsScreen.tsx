@@ -1,82 +1,68 @@
 // Details: every field of the portal's details view, the pending revocation, and the actions.
+// The title, the facts (state, dates, pending revocation) and the action row are always on
+// screen; the other fields fill the rows between, a window of them when they do not all fit.
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback } from 'react';
-import { algorithmLabel } from '../../domain/algorithms.js';
-import { emailsLine, formatDateTime, keyLine, stateLabel, willBeRevokedText } from '../../wizard/format.js';
+import { detailsFacts, detailsFields, detailsTitle, labelledLines } from '../../wizard/details-view.js';
 import { detailsActions } from '../../wizard/selectors.js';
-import type { KeySource } from '../../domain/types.js';
+import { detailsFieldRows, textWidth } from '../../wizard/view-size.js';
 import type { DetailsAction, DetailsScreen as DetailsState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { ActionBar } from '../components/ActionBar.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
 
 export const actionLabel = (action: DetailsAction) => t(`details.action.${action}`);
 
-// The details line is narrow: the product's key sources in a word or two each.
-
-const line = (label: string, value: string) => (
-  <Text wrap="truncate-end">
-    <Text bold>{label}</Text> {value}
-  </Text>
-);
+function Lines({ lines }: { lines: { label: string; rest: string }[] }) {
+  return (
+    <>
+      {lines.map((l, i) => (
+        <Text key={i}>
+          <Text bold>{l.label}</Text>
+          {l.rest}
+        </Text>
+      ))}
+    </>
+  );
+}
 
 export function DetailsScreen({ screen, isActive }: { screen: DetailsState; isActive: boolean }) {
   const state = useWizardState();
   const { dispatch } = useUiActions();
   const cert = screen.cert;
-  const handle = useCallback((c: Command) => c === 'back' && dispatch({ type: 'back' }), [dispatch]);
+  const room = detailsFieldRows(state);
+  const handle = useCallback(
+    (c: Command) => {
+      if (c === 'back') dispatch({ type: 'back' });
+      else if (c === 'page-up' || c === 'page-down') dispatch({ type: 'move', delta: (c === 'page-up' ? -1 : 1) * Math.max(1, room - 1) });
+    },
+    [dispatch, room],
+  );
   useCommands(handle, isActive);
 
-  const now = new Date(state.now);
-  const pending = willBeRevokedText(cert, now);
-  const org = cert.organization;
-  const sub = cert.subscriber;
-  const domains = cert.domains.join(', ') || t('details.none');
-  const stateText =
-    stateLabel(cert.state) +
-    (cert.state === 'revoked' && cert.revocationDate ? ` (${t('details.revokedOn', { date: formatDateTime(cert.revocationDate) })}${cert.revocationReason ? `, ${cert.revocationReason}` : ''})` : '');
+  const facts = detailsFacts(cert, new Date(state.now), state.columns);
+  const fields = detailsFields(cert, screen.emails).flatMap((f) => labelledLines(f, textWidth(state.columns)));
+  // All the fields when they fit, else a window of them and the count of the lines below it.
+  const fit = fields.length <= room;
+  const shown = fit ? fields.length : room - 1;
+  const top = fit ? 0 : Math.min(screen.scroll ?? 0, fields.length - shown);
+  const below = fields.length - top - shown;
   const items = detailsActions(cert).map((a) => ({ value: a, label: actionLabel(a) }));
-  const key = keyLine(cert);
 
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {t('details.title', { order: cert.orderId })}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold>CN:</Text> {cert.commonName}   <Text bold>{t('details.state')}</Text> {stateText}
-      </Text>
-      {line(t('details.subscriber'), `${sub.name} ${sub.lastName} <${sub.email}>`)}
-      {line(`  ${t('details.verificationMethod')}`, sub.verificationMethod)}
-      {line(t('details.organization'), org ? org.name : t('details.none'))}
-      {org ? line(`  ${t('details.verificationMethod')}`, org.verificationMethod) : null}
-      {org ? line(`  ${t('details.country')}`, t('details.place', { country: org.country, state: org.stateOrProvince, locality: org.locality })) : null}
-      {line(t('details.authorization'), cert.authorizationMethod)}
-      {line(t('details.domains', { count: cert.domains.length }), domains)}
-      {cert.replaces ? line(t('details.replaces'), cert.replaces) : null}
-      {cert.replacedBy ? line(t('details.replacedBy'), cert.replacedBy) : null}
-      {line(t('details.productCategory'), cert.productCategory)}
-      {line(t('details.product'), cert.product)}
-      <Text wrap="truncate-end">
-        <Text bold>{t('details.activationDate')}</Text> {formatDateTime(cert.notBefore)}   <Text bold>{t('details.validTo')}</Text> {formatDateTime(cert.notAfter)}
-      </Text>
-      {line(t('details.serialNumber'), cert.serialNumber)}
-      {line(t('details.keyGeneration'), `${cert.keySources.map((s) => t(`details.keySource.${s}`)).join(', ')} · ${cert.algorithms.map(algorithmLabel).join(', ')}`)}
-      {key ? line(t('details.key'), key) : null}
-      {screen.emails?.length ? line(t('details.emails'), emailsLine(screen.emails)) : null}
-      {pending ? (
-        <Text color="yellow" wrap="truncate-end">
-          ⚠ {t('details.thisCopy', { when: pending })}
-        </Text>
-      ) : null}
-      {screen.notice ? (
-        <Text color="green" wrap="truncate-end">
-          ✓ {screen.notice}
-        </Text>
-      ) : null}
+      <Wrapped bold text={detailsTitle(cert)} />
+      {facts.lines.map((line) => (
+        <Lines key={line.label} lines={labelledLines(line, textWidth(state.columns))} />
+      ))}
+      {facts.pending ? <Wrapped color="yellow" prefix="⚠ " text={facts.pending} /> : null}
+      <Lines lines={fields.slice(top, top + shown)} />
+      {fit ? null : <Text dimColor>{below > 0 ? t('details.moreFields', { count: below }) : ' '}</Text>}
+      {screen.notice ? <Wrapped color="green" prefix="✓ " text={screen.notice} /> : null}
       <ActionBar
         items={items}
         cursor={Math.min(screen.cursor, items.length - 1)}

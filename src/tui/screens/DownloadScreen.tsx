@@ -5,6 +5,7 @@ import { useCallback } from 'react';
 import type { DownloadScreen as DownloadState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { StateField } from '../components/TextField.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
@@ -26,9 +27,7 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
   const submit = () => dispatch({ type: 'download-start' });
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {t('download.title', { format: screen.format.toUpperCase(), cn: screen.cert.commonName, serial: screen.cert.serialNumber })}
-      </Text>
+      <Wrapped bold text={t('download.title', { format: screen.format.toUpperCase(), cn: screen.cert.commonName, serial: screen.cert.serialNumber })} />
       <Text> </Text>
       <Text>
         {t('download.saveTo')}{' '}
@@ -39,7 +38,7 @@ export function DownloadScreen({ screen, isActive }: { screen: DownloadState; is
         )}
       </Text>
       {screen.phase === 'confirm-overwrite' ? (
-        <Text color="yellow">{t('download.exists', { path: screen.path })}</Text>
+        <Wrapped color="yellow" text={t('download.exists', { path: screen.path })} />
       ) : null}
       {screen.phase === 'writing' ? <Busy label={t('download.saving')} /> : null}
     </Box>

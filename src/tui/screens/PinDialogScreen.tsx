@@ -6,6 +6,7 @@ import { Box } from 'ink';
 import { useCallback, useRef, type ReactElement } from 'react';
 import { formatElapsed, cardNumber } from '../../wizard/format.js';
 import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
+import { pinDialogTitle } from '../../wizard/pin-dialog.js';
 import type { PinDialogScreen as DialogState } from '../../wizard/pin-dialog-state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
@@ -114,9 +115,7 @@ export function PinDialogScreen({ screen, isActive }: { screen: DialogState; isA
   }
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {t(screen.mode === 'unblock' ? 'pinDialog.titleUnblock' : 'pinDialog.titleChange', { number: cardNumber(token.serial), label: token.label })}
-      </Text>
+      <Wrapped bold text={pinDialogTitle(screen)} />
       <Text> </Text>
       {body}
     </Box>

@@ -10,6 +10,7 @@ import type { ResultAction, ResultScreen as ResultState } from '../../wizard/sta
 import { useUiActions, useWizardState } from '../context.js';
 import { ActionBar } from '../components/ActionBar.js';
 import { InfoBox } from '../components/InfoBox.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
@@ -69,11 +70,7 @@ function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number;
       <Text key={heading} bold>
         {heading}
       </Text>,
-      ...lines.map((line, i) => (
-        <Text key={`${heading}${i}`} wrap="truncate-end">
-          {line}
-        </Text>
-      )),
+      ...lines.map((line, i) => <Wrapped key={`${heading}${i}`} prefix="  " text={line.trimStart()} />),
     ];
   };
   return (
@@ -131,7 +128,7 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
           ))}
         </InfoBox>
       ) : null}
-      {screen.notice ? <Text color="green" wrap="truncate-end">✓ {screen.notice}</Text> : null}
+      {screen.notice ? <Wrapped color="green" prefix="✓ " text={screen.notice} /> : null}
       <ActionBar
         items={items}
         cursor={Math.min(screen.cursor, items.length - 1)}

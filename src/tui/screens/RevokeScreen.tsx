@@ -6,6 +6,7 @@ import type { RevokeScreen as RevokeState } from '../../wizard/state.js';
 import { useUiActions } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { TypedAheadNote } from '../components/TypedAheadNote.js';
+import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 import { t } from '../../i18n/i18n.js';
@@ -25,11 +26,11 @@ export function RevokeScreen({ screen, isActive }: { screen: RevokeState; isActi
   useCommands(handle, isActive);
   return (
     <Box flexDirection="column">
-      <Text bold>{t('revoke.title')}</Text>
-      <Text wrap="truncate-end">{t('revoke.which', { cn: screen.cert.commonName, serial: screen.cert.serialNumber })}</Text>
+      <Wrapped bold text={t('revoke.title')} />
+      <Wrapped text={t('revoke.which', { cn: screen.cert.commonName, serial: screen.cert.serialNumber })} />
       <Text> </Text>
-      <Text color="red">{t('revoke.warning')}</Text>
-      {screen.phase === 'confirm' ? <Text>{t('revoke.question')}</Text> : <Busy label={t('revoke.revoking')} />}
+      <Wrapped color="red" text={t('revoke.warning')} />
+      {screen.phase === 'confirm' ? <Wrapped text={t('revoke.question')} /> : <Busy label={t('revoke.revoking')} />}
       {screen.phase === 'confirm' ? <TypedAheadNote /> : null}
     </Box>
   );

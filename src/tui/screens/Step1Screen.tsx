@@ -8,20 +8,19 @@ import type { KeySource } from '../../domain/types.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
 import { t } from '../../i18n/i18n.js';
 import { wrapWords } from '../../wizard/format.js';
+import { cloudConfirmLines, CHROME_ROWS, coreRows } from '../../wizard/view-size.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { ReissueInfo, reissueInfoLines } from '../components/InfoBox.js';
 import { Menu } from '../components/Menu.js';
 import { StepIndicator } from '../components/StepIndicator.js';
+import { TypedAheadNote } from '../components/TypedAheadNote.js';
 import { Wrapped } from '../components/Wrapped.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
 
 export const methodLabel = (method: KeySource) => t(`step1.method.${method}`);
-
-/** The body rows the wizard gives a screen (header, footer and a spare row taken). */
-const CHROME_ROWS = 4;
 
 /**
  * The manual's texts around the methods, each wrapped to the terminal, as far as the rows allow:
@@ -44,24 +43,25 @@ function manualTexts(rows: number, columns: number, fixedRows: number): { info: 
 /** The manual's step 1, for products whose keys are stored in the cloud. */
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
-  const { dispatch } = useUiActions();
-  const { rows, columns } = useWizardState();
+  const { dispatch, keyReadAt } = useUiActions();
+  const { rows, columns, now } = useWizardState();
   const handle = useCallback(
     (c: Command) => {
-      if (c === 'back') dispatch({ type: 'back' });
+      // The answer says when its key was read: one typed before the question was drawn is dropped.
+      if (screen.stage === 'cloud-confirm' && (c === 'yes' || c === 'no')) dispatch({ type: 'answer', yes: c === 'yes', at: keyReadAt() });
+      else if (c === 'back') dispatch({ type: 'back' });
       else if (c === 'retry' && screen.scan === 'failed') dispatch({ type: 'rescan' });
     },
-    [dispatch, screen.scan],
+    [dispatch, keyReadAt, screen.scan, screen.stage],
   );
   useCommands(handle, isActive);
 
   const chooseMethod = screen.stage === 'method';
-  // Title, step indicator and heading, then the methods or the card's algorithms (with two lines above them).
-  const cloudSentence = screen.methods.includes('cloud') ? 1 : 0;
-  const fixedRows = 3 + cloudSentence + (chooseMethod ? screen.methods.length : 2 + Math.max(1, screen.algorithms.length));
+  // The view's core (title, steps, methods or algorithms, the question): the manual's texts fill what is left.
+  const fixedRows = coreRows(screen, columns, new Date(now));
   const texts = manualTexts(rows, columns, fixedRows);
   const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
-  const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-submitting';
+  const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-confirm' || screen.stage === 'cloud-submitting';
   // One menu for the card's algorithms and the cloud store's: picking one is the same event.
   const algorithmMenu = (
     <Menu
@@ -74,11 +74,9 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   );
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {t('step1.title', { cn: screen.cert.commonName })}
-      </Text>
+      <Wrapped bold text={t('step1.title', { cn: screen.cert.commonName })} />
       <StepIndicator step={1} />
-      {screen.methods.includes('cloud') ? <Text wrap="truncate-end">{t('step1.cloudSentence')}</Text> : null}
+      {screen.methods.includes('cloud') ? <Wrapped text={t('step1.cloudSentence')} /> : null}
       {intro.map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}
@@ -97,6 +95,14 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
           <Text bold>{t('step1.algorithmHeading')}</Text>
           {screen.stage === 'cloud' ? (
             algorithmMenu
+          ) : screen.stage === 'cloud-confirm' ? (
+            <Box flexDirection="column">
+              {cloudConfirmLines(screen).map((line) => (
+                <Wrapped key={line} text={line} prefix="  " />
+              ))}
+              <Wrapped bold text={t('step1.cloudQuestion')} />
+              <TypedAheadNote />
+            </Box>
           ) : (
             <Box flexDirection="column">
               <Busy label={t('step1.cloudGenerating', { algorithm: algorithmLabel(screen.algorithms[screen.algCursor]!) })} />
