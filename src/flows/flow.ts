@@ -3,10 +3,10 @@
 // live in this folder only.
 import type { CardProgress, CardService, TokenInfo } from '../card/card.js';
 import type { ReissueResult } from '../domain/types.js';
-import type { Portal } from '../portal/portal.js';
+import type { PortalCore } from '../portal/portal.js';
 
 export interface FlowDeps {
-  portal(): Promise<Portal>;
+  portal(): Promise<PortalCore>;
   card(): Promise<CardService>;
   /** A file (or stdin for "-" where the caller supports it), as bytes. */
   readFile(path: string): Promise<Uint8Array>;

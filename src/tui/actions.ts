@@ -14,6 +14,7 @@ import type { WizardEvent } from '../wizard/state.js';
 import type { CardHolder } from './card-holder.js';
 import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
+import { hasCapability } from '../portal/portal.js';
 
 export type Dispatch = (event: WizardEvent) => void;
 
@@ -106,7 +107,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
       case 'load-info':
         try {
           const info = await portal.info();
-          dispatch({ type: 'portal-info', name: info.name, now: info.now });
+          dispatch({ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities });
         } catch {
           // The header falls back to "portal"; the list shows the real error if the portal is down.
         }
@@ -127,9 +128,10 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         return;
       case 'refresh-details':
         try {
-          // The e-mail list is extra: a portal that cannot answer it still shows the details.
-          const [cert, emails] = await Promise.all([portal.get(c.id), portal.emails(c.id).catch(() => null)]);
-          dispatch({ type: 'details-loaded', cert, emails });
+          // The e-mail list is extra: a portal that cannot answer it, or whose kind keeps none, still shows the details.
+          const emails = hasCapability(portal, 'emails') ? portal.emails(c.id).catch(() => null) : null;
+          const [cert, sent] = await Promise.all([portal.get(c.id), emails]);
+          dispatch({ type: 'details-loaded', cert, emails: sent });
         } catch {
           // The row from the list is still shown; a failed refresh is not worth an error screen.
         }

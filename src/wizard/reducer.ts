@@ -21,6 +21,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   const rows = opts.rows ?? 24;
   return {
     portalName: null,
+    capabilities: null,
     now: opts.now,
     rows,
     columns: opts.columns ?? 80,
@@ -77,7 +78,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
 
   switch (event.type) {
     case 'portal-info':
-      return { ...state, portalName: event.name, now: event.now };
+      return { ...state, portalName: event.name, now: event.now, capabilities: event.capabilities };
     case 'tick':
       return { ...state, now: event.now };
     case 'resize': {
@@ -93,7 +94,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
         if (state.list.filtering || state.list.query) return { ...state, list: reduceList(state.list, { type: 'filter-end', clear: true }) };
         return state;
       }
-      const back = backFrom(s);
+      const back = backFrom(s, state.capabilities);
       if (!back) return state;
       // Coming back to the list shows fresh rows: a reissue or revocation may have changed them.
       if (back.kind === 'list' && (s.kind === 'result' || s.kind === 'details')) {

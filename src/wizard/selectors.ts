@@ -2,7 +2,8 @@
 // reader checklist says, which certificate the header talks about, whether a text field has the
 // keyboard. Pure, like the flow itself.
 import { algorithmLabel } from '../domain/algorithms.js';
-import type { Certificate } from '../domain/types.js';
+import type { Certificate, KeySource } from '../domain/types.js';
+import type { PortalCapability } from '../portal/portal.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import { formatDateTime, willBeRevokedText } from './format.js';
@@ -19,6 +20,14 @@ export function detailsActions(cert: Certificate): DetailsAction[] {
   if (isLive(cert)) out.push('reissue', 'revoke');
   if (isLive(cert) && cert.keySources.includes('card')) out.push('install');
   return out;
+}
+
+/**
+ * The key sources step 1 offers: the product's, without cloud keys on a portal whose kind has no
+ * key store of its own (until the portal's info arrives: the product's).
+ */
+export function reissueMethods(cert: Certificate, capabilities: readonly PortalCapability[] | null): KeySource[] {
+  return cert.keySources.filter((k) => k !== 'cloud' || capabilities === null || capabilities.includes('cloudKeys'));
 }
 
 export function resultActions(screen: Pick<ResultScreen, 'via' | 'result'>): ResultAction[] {

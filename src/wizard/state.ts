@@ -4,6 +4,7 @@
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
+import type { PortalCapability } from '../portal/portal.js';
 import type { PinDialogEvent, PinDialogScreen } from './pin-dialog-state.js';
 
 /** An error as the wizard shows it: what happened, what to do next. */
@@ -204,6 +205,8 @@ export interface AskedQuestion {
 
 export interface WizardState {
   portalName: string | null;
+  /** What the portal offers beyond the core (its info); null until known. */
+  capabilities: PortalCapability[] | null;
   /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
   now: string;
   rows: number;
@@ -219,7 +222,7 @@ export interface WizardState {
 export type WizardEvent =
   /** The wizard is on screen: load what its first frame lacks. */
   | { type: 'start' }
-  | { type: 'portal-info'; name: string; now: string }
+  | { type: 'portal-info'; name: string; now: string; capabilities: PortalCapability[] }
   | { type: 'tick'; now: string }
   | { type: 'resize'; rows: number; columns: number }
   | { type: 'toggle-help' }

@@ -6,7 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { readOnlyFolder } from '../helpers/mounts.js';
 import { join } from 'node:path';
 import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
-import { openLocalPortal } from '../../src/portal/local.js';
+import { openLocalPortal } from '../../src/portal/local/index.js';
 import { openPortalService } from '../../src/server/service.js';
 import { openssl } from '../helpers/openssl.js';
 import { tempDir, testClock } from './helpers.js';
