@@ -22,9 +22,7 @@ export interface CliContext {
   settings: Settings;
   io: Io;
   clock: Clock;
-  /** The kind --portal names (src/portal/registry.ts); null for an unknown one (portal() then says so). */
-  portalKind: PortalKind | null;
-  /** The kind is the embedded sandbox. */
+  /** The kind --portal names (src/portal/registry.ts) is the embedded sandbox. */
   isLocalPortal: boolean;
   /** REISSUE_NOW in force (the embedded sandbox only). */
   simulatedDate: Date | null;
@@ -64,7 +62,6 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portalKind: kind,
     portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>

@@ -13,7 +13,7 @@ type MethodCapability = Exclude<PortalCapability, 'cloudKeys'>;
  */
 export function capabilityMissing(portal: Pick<AnyPortal, 'kind'>, capability: PortalCapability): ReissueError {
   const what = t(`portal.capability.${capability}`);
-  return usageError('portal-lacks-capability', t('portal.lacks', { kind: portal.kind, what }), t('portal.lacksHint', { what }));
+  return usageError('portal-lacks-capability', t('portal.lacks', { kind: portal.kind, what }), t('portal.lacksHint'));
 }
 
 /** `portal` with the method of `capability`, or the usage error saying the portal lacks it. */

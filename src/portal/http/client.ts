@@ -1,8 +1,8 @@
-// HttpPortal: the portal core and every capability over `reissue serve`'s /v1 API (got). Problem details from the
-// service come back as the same ReissueError (kind, code, message, hint, details) the embedded
-// portal would throw; network, TLS and token failures become portal errors with a next step.
-// Only GETs and reissues are retried — a reissue is safe to repeat because its Idempotency-Key
-// makes the service return the first result instead of issuing again.
+// The `http` kind's client: the portal core and every capability over `reissue serve`'s /v1 API
+// (got). Problem details from the service come back as the same ReissueError (kind, code, message,
+// hint, details) the embedded portal would throw; network, TLS and token failures become portal
+// errors with a next step. Only GETs and reissues are retried — a reissue is safe to repeat
+// because its Idempotency-Key makes the service return the first result instead of issuing again.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
