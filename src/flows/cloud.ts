@@ -6,7 +6,7 @@ import { t } from '../i18n/i18n.js';
 import { portalError } from '../domain/errors.js';
 import { capabilityMissing } from '../portal/capability.js';
 import { productRefusal } from '../domain/policy.js';
-import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, ReissueOutcome } from '../domain/types.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
 import { submitReissue } from './reissue.js';
@@ -33,7 +33,7 @@ export function cloudAlgorithm(cert: Certificate, requested?: Algorithm): Algori
   return algorithm;
 }
 
-export async function reissueInCloud(deps: Pick<FlowDeps, 'portal'>, req: CloudReissueRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
+export async function reissueInCloud(deps: Pick<FlowDeps, 'portal'>, req: CloudReissueRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueOutcome> {
   const portal = await deps.portal();
   // Only a portal with its own key store makes key pairs; said before the certificate is even read.
   if (!portal.capabilities.includes('cloudKeys')) throw capabilityMissing(portal, 'cloudKeys');

@@ -5,7 +5,7 @@
 // (src/server implements it, `reissue serve` serves it): the core and every capability.
 // All throw ReissueError (kind 'portal' for not-found / conflict / auth / network, kind 'input'
 // for a CSR that fails the checks).
-import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueOutcome, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 /** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
 export const MAX_PAGE_SIZE = 1000;
@@ -102,9 +102,12 @@ export interface PortalCore {
    * ('csr'; 'card' with the card's evidence, recorded with the new copy), or from a key pair the
    * portal generates in its own key store ('cloud', for a portal with cloudKeys). Products allow some key sources only. The
    * same idempotency key returns the first result and issues nothing new. The "certificate
-   * issued" e-mail is queued with the new copy.
+   * issued" e-mail is queued with the new copy. A CA that validates first answers
+   * `{ pending: { orderRef, retryAfterMs } }` instead: resumeReissue(orderRef) asks again.
    */
-  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueOutcome>;
+  /** The answer to a reissue left pending: the new copy, or still pending. Unknown order: ReissueError code 'order-not-found'. */
+  resumeReissue(orderRef: string): Promise<ReissueOutcome>;
   revoke(id: string, reason: RevocationReason): Promise<Certificate>;
   pendingRevocations(): Promise<PendingRevocation[]>;
   close(): Promise<void>;
@@ -113,8 +116,11 @@ export interface PortalCore {
 /** A portal of any kind, as the CLI and the wizard hold it: the core and the capability methods its kind has. */
 export type AnyPortal = PortalCore & Partial<CapabilityMethods>;
 
-/** Our own portal (the sandbox, `reissue serve` over HTTP) as a kind: the core and every capability. */
-export type OwnPortal = PortalCore & CapabilityMethods;
+/** Our own portal (the sandbox, `reissue serve` over HTTP) as a kind: the core and every capability; it issues at once. */
+export type OwnPortal = Omit<PortalCore, 'reissue'> &
+  CapabilityMethods & {
+    reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
+  };
 
 /** True (and typed so) when `portal` has `capability`. */
 export function hasCapability<C extends keyof CapabilityMethods>(portal: AnyPortal, capability: C): portal is AnyPortal & Pick<CapabilityMethods, C> {
@@ -122,6 +128,8 @@ export function hasCapability<C extends keyof CapabilityMethods>(portal: AnyPort
 }
 
 /** Our own service's account view (src/server): the core and every capability, its info as the service answers it. */
-export interface Portal extends Omit<PortalCore, 'info' | 'kind' | 'capabilities'>, CapabilityMethods {
+export interface Portal extends Omit<PortalCore, 'info' | 'kind' | 'capabilities' | 'reissue' | 'resumeReissue'>, CapabilityMethods {
   info(): Promise<PortalInfo>;
+  /** As PortalCore's; the service issues at once (never pending). */
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
 }

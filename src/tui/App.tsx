@@ -32,6 +32,7 @@ import { Step1Screen } from './screens/Step1Screen.js';
 import { createSecretBuffer } from './secrets.js';
 import { createWizardStore } from './store.js';
 import { fieldKey } from './typing.js';
+import { t } from '../i18n/i18n.js';
 import { ServicesContext, type WizardServices } from './services.js';
 import { ColorContext } from './theme.js';
 
@@ -193,6 +194,7 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
                 {state.ending?.message ? <Text>{state.ending.message}</Text> : null}
                 <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column">
                   <CurrentScreen state={state} isActive={!state.help} />
+                  {state.pendingOrder ? <Text>{t('notice.orderPending', { orderRef: state.pendingOrder.orderRef, seconds: Math.max(1, Math.ceil(state.pendingOrder.retryAfterMs / 1000)), answers: state.pendingOrder.answers })}</Text> : null}
                 </Box>
               </Box>
               <Footer hints={footerHints(state)} />

@@ -7,7 +7,7 @@ import type { Certificate } from '../domain/types.js';
 import { changeCardPin, generateOnCard, installOnCard, keepForLater, loadIssuedCertificates, unblockCardPin } from '../flows/card.js';
 import { reissueInCloud } from '../flows/cloud.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
-import { checkCsrFor, submitReissue } from '../flows/reissue.js';
+import { checkCsrFor, resumeReissue, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
@@ -15,8 +15,14 @@ import type { CardHolder } from './card-holder.js';
 import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
 import { hasCapability } from '../portal/portal.js';
+import { isPendingReissue, type ReissueOutcome } from '../domain/types.js';
 
 export type Dispatch = (event: WizardEvent) => void;
+
+/** The new copy, or the order the portal is still working on (the reducer asks again later). */
+function outcomeEvent(outcome: ReissueOutcome, tokenSerial: string | null = null): WizardEvent {
+  return isPendingReissue(outcome) ? { type: 'reissue-pending', pending: outcome.pending, tokenSerial } : { type: 'reissued', result: outcome, tokenSerial };
+}
 
 /** The one runner: carries out a command the reducer returned and reports back with events. */
 export interface WizardActions {
@@ -82,21 +88,27 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         return check(c.cert, new TextEncoder().encode(made.csrPem));
       }
       case 'submit-csr': {
-        const result = await submitReissue(deps, { certificateId: c.cert.id, request: { keySource: 'csr', csr: c.csr } });
+        const outcome = await submitReissue(deps, { certificateId: c.cert.id, request: { keySource: 'csr', csr: c.csr } });
         stamp();
-        dispatch({ type: 'reissued', result });
+        dispatch(outcomeEvent(outcome));
         return;
       }
       case 'reissue-in-cloud': {
-        const result = await reissueInCloud(deps, { certificateId: c.cert.id, algorithm: c.algorithm });
+        const outcome = await reissueInCloud(deps, { certificateId: c.cert.id, algorithm: c.algorithm });
         stamp();
-        dispatch({ type: 'reissued', result });
+        dispatch(outcomeEvent(outcome));
         return;
       }
       case 'generate-on-card': {
         const { keygen, issued } = await generateOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, subject: { certificate: c.cert }, algorithm: c.algorithm, submit: true }, onCardEvent);
         stamp();
-        if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
+        if (issued) dispatch(outcomeEvent(issued, keygen.token.serial));
+        return;
+      }
+      case 'resume-reissue': {
+        const outcome = await resumeReissue(deps, c.orderRef);
+        stamp();
+        dispatch(outcomeEvent(outcome, c.tokenSerial));
         return;
       }
       case 'wait':

@@ -9,7 +9,7 @@ import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigatio
 import { listHeight, reduceList, startCount } from './reduce-list.js';
 import { reduceInterrupt } from './reduce-interrupt.js';
 import { reducePin, withPinPad } from './reduce-pin.js';
-import { reduceReissue } from './reduce-reissue.js';
+import { isSubmitting, reduceReissue } from './reduce-reissue.js';
 import { answersInTime, questionShown, settle, typedAhead } from './questions.js';
 import { knownRows } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
@@ -22,6 +22,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   return {
     portalName: null,
     capabilities: null,
+    pendingOrder: null,
     now: opts.now,
     rows,
     columns: opts.columns ?? 80,
@@ -42,14 +43,19 @@ export function startState(opts: { rows?: number; columns?: number; now: string 
 export function step(state: WizardState, event: WizardEvent): Step {
   if (state.ending) return stay(state); // the last frame is on screen
   const decided = decide(state, event);
-  const loads = loadsFor(state, settle(decided.state));
+  const loads = loadsFor(state, settle(withoutStaleOrder(decided.state)));
   // What the screen on view lacks goes first: at start, the rows before the portal's name.
   return { state: loads.state, commands: [...loads.commands, ...decided.commands] };
 }
 
 /** The next state alone, without starting or noting any load (what the view shows). */
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
-  return state.ending ? state : settle(decide(state, event).state);
+  return state.ending ? state : settle(withoutStaleOrder(decide(state, event).state));
+}
+
+/** A pending order is followed only while its submitting screen is on view (a result, an error or Esc ends it). */
+function withoutStaleOrder(state: WizardState): WizardState {
+  return state.pendingOrder && !isSubmitting(state.screen) ? { ...state, pendingOrder: null } : state;
 }
 
 function decide(state: WizardState, event: WizardEvent): Step {

@@ -3,7 +3,7 @@
 // ever part of a state or an event: the screens hand them straight to the service call.
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingReissue, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
 import type { PortalCapability } from '../portal/portal.js';
 import type { PinDialogEvent, PinDialogScreen } from './pin-dialog-state.js';
 
@@ -203,10 +203,21 @@ export interface AskedQuestion {
   early: boolean;
 }
 
+export interface PendingOrder {
+  orderRef: string;
+  retryAfterMs: number;
+  /** How many times the portal has answered "pending" for it. */
+  answers: number;
+  /** The card holding the new key (card path), for the result. */
+  tokenSerial: string | null;
+}
+
 export interface WizardState {
   portalName: string | null;
   /** What the portal offers beyond the core (its info); null until known. */
   capabilities: PortalCapability[] | null;
+  /** A reissue the portal left pending (a CA validating the order), asked about again while its submitting screen is on view. */
+  pendingOrder: PendingOrder | null;
   /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
   now: string;
   rows: number;
@@ -293,6 +304,10 @@ export type WizardEvent =
   | { type: 'csr-checked'; report: CsrReport }
   | { type: 'submit-start'; at?: number }
   | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
+  /** The portal accepted the reissue and is still working on it. */
+  | { type: 'reissue-pending'; pending: PendingReissue; tokenSerial?: string | null }
+  /** The pause before asking about a pending order again is over. */
+  | { type: 'resume-due'; orderRef: string }
   // step 2, card
   | { type: 'choose-reader'; module: string; slotId: string }
   /** The PIN goes into the card command only, never into the state. */

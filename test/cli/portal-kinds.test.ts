@@ -2,7 +2,7 @@
 // registry's list, run in process): what needs the core works, and `ca`, `crl` and a cloud
 // reissue say that this portal does not offer them — usage errors (exit 2), nothing sent — where
 // our own portal answers.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,7 +12,7 @@ import type { Io } from '../../src/cli/context.js';
 import type { Certificate } from '../../src/domain/types.js';
 import type { AnyPortal } from '../../src/portal/portal.js';
 import type { PortalKind } from '../../src/portal/registry.js';
-import { codeSigning, coreOnlyPortal, FakePortal } from '../tui/fakes.js';
+import { codeSigning, coreOnlyPortal, csrFor, FakePortal, manualExample, pendingPortal } from '../tui/fakes.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -91,5 +91,38 @@ describe('a portal kind with the core only', () => {
     const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: { NO_COLOR: '1', REISSUE_LANG: 'pl' }, portalKinds: kinds } as unknown as Io;
     expect(await runCli(io, ['node', 'reissue', '--portal', 'core-only', 'ca'])).toBe(2);
     expect(Buffer.concat(err).toString('utf8')).toContain('Portal rodzaju core-only nie udostępnia certyfikatu CA.');
+  });
+});
+
+describe('a portal kind that leaves a reissue pending (a CA validating the order)', () => {
+  const fake = new FakePortal({ certificates: [manualExample()] });
+  const ca = pendingPortal(fake, 1, 2500);
+  const kinds = [kindOf('pending-ca', () => ca), kindOf('own', () => new FakePortal())];
+
+  test('submit prints "pending" and the resume command; resume asks again until the new copy comes', async () => {
+    const csr = join(dir, 'pending.csr');
+    await writeFile(csr, await csrFor('assecodata.pl', ['assecodata.pl', 'www.assecodata.pl']));
+    const submitted = await cli(kinds, 'pending-ca', ['submit', 'c-0001', '--csr', csr]);
+    expect(submitted.stderr).toBe('');
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toContain('Pending: the portal accepted the reissue and is still working on it (order order-1). Resume with `reissue resume order-1` in 3 s or later.');
+    expect(fake.reissueCalls).toHaveLength(0);
+
+    const again = await cli(kinds, 'pending-ca', ['resume', 'order-1', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ pending: { orderRef: 'order-1', retryAfterMs: 2500 } });
+
+    const done = await cli(kinds, 'pending-ca', ['resume', 'order-1']);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('New copy issued.');
+    expect(fake.reissueCalls).toHaveLength(1);
+    expect(ca.resumed).toEqual(['order-1', 'order-1']);
+  });
+
+  test('our own portal keeps no pending orders: resume is a portal error (exit 5) that says so', async () => {
+    const r = await cli(kinds, 'own', ['resume', 'order-1']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('This portal has no pending order order-1: it issues every reissue at once.');
   });
 });

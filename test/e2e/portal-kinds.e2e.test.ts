@@ -93,6 +93,12 @@ describe('portal kinds in the built binary', () => {
     expect(r.loaded).not.toContain(localChunk());
   });
 
+  test('`reissue resume` on the sandbox, which issues at once: exit 5, no such pending order', async () => {
+    const r = await runCli(['resume', 'order-1'], { env: box.env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('This portal has no pending order order-1');
+  });
+
   test('a bad portal in the config file does not stop `config set portal`, which repairs it', async () => {
     const bad = await runCli(['config', 'set', 'portal', 'certum'], { env: box.env });
     expect(bad.code).toBe(0);

@@ -12,6 +12,7 @@ import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, P
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import { locateCsr } from '../../src/pki/csr-input.js';
+import { noPendingOrders } from '../../src/portal/own-orders.js';
 import { PORTAL_CAPABILITIES, type AnyPortal, type CertificatePage, type CountQuery, type KindInfo, type ListQuery, type OwnPortal, type PortalCapability } from '../../src/portal/portal.js';
 import type { WizardServices } from '../../src/tui/services.js';
 
@@ -241,6 +242,8 @@ export class FakePortal implements OwnPortal {
     return this.opts.emails?.[id] ?? [];
   }
 
+  resumeReissue = noPendingOrders;
+
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {
     const c = this.certificates.find((x) => x.id === id);
     if (!c) throw portalError('not-found', `No certificate ${id}.`);
@@ -279,6 +282,7 @@ export function coreOnlyPortal(portal: FakePortal = new FakePortal()): AnyPortal
     download: (id, f) => portal.download(id, f),
     checkCsr: (id, csr) => portal.checkCsr(id, csr),
     reissue: (id, r, key) => portal.reissue(id, r, key),
+    resumeReissue: (ref) => portal.resumeReissue(ref),
     revoke: (id, reason) => portal.revoke(id, reason),
     pendingRevocations: () => portal.pendingRevocations(),
     close: () => portal.close(),
@@ -290,6 +294,37 @@ export function coreOnlyPortal(portal: FakePortal = new FakePortal()): AnyPortal
       return Reflect.get(target, prop, receiver);
     },
   });
+}
+
+/**
+ * A CA that validates an order before it issues (core only): reissue() answers pending, and
+ * resumeReissue() answers pending `checks` more times before the new copy (issued by `portal`
+ * then). `resumed` lists the order refs asked about.
+ */
+export function pendingPortal(portal: FakePortal = new FakePortal(), checks = 1, retryAfterMs = 50): AnyPortal & { resumed: string[] } {
+  const orders = new Map<string, { left: number; issue: () => Promise<ReissueResult> }>();
+  const resumed: string[] = [];
+  let seq = 0;
+  const pending = (orderRef: string) => ({ pending: { orderRef, retryAfterMs } });
+  return {
+    ...coreOnlyPortal(portal),
+    kind: 'pending-ca',
+    resumed,
+    info: async () => ({ ...(await portal.info()), name: 'pending CA (fake)', sandbox: false, kind: 'pending-ca', capabilities: [] }),
+    reissue: async (id, request, key) => {
+      await portal.get(id);
+      const orderRef = `order-${++seq}`;
+      orders.set(orderRef, { left: checks, issue: () => portal.reissue(id, request, key) });
+      return pending(orderRef);
+    },
+    resumeReissue: async (orderRef) => {
+      resumed.push(orderRef);
+      const order = orders.get(orderRef);
+      if (!order) return noPendingOrders(orderRef);
+      if (order.left-- > 0) return pending(orderRef);
+      return order.issue();
+    },
+  };
 }
 
 const issuedDer = new Map<string, Promise<Uint8Array>>();

@@ -13,6 +13,7 @@ import { language } from '../../i18n/i18n.js';
 import { looksLikePem } from '../../pki/pem.js';
 import { isLoopbackHost } from '../../util/loopback.js';
 import { redactUrl } from '../../util/redact.js';
+import { noPendingOrders } from '../own-orders.js';
 import { PORTAL_CAPABILITIES, type CertificatePage, type CountQuery, type DownloadFormat, type KindInfo, type ListQuery, type OwnPortal, type PortalInfo } from '../portal.js';
 
 export interface HttpPortalOptions {
@@ -129,6 +130,7 @@ export function createHttpPortal(opts: HttpPortalOptions): OwnPortal {
         retry: { limit: retries, methods: ['POST'] },
       });
     },
+    resumeReissue: noPendingOrders,
     emails: (id: string) => json<PortalEmail[]>(certPath(id, '/emails')),
     revoke: (id: string, reason: RevocationReason) =>
       json<Certificate>(certPath(id, '/revoke'), { method: 'POST', json: { reason } }),

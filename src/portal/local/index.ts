@@ -3,6 +3,7 @@
 import type { Clock } from '../../domain/clock.js';
 import type { AccountPortal } from '../../server/account-portal.js';
 import type { MailOptions } from '../../server/service.js';
+import { noPendingOrders } from '../own-orders.js';
 import { PORTAL_CAPABILITIES, type OwnPortal } from '../portal.js';
 import type { PortalOpenOptions } from '../registry.js';
 
@@ -38,6 +39,7 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<OwnPort
     checkCsr: (id, csr, keySource, card) => p.checkCsr(id, csr, keySource, card),
     reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
     emails: (id) => p.emails(id),
+    resumeReissue: noPendingOrders,
     revoke: (id, reason) => p.revoke(id, reason),
     pendingRevocations: () => p.pendingRevocations(),
     caCertificate: () => p.caCertificate(),
