@@ -2,7 +2,7 @@
 // says the portal is still working on the order and asks again by itself until the new copy comes.
 import { afterEach, beforeAll, expect, test } from 'vitest';
 import { csrFor, FakePortal, fakeServices, pendingPortal } from './fakes.js';
-import { endSessions, openReissueStep1, startWizard } from './harness.js';
+import { endSessions, openReissueStep1, pasteCsrAtStep1, startWizard } from './harness.js';
 
 afterEach(endSessions);
 
@@ -17,12 +17,7 @@ test('a pending order shows progress and is polled until the new copy arrives', 
   const portal = pendingPortal(fake, 1, 600);
   const session = await startWizard({ ...fakeServices({ portal: fake }), portal });
   const t = await openReissueStep1(session, 0, 'ORDER/0000123456/po');
-  await t.press('enter');
-  await t.waitFor('❯ Paste CSR');
-  await t.press('enter');
-  await t.waitFor('Paste the CSR here');
-  await t.write(`\u001B[200~${goodCsr.replace(/\n/g, '\r')}\u001B[201~`);
-  await t.waitFor('✓ Correct');
+  await pasteCsrAtStep1(t, goodCsr);
   await t.press('enter');
   await t.waitFor('⧗ Order order-1 is pending at the portal; next check in 1 s (pending ×1).');
   await t.waitFor('(pending ×2)');
