@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Algorithm, Certificate } from '../../src/domain/types.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { createCardService } from '../../src/card/service.js';
-import { openLocalPortal } from '../../src/portal/local.js';
+import { openLocalPortal } from '../../src/portal/local/index.js';
 import { createActions } from '../../src/tui/actions.js';
 import { createCardHolder } from '../../src/tui/card-holder.js';
 import type { WizardServices } from '../../src/tui/services.js';

@@ -5,7 +5,7 @@
 // list for the new filter). Prints { filter: {first[], last[]}, scroll: {first[], last[]}, ... }.
 import { systemClock } from '../../src/domain/clock.js';
 import { describeCertificate } from '../../src/pki/preview.js';
-import { openLocalPortal } from '../../src/portal/local.js';
+import { openLocalPortal } from '../../src/portal/local/index.js';
 import { runWizard } from '../../src/tui/run.js';
 import type { WizardServices } from '../../src/tui/services.js';
 import { FakeStdin, FakeStdout, measureKeys } from './keys-harness.js';

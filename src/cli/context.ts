@@ -1,9 +1,10 @@
-// The CLI's composition root: turns settings into real adapters (LocalPortal or HttpPortal, the
-// card service), loaded lazily so a command only pays for what it uses.
+// The CLI's composition root: turns settings into real adapters (the portal of the kind --portal
+// names, the card service), loaded lazily so a command only pays for what it uses.
 import type { CardService } from '../card/card.js';
 import { clockFromEnv, type Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
-import type { Portal } from '../portal/portal.js';
+import type { AnyPortal } from '../portal/portal.js';
+import { findPortalKind, openPortalOf, portalKind, type PortalKind } from '../portal/registry.js';
 import type { Settings } from './env.js';
 import { t } from '../i18n/i18n.js';
 import { formatDateTime } from '../wizard/format.js';
@@ -13,12 +14,15 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** The portal kinds --portal chooses from (default: the registry's); a test brings its own. */
+  portalKinds?: readonly PortalKind[];
 }
 
 export interface CliContext {
   settings: Settings;
   io: Io;
   clock: Clock;
+  /** The kind --portal names (src/portal/registry.ts) is the embedded sandbox. */
   isLocalPortal: boolean;
   /** REISSUE_NOW in force (the embedded sandbox only). */
   simulatedDate: Date | null;
@@ -27,17 +31,20 @@ export interface CliContext {
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
   /** Opened on first use, closed by close(). */
-  portal(): Promise<Portal>;
+  portal(): Promise<AnyPortal>;
   card(): Promise<CardService>;
   /** Runs on every exit path (Ctrl+C and SIGTERM included). */
   close(): Promise<void>;
 }
 
 export function createContext(settings: Settings, io: Io): CliContext {
-  const isLocalPortal = settings.portal === 'local';
+  // An unknown kind is reported when the portal is opened (exit 2, naming the kinds known): commands
+  // that need no portal (`config set portal …`, which repairs it) still run.
+  const kind = findPortalKind(settings.portal, io.portalKinds);
+  const isLocalPortal = kind?.embedded === true;
   // REISSUE_NOW moves the sandbox's clock only; a real portal keeps its own time.
   const clock = clockFromEnv(isLocalPortal ? io.env.REISSUE_NOW : undefined);
-  let portal: Promise<Portal> | undefined;
+  let portal: Promise<AnyPortal> | undefined;
   let card: Promise<CardService> | undefined;
   let closing: Promise<void> | undefined;
   const simulatedDate = isLocalPortal && io.env.REISSUE_NOW ? clock.now() : null;
@@ -55,7 +62,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, clock)),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -70,25 +77,20 @@ export function createContext(settings: Settings, io: Io): CliContext {
   };
 }
 
-async function openPortal(settings: Settings, clock: Clock): Promise<Portal> {
-  if (settings.portal === 'local') {
-    const [{ openLocalPortal }, { readConfigValues }, { parseReminderDays }] = await Promise.all([
-      import('../portal/local.js'),
-      import('./config-file.js'),
-      import('../domain/policy.js'),
-    ]);
-    const reminderDays = parseReminderDays((await readConfigValues()).reminderDays);
-    return openLocalPortal({ dataDir: settings.dataDir, clock, mail: { reminderDays } });
-  }
-  if (!/^https?:\/\//.test(settings.portal)) {
-    throw usageError('bad-portal', t('cli.context.badPortal', { portal: settings.portal }), t('cli.context.badPortalHint'));
-  }
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
-  if (!settings.token) {
-    throw usageError('no-token', t('cli.context.noToken', { portal: settings.portal }), t('doctor.noTokenNext'));
-  }
-  const { createHttpPortal } = await import('../portal/http.js');
-  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp });
+  return openPortalOf(kind, {
+    spec: settings.portal,
+    dataDir: settings.dataDir,
+    token: settings.token,
+    caFile: settings.caFile,
+    allowInsecureHttp: settings.allowInsecureHttp,
+    clock,
+    reminderDays: async () => {
+      const [{ readConfigValues }, { parseReminderDays }] = await Promise.all([import('./config-file.js'), import('../domain/policy.js')]);
+      return parseReminderDays((await readConfigValues()).reminderDays);
+    },
+  });
 }
 
 /**

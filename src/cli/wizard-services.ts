@@ -1,5 +1,5 @@
 // The real services behind the wizard's screens (tests hand the wizard fakes instead).
-import type { Portal } from '../portal/portal.js';
+import type { AnyPortal } from '../portal/portal.js';
 import type { WizardServices } from '../tui/services.js';
 import { resolve } from 'node:path';
 import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
@@ -8,7 +8,7 @@ import type { CliContext } from './context.js';
 import { readInputFile } from './input.js';
 import { t } from '../i18n/i18n.js';
 
-export function createWizardServices(ctx: CliContext, portal: Portal): WizardServices {
+export function createWizardServices(ctx: CliContext, portal: AnyPortal): WizardServices {
   return {
     portal,
     openCard: () => ctx.card(),

@@ -147,6 +147,21 @@ export interface ReissueResult {
   replaced: Certificate;
 }
 
+/** A reissue the portal accepted but has not finished (a CA still validating the order). */
+export interface PendingReissue {
+  /** What resumeReissue() takes to ask again. */
+  orderRef: string;
+  /** When to ask again, at the earliest. */
+  retryAfterMs: number;
+}
+
+/** A reissue's answer: the new copy, or an order still pending. */
+export type ReissueOutcome = ReissueResult | { pending: PendingReissue };
+
+export function isPendingReissue(outcome: ReissueOutcome): outcome is { pending: PendingReissue } {
+  return 'pending' in outcome;
+}
+
 export interface CsrProblem {
   code: CsrProblemCode;
   /** In English (JSON output and the API keep it in every language). */

@@ -8,7 +8,7 @@ import { algorithmLabel } from '../domain/algorithms.js';
 import { ReissueError } from '../domain/errors.js';
 import { offlineDomains } from '../domain/names.js';
 import { productRefusal } from '../domain/policy.js';
-import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, ReissueOutcome } from '../domain/types.js';
 import type { DeleteResult, InstallResult, KeygenResult, PinResult, ReaderInfo, TokenInfo, Pkcs11Uri, TokenSelector } from '../card/card.js';
 import { cardEvidence } from '../card/evidence.js';
 import { certificatesIn, planInstall, type BundleCertificate } from '../card/install-plan.js';
@@ -49,7 +49,7 @@ export interface CardKeygenRequest extends CardLogin {
 export interface CardKeygenOutcome {
   keygen: KeygenResult;
   /** The new copy, when submitted. */
-  issued: ReissueResult | null;
+  issued: ReissueOutcome | null;
 }
 
 export interface SubjectSpec {

@@ -4,8 +4,9 @@
 // `submit --key-source cloud` and the wizard's step 1 both come here.
 import { t } from '../i18n/i18n.js';
 import { portalError } from '../domain/errors.js';
+import { capabilityMissing } from '../portal/capability.js';
 import { productRefusal } from '../domain/policy.js';
-import type { Algorithm, Certificate, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, ReissueOutcome } from '../domain/types.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
 import { submitReissue } from './reissue.js';
@@ -32,8 +33,11 @@ export function cloudAlgorithm(cert: Certificate, requested?: Algorithm): Algori
   return algorithm;
 }
 
-export async function reissueInCloud(deps: Pick<FlowDeps, 'portal'>, req: CloudReissueRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
-  const cert = await (await deps.portal()).get(req.certificateId);
+export async function reissueInCloud(deps: Pick<FlowDeps, 'portal'>, req: CloudReissueRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueOutcome> {
+  const portal = await deps.portal();
+  // Only a portal with its own key store makes key pairs; said before the certificate is even read.
+  if (!portal.capabilities.includes('cloudKeys')) throw capabilityMissing(portal, 'cloudKeys');
+  const cert = await portal.get(req.certificateId);
   const algorithm = cloudAlgorithm(cert, req.algorithm);
   return submitReissue(deps, { certificateId: cert.id, request: { keySource: 'cloud', algorithm } }, onEvent);
 }

@@ -6,7 +6,7 @@ import { evidenceForKey } from '../card/evidence.js';
 import { readManifest } from '../card/manifest.js';
 import { inputError, isReissueError } from '../domain/errors.js';
 import { productRefusal } from '../domain/policy.js';
-import type { Algorithm, CardEvidence, Certificate, CsrReport, KeySource, ReissueRequest, ReissueResult } from '../domain/types.js';
+import { isPendingReissue, type Algorithm, type CardEvidence, type Certificate, type CsrReport, type KeySource, type ReissueOutcome, type ReissueRequest } from '../domain/types.js';
 import { FORCE_HINT, checkOutputs, writeOutputs, type PlannedOutput } from '../util/files.js';
 import type { FlowDeps, OnFlowEvent } from './flow.js';
 import { ignoreEvents } from './flow.js';
@@ -21,12 +21,20 @@ export interface SubmitRequest {
 /** The reissue requests that carry a CSR. */
 export type CsrReissueRequest = Extract<ReissueRequest, { csr: Uint8Array }>;
 
-export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueResult> {
+export async function submitReissue(deps: Pick<FlowDeps, 'portal'>, req: SubmitRequest, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueOutcome> {
   onEvent({ type: 'submitting', certificateId: req.certificateId });
   const portal = await deps.portal();
-  const result = await portal.reissue(req.certificateId, req.request, idempotencyKeyForRequest(req.certificateId, req.request));
-  onEvent({ type: 'issued', result });
-  return result;
+  return reported(await portal.reissue(req.certificateId, req.request, idempotencyKeyForRequest(req.certificateId, req.request)), onEvent);
+}
+
+/** Asks once more about a reissue the portal left pending: the new copy, or still pending. */
+export async function resumeReissue(deps: Pick<FlowDeps, 'portal'>, orderRef: string, onEvent: OnFlowEvent = ignoreEvents): Promise<ReissueOutcome> {
+  return reported(await (await deps.portal()).resumeReissue(orderRef), onEvent);
+}
+
+function reported(outcome: ReissueOutcome, onEvent: OnFlowEvent): ReissueOutcome {
+  onEvent(isPendingReissue(outcome) ? { type: 'pending', pending: outcome.pending } : { type: 'issued', result: outcome });
+  return outcome;
 }
 
 /**

@@ -1,8 +1,11 @@
-// The one interface the wizard and the CLI use to reach a portal. Two implementations:
-// LocalPortal (embedded, in-process, SQLite + sandbox CA) and HttpPortal (got → `reissue serve`).
-// Both throw ReissueError (kind 'portal' for not-found / conflict / auth / network,
-// kind 'input' for a CSR that fails the checks).
-import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
+// The interfaces the wizard and the CLI use to reach a portal. Every portal kind (src/portal/<kind>/,
+// chosen by src/portal/registry.ts) offers the core, PortalCore, and may offer capabilities that
+// only some kinds have (the CA certificate, the CRL, the e-mail log, keys generated in the portal),
+// announced in `capabilities` and in its info. `Portal` is our own service's account view
+// (src/server implements it, `reissue serve` serves it): the core and every capability.
+// All throw ReissueError (kind 'portal' for not-found / conflict / auth / network, kind 'input'
+// for a CSR that fails the checks).
+import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueOutcome, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
 
 /** The documented range of a page (README, HTTP API): limit 1..MAX_PAGE_SIZE, offset 0..MAX_OFFSET. */
 export const MAX_PAGE_SIZE = 1000;
@@ -42,8 +45,44 @@ export interface PortalInfo {
   now: string;
 }
 
-export interface Portal {
-  info(): Promise<PortalInfo>;
+/**
+ * What a portal may offer beyond the core. caCertificate, crl, emails: the methods of the same
+ * names; cloudKeys: reissue takes `{ keySource: 'cloud' }` (the portal makes the key pair in its
+ * own key store).
+ */
+export const PORTAL_CAPABILITIES = ['caCertificate', 'crl', 'emails', 'cloudKeys'] as const;
+export type PortalCapability = (typeof PORTAL_CAPABILITIES)[number];
+
+export interface CaCertificateCapability {
+  caCertificate(): Promise<string>;
+}
+
+export interface CrlCapability {
+  /** The current CRL, DER. */
+  crl(): Promise<Uint8Array>;
+}
+
+export interface EmailsCapability {
+  /** The e-mails the portal wrote about this copy (issued, reminders), oldest first. */
+  emails(id: string): Promise<PortalEmail[]>;
+}
+
+type CapabilityMethods = CaCertificateCapability & CrlCapability & EmailsCapability;
+
+/** A portal's info as its kind announces it: which kind, and what it offers beyond the core. */
+export interface KindInfo extends PortalInfo {
+  /** The registry's name of the kind, e.g. 'local', 'http'. */
+  kind: string;
+  capabilities: PortalCapability[];
+}
+
+/** What every portal kind offers. */
+export interface PortalCore {
+  info(): Promise<KindInfo>;
+  /** The registry's name of its kind (as in info().kind). */
+  readonly kind: string;
+  /** The capabilities this portal has (the same list as info().capabilities, known without asking). */
+  readonly capabilities: readonly PortalCapability[];
   list(query?: ListQuery): Promise<CertificatePage>;
   /** How many certificates list() would find for this filter in all (its page's `total`). */
   count(query?: CountQuery): Promise<number>;
@@ -61,17 +100,36 @@ export interface Portal {
    * Issues the new copy in one transaction: same notAfter, subject and SANs from the order,
    * old copy's revocation scheduled 14 days later. The public key comes from the request's CSR
    * ('csr'; 'card' with the card's evidence, recorded with the new copy), or from a key pair the
-   * portal generates in its own key store ('cloud'). Products allow some key sources only. The
+   * portal generates in its own key store ('cloud', for a portal with cloudKeys). Products allow some key sources only. The
    * same idempotency key returns the first result and issues nothing new. The "certificate
-   * issued" e-mail is queued with the new copy.
+   * issued" e-mail is queued with the new copy. A CA that validates first answers
+   * `{ pending: { orderRef, retryAfterMs } }` instead: resumeReissue(orderRef) asks again.
    */
-  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
-  /** The e-mails the portal wrote about this copy (issued, reminders), oldest first. */
-  emails(id: string): Promise<PortalEmail[]>;
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueOutcome>;
+  /** The answer to a reissue left pending: the new copy, or still pending. Unknown order: ReissueError code 'order-not-found'. */
+  resumeReissue(orderRef: string): Promise<ReissueOutcome>;
   revoke(id: string, reason: RevocationReason): Promise<Certificate>;
   pendingRevocations(): Promise<PendingRevocation[]>;
-  caCertificate(): Promise<string>;
-  /** The current CRL, DER. */
-  crl(): Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/** A portal of any kind, as the CLI and the wizard hold it: the core and the capability methods its kind has. */
+export type AnyPortal = PortalCore & Partial<CapabilityMethods>;
+
+/** Our own portal (the sandbox, `reissue serve` over HTTP) as a kind: the core and every capability; it issues at once. */
+export type OwnPortal = Omit<PortalCore, 'reissue'> &
+  CapabilityMethods & {
+    reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
+  };
+
+/** True (and typed so) when `portal` has `capability`. */
+export function hasCapability<C extends keyof CapabilityMethods>(portal: AnyPortal, capability: C): portal is AnyPortal & Pick<CapabilityMethods, C> {
+  return portal.capabilities.includes(capability) && typeof portal[capability] === 'function';
+}
+
+/** Our own service's account view (src/server): the core and every capability, its info as the service answers it. */
+export interface Portal extends Omit<PortalCore, 'info' | 'kind' | 'capabilities' | 'reissue' | 'resumeReissue'>, CapabilityMethods {
+  info(): Promise<PortalInfo>;
+  /** As PortalCore's; the service issues at once (never pending). */
+  reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult>;
 }

@@ -8,7 +8,7 @@ import { CHROME_ROWS, textWidth, viewFits, viewMinimum } from '../wizard/view-si
 import { t } from '../i18n/i18n.js';
 import { awaitsLoad } from '../wizard/loads.js';
 import { startState } from '../wizard/reducer.js';
-import { isBusy, isTyping, textField } from '../wizard/selectors.js';
+import { isBusy, isTyping, pendingOrderText, textField } from '../wizard/selectors.js';
 import type { WizardEvent, WizardState } from '../wizard/state.js';
 import { createActions } from './actions.js';
 import type { CardHolder } from './card-holder.js';
@@ -16,6 +16,7 @@ import { StateContext, UiActionsContext, type UiActions } from './context.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { Wrapped } from './components/Wrapped.js';
 import { footerHints } from './footer.js';
 import { commandFor } from './keymap.js';
 import { inputClock, type KeyQueue } from './input/key-queue.js';
@@ -218,6 +219,7 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
                   {/* flexShrink 0: rows keep their height; a too-long view is cut at the bottom, never drawn over itself. */}
                   <Box display={state.help || state.ending?.message ? 'none' : 'flex'} flexDirection="column" flexShrink={0}>
                     <CurrentScreen state={state} isActive={!state.help && fits} />
+                    {state.pendingOrder ? <Wrapped text={pendingOrderText(state.pendingOrder)} /> : null}
                   </Box>
                 </Box>
                 <Footer hints={footerHints(state)} columns={state.columns} />

@@ -7,15 +7,22 @@ import type { Certificate } from '../domain/types.js';
 import { changeCardPin, generateOnCard, installOnCard, keepForLater, loadIssuedCertificates, unblockCardPin } from '../flows/card.js';
 import { reissueInCloud } from '../flows/cloud.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
-import { checkCsrFor, submitReissue } from '../flows/reissue.js';
+import { checkCsrFor, resumeReissue, submitReissue } from '../flows/reissue.js';
 import { shownError } from '../wizard/selectors.js';
 import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
 import type { CardHolder } from './card-holder.js';
 import { pageEvents } from './page-events.js';
 import type { WizardServices } from './services.js';
+import { hasCapability } from '../portal/portal.js';
+import { isPendingReissue, type ReissueOutcome } from '../domain/types.js';
 
 export type Dispatch = (event: WizardEvent) => void;
+
+/** The new copy, or the order the portal is still working on (the reducer asks again later). */
+function outcomeEvent(outcome: ReissueOutcome, tokenSerial: string | null = null): WizardEvent {
+  return isPendingReissue(outcome) ? { type: 'reissue-pending', pending: outcome.pending, tokenSerial } : { type: 'reissued', result: outcome, tokenSerial };
+}
 
 /** The one runner: carries out a command the reducer returned and reports back with events. */
 export interface WizardActions {
@@ -81,21 +88,27 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         return check(c.cert, new TextEncoder().encode(made.csrPem));
       }
       case 'submit-csr': {
-        const result = await submitReissue(deps, { certificateId: c.cert.id, request: { keySource: 'csr', csr: c.csr } });
+        const outcome = await submitReissue(deps, { certificateId: c.cert.id, request: { keySource: 'csr', csr: c.csr } });
         stamp();
-        dispatch({ type: 'reissued', result });
+        dispatch(outcomeEvent(outcome));
         return;
       }
       case 'reissue-in-cloud': {
-        const result = await reissueInCloud(deps, { certificateId: c.cert.id, algorithm: c.algorithm });
+        const outcome = await reissueInCloud(deps, { certificateId: c.cert.id, algorithm: c.algorithm });
         stamp();
-        dispatch({ type: 'reissued', result });
+        dispatch(outcomeEvent(outcome));
         return;
       }
       case 'generate-on-card': {
         const { keygen, issued } = await generateOnCard(deps, { token: c.token, pin: c.pin, confirmFinalTry: c.confirmFinalTry, subject: { certificate: c.cert }, algorithm: c.algorithm, submit: true }, onCardEvent);
         stamp();
-        if (issued) dispatch({ type: 'reissued', result: issued, tokenSerial: keygen.token.serial });
+        if (issued) dispatch(outcomeEvent(issued, keygen.token.serial));
+        return;
+      }
+      case 'resume-reissue': {
+        const outcome = await resumeReissue(deps, c.orderRef);
+        stamp();
+        dispatch(outcomeEvent(outcome, c.tokenSerial));
         return;
       }
       case 'wait':
@@ -106,7 +119,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
       case 'load-info':
         try {
           const info = await portal.info();
-          dispatch({ type: 'portal-info', name: info.name, now: info.now });
+          dispatch({ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities });
         } catch {
           // The header falls back to "portal"; the list shows the real error if the portal is down.
         }
@@ -127,9 +140,10 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
         return;
       case 'refresh-details':
         try {
-          // The e-mail list is extra: a portal that cannot answer it still shows the details.
-          const [cert, emails] = await Promise.all([portal.get(c.id), portal.emails(c.id).catch(() => null)]);
-          dispatch({ type: 'details-loaded', cert, emails });
+          // The e-mail list is extra: a portal that cannot answer it, or whose kind keeps none, still shows the details.
+          const emails = hasCapability(portal, 'emails') ? portal.emails(c.id).catch(() => null) : null;
+          const [cert, sent] = await Promise.all([portal.get(c.id), emails]);
+          dispatch({ type: 'details-loaded', cert, emails: sent });
         } catch {
           // The row from the list is still shown; a failed refresh is not worth an error screen.
         }

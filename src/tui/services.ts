@@ -3,10 +3,10 @@
 import { createContext, useContext } from 'react';
 import type { CardService } from '../card/card.js';
 import type { Algorithm, Certificate } from '../domain/types.js';
-import type { Portal } from '../portal/portal.js';
+import type { AnyPortal } from '../portal/portal.js';
 
 export interface WizardServices {
-  portal: Portal;
+  portal: AnyPortal;
   /** Lazy: loads the PKCS#11 layer only when the card path is taken. */
   openCard(): Promise<CardService>;
   generateCsr(req: { certificate: Certificate; algorithm: Algorithm; keyPath: string; passphrase?: string }): Promise<{ csrPem: string; keyPath: string }>;

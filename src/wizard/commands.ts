@@ -14,6 +14,8 @@ export type WizardCommand =
   | { type: 'submit-csr'; cert: Certificate; csr: Uint8Array }
   /** "Stored in the cloud": the portal generates the key pair and issues the copy. */
   | { type: 'reissue-in-cloud'; cert: Certificate; algorithm: Algorithm }
+  /** Ask again about a reissue the portal left pending. */
+  | { type: 'resume-reissue'; orderRef: string; tokenSerial: string | null }
   | { type: 'generate-on-card'; cert: Certificate; algorithm: Algorithm; token: TokenInfo; pin: string; confirmFinalTry: boolean }
   | { type: 'install-on-card'; cert: Certificate; token: TokenInfo; pin: string; confirmFinalTry: boolean }
   | { type: 'change-pin'; token: TokenInfo; pin: string; newPin: string; confirmFinalTry: boolean }

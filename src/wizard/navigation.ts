@@ -4,13 +4,13 @@ import { reissueRefusal } from '../domain/policy.js';
 import type { Certificate } from '../domain/types.js';
 import type { CardInventory } from '../card/card.js';
 import { pinDialogBack } from './pin-dialog.js';
-import { defaultDownloadPath, detailsActions, shownError } from './selectors.js';
+import { defaultDownloadPath, detailsActions, reissueMethods, shownError } from './selectors.js';
 import type { CardScreen, CsrScreen, CsrSource, DetailsAction, ResultAction, Screen, ShownError, Step1Screen, WizardState } from './state.js';
 
 export const CSR_SOURCES: CsrSource[] = ['paste', 'file', 'generate'];
 
-export function step1For(cert: Certificate): Step1Screen {
-  return { kind: 'step1', cert, methods: [...cert.keySources], cursor: 0, stage: 'method', scan: 'idle', scanError: null, inventory: null, algorithms: [], algCursor: 0, finishing: false };
+export function step1For(cert: Certificate, capabilities: WizardState['capabilities']): Step1Screen {
+  return { kind: 'step1', cert, methods: reissueMethods(cert, capabilities), cursor: 0, stage: 'method', scan: 'idle', scanError: null, inventory: null, algorithms: [], algCursor: 0, finishing: false };
 }
 
 export function csrFor(cert: Certificate): CsrScreen {
@@ -32,7 +32,7 @@ export function withNotice(screen: Screen, notice: string): Screen {
 }
 
 /** Where Esc leads from each screen (null: Esc does nothing here). */
-export function backFrom(s: Screen): Screen | null {
+export function backFrom(s: Screen, capabilities: WizardState['capabilities']): Screen | null {
   switch (s.kind) {
     case 'list':
       return null;
@@ -55,7 +55,7 @@ export function backFrom(s: Screen): Screen | null {
     case 'csr':
       switch (s.mode) {
         case 'choose':
-          return step1For(s.cert);
+          return step1For(s.cert, capabilities);
         case 'paste':
         case 'file':
         case 'gen-algorithm':
@@ -144,7 +144,7 @@ export function chooseAction(state: WizardState, action: DetailsAction | ResultA
       case 'reissue': {
         const refusal = reissueRefusal(cert, cert.keySources[0] ?? 'csr', cert.replacedBy ?? cert.id);
         if (refusal) return to({ kind: 'error', error: shownError(refusal), back: s });
-        return to(step1For(cert));
+        return to(step1For(cert, state.capabilities));
       }
       case 'install':
         return to(cardFor(cert, 'install', { ...s, notice: null }, null, null));

@@ -139,6 +139,17 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       // Only from the "✓ Correct" review (an Enter typed while the check ran counts for nothing).
       if (s.kind === 'csr' && s.mode === 'report' && s.report?.ok && s.csr) return run({ ...state, screen: { ...s, mode: 'submitting' } }, { type: 'submit-csr', cert: s.cert, csr: s.csr });
       return ignore;
+    case 'reissue-pending': {
+      if (!isSubmitting(s)) return ignore;
+      const before = state.pendingOrder?.orderRef === event.pending.orderRef ? state.pendingOrder : null;
+      const pendingOrder = { ...event.pending, answers: (before?.answers ?? 0) + 1, tokenSerial: event.tokenSerial ?? before?.tokenSerial ?? null };
+      return run({ ...state, pendingOrder }, { type: 'wait', ms: event.pending.retryAfterMs, then: { type: 'resume-due', orderRef: event.pending.orderRef } });
+    }
+    case 'resume-due': {
+      const order = state.pendingOrder;
+      if (!isSubmitting(s) || order?.orderRef !== event.orderRef) return ignore;
+      return run(state, { type: 'resume-reissue', orderRef: order.orderRef, tokenSerial: order.tokenSerial });
+    }
     case 'reissued': {
       const fromCsr = s.kind === 'csr' && s.mode === 'submitting';
       const fromCard = s.kind === 'card' && s.phase === 'submitting';
@@ -212,4 +223,9 @@ function nextReaderCheck(state: WizardState, s: CardScreen): Step {
   if (s.readerCheck !== 'scanning') return stay({ ...state, screen: s });
   if (s.phase !== 'select') return stay({ ...state, screen: { ...s, readerCheck: 'idle' } });
   return run({ ...state, screen: { ...s, readerCheck: 'waiting' } }, { type: 'wait', ms: READER_CHECK_MS, then: { type: 'readers-due' } });
+}
+
+/** The screens a reissue waits on: a CSR, a card key or a cloud key being issued. */
+export function isSubmitting(s: Screen): boolean {
+  return (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting') || (s.kind === 'step1' && s.stage === 'cloud-submitting');
 }

@@ -9,7 +9,7 @@ import { backFrom, chooseAction, recoveryFrom, withTypedPath } from './navigatio
 import { listHeight, reduceList, startCount } from './reduce-list.js';
 import { reduceInterrupt } from './reduce-interrupt.js';
 import { reducePin, withPinPad } from './reduce-pin.js';
-import { reduceReissue } from './reduce-reissue.js';
+import { isSubmitting, reduceReissue } from './reduce-reissue.js';
 import { answersInTime, questionShown, settle, typedAhead } from './questions.js';
 import { knownRows } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
@@ -21,6 +21,8 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   const rows = opts.rows ?? 24;
   return {
     portalName: null,
+    capabilities: null,
+    pendingOrder: null,
     now: opts.now,
     rows,
     columns: opts.columns ?? 80,
@@ -41,14 +43,19 @@ export function startState(opts: { rows?: number; columns?: number; now: string 
 export function step(state: WizardState, event: WizardEvent): Step {
   if (state.ending) return stay(state); // the last frame is on screen
   const decided = decide(state, event);
-  const loads = loadsFor(state, settle(decided.state));
+  const loads = loadsFor(state, settle(withoutStaleOrder(decided.state)));
   // What the screen on view lacks goes first: at start, the rows before the portal's name.
   return { state: loads.state, commands: [...loads.commands, ...decided.commands] };
 }
 
 /** The next state alone, without starting or noting any load (what the view shows). */
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
-  return state.ending ? state : settle(decide(state, event).state);
+  return state.ending ? state : settle(withoutStaleOrder(decide(state, event).state));
+}
+
+/** A pending order is followed only while its submitting screen is on view (a result, an error or Esc ends it). */
+function withoutStaleOrder(state: WizardState): WizardState {
+  return state.pendingOrder && !isSubmitting(state.screen) ? { ...state, pendingOrder: null } : state;
 }
 
 function decide(state: WizardState, event: WizardEvent): Step {
@@ -77,7 +84,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
 
   switch (event.type) {
     case 'portal-info':
-      return { ...state, portalName: event.name, now: event.now };
+      return { ...state, portalName: event.name, now: event.now, capabilities: event.capabilities };
     case 'tick':
       return { ...state, now: event.now };
     case 'resize': {
@@ -93,7 +100,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
         if (state.list.filtering || state.list.query) return { ...state, list: reduceList(state.list, { type: 'filter-end', clear: true }) };
         return state;
       }
-      const back = backFrom(s);
+      const back = backFrom(s, state.capabilities);
       if (!back) return state;
       // Coming back to the list shows fresh rows: a reissue or revocation may have changed them.
       if (back.kind === 'list' && (s.kind === 'result' || s.kind === 'details')) {

@@ -2,12 +2,13 @@
 // reader checklist says, which certificate the header talks about, whether a text field has the
 // keyboard. Pure, like the flow itself.
 import { algorithmLabel } from '../domain/algorithms.js';
-import type { Certificate } from '../domain/types.js';
+import type { Certificate, KeySource } from '../domain/types.js';
+import type { PortalCapability } from '../portal/portal.js';
 import type { CardInventory, ReaderInfo } from '../card/card.js';
 import { readerCanGenerate } from './algorithms.js';
 import { cardNumber, formatDateTime, pendingRevocationText, revocationBadge, truncate, willBeRevokedText } from './format.js';
 import { pinDialogTyping } from './pin-dialog.js';
-import type { CardScreen, DetailsAction, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
+import type { CardScreen, DetailsAction, PendingOrder, ListState, ResultAction, ResultScreen, ShownError, WizardState } from './state.js';
 import { language, t, translator } from '../i18n/i18n.js';
 import { localizedError } from '../i18n/errors.js';
 
@@ -26,6 +27,14 @@ export function detailsActions(cert: Certificate): DetailsAction[] {
   if (isLive(cert)) out.push('revoke');
   if (isLive(cert) && keyMayBeOnCard(cert)) out.push('install');
   return out;
+}
+
+/**
+ * The key sources step 1 offers: the product's, without cloud keys on a portal whose kind has no
+ * key store of its own (until the portal's info arrives: the product's).
+ */
+export function reissueMethods(cert: Certificate, capabilities: readonly PortalCapability[] | null): KeySource[] {
+  return cert.keySources.filter((k) => k !== 'cloud' || capabilities === null || capabilities.includes('cloudKeys'));
 }
 
 export function resultActions(screen: Pick<ResultScreen, 'via' | 'result'>): ResultAction[] {
@@ -185,6 +194,10 @@ export function pinDialogKeys(reader: ReaderInfo): string | null {
 
 /** The locked-PIN error on the card path offers unblocking with the PUK from where it is shown. */
 export const offersUnblock = (screen: { error: { code: string }; back: { kind: string } }): boolean => screen.error.code === 'pin-locked' && screen.back.kind === 'card';
+
+/** The line under a submission the portal answered with a pending order: which order, when it is asked again. */
+export const pendingOrderText = (p: PendingOrder): string =>
+  t('notice.orderPending', { orderRef: p.orderRef, seconds: Math.max(1, Math.ceil(p.retryAfterMs / 1000)), answers: p.answers });
 
 /** The secrets typed in the wizard (each in its own field, never in the state). */
 export type SecretId = 'pin' | 'passphrase' | 'passphrase-repeat';

@@ -3,7 +3,8 @@
 // ever part of a state or an event: the screens hand them straight to the service call.
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
-import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
+import type { Algorithm, Certificate, CsrReport, KeySource, PendingReissue, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
+import type { PortalCapability } from '../portal/portal.js';
 import type { PinDialogEvent, PinDialogScreen } from './pin-dialog-state.js';
 
 /** An error as the wizard shows it: what happened, what to do next. */
@@ -207,8 +208,21 @@ export interface AskedQuestion {
   early: boolean;
 }
 
+export interface PendingOrder {
+  orderRef: string;
+  retryAfterMs: number;
+  /** How many times the portal has answered "pending" for it. */
+  answers: number;
+  /** The card holding the new key (card path), for the result. */
+  tokenSerial: string | null;
+}
+
 export interface WizardState {
   portalName: string | null;
+  /** What the portal offers beyond the core (its info); null until known. */
+  capabilities: PortalCapability[] | null;
+  /** A reissue the portal left pending (a CA validating the order), asked about again while its submitting screen is on view. */
+  pendingOrder: PendingOrder | null;
   /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
   now: string;
   rows: number;
@@ -226,7 +240,7 @@ export interface WizardState {
 export type WizardEvent =
   /** The wizard is on screen: load what its first frame lacks. */
   | { type: 'start' }
-  | { type: 'portal-info'; name: string; now: string }
+  | { type: 'portal-info'; name: string; now: string; capabilities: PortalCapability[] }
   | { type: 'tick'; now: string }
   | { type: 'resize'; rows: number; columns: number }
   | { type: 'toggle-help' }
@@ -297,6 +311,10 @@ export type WizardEvent =
   | { type: 'csr-checked'; report: CsrReport }
   | { type: 'submit-start'; at?: number }
   | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
+  /** The portal accepted the reissue and is still working on it. */
+  | { type: 'reissue-pending'; pending: PendingReissue; tokenSerial?: string | null }
+  /** The pause before asking about a pending order again is over. */
+  | { type: 'resume-due'; orderRef: string }
   // step 2, card
   | { type: 'choose-reader'; module: string; slotId: string }
   /** The PIN goes into the card command only, never into the state. */

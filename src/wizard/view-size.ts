@@ -11,7 +11,7 @@ import { CATALOGS } from '../i18n/i18n.js';
 import { language } from '../i18n/i18n.js';
 import { cardNumber, revocationBadge, stateLabel, wrapWords } from './format.js';
 import { detailsFacts, detailsFields, detailsTitle, labelledLines } from './details-view.js';
-import { detailsActions, findReader, offersUnblock, pinDialogKeys, readerChecklist, readerLabel, resultActions } from './selectors.js';
+import { detailsActions, findReader, offersUnblock, pendingOrderText, pinDialogKeys, readerChecklist, readerLabel, resultActions } from './selectors.js';
 import { pinDialogTitle } from './pin-dialog.js';
 import type { PinDialogScreen } from './pin-dialog-state.js';
 import type { CardScreen, CsrScreen, DetailsScreen, ResultScreen, Screen, Step1Screen, WizardState } from './state.js';
@@ -274,12 +274,14 @@ export function minColumns(screen: Screen): number {
 }
 
 /** The smallest window for the view on screen: at least its narrowest width, and the rows its core takes there (or at the current width, when wider). */
-export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked'>>): WindowSize {
+export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked' | 'pendingOrder'>>): WindowSize {
   const columns = minColumns(state.screen);
   const at = Math.max(columns, state.columns);
   // Under a question, the note that keys typed before it were dropped (TypedAheadNote).
   const note = state.asked?.early ? prefixedRows(t('question.typedAhead'), at) : 0;
-  const core = state.help ? HELP_CORE_ROWS : coreRows(state.screen, at, new Date(state.now)) + note;
+  // Under a submission the portal answered with a pending order, the line that says so.
+  const pending = state.pendingOrder ? rowsOf(pendingOrderText(state.pendingOrder), at) : 0;
+  const core = state.help ? HELP_CORE_ROWS : coreRows(state.screen, at, new Date(state.now)) + note + pending;
   return { columns, rows: core + CHROME_ROWS };
 }
 
@@ -287,7 +289,7 @@ export function viewMinimum(state: Pick<WizardState, 'screen' | 'columns' | 'now
 const HELP_CORE_ROWS = 2 + 1 + 1 + 1 + 1;
 
 /** Whether the view on screen fits the window whole (its core; extras give way first). */
-export function viewFits(state: Pick<WizardState, 'screen' | 'columns' | 'rows' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked'>>): boolean {
+export function viewFits(state: Pick<WizardState, 'screen' | 'columns' | 'rows' | 'now' | 'help'> & Partial<Pick<WizardState, 'asked' | 'pendingOrder'>>): boolean {
   const need = viewMinimum(state);
   return state.columns >= need.columns && state.rows >= need.rows;
 }

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../../src/domain/clock.js';
 import type { Certificate } from '../../src/domain/types.js';
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { softwareCrypto } from '../../src/pki/x509.js';
-import { createHttpPortal, type HttpPortalOptions } from '../../src/portal/http.js';
+import { createHttpPortal, type HttpPortalOptions } from '../../src/portal/http/client.js';
 import type { Portal } from '../../src/portal/portal.js';
 import { startServer, type ServeOptions } from '../../src/server/http/serve.js';
 import { openPortalService } from '../../src/server/service.js';

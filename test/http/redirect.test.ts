@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
-import { createHttpPortal } from '../../src/portal/http.js';
+import { createHttpPortal } from '../../src/portal/http/client.js';
 import { runCli } from '../helpers/cli.js';
 
 const seenElsewhere: string[] = [];

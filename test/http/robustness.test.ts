@@ -3,7 +3,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
-import { createHttpPortal } from '../../src/portal/http.js';
+import { createHttpPortal } from '../../src/portal/http/client.js';
 import { reissuable, startTestPortal, type TestPortal } from './helpers.js';
 
 let tp: TestPortal;

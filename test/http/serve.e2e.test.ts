@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate, PendingRevocation } from '../../src/domain/types.js';
-import { createHttpPortal } from '../../src/portal/http.js';
+import { createHttpPortal } from '../../src/portal/http/client.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { csrFor, fileWith, run } from './helpers.js';

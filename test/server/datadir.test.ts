@@ -6,7 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { readOnlyFolder } from '../helpers/mounts.js';
 import { join } from 'node:path';
 import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
-import { openLocalPortal } from '../../src/portal/local.js';
+import { openLocalPortal } from '../../src/portal/local/index.js';
 import { openPortalService } from '../../src/server/service.js';
 import { openssl } from '../helpers/openssl.js';
 import { tempDir, testClock } from './helpers.js';
@@ -176,7 +176,7 @@ describe('the local portal', () => {
     const dir = join(newDir(), 'data');
     const demo = await openLocalPortal({ dataDir: dir, clock });
     expect((await demo.list()).items.every((c) => c.account === 'demo')).toBe(true);
-    expect(await demo.info()).toEqual({ name: 'SANDBOX portal (local)', sandbox: true, now: clock.now().toISOString() });
+    expect(await demo.info()).toEqual({ name: 'SANDBOX portal (local)', sandbox: true, now: clock.now().toISOString(), kind: 'local', capabilities: ['caCertificate', 'crl', 'emails', 'cloudKeys'] });
     await demo.close();
     const acme = await openLocalPortal({ dataDir: dir, clock, account: 'acme' });
     expect((await acme.list()).items.map((c) => c.account)).toEqual(['acme']);

@@ -3,7 +3,7 @@ import { portalError } from '../../src/domain/errors.js';
 import { formatDateTime } from '../../src/wizard/format.js';
 import { fits } from '../helpers/ink.js';
 import { csrFor, FakePortal, fakeServices, type FakeServices } from './fakes.js';
-import { endSessions, openReissueStep1, startWizard, type Session } from './harness.js';
+import { endSessions, openReissueStep1, pasteCsrAtStep1, startWizard, type Session } from './harness.js';
 
 let session: Session | null = null;
 afterEach(endSessions);
@@ -82,12 +82,7 @@ describe('Reissue with a CSR', () => {
     const services = fakeServices();
     session = await startWizard(services, { columns: 60, rows: 20 });
     const t = await openReissueStep1(session, 0, 'ORDER/0000123456/po');
-    await t.press('enter');
-    await t.waitFor('❯ Paste CSR');
-    await t.press('enter');
-    await t.waitFor('Paste the CSR here');
-    await t.write(`\u001B[200~${goodCsr.replace(/\n/g, '\r')}\u001B[201~`);
-    await t.waitFor('✓ Correct');
+    await pasteCsrAtStep1(t, goodCsr);
     await t.press('enter');
     const f = await t.waitFor('[Download PEM]');
     const [fresh, old] = [services.portal.certificates.at(-1)!, services.portal.certificates[0]!];

@@ -12,7 +12,8 @@ import type { Algorithm, Certificate, CsrReport, KeySource, PendingRevocation, P
 import { buildCsr } from '../../src/pki/csr-build.js';
 import { checkCsr } from '../../src/pki/csr-check.js';
 import { locateCsr } from '../../src/pki/csr-input.js';
-import type { CertificatePage, CountQuery, ListQuery, Portal, PortalInfo } from '../../src/portal/portal.js';
+import { noPendingOrders } from '../../src/portal/own-orders.js';
+import { PORTAL_CAPABILITIES, type AnyPortal, type CertificatePage, type CountQuery, type KindInfo, type ListQuery, type OwnPortal, type PortalCapability } from '../../src/portal/portal.js';
 import type { WizardServices } from '../../src/tui/services.js';
 
 export const NOW = new Date('2026-11-24T12:00:00Z');
@@ -123,7 +124,9 @@ export interface FakePortalOptions {
   listError?: ReissueError;
 }
 
-export class FakePortal implements Portal {
+export class FakePortal implements OwnPortal {
+  readonly kind: string = 'fake';
+  readonly capabilities: readonly PortalCapability[] = PORTAL_CAPABILITIES;
   certificates: Certificate[];
   listCalls: ListQuery[] = [];
   countCalls: CountQuery[] = [];
@@ -137,8 +140,8 @@ export class FakePortal implements Portal {
     this.certificates = (opts.certificates ?? demoCertificates()).map((c) => ({ ...c }));
   }
 
-  async info(): Promise<PortalInfo> {
-    return { name: 'SANDBOX portal (fake)', sandbox: true, now: NOW.toISOString() };
+  async info(): Promise<KindInfo> {
+    return { name: 'SANDBOX portal (fake)', sandbox: true, now: NOW.toISOString(), kind: this.kind, capabilities: [...this.capabilities] };
   }
 
   async list(query: ListQuery = {}): Promise<CertificatePage> {
@@ -239,6 +242,8 @@ export class FakePortal implements Portal {
     return this.opts.emails?.[id] ?? [];
   }
 
+  resumeReissue = noPendingOrders;
+
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {
     const c = this.certificates.find((x) => x.id === id);
     if (!c) throw portalError('not-found', `No certificate ${id}.`);
@@ -257,6 +262,69 @@ export class FakePortal implements Portal {
     return new Uint8Array();
   }
   async close(): Promise<void> {}
+}
+
+/**
+ * A portal of a kind with the core only (as a real CA may be): `portal`'s core methods, no CA
+ * certificate, CRL, e-mail log or cloud keys, and its info says so. `calls` names every
+ * capability method anything tried to reach on it.
+ */
+export function coreOnlyPortal(portal: FakePortal = new FakePortal()): AnyPortal & { calls: string[] } {
+  const calls: string[] = [];
+  const core: AnyPortal & { calls: string[] } = {
+    kind: 'core-only',
+    capabilities: [],
+    calls,
+    info: async () => ({ ...(await portal.info()), name: 'core-only portal (fake)', sandbox: false, kind: 'core-only', capabilities: [] }),
+    list: (q) => portal.list(q),
+    count: (q) => portal.count(q),
+    get: (id) => portal.get(id),
+    download: (id, f) => portal.download(id, f),
+    checkCsr: (id, csr) => portal.checkCsr(id, csr),
+    reissue: (id, r, key) => portal.reissue(id, r, key),
+    resumeReissue: (ref) => portal.resumeReissue(ref),
+    revoke: (id, reason) => portal.revoke(id, reason),
+    pendingRevocations: () => portal.pendingRevocations(),
+    close: () => portal.close(),
+  };
+  // A caller that reaches for a capability without asking would show up here.
+  return new Proxy(core, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && (PORTAL_CAPABILITIES as readonly string[]).includes(prop)) calls.push(prop);
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+/**
+ * A CA that validates an order before it issues (core only): reissue() answers pending, and
+ * resumeReissue() answers pending `checks` more times before the new copy (issued by `portal`
+ * then). `resumed` lists the order refs asked about.
+ */
+export function pendingPortal(portal: FakePortal = new FakePortal(), checks = 1, retryAfterMs = 50): AnyPortal & { resumed: string[] } {
+  const orders = new Map<string, { left: number; issue: () => Promise<ReissueResult> }>();
+  const resumed: string[] = [];
+  let seq = 0;
+  const pending = (orderRef: string) => ({ pending: { orderRef, retryAfterMs } });
+  return {
+    ...coreOnlyPortal(portal),
+    kind: 'pending-ca',
+    resumed,
+    info: async () => ({ ...(await portal.info()), name: 'pending CA (fake)', sandbox: false, kind: 'pending-ca', capabilities: [] }),
+    reissue: async (id, request, key) => {
+      await portal.get(id);
+      const orderRef = `order-${++seq}`;
+      orders.set(orderRef, { left: checks, issue: () => portal.reissue(id, request, key) });
+      return pending(orderRef);
+    },
+    resumeReissue: async (orderRef) => {
+      resumed.push(orderRef);
+      const order = orders.get(orderRef);
+      if (!order) return noPendingOrders(orderRef);
+      if (order.left-- > 0) return pending(orderRef);
+      return order.issue();
+    },
+  };
 }
 
 const issuedDer = new Map<string, Promise<Uint8Array>>();

@@ -61,6 +61,16 @@ export async function openReissueStep1(session: Session, down: number, orderId: 
   return t;
 }
 
+/** Step 1 (CSR) → Paste CSR → `csrPem` as a bracketed paste → the "✓ Correct" review. */
+export async function pasteCsrAtStep1(t: Terminal, csrPem: string): Promise<string> {
+  await t.press('enter');
+  await t.waitFor('❯ Paste CSR');
+  await t.press('enter');
+  await t.waitFor('Paste the CSR here');
+  await t.write(`\u001B[200~${csrPem.replace(/\n/g, '\r')}\u001B[201~`);
+  return t.waitFor('✓ Correct');
+}
+
 /** List → the code-signing certificate (card only) → step 1 → RSA 2048 → the card → its PIN field. */
 export async function openCardPin(session: Session): Promise<Terminal> {
   const t = await openReissueStep1(session, 1, 'ORDER/0000123457/cs');

@@ -85,7 +85,7 @@ async function knownAtStart(portal: FakePortal, rows: number, columns: number): 
   const info = await portal.info();
   const list = initialState({ rows, columns, now: info.now }).list;
   const req = pageToFetch(list.query, list, list.total, list.height, null)!;
-  return [{ type: 'portal-info', name: info.name, now: info.now }, ...(await pageEvents(portal, req, () => NOW))];
+  return [{ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities }, ...(await pageEvents(portal, req, () => NOW))];
 }
 
 describe('the launcher’s list frame is Ink’s first frame when the wizard starts from the same page', () => {

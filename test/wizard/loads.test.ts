@@ -34,7 +34,7 @@ describe('the list loads through the reducer', () => {
     // Keys before the page arrives do not ask again.
     expect(drive(begun.state, { type: 'move', delta: 1 }, { type: 'toggle-help' }, { type: 'toggle-help' }).commands).toEqual([]);
     // The launcher's first page already known: start asks for nothing but the count's pause.
-    const known = drive(start(), { type: 'portal-info', name: 'Certum', now: NOW.toISOString() }, page('', certs, certs.length));
+    const known = drive(start(), { type: 'portal-info', name: 'Certum', now: NOW.toISOString(), capabilities: [] }, page('', certs, certs.length));
     expect(types(drive(known.state, { type: 'start' }).commands)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
-import type { Algorithm, Certificate } from '../../domain/types.js';
+import { isPendingReissue, type Algorithm, type Certificate } from '../../domain/types.js';
 import type { CardProgress, KeygenResult } from '../../card/card.js';
 import { inventoryFailure } from '../../card/inventory.js';
 import { parsePkcs11Uri } from '../../card/uri.js';
@@ -215,7 +215,8 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   if (issued) {
     if (ctx.settings.json) return printJson(ctx, { ...issued, key });
     printReissueResult(ctx, issued);
-    printText(ctx, t('cli.card.installNext', { id: issued.certificate.id }));
+    // A pending order is installed once `reissue resume` has the new copy.
+    if (!isPendingReissue(issued)) printText(ctx, t('cli.card.installNext', { id: issued.certificate.id }));
     return;
   }
 

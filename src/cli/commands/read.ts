@@ -4,6 +4,7 @@ import { certificateDetails, certificateList, pendingList } from '../format.js';
 import { emit, printJson, printText } from '../output.js';
 import { parseChoice, parseCount, type Registrar } from '../program.js';
 import { FORMATS, oneOf } from '../option-values.js';
+import { requireCapability } from '../../portal/capability.js';
 import { MAX_PAGE_SIZE } from '../../portal/portal.js';
 import { encodePem } from '../../pki/pem.js';
 import { t } from '../../i18n/i18n.js';
@@ -84,7 +85,7 @@ export function registerReadCommands(program: Command, r: Registrar): void {
     .option('--force', t('cli.forceOut'))
     .action(
       r.action(async (ctx, opts: { out?: string; force?: boolean }) => {
-        await emit(ctx, async () => (await ctx.portal()).caCertificate(), opts.out, 'certificate', opts.force);
+        await emit(ctx, async () => requireCapability(await ctx.portal(), 'caCertificate').caCertificate(), opts.out, 'certificate', opts.force);
       }),
     );
 
@@ -98,7 +99,7 @@ export function registerReadCommands(program: Command, r: Registrar): void {
       r.action(async (ctx, opts: { format: string; out?: string; force?: boolean }) => {
         const format = parseChoice('--format', opts.format, FORMATS);
         const crl = async () => {
-          const der = await (await ctx.portal()).crl();
+          const der = await requireCapability(await ctx.portal(), 'crl').crl();
           return format === 'pem' ? encodePem('X509 CRL', der) : der;
         };
         await emit(ctx, crl, opts.out, 'crl', opts.force);

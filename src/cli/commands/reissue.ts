@@ -4,9 +4,9 @@ import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
-import { type KeySource, type ReissueResult, type RevocationReason } from '../../domain/types.js';
+import { isPendingReissue, type KeySource, type ReissueOutcome, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
-import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, submitReissue } from '../../flows/reissue.js';
+import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, resumeReissue, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
 import type { CliContext } from '../context.js';
 import { formatDateTime, reasonLabel, willBeRevokedText } from '../../wizard/format.js';
@@ -92,7 +92,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
       r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
         const source = parseChoice('--key-source', opts.keySource, KEY_SOURCES);
         if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
-        let result: ReissueResult;
+        let result: ReissueOutcome;
         if (source === 'cloud') {
           if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
           if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
@@ -110,6 +110,17 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
           result = await submitReissue(deps, { certificateId: id, request });
         }
         printReissueResult(ctx, result);
+      }),
+    );
+
+  program
+    .command('resume')
+    .description(t('cli.reissue.resume'))
+    .argument('<ORDER-REF>')
+    .option('--json', t('cli.jsonDocument'))
+    .action(
+      r.action(async (ctx, orderRef: string) => {
+        printReissueResult(ctx, await resumeReissue(flowDeps(ctx), orderRef));
       }),
     );
 
@@ -140,8 +151,14 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     );
 }
 
-export function printReissueResult(ctx: CliContext, result: ReissueResult): void {
+/** The new copy, or (a CA still validating) the pending order and the command that asks again. */
+export function printReissueResult(ctx: CliContext, result: ReissueOutcome): void {
   if (ctx.settings.json) return printJson(ctx, result);
+  if (isPendingReissue(result)) {
+    const { orderRef, retryAfterMs } = result.pending;
+    printText(ctx, t('cli.reissue.pending', { orderRef, seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }));
+    return;
+  }
   const { certificate: n, replaced: o } = result;
   const now = ctx.clock.now();
   printText(

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../domain/clock.js';
-import { MAX_PAGE_SIZE, type Portal } from '../../portal/portal.js';
+import { MAX_PAGE_SIZE, type AnyPortal } from '../../portal/portal.js';
+import { findPortalKind, openPortalOf } from '../../portal/registry.js';
 import { loadSettings, type GlobalFlags } from '../env.js';
 import type { Candidate } from './tree.js';
 
@@ -12,7 +13,7 @@ import type { Candidate } from './tree.js';
 export const PORTAL_WAIT_MS = 1000;
 
 export async function certificateIds(flags: GlobalFlags, env: NodeJS.ProcessEnv, typed: string): Promise<Candidate[]> {
-  let opening: Promise<Portal | null> | undefined;
+  let opening: Promise<AnyPortal | null> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PORTAL_WAIT_MS)));
@@ -28,13 +29,9 @@ export async function certificateIds(flags: GlobalFlags, env: NodeJS.ProcessEnv,
   }
 }
 
-async function openPortal(settings: Awaited<ReturnType<typeof loadSettings>>): Promise<Portal | null> {
-  if (settings.portal === 'local') {
-    if (!existsSync(join(settings.dataDir, 'portal.sqlite'))) return null;
-    const { openLocalPortal } = await import('../../portal/local.js');
-    return openLocalPortal({ dataDir: settings.dataDir, clock: systemClock });
-  }
-  if (!/^https?:\/\//.test(settings.portal) || !settings.token) return null;
-  const { createHttpPortal } = await import('../../portal/http.js');
-  return createHttpPortal({ url: settings.portal, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp, timeoutMs: PORTAL_WAIT_MS, retries: 0 });
+async function openPortal(settings: Awaited<ReturnType<typeof loadSettings>>): Promise<AnyPortal | null> {
+  const kind = findPortalKind(settings.portal);
+  // A Tab never creates the embedded sandbox nor sends a password from a URL.
+  if (!kind || settings.portalCredentials || (kind.embedded && !existsSync(join(settings.dataDir, 'portal.sqlite')))) return null;
+  return openPortalOf(kind, { spec: settings.portal, dataDir: settings.dataDir, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp, clock: systemClock, timeoutMs: PORTAL_WAIT_MS, retries: 0 });
 }

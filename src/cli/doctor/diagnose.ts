@@ -24,7 +24,7 @@ const exists = (path: string, mode = constants.F_OK) =>
 export async function diagnose(ctx: CliContext): Promise<Diagnosis> {
   const s = ctx.settings;
   const [configFile, dataDir, lastErrors] = await Promise.all([configFileState(), dataDirState(s.dataDir), readLastErrors()]);
-  const local = s.portal === 'local';
+  const local = ctx.isLocalPortal;
   const [portal, card] = await Promise.all([portalState(ctx, local && !dataDir.hasPortal), cardState(ctx)]);
   return {
     generatedAt: new Date().toISOString(),
@@ -65,7 +65,7 @@ async function portalState(ctx: CliContext, notCreatedYet: boolean): Promise<Dia
     const portal = await ctx.portal();
     const info = await portal.info();
     const certificates = await portal.count({});
-    return { ...none, reachable: true, tokenAccepted: address === 'local' ? null : true, name: info.name, certificates };
+    return { ...none, reachable: true, tokenAccepted: ctx.isLocalPortal ? null : true, name: info.name, certificates };
   } catch (e) {
     const error = errorInfo(e);
     // A refused token means the portal answered.

@@ -1,19 +1,20 @@
-// HttpPortal: the Portal interface over `reissue serve`'s /v1 API (got). Problem details from the
-// service come back as the same ReissueError (kind, code, message, hint, details) the embedded
-// portal would throw; network, TLS and token failures become portal errors with a next step.
-// Only GETs and reissues are retried — a reissue is safe to repeat because its Idempotency-Key
-// makes the service return the first result instead of issuing again.
+// The `http` kind's client: the portal core and every capability over `reissue serve`'s /v1 API
+// (got). Problem details from the service come back as the same ReissueError (kind, code, message,
+// hint, details) the embedded portal would throw; network, TLS and token failures become portal
+// errors with a next step. Only GETs and reissues are retried — a reissue is safe to repeat
+// because its Idempotency-Key makes the service return the first result instead of issuing again.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
-import { portalError, ReissueError, usageError, type ErrorKind } from '../domain/errors.js';
-import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../domain/types.js';
-import { language } from '../i18n/i18n.js';
-import { looksLikePem } from '../pki/pem.js';
-import { isLoopbackHost } from '../util/loopback.js';
-import { redactUrl } from '../util/redact.js';
-import type { CertificatePage, CountQuery, DownloadFormat, ListQuery, Portal, PortalInfo } from './portal.js';
+import { portalError, ReissueError, usageError, type ErrorKind } from '../../domain/errors.js';
+import type { CardEvidence, Certificate, CsrReport, KeySource, PendingRevocation, PortalEmail, ReissueRequest, ReissueResult, RevocationReason } from '../../domain/types.js';
+import { language } from '../../i18n/i18n.js';
+import { looksLikePem } from '../../pki/pem.js';
+import { isLoopbackHost } from '../../util/loopback.js';
+import { redactUrl } from '../../util/redact.js';
+import { noPendingOrders } from '../own-orders.js';
+import { PORTAL_CAPABILITIES, type CertificatePage, type CountQuery, type DownloadFormat, type KindInfo, type ListQuery, type OwnPortal, type PortalInfo } from '../portal.js';
 
 export interface HttpPortalOptions {
   /** Base URL of `reissue serve`, e.g. https://portal.example:8443 (the /v1 prefix is added here). */
@@ -36,7 +37,7 @@ const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
 
-export function createHttpPortal(opts: HttpPortalOptions): Portal {
+export function createHttpPortal(opts: HttpPortalOptions): OwnPortal {
   const base = normaliseUrl(opts.url);
   refuseCleartextToken(base, opts.allowInsecureHttp ?? false);
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
@@ -91,9 +92,12 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
   };
 
   return {
-    async info(): Promise<PortalInfo> {
+    // `reissue serve` is our own service: every capability.
+    kind: 'http',
+    capabilities: PORTAL_CAPABILITIES,
+    async info(): Promise<KindInfo> {
       const info = await json<PortalInfo>('info');
-      return { ...info, name: `portal at ${base}` };
+      return { ...info, name: `portal at ${base}`, kind: 'http', capabilities: [...PORTAL_CAPABILITIES] };
     },
     list(query: ListQuery = {}): Promise<CertificatePage> {
       const searchParams: Record<string, string | number> = {};
@@ -126,6 +130,7 @@ export function createHttpPortal(opts: HttpPortalOptions): Portal {
         retry: { limit: retries, methods: ['POST'] },
       });
     },
+    resumeReissue: noPendingOrders,
     emails: (id: string) => json<PortalEmail[]>(certPath(id, '/emails')),
     revoke: (id: string, reason: RevocationReason) =>
       json<Certificate>(certPath(id, '/revoke'), { method: 'POST', json: { reason } }),

@@ -1,9 +1,11 @@
-// LocalPortal: the embedded sandbox portal, in-process. It opens (or, for an empty folder,
+// The `local` kind: the embedded sandbox portal, in-process. It opens (or, for an empty folder,
 // creates and seeds) the portal in `dataDir` and acts as one account, `demo` by default.
-import type { Clock } from '../domain/clock.js';
-import type { AccountPortal } from '../server/account-portal.js';
-import type { MailOptions } from '../server/service.js';
-import type { Portal } from './portal.js';
+import type { Clock } from '../../domain/clock.js';
+import type { AccountPortal } from '../../server/account-portal.js';
+import type { MailOptions } from '../../server/service.js';
+import { noPendingOrders } from '../own-orders.js';
+import { PORTAL_CAPABILITIES, type OwnPortal } from '../portal.js';
+import type { PortalOpenOptions } from '../registry.js';
 
 export interface LocalPortalOptions {
   dataDir: string;
@@ -14,9 +16,9 @@ export interface LocalPortalOptions {
   mail?: Pick<MailOptions, 'reminderDays' | 'lang'>;
 }
 
-export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal> {
+export async function openLocalPortal(opts: LocalPortalOptions): Promise<OwnPortal> {
   // Loaded lazily so commands that talk to an HTTP portal never load SQLite.
-  const { openPortalService } = await import('../server/service.js');
+  const { openPortalService } = await import('../../server/service.js');
   const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock, mail: { reminderDays: opts.mail?.reminderDays, lang: opts.mail?.lang } });
   let p: AccountPortal;
   try {
@@ -26,7 +28,10 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     throw e;
   }
   return {
-    info: () => p.info(),
+    // The embedded sandbox is our own service: every capability.
+    kind: 'local',
+    capabilities: PORTAL_CAPABILITIES,
+    info: async () => ({ ...(await p.info()), kind: 'local', capabilities: [...PORTAL_CAPABILITIES] }),
     list: (query) => p.list(query),
     count: (query) => p.count(query),
     get: (id) => p.get(id),
@@ -34,6 +39,7 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
     checkCsr: (id, csr, keySource, card) => p.checkCsr(id, csr, keySource, card),
     reissue: (id, request, idempotencyKey) => p.reissue(id, request, idempotencyKey),
     emails: (id) => p.emails(id),
+    resumeReissue: noPendingOrders,
     revoke: (id, reason) => p.revoke(id, reason),
     pendingRevocations: () => p.pendingRevocations(),
     caCertificate: () => p.caCertificate(),
@@ -45,4 +51,9 @@ export async function openLocalPortal(opts: LocalPortalOptions): Promise<Portal>
       service.close();
     },
   };
+}
+
+/** The registry's entry point: the embedded sandbox in the data folder, as the `demo` account. */
+export async function open(opts: PortalOpenOptions): Promise<OwnPortal> {
+  return openLocalPortal({ dataDir: opts.dataDir, clock: opts.clock, mail: { reminderDays: await opts.reminderDays?.() } });
 }

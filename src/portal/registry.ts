@@ -1,0 +1,66 @@
+// The portal kinds `--portal` (REISSUE_PORTAL, `config set portal`) chooses from: one entry per
+// kind, its code in its own folder (src/portal/<kind>/), imported only when that kind is opened.
+// This module is on every command's path: names and spec matching only, nothing heavy.
+import type { Clock } from '../domain/clock.js';
+import { usageError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
+import type { AnyPortal } from './portal.js';
+
+/** What a kind may need to open its portal; each kind reads the fields it uses. */
+export interface PortalOpenOptions {
+  /** The --portal value (one with a user name or password is refused before a kind sees it). */
+  spec: string;
+  dataDir: string;
+  token: string | undefined;
+  caFile: string | undefined;
+  allowInsecureHttp: boolean;
+  clock: Clock;
+  /** The reminder days from the config file, read only by a kind that writes reminders. */
+  reminderDays?: () => Promise<number | undefined>;
+  /** A short limit and no retries (shell completion). */
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** A kind's folder: src/portal/<kind>/index.ts. */
+export interface PortalKindModule {
+  open(opts: PortalOpenOptions): Promise<AnyPortal>;
+}
+
+export interface PortalKind {
+  /** 'local', 'http'. */
+  readonly name: string;
+  /** How --portal writes it, for messages and help. */
+  readonly form: string;
+  /**
+   * The embedded sandbox: in this process, REISSUE_NOW moves its clock, `sandbox reset` applies,
+   * and the wizard reads its first page before its first frame.
+   */
+  readonly embedded: boolean;
+  matches(spec: string): boolean;
+  load(): Promise<PortalKindModule>;
+}
+
+/** The kinds this build has. A kind is listed here only once it works end to end. */
+export const PORTAL_KINDS: readonly PortalKind[] = [
+  { name: 'local', form: 'local', embedded: true, matches: (spec) => spec === 'local', load: () => import('./local/index.js') },
+  { name: 'http', form: 'https://HOST:PORT', embedded: false, matches: (spec) => /^https?:\/\//i.test(spec), load: () => import('./http/index.js') },
+];
+
+/** The kind `spec` names, or null. */
+export function findPortalKind(spec: string, kinds: readonly PortalKind[] = PORTAL_KINDS): PortalKind | null {
+  return kinds.find((k) => k.matches(spec)) ?? null;
+}
+
+/** The kind `spec` names; an unknown one is a usage error (exit 2) that lists the kinds known. */
+export function portalKind(spec: string, kinds: readonly PortalKind[] = PORTAL_KINDS): PortalKind {
+  const kind = findPortalKind(spec, kinds);
+  if (kind) return kind;
+  const forms = kinds.map((k) => k.form).join(', ');
+  throw usageError('bad-portal', t('cli.context.badPortal', { portal: spec, kinds: forms }), t('cli.context.badPortalHint', { kinds: forms }));
+}
+
+/** Loads the kind's folder and opens its portal. */
+export async function openPortalOf(kind: PortalKind, opts: PortalOpenOptions): Promise<AnyPortal> {
+  return (await kind.load()).open(opts);
+}
