@@ -91,5 +91,7 @@ export async function evidenceForKey(spki: Uint8Array, from: { manifest?: Manife
     'card-key-not-found',
     from.manifest ? 'Neither the manifest nor any card present holds the key of this CSR.' : 'No card present holds the key of this CSR.',
     'Insert the card the key pair was generated on (it is found by the public key), or give the --manifest FILE that `reissue card keygen --manifest` wrote.',
+    // The catalogs' variant (i18next context) for a search that included a manifest.
+    from.manifest ? { context: 'manifest' } : {},
   );
 }

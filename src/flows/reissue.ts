@@ -76,7 +76,7 @@ export async function checkCsrFor(deps: Pick<FlowDeps, 'portal' | 'card'>, certi
   } catch (e) {
     if (!isReissueError(e) || e.code !== 'card-key-not-found') throw e;
     const report = await portal.checkCsr(certificateId, csr, keySource);
-    return { ...report, ok: false, problems: [...report.problems.filter((p) => p.code !== 'card-evidence-missing'), { code: 'card-key-not-found', message: `${e.message} ${e.hint ?? ''}`.trim() }] };
+    return { ...report, ok: false, problems: [...report.problems.filter((p) => p.code !== 'card-evidence-missing'), { code: 'card-key-not-found', message: `${e.message} ${e.hint ?? ''}`.trim(), text: { key: 'csrProblem.cardKeyNotFound', values: e.details?.context === 'manifest' ? { context: 'manifest' } : {} } }] };
   }
   return portal.checkCsr(certificateId, csr, keySource, card);
 }
