@@ -3,6 +3,7 @@
 // an unknown id.
 import { createHash, X509Certificate } from 'node:crypto';
 import { evidenceRefusal } from '../card/evidence.js';
+import type { Clock } from '../domain/clock.js';
 import { inputError, portalError, usageError, type ReissueError } from '../domain/errors.js';
 import { cardEvidenceOf, daysLeft, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
 import { isAlgorithm } from '../domain/algorithms.js';
@@ -25,12 +26,14 @@ import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
 import { MAX_OFFSET, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
-import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
 import { currentCrl } from './revocations.js';
 import { issuedMessage } from './mail/messages.js';
-import type { LocalPortalService } from './service.js';
-import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store.js';
+import type { PortalCa } from './portal-ca.js';
+import type { CloudKeyStore } from './cloud/key-store.js';
+import type { MessageContext } from './mail/messages.js';
+import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store/records.js';
+import type { PortalStore } from './store/store.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -39,9 +42,32 @@ export const DEFAULT_PAGE_SIZE = 50;
 const csrChecks = () => import('../pki/csr-check.js');
 const MAX_IDEMPOTENCY_KEY = 200;
 
+/**
+ * What an account's view uses from the service that made it: the store, the CA, the clocks, the
+ * e-mail outbox and the cloud key store, and the service's handling of store failures. The
+ * service implements it; this file never imports the service.
+ */
+export interface PortalHost {
+  readonly store: PortalStore;
+  readonly ca: PortalCa;
+  readonly clock: Clock;
+  /** Real time, for scheduling e-mail delivery. */
+  readonly wallClock: Clock;
+  readonly messages: MessageContext;
+  readonly outbox: { kick(): void };
+  /** Carries out due revocations and queues due reminders at `now`. */
+  runDue(now: Date): number;
+  /** Runs `fn`, turning store failures into ReissueErrors. */
+  guard<T>(fn: () => T): T;
+  /** A store failure as the ReissueError guard() would throw. */
+  storeFailure(e: unknown): unknown;
+  cloudKeys(): Promise<CloudKeyStore>;
+  log(line: string): void;
+}
+
 export class AccountPortal implements Portal {
   constructor(
-    private readonly service: LocalPortalService,
+    private readonly service: PortalHost,
     readonly account: AccountRecord,
   ) {}
 
@@ -179,7 +205,7 @@ export class AccountPortal implements Portal {
       });
       der = new Uint8Array(cert.rawData);
       outcome = this.service.guard(() =>
-        this.store.transaction((): { replay: IdempotencyRecord } | { issued: true } => {
+        this.store.write((): { replay: IdempotencyRecord } | { issued: true } => {
           const raced = this.store.idempotency(this.account.id, idempotencyKey);
           if (raced) return { replay: raced };
           const current = this.store.byId(record.id)!;
@@ -284,7 +310,7 @@ export class AccountPortal implements Portal {
     try {
       return await currentCrl(this.store, this.service.ca, now);
     } catch (e) {
-      throw sqliteFailure(e, this.service.layout.db);
+      throw this.service.storeFailure(e);
     }
   }
 

@@ -59,9 +59,9 @@ export async function addSyntheticCertificates(
   while (added < count) {
     const n = Math.min(batchSize, count - added);
     service.guard(() =>
-      store.transaction(() => {
+      store.write(() => {
         const productId = store.ensureProduct(product);
-        const first = Number(store.getMeta(META_NEXT) ?? '1');
+        const first = store.advance(META_NEXT, n, 1);
         if (first + n - 1 > 10 ** DIGITS - 1) throw new Error('synthetic host numbers exhausted');
         for (let i = 0; i < n; i++) {
           const host = 'b' + String(first + i).padStart(DIGITS, '0');
@@ -90,7 +90,6 @@ export async function addSyntheticCertificates(
             issuedAt: notBefore.toISOString(),
           });
         }
-        store.setMeta(META_NEXT, String(first + n));
       }),
     );
     added += n;

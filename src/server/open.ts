@@ -12,13 +12,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../domain/clock.js';
 import { createFileAtomically, damagedPortal, dataDirLayout, ensureDataDir, fileExists, type DataDirLayout } from './datadir.js';
-import { openDatabase, sqliteFailure } from './db.js';
 import { PortalCa } from './portal-ca.js';
-import { PortalStore } from './store.js';
+import { sqliteFailure } from './store/sqlite/db.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { PortalStore } from './store/store.js';
 
 export interface PortalData {
   layout: DataDirLayout;
-  store: PortalStore;
+  store: SqliteStore;
   ca: PortalCa;
   /** True when this call created (and seeded) the portal; false when it was already there. */
   created: boolean;
@@ -37,16 +38,15 @@ export async function openPortalData(dataDir: string, clock: Clock, seed: boolea
   if (caFiles && !(await fileExists(layout.db))) {
     throw damagedPortal(layout.db, 'The data directory has the sandbox CA files but no portal database');
   }
-  const db = openDatabase(layout.db);
+  const store = SqliteStore.open(layout.db);
   try {
-    const store = new PortalStore(db);
     if (store.getMeta(META_CA) === null) {
       const { ca, created } = await initialise(layout, store, clock, seed);
       return { layout, store, ca, created };
     }
     return { layout, store, ca: await loadCa(layout, store), created: false };
   } catch (e) {
-    db.close();
+    store.close();
     throw sqliteFailure(e, layout.db);
   }
 }
@@ -56,7 +56,7 @@ async function initialise(layout: DataDirLayout, store: PortalStore, clock: Cloc
   const [{ SandboxCa }, { insertDemoData, prepareDemoData }] = await Promise.all([import('./ca.js'), import('./seed.js')]);
   const fresh = await SandboxCa.generate(now);
   const demo = seed ? await prepareDemoData(fresh.ca, now) : null;
-  const won = store.transaction(() => {
+  const won = store.write(() => {
     if (store.getMeta(META_CA) !== null) return false; // another process initialised it meanwhile
     if (existsSync(layout.caKey) || existsSync(layout.caCert)) {
       throw damagedPortal(layout.caKey, 'The data directory has sandbox CA files but its portal database is empty');

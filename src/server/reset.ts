@@ -39,7 +39,7 @@ export async function resetSandbox(service: LocalPortalService, now: Date, opts:
   // Signing is async: the demo certificates are made first, then written in one transaction.
   const demo = await prepareDemoData(await service.ca.signing(), now);
   const deletedKeys = service.guard(() =>
-    service.store.transaction(() => {
+    service.store.write(() => {
       // Checked again under the write lock: an account may have been created meanwhile.
       const othersNow = otherAccounts(service);
       if (othersNow.length && !opts.force) throw notOnlyDemo(othersNow);

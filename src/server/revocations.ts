@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { wholeSeconds } from './certificate-values.js';
 import type { PortalCa } from './portal-ca.js';
-import type { PortalStore, RevokedEntry } from './store.js';
+import type { RevokedEntry } from './store/records.js';
+import type { PortalStore } from './store/store.js';
 
 /** Marks every copy whose revocation date has come as revoked; returns how many. */
 export function runDueRevocations(store: PortalStore, now: Date): number {
@@ -70,12 +71,13 @@ export function crlPeriodAt(previous: CrlPeriod | null, digest: string, now: Dat
 /** The current CRL (DER): every revoked serial with its date and reason; a new number only when it changes. */
 export async function currentCrl(store: PortalStore, ca: PortalCa, now: Date): Promise<Uint8Array> {
   const signer = await ca.signing(); // before the number is taken: a failed load wastes no CRL number
-  const { entries, period } = store.transaction(() => {
+  const { entries, period } = store.write(() => {
     const entries = store.revokedEntries();
     const previous = storedPeriod(store);
-    const period = crlPeriodAt(previous, crlDigest(entries), now);
+    let period = crlPeriodAt(previous, crlDigest(entries), now);
     if (period !== previous) {
-      store.setMeta(META_CRL_NUMBER, String(period.number));
+      // The number is taken by the counter (one statement), whatever was read above.
+      period = { ...period, number: store.advance(META_CRL_NUMBER, 1, 0) + 1 };
       store.setMeta(META_CRL_PERIOD, JSON.stringify({ digest: period.digest, thisUpdate: period.thisUpdate }));
     }
     return { entries, period };

@@ -10,7 +10,8 @@ import type { Organization, Product, RevocationReason, Role, Subscriber } from '
 import type { SandboxCa } from './ca.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { newCertificateId } from './ids.js';
-import type { NewCertificate, PortalStore } from './store.js';
+import type { NewCertificate } from './store/records.js';
+import type { PortalStore } from './store/store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -5,13 +5,13 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError, usageError } from '../domain/errors.js';
 import type { Role } from '../domain/types.js';
 import type { Portal } from '../portal/portal.js';
-import { sqliteFailure } from './db.js';
-import { AccountPortal } from './account-portal.js';
+import { AccountPortal, type PortalHost } from './account-portal.js';
 import { openPortalData, type PortalData } from './open.js';
 import { runDueRevocations } from './revocations.js';
 import type { DataDirLayout } from './datadir.js';
 import type { PortalCa } from './portal-ca.js';
-import type { PortalStore } from './store.js';
+import { sqliteFailure } from './store/sqlite/db.js';
+import type { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { sandboxKeyStore, type CloudKeyStore } from './cloud/key-store.js';
 import { reminderMessage, type MessageContext } from './mail/messages.js';
 import { Outbox } from './mail/outbox.js';
@@ -78,9 +78,9 @@ const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const TOKEN_PREFIX = 'rsk_';
 
 /** The concrete service; bulk loading and tests reach its store and CA through it. */
-export class LocalPortalService implements PortalService {
+export class LocalPortalService implements PortalService, PortalHost {
   readonly layout: DataDirLayout;
-  readonly store: PortalStore;
+  readonly store: SqliteStore;
   /** The sandbox CA; `await ca.signing()` for the part that signs (loaded on first use). */
   readonly ca: PortalCa;
   /** True when opening created a new sandbox portal (worth telling the user where). */
@@ -152,7 +152,7 @@ export class LocalPortalService implements PortalService {
     if (role !== 'customer' && role !== 'partner') throw usageError('bad-role', `The role must be customer or partner, not "${String(role)}".`);
     if (partner !== undefined && role !== 'customer') throw usageError('bad-option', 'Only a customer account can belong to a partner.');
     this.guard(() =>
-      this.store.transaction(() => {
+      this.store.write(() => {
         if (this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.');
         let partnerId: number | null = null;
         if (partner !== undefined) {
@@ -196,7 +196,7 @@ export class LocalPortalService implements PortalService {
     const at = now.toISOString();
     const horizon = new Date(now.getTime() + this.reminderDays * DAY_MS).toISOString();
     if (!this.store.anyReminderDue(at, horizon)) return 0;
-    return this.store.transaction(() => {
+    return this.store.write(() => {
       let queued = 0;
       for (const replaced of this.store.reminderDue(at, horizon)) {
         // The copy to use: its successor may itself have been replaced since (k1 → k2 → k3).
@@ -220,7 +220,7 @@ export class LocalPortalService implements PortalService {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.store.db.close();
+    this.store.close();
   }
 
   /** Runs `fn`, turning SQLite failures into ReissueErrors that name the database file. */
@@ -229,8 +229,12 @@ export class LocalPortalService implements PortalService {
     try {
       return fn();
     } catch (e) {
-      throw sqliteFailure(e, this.layout.db);
+      throw this.storeFailure(e);
     }
+  }
+
+  storeFailure(e: unknown): unknown {
+    return sqliteFailure(e, this.layout.db);
   }
 }
 

@@ -4,7 +4,7 @@
 // exponential back-off (30 s doubling up to an hour), across restarts: the schedule is in the
 // database. Each attempt first claims its row, so two processes never send one message twice.
 // Scheduling uses the wall clock; the portal clock (REISSUE_NOW) only dates what users see.
-import type { PortalStore } from '../store.js';
+import type { PortalStore } from '../store/store.js';
 import type { MailTransport } from './transport.js';
 
 const FIRST_RETRY_MS = 30_000;
