@@ -11,10 +11,11 @@ export class SqliteMeta implements MetaStore, CloudKeyRecords {
       get: db.prepare<[string], { value: string }>(`SELECT value FROM meta WHERE key = ?`),
       set: db.prepare<[string, string]>(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       // One statement: two writers can never both read the same value and write the same next one.
+      // (JS numbers are bound as REAL: cast, or the value would be stored as "7.0".)
       advance: db.prepare<{ key: string; by: number; start: number }, { before: number }>(`
-        INSERT INTO meta (key, value) VALUES (@key, CAST(@start + @by AS TEXT))
-        ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + @by AS TEXT)
-        RETURNING CAST(value AS INTEGER) - @by AS before`),
+        INSERT INTO meta (key, value) VALUES (@key, CAST(CAST(@start AS INTEGER) + CAST(@by AS INTEGER) AS TEXT))
+        ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(@by AS INTEGER) AS TEXT)
+        RETURNING CAST(value AS INTEGER) - CAST(@by AS INTEGER) AS before`),
       cloudKeys: db.prepare<[], { cloud_key: string }>(`SELECT cloud_key FROM certificates WHERE cloud_key IS NOT NULL`),
     };
   }
