@@ -113,3 +113,14 @@ export interface PortalStore extends AccountStore, CertificateStore, SearchStore
   write<T>(fn: () => T): T;
   close(): void;
 }
+
+/** The same interface where every answer is a promise: what a store on a database server implements. */
+export type Promised<S> = { [K in keyof S]: S[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : S[K] };
+
+/**
+ * The store as a driver that talks to a server offers it (PostgreSQL): every call a promise, and
+ * write(fn) with an async fn, whose calls to the store run inside the transaction.
+ */
+export interface AsyncPortalStore extends Promised<Omit<PortalStore, 'write'>> {
+  write<T>(fn: () => Promise<T>): Promise<T>;
+}

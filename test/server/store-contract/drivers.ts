@@ -1,10 +1,13 @@
 // The store drivers the contract suite runs against, by name: how to open a store at a location
 // (a worker thread opens its own connection the same way, as another instance would).
+import { asyncSqliteStore } from '../../../src/server/store/sqlite/async-sqlite.js';
 import { SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.js';
-import type { PortalStore } from '../../../src/server/store/store.js';
+import { openPostgresStore } from '../../../src/server/store/postgres/postgres-store.js';
+import type { AsyncPortalStore } from '../../../src/server/store/store.js';
 
 export const DRIVERS = {
-  sqlite: (location: string): PortalStore => SqliteStore.open(location),
-} satisfies Record<string, (location: string) => PortalStore>;
+  sqlite: async (location: string): Promise<AsyncPortalStore> => asyncSqliteStore(SqliteStore.open(location)),
+  postgres: (location: string): Promise<AsyncPortalStore> => openPostgresStore(location),
+} satisfies Record<string, (location: string) => Promise<AsyncPortalStore>>;
 
 export type DriverName = keyof typeof DRIVERS;

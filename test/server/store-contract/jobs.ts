@@ -5,7 +5,7 @@
 import { isReissueError } from '../../../src/domain/errors.js';
 import { reissueRefusal } from '../../../src/domain/policy.js';
 import { toCertificate, type NewCertificate } from '../../../src/server/store/records.js';
-import type { PortalStore } from '../../../src/server/store/store.js';
+import type { AsyncPortalStore as PortalStore } from '../../../src/server/store/store.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,28 +24,25 @@ export interface ReissueJob {
 
 export type ReissueOutcome = { outcome: 'issued' | 'replay'; newId: string } | { code: string } | { error: string };
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function hold(ms: number): void {
-  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
-}
+const hold = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function reissue(store: PortalStore, j: ReissueJob): ReissueOutcome {
+export async function reissue(store: PortalStore, j: ReissueJob): Promise<ReissueOutcome> {
   try {
-    return store.write((): ReissueOutcome => {
-      const earlier = store.idempotency(j.accountId, j.key);
+    return await store.write(async (): Promise<ReissueOutcome> => {
+      const earlier = await store.idempotency(j.accountId, j.key);
       if (earlier) return { outcome: 'replay', newId: earlier.newCertificateId };
-      const old = store.byId(j.oldId);
+      const old = await store.byId(j.oldId);
       if (!old) throw new Error(`no certificate ${j.oldId}`);
       const refusal = reissueRefusal(toCertificate(old, new Date(j.at)), 'csr', old.replacedBy ?? old.id);
       if (refusal) throw refusal;
-      hold(j.holdMs ?? 0);
+      await hold(j.holdMs ?? 0);
       const copy: NewCertificate = { ...old, id: j.newId, serial: j.serial, replaces: old.id, replacedBy: null, revocationDate: null, revoked: false, revocationReason: null, issuedAt: j.at, notBefore: j.at };
-      store.insertCertificate(copy);
+      await store.insertCertificate(copy);
       if (j.failAfterInsert) throw new Error('disk on fire');
       const revocationDate = new Date(Date.parse(j.at) + 14 * DAY_MS).toISOString();
-      if (!store.markReplaced(old.id, j.newId, revocationDate)) throw new Error(`${old.id} was replaced during the write`);
-      store.insertIdempotency(j.accountId, j.key, { requestSha256: 'sha-' + j.oldId, certificateId: old.id, newCertificateId: j.newId }, j.at);
-      store.insertEmail({
+      if (!(await store.markReplaced(old.id, j.newId, revocationDate))) throw new Error(`${old.id} was replaced during the write`);
+      await store.insertIdempotency(j.accountId, j.key, { requestSha256: 'sha-' + j.oldId, certificateId: old.id, newCertificateId: j.newId }, j.at);
+      await store.insertEmail({
         kind: 'certificate-issued',
         certificateId: j.newId,
         relatedId: old.id,
@@ -61,24 +58,26 @@ export function reissue(store: PortalStore, j: ReissueJob): ReissueOutcome {
 }
 
 /** The reminders due at `now` (horizon `days` ahead), queued as the service does; how many this call queued. */
-export function queueReminders(store: PortalStore, now: string, days: number): number {
+export async function queueReminders(store: PortalStore, now: string, days: number): Promise<number> {
   const horizon = new Date(Date.parse(now) + days * DAY_MS).toISOString();
-  if (!store.anyReminderDue(now, horizon)) return 0;
-  return store.write(() => {
+  if (!(await store.anyReminderDue(now, horizon))) return 0;
+  return store.write(async () => {
     let queued = 0;
-    for (const replaced of store.reminderDue(now, horizon)) {
-      const successor = store.newestSuccessor(replaced.replacedBy!)!;
+    for (const replaced of await store.reminderDue(now, horizon)) {
+      const successor = (await store.newestSuccessor(replaced.replacedBy!))!;
       const message = { date: now, to: replaced.subscriber.email, subject: `reminder ${replaced.id}`, text: 'reminder', attachments: [] };
-      if (store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: now, nextAttemptAt: now })) queued++;
+      if (await store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: now, nextAttemptAt: now })) queued++;
     }
     return queued;
   });
 }
 
 /** Takes every due message this caller can claim for a minute; the ids it got. */
-export function claimDue(store: PortalStore, now: string): number[] {
+export async function claimDue(store: PortalStore, now: string): Promise<number[]> {
   const until = new Date(Date.parse(now) + 60_000).toISOString();
-  return store.unsentDue(now).flatMap((e) => (store.claimEmail(e.id, now, until) ? [e.id] : []));
+  const claimed: number[] = [];
+  for (const e of await store.unsentDue(now)) if (await store.claimEmail(e.id, now, until)) claimed.push(e.id);
+  return claimed;
 }
 
 export type Job =
@@ -89,7 +88,7 @@ export type Job =
   | { kind: 'claim'; now: string }
   | { kind: 'advance'; key: string; times: number };
 
-export function runJob(store: PortalStore, job: Job): unknown {
+export async function runJob(store: PortalStore, job: Job): Promise<unknown> {
   switch (job.kind) {
     case 'open':
       return store.advance('contract_opened', 1, 0);
@@ -102,6 +101,6 @@ export function runJob(store: PortalStore, job: Job): unknown {
     case 'claim':
       return claimDue(store, job.now);
     case 'advance':
-      return Array.from({ length: job.times }, () => store.advance(job.key, 1, 0));
+      return Promise.all(Array.from({ length: job.times }, () => store.advance(job.key, 1, 0)));
   }
 }

@@ -8,14 +8,14 @@ import { runJob, type Job } from './jobs.js';
 
 const { driver, location, job, start } = workerData as { driver: DriverName; location: string; job: Job; start: SharedArrayBuffer };
 const open = () => DRIVERS[driver](location);
-let store = job.kind === 'open' ? null : open();
+let store = job.kind === 'open' ? null : await open();
 try {
   parentPort!.postMessage({ ready: true });
   Atomics.wait(new Int32Array(start), 0, 0);
-  store ??= open();
-  parentPort!.postMessage({ result: runJob(store, job) });
+  store ??= await open();
+  parentPort!.postMessage({ result: await runJob(store, job) });
 } catch (e) {
   parentPort!.postMessage({ error: (e as Error).stack ?? String(e) });
 } finally {
-  store?.close();
+  await store?.close();
 }

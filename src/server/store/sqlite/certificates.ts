@@ -3,7 +3,8 @@ import type { Product } from '../../../domain/types.js';
 import type { CertificateRecord, NewCertificate } from '../records.js';
 import type { CertificateStore } from '../store.js';
 import type { Db } from './db.js';
-import { SELECT_CERTIFICATE, toRecord, VISIBLE, type CertificateRow } from './rows.js';
+import { toRecord, type CertificateRow } from '../sql-rows.js';
+import { SELECT_CERTIFICATE, VISIBLE } from './rows.js';
 
 const NEWEST_FIRST = `ORDER BY c.issued_at DESC, c.rowid DESC`;
 

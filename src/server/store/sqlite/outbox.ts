@@ -4,7 +4,8 @@ import type { PortalEmail } from '../../../domain/types.js';
 import type { CertificateRecord, NewEmail, OutgoingMessage, QueuedEmail } from '../records.js';
 import type { OutboxStore } from '../store.js';
 import type { Db } from './db.js';
-import { SELECT_CERTIFICATE, toEmail, toRecord, type CertificateRow, type OutboxRow } from './rows.js';
+import { toEmail, toRecord, type CertificateRow, type OutboxRow } from '../sql-rows.js';
+import { SELECT_CERTIFICATE } from './rows.js';
 
 export class SqliteOutbox implements OutboxStore {
   private readonly s;

@@ -3,7 +3,8 @@ import type { RevocationReason } from '../../../domain/types.js';
 import type { CertificateRecord, RevokedEntry } from '../records.js';
 import type { RevocationStore } from '../store.js';
 import type { Db } from './db.js';
-import { SELECT_CERTIFICATE, toRecord, VISIBLE, type CertificateRow } from './rows.js';
+import { toRecord, type CertificateRow } from '../sql-rows.js';
+import { SELECT_CERTIFICATE, VISIBLE } from './rows.js';
 
 export class SqliteRevocations implements RevocationStore {
   private readonly s;

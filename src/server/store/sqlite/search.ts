@@ -3,7 +3,8 @@
 import type { CertificateRecord } from '../records.js';
 import type { SearchStore } from '../store.js';
 import type { Db } from './db.js';
-import { SELECT_CERTIFICATE, toRecord, VISIBLE, type CertificateRow } from './rows.js';
+import { toRecord, type CertificateRow } from '../sql-rows.js';
+import { SELECT_CERTIFICATE, VISIBLE } from './rows.js';
 
 // The same as VISIBLE for an account without customers, written so an index range serves it (deep offsets).
 const OWN = `c.account_id = @viewer`;
