@@ -3,8 +3,8 @@
 //
 // Writes that belong together run in write(fn): all of fn or none of it, one writer at a time
 // against everything another writer (another process, another instance) does. It is synchronous
-// because SQLite (better-sqlite3) is; a driver that talks to a server needs it to return a
-// promise, and that change is what a second driver brings (README, issue 22).
+// because SQLite (better-sqlite3) is; a driver that talks to a server (PostgreSQL) needs every
+// call to return a promise, so the service moves to that form when a second driver comes.
 import type { RecordedCardKey } from '../../card/evidence.js';
 import type { CloudKeyInfo, PortalEmail, Product, RevocationReason, Role } from '../../domain/types.js';
 import type { AccountRecord, CertificateRecord, IdempotencyRecord, NewCertificate, NewEmail, QueuedEmail, RevokedEntry } from './records.js';
