@@ -8,6 +8,7 @@ import { findCycle, importsOf, rel, sourceFiles, SRC } from '../helpers/import-g
 const SERVER = join(SRC, 'server');
 const STORE = join(SERVER, 'store');
 const SQLITE = join(STORE, 'sqlite');
+const POSTGRES = join(STORE, 'postgres');
 
 test('src/server has no import circle', () => {
   const cycle = findCycle(sourceFiles(SERVER));
@@ -18,15 +19,20 @@ test('account-portal.ts does not import the service', () => {
   expect(importsOf(join(SERVER, 'account-portal.ts')).files.map(rel)).not.toContain('server/service.ts');
 });
 
-test('the store interface and its records are driver-free, and in src/server only store/sqlite/ loads better-sqlite3', () => {
-  const driverFree = sourceFiles(STORE).filter((f) => !f.startsWith(SQLITE + '/'));
+test('the store interface and its records are driver-free; each driver lives in its own folder', () => {
+  const DRIVER_DIRS = [SQLITE, POSTGRES];
+  const DRIVER_PACKAGES = ['better-sqlite3', 'pg'];
+  const driverFree = sourceFiles(STORE).filter((f) => !DRIVER_DIRS.some((d) => f.startsWith(d + '/')));
   const offenders = driverFree.flatMap((f) => {
     const { files, packages } = importsOf(f);
-    return [...packages.filter((p) => p === 'better-sqlite3' || p === 'pg'), ...files.filter((i) => i.startsWith(SQLITE + '/')).map(rel)].map((what) => `${rel(f)} imports ${what}`);
+    return [...packages.filter((p) => DRIVER_PACKAGES.includes(p)), ...files.filter((i) => DRIVER_DIRS.some((d) => i.startsWith(d + '/'))).map(rel)].map((what) => `${rel(f)} imports ${what}`);
   });
   expect(offenders).toEqual([]);
-  const drivers = sourceFiles(SERVER)
-    .filter((f) => !f.startsWith(SQLITE + '/'))
-    .flatMap((f) => importsOf(f).packages.filter((p) => p === 'better-sqlite3').map(() => rel(f)));
-  expect(drivers).toEqual([]);
+  // In src/server, better-sqlite3 only in store/sqlite/ and pg only in store/postgres/.
+  const misplaced = sourceFiles(SERVER).flatMap((f) =>
+    importsOf(f)
+      .packages.filter((p) => (p === 'better-sqlite3' && !f.startsWith(SQLITE + '/')) || (p === 'pg' && !f.startsWith(POSTGRES + '/')))
+      .map((p) => `${rel(f)} imports ${p}`),
+  );
+  expect(misplaced).toEqual([]);
 });

@@ -4,6 +4,7 @@
 // Text that is compared or ordered (dates, serials, the search text) is COLLATE "C": byte order,
 // as in SQLite, whatever the database's locale. Never edit a released migration: append a new one.
 import type { PoolClient } from 'pg';
+import { NewerPortalDatabase } from '../schema-errors.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   // 1: accounts, tokens, products, certificates, idempotency records.
@@ -53,7 +54,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     issued_at            TEXT COLLATE "C" NOT NULL,
     search               TEXT COLLATE "C" NOT NULL
   );
-  CREATE INDEX certificates_by_account ON certificates (account_id, issued_at, search);
+  CREATE INDEX certificates_by_account ON certificates (account_id, issued_at, search, seq);
   CREATE INDEX certificates_by_order ON certificates (order_id, issued_at);
   CREATE INDEX certificates_by_public_key ON certificates (public_key_sha256);
   CREATE INDEX certificates_due ON certificates (revocation_date) WHERE revoked = 0 AND revocation_date IS NOT NULL;
@@ -150,5 +151,6 @@ export async function migratePostgres(client: PoolClient, migrations: readonly s
     }
   }
   const { rows } = await client.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
+  if (rows[0]!.v > migrations.length) throw new NewerPortalDatabase(rows[0]!.v);
   return rows[0]!.v;
 }

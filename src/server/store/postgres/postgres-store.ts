@@ -208,8 +208,10 @@ export class PostgresStore implements AsyncPortalStore {
 
   async list(viewer: number, text: string, limit: number, offset: number): Promise<CertificateRecord[]> {
     const filter = text ? ` AND c.search LIKE $4` : '';
+    // The page's keys come from the index alone (in list order); only its rows are read in full.
     const rows = await this.rows<CertificateRow>(
-      `${SELECT_CERTIFICATE} WHERE ${visible('$1')}${filter} ${LIST_ORDER} LIMIT $2 OFFSET $3`,
+      `WITH page AS (SELECT c.id FROM certificates c WHERE ${await this.scope(viewer)}${filter} ${LIST_ORDER} LIMIT $2 OFFSET $3)
+       ${SELECT_CERTIFICATE} JOIN page ON page.id = c.id ${LIST_ORDER}`,
       text ? [viewer, limit, offset, containing(text)] : [viewer, limit, offset],
     );
     return rows.map(record);
@@ -217,8 +219,14 @@ export class PostgresStore implements AsyncPortalStore {
 
   async count(viewer: number, text: string): Promise<number> {
     const filter = text ? ` AND c.search LIKE $2` : '';
-    const [r] = await this.rows<{ n: number }>(`SELECT count(*)::int AS n FROM certificates c WHERE ${visible('$1')}${filter}`, text ? [viewer, containing(text)] : [viewer]);
+    const [r] = await this.rows<{ n: number }>(`SELECT count(*)::int AS n FROM certificates c WHERE ${await this.scope(viewer)}${filter}`, text ? [viewer, containing(text)] : [viewer]);
     return r!.n;
+  }
+
+  /** Who `viewer` sees: an account without customers exactly its own rows (one index range). */
+  private async scope(viewer: number): Promise<string> {
+    const [r] = await this.rows<{ n: boolean }>(`SELECT EXISTS (SELECT 1 FROM accounts WHERE partner_id = $1) AS n`, [viewer]);
+    return r!.n ? visible('$1') : `c.account_id = $1`;
   }
 
   // Reissues and idempotency ------------------------------------------------------------------
