@@ -52,7 +52,7 @@ function cert(n: number, over: Partial<NewCertificate>): NewCertificate {
 
 beforeAll(async () => {
   ({ service, dir, cleanup } = await seededService(clock));
-  store = service.store;
+  store = service.sqlite!;
   ids = Object.fromEntries([DEMO.customer, DEMO.partner, DEMO.otherCustomer].map((n) => [n, store.account(n)!.id]));
   // More copies of one name than the trigram index is used for, so every way is exercised.
   await addSyntheticCertificates(service, BULK, DEMO.customer, { batchSize: 5000 });

@@ -10,7 +10,7 @@ let cleanup: () => void;
 
 beforeEach(async () => {
   const s = await seededService(clock);
-  store = s.service.store;
+  store = s.service.sqlite!;
   cleanup = s.cleanup;
 });
 afterEach(() => cleanup());

@@ -1,10 +1,10 @@
 // The portal's one store interface, made of parts by responsibility. A driver implements all of
-// it (today SQLite, in ./sqlite/); the service and each account's view see only this.
+// it (SQLite in ./sqlite/, PostgreSQL in ./postgres/); the service and each account's view see only this.
 //
 // Writes that belong together run in write(fn): all of fn or none of it, one writer at a time
-// against everything another writer (another process, another instance) does. It is synchronous
-// because SQLite (better-sqlite3) is; a driver that talks to a server (PostgreSQL) needs every
-// call to return a promise, so the service moves to that form when a second driver comes.
+// against everything another writer (another process, another instance) does. PortalStore is the
+// synchronous form SQLite (better-sqlite3) implements; the service uses AsyncPortalStore (below),
+// every call a promise, which PostgreSQL implements and SQLite is adapted to (sqlite/async-sqlite.ts).
 import type { RecordedCardKey } from '../../card/evidence.js';
 import type { CloudKeyInfo, PortalEmail, Product, RevocationReason, Role } from '../../domain/types.js';
 import type { AccountRecord, CertificateRecord, IdempotencyRecord, NewCertificate, NewEmail, QueuedEmail, RevokedEntry } from './records.js';

@@ -48,5 +48,7 @@ export function asyncSqliteStore(store: SqliteStore): AsyncPortalStore {
   const wrapped = Object.fromEntries(
     methods.map((k) => [k, (...args: unknown[]) => call(() => (store[k] as (...a: unknown[]) => unknown)(...args))]),
   ) as unknown as AsyncPortalStore;
-  return { ...wrapped, write, close: () => exclusive(() => store.close()) };
+  // Closed at once (the service closes after its work has settled), so the file is free on return.
+  const close = async () => store.close();
+  return { ...wrapped, write, close };
 }
