@@ -250,7 +250,8 @@ export class LocalPortalService implements PortalService, PortalHost {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    void this.store.close();
+    // SQLite closes at once; a server connection pool ends in the background (nothing waits on it).
+    this.store.close().catch(() => {});
   }
 
   /** Runs `fn`, turning SQLite failures into ReissueErrors that name the database file. */
