@@ -61,8 +61,10 @@ export async function openPortalData(dataDir: string, clock: Clock, seed: boolea
  * holds only the CA files (every instance needs the same ones) and the e-mail outbox.
  */
 async function openOnServer(layout: DataDirLayout, clock: Clock, seed: boolean, url: string): Promise<PortalData> {
-  const { openPostgresStore } = await import('./store/postgres/postgres-store.js');
-  const store = await openPostgresStore(url);
+  const [{ openPostgresStore }, { postgresFailure }] = await Promise.all([import('./store/postgres/postgres-store.js'), import('./store/postgres/failure.js')]);
+  const store = await openPostgresStore(url).catch((e: unknown) => {
+    throw postgresFailure(e, url);
+  });
   try {
     if ((await store.getMeta(META_CA)) === null) {
       const { ca, created } = await initialise(layout, store, clock, seed);
@@ -71,7 +73,7 @@ async function openOnServer(layout: DataDirLayout, clock: Clock, seed: boolean, 
     return { layout, store, sqlite: null, ca: await loadCa(layout, store), created: false };
   } catch (e) {
     await store.close();
-    throw e;
+    throw postgresFailure(e, url);
   }
 }
 

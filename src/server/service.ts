@@ -10,6 +10,7 @@ import { openPortalData, type PortalData } from './open.js';
 import { runDueRevocations } from './revocations.js';
 import type { DataDirLayout } from './datadir.js';
 import type { PortalCa } from './portal-ca.js';
+import { postgresFailure } from './store/postgres/failure.js';
 import { sqliteFailure } from './store/sqlite/db.js';
 import type { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { AccountRecord } from './store/records.js';
@@ -88,6 +89,8 @@ export class LocalPortalService implements PortalService, PortalHost {
   readonly store: AsyncPortalStore;
   /** The SQLite store underneath (null on another driver). */
   readonly sqlite: SqliteStore | null;
+  /** The PostgreSQL URL when the portal is kept there. */
+  private readonly storeUrl: string | undefined;
   // Accounts by name, loaded on open and kept as this service creates them: forAccount() answers
   // from here without a round trip (accounts are few); portalFor() looks a new one up.
   private readonly accounts = new Map<string, AccountRecord>();
@@ -106,10 +109,11 @@ export class LocalPortalService implements PortalService, PortalHost {
 
   readonly wallClock: Clock;
 
-  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock'> = {}) {
+  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock' | 'store'> = {}) {
     this.layout = data.layout;
     this.store = data.store;
     this.sqlite = data.sqlite;
+    this.storeUrl = opts.store;
     this.ca = data.ca;
     this.created = data.created;
     this.log = opts.log ?? (() => {});
@@ -265,7 +269,7 @@ export class LocalPortalService implements PortalService, PortalHost {
   }
 
   storeFailure(e: unknown): unknown {
-    return sqliteFailure(e, this.layout.db);
+    return this.storeUrl ? postgresFailure(e, this.storeUrl) : sqliteFailure(e, this.layout.db);
   }
 }
 

@@ -70,3 +70,18 @@ it('20 concurrent reissues of one certificate over two instances: one copy, 19 a
   }
   await Promise.all([a!.close(), b!.close()]);
 }, 120_000);
+
+it('a database that cannot be reached, or does not exist, is a portal error naming it without its password', async () => {
+  const clock = { now: () => new Date() };
+  const port = new URL(db.url).port;
+  await expect(openPortalService({ dataDir: dir, store: 'postgres://someone:hunter2@127.0.0.1:1/reissue', clock })).rejects.toMatchObject({
+    kind: 'portal',
+    code: 'store-unreachable',
+    message: expect.not.stringContaining('hunter2'),
+  });
+  await expect(openPortalService({ dataDir: dir, store: `postgres://reissue_test@127.0.0.1:${port}/no_such_db`, clock })).rejects.toMatchObject({
+    kind: 'portal',
+    code: 'store-missing',
+    message: expect.stringContaining('no_such_db'),
+  });
+});

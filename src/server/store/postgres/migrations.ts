@@ -131,14 +131,12 @@ const MIGRATION_LOCK = 0x7265_6973;
 
 /** Brings the schema up to date; returns the resulting version. */
 export async function migratePostgres(client: PoolClient, migrations: readonly string[] = PG_MIGRATIONS): Promise<number> {
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`).catch(async (e: { code?: string }) => {
-    // Two instances creating it at once: one gets a unique violation on the catalog; it exists now.
-    if (e.code !== '23505' && e.code !== '42P07') throw e;
-  });
   for (let target = 1; target <= migrations.length; target++) {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      // Under the lock: instances creating it at once would collide in the catalog.
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
       const { rows } = await client.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
       if (rows[0]!.v < target) {
         await client.query(migrations[target - 1]!);
