@@ -2,7 +2,7 @@
 # Every test, from a fresh Debian machine with Node: installs the system tools the tests use
 # (SoftHSM2 as the card, OpenSC's pkcs11-tool, openssl with its pkcs11 engine and GnuTLS's p11tool
 # as outside checkers, p11-kit's server and client module for the remote card, tmux as the
-# terminal, sqlite3, and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
+# terminal, sqlite3, PostgreSQL (a throw-away cluster for the store's contract), and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
 # then type-checks, builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+# The store's contract also runs against a throw-away PostgreSQL cluster (test/helpers/postgres.ts).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v p11tool >/dev/null || need+=(gnutls-bin)
 command -v p11-kit >/dev/null || need+=(p11-kit)
 compgen -G '/usr/lib/*/pkcs11/p11-kit-client.so' >/dev/null || need+=(p11-kit-modules)
@@ -30,7 +32,7 @@ if ((${#need[@]})); then
 fi
 
 # A checkout without dependencies (or with unbuilt native addons) gets a clean install first.
-if [ ! -f node_modules/better-sqlite3/build/Release/better_sqlite3.node ] || [ ! -f node_modules/pkcs11js/build/Release/pkcs11.node ]; then
+if [ ! -f node_modules/better-sqlite3/build/Release/better_sqlite3.node ] || [ ! -f node_modules/pkcs11js/build/Release/pkcs11.node ] || [ ! -d node_modules/pg ]; then
   npm ci
 fi
 

@@ -10,7 +10,7 @@ const t0 = performance.now();
 const service = await openPortalService({ dataDir, clock: systemClock });
 try {
   const added = await addSyntheticCertificates(service, Number(countText), 'demo');
-  service.store.db.pragma('wal_checkpoint(TRUNCATE)');
+  service.sqlite!.db.pragma('wal_checkpoint(TRUNCATE)');
   process.stdout.write(`\nBENCH_JSON ${JSON.stringify({ added, ms: performance.now() - t0 })}\n`);
 } finally {
   service.close();

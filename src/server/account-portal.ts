@@ -3,6 +3,7 @@
 // an unknown id.
 import { createHash, X509Certificate } from 'node:crypto';
 import { evidenceRefusal } from '../card/evidence.js';
+import type { Clock } from '../domain/clock.js';
 import { inputError, portalError, usageError, type ReissueError } from '../domain/errors.js';
 import { cardEvidenceOf, daysLeft, productRefusal, reissueRefusal, reissuedNotAfter, scheduledRevocationDate } from '../domain/policy.js';
 import { isAlgorithm } from '../domain/algorithms.js';
@@ -25,12 +26,14 @@ import type { CsrCheckContext } from '../pki/csr-check.js';
 import { encodePem } from '../pki/pem.js';
 import { MAX_OFFSET, type CertificatePage, type CountQuery, type DownloadFormat, type ListQuery, type Portal, type PortalInfo } from '../portal/portal.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
-import { sqliteFailure } from './db.js';
 import { certificateKey, newCertificateId } from './ids.js';
 import { currentCrl } from './revocations.js';
 import { issuedMessage } from './mail/messages.js';
-import type { LocalPortalService } from './service.js';
-import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store.js';
+import type { PortalCa } from './portal-ca.js';
+import type { CloudKeyStore } from './cloud/key-store.js';
+import type { MessageContext } from './mail/messages.js';
+import { toCertificate, type AccountRecord, type CertificateRecord, type IdempotencyRecord } from './store/records.js';
+import type { AsyncPortalStore as PortalStore } from './store/store.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -39,9 +42,32 @@ export const DEFAULT_PAGE_SIZE = 50;
 const csrChecks = () => import('../pki/csr-check.js');
 const MAX_IDEMPOTENCY_KEY = 200;
 
+/**
+ * What an account's view uses from the service that made it: the store, the CA, the clocks, the
+ * e-mail outbox and the cloud key store, and the service's handling of store failures. The
+ * service implements it; this file never imports the service.
+ */
+export interface PortalHost {
+  readonly store: PortalStore;
+  readonly ca: PortalCa;
+  readonly clock: Clock;
+  /** Real time, for scheduling e-mail delivery. */
+  readonly wallClock: Clock;
+  readonly messages: MessageContext;
+  readonly outbox: { kick(): void };
+  /** Carries out due revocations and queues due reminders at `now`. */
+  runDue(now: Date): Promise<number>;
+  /** Runs `fn`, turning store failures into ReissueErrors. */
+  guard<T>(fn: () => Promise<T>): Promise<T>;
+  /** A store failure as the ReissueError guard() would throw. */
+  storeFailure(e: unknown): unknown;
+  cloudKeys(): Promise<CloudKeyStore>;
+  log(line: string): void;
+}
+
 export class AccountPortal implements Portal {
   constructor(
-    private readonly service: LocalPortalService,
+    private readonly service: PortalHost,
     readonly account: AccountRecord,
   ) {}
 
@@ -50,19 +76,19 @@ export class AccountPortal implements Portal {
   }
 
   /** Carries out due revocations and returns the time every answer is computed at. */
-  private refresh(): Date {
+  private async refresh(): Promise<Date> {
     const now = this.service.clock.now();
-    this.service.runDue(now);
+    await this.service.runDue(now);
     return now;
   }
 
   async info(): Promise<PortalInfo> {
-    const now = this.refresh();
+    const now = await this.refresh();
     return { name: 'SANDBOX portal (local)', sandbox: true, now: now.toISOString() };
   }
 
   async list(query: ListQuery = {}): Promise<CertificatePage> {
-    const now = this.refresh();
+    const now = await this.refresh();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const offset = query.offset ?? 0;
     // In process any whole page size goes (the bulk tools read thousands); HTTP caps it at MAX_PAGE_SIZE.
@@ -71,36 +97,36 @@ export class AccountPortal implements Portal {
       throw usageError('invalid-parameter', `The offset must be a whole number from 0 to ${MAX_OFFSET}, not ${offset}.`);
     }
     const text = searchText(query.text ?? '');
-    return this.service.guard(() => {
-      const items = this.store.list(this.account.id, text, limit, offset).map((r) => toCertificate(r, now));
+    return this.service.guard(async () => {
+      const items = (await this.store.list(this.account.id, text, limit, offset)).map((r) => toCertificate(r, now));
       // A first page shorter than the limit is the whole result: no second pass to count it.
       if (offset === 0 && items.length < limit) return { items, total: items.length };
       if (query.withTotal === false) return { items, total: items.length ? offset + items.length : 0 };
-      return { items, total: this.store.count(this.account.id, text) };
+      return { items, total: await this.store.count(this.account.id, text) };
     });
   }
 
   async count(query: CountQuery = {}): Promise<number> {
-    this.refresh();
+    await this.refresh();
     const text = searchText(query.text ?? '');
     return this.service.guard(() => this.store.count(this.account.id, text));
   }
 
   async get(id: string): Promise<Certificate> {
-    const now = this.refresh();
-    return toCertificate(this.record(id), now);
+    const now = await this.refresh();
+    return toCertificate(await this.record(id), now);
   }
 
   /** PEM (optionally followed by the CA certificate) or DER. A DER file holds one certificate, so DER with a chain is refused. */
   async download(id: string, format: DownloadFormat, chain = false): Promise<Uint8Array> {
-    this.refresh();
+    await this.refresh();
     if (format !== 'pem' && format !== 'der') throw usageError('bad-format', `The format must be pem or der, not "${String(format)}".`);
     if (format === 'der' && chain) {
       throw usageError('chain-needs-pem', 'A chain can only be downloaded as PEM: a DER file holds a single certificate.', 'Use --format pem with --chain, or get the CA certificate separately with `reissue ca`.');
     }
-    const record = this.record(id);
+    const record = await this.record(id);
     // The reminder before the old copy's revocation says whether the new copy was downloaded.
-    if (record.downloadedAt === null) this.service.guard(() => this.store.markDownloaded(record.id, this.service.clock.now().toISOString()));
+    if (record.downloadedAt === null) await this.service.guard(() => this.store.markDownloaded(record.id, this.service.clock.now().toISOString()));
     if (format === 'der') return record.der;
     const pem = encodePem('CERTIFICATE', record.der) + (chain ? this.service.ca.certificatePem : '');
     return new Uint8Array(Buffer.from(pem, 'utf8'));
@@ -111,15 +137,15 @@ export class AccountPortal implements Portal {
    * unless said): the same rule reissue() applies, so "✓ Correct" here means submit accepts it.
    */
   async checkCsr(id: string, csr: Uint8Array, keySource: KeySource = 'csr', card?: CardEvidence): Promise<CsrReport> {
-    const now = this.refresh();
-    const record = this.record(id);
+    const now = await this.refresh();
+    const record = await this.record(id);
     const { inspectCsr } = await csrChecks();
-    const { report, spki } = await inspectCsr(csr, this.csrContext(record));
+    const { report, spki } = await inspectCsr(csr, await this.csrContext(record));
     const refusal = productRefusal(toCertificate(record, now), { keySource });
     if (refusal) return withProblem(report, refusal);
     // A card key: the same evidence rule as reissue(), on the key the checks passed.
     if (keySource !== 'card' || !spki) return report;
-    const evidence = this.service.guard(() => this.cardEvidenceRefusal({ keySource, card }, spki));
+    const evidence = await this.service.guard(() => this.cardEvidenceRefusal({ keySource, card }, spki));
     return evidence ? withProblem(report, evidence) : report;
   }
 
@@ -132,7 +158,7 @@ export class AccountPortal implements Portal {
    * installed next to its key and the e-mail is delivered; neither can undo the reissue.
    */
   async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueResult> {
-    const now = this.refresh();
+    const now = await this.refresh();
     if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
       throw usageError('bad-idempotency-key', `An idempotency key is 1–${MAX_IDEMPOTENCY_KEY} characters.`);
     }
@@ -145,18 +171,18 @@ export class AccountPortal implements Portal {
     const decided = cardEvidenceOf(request);
     if ('refusal' in decided) throw decided.refusal;
     const cardEvidence = decided.evidence;
-    const record = this.record(id);
+    const record = await this.record(id);
     const requestHash = createHash('sha256').update(JSON.stringify([record.id, keySource, requestFingerprint(request), cardEvidence])).digest('hex');
-    const earlier = this.service.guard(() => this.store.idempotency(this.account.id, idempotencyKey));
+    const earlier = await this.service.guard(() => this.store.idempotency(this.account.id, idempotencyKey));
     if (earlier) return this.replay(earlier, requestHash, idempotencyKey, now);
 
-    this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
+    await this.service.guard(() => this.refuseIfNotReissuable(record, keySource, now));
     const newId = newCertificateId();
     const signing = this.service.ca.signing();
     signing.catch(() => {}); // awaited below; a failure there is handled there
     const { spki, cloudKey } = await this.newPublicKey(record, request, newId);
     if (cardEvidence) {
-      const refusal = this.service.guard(() => this.evidenceConsistency(cardEvidence, spki));
+      const refusal = await this.service.guard(() => this.evidenceConsistency(cardEvidence, spki));
       if (refusal) throw refusal;
     }
 
@@ -178,13 +204,13 @@ export class AccountPortal implements Portal {
         usage: leafUsageFor(record.product.category),
       });
       der = new Uint8Array(cert.rawData);
-      outcome = this.service.guard(() =>
-        this.store.transaction((): { replay: IdempotencyRecord } | { issued: true } => {
-          const raced = this.store.idempotency(this.account.id, idempotencyKey);
+      outcome = await this.service.guard(() =>
+        this.store.write(async (): Promise<{ replay: IdempotencyRecord } | { issued: true }> => {
+          const raced = await this.store.idempotency(this.account.id, idempotencyKey);
           if (raced) return { replay: raced };
-          const current = this.store.byId(record.id)!;
-          this.refuseIfNotReissuable(current, keySource, this.service.clock.now());
-          this.store.insertCertificate({
+          const current = (await this.store.byId(record.id))!;
+          await this.refuseIfNotReissuable(current, keySource, this.service.clock.now());
+          await this.store.insertCertificate({
             id: newId,
             serial,
             orderId: current.orderId,
@@ -211,25 +237,25 @@ export class AccountPortal implements Portal {
           });
           if (cardEvidence) {
             // Under the write lock: a pair first recorded for another key meanwhile refuses this one.
-            const recorded = this.store.recordCardKey(cardEvidence.serial, cardEvidence.keyId, publicKeyHash(spki), newId, issuedAt.toISOString());
+            const recorded = await this.store.recordCardKey(cardEvidence.serial, cardEvidence.keyId, publicKeyHash(spki), newId, issuedAt.toISOString());
             const refusal = evidenceRefusal(cardEvidence, spki, recorded);
             if (refusal) throw refusal;
           }
           const revocationDate = scheduledRevocationDate(issuedAt).toISOString();
-          if (!this.store.markReplaced(current.id, newId, revocationDate)) {
+          if (!(await this.store.markReplaced(current.id, newId, revocationDate))) {
             throw new Error(`certificate ${current.id} was replaced during the transaction`); // cannot happen under the write lock
           }
-          this.store.insertIdempotency(
+          await this.store.insertIdempotency(
             this.account.id,
             idempotencyKey,
             { requestSha256: requestHash, certificateId: current.id, newCertificateId: newId },
             issuedAt.toISOString(),
           );
-          this.store.insertEmail({
+          await this.store.insertEmail({
             kind: 'certificate-issued',
             certificateId: newId,
             relatedId: current.id,
-            message: issuedMessage(this.service.messages, this.store.byId(newId)!, current, revocationDate),
+            message: issuedMessage(this.service.messages, (await this.store.byId(newId))!, current, revocationDate),
             createdAt: issuedAt.toISOString(),
             nextAttemptAt: this.service.wallClock.now().toISOString(),
           });
@@ -250,28 +276,28 @@ export class AccountPortal implements Portal {
   }
 
   async emails(id: string): Promise<PortalEmail[]> {
-    this.refresh();
-    const record = this.record(id);
+    await this.refresh();
+    const record = await this.record(id);
     return this.service.guard(() => this.store.emailsAbout(record.id));
   }
 
   async revoke(id: string, reason: RevocationReason): Promise<Certificate> {
-    const now = this.refresh();
+    const now = await this.refresh();
     if (!(REVOCATION_REASONS as readonly string[]).includes(reason)) {
       throw usageError('bad-reason', `"${String(reason)}" is not a revocation reason.`, `Use one of: ${REVOCATION_REASONS.join(', ')}.`);
     }
-    const record = this.record(id);
-    const done = this.service.guard(() => this.store.revokeNow(record.id, wholeSeconds(now).toISOString(), reason));
+    const record = await this.record(id);
+    const done = await this.service.guard(() => this.store.revokeNow(record.id, wholeSeconds(now).toISOString(), reason));
     if (!done) {
       throw portalError('already-revoked', `Certificate ${record.id} is already revoked.`, 'Nothing to do: it is listed in the CRL.', { id: record.id });
     }
-    return toCertificate(this.service.guard(() => this.store.byId(record.id)!), now);
+    return toCertificate((await this.service.guard(() => this.store.byId(record.id)))!, now);
   }
 
   async pendingRevocations(): Promise<PendingRevocation[]> {
-    const now = this.refresh();
-    return this.service.guard(() =>
-      this.store.pending(this.account.id, now.toISOString()).map((r) => ({ ...toCertificate(r, now), daysLeft: daysLeft(r.revocationDate!, now) })),
+    const now = await this.refresh();
+    return this.service.guard(async () =>
+      (await this.store.pending(this.account.id, now.toISOString())).map((r) => ({ ...toCertificate(r, now), daysLeft: daysLeft(r.revocationDate!, now) })),
     );
   }
 
@@ -280,11 +306,11 @@ export class AccountPortal implements Portal {
   }
 
   async crl(): Promise<Uint8Array> {
-    const now = this.refresh();
+    const now = await this.refresh();
     try {
       return await currentCrl(this.store, this.service.ca, now);
     } catch (e) {
-      throw sqliteFailure(e, this.service.layout.db);
+      throw this.service.storeFailure(e);
     }
   }
 
@@ -294,9 +320,9 @@ export class AccountPortal implements Portal {
   // ---------------------------------------------------------------------------------------------
 
   /** The copy this account may see by id or serial; anything else is "not found". */
-  private record(id: string): CertificateRecord {
+  private async record(id: string): Promise<CertificateRecord> {
     const key = certificateKey(String(id));
-    const record = key.id ? this.service.guard(() => this.store.visible(this.account.id, key.id, key.serial)) : null;
+    const record = key.id ? await this.service.guard(() => this.store.visible(this.account.id, key.id, key.serial)) : null;
     if (!record) {
       throw portalError('not-found', `There is no certificate "${id}" in this portal.`, 'Check the id or serial number with `reissue list`.', { id });
     }
@@ -304,8 +330,8 @@ export class AccountPortal implements Portal {
   }
 
   /** What the CSR checks need from the order: its names, the product's algorithms, every copy's key. */
-  private csrContext(record: CertificateRecord): CsrCheckContext {
-    const chain = this.service.guard(() => this.store.copyChain(record.id));
+  private async csrContext(record: CertificateRecord): Promise<CsrCheckContext> {
+    const chain = await this.service.guard(() => this.store.copyChain(record.id));
     return {
       // Code signing orders have no domains: the CN (the organisation) is the only name.
       domains: record.domains.length ? record.domains : [record.commonName],
@@ -318,19 +344,19 @@ export class AccountPortal implements Portal {
   }
 
   /** The card evidence rule of reissue() for a CSR check: its form, then its consistency with `spki`. */
-  private cardEvidenceRefusal(request: { keySource: KeySource; card?: unknown }, spki: Uint8Array): ReissueError | null {
+  private async cardEvidenceRefusal(request: { keySource: KeySource; card?: unknown }, spki: Uint8Array): Promise<ReissueError | null> {
     const decided = cardEvidenceOf(request);
     if ('refusal' in decided) return decided.refusal;
     return decided.evidence ? this.evidenceConsistency(decided.evidence, spki) : null;
   }
 
   /** The evidence against the key the CA certifies and what the portal recorded for its card key. */
-  private evidenceConsistency(evidence: CardEvidence, spki: Uint8Array): ReissueError | null {
-    return evidenceRefusal(evidence, spki, this.store.cardKey(evidence.serial, evidence.keyId));
+  private async evidenceConsistency(evidence: CardEvidence, spki: Uint8Array): Promise<ReissueError | null> {
+    return evidenceRefusal(evidence, spki, await this.store.cardKey(evidence.serial, evidence.keyId));
   }
 
-  private refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): void {
-    const newest = record.replacedBy ? (this.store.newestCopyOfOrder(record.orderId) ?? record.replacedBy) : record.id;
+  private async refuseIfNotReissuable(record: CertificateRecord, keySource: KeySource, now: Date): Promise<void> {
+    const newest = record.replacedBy ? ((await this.store.newestCopyOfOrder(record.orderId)) ?? record.replacedBy) : record.id;
     const refusal = reissueRefusal(toCertificate(record, now), keySource, newest);
     if (refusal) throw refusal;
   }
@@ -350,7 +376,7 @@ export class AccountPortal implements Portal {
     }
     const { inspectCsr } = await csrChecks();
     // One parse: the key the checks passed is the key certified, re-encoded canonically.
-    const { report, spki } = await inspectCsr(request.csr, this.csrContext(record));
+    const { report, spki } = await inspectCsr(request.csr, await this.csrContext(record));
     if (!report.ok || !spki) {
       throw inputError(
         'csr-invalid',
@@ -379,7 +405,7 @@ export class AccountPortal implements Portal {
     }
   }
 
-  private replay(earlier: IdempotencyRecord, requestHash: string, key: string, now: Date): ReissueResult {
+  private async replay(earlier: IdempotencyRecord, requestHash: string, key: string, now: Date): Promise<ReissueResult> {
     if (earlier.requestSha256 !== requestHash) {
       throw portalError(
         'idempotency-conflict',
@@ -391,10 +417,10 @@ export class AccountPortal implements Portal {
     return this.result(earlier.newCertificateId, earlier.certificateId, now);
   }
 
-  private result(newId: string, oldId: string, now: Date): ReissueResult {
-    return this.service.guard(() => ({
-      certificate: toCertificate(this.store.byId(newId)!, now),
-      replaced: toCertificate(this.store.byId(oldId)!, now),
+  private async result(newId: string, oldId: string, now: Date): Promise<ReissueResult> {
+    return this.service.guard(async () => ({
+      certificate: toCertificate((await this.store.byId(newId))!, now),
+      replaced: toCertificate((await this.store.byId(oldId))!, now),
     }));
   }
 }

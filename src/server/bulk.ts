@@ -44,7 +44,7 @@ export async function addSyntheticCertificates(
   }
   const service = target;
   const store = service.store;
-  const owner = service.guard(() => store.account(account));
+  const owner = await service.guard(() => store.account(account));
   if (!owner) throw portalError('unknown-account', `There is no account "${account}" in this portal.`);
 
   const now = wholeSeconds(service.clock.now());
@@ -58,16 +58,16 @@ export async function addSyntheticCertificates(
   let added = 0;
   while (added < count) {
     const n = Math.min(batchSize, count - added);
-    service.guard(() =>
-      store.transaction(() => {
-        const productId = store.ensureProduct(product);
-        const first = Number(store.getMeta(META_NEXT) ?? '1');
+    await service.guard(() =>
+      store.write(async () => {
+        const productId = await store.ensureProduct(product);
+        const first = await store.advance(META_NEXT, n, 1);
         if (first + n - 1 > 10 ** DIGITS - 1) throw new Error('synthetic host numbers exhausted');
         for (let i = 0; i < n; i++) {
           const host = 'b' + String(first + i).padStart(DIGITS, '0');
           const serial = randomSerial();
           const name = `${host}.bulk.example`;
-          store.insertCertificate({
+          await store.insertCertificate({
             id: newCertificateId(),
             serial,
             orderId: `ORDER/${host.slice(1)}/bulk`,
@@ -90,7 +90,6 @@ export async function addSyntheticCertificates(
             issuedAt: notBefore.toISOString(),
           });
         }
-        store.setMeta(META_NEXT, String(first + n));
       }),
     );
     added += n;

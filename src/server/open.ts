@@ -12,13 +12,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../domain/clock.js';
 import { createFileAtomically, damagedPortal, dataDirLayout, ensureDataDir, fileExists, type DataDirLayout } from './datadir.js';
-import { openDatabase, sqliteFailure } from './db.js';
 import { PortalCa } from './portal-ca.js';
-import { PortalStore } from './store.js';
+import { sqliteFailure } from './store/sqlite/db.js';
+import { asyncSqliteStore } from './store/sqlite/async-sqlite.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { AsyncPortalStore as PortalStore } from './store/store.js';
 
 export interface PortalData {
   layout: DataDirLayout;
   store: PortalStore;
+  /** The SQLite store underneath (null on another driver): for tools and tests that read the file. */
+  sqlite: SqliteStore | null;
   ca: PortalCa;
   /** True when this call created (and seeded) the portal; false when it was already there. */
   created: boolean;
@@ -28,26 +32,48 @@ const META_CA = 'ca_sha256';
 const META_CREATED = 'created_at';
 export const META_SEEDED = 'demo_seeded';
 
-export async function openPortalData(dataDir: string, clock: Clock, seed: boolean): Promise<PortalData> {
+export async function openPortalData(dataDir: string, clock: Clock, seed: boolean, storeUrl?: string): Promise<PortalData> {
   const layout = dataDirLayout(dataDir);
   await ensureDataDir(dataDir);
+  if (storeUrl) return openOnServer(layout, clock, seed, storeUrl);
   // CA files first, then the database: an initialising process creates the database before the
   // CA files, so seeing CA files and then no database means the database really is missing.
   const caFiles = (await fileExists(layout.caKey)) || (await fileExists(layout.caCert));
   if (caFiles && !(await fileExists(layout.db))) {
     throw damagedPortal(layout.db, 'The data directory has the sandbox CA files but no portal database');
   }
-  const db = openDatabase(layout.db);
+  const sqlite = SqliteStore.open(layout.db);
+  const store = asyncSqliteStore(sqlite);
   try {
-    const store = new PortalStore(db);
-    if (store.getMeta(META_CA) === null) {
+    if ((await store.getMeta(META_CA)) === null) {
       const { ca, created } = await initialise(layout, store, clock, seed);
-      return { layout, store, ca, created };
+      return { layout, store, sqlite, ca, created };
     }
-    return { layout, store, ca: await loadCa(layout, store), created: false };
+    return { layout, store, sqlite, ca: await loadCa(layout, store), created: false };
   } catch (e) {
-    db.close();
+    sqlite.close();
     throw sqliteFailure(e, layout.db);
+  }
+}
+
+/**
+ * The portal on a database server (PostgreSQL), shared by several instances: the data directory
+ * holds only the CA files (every instance needs the same ones) and the e-mail outbox.
+ */
+async function openOnServer(layout: DataDirLayout, clock: Clock, seed: boolean, url: string): Promise<PortalData> {
+  const [{ openPostgresStore }, { postgresFailure }] = await Promise.all([import('./store/postgres/postgres-store.js'), import('./store/postgres/failure.js')]);
+  const store = await openPostgresStore(url).catch((e: unknown) => {
+    throw postgresFailure(e, url);
+  });
+  try {
+    if ((await store.getMeta(META_CA)) === null) {
+      const { ca, created } = await initialise(layout, store, clock, seed);
+      return { layout, store, sqlite: null, ca, created };
+    }
+    return { layout, store, sqlite: null, ca: await loadCa(layout, store), created: false };
+  } catch (e) {
+    await store.close();
+    throw postgresFailure(e, url);
   }
 }
 
@@ -56,8 +82,11 @@ async function initialise(layout: DataDirLayout, store: PortalStore, clock: Cloc
   const [{ SandboxCa }, { insertDemoData, prepareDemoData }] = await Promise.all([import('./ca.js'), import('./seed.js')]);
   const fresh = await SandboxCa.generate(now);
   const demo = seed ? await prepareDemoData(fresh.ca, now) : null;
-  const won = store.transaction(() => {
-    if (store.getMeta(META_CA) !== null) return false; // another process initialised it meanwhile
+  const won = await store.write(async () => {
+    // Taking a counter locks its row until commit: instances initialising one new database at once
+    // (each with its own data directory) take turns here, and only the first makes the CA.
+    await store.advance('initialisations', 1, 0);
+    if ((await store.getMeta(META_CA)) !== null) return false; // another process initialised it meanwhile
     if (existsSync(layout.caKey) || existsSync(layout.caCert)) {
       throw damagedPortal(layout.caKey, 'The data directory has sandbox CA files but its portal database is empty');
     }
@@ -70,10 +99,10 @@ async function initialise(layout: DataDirLayout, store: PortalStore, clock: Cloc
         if (!createFileAtomically(path, pem, mode)) throw damagedPortal(path, 'A sandbox CA file appeared while the portal was being created');
         created.push(path);
       }
-      store.setMeta(META_CA, fresh.ca.fingerprint);
-      store.setMeta(META_CREATED, now.toISOString());
-      store.setMeta(META_SEEDED, demo ? 'yes' : 'no');
-      if (demo) insertDemoData(store, demo, now);
+      await store.setMeta(META_CA, fresh.ca.fingerprint);
+      await store.setMeta(META_CREATED, now.toISOString());
+      await store.setMeta(META_SEEDED, demo ? 'yes' : 'no');
+      if (demo) await insertDemoData(store, demo, now);
     } catch (e) {
       // The transaction rolls back; take our CA files with it so the directory stays empty.
       for (const path of created) rmSync(path, { force: true });
@@ -93,7 +122,7 @@ async function loadCa(layout: DataDirLayout, store: PortalStore): Promise<Portal
   } catch (e) {
     throw damagedPortal(layout.caKey, `The sandbox CA files cannot be used: ${(e as Error).message}`);
   }
-  if (ca.fingerprint !== store.getMeta(META_CA)) {
+  if (ca.fingerprint !== (await store.getMeta(META_CA))) {
     throw damagedPortal(layout.caCert, 'The sandbox CA certificate does not belong to this portal database');
   }
   return ca;

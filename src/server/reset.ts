@@ -17,8 +17,8 @@ import type { LocalPortalService } from './service.js';
 export const OUTBOX_ARCHIVE = 'outbox-archive';
 
 /** Accounts other than the demo ones: a reset would delete them and their certificates. */
-export function otherAccounts(service: LocalPortalService): string[] {
-  return service.guard(() => service.store.accountNames()).filter((name) => !DEMO_ACCOUNTS.includes(name));
+export async function otherAccounts(service: LocalPortalService): Promise<string[]> {
+  return (await service.guard(() => service.store.accountNames())).filter((name) => !DEMO_ACCOUNTS.includes(name));
 }
 
 export interface ResetOptions {
@@ -34,20 +34,20 @@ export interface ResetResult {
 }
 
 export async function resetSandbox(service: LocalPortalService, now: Date, opts: ResetOptions): Promise<ResetResult> {
-  const others = otherAccounts(service);
+  const others = await otherAccounts(service);
   if (others.length && !opts.force) throw notOnlyDemo(others);
   // Signing is async: the demo certificates are made first, then written in one transaction.
   const demo = await prepareDemoData(await service.ca.signing(), now);
-  const deletedKeys = service.guard(() =>
-    service.store.transaction(() => {
+  const deletedKeys = await service.guard(() =>
+    service.store.write(async () => {
       // Checked again under the write lock: an account may have been created meanwhile.
-      const othersNow = otherAccounts(service);
+      const othersNow = await otherAccounts(service);
       if (othersNow.length && !opts.force) throw notOnlyDemo(othersNow);
-      const keys = service.store.cloudKeys();
-      service.store.clearExceptAccounts(DEMO_ACCOUNTS);
-      insertDemoData(service.store, demo, now);
-      service.store.setMeta(META_SEEDED, 'yes');
-      service.store.setMeta('reset_at', now.toISOString());
+      const keys = await service.store.cloudKeys();
+      await service.store.clearExceptAccounts(DEMO_ACCOUNTS);
+      await insertDemoData(service.store, demo, now);
+      await service.store.setMeta(META_SEEDED, 'yes');
+      await service.store.setMeta('reset_at', now.toISOString());
       return keys;
     }),
   );

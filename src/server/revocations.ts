@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { wholeSeconds } from './certificate-values.js';
 import type { PortalCa } from './portal-ca.js';
-import type { PortalStore, RevokedEntry } from './store.js';
+import type { RevokedEntry } from './store/records.js';
+import type { AsyncPortalStore as PortalStore } from './store/store.js';
 
 /** Marks every copy whose revocation date has come as revoked; returns how many. */
-export function runDueRevocations(store: PortalStore, now: Date): number {
+export function runDueRevocations(store: PortalStore, now: Date): Promise<number> {
   return store.revokeDue(now.toISOString());
 }
 
@@ -23,7 +24,7 @@ export interface RevocationTimer {
 export function startRevocationTimer(run: () => unknown, everyMs = 60_000, onError: (e: unknown) => void = () => {}): RevocationTimer {
   const timer = setInterval(() => {
     try {
-      run();
+      Promise.resolve(run()).catch(onError);
     } catch (e) {
       onError(e);
     }
@@ -70,13 +71,14 @@ export function crlPeriodAt(previous: CrlPeriod | null, digest: string, now: Dat
 /** The current CRL (DER): every revoked serial with its date and reason; a new number only when it changes. */
 export async function currentCrl(store: PortalStore, ca: PortalCa, now: Date): Promise<Uint8Array> {
   const signer = await ca.signing(); // before the number is taken: a failed load wastes no CRL number
-  const { entries, period } = store.transaction(() => {
-    const entries = store.revokedEntries();
-    const previous = storedPeriod(store);
-    const period = crlPeriodAt(previous, crlDigest(entries), now);
+  const { entries, period } = await store.write(async () => {
+    const entries = await store.revokedEntries();
+    const previous = await storedPeriod(store);
+    let period = crlPeriodAt(previous, crlDigest(entries), now);
     if (period !== previous) {
-      store.setMeta(META_CRL_NUMBER, String(period.number));
-      store.setMeta(META_CRL_PERIOD, JSON.stringify({ digest: period.digest, thisUpdate: period.thisUpdate }));
+      // The number is taken by the counter (one statement), whatever was read above.
+      period = { ...period, number: (await store.advance(META_CRL_NUMBER, 1, 0)) + 1 };
+      await store.setMeta(META_CRL_PERIOD, JSON.stringify({ digest: period.digest, thisUpdate: period.thisUpdate }));
     }
     return { entries, period };
   });
@@ -89,10 +91,10 @@ export async function currentCrl(store: PortalStore, ca: PortalCa, now: Date): P
 }
 
 /** The CRL last handed out; a portal from before periods were kept has only its number. */
-function storedPeriod(store: PortalStore): CrlPeriod | null {
-  const number = Number(store.getMeta(META_CRL_NUMBER) ?? '0');
+async function storedPeriod(store: PortalStore): Promise<CrlPeriod | null> {
+  const number = Number((await store.getMeta(META_CRL_NUMBER)) ?? '0');
   try {
-    const p = JSON.parse(store.getMeta(META_CRL_PERIOD) ?? 'null') as Partial<CrlPeriod> | null;
+    const p = JSON.parse((await store.getMeta(META_CRL_PERIOD)) ?? 'null') as Partial<CrlPeriod> | null;
     if (p && typeof p.digest === 'string' && typeof p.thisUpdate === 'string') return { number, digest: p.digest, thisUpdate: p.thisUpdate };
   } catch {
     // A damaged record only costs a new number.

@@ -10,7 +10,8 @@ import type { Organization, Product, RevocationReason, Role, Subscriber } from '
 import type { SandboxCa } from './ca.js';
 import { leafUsageFor, publicKeyHash, randomSerial, wholeSeconds } from './certificate-values.js';
 import { newCertificateId } from './ids.js';
-import type { NewCertificate, PortalStore } from './store.js';
+import type { NewCertificate } from './store/records.js';
+import type { AsyncPortalStore as PortalStore } from './store/store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -177,20 +178,21 @@ export async function prepareDemoData(ca: SandboxCa, clockNow: Date): Promise<De
 export const DEMO_ACCOUNTS: readonly string[] = [DEMO.partner, DEMO.customer, DEMO.otherCustomer];
 
 /** Writes the prepared data (reusing demo accounts that already exist); call inside a transaction. */
-export function insertDemoData(store: PortalStore, data: DemoData, createdAt: Date): void {
+export async function insertDemoData(store: PortalStore, data: DemoData, createdAt: Date): Promise<void> {
   const accountIds = new Map<string, number>();
   for (const a of data.accounts) {
     const partnerId = a.partner ? accountIds.get(a.partner) ?? null : null;
-    accountIds.set(a.name, store.account(a.name)?.id ?? store.insertAccount(a.name, a.role, partnerId, createdAt.toISOString()));
+    accountIds.set(a.name, (await store.account(a.name))?.id ?? (await store.insertAccount(a.name, a.role, partnerId, createdAt.toISOString())));
   }
-  const productIds = new Map(data.products.map((p) => [p.name, store.ensureProduct(p)]));
+  const productIds = new Map<string, number>();
+  for (const p of data.products) productIds.set(p.name, await store.ensureProduct(p));
   // Successors first would break the foreign key on replaces; insert in issue order, link after.
   const sorted = [...data.certificates].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
   for (const { account, product, ...c } of sorted) {
-    store.insertCertificate({ ...c, replacedBy: null, accountId: accountIds.get(account)!, productId: productIds.get(product.name)! });
+    await store.insertCertificate({ ...c, replacedBy: null, accountId: accountIds.get(account)!, productId: productIds.get(product.name)! });
   }
   for (const c of sorted) {
-    if (c.replacedBy) store.markReplaced(c.id, c.replacedBy, c.revocationDate!);
+    if (c.replacedBy) await store.markReplaced(c.id, c.replacedBy, c.revocationDate!);
   }
 }
 

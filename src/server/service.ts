@@ -5,13 +5,16 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { portalError, usageError } from '../domain/errors.js';
 import type { Role } from '../domain/types.js';
 import type { Portal } from '../portal/portal.js';
-import { sqliteFailure } from './db.js';
-import { AccountPortal } from './account-portal.js';
+import { AccountPortal, type PortalHost } from './account-portal.js';
 import { openPortalData, type PortalData } from './open.js';
 import { runDueRevocations } from './revocations.js';
 import type { DataDirLayout } from './datadir.js';
 import type { PortalCa } from './portal-ca.js';
-import type { PortalStore } from './store.js';
+import { postgresFailure } from './store/postgres/failure.js';
+import { sqliteFailure } from './store/sqlite/db.js';
+import type { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { AccountRecord } from './store/records.js';
+import type { AsyncPortalStore } from './store/store.js';
 import { sandboxKeyStore, type CloudKeyStore } from './cloud/key-store.js';
 import { reminderMessage, type MessageContext } from './mail/messages.js';
 import { Outbox } from './mail/outbox.js';
@@ -20,22 +23,24 @@ import type { MailLanguage } from './mail/templates.js';
 
 export interface AccountDirectory {
   /** The account name a plaintext API token belongs to, or null (tokens are stored hashed). */
-  accountForToken(token: string): string | null;
+  accountForToken(token: string): Promise<string | null>;
   /** The portal as this account sees it (customer: own certs; partner: own + its customers'). */
-  forAccount(account: string): Portal;
+  portalFor(account: string): Promise<Portal>;
 }
 
 export interface PortalService extends AccountDirectory {
-  createAccount(name: string, role: 'customer' | 'partner', partner?: string): void;
+  createAccount(name: string, role: 'customer' | 'partner', partner?: string): Promise<void>;
   /** A new API token for the account: plaintext, shown once; only its hash is stored. */
-  createToken(account: string): string;
+  createToken(account: string): Promise<string>;
   /** Carries out every revocation whose date has come; returns how many. */
-  runDueRevocations(): number;
+  runDueRevocations(): Promise<number>;
   close(): void;
 }
 
 export interface OpenPortalServiceOptions {
   dataDir: string;
+  /** A PostgreSQL URL (postgres://…) to keep the portal in, shared by several instances; default: DATA_DIR/portal.sqlite. */
+  store?: string;
   clock: Clock;
   /** Seed the demo data when the directory is new (default true). Never re-seeds. */
   seed?: boolean;
@@ -61,12 +66,13 @@ export const DEFAULT_REMINDER_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function openPortalService(opts: OpenPortalServiceOptions): Promise<LocalPortalService> {
-  const data = await openPortalData(opts.dataDir, opts.clock, opts.seed ?? true);
+  const data = await openPortalData(opts.dataDir, opts.clock, opts.seed ?? true, opts.store);
   const service = new LocalPortalService(data, opts.clock, opts);
   try {
-    service.runDueRevocations();
+    await service.loadAccounts();
+    await service.runDueRevocations();
     // Messages left unsent by an earlier process (a failure, a restart) go out now.
-    if (service.outbox.hasDue()) service.outbox.kick();
+    if (await service.outbox.hasDue()) service.outbox.kick();
   } catch (e) {
     service.close();
     throw e;
@@ -78,9 +84,16 @@ const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const TOKEN_PREFIX = 'rsk_';
 
 /** The concrete service; bulk loading and tests reach its store and CA through it. */
-export class LocalPortalService implements PortalService {
+export class LocalPortalService implements PortalService, PortalHost {
   readonly layout: DataDirLayout;
-  readonly store: PortalStore;
+  readonly store: AsyncPortalStore;
+  /** The SQLite store underneath (null on another driver). */
+  readonly sqlite: SqliteStore | null;
+  /** The PostgreSQL URL when the portal is kept there. */
+  private readonly storeUrl: string | undefined;
+  // Accounts by name, loaded on open and kept as this service creates them: forAccount() answers
+  // from here without a round trip (accounts are few); portalFor() looks a new one up.
+  private readonly accounts = new Map<string, AccountRecord>();
   /** The sandbox CA; `await ca.signing()` for the part that signs (loaded on first use). */
   readonly ca: PortalCa;
   /** True when opening created a new sandbox portal (worth telling the user where). */
@@ -96,9 +109,11 @@ export class LocalPortalService implements PortalService {
 
   readonly wallClock: Clock;
 
-  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock'> = {}) {
+  constructor(data: PortalData, readonly clock: Clock, opts: Pick<OpenPortalServiceOptions, 'mail' | 'cloudKeys' | 'log' | 'wallClock' | 'store'> = {}) {
     this.layout = data.layout;
     this.store = data.store;
+    this.sqlite = data.sqlite;
+    this.storeUrl = opts.store;
     this.ca = data.ca;
     this.created = data.created;
     this.log = opts.log ?? (() => {});
@@ -130,53 +145,72 @@ export class LocalPortalService implements PortalService {
     return this.cloudKeyStore;
   }
 
-  accountForToken(token: string): string | null {
+  async accountForToken(token: string): Promise<string | null> {
     if (typeof token !== 'string' || !token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
     return this.guard(() => this.store.accountForTokenHash(tokenHash(token)));
   }
 
+  /** Every account, read once on open. */
+  async loadAccounts(): Promise<void> {
+    for (const name of await this.guard(() => this.store.accountNames())) {
+      const account = await this.guard(() => this.store.account(name));
+      if (account) this.accounts.set(name, account);
+    }
+  }
+
+  /** The portal of an account this service knows (from open, or created since). */
   forAccount(name: string): AccountPortal {
     const cached = this.portals.get(name);
     if (cached) return cached;
-    const account = this.guard(() => this.store.account(name));
+    const account = this.accounts.get(name);
     if (!account) throw unknownAccount(name);
     const portal = new AccountPortal(this, account);
     this.portals.set(name, portal);
     return portal;
   }
 
-  createAccount(name: string, role: Role, partner?: string): void {
+  /** The portal of any account, also one another process created after this one opened. */
+  async portalFor(name: string): Promise<AccountPortal> {
+    if (!this.accounts.has(name)) {
+      const account = await this.guard(() => this.store.account(name));
+      if (account) this.accounts.set(name, account);
+    }
+    return this.forAccount(name);
+  }
+
+  async createAccount(name: string, role: Role, partner?: string): Promise<void> {
     if (!ACCOUNT_NAME.test(name)) {
       throw usageError('bad-account-name', `"${name}" is not a valid account name.`, 'Use 1–64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.');
     }
     if (role !== 'customer' && role !== 'partner') throw usageError('bad-role', `The role must be customer or partner, not "${String(role)}".`);
     if (partner !== undefined && role !== 'customer') throw usageError('bad-option', 'Only a customer account can belong to a partner.');
-    this.guard(() =>
-      this.store.transaction(() => {
-        if (this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.');
+    await this.guard(() =>
+      this.store.write(async () => {
+        if (await this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.');
         let partnerId: number | null = null;
         if (partner !== undefined) {
-          const p = this.store.account(partner);
+          const p = await this.store.account(partner);
           if (!p) throw unknownAccount(partner);
           if (p.role !== 'partner') throw portalError('not-a-partner', `The account "${partner}" is a customer, not a partner.`, 'Name a partner account with --partner.');
           partnerId = p.id;
         }
-        this.store.insertAccount(name, role, partnerId, this.clock.now().toISOString());
+        const id = await this.store.insertAccount(name, role, partnerId, this.clock.now().toISOString());
+        this.accounts.set(name, { id, name, role, partnerId });
       }),
     );
   }
 
-  createToken(accountName: string): string {
+  async createToken(accountName: string): Promise<string> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    this.guard(() => {
-      const account = this.store.account(accountName);
+    await this.guard(async () => {
+      const account = await this.store.account(accountName);
       if (!account) throw unknownAccount(accountName);
-      this.store.insertToken(tokenHash(token), account.id, this.clock.now().toISOString());
+      await this.store.insertToken(tokenHash(token), account.id, this.clock.now().toISOString());
     });
     return token;
   }
 
-  runDueRevocations(): number {
+  runDueRevocations(): Promise<number> {
     return this.runDue(this.clock.now());
   }
 
@@ -185,25 +219,25 @@ export class LocalPortalService implements PortalService {
    * how many revocations were carried out. Runs before every answer, so it reads first and only
    * takes the write lock when something is due.
    */
-  runDue(now: Date): number {
-    const revoked = this.guard(() => runDueRevocations(this.store, now));
-    if (this.guard(() => this.queueReminders(now)) > 0) this.outbox.kick();
+  async runDue(now: Date): Promise<number> {
+    const revoked = await this.guard(() => runDueRevocations(this.store, now));
+    if ((await this.guard(() => this.queueReminders(now))) > 0) this.outbox.kick();
     return revoked;
   }
 
   /** One reminder per replaced copy, ever: the outbox's UNIQUE (kind, certificate_id) decides. */
-  private queueReminders(now: Date): number {
+  private async queueReminders(now: Date): Promise<number> {
     const at = now.toISOString();
     const horizon = new Date(now.getTime() + this.reminderDays * DAY_MS).toISOString();
-    if (!this.store.anyReminderDue(at, horizon)) return 0;
-    return this.store.transaction(() => {
+    if (!(await this.store.anyReminderDue(at, horizon))) return 0;
+    return this.store.write(async () => {
       let queued = 0;
-      for (const replaced of this.store.reminderDue(at, horizon)) {
+      for (const replaced of await this.store.reminderDue(at, horizon)) {
         // The copy to use: its successor may itself have been replaced since (k1 → k2 → k3).
-        const successor = this.store.newestSuccessor(replaced.replacedBy!);
+        const successor = await this.store.newestSuccessor(replaced.replacedBy!);
         if (!successor) continue;
         const message = reminderMessage(this.messages, replaced, successor, now);
-        if (this.store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
+        if (await this.store.queueReminder({ certificateId: replaced.id, relatedId: successor.id, message, createdAt: at, nextAttemptAt: this.wallClock.now().toISOString() })) queued++;
       }
       return queued;
     });
@@ -220,17 +254,22 @@ export class LocalPortalService implements PortalService {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.store.db.close();
+    // SQLite closes at once; a server connection pool ends in the background (nothing waits on it).
+    this.store.close().catch(() => {});
   }
 
   /** Runs `fn`, turning SQLite failures into ReissueErrors that name the database file. */
-  guard<T>(fn: () => T): T {
+  async guard<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw portalError('portal-closed', 'The portal was already closed.');
     try {
-      return fn();
+      return await fn();
     } catch (e) {
-      throw sqliteFailure(e, this.layout.db);
+      throw this.storeFailure(e);
     }
+  }
+
+  storeFailure(e: unknown): unknown {
+    return this.storeUrl ? postgresFailure(e, this.storeUrl) : sqliteFailure(e, this.layout.db);
   }
 }
 

@@ -34,12 +34,12 @@ export async function startTestPortal(opts: { clock?: Clock; serve?: Partial<Ser
   const admin = await openPortalService({ dataDir, clock });
   let tokens: TestPortal['tokens'];
   try {
-    admin.createAccount('other-partner', 'partner');
+    await admin.createAccount('other-partner', 'partner');
     tokens = {
-      demo: admin.createToken('demo'),
-      partner: admin.createToken('demo-partner'),
-      other: admin.createToken('acme'),
-      otherPartner: admin.createToken('other-partner'),
+      demo: await admin.createToken('demo'),
+      partner: await admin.createToken('demo-partner'),
+      other: await admin.createToken('acme'),
+      otherPartner: await admin.createToken('other-partner'),
     };
   } finally {
     admin.close();

@@ -23,7 +23,8 @@ describe('card-key-not-found', () => {
     expect(pl.message).toMatch(manifest ? /^Ani manifest/ : /^Żadna z obecnych kart/);
     expect(pl.hint).toMatch(/^Włóż kartę/);
     // The CSR check's problem, built as checkCsrFor builds it.
-    const problem = { code: 'card-key-not-found' as const, message: `${e.message} ${e.hint}`, text: { key: 'csrProblem.cardKeyNotFound', values: manifest ? { context: 'manifest' } : {} } };
+    const values: Record<string, string> = manifest ? { context: 'manifest' } : {};
+    const problem = { code: 'card-key-not-found' as const, message: `${e.message} ${e.hint}`, text: { key: 'csrProblem.cardKeyNotFound', values } };
     expect(csrProblemText(problem, translator('en'))).toBe(problem.message);
     expect(csrProblemText(problem, translator('pl'))).toBe(`${pl.message} ${pl.hint}`);
   });

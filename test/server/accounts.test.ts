@@ -73,37 +73,37 @@ describe('visibility', () => {
 });
 
 describe('accounts and tokens', () => {
-  it('creates customers under partners and refuses bad ones', () => {
-    service.createAccount('reseller', 'partner');
-    service.createAccount('shop', 'customer', 'reseller');
-    expect(service.store.account('shop')!.partnerId).toBe(service.store.account('reseller')!.id);
-    expect(() => service.createAccount('shop', 'customer')).toThrow(expect.objectContaining({ code: 'account-exists' }));
-    expect(() => service.createAccount('other', 'customer', 'nobody')).toThrow(expect.objectContaining({ code: 'unknown-account' }));
-    expect(() => service.createAccount('other', 'customer', 'demo')).toThrow(expect.objectContaining({ code: 'not-a-partner' }));
-    expect(() => service.createAccount('Bad Name!', 'customer')).toThrow(expect.objectContaining({ kind: 'usage', code: 'bad-account-name' }));
-    expect(() => service.createAccount('p2', 'partner', 'reseller')).toThrow(expect.objectContaining({ kind: 'usage' }));
+  it('creates customers under partners and refuses bad ones', async () => {
+    await service.createAccount('reseller', 'partner');
+    await service.createAccount('shop', 'customer', 'reseller');
+    expect(service.sqlite!.account('shop')!.partnerId).toBe(service.sqlite!.account('reseller')!.id);
+    await expect(service.createAccount('shop', 'customer')).rejects.toThrow(expect.objectContaining({ code: 'account-exists' }));
+    await expect(service.createAccount('other', 'customer', 'nobody')).rejects.toThrow(expect.objectContaining({ code: 'unknown-account' }));
+    await expect(service.createAccount('other', 'customer', 'demo')).rejects.toThrow(expect.objectContaining({ code: 'not-a-partner' }));
+    await expect(service.createAccount('Bad Name!', 'customer')).rejects.toThrow(expect.objectContaining({ kind: 'usage', code: 'bad-account-name' }));
+    await expect(service.createAccount('p2', 'partner', 'reseller')).rejects.toThrow(expect.objectContaining({ kind: 'usage' }));
     expect(() => service.forAccount('nobody')).toThrow(expect.objectContaining({ kind: 'portal', code: 'unknown-account' }));
   });
 
   it('gives a new account an empty portal', async () => {
-    service.createAccount('empty', 'customer');
+    await service.createAccount('empty', 'customer');
     expect(await service.forAccount('empty').list()).toEqual({ items: [], total: 0 });
     expect(await service.forAccount('empty').pendingRevocations()).toEqual([]);
   });
 
-  it('issues tokens that map back to their account and stores only their hash', () => {
-    const token = service.createToken(DEMO.customer);
-    const other = service.createToken(DEMO.partner);
+  it('issues tokens that map back to their account and stores only their hash', async () => {
+    const token = await service.createToken(DEMO.customer);
+    const other = await service.createToken(DEMO.partner);
     expect(token).not.toBe(other);
     expect(token.length).toBeGreaterThanOrEqual(40);
-    expect(service.accountForToken(token)).toBe('demo');
-    expect(service.accountForToken(other)).toBe('demo-partner');
-    expect(service.accountForToken(token.slice(0, -1))).toBeNull();
-    expect(service.accountForToken('')).toBeNull();
-    const stored = service.store.db.prepare('SELECT * FROM api_tokens').all() as Record<string, unknown>[];
+    expect(await service.accountForToken(token)).toBe('demo');
+    expect(await service.accountForToken(other)).toBe('demo-partner');
+    expect(await service.accountForToken(token.slice(0, -1))).toBeNull();
+    expect(await service.accountForToken('')).toBeNull();
+    const stored = service.sqlite!.db.prepare('SELECT * FROM api_tokens').all() as Record<string, unknown>[];
     expect(stored).toHaveLength(2);
     expect(JSON.stringify(stored)).not.toContain(token);
     expect(JSON.stringify(stored)).not.toContain(token.slice(4));
-    expect(() => service.createToken('nobody')).toThrow(expect.objectContaining({ code: 'unknown-account' }));
+    await expect(service.createToken('nobody')).rejects.toThrow(expect.objectContaining({ code: 'unknown-account' }));
   });
 });

@@ -152,8 +152,8 @@ describe('a new portal without demo data', () => {
     try {
       expect(service.created).toBe(true);
       expect(existsSync(join(dir, 'ca-key.pem'))).toBe(true);
-      expect(service.store.db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 0 });
-      service.createAccount('ops', 'customer');
+      expect(service.sqlite!.db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 0 });
+      await service.createAccount('ops', 'customer');
       const portal = service.forAccount('ops');
       expect(await portal.list()).toEqual({ items: [], total: 0 });
       const crl = openssl(['crl', '-inform', 'DER', '-noout', '-text'], Buffer.from(await portal.crl()));
@@ -164,7 +164,7 @@ describe('a new portal without demo data', () => {
     const again = await openPortalService({ dataDir: dir, clock });
     try {
       expect(again.created).toBe(false);
-      expect(again.store.db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 0 });
+      expect(again.sqlite!.db.prepare('SELECT count(*) AS n FROM certificates').get()).toEqual({ n: 0 });
     } finally {
       again.close();
     }

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { addSyntheticCertificates } from '../../src/server/bulk.js';
 import { DEMO, PRODUCTS } from '../../src/server/seed.js';
 import type { LocalPortalService } from '../../src/server/service.js';
-import { TRIGRAM_COUNT_LIMIT, TRIGRAM_PAGE_LIMIT, trigramQuery, type CertificateRecord, type NewCertificate, type PortalStore } from '../../src/server/store.js';
+import type { CertificateRecord, NewCertificate } from '../../src/server/store/records.js';
+import { TRIGRAM_COUNT_LIMIT, TRIGRAM_PAGE_LIMIT, trigramQuery } from '../../src/server/store/sqlite/search.js';
+import type { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import { makeCsr, seededService, testClock } from './helpers.js';
 
 const clock = testClock('2026-06-01T10:00:00Z');
 let service: LocalPortalService;
-let store: PortalStore;
+let store: SqliteStore;
 let dir: string;
 let cleanup: () => void;
 let ids: Record<string, number>;
@@ -50,11 +52,11 @@ function cert(n: number, over: Partial<NewCertificate>): NewCertificate {
 
 beforeAll(async () => {
   ({ service, dir, cleanup } = await seededService(clock));
-  store = service.store;
+  store = service.sqlite!;
   ids = Object.fromEntries([DEMO.customer, DEMO.partner, DEMO.otherCustomer].map((n) => [n, store.account(n)!.id]));
   // More copies of one name than the trigram index is used for, so every way is exercised.
   await addSyntheticCertificates(service, BULK, DEMO.customer, { batchSize: 5000 });
-  store.transaction(() => {
+  store.write(() => {
     store.insertCertificate(cert(1, { commonName: 'Sklep Gdańsk', domains: ['sklep.gdańsk.example', 'www.sklep.gdańsk.example'] }));
     store.insertCertificate(cert(2, { commonName: 'GDAŃSK-Port.example', domains: ['gdańsk-port.example'], accountId: ids[DEMO.partner]! }));
     store.insertCertificate(cert(3, { commonName: 'ŻÓŁW.example', domains: ['żółw.example'], accountId: ids[DEMO.otherCustomer]! }));
@@ -143,20 +145,20 @@ describe('the list filter', () => {
   it('answers a filter of 3+ characters from the trigram index', () => {
     const demo = ids[DEMO.customer]!;
     expect(store.list(demo, 'gdańsk', 10, 0).map((c) => c.id)).toEqual(['crt-filter00001']);
-    store.transaction(() => store.db.prepare(`INSERT INTO certificates_search (certificates_search) VALUES ('delete-all')`).run());
+    store.write(() => store.db.prepare(`INSERT INTO certificates_search (certificates_search) VALUES ('delete-all')`).run());
     try {
       // With the index emptied, only filters too short for it still find the copy.
       expect(store.list(demo, 'gdańsk', 10, 0)).toEqual([]);
       expect(store.list(demo, 'ń', 10, 0).map((c) => c.id)).toEqual(['crt-filter00001']);
     } finally {
-      store.transaction(() => store.db.prepare(`INSERT INTO certificates_search (certificates_search) VALUES ('rebuild')`).run());
+      store.write(() => store.db.prepare(`INSERT INTO certificates_search (certificates_search) VALUES ('rebuild')`).run());
     }
     expect(store.list(demo, 'gdańsk', 10, 0).map((c) => c.id)).toEqual(['crt-filter00001']);
   });
 
   it('leaves out the trigrams most rows hold when the others narrow enough, with the same answers', () => {
     const demo = ids[DEMO.customer]!;
-    const pages = (store as unknown as { s: { own: { matchingTrigrams: { all: (p: { match: string }) => unknown[] } } } }).s.own.matchingTrigrams;
+    const pages = (store as unknown as { search: { s: { own: { matchingTrigrams: { all: (p: { match: string }) => unknown[] } } } } }).search.s.own.matchingTrigrams;
     const all = vi.spyOn(pages, 'all');
     try {
       // "b00" and "000" are in every bulk copy's name, "mid" and "dle" in every middle one's;
@@ -260,10 +262,10 @@ describe('the trigram index', () => {
     expect((await demo.list({ text: certificate.id })).items.map((c) => [c.id, c.state])).toEqual([[certificate.id, 'revoked']]);
 
     // The application never rewrites search, but if anything does, the index follows.
-    store.transaction(() => store.db.prepare(`UPDATE certificates SET search = search || ' renamed-xyz' WHERE id = ?`).run('crt-filter00001'));
+    store.write(() => store.db.prepare(`UPDATE certificates SET search = search || ' renamed-xyz' WHERE id = ?`).run('crt-filter00001'));
     inStep();
     expect(store.list(ids[DEMO.customer]!, 'renamed-xyz', 10, 0).map((c) => c.id)).toEqual(['crt-filter00001']);
-    store.transaction(() => store.db.prepare(`UPDATE certificates SET search = replace(search, ' renamed-xyz', '') WHERE id = ?`).run('crt-filter00001'));
+    store.write(() => store.db.prepare(`UPDATE certificates SET search = replace(search, ' renamed-xyz', '') WHERE id = ?`).run('crt-filter00001'));
     inStep();
     expect(store.list(ids[DEMO.customer]!, 'renamed-xyz', 10, 0)).toEqual([]);
   });
@@ -275,7 +277,7 @@ describe('query plans', () => {
       .map((r) => r.detail)
       .join(' | ');
   }
-  const statements = () => (store as unknown as { s: Record<string, Record<string, { source: string }>> }).s;
+  const statements = () => (store as unknown as { search: { s: Record<string, Record<string, { source: string }>> } }).search.s;
 
   it("serve a customer's page, filtered or not, from the covering index in list order, without sorting", () => {
     for (const name of ['all', 'matching']) {

@@ -52,7 +52,7 @@ async function current(): Promise<Certificate> {
   return items.find((c) => !c.replacedBy)!;
 }
 
-const count = () => (service.store.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
+const count = () => (service.sqlite!.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
 
 async function refusal(csr: Uint8Array, key = 'k'): Promise<ReissueError> {
   const cert = await current();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { issuedMessage, reminderMessage } from '../../src/server/mail/messages.js';
 import { MAIL_LANGUAGES, mailText, type MailTextKey } from '../../src/server/mail/templates.js';
-import type { CertificateRecord } from '../../src/server/store.js';
+import type { CertificateRecord } from '../../src/server/store/records.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 const KEYS: MailTextKey[] = ['issued.subject', 'issued.body', 'reminder.subject', 'reminder.body', 'reminder.notDownloaded', 'reminder.downloaded', 'key.csr', 'key.card', 'key.cloud', 'key.unknown', 'signature'];

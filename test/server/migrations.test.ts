@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isReissueError } from '../../src/domain/errors.js';
-import { openDatabase } from '../../src/server/db.js';
-import { MIGRATIONS, migrate } from '../../src/server/migrations.js';
+import { openDatabase } from '../../src/server/store/sqlite/db.js';
+import { MIGRATIONS, migrate } from '../../src/server/store/sqlite/migrations.js';
 import { tempDir } from './helpers.js';
 
 let cleanup: (() => void)[] = [];

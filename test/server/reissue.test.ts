@@ -38,7 +38,7 @@ const manualCsr = (name: string, key: Parameters<typeof makeCsr>[2]['key'] = 'ec
 
 
 function certificateCount(): number {
-  return (service.store.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
+  return (service.sqlite!.db.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }).n;
 }
 
 describe('checkCsr', () => {
@@ -165,7 +165,7 @@ describe('reissue', () => {
   it('takes no bare "card": without complete evidence nothing is issued', async () => {
     const codeSigning = await certOf(DEMO.codeSigningOrderId);
     const good = makeCsr(work, 'cs-bare', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
-    const before = snapshot(service.store.db);
+    const before = snapshot(service.sqlite!.db);
     const bare = { keySource: 'card', csr: good.pem } as unknown as Parameters<AccountPortal['reissue']>[1];
     expect(await rejection(demo.reissue(codeSigning.id, bare, 'bare-1'))).toMatchObject({ kind: 'input', code: 'card-evidence-missing' });
     const partial = { keySource: 'card' as const, csr: good.pem, card: { ...cardEvidenceFor(good.pem), serial: '' } };
@@ -174,7 +174,7 @@ describe('reissue', () => {
     expect(await rejection(demo.reissue(codeSigning.id, badId, 'bare-3'))).toMatchObject({ code: 'card-evidence-invalid' });
     const badHash = { keySource: 'card' as const, csr: good.pem, card: { ...cardEvidenceFor(good.pem), publicKeySha256: 'xyz' } };
     expect(await rejection(demo.reissue(codeSigning.id, badHash, 'bare-4'))).toMatchObject({ code: 'card-evidence-invalid' });
-    expect(snapshot(service.store.db)).toEqual(before);
+    expect(snapshot(service.sqlite!.db)).toEqual(before);
   });
 
   it('csr check applies the rule submit applies: a card-only product takes the CSR only as a card key', async () => {
@@ -196,7 +196,7 @@ describe('reissue', () => {
     const mine = makeCsr(work, 'cs-mine', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
     const other = makeCsr(work, 'cs-other', { key: 'ec-p256', cn: 'Asseco Data Systems S.A.', sans: [] });
     const spkiSha = (pem: Uint8Array) => createHash('sha256').update(Buffer.from(csrPublicKeyHex(writeTemp(work, 'k.csr', pem)), 'hex')).digest('hex');
-    const before = snapshot(service.store.db);
+    const before = snapshot(service.sqlite!.db);
     const cases: [string, ReturnType<typeof cardEvidenceFor>][] = [
       // Another key's id (a manifest line or card evidence copied from a real card).
       ['card-evidence-key-id', cardEvidenceFor(other.pem)],
@@ -210,13 +210,13 @@ describe('reissue', () => {
       expect(e).toMatchObject({ kind: 'input', code, message: check.problems[0]!.message.slice(0, e.message.length) });
       expect(e.exitCode).toBe(3);
     }
-    expect(snapshot(service.store.db)).toEqual(before);
+    expect(snapshot(service.sqlite!.db)).toEqual(before);
     // The consistent evidence, with the key's own hash, goes through and is recorded once for that key.
     const card = { ...cardEvidenceFor(mine.pem), publicKeySha256: spkiSha(mine.pem) };
     expect(card.keyId).toBe(cardKeyIdOfCsr(mine.pem));
     const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: mine.pem, card }, 'consistent');
     expect(certificate.cardEvidence).toEqual(card);
-    expect(service.store.cardKey(card.serial, card.keyId)).toEqual({ publicKeySha256: spkiSha(mine.pem), certificateId: certificate.id });
+    expect(service.sqlite!.cardKey(card.serial, card.keyId)).toEqual({ publicKeySha256: spkiSha(mine.pem), certificateId: certificate.id });
   });
 
   it('a card serial + key id pair recorded for one key is never accepted for another (the store and the rule)', async () => {
@@ -226,25 +226,25 @@ describe('reissue', () => {
     const { certificate } = await demo.reissue(codeSigning.id, { keySource: 'card', csr: first.pem, card: cardEvidenceFor(first.pem) }, 'pair-1');
     // The pair already stands for the first key: as if the second key had the same id on that card.
     const reused = cardEvidenceFor(second.pem);
-    service.store.db.prepare(`UPDATE card_keys SET key_id = ? WHERE certificate_id = ?`).run(reused.keyId, certificate.id);
+    service.sqlite!.db.prepare(`UPDATE card_keys SET key_id = ? WHERE certificate_id = ?`).run(reused.keyId, certificate.id);
     const check = await demo.checkCsr(certificate.id, second.pem, 'card', reused);
     expect(check.problems.map((p) => p.code)).toEqual(['card-evidence-reused']);
-    const before = snapshot(service.store.db);
+    const before = snapshot(service.sqlite!.db);
     const e = await rejection(demo.reissue(certificate.id, { keySource: 'card', csr: second.pem, card: reused }, 'pair-2'));
     expect(e).toMatchObject({ kind: 'input', code: 'card-evidence-reused', details: { certificate: certificate.id } });
-    expect(snapshot(service.store.db)).toEqual(before);
+    expect(snapshot(service.sqlite!.db)).toEqual(before);
   });
 
   it('refuses a CSR that fails the checks with every problem listed, changing nothing', async () => {
     const old = await certOf(DEMO.manualOrderId);
-    const before = snapshot(service.store.db);
+    const before = snapshot(service.sqlite!.db);
     const weak = makeCsr(work, 'weak', { key: 'rsa-1024', cn: 'evil.example', md: 'sha1' });
     const e = await rejection(demo.reissue(old.id, { keySource: 'csr', csr: weak.pem }, 'bad-1'));
     expect(e).toMatchObject({ kind: 'input', code: 'csr-invalid' });
     expect(e.exitCode).toBe(3);
     const codes = (e.details!.problems as { code: string }[]).map((p) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['weak-key', 'weak-hash', 'domain-not-in-order']));
-    expect(snapshot(service.store.db)).toEqual(before);
+    expect(snapshot(service.sqlite!.db)).toEqual(before);
     // A failed attempt does not use up the idempotency key.
     const ok = await demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('after-bad').pem }, 'bad-1');
     expect(ok.replaced.id).toBe(old.id);
@@ -291,7 +291,7 @@ describe('reissue', () => {
     const winner = won[0]!.value.certificate.id;
     for (const l of lost) expect(l.reason).toMatchObject({ kind: 'portal', code: 'already-replaced', details: { newestCopyId: winner } });
     expect(certificateCount()).toBe(count + 1);
-    expect(service.store.byId(old.id)!.replacedBy).toBe(winner);
+    expect(service.sqlite!.byId(old.id)!.replacedBy).toBe(winner);
   });
 
   it('answers concurrent retries with one idempotency key with the same single copy', async () => {
@@ -306,11 +306,11 @@ describe('reissue', () => {
   it('leaves the database exactly as it was when the transaction fails half-way', async () => {
     const old = await certOf(DEMO.manualOrderId);
     // A real SQLite failure after the new copy was inserted: linking the old copy aborts.
-    service.store.db.exec(`CREATE TRIGGER fail_link BEFORE UPDATE OF replaced_by ON certificates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    const before = snapshot(service.store.db);
+    service.sqlite!.db.exec(`CREATE TRIGGER fail_link BEFORE UPDATE OF replaced_by ON certificates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    const before = snapshot(service.sqlite!.db);
     await expect(demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('fail').pem }, 'fail-1')).rejects.toThrow();
-    expect(snapshot(service.store.db)).toEqual(before);
-    service.store.db.exec('DROP TRIGGER fail_link');
+    expect(snapshot(service.sqlite!.db)).toEqual(before);
+    service.sqlite!.db.exec('DROP TRIGGER fail_link');
     const ok = await demo.reissue(old.id, { keySource: 'csr', csr: manualCsr('after-fail').pem }, 'fail-1');
     expect(ok.replaced.replacedBy).toBe(ok.certificate.id);
   });

@@ -52,7 +52,7 @@ describe('the revocation schedule', () => {
     expect(await demo.get(old.id)).toMatchObject({ state: 'revoked', revocationReason: 'superseded', revocationDate: due.toISOString() });
     expect((await demo.pendingRevocations()).map((p) => p.id)).not.toContain(old.id);
     expect((await demo.list({ text: DEMO.manualOrderId })).items.find((c) => c.id === old.id)?.state).toBe('revoked');
-    expect(service.store.byId(old.id)!.revoked).toBe(true);
+    expect(service.sqlite!.byId(old.id)!.revoked).toBe(true);
     const entry = crlEntry(crlText(await demo.crl(), 'after.crl'), old.serialNumber);
     expect(entry).toEqual({ date: due, reason: 'Superseded' });
   });
@@ -65,7 +65,7 @@ describe('the revocation schedule', () => {
     const reopened = await openPortalService({ dataDir: dir, clock: later });
     try {
       // Written by the open itself, before anything is read.
-      expect(reopened.store.byId(old.id)!.revoked).toBe(true);
+      expect(reopened.sqlite!.byId(old.id)!.revoked).toBe(true);
     } finally {
       reopened.close();
     }
@@ -85,11 +85,11 @@ describe('the revocation schedule', () => {
     const pending = await demo.pendingRevocations();
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ orderId: DEMO.reissuedOrderId, daysLeft: 11 });
-    expect(service.runDueRevocations()).toBe(0);
+    expect(await service.runDueRevocations()).toBe(0);
     clock.advanceDays(11);
-    expect(service.runDueRevocations()).toBe(1);
-    expect(service.runDueRevocations()).toBe(0);
-    expect(service.store.byId(pending[0]!.id)!.revoked).toBe(true);
+    expect(await service.runDueRevocations()).toBe(1);
+    expect(await service.runDueRevocations()).toBe(0);
+    expect(service.sqlite!.byId(pending[0]!.id)!.revoked).toBe(true);
   });
 
   it('gives a CRL a new number only when its revoked set or its period changes, never per fetch', async () => {

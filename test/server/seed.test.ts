@@ -44,9 +44,9 @@ describe('a new sandbox portal', () => {
   });
 
   it('has the demo customer, its partner and an unrelated customer', () => {
-    const demo = service.store.account(DEMO.customer)!;
-    const partner = service.store.account(DEMO.partner)!;
-    const other = service.store.account(DEMO.otherCustomer)!;
+    const demo = service.sqlite!.account(DEMO.customer)!;
+    const partner = service.sqlite!.account(DEMO.partner)!;
+    const other = service.sqlite!.account(DEMO.otherCustomer)!;
     expect(demo.role).toBe('customer');
     expect(partner.role).toBe('partner');
     expect(demo.partnerId).toBe(partner.id);

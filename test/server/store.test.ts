@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRODUCTS, DEMO } from '../../src/server/seed.js';
-import { toCertificate, type NewCertificate, type PortalStore } from '../../src/server/store.js';
+import { toCertificate, type NewCertificate } from '../../src/server/store/records.js';
+import type { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import { DAY_MS, seededService, snapshot, testClock } from './helpers.js';
 
 const clock = testClock('2026-06-01T10:00:00Z');
-let store: PortalStore;
+let store: SqliteStore;
 let cleanup: () => void;
 
 beforeEach(async () => {
   const s = await seededService(clock);
-  store = s.service.store;
+  store = s.service.sqlite!;
   cleanup = s.cleanup;
 });
 afterEach(() => cleanup());
@@ -116,7 +117,7 @@ describe('PortalStore', () => {
     const before = snapshot(store.db);
     const demoOld = store.list(store.account(DEMO.customer)!.id, 'assecodata.pl', 1, 0)[0]!;
     expect(() =>
-      store.transaction(() => {
+      store.write(() => {
         store.insertCertificate(newCert({ replaces: demoOld.id }));
         expect(store.markReplaced(demoOld.id, 'crt-test000001', new Date(clock.now().getTime() + 14 * DAY_MS).toISOString())).toBe(true);
         store.setMeta('half-way', 'yes');

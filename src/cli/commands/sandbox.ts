@@ -25,7 +25,7 @@ export function registerSandboxCommands(program: Command, r: Registrar): void {
         const service = await openPortalService({ dataDir: ctx.settings.dataDir, clock: systemClock });
         let reset: Awaited<ReturnType<typeof resetSandbox>>;
         try {
-          const others = otherAccounts(service);
+          const others = await otherAccounts(service);
           if (!opts.yes) {
             if (!canPrompt(ctx.io)) throw usageError('confirmation-needed', t('sandbox.needsConfirmation'), t('sandbox.needsConfirmationHint'));
             const question = others.length && opts.force ? t('sandbox.confirmWithOthers', { dir: ctx.settings.dataDir, accounts: others.join(', ') }) : t('sandbox.confirm', { dir: ctx.settings.dataDir });

@@ -25,6 +25,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
     .option('--cloud-token <LABEL>', t('cli.serve.cloudToken'))
     .option('--cloud-pin-file <FILE>', t('cli.serve.cloudPinFile'))
     .option('--cloud-pin-stdin', t('cli.serve.cloudPinStdin'))
+    .option('--store <URL>', t('cli.serve.store'))
     .action(
       r.action(async (ctx, opts: ServeFlags) => {
         const port = Number.parseInt(opts.port, 10);
@@ -44,6 +45,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           reminderDays: parseReminderDays(opts.reminderDays ?? config.reminderDays),
           lang: parseChoice('--mail-lang', opts.mailLang ?? config.mailLang ?? 'en', MAIL_LANGUAGES),
         };
+        const store = storeUrl(opts.store ?? process.env.REISSUE_STORE);
         const cloudKeys = opts.cloudModule ? await openCloudTokenStore(ctx, opts) : undefined;
         const { startServer } = await import('../../server/http/serve.js');
         ctx.handlesSignals = true; // drain in-flight requests before leaving
@@ -51,6 +53,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           host: opts.host,
           port,
           dataDir: ctx.settings.dataDir,
+          store,
           clock: ctx.clock,
           tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
           allowInsecureHttp: opts.allowInsecureHttp,
@@ -66,6 +69,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
         ctx.io.stderr.write(
           [
             t('cli.serve.dataDir', { dir: ctx.settings.dataDir }),
+            ...(store ? [t('cli.serve.storeIs', { store })] : []),
             mail.smtp ? t('cli.serve.mailSmtp', { address: smtpAddress(mail.smtp) }) : t('cli.serve.mailOutbox', { dir: ctx.settings.dataDir }),
             t('cli.serve.cloud', { what: cloud }),
             t('cli.serve.stop'),
@@ -88,13 +92,14 @@ export function registerServeCommands(program: Command, r: Registrar): void {
     .argument('<NAME>')
     .requiredOption('--role <customer|partner>', t('cli.admin.role'))
     .option('--partner <NAME>', t('cli.admin.partner'))
+    .option('--store <URL>', t('cli.serve.store'))
     .action(
-      r.action(async (ctx, name: string, opts: { role: string; partner?: string }) => {
+      r.action(async (ctx, name: string, opts: { role: string; partner?: string; store?: string }) => {
         const role = parseChoice('--role', opts.role, ['customer', 'partner'] as const);
         if (opts.partner && role !== 'customer') throw usageError('bad-option', t('cli.admin.partnerCustomersOnly'));
-        const service = await openService(ctx.settings.dataDir, ctx.clock);
+        const service = await openService(ctx.settings.dataDir, ctx.clock, opts.store);
         try {
-          service.createAccount(name, role, opts.partner);
+          await service.createAccount(name, role, opts.partner);
         } finally {
           service.close();
         }
@@ -107,12 +112,13 @@ export function registerServeCommands(program: Command, r: Registrar): void {
     .description(t('cli.admin.tokens'))
     .command('create')
     .argument('<ACCOUNT>')
+    .option('--store <URL>', t('cli.serve.store'))
     .action(
-      r.action(async (ctx, accountName: string) => {
-        const service = await openService(ctx.settings.dataDir, ctx.clock);
+      r.action(async (ctx, accountName: string, opts: { store?: string }) => {
+        const service = await openService(ctx.settings.dataDir, ctx.clock, opts.store);
         let token: string;
         try {
-          token = service.createToken(accountName);
+          token = await service.createToken(accountName);
         } finally {
           service.close();
         }
@@ -124,6 +130,7 @@ export function registerServeCommands(program: Command, r: Registrar): void {
 }
 
 interface ServeFlags {
+  store?: string;
   host: string;
   port: string;
   tlsCert?: string;
@@ -172,7 +179,22 @@ async function readPinFile(file: string): Promise<string> {
   return readSecretFile(file, { messages: 'cli.serve.pinFile', code: 'pin-file' });
 }
 
-async function openService(dataDir: string, clock: import('../../domain/clock.js').Clock) {
+/** The portal the admin commands change: the data directory's, or the one in --store / REISSUE_STORE. */
+async function openService(dataDir: string, clock: import('../../domain/clock.js').Clock, store?: string) {
   const { openPortalService } = await import('../../server/service.js');
-  return openPortalService({ dataDir, clock });
+  return openPortalService({ dataDir, clock, store: storeUrl(store ?? process.env.REISSUE_STORE) });
+}
+
+/** The PostgreSQL URL to keep the portal in (undefined: the data directory's SQLite file). Never with a password. */
+function storeUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError('bad-store', t('cli.serve.badStore'));
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw usageError('bad-store', t('cli.serve.badStore'));
+  if (url.password) throw usageError('store-password', t('cli.serve.storePassword'), t('cli.serve.storePasswordHint'));
+  return value;
 }

@@ -112,8 +112,8 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
   };
 
   v1.addHook('onRequest', async (request) => {
-    const account = accountOf(opts.directory, request.headers.authorization);
-    portals.set(request, opts.directory.forAccount(account));
+    const account = await accountOf(opts.directory, request.headers.authorization);
+    portals.set(request, await opts.directory.portalFor(account));
   });
   if (opts.runDueRevocations) {
     const run = opts.runDueRevocations;
@@ -241,11 +241,11 @@ async function routes(v1: FastifyInstance, opts: HttpAppOptions): Promise<void> 
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
-function accountOf(directory: AccountDirectory, authorization: string | undefined): string {
+async function accountOf(directory: AccountDirectory, authorization: string | undefined): Promise<string> {
   const hint = 'Pass an API token with --token or REISSUE_TOKEN; the portal operator creates one with `reissue admin token create ACCOUNT`.';
   const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
   if (!token) throw portalError('unauthorized', 'The request carries no API token (Authorization: Bearer …).', hint);
-  const account = directory.accountForToken(token);
+  const account = await directory.accountForToken(token);
   if (!account) throw portalError('unauthorized', 'The API token is not valid.', hint);
   return account;
 }

@@ -15,6 +15,8 @@ export interface ServeOptions {
   host: string;
   port: number;
   dataDir: string;
+  /** A PostgreSQL URL to keep the portal in (several instances may share it); default: the data directory's SQLite file. */
+  store?: string;
   clock: Clock;
   tls?: { certFile: string; keyFile: string };
   allowInsecureHttp?: boolean;
@@ -49,9 +51,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
   const https = opts.tls ? readTls(opts.tls) : undefined;
 
-  const service = await openPortalService({ dataDir: opts.dataDir, clock: opts.clock, mail: opts.mail, cloudKeys: opts.cloudKeys, log });
-  const runDue = () => {
-    const n = service.runDueRevocations();
+  const service = await openPortalService({ dataDir: opts.dataDir, store: opts.store, clock: opts.clock, mail: opts.mail, cloudKeys: opts.cloudKeys, log });
+  const runDue = async () => {
+    const n = await service.runDueRevocations();
     if (n > 0) log(`Carried out ${n} due revocation${n === 1 ? '' : 's'}.`);
   };
 
@@ -59,7 +61,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   try {
     // Built here: a TLS key that does not fit its certificate fails in this call.
     app = buildHttpApp({ directory: service, log, https });
-    runDue();
+    await runDue();
     await app.listen({ host: opts.host, port: opts.port });
   } catch (error) {
     await app?.close().catch(() => {});
@@ -76,9 +78,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   );
   // Failed deliveries come due again after their back-off; reminders fall due with time alone.
   const mailTimer = startRevocationTimer(
-    () => {
-      service.runDue(opts.clock.now());
-      if (service.outbox.hasDue()) service.outbox.kick();
+    async () => {
+      await service.runDue(opts.clock.now());
+      if (await service.outbox.hasDue()) service.outbox.kick();
     },
     opts.mailIntervalMs ?? 15_000,
     (error) => log(`E-mail delivery failed: ${(error as Error).message}`),

@@ -4,7 +4,7 @@
 import { daysLeft } from '../../domain/policy.js';
 import type { KeySource } from '../../domain/types.js';
 import { encodePem } from '../../pki/pem.js';
-import type { CertificateRecord, OutgoingMessage } from '../store.js';
+import type { CertificateRecord, OutgoingMessage } from '../store/records.js';
 import { mailText, type MailLanguage } from './templates.js';
 
 export interface MessageContext {

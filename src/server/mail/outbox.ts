@@ -4,7 +4,7 @@
 // exponential back-off (30 s doubling up to an hour), across restarts: the schedule is in the
 // database. Each attempt first claims its row, so two processes never send one message twice.
 // Scheduling uses the wall clock; the portal clock (REISSUE_NOW) only dates what users see.
-import type { PortalStore } from '../store.js';
+import type { AsyncPortalStore as PortalStore } from '../store/store.js';
 import type { MailTransport } from './transport.js';
 
 const FIRST_RETRY_MS = 30_000;
@@ -21,7 +21,7 @@ export interface OutboxOptions {
   store: PortalStore;
   transport: MailTransport;
   /** Runs a store call (turns SQLite failures into portal errors). */
-  guard: <T>(fn: () => T) => T;
+  guard: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The portal's time, for sent_at. */
   portalNow: () => Date;
   wallNow?: () => Date;
@@ -60,8 +60,8 @@ export class Outbox {
   }
 
   /** True when some unsent message is due now (a cheap read for timers). */
-  hasDue(): boolean {
-    const at = this.o.guard(() => this.o.store.nextUnsentAt());
+  async hasDue(): Promise<boolean> {
+    const at = await this.o.guard(() => this.o.store.nextUnsentAt());
     return at !== null && at <= this.wall().toISOString();
   }
 
@@ -72,16 +72,16 @@ export class Outbox {
   private async deliverDue(): Promise<void> {
     const { store, guard, transport } = this.o;
     const now = this.wall();
-    for (const mail of guard(() => store.unsentDue(now.toISOString()))) {
-      const claimed = guard(() => store.claimEmail(mail.id, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString()));
+    for (const mail of await guard(() => store.unsentDue(now.toISOString()))) {
+      const claimed = await guard(() => store.claimEmail(mail.id, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString()));
       if (!claimed) continue;
       try {
         const where = await transport.send(mail);
-        guard(() => store.emailSent(mail.id, this.o.portalNow().toISOString(), where));
+        await guard(() => store.emailSent(mail.id, this.o.portalNow().toISOString(), where));
       } catch (e) {
         const next = new Date(this.wall().getTime() + retryDelayMs(mail.attempts + 1)).toISOString();
         const why = (e as Error).message ?? String(e);
-        guard(() => store.emailFailed(mail.id, why, next));
+        await guard(() => store.emailFailed(mail.id, why, next));
         this.o.log?.(`E-mail ${mail.id} to ${mail.message.to} not delivered (${why}); next try at ${next}.`);
       }
     }

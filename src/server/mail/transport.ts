@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmailKind } from '../../domain/types.js';
 import { createFileAtomically } from '../datadir.js';
-import type { OutgoingMessage } from '../store.js';
+import type { OutgoingMessage } from '../store/records.js';
 
 /** One queued message as the transports take it. */
 export interface MailToSend {

@@ -4,8 +4,8 @@
 // ReissueError naming the file.
 import { closeSync, fchmodSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { portalError, ReissueError } from '../domain/errors.js';
-import { damagedPortal } from './datadir.js';
+import { portalError, ReissueError } from '../../../domain/errors.js';
+import { damagedPortal } from '../../datadir.js';
 import { migrate, NewerPortalDatabase, NotAPortalDatabase } from './migrations.js';
 
 export type Db = Database.Database;

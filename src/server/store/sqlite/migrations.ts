@@ -2,6 +2,7 @@
 // been applied; each runs in its own IMMEDIATE transaction, so two processes opening the same
 // database at once apply it exactly once. Never edit a released migration: append a new one.
 import type { Database } from 'better-sqlite3';
+import { NewerPortalDatabase, NotAPortalDatabase } from '../schema-errors.js';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: accounts, tokens, products, certificates, idempotency records.
@@ -157,12 +158,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export class NotAPortalDatabase extends Error {}
-export class NewerPortalDatabase extends Error {
-  constructor(readonly version: number) {
-    super(`schema version ${version} is newer than this program knows`);
-  }
-}
+export { NewerPortalDatabase, NotAPortalDatabase };
 
 /** Brings the schema up to date; returns the resulting version. */
 export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
