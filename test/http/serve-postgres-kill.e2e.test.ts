@@ -3,52 +3,14 @@
 // reissue is all or nothing (checked in SQL: no copy without its link, its scheduled revocation,
 // its idempotency row and its e-mail; no row pointing at nothing), and a retry of every key on the
 // surviving instance answers the first copy or makes a single fresh one.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
 import { createHttpPortal } from '../../src/portal/http/client.js';
-import { runCli } from '../helpers/cli.js';
-import { startCluster, type TestCluster } from '../helpers/postgres.js';
+import { postgresServeFixture } from '../helpers/postgres-serve.js';
 import { exited, serve, type Served } from '../helpers/serve.js';
 import { csrFor } from './helpers.js';
 
-let cluster: TestCluster;
-let db: { url: string; drop(): Promise<void> };
-let dir: string;
-const served: Served[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  db = await cluster.createDatabase();
-  dir = await mkdtemp(join(tmpdir(), 'reissue-pg-kill-'));
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of served) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-  await Promise.all(served.map((s) => exited(s.child)));
-  await db?.drop();
-  await cluster?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function tokenOn(account: string): Promise<string> {
-  const r = await runCli(['admin', 'token', 'create', account, '--data-dir', dir, '--store', db.url]);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n')[0]!.trim();
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const pgs = postgresServeFixture('reissue-pg-kill-');
 
 interface Attempt {
   token: string;
@@ -59,11 +21,11 @@ interface Attempt {
 }
 
 it('kill -9 of one of two instances mid-burst: every reissue all or nothing, every key retried on the survivor answers one copy', async () => {
-  const tokens = [await tokenOn('demo-partner'), await tokenOn('acme')];
-  served.push(await serve(dir, {}, ['--store', db.url]), await serve(dir, {}, ['--store', db.url]));
-  const [survivor, victim] = served as [Served, Served];
+  const tokens = [await pgs.token('demo-partner'), await pgs.token('acme')];
+  pgs.served.push(await serve(pgs.dir, {}, ['--store', pgs.url]), await serve(pgs.dir, {}, ['--store', pgs.url]));
+  const [survivor, victim] = pgs.served as [Served, Served];
   // The seeded data has reissues of its own (no keys, no mails): only the burst's copies are checked.
-  const [{ seq: seeded }] = (await sql<{ seq: string }>('SELECT max(seq)::text AS seq FROM certificates')) as [{ seq: string }];
+  const [{ seq: seeded }] = (await pgs.sql<{ seq: string }>('SELECT max(seq)::text AS seq FROM certificates')) as [{ seq: string }];
   // No client retries: a request cut off by the kill must show up as failed here.
   const clients = tokens.map((token) => [survivor, victim].map((s) => createHttpPortal({ url: s.url, token, retries: 0 })));
   const attempts: Attempt[] = [];
@@ -103,7 +65,7 @@ it('kill -9 of one of two instances mid-burst: every reissue all or nothing, eve
 
   // All or nothing, in SQL: every copy that replaces another is linked both ways, has the old
   // copy's revocation scheduled, one idempotency row and one e-mail; nothing points at nothing.
-  const broken = await sql<{ id: string; why: string }>(`
+  const broken = await pgs.sql<{ id: string; why: string }>(`
     SELECT n.id, 'no back link or no revocation date' AS why FROM certificates n JOIN certificates o ON o.id = n.replaces
       WHERE o.replaced_by IS DISTINCT FROM n.id OR o.revocation_date IS NULL
     UNION ALL SELECT o.id, 'replaced_by without a copy replacing it' FROM certificates o
@@ -124,11 +86,11 @@ it('kill -9 of one of two instances mid-burst: every reissue all or nothing, eve
     for (const a of attempts) {
       const r = await again[tokens.indexOf(a.token)]!.reissue(a.certId, { keySource: 'csr', csr: a.csr }, a.key);
       if (a.issued) expect(r.certificate.id).toBe(a.issued);
-      const rows = await sql<{ id: string }>(`SELECT id FROM certificates WHERE replaces = '${a.certId}'`);
+      const rows = await pgs.sql<{ id: string }>(`SELECT id FROM certificates WHERE replaces = '${a.certId}'`);
       expect(rows.map((x) => x.id)).toEqual([r.certificate.id]);
     }
   } finally {
     await Promise.all(again.map((c) => c.close()));
   }
-  expect(await sql(`SELECT key FROM idempotency WHERE NOT EXISTS (SELECT 1 FROM certificates n WHERE n.id = new_certificate_id AND n.replaces = certificate_id)`)).toEqual([]);
+  expect(await pgs.sql(`SELECT key FROM idempotency WHERE NOT EXISTS (SELECT 1 FROM certificates n WHERE n.id = new_certificate_id AND n.replaces = certificate_id)`)).toEqual([]);
 }, 180_000);
