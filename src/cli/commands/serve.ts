@@ -108,6 +108,25 @@ export function registerServeCommands(program: Command, r: Registrar): void {
       }),
     );
   admin
+    .command('migrate')
+    .description(t('cli.admin.migrate'))
+    .option('--store <URL>', t('cli.serve.store'))
+    .action(
+      r.action(async (ctx, opts: { store?: string }) => {
+        const { migratePortalStore } = await import('../../server/migrate-store.js');
+        const url = storeUrl(opts.store ?? process.env.REISSUE_STORE);
+        const run = await migratePortalStore(ctx.settings.dataDir, url);
+        if (ctx.settings.json) return printJson(ctx, run);
+        const where = url ?? `${ctx.settings.dataDir}/portal.sqlite`;
+        printText(
+          ctx,
+          run.applied.length > 0
+            ? t('cli.admin.migrated', { versions: run.applied.join(', '), where, version: run.version })
+            : t('cli.admin.upToDate', { where, version: run.version }),
+        );
+      }),
+    );
+  admin
     .command('token')
     .description(t('cli.admin.tokens'))
     .command('create')

@@ -129,8 +129,8 @@ export const PG_MIGRATIONS: readonly string[] = [
 /** Any number, the same in every instance: the lock that makes one of them migrate at a time. */
 const MIGRATION_LOCK = 0x7265_6973;
 
-/** Brings the schema up to date; returns the resulting version. */
-export async function migratePostgres(client: PoolClient, migrations: readonly string[] = PG_MIGRATIONS): Promise<number> {
+/** Brings the schema up to date; returns the resulting version. `applied` hears each version this call applied. */
+export async function migratePostgres(client: PoolClient, migrations: readonly string[] = PG_MIGRATIONS, applied: (version: number) => void = () => {}): Promise<number> {
   for (let target = 1; target <= migrations.length; target++) {
     await client.query('BEGIN');
     try {
@@ -143,6 +143,7 @@ export async function migratePostgres(client: PoolClient, migrations: readonly s
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [target]);
       }
       await client.query('COMMIT');
+      if (rows[0]!.v < target) applied(target);
     } catch (e) {
       await client.query('ROLLBACK');
       throw e;

@@ -27,7 +27,7 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => '\\' + 
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-export async function openPostgresStore(url: string): Promise<PostgresStore> {
+export async function openPostgresStore(url: string, applied?: (version: number) => void): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection the server ends (restart, failover, a dropped database) is only dropped
   // from the pool; the next query opens a new one. Unhandled, it would end the process.
@@ -35,7 +35,7 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
   try {
     const client = await pool.connect();
     try {
-      await migratePostgres(client);
+      await migratePostgres(client, undefined, applied);
     } finally {
       client.release();
     }

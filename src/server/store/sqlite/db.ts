@@ -13,7 +13,7 @@ export type Db = Database.Database;
 export const BUSY_TIMEOUT_MS = 5000;
 export const CACHE_KIB = 2048;
 
-export function openDatabase(path: string, migrations?: readonly string[]): Db {
+export function openDatabase(path: string, migrations?: readonly string[], applied?: (version: number) => void): Db {
   let db: Db | undefined;
   try {
     createPrivately(path);
@@ -27,7 +27,7 @@ export function openDatabase(path: string, migrations?: readonly string[]): Db {
     // 2 MiB of page cache (SQLite's default, which better-sqlite3 raises to 16 MiB): the covering
     // index and the trigram index keep reads small, and a full scan would otherwise fill 16 MiB.
     db.pragma(`cache_size = -${CACHE_KIB}`);
-    migrate(db, migrations);
+    migrate(db, migrations, applied);
     return db;
   } catch (e) {
     db?.close();

@@ -160,8 +160,8 @@ export const MIGRATIONS: readonly string[] = [
 
 export { NewerPortalDatabase, NotAPortalDatabase };
 
-/** Brings the schema up to date; returns the resulting version. */
-export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+/** Brings the schema up to date; returns the resulting version. `applied` hears each version this call applied. */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS, applied: (version: number) => void = () => {}): number {
   const version = () => db.pragma('user_version', { simple: true }) as number;
   for (let target = 1; target <= migrations.length; target++) {
     if (version() >= target) continue;
@@ -174,6 +174,7 @@ export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS
       }
       db.exec(migrations[target - 1]!);
       db.pragma(`user_version = ${target}`);
+      applied(target);
     }).immediate();
   }
   const final = version();
