@@ -5,8 +5,7 @@ import { t } from '../../i18n/i18n.js';
 import type { Io } from '../context.js';
 import { oneOf, SHELLS } from '../option-values.js';
 import { parseChoice, type Registrar } from '../program.js';
-import { certificateIds } from './ids.js';
-import { complete, treeOf, type Candidate } from './tree.js';
+import type { Candidate } from './tree.js';
 import type { GlobalFlags } from '../env.js';
 
 /** The hidden entry the scripts call; not a command of the tree (its words are never parsed as options). */
@@ -32,6 +31,8 @@ export function registerCompletionCommands(program: Command, r: Registrar): void
  */
 export async function runComplete(program: Command, words: string[], io: Io): Promise<number> {
   try {
+    // Only a Tab needs the completion engine and the portal registry: every other command skips them.
+    const [{ complete, treeOf }, { certificateIds }] = await Promise.all([import('./tree.js'), import('./ids.js')]);
     const typed = words.length ? words : [''];
     const { completion, globals } = complete(treeOf(program), typed);
     const lines =
