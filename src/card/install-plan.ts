@@ -19,12 +19,17 @@ export interface BundleCertificate {
 /** Every certificate in the bytes: DER, or every CERTIFICATE block of a PEM file. */
 export function certificatesIn(bytes: Uint8Array): BundleCertificate[] {
   const ders = looksLikePem(bytes) ? decodePemBlocks(Buffer.from(bytes).toString('latin1')).filter((b) => b.label === 'CERTIFICATE').map((b) => b.der) : [bytes];
-  if (!ders.length) throw inputError('not-a-certificate', 'The file holds no PEM certificate ("BEGIN CERTIFICATE").', 'Use the certificate file issued by the portal (reissue download ID).');
+  if (!ders.length) throw inputError('not-a-certificate', 'The file holds no PEM certificate ("BEGIN CERTIFICATE").', 'Use the certificate file issued by the portal (reissue download ID).', { context: 'noPem' });
   return ders.map((der, i) => {
     try {
       return { der, spki: certificateFields(der).spki, index: i + 1 };
     } catch {
-      throw inputError('not-a-certificate', `${ders.length > 1 ? `Certificate ${i + 1} in the file` : 'The file'} is not an X.509 certificate (PEM or DER).`, 'Use the certificate file issued by the portal (reissue download ID).');
+      throw inputError(
+        'not-a-certificate',
+        `${ders.length > 1 ? `Certificate ${i + 1} in the file` : 'The file'} is not an X.509 certificate (PEM or DER).`,
+        'Use the certificate file issued by the portal (reissue download ID).',
+        ders.length > 1 ? { context: 'inBundle', index: i + 1 } : {},
+      );
     }
   });
 }
@@ -32,8 +37,10 @@ export function certificatesIn(bytes: Uint8Array): BundleCertificate[] {
 export interface InstallPlan {
   /** The certificate whose key is on a card, and that card. */
   install: { certificate: BundleCertificate; location: KeyLocation } | null;
-  /** What is not installed, and why, in words. */
+  /** What is not installed, and why, in words (English: the JSON output's). */
   skipped: string[];
+  /** The same as positions in the file (from 1) of `total`, for words in other languages. */
+  left: { index: number; total: number }[];
 }
 
 /**
@@ -43,18 +50,20 @@ export interface InstallPlan {
  */
 export function planInstall(certs: BundleCertificate[], found: KeyLocation[][], manifest: ManifestLine[] | null, narrowed = false): InstallPlan | ReissueError {
   const withKey = certs.map((c, i) => ({ certificate: c, locations: found[i] ?? [] })).filter((x) => x.locations.length);
-  const skipped = certs
-    .filter((c) => !withKey.some((w) => w.certificate === c))
-    .map((c) => `Certificate ${c.index} of ${certs.length} was not installed: its key is on none of the cards (a CA certificate in a bundle is expected here).`);
+  const left = certs.length > 1 ? certs.filter((c) => !withKey.some((w) => w.certificate === c)).map((c) => ({ index: c.index, total: certs.length })) : [];
+  const skipped = left.map((l) => `Certificate ${l.index} of ${l.total} was not installed: its key is on none of the cards (a CA certificate in a bundle is expected here).`);
   if (withKey.length === 1 && withKey[0]!.locations.length === 1) {
-    return { install: { certificate: withKey[0]!.certificate, location: withKey[0]!.locations[0]! }, skipped: certs.length > 1 ? skipped : [] };
+    return { install: { certificate: withKey[0]!.certificate, location: withKey[0]!.locations[0]! }, skipped, left };
   }
   if (withKey.length > 1) {
-    return inputError('several-certificates-with-keys', `${withKey.length} certificates in the file have their key on a card.`, 'Install them one at a time: one certificate per file.');
+    return inputError('several-certificates-with-keys', `${withKey.length} certificates in the file have their key on a card.`, 'Install them one at a time: one certificate per file.', { count: withKey.length });
   }
   if (withKey.length === 1) {
     const cards = withKey[0]!.locations.map((l) => describeToken(l.token)).join(', ');
-    return cardError('key-on-several-cards', `The certificate's key is on more than one card: ${cards}.`, 'Choose one with --token LABEL|SERIAL|URI.');
+    return cardError('key-on-several-cards', `The certificate's key is on more than one card: ${cards}.`, 'Choose one with --token LABEL|SERIAL|URI.', {
+      // Label and number without words, for the catalogs' sentence.
+      cards: withKey[0]!.locations.map((l) => `"${l.token.label}" (${l.token.serial})`).join(', '),
+    });
   }
   const shas = new Set(certs.map((c) => publicKeySha256(c.spki)));
   const line = manifest?.find((l) => shas.has(l.publicKeySha256));
@@ -73,5 +82,7 @@ export function planInstall(certs: BundleCertificate[], found: KeyLocation[][], 
     narrowed
       ? 'Leave out --token / --serial to search every card, or check that it is the right certificate.'
       : 'Insert the card the key pair was generated on (every card of every module is searched), or give the --manifest FILE written by `card keygen --manifest` to learn which card that is.',
+    // The catalog's errors.no-matching-key.message_<context>: which cards were searched, for how many certificates.
+    { context: `${narrowed ? 'narrowed' : 'search'}${certs.length > 1 ? 'Bundle' : ''}` },
   );
 }

@@ -190,8 +190,9 @@ export interface InstallTarget {
   certificate: BundleCertificate;
   /** The card holding the certificate's key. */
   token: TokenInfo;
-  /** What was left out of a bundle, in words. */
+  /** What was left out of a bundle, in words (English) and as positions in the file. */
   skipped: string[];
+  left: { index: number; total: number }[];
 }
 
 /**
@@ -210,7 +211,7 @@ export async function findInstallTarget(
   const narrowed = Object.keys(selector).length > 0;
   const plan = planInstall(certificates, found, search.manifest ? await readManifest(search.manifest) : null, narrowed);
   if (plan instanceof ReissueError) throw plan;
-  return { certificate: plan.install!.certificate, token: plan.install!.location.token, skipped: plan.skipped };
+  return { certificate: plan.install!.certificate, token: plan.install!.location.token, skipped: plan.skipped, left: plan.left };
 }
 
 export interface CardInstallRequest extends CardLogin {

@@ -84,7 +84,7 @@ async function inspect(input: Uint8Array, ctx: CsrCheckContext | undefined, with
   } catch {
     // Unreachable by design (every step handles its own failures); kept so a bug still ends in a
     // verdict. The fuzz test asserts this message never appears.
-    return { report: report([problem('malformed', INTERNAL_ERROR_MESSAGE)], null), spki: null };
+    return { report: report([problem('malformed', INTERNAL_ERROR_MESSAGE, { key: 'csrProblem.internal' })], null), spki: null };
   }
 }
 
@@ -125,7 +125,8 @@ async function checkParsed(csr: ParsedCsr, problems: CsrProblem[], ctx?: CsrChec
   try {
     if (sigParamsOk) alg = resolveSignatureAlgorithm(csr.signatureAlgorithmOid, csr.signatureParams);
   } catch (e) {
-    problems.push(problem('malformed', `The CSR's signature algorithm is damaged (${e instanceof DerError ? e.message : 'unreadable parameters'}).`));
+    const detail = e instanceof DerError ? e.message : 'unreadable parameters';
+    problems.push(problem('malformed', `The CSR's signature algorithm is damaged (${detail}).`, { key: 'csrProblem.signatureAlgorithmDamaged', values: { detail } }));
   }
   const sigName = alg?.name ?? csr.signatureAlgorithmOid;
   if (alg && alg.hash && WEAK_HASHES.has(alg.hash)) {
@@ -178,8 +179,10 @@ function checkKey(key: PublicKeyInfo, problems: CsrProblem[], ctx?: CsrCheckCont
   }
   if (key.type === 'EC') {
     if (key.curve && SUPPORTED_CURVES.has(key.curve)) return noWeakness(key, problems);
-    const curve = key.curve === 'explicit parameters' ? 'explicit curve parameters' : `the curve ${displaySafe(key.curve ?? 'unknown', 80)}`;
-    problems.push(problem('unsupported-key', `The CSR's EC key uses ${curve}; only P-256 and P-384 are supported.`));
+    const explicit = key.curve === 'explicit parameters';
+    const name = displaySafe(key.curve ?? 'unknown', 80);
+    const curve = explicit ? 'explicit curve parameters' : `the curve ${name}`;
+    problems.push(problem('unsupported-key', `The CSR's EC key uses ${curve}; only P-256 and P-384 are supported.`, { key: 'csrProblem.ecCurve', values: explicit ? { context: 'explicit' } : { curve: name } }));
     return false;
   }
   problems.push(
@@ -212,6 +215,8 @@ function checkKeyParams(key: PublicKeyInfo, problems: CsrProblem[]): boolean {
     problem(
       'non-canonical-algorithm',
       `The CSR's public key algorithm (${spec.name}) carries ${describeParams(key.algorithmParams)} where ${spec.rfc} requires ${expectedText(spec.rule)}. The portal certifies only standard encodings: generate the CSR again with a standard tool.`,
+      // What was found and what is required are DER terms (English), shown as technical detail.
+      { key: 'csrProblem.nonCanonicalKey', values: { name: spec.name, rfc: spec.rfc, found: describeParams(key.algorithmParams), expected: expectedText(spec.rule) } },
     ),
   );
   return false;
@@ -225,6 +230,7 @@ function checkSignatureParams(csr: ParsedCsr, problems: CsrProblem[]): boolean {
     problem(
       'non-canonical-algorithm',
       `The CSR's signature algorithm (${alg.name}) carries ${describeParams(csr.signatureParams)} where ${expectedText(alg.params)} belong. The request is not in the standard encoding: generate the CSR again with a standard tool.`,
+      { key: 'csrProblem.nonCanonicalSignature', values: { name: alg.name, found: describeParams(csr.signatureParams), expected: expectedText(alg.params) } },
     ),
   );
   return false;
@@ -234,7 +240,9 @@ function checkKeyAllowed(key: PublicKeyInfo, ctx: CsrCheckContext, problems: Csr
   const has = key.type === 'RSA' ? `RSA ${key.bits}` : `EC ${key.curve}`;
   if (isKeyAllowed(key, ctx.algorithms)) return;
   const product = ctx.productName ? `The product "${ctx.productName}"` : 'This product';
-  problems.push(problem('key-not-allowed', `${product} allows ${allowedText(ctx.algorithms)}; the CSR has ${has}. Generate a key pair of an allowed type.`));
+  // `algorithms` is said in the reader's words by csrProblemText (allowedWords).
+  const values = { algorithms: ctx.algorithms.join(' '), has, ...(ctx.productName ? { context: 'named', product: ctx.productName } : {}) };
+  problems.push(problem('key-not-allowed', `${product} allows ${allowedText(ctx.algorithms)}; the CSR has ${has}. Generate a key pair of an allowed type.`, { key: 'csrProblem.keyNotAllowed', values }));
 }
 
 function isKeyAllowed(key: PublicKeyInfo, algorithms: Algorithm[]): boolean {

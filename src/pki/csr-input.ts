@@ -53,7 +53,10 @@ function fromText(text: string): Located {
     for (const label of scan.unterminated) {
       if (label.includes('PRIVATE KEY')) continue;
       problems.push(
-        problem('truncated', `The ${describeLabel(label)} is truncated: it has a BEGIN ${label} line but no END line. Copy the whole block, including the -----END ${label}----- line.`),
+        problem('truncated', `The ${describeLabel(label)} is truncated: it has a BEGIN ${label} line but no END line. Copy the whole block, including the -----END ${label}----- line.`, {
+          key: 'csrProblem.noEnd',
+          values: labelContext(label),
+        }),
       );
     }
     for (const b of scan.blocks) {
@@ -105,7 +108,10 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
     cause = e instanceof DerError ? e : new DerError('the data could not be read');
   }
   if (cause.truncated && der[0] === 0x30) {
-    return fail('truncated', `The CSR is truncated: ${cause.message}. ${form === 'DER' ? 'Copy the whole file again.' : 'Copy the whole block again.'}`);
+    return fail('truncated', `The CSR is truncated: ${cause.message}. ${form === 'DER' ? 'Copy the whole file again.' : 'Copy the whole block again.'}`, {
+      key: form === 'DER' ? 'csrProblem.truncatedFile' : 'csrProblem.truncatedBlock',
+      values: { detail: cause.message },
+    });
   }
   let kind: DerKind = classifyDer(der);
   // Damage located inside a request's parts (its outer shape read fine) is a damaged CSR.
@@ -122,10 +128,10 @@ function fromDer(der: Uint8Array, form: 'DER' | 'PEM' | 'base64'): Located {
     case 'pkcs7':
       return fail('not-a-csr', 'This is a PKCS#7/CMS structure (for example a certificate chain), not a CSR.', { key: 'csrProblem.pkcs7' });
     case 'csr-like':
-      return fail('malformed', `The CSR is damaged${cause.where ? ` in ${cause.where}` : ''}: ${cause.message}. Generate the CSR again.`);
+      return fail('malformed', `The CSR is damaged${cause.where ? ` in ${cause.where}` : ''}: ${cause.message}. Generate the CSR again.`, { key: 'csrProblem.damaged', values: damageValues(cause) });
     default:
       if (der[0] !== 0x30) return fail('not-pem-or-der', 'This is neither PEM nor DER: it does not look like a CSR at all.', { key: 'csrProblem.notPemOrDer' });
-      return fail('not-a-csr', `This DER data is not a certificate signing request (${cause.message}).`);
+      return fail('not-a-csr', `This DER data is not a certificate signing request (${cause.message}).`, { key: 'csrProblem.notCsrDer', values: { detail: cause.message } });
   }
 }
 
@@ -152,6 +158,37 @@ function bareBase64(text: string): Uint8Array | null {
   const b64 = text.replace(/\s+/g, '');
   if (b64.length < 64 || !/^MI[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
   return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+/**
+ * The parser's own words (English, technical) travel as `detail`, shown as a marked aside in other
+ * languages; the part of the request it names (`where`) has its catalog name (csrProblem.part.*).
+ */
+export function damageValues(cause: DerError): Record<string, string> {
+  const part = cause.where ? PARTS[cause.where] : undefined;
+  if (part) return { detail: cause.message, context: 'part', part };
+  // A part without a catalog name stays inside the technical detail.
+  return { detail: cause.where ? `${cause.message} (in ${cause.where})` : cause.message };
+}
+
+/** The parts the parser names (der.ts inPart) and their catalog names. */
+const PARTS: Record<string, string> = {
+  'the request structure': 'structure',
+  'the request information': 'info',
+  'the version': 'version',
+  'the subject': 'subject',
+  'the public key': 'publicKey',
+  'the request attributes': 'attributes',
+  'the requested extensions': 'extensions',
+  'the subject alternative names': 'sans',
+  'the signature algorithm': 'signatureAlgorithm',
+  'the signature': 'signature',
+};
+
+function labelContext(label: string): Record<string, string> {
+  if (CSR_LABELS.has(label)) return { label, context: 'csr' };
+  if (CERT_LABELS.has(label)) return { label, context: 'certificate' };
+  return { label };
 }
 
 function describeLabel(label: string): string {

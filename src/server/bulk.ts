@@ -45,7 +45,7 @@ export async function addSyntheticCertificates(
   const service = target;
   const store = service.store;
   const owner = await service.guard(() => store.account(account));
-  if (!owner) throw portalError('unknown-account', `There is no account "${account}" in this portal.`);
+  if (!owner) throw portalError('unknown-account', `There is no account "${account}" in this portal.`, undefined, { name: account });
 
   const now = wholeSeconds(service.clock.now());
   const notBefore = new Date(now.getTime() - 30 * DAY_MS);

@@ -180,18 +180,18 @@ export class LocalPortalService implements PortalService, PortalHost {
 
   async createAccount(name: string, role: Role, partner?: string): Promise<void> {
     if (!ACCOUNT_NAME.test(name)) {
-      throw usageError('bad-account-name', `"${name}" is not a valid account name.`, 'Use 1–64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+      throw usageError('bad-account-name', `"${name}" is not a valid account name.`, 'Use 1–64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.', { name });
     }
-    if (role !== 'customer' && role !== 'partner') throw usageError('bad-role', `The role must be customer or partner, not "${String(role)}".`);
+    if (role !== 'customer' && role !== 'partner') throw usageError('bad-role', `The role must be customer or partner, not "${String(role)}".`, undefined, { role: String(role) });
     if (partner !== undefined && role !== 'customer') throw usageError('bad-option', 'Only a customer account can belong to a partner.');
     await this.guard(() =>
       this.store.write(async () => {
-        if (await this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.');
+        if (await this.store.account(name)) throw portalError('account-exists', `The account "${name}" already exists.`, 'Choose another name.', { name });
         let partnerId: number | null = null;
         if (partner !== undefined) {
           const p = await this.store.account(partner);
           if (!p) throw unknownAccount(partner);
-          if (p.role !== 'partner') throw portalError('not-a-partner', `The account "${partner}" is a customer, not a partner.`, 'Name a partner account with --partner.');
+          if (p.role !== 'partner') throw portalError('not-a-partner', `The account "${partner}" is a customer, not a partner.`, 'Name a partner account with --partner.', { name: partner });
           partnerId = p.id;
         }
         const id = await this.store.insertAccount(name, role, partnerId, this.clock.now().toISOString());
@@ -278,5 +278,5 @@ function tokenHash(token: string): string {
 }
 
 function unknownAccount(name: string) {
-  return portalError('unknown-account', `There is no account "${name}" in this portal.`, 'Create it with `reissue admin account create NAME --role customer|partner`.');
+  return portalError('unknown-account', `There is no account "${name}" in this portal.`, 'Create it with `reissue admin account create NAME --role customer|partner`.', { name });
 }

@@ -62,11 +62,13 @@ describe('user-facing strings', () => {
     expect(missing).toEqual([]);
   });
 
-  it('every error the card layer and the product rules raise has its text in both catalogs', () => {
-    const raised = ['src/card/messages.ts', 'src/card/pkcs11/errors.ts', 'src/domain/policy.ts'].flatMap((f) => errorCodesRaised(join(ROOT, f)));
-    expect(raised.length).toBeGreaterThan(25);
+  it('every error the card layer, card install\'s plan, the product rules and the admin commands raise has its text in both catalogs', () => {
+    const raised = ['src/card/messages.ts', 'src/card/pkcs11/errors.ts', 'src/card/install-plan.ts', 'src/domain/policy.ts', 'src/server/service.ts'].flatMap((f) => errorCodesRaised(join(ROOT, f)));
+    expect(raised.length).toBeGreaterThan(35);
     const missing = raised
       .filter((c) => !ENGLISH_ONLY_CODES.includes(c.text))
+      // The CLI refuses --partner for a partner itself, in its own words, before the service is asked.
+      .filter((c) => !(c.file.endsWith('service.ts') && c.text === 'bad-option'))
       .filter((c) => !has(CATALOGS.en, `errors.${c.text}.message`) || !has(CATALOGS.pl, `errors.${c.text}.message`))
       .map((c) => `${relative(ROOT, c.file)}:${c.line} ${c.text}`);
     expect(missing).toEqual([]);

@@ -1,6 +1,8 @@
 // The CLI in Polish where the words come from the card layer and the CSR checks: `card list`, a
 // wrong PIN on `card keygen` (SoftHSM2), and the report of a weak CSR. The built binary, a real
 // SoftHSM2 token, the embedded sandbox; the exit codes, error codes and JSON stay those of English.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
@@ -126,5 +128,63 @@ describe('the CLI in Polish', () => {
     const r = await cli(['--lang', 'pl', 'show', pending.id]);
     expect(r.stdout).toContain('powód: zastąpiony nową kopią');
     expect(r.stdout).not.toContain('superseded');
+  });
+});
+
+// Where the words came from the DER reader, the admin commands and card install's plan: in Polish
+// by the locale alone (LANG=pl_PL.UTF-8), with the exit codes and JSON of English.
+describe('the CLI in Polish where the words were English only', () => {
+  const polishEnv = { LANG: 'pl_PL.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+  const plCli = (args: string[], input?: string) => runCli(['--module', hsm.module, ...args], { env: { ...box.env, ...polishEnv, SOFTHSM2_CONF: hsm.conf }, input });
+
+  test('csr check on a truncated and on a damaged CSR: the DER reader\'s detail marked as such, the sentence in Polish', async () => {
+    const { csrPath } = opensslCsr(box.dir, 'cut-pl', { key: 'ec-p256', cn: 'assecodata.pl', sans: ['assecodata.pl'] });
+    const der = Buffer.from(readFileSync(csrPath, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const cut = join(box.dir, 'cut.der');
+    writeFileSync(cut, der.subarray(0, der.length - 20));
+    const r = await plCli(['csr', 'check', cut]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/✗ CSR jest niekompletny: dane urywają się przed końcem\. Skopiuj ponownie cały plik\. \[szczegóły techniczne z parsera DER, po angielsku: .+\]/);
+    expect(r.stdout).not.toMatch(/The CSR is truncated|Copy the whole/);
+    // The version INTEGER (at a fixed place after the two SEQUENCE headers) set to 5.
+    const damaged = Buffer.from(der);
+    const version = damaged.indexOf(Buffer.from([0x02, 0x01, 0x00]));
+    damaged[version + 2] = 5;
+    writeFileSync(join(box.dir, 'damaged.der'), damaged);
+    const d = await plCli(['csr', 'check', join(box.dir, 'damaged.der')]);
+    expect(d.code).toBe(3);
+    expect(d.stdout).toContain('✗ CSR jest uszkodzony w części: wersja. Wygeneruj CSR ponownie. [szczegóły techniczne z parsera DER, po angielsku: the request version is not 1]');
+    const json = JSON.parse((await plCli(['csr', 'check', cut, '--json'])).stdout);
+    expect(json).toEqual(JSON.parse((await runCli(['csr', 'check', cut, '--json'], { env: box.env })).stdout));
+    expect(json.problems[0].code).toBe('truncated');
+  });
+
+  test('admin account create and token create: an existing account, an unknown one, a bad name in Polish', async () => {
+    const exists = await plCli(['admin', 'account', 'create', 'demo', '--role', 'customer']);
+    expect(exists.code).toBe(5);
+    expect(exists.stderr).toContain('Konto "demo" już istnieje.');
+    expect(exists.stderr).toContain('→ Wybierz inną nazwę.');
+    const unknown = await plCli(['admin', 'token', 'create', 'nikt']);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toContain('W tym portalu nie ma konta "nikt".');
+    const bad = await plCli(['admin', 'account', 'create', 'Zła Nazwa', '--role', 'partner']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"Zła Nazwa" nie jest poprawną nazwą konta.');
+    expect(exists.stderr + unknown.stderr + bad.stderr).not.toMatch(/already exists|There is no account|is not a valid account name|Choose another|Create it/);
+  });
+
+  test('card install --cert of a certificate whose key is on no card: the refusal in Polish, exit 4', async () => {
+    const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
+    const cert = list.find((c) => c.state === 'valid')!;
+    const file = join(box.dir, 'no-key.pem');
+    expect((await cli(['download', cert.id, '--out', file])).code).toBe(0);
+    const r = await plCli(['card', 'install', '--cert', file, '--pin-stdin'], `${PIN}\n`);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('Żadna z obecnych kart nie ma klucza tego certyfikatu.');
+    expect(r.stderr).toContain('→ Włóż kartę, na której wygenerowano parę kluczy');
+    const narrowed = await plCli(['card', 'install', '--cert', file, '--token', 'karta-pl', '--pin-stdin'], `${PIN}\n`);
+    expect(narrowed.code).toBe(4);
+    expect(narrowed.stderr).toContain('Żadna z kart wybranych przez --token / --serial / --key nie ma klucza tego certyfikatu.');
+    expect(r.stderr + narrowed.stderr).not.toMatch(/No card|holds the key|Insert the card|Leave out/);
   });
 });

@@ -20,7 +20,7 @@ export async function install(set: ModuleSet, cancel: Cancellation, req: Install
   try {
     fields = certificateFields(der);
   } catch {
-    throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Download the certificate with `reissue download ID --format der` and try again.');
+    throw inputError('not-a-certificate', 'The file is not an X.509 certificate (PEM or DER).', 'Download the certificate with `reissue download ID --format der` and try again.', { context: 'download' });
   }
   const { mod, slot, token } = locate(set, req.token);
   const p11 = mod.p11;

@@ -267,7 +267,7 @@ async function installCommand(ctx: CliContext, id: string | undefined, opts: Ins
         : t('cli.card.installed', { label: result.label, card: describeToken(token), keyId: result.keyId }),
       t('cli.card.certificateUri', { uri: result.certificateUri }),
       t('cli.card.keyUri', { uri: result.keyUri }),
-      ...target.skipped,
+      ...target.left.map((l) => t('cli.card.notInstalled', l)),
     ].join('\n'),
   );
 }
