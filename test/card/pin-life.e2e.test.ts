@@ -2,44 +2,28 @@
 // (test/pkcs11-shim over SoftHSM2: tries counter, COUNT_LOW / FINAL_TRY / LOCKED for the user PIN
 // and the PUK, a keypad). pkcs11-tool, from outside, judges which PIN the card takes afterwards.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CardInventory, PinState } from '../../src/card/card.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
-import { ROOT, cliSandbox, runCli } from '../helpers/cli.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
 import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
-import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 import { openssl } from './support.js';
 
 const PIN = '1234';
 const PUK = '87654321';
 const WRONG = '86420000';
 
-const SOCKET = `reissue-pinlife-${process.pid}`;
-const Pane = paneClass(SOCKET);
+const suite = tmuxSuite('pinlife');
 
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 beforeAll(async () => {
   box = await cliSandbox();
 });
 afterAll(async () => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server was started
-  }
   await box?.cleanup();
 });
-
-/** The built binary with these arguments, as tmux starts a launcher (node LAUNCHER). */
-async function launcher(args: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'reissue-pinlife-'));
-  const file = join(dir, 'launch.mjs');
-  await writeFile(file, `process.argv.splice(2, 0, ...${JSON.stringify(args)});\nawait import(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))});\n`);
-  return file;
-}
 
 const cli = (shim: PinShim, args: string[], input?: string) => runCli(args, { env: { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, input });
 
@@ -116,18 +100,14 @@ describe('card pin change', () => {
 
 describe('card pin change in a terminal (tmux)', () => {
   let shim: PinShim;
-  let work: string;
   beforeAll(async () => {
     shim = await createPinShim({ tries: 3 });
     await shim.hsm.initToken('tty-card', PIN);
-    work = await mkdtemp(join(tmpdir(), 'reissue-pinlife-tty-'));
   });
   afterAll(async () => {
     await shim?.cleanup();
-    await rm(work, { recursive: true, force: true });
   });
-  const start = async (name: string, args: string[]) =>
-    Pane.start(name, work, { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, join(work, `${name}.log`), undefined, await launcher(args));
+  const start = async (name: string, args: string[]) => (await suite.wizard(name, { box, env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, args })).pane;
 
   test('masked prompts; the new PIN typed twice; a mismatch is refused before the card is asked', async () => {
     const pane = await start('mismatch', ['card', 'pin', 'change', '--token', 'tty-card']);
@@ -273,12 +253,11 @@ describe('a PIN-pad reader', () => {
 
   test('in a terminal (tmux): no PIN prompt, the keypad line and the login\'s elapsed time; the CSR verifies', async () => {
     const pad = await createPinShim({ pinpad: { pin: PIN, delayMs: 2500 } });
-    const work = await mkdtemp(join(tmpdir(), 'reissue-pinlife-pad-'));
     try {
       await pad.hsm.initToken('pad-card', PIN);
-      const csr = join(work, 'pad.csr');
+      const csr = join(suite.dir, 'pad.csr');
       const args = ['card', 'keygen', '--cn', 'pad.example', '--algorithm', 'ec-p256', '--token', 'pad-card', '--csr-out', csr];
-      const pane = Pane.start('pad-cli', work, { ...box.env, ...pad.vars, REISSUE_PKCS11_MODULE: pad.module }, join(work, 'pad.log'), undefined, await launcher(args));
+      const { pane, done } = await suite.wizard('pad-cli', { box, env: { ...pad.vars, REISSUE_PKCS11_MODULE: pad.module }, args });
       try {
         let s = await pane.waitFor("Enter the PIN on the reader's keypad");
         s = await pane.waitFor(/Logging in… \d+\.\d s/);
@@ -286,12 +265,11 @@ describe('a PIN-pad reader', () => {
         s = await pane.waitFor('EXIT=', 20_000);
         expect(s).toContain('EXIT=0');
       } finally {
-        pane.kill();
+        await done();
       }
       expect(await openssl(['req', '-in', csr, '-noout', '-verify', '-subject'])).toContain('pad.example');
     } finally {
       await pad.cleanup();
-      await rm(work, { recursive: true, force: true });
     }
   });
 

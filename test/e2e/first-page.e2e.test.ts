@@ -5,16 +5,15 @@
 // private copy of this checkout (its own dist/), so the shared dist/ is never rebuilt under other
 // tests. The start-up keeps no snapshot or cache, so a rebuilt bundle is what runs.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { ROOT, cliSandbox } from '../helpers/cli.js';
-import { paneClass, tmuxOn, type Pane } from '../helpers/tmux-pane.js';
+import { tmuxSuite, type Sandbox } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-first-page-${process.pid}`;
-const Panes = paneClass(SOCKET);
+// This file builds its own checkout (below), not the shared dist/.
+const suite = tmuxSuite('first-page', { needsBuild: false });
 
 const HINT = 'Press / to filter by CN';
 /** The seeded portal's whole first page: "(1–7 of 7)". */
@@ -27,24 +26,18 @@ let checkout = '';
 const build = () => execFileSync(process.execPath, [join(checkout, 'scripts', 'build.mjs')], { cwd: checkout, stdio: 'pipe', timeout: 120_000 });
 
 beforeAll(() => {
-  checkout = mkdtempSync(join(tmpdir(), 'reissue-first-page-'));
+  checkout = join(suite.dir, 'checkout');
+  mkdirSync(checkout);
   for (const part of ['src', 'scripts', 'bin', 'package.json']) cpSync(join(ROOT, part), join(checkout, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
   build();
 }, 180_000);
 
-afterAll(() => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
-  rmSync(checkout, { recursive: true, force: true });
-});
+/** The private checkout's launcher on `box`, in the suite's tmux. */
+const started = (name: string, box: Sandbox, env: Record<string, string> = {}) => suite.wizard(name, { box, env, bin: join(checkout, 'bin', 'reissue') });
 
-async function runOnce(name: string, env: Record<string, string>, hint: string): Promise<void> {
-  const log = join(checkout, `${name}.log`);
-  const pane: Pane = Panes.start(name, checkout, env, log, undefined, join(checkout, 'bin', 'reissue'));
+async function runOnce(name: string, box: Sandbox, hint: string): Promise<void> {
+  const { pane, done } = await started(name, box, { NO_COLOR: '1' });
   try {
     const s = await pane.waitFor(WHOLE_LIST, 30_000);
     expect(s).toContain(hint);
@@ -72,16 +65,15 @@ async function runOnce(name: string, env: Record<string, string>, hint: string):
     await pane.keys('q');
     await pane.waitFor('EXIT=0');
   } finally {
-    pane.kill();
+    await done();
   }
 }
 
 test('first run, second run and a run after a rebuild: the list is painted before Ink, and works', async () => {
   const box = await cliSandbox();
   try {
-    const env = { ...box.env, NO_COLOR: '1' };
-    await runOnce('first', env, HINT);
-    await runOnce('second', env, HINT);
+    await runOnce('first', box, HINT);
+    await runOnce('second', box, HINT);
 
     // A changed bundle: the hint comes from the first-frame catalog, in the launcher's frame and in Ink's list screen.
     const path = join(checkout, 'src/i18n/locales/en.first-frame.json');
@@ -89,7 +81,7 @@ test('first run, second run and a run after a rebuild: the list is painted befor
     expect(text).toContain(HINT);
     writeFileSync(path, text.replace(HINT, CHANGED_HINT));
     build();
-    await runOnce('rebuilt', env, CHANGED_HINT);
+    await runOnce('rebuilt', box, CHANGED_HINT);
   } finally {
     await box.cleanup();
   }
@@ -97,7 +89,7 @@ test('first run, second run and a run after a rebuild: the list is painted befor
 
 test('REISSUE_LANG=pl: the launcher paints the list in Polish, and Ink takes the same list over', async () => {
   const box = await cliSandbox();
-  const pane: Pane = Panes.start('pl', checkout, { ...box.env, REISSUE_LANG: 'pl' }, join(checkout, 'pl.log'), undefined, join(checkout, 'bin', 'reissue'));
+  const { pane, done } = await started('pl', box, { REISSUE_LANG: 'pl' });
   try {
     const wholeList = /Certyfikaty \(1–(\d+) z \1\)/;
     await pane.waitFor(wholeList, 30_000);
@@ -109,7 +101,7 @@ test('REISSUE_LANG=pl: the launcher paints the list in Polish, and Ink takes the
     expect(beforeInk).toContain('assecodata.pl');
     expect(beforeInk).not.toContain('Certificates');
   } finally {
-    pane.kill();
+    await done();
     await box.cleanup();
   }
 }, 120_000);

@@ -1,34 +1,24 @@
 // The built binary in tmux: the launcher's skeleton is on screen before Ink's first frame, Ink
 // replaces it in place (one header, one footer, nothing left over), an early error replaces it
 // too, and keys typed in one burst all reach the filter.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { BIN, cliSandbox } from '../helpers/cli.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-skeleton-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+// The suite gives the server, the folder and the teardown; the panes are started here (below).
+const suite = tmuxSuite('skeleton');
+const tmux = suite.tmux;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-skeleton-e2e-'));
-});
-afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
+/**
+ * Not the suite's wizard(): the binary starts 0.3 s after the session (so pipe-pane records its
+ * very first bytes) and with colours (NO_COLOR unset), as the first frame is what is tested.
+ */
 function start(name: string, env: Record<string, string>): { screen: () => string; raw: () => string } {
-  const log = join(dir, `${name}.log`);
+  const log = join(suite.dir, `${name}.log`);
   const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW'].map((v) => `-u ${v}`).join(' ');
   const vars = Object.entries({ TERM: 'xterm-256color', ...env })
     .map(([k, v]) => `${k}=${q(v)}`)
@@ -85,7 +75,7 @@ describe('first frame before Ink', () => {
   });
 
   test('an error before the wizard starts replaces the skeleton', async () => {
-    const file = join(dir, 'not-a-folder');
+    const file = join(suite.dir, 'not-a-folder');
     writeFileSync(file, 'x');
     const pane = start('bad', { REISSUE_DATA_DIR: join(file, 'data') });
     const s = await waitFor(pane.screen, 'EXIT=');

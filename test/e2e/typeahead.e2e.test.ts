@@ -1,47 +1,17 @@
 // Keys that arrive in ONE write (typing ahead, a paste, key repeat, a slow SSH link) all count:
 // the built wizard in a real pseudo-terminal (tmux, 80×24), each sequence sent as one write.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cliSandbox, runCli } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
-import { paneClass, RAW, tmuxOn } from '../helpers/tmux-pane.js';
+import { RAW } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-typeahead-${process.pid}`;
-const Pane = paneClass(SOCKET);
+const suite = tmuxSuite('typeahead');
 const { enter, right, down, backspace } = RAW;
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-typeahead-'));
-});
-afterAll(async () => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
 /** A wizard on a fresh sandbox, its list on screen. */
-async function started(name: string, env: Record<string, string> = {}) {
-  const box = await cliSandbox();
-  const work = await mkdtemp(join(dir, `${name}-`));
-  const pane = Pane.start(name, work, { ...box.env, ...env }, join(work, 'terminal.log'));
-  await pane.waitFor('Certificates (1–');
-  return {
-    box,
-    work,
-    pane,
-    async done() {
-      pane.kill();
-      await box.cleanup();
-    },
-  };
-}
+const started = (name: string, env: Record<string, string> = {}) => suite.wizard(name, { env, ready: 'Certificates (1–' });
 
 describe('one write, every key', () => {
   test('from the list, Enter Right Right Right Enter reaches step 1 of the reissue', async () => {

@@ -1,41 +1,21 @@
 // The wizard's Download PEM through the shared writer, in tmux at 80×24: a file name too long for
 // the file system is named with its cause (never "Unexpected error: ENAMETOOLONG"), and nothing is
 // written; a PKCS#12 keystore at the typed path is kept even after "y" to replace it.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cliSandbox } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
 import { openssl } from '../helpers/openssl.js';
-import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-download-${process.pid}`;
-const tmux = tmuxOn(SOCKET);
-const Pane = paneClass(SOCKET);
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-download-e2e-'));
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first.');
-});
-afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
+const suite = tmuxSuite('download');
 
 /** The screen's text with the lines joined, so a message wrapped at 80 columns reads whole. */
 const flat = (s: string) => s.replace(/\s*\n\s*/g, ' ');
 
 describe('Download PEM in the wizard', () => {
   test('a 300-character file name: the cause in words, nothing written; a PKCS#12 at the path is never replaced', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'work-'));
-    const pane = Pane.start('download', work, box.env, join(dir, 'terminal.log'));
+    const { pane, work, done } = await suite.wizard('download');
+    const dir = suite.dir;
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('Enter');
@@ -66,8 +46,7 @@ describe('Download PEM in the wizard', () => {
       expect(refused).toContain('ks.p12');
       expect(readFileSync(join(work, 'ks.p12'))).toEqual(p12);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
     }
   });
 });

@@ -3,57 +3,30 @@
 // other keys, pastes without bracketed-paste markers, keys typed ahead of an irreversible
 // question, F1 from the PIN field, keys typed while a remote portal loads a page, and Ctrl+C
 // twice while the portal never answers.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
-import { BIN, cliSandbox, runCli } from '../helpers/cli.js';
+import { cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { exited, serve, tokenFor } from '../helpers/serve.js';
 import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
-import { paneClass, RAW, tmuxOn } from '../helpers/tmux-pane.js';
+import { RAW } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-input-${process.pid}`;
-const Pane = paneClass(SOCKET);
+const suite = tmuxSuite('input');
 const { enter, right, down, escape, ctrlC, backspace } = RAW;
 const F1 = '\u001bOP';
 const PASTE_START = '\u001b[200~';
 const PASTE_END = '\u001b[201~';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-input-'));
-});
-afterAll(async () => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
 /** A wizard on a fresh sandbox (or on `env`'s portal), its list on screen. */
 async function started(name: string, env: Record<string, string> = {}, ready = 'Certificates (1–') {
-  const box = await cliSandbox();
-  const work = await mkdtemp(join(dir, `${name}-`));
-  const pane = Pane.start(name, work, { ...box.env, ...env }, join(work, 'terminal.log'));
-  await pane.waitFor(ready);
-  return {
-    box,
-    work,
-    pane,
-    copies: async () => (JSON.parse((await runCli(['list', '--json'], { env: box.env })).stdout) as Certificate[]).length,
-    async done() {
-      pane.kill();
-      await box.cleanup();
-    },
-  };
+  const w = await suite.wizard(name, { env, ready });
+  return { ...w, copies: async () => (JSON.parse((await runCli(['list', '--json'], { env: w.box.env })).stdout) as Certificate[]).length };
 }
 
 /**
@@ -200,10 +173,7 @@ describe('the command line: a question that cannot be taken back (SoftHSM2)', ()
       const { keyId, keyUri } = JSON.parse(gen.stdout) as { keyId: string; keyUri: string };
       const keys = async () => ((JSON.parse((await cli(['card', 'list', '--json'])).stdout) as { readers: { keys?: { id: string }[] }[] }).readers.flatMap((r) => r.keys ?? []).filter((k) => k.id === keyId)).length;
       expect(await keys()).toBe(1);
-      // The launcher with the command's words (tmux-pane starts `node BIN`).
-      const launcher = join(box.dir, 'delete.mjs');
-      writeFileSync(launcher, `process.argv.splice(2, 0, ${JSON.stringify(['--module', SOFTHSM_MODULE, 'card', 'delete', keyUri]).slice(1, -1)});\nawait import(${JSON.stringify(BIN)});\n`);
-      const pane = Pane.start('carddelete', box.dir, env, join(box.dir, 'terminal.log'), undefined, launcher);
+      const { pane, done } = await suite.wizard('carddelete', { box, env: { SOFTHSM2_CONF: softhsm().conf }, args: ['--module', SOFTHSM_MODULE, 'card', 'delete', keyUri] });
       try {
         pane.send(`y${enter}`); // typed at once, before the question
         const s = await pane.waitFor('Keys typed before this question appeared were ignored');
@@ -215,7 +185,7 @@ describe('the command line: a question that cannot be taken back (SoftHSM2)', ()
         await pane.waitFor('EXIT=0', 20_000);
         expect(await keys()).toBe(0);
       } finally {
-        pane.kill();
+        await done();
       }
     } finally {
       await box.cleanup();
@@ -229,7 +199,7 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
   let token = '';
   let certs: Certificate[] = [];
   beforeAll(async () => {
-    dataDir = join(dir, 'served');
+    dataDir = join(suite.dir, 'served');
     token = await tokenFor(dataDir, 'demo');
     served = await serve(dataDir);
     const r = await runCli(['--portal', served.url, '--token', token, 'list', '--json']);
@@ -244,11 +214,10 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
   test('/ORDER Enter Enter sent as the wizard starts opens that certificate, 10 runs of 10', async () => {
     const target = certs.find((c) => c.commonName.startsWith('poczta'))!;
     // One idle session keeps the tmux server up between runs (it exits with its last session).
-    tmuxOn(SOCKET)('new-session', '-d', '-s', 'keeper', 'sleep 600');
+    suite.tmux('new-session', '-d', '-s', 'keeper', 'sleep 600');
     const opened: boolean[] = [];
     for (let run = 0; run < 10; run++) {
-      const work = await mkdtemp(join(dir, `remote-${run}-`));
-      const pane = Pane.start(`remote${run}`, work, { REISSUE_PORTAL: served.url, REISSUE_TOKEN: token, XDG_CONFIG_HOME: join(work, 'config') }, join(work, 'terminal.log'));
+      const { pane, done } = await suite.wizard(`remote${run}`, { env: { REISSUE_PORTAL: served.url, REISSUE_TOKEN: token } });
       try {
         await pane.waitFor('Certificates');
         // The first page is still on its way from the portal.
@@ -257,7 +226,7 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
         const s = await pane.waitFor(`Certificate for order ${target.orderId}`, 15_000).catch(() => pane.screen());
         opened.push(s.includes(`Certificate for order ${target.orderId}`));
       } finally {
-        pane.kill();
+        await done();
       }
     }
     expect(opened).toEqual(Array(10).fill(true));
@@ -267,9 +236,8 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
     // serve behind a proxy that holds the reissue forever.
     const front = await proxy(served.url, (req) => (req.method === 'POST' && /\/reissue$/.test(req.url ?? '') ? 'hold' : 'pass'));
     const { url, held } = front;
-    const work = await mkdtemp(join(dir, 'hang-'));
+    const { pane, work, done } = await suite.wizard('hang', { env: { REISSUE_PORTAL: url, REISSUE_TOKEN: token } });
     const { csrPath } = opensslCsr(work, 'new', { key: 'ec-p256', cn: 'assecodata.pl', sans: ['assecodata.pl', 'www.assecodata.pl'] });
-    const pane = Pane.start('hang', work, { REISSUE_PORTAL: url, REISSUE_TOKEN: token, XDG_CONFIG_HOME: join(work, 'config') }, join(work, 'terminal.log'));
     try {
       await pane.waitFor('Certificates (1–');
       pane.send(`/assecodata.pl${enter}${enter}`);
@@ -294,7 +262,7 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
       expect(s).toContain(`reissue show ${id}`);
       expect(s).not.toContain('please wait');
     } finally {
-      pane.kill();
+      await done();
       front.close();
     }
   }, 60_000);
@@ -302,9 +270,8 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
   test('a bracketed paste with an Enter 1 ms behind it, while the portal checks the CSR: the Enter submits nothing', async () => {
     // The portal takes a second to check: the Enter surely arrives before the review is on screen.
     const front = await proxy(served.url, (req) => (/\/csr-check$/.test(req.url ?? '') ? 1000 : 'pass'));
-    const work = await mkdtemp(join(dir, 'pasteenter-'));
+    const { pane, work, done } = await suite.wizard('pasteenter', { env: { REISSUE_PORTAL: front.url, REISSUE_TOKEN: token } });
     const pem = readFileSync(opensslCsr(work, 'new', { key: 'ec-p256', cn: 'sklep.assecodata.pl', sans: ['sklep.assecodata.pl'] }).csrPath, 'utf8');
-    const pane = Pane.start('pasteenter', work, { REISSUE_PORTAL: front.url, REISSUE_TOKEN: token, XDG_CONFIG_HOME: join(work, 'config') }, join(work, 'terminal.log'));
     const copies = async () => (JSON.parse((await runCli(['--portal', served.url, '--token', token, 'list', '--json'])).stdout) as Certificate[]).length;
     try {
       await pane.waitFor('Certificates (1–');
@@ -324,7 +291,7 @@ describe('a remote portal (reissue serve on 127.0.0.1)', () => {
       await pane.waitFor('✓ Reissued: a new copy of sklep.assecodata.pl was issued', 20_000);
       expect(await copies()).toBe(before + 1);
     } finally {
-      pane.kill();
+      await done();
       front.close();
     }
   }, 60_000);

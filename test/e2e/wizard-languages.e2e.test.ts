@@ -3,16 +3,12 @@
 // both languages. Nothing the English screens show whole may be cut in the Polish ones.
 // With REISSUE_CAPTURES=DIR the Polish 80×24 screens are written there (for the README).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cliSandbox } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
 import { createSoftHsm, SOFTHSM_MODULE } from '../helpers/softhsm.js';
-import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-lang-${process.pid}`;
-const Pane = paneClass(SOCKET);
+const suite = tmuxSuite('lang');
 
 const PIN = '582931';
 type Lang = 'en' | 'pl';
@@ -62,27 +58,13 @@ const FACTS: Record<Lang, Partial<Record<Stage, (string | RegExp)[]>>> = {
   },
 };
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-lang-e2e-'));
-});
-afterAll(async () => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
 /** The walk; returns the screen of each stage. */
 async function walk(lang: Lang, columns: number, rows: number): Promise<Record<Stage, string>> {
   // One card in one reader, the same in both languages.
   const hsm = await createSoftHsm();
   await hsm.initToken('Certum common', PIN);
-  const box = await cliSandbox();
   const w = WORDS[lang];
-  const pane = Pane.start(`${lang}${columns}`, dir, { ...box.env, REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(dir, `${lang}${columns}.log`), { columns, rows });
+  const { pane, done } = await suite.wizard(`${lang}${columns}`, { env: { REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, size: { columns, rows } });
   const screens = {} as Record<Stage, string>;
   try {
     screens.list = await pane.waitFor(w.list);
@@ -116,8 +98,7 @@ async function walk(lang: Lang, columns: number, rows: number): Promise<Record<S
     expect(pane.screens.some((s) => s.includes(PIN))).toBe(false);
     return screens;
   } finally {
-    pane.kill();
-    await box.cleanup();
+    await done();
     await hsm.cleanup();
   }
 }

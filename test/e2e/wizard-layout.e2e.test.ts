@@ -6,17 +6,14 @@
 // the revoke question is not shown cut, and "y" there revokes nothing. The Polish screens hold no
 // English words (a fallback to English fails the test). REISSUE_CAPTURES=DIR keeps every capture.
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cliSandbox } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
 import { createSoftHsm, SOFTHSM_MODULE } from '../helpers/softhsm.js';
-import { paneClass, tmuxOn, type Pane } from '../helpers/tmux-pane.js';
+import type { Pane } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-layout-${process.pid}`;
-const Pane = paneClass(SOCKET);
-const tmux = tmuxOn(SOCKET);
+const suite = tmuxSuite('layout');
+const tmux = suite.tmux;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PIN = '582931';
 type Lang = 'en' | 'pl';
@@ -89,21 +86,6 @@ export function englishLeftovers(screen: string): string[] {
     .filter((line) => ENGLISH.test(line.replace(/[A-Za-z0-9._-]+\.(pl|pem|key|csr)\b/g, '')));
 }
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-layout-e2e-'));
-  // The wizard's default key file name for assecodata.pl, already there: the CSR step must refuse it.
-  writeFileSync(join(dir, 'assecodata.pl.key'), 'not to be replaced\n');
-});
-afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
 /** The pane at `columns`×`rows`, once the wizard has redrawn for it (three equal captures in a row). */
 async function resized(pane: Pane, columns: number, rows: number): Promise<string> {
   tmux('resize-window', '-t', pane.name, '-x', String(columns), '-y', String(rows));
@@ -158,9 +140,9 @@ async function check(pane: Pane, lang: Lang, view: View, seen: Seen[]): Promise<
 async function walk(lang: Lang): Promise<Seen[]> {
   const hsm = await createSoftHsm();
   await hsm.initToken('Certum common', PIN);
-  const box = await cliSandbox();
-  const env = { ...box.env, REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE };
-  const pane = Pane.start(`layout-${lang}`, dir, env, join(dir, `${lang}.log`));
+  const { pane, work, done } = await suite.wizard(`layout-${lang}`, { env: { REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE } });
+  // The wizard's default key file name for assecodata.pl, already there: the CSR step must refuse it.
+  writeFileSync(join(work, 'assecodata.pl.key'), 'not to be replaced\n');
   const v = views(lang);
   const seen: Seen[] = [];
   const en = lang === 'en';
@@ -235,8 +217,7 @@ async function walk(lang: Lang): Promise<Seen[]> {
     await pane.waitFor('EXIT=0');
     return seen;
   } finally {
-    pane.kill();
-    await box.cleanup();
+    await done();
     await hsm.cleanup();
   }
 }

@@ -2,32 +2,15 @@
 // a PIN pad asks for no PIN; three wrong PINs lock the card (the y/n before the third); the locked
 // PIN is unblocked with the PUK from the error screen; "Change PIN" from the reader screen refuses
 // a mismatch, then changes it. pkcs11-tool, from outside, checks which PIN the card takes.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cliSandbox } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
 import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
-import { paneClass, tmuxOn, type Pane } from '../helpers/tmux-pane.js';
+import type { Pane } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-wizpin-${process.pid}`;
-const TmuxPane = paneClass(SOCKET);
+const suite = tmuxSuite('wizpin');
 const PIN = '739146';
 const PUK = '87654321';
 const WRONG = '111111';
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-wizard-pin-'));
-});
-afterAll(async () => {
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
 
 const takes = async (shim: PinShim, pin: string) => (await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', pin, '--list-objects'])).code === 0;
 
@@ -49,18 +32,14 @@ async function toReaders(pane: Pane): Promise<string> {
   return pane.waitFor('Enter uses this card.');
 }
 
-async function start(shim: PinShim, name: string) {
-  const box = await cliSandbox();
-  const work = await mkdtemp(join(dir, `${name}-`));
-  const pane = TmuxPane.start(name, work, { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, join(work, 'terminal.log'));
-  return { pane, box };
-}
+/** The wizard on a fresh sandbox with the shim as its module. */
+const start = (shim: PinShim, name: string) => suite.wizard(name, { env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module } });
 
 describe('the built wizard on the PIN shim (80×24)', () => {
   test('a PIN-pad reader: no PIN field; "Enter the PIN on the reader\'s keypad" with the elapsed time; the copy is issued', async () => {
     const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 2500 } });
     await shim.hsm.initToken('Certum common', PIN);
-    const { pane, box } = await start(shim, 'pad');
+    const { pane, done } = await start(shim, 'pad');
     try {
       await toReaders(pane);
       await pane.keys('Enter');
@@ -73,8 +52,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
       const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
       expect(objects.stdout).toMatch(/Private Key Object; EC/);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
       await shim.cleanup();
     }
   }, 90_000);
@@ -82,7 +60,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
   test('Ctrl+C while the reader waits for its keypad: the card stops, nothing is generated or issued', async () => {
     const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 3000 } });
     await shim.hsm.initToken('Certum common', PIN);
-    const { pane, box } = await start(shim, 'pad-cancel');
+    const { pane, done } = await start(shim, 'pad-cancel');
     try {
       await toReaders(pane);
       await pane.keys('Enter');
@@ -94,8 +72,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
       const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
       expect(objects.stdout).not.toMatch(/Private Key Object/);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
       await shim.cleanup();
     }
   }, 90_000);
@@ -103,7 +80,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
   test('three wrong PINs lock the card (y/n before the third); u unblocks with the PUK; c changes the PIN', async () => {
     const shim = await createPinShim({ tries: 3, soTries: 3 });
     await shim.hsm.initToken('Certum common', PIN, PUK);
-    const { pane, box } = await start(shim, 'lock');
+    const { pane, done } = await start(shim, 'lock');
     const NEW = '246802';
     const LATER = '135791';
     try {
@@ -178,8 +155,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
       await pane.keys('Escape');
       await pane.waitFor('Enter uses this card.');
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
       await shim.cleanup();
     }
   }, 120_000);

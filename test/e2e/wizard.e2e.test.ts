@@ -2,42 +2,20 @@
 // read with capture-pane, the raw terminal stream logged with pipe-pane (to prove the PIN never
 // reached the terminal). The CSR path pastes an openssl CSR with bracketed paste; the card path
 // generates the key pair on a SoftHSM2 token. Artifacts are checked with openssl and the CLI.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cliSandbox, runCli } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { openssl, opensslCsr, publicKeyHex } from '../helpers/openssl.js';
 import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
-import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
-const SOCKET = `reissue-e2e-${process.pid}`;
-const tmux = tmuxOn(SOCKET);
-const Pane = paneClass(SOCKET);
+const suite = tmuxSuite('e2e');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'reissue-wizard-e2e-'));
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first.');
-});
-
-afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('the built wizard in tmux (80×24)', () => {
   test('CSR path: paste an openssl CSR → ✓ Correct → Next → result → download; openssl agrees', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'csr-'));
-    const pane = Pane.start('csr', work, box.env, join(work, 'terminal.log'));
+    const { pane, box, work, done } = await suite.wizard('csr');
     try {
       let s = await pane.waitFor('Certificates (1–');
       expect(s).toContain('reissue · SANDBOX portal');
@@ -107,15 +85,12 @@ describe('the built wizard in tmux (80×24)', () => {
       expect(new Date(openssl(['x509', '-in', pem, '-noout', '-enddate']).trim().split('=')[1]!).toISOString()).toBe(new Date(old.notAfter).toISOString());
       expect(pane.screens.every((x) => x.split('\n').every((l) => [...l].length <= 80))).toBe(true);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
     }
   }, 60_000);
 
   test('with CI=true in an interactive terminal (a CI job shell) the wizard still draws every frame', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'ci-'));
-    const pane = Pane.start('ci', work, { ...box.env, CI: 'true' }, join(work, 'terminal.log'));
+    const { pane, done } = await suite.wizard('ci', { env: { CI: 'true' } });
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('Enter');
@@ -123,14 +98,12 @@ describe('the built wizard in tmux (80×24)', () => {
       await pane.keys('q');
       await pane.waitFor('EXIT=0');
     } finally {
-      await box.cleanup();
+      await done();
     }
   });
 
   test('CSR path: a weak CSR from a file lists its problems and cannot be submitted', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'bad-'));
-    const pane = Pane.start('bad', work, box.env, join(work, 'terminal.log'));
+    const { pane, box, work, done } = await suite.wizard('bad');
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('Enter');
@@ -155,8 +128,7 @@ describe('the built wizard in tmux (80×24)', () => {
       const list = JSON.parse((await runCli(['list', '--json'], { env: box.env })).stdout) as unknown[];
       expect(list).toHaveLength(7);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
     }
   }, 60_000);
 });
@@ -166,9 +138,7 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
   const softhsm = softHsmWithToken('Certum common', PIN);
 
   test('reader checklist, masked PIN, progress, result — the PIN never reaches the terminal', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'card-'));
-    const pane = Pane.start('card', work, { ...box.env, SOFTHSM2_CONF: softhsm().conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE }, join(work, 'terminal.log'));
+    const { pane, box, done } = await suite.wizard('card', { env: { SOFTHSM2_CONF: softhsm().conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE } });
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
@@ -218,18 +188,14 @@ describe('the built wizard in tmux, card path on SoftHSM2', () => {
       const pending = JSON.parse((await runCli(['status', '--json'], { env: box.env })).stdout) as { productCategory: string }[];
       expect(pending.some((c) => c.productCategory === 'Code Signing')).toBe(true);
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
     }
   }, 90_000);
 });
 
 describe('the built wizard in tmux, key stored in the cloud', () => {
   test('step 1 shows the manual\'s sentence and the algorithms; the portal generates the key; details show the key and the e-mail', async () => {
-    const box = await cliSandbox();
-    const work = await mkdtemp(join(dir, 'cloud-'));
-    const home = join(work, 'home');
-    const pane = Pane.start('cloud', work, { ...box.env, HOME: home }, join(work, 'terminal.log'));
+    const { pane, box, work, done } = await suite.wizard('cloud', { env: (work) => ({ HOME: join(work, 'home') }) });
     try {
       await pane.waitFor('Certificates (1–');
       await pane.keys('/');
@@ -247,7 +213,7 @@ describe('the built wizard in tmux, key stored in the cloud', () => {
       s = await pane.waitFor('KEY ALGORITHM AND KEY LENGTH');
       expect(s).toMatch(/❯ RSA 3072\n\s+EC P-256/);
       // Down and Enter in one write, as a fast typist's keys arrive.
-      tmux('send-keys', '-t', pane.name, 'Down', 'Enter');
+      suite.tmux('send-keys', '-t', pane.name, 'Down', 'Enter');
       // Nothing is issued before the user has read what will happen and said yes.
       s = await pane.waitFor('Reissue the certificate now? (y/n)');
       expect(s).toContain('Product: Code Signing in the cloud 365 days');
@@ -288,8 +254,7 @@ describe('the built wizard in tmux, key stored in the cloud', () => {
       expect(found.stdout).toBe('');
       expect(found.status).toBe(1); // grep: nothing found
     } finally {
-      pane.kill();
-      await box.cleanup();
+      await done();
     }
   }, 90_000);
 });

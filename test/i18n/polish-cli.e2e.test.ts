@@ -8,10 +8,10 @@ import type { Certificate } from '../../src/domain/types.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { opensslCsr } from '../helpers/openssl.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
-import { BIN } from '../helpers/cli.js';
-import { tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 
 const PIN = '1234';
+const tmux = tmuxSuite('plprompt');
 let hsm: SoftHsm;
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 
@@ -99,24 +99,13 @@ describe('the CLI in Polish', () => {
   test('a prompt in a terminal says [t/N] in Polish and takes "t" as yes', async () => {
     const list: Certificate[] = JSON.parse((await cli(['list', '--json'])).stdout);
     const cert = list.find((c) => c.state === 'valid' && !c.replacedBy && c.commonName === 'sklep.assecodata.pl')!;
-    const socket = `reissue-plprompt-${process.pid}`;
-    const tmux = tmuxOn(socket);
-    const env = Object.entries(box.env).map(([k, v]) => `${k}='${v}'`).join(' ');
-    tmux('new-session', '-d', '-s', 'p', '-x', '100', '-y', '10', `env -u REISSUE_PORTAL -u REISSUE_TOKEN ${env} NO_COLOR=1 '${process.execPath}' '${BIN}' --lang pl revoke ${cert.id}; echo EXIT=$?; sleep 30`);
+    const { pane, done } = await tmux.wizard('p', { box, args: ['--lang', 'pl', 'revoke', cert.id], size: { columns: 100, rows: 10 } });
     try {
-      const screen = async (what: string) => {
-        for (let i = 0; i < 100; i++) {
-          const s = tmux('capture-pane', '-p', '-t', 'p');
-          if (s.includes(what)) return s;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        throw new Error(`no ${what} in:\n${tmux('capture-pane', '-p', '-t', 'p')}`);
-      };
-      expect(await screen('[t/N]')).toContain(`Unieważnić ${cert.commonName}`);
-      tmux('send-keys', '-t', 'p', 't', 'Enter');
-      expect(await screen('EXIT=')).toContain('EXIT=0');
+      expect(await pane.waitFor('[t/N]')).toContain(`Unieważnić ${cert.commonName}`);
+      await pane.keys('t', 'Enter');
+      expect(await pane.waitFor('EXIT=')).toContain('EXIT=0');
     } finally {
-      tmux('kill-server');
+      await done();
     }
     const shown: Certificate = JSON.parse((await cli(['show', cert.id, '--json'])).stdout);
     expect(shown.state).toBe('revoked');

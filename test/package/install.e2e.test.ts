@@ -12,12 +12,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
 import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
-import { paneClass, tmuxOn } from '../helpers/tmux-pane.js';
+import { tmuxSuite } from '../helpers/tmux-suite.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const run = promisify(execFile);
-const SOCKET = `reissue-package-${process.pid}`;
-const Pane = paneClass(SOCKET);
+// The installed package runs, not this checkout's dist/.
+const suite = tmuxSuite('package', { needsBuild: false });
 /** The two packages whose install scripts compile them: the README's --allow-scripts list. */
 const NATIVE = ['better-sqlite3', 'pkcs11js'];
 const PIN = '271828';
@@ -101,11 +101,6 @@ beforeAll(async () => {
 afterAll(async () => {
   // How long a user waits, for the report: pack, and the install with both addons compiled.
   console.log(`package: npm pack ${timings.pack} ms, npm install -g ${timings.install} ms`);
-  try {
-    tmuxOn(SOCKET)('kill-server');
-  } catch {
-    // no server left
-  }
   await hsm?.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -176,13 +171,14 @@ describe('the npm package', () => {
 
   it('opens the wizard from the installed package, in Polish, and quits with q', async () => {
     const bin = join(prefix, 'bin', 'reissue');
-    const pane = Pane.start('installed', elsewhere, { ...vars, REISSUE_LANG: 'pl' }, join(dir, 'wizard.log'), undefined, bin);
+    // Its own variables (no sandbox of this checkout): the installed package's data and config.
+    const { pane, done } = await suite.wizard('installed', { env: { ...vars, REISSUE_LANG: 'pl' }, bin });
     try {
       await pane.waitFor('Certyfikaty (1–', 20_000);
       await pane.keys('q');
       await pane.waitFor('EXIT=0');
     } finally {
-      pane.kill();
+      await done();
     }
   });
 });
