@@ -140,7 +140,8 @@ async function check(pane: Pane, lang: Lang, view: View, seen: Seen[]): Promise<
 async function walk(lang: Lang): Promise<Seen[]> {
   const hsm = await createSoftHsm();
   await hsm.initToken('Certum common', PIN);
-  const { pane, work, done } = await suite.wizard(`layout-${lang}`, { env: { REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE } });
+  // A short folder name (the pane's): the key file's path is shown, wrapped at 60 columns, whole.
+  const { pane, work, done } = await suite.wizard(lang, { env: { REISSUE_LANG: lang, SOFTHSM2_CONF: hsm.conf, REISSUE_PKCS11_MODULE: SOFTHSM_MODULE } });
   // The wizard's default key file name for assecodata.pl, already there: the CSR step must refuse it.
   writeFileSync(join(work, 'assecodata.pl.key'), 'not to be replaced\n');
   const v = views(lang);
