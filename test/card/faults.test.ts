@@ -4,30 +4,16 @@
 // close its session and finalize.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import pkcs11js from 'pkcs11js';
 import { Pkcs11Card } from '../../src/card/pkcs11/pkcs11-card.js';
 import type { CardProgress, KeygenRequest } from '../../src/card/card.js';
 import { ReissueError } from '../../src/domain/errors.js';
-import { createSoftHsm, type SoftHsm } from '../helpers/softhsm.js';
-import { ckrError, faultyLoader, tempDir, type Fault, type Wrapped } from './support.js';
+import { createSoftHsm } from '../helpers/softhsm.js';
+import { ckrError, faultyLoader, softHsmBed, type Fault, type Wrapped } from './support.js';
 
 const PIN = '246810';
-let hsm: SoftHsm;
-let restoreEnv: () => void;
-let work: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  hsm = await createSoftHsm();
-  restoreEnv = hsm.useEnv();
-  work = await tempDir('reissue-faults-');
-  await hsm.initToken('faults', PIN);
-});
-afterAll(async () => {
-  restoreEnv();
-  await hsm.cleanup();
-  await work.cleanup();
-});
+const bed = softHsmBed('faults', PIN, 'reissue-faults-');
 
 const request = (over: Partial<KeygenRequest> = {}): KeygenRequest => ({
   token: { label: 'faults' },
@@ -46,7 +32,7 @@ const withFlags = (add: number, remove = 0): Fault => (orig, slot) => {
 };
 
 async function keyObjectCount(): Promise<number> {
-  const out = await hsm.pkcs11Tool(['--token-label', 'faults', '--login', '--pin', PIN, '--list-objects']);
+  const out = await bed.hsm.pkcs11Tool(['--token-label', 'faults', '--login', '--pin', PIN, '--list-objects']);
   return (out.match(/^(Private|Public) Key Object/gm) ?? []).length;
 }
 
@@ -71,7 +57,7 @@ async function failure(p: Promise<unknown>): Promise<ReissueError> {
 describe('PIN state, checked before the PIN is sent', () => {
   test('locked PIN: stops before login and explains the PUK', async () => {
     const w = faultyLoader({ C_GetTokenInfo: withFlags(pkcs11js.CKF_USER_PIN_LOCKED) });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request()));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request()));
     expect(e).toMatchObject({ kind: 'card', code: 'pin-locked', exitCode: 4 });
     expect(e.hint).toMatch(/PUK/);
     expect(e.hint).toMatch(/proCertum CardManager/);
@@ -81,7 +67,7 @@ describe('PIN state, checked before the PIN is sent', () => {
 
   test('final try: refused without confirmation, allowed with it', async () => {
     const w = faultyLoader({ C_GetTokenInfo: withFlags(pkcs11js.CKF_USER_PIN_FINAL_TRY) });
-    const card = new Pkcs11Card({ modules: [hsm.module], load: w.loader });
+    const card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader });
     const e = await failure(card.generate(request()));
     expect(e).toMatchObject({ code: 'pin-final-try' });
     expect(w.count('C_Login')).toBe(0);
@@ -93,7 +79,7 @@ describe('PIN state, checked before the PIN is sent', () => {
 
   test('PIN length is checked against the token\'s range (bytes) before the card is asked', async () => {
     const w = faultyLoader({ C_GetTokenInfo: (orig, slot) => ({ ...orig(slot), minPinLen: 8 }) });
-    const card = new Pkcs11Card({ modules: [hsm.module], load: w.loader });
+    const card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader });
     const e = await failure(card.generate(request({ pin: '1234567' })));
     expect(e).toMatchObject({ kind: 'input', code: 'pin-length', details: { min: 8, max: 255 } });
     expect(await failure(card.generate(request({ pin: 'x'.repeat(256) })))).toMatchObject({ code: 'pin-length' });
@@ -112,7 +98,7 @@ describe('PIN state, checked before the PIN is sent', () => {
         return w.count('C_Login') ? { ...info, flags: info.flags | pkcs11js.CKF_USER_PIN_LOCKED } : info;
       },
     });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ pin: '000000' })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ pin: '000000' })));
     expect(e).toMatchObject({ code: 'pin-locked', details: { tries: 'locked', ckr: 'CKR_PIN_INCORRECT' } });
     expect(e.message).toBe('The PIN is wrong, and the card has now locked it.');
     expectCleanShutdown(w, { loggedIn: false });
@@ -128,7 +114,7 @@ describe('PIN state, checked before the PIN is sent', () => {
         return w.count('C_Login') ? { ...info, flags: info.flags | pkcs11js.CKF_USER_PIN_FINAL_TRY } : info;
       },
     });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ pin: '000000' })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ pin: '000000' })));
     expect(e).toMatchObject({ code: 'pin-wrong', details: { tries: 'final' } });
     expect(e.message).toMatch(/next wrong PIN locks it/);
   });
@@ -139,7 +125,7 @@ describe('PIN state, checked before the PIN is sent', () => {
         throw ckrError('CKR_PIN_LOCKED', 'C_Login');
       },
     });
-    expect(await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request()))).toMatchObject({ code: 'pin-locked' });
+    expect(await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request()))).toMatchObject({ code: 'pin-locked' });
     expectCleanShutdown(w, { loggedIn: false });
   });
 });
@@ -147,33 +133,33 @@ describe('PIN state, checked before the PIN is sent', () => {
 describe('real SoftHSM faults', () => {
   test('a real wrong PIN gives the wrong-PIN error, without the PIN in it', async () => {
     const w = faultyLoader({});
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ pin: '99999999' })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ pin: '99999999' })));
     expect(e).toMatchObject({ kind: 'card', code: 'pin-wrong', exitCode: 4, details: { ckr: 'CKR_PIN_INCORRECT' } });
     expect(e.message).toMatch(/^The PIN is wrong\./);
     expect(JSON.stringify({ m: e.message, h: e.hint, d: e.details })).not.toContain('99999999');
     expectCleanShutdown(w, { loggedIn: false });
     // SoftHSM flags COUNT_LOW after a failure; a right PIN clears it again.
-    await new Pkcs11Card({ modules: [hsm.module] }).generate(request());
+    await new Pkcs11Card({ modules: [bed.hsm.module] }).generate(request());
   });
 
   test('token whose user PIN was never set (pkcs11-tool --init-token without --init-pin)', async () => {
-    await hsm.initTokenWithoutUserPin('no-user-pin');
+    await bed.hsm.initTokenWithoutUserPin('no-user-pin');
     const w = faultyLoader({});
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ token: { label: 'no-user-pin' } })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ token: { label: 'no-user-pin' } })));
     expect(e).toMatchObject({ code: 'user-pin-not-set' });
     expect(w.count('C_Login')).toBe(0);
     // And if the card is asked anyway, its answer maps to the same error.
     const forced = faultyLoader({ C_GetTokenInfo: withFlags(pkcs11js.CKF_USER_PIN_INITIALIZED) });
-    const e2 = await failure(new Pkcs11Card({ modules: [hsm.module], load: forced.loader }).generate(request({ token: { label: 'no-user-pin' } })));
+    const e2 = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: forced.loader }).generate(request({ token: { label: 'no-user-pin' } })));
     expect(e2).toMatchObject({ code: 'user-pin-not-set', details: { ckr: 'CKR_USER_PIN_NOT_INITIALIZED' } });
     expectCleanShutdown(forced, { loggedIn: false });
   });
 
   test('token not initialised: the free slot SoftHSM keeps', async () => {
-    const inv = await new Pkcs11Card({ modules: [hsm.module] }).inventory();
+    const inv = await new Pkcs11Card({ modules: [bed.hsm.module] }).inventory();
     const free = inv.readers.find((r) => r.token && !r.token.pin.initialized)!;
     expect(free).toBeDefined();
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module] }).generate(request({ token: { serial: free.token!.serial } })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module] }).generate(request({ token: { serial: free.token!.serial } })));
     expect(e).toMatchObject({ code: 'token-not-initialized' });
   });
 
@@ -191,7 +177,7 @@ describe('real SoftHSM faults', () => {
       expect(e).toMatchObject({ code: 'algorithm-unsupported', details: { supported: ['rsa-2048', 'rsa-3072', 'rsa-4096'] } });
       expect(e.message).toContain('EC P-384');
     } finally {
-      process.env.SOFTHSM2_CONF = hsm.conf;
+      process.env.SOFTHSM2_CONF = bed.hsm.conf;
       await noEc.cleanup();
     }
   });
@@ -200,15 +186,15 @@ describe('real SoftHSM faults', () => {
     const w = faultyLoader({
       C_GenerateKeyPairAsync: () => Promise.reject(ckrError('CKR_MECHANISM_INVALID')),
     });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request()));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request()));
     expect(e).toMatchObject({ code: 'algorithm-unsupported' });
     expectCleanShutdown(w, { loggedIn: true });
   });
 
   test('a module that fails to load is reported with path and reason', async () => {
-    const bogus = join(work.dir, 'libbroken-pkcs11.so');
+    const bogus = join(bed.dir, 'libbroken-pkcs11.so');
     await writeFile(bogus, 'not an ELF file');
-    const inv = await new Pkcs11Card({ modules: [bogus, hsm.module] }).inventory();
+    const inv = await new Pkcs11Card({ modules: [bogus, bed.hsm.module] }).inventory();
     expect(inv.modules[0]).toMatchObject({ path: bogus, loaded: false });
     expect(inv.modules[0]!.error).toMatch(/libbroken-pkcs11\.so/);
     expect(inv.modules[1]).toMatchObject({ loaded: true });
@@ -216,7 +202,7 @@ describe('real SoftHSM faults', () => {
     expect(e).toMatchObject({ code: 'module-load-failed', details: { module: bogus } });
     expect(e.message).toContain(bogus);
     // With a working module next to it, the card is still found.
-    await new Pkcs11Card({ modules: [bogus, hsm.module] }).generate(request());
+    await new Pkcs11Card({ modules: [bogus, bed.hsm.module] }).generate(request());
     const none = await failure(new Pkcs11Card({ modules: [] }).generate(request()));
     expect(none).toMatchObject({ code: 'module-missing' });
   });
@@ -225,7 +211,7 @@ describe('real SoftHSM faults', () => {
 describe('card absent or removed', () => {
   test('no token present in any reader', async () => {
     const w = faultyLoader({ C_GetSlotInfo: (orig, slot) => ({ ...orig(slot), flags: 0 }) });
-    const card = new Pkcs11Card({ modules: [hsm.module], load: w.loader });
+    const card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader });
     expect(await failure(card.generate(request({ token: {} })))).toMatchObject({ code: 'no-card' });
     expect(await failure(card.generate(request()))).toMatchObject({ code: 'token-not-found' });
     const inv = await card.inventory();
@@ -243,7 +229,7 @@ describe('card absent or removed', () => {
         throw ckrError('CKR_DEVICE_REMOVED');
       },
     });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ onProgress: (p) => events.push(p) })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ onProgress: (p) => events.push(p) })));
     expect(e).toMatchObject({ code: 'card-removed', details: { phase: 'generate' } });
     expect(e.message).toBe('The card was removed during key generation; nothing was submitted.');
     expect(events.at(-1)).toMatchObject({ type: 'failed', phase: 'generate', code: 'card-removed' });
@@ -255,7 +241,7 @@ describe('card absent or removed', () => {
   test('removed during signing: reported, key pair removed', async () => {
     const before = await keyObjectCount();
     const w = faultyLoader({ C_SignAsync: () => Promise.reject(ckrError('CKR_TOKEN_NOT_PRESENT')) });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ algorithm: 'rsa-2048' })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ algorithm: 'rsa-2048' })));
     expect(e).toMatchObject({ code: 'card-removed', details: { phase: 'sign' } });
     expect(e.message).toBe('The card was removed while signing the request; nothing was submitted.');
     expect(await keyObjectCount()).toBe(before);
@@ -278,7 +264,7 @@ describe('card absent or removed', () => {
         throw ckrError('CKR_SESSION_HANDLE_INVALID');
       },
     });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request({ label: 'left behind' })));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request({ label: 'left behind' })));
     expect(e).toMatchObject({ code: 'card-removed', details: { cleanup: 'failed' } });
     expect(e.hint).toContain('"left behind"');
     expect(w.count('C_Logout')).toBe(1);
@@ -289,7 +275,7 @@ describe('card absent or removed', () => {
   test('a failure while signing that is not a removal also removes the key pair', async () => {
     const before = await keyObjectCount();
     const w = faultyLoader({ C_SignInit: () => { throw ckrError('CKR_FUNCTION_NOT_SUPPORTED', 'C_SignInit'); } });
-    const e = await failure(new Pkcs11Card({ modules: [hsm.module], load: w.loader }).generate(request()));
+    const e = await failure(new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).generate(request()));
     expect(e).toMatchObject({ code: 'algorithm-unsupported' });
     expect(await keyObjectCount()).toBe(before);
   });
@@ -304,7 +290,7 @@ describe('card absent or removed', () => {
         return pair;
       },
     });
-    card = new Pkcs11Card({ modules: [hsm.module], load: w.loader });
+    card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader });
     expect(await failure(card.generate(request()))).toMatchObject({ code: 'cancelled' });
     expect(await keyObjectCount()).toBe(before);
     expectCleanShutdown(w, { loggedIn: true });
@@ -317,8 +303,8 @@ describe('card absent or removed', () => {
         throw ckrError('CKR_CRYPTOKI_ALREADY_INITIALIZED', 'C_Initialize');
       },
     });
-    const inv = await new Pkcs11Card({ modules: [hsm.module], load: w.loader }).inventory();
-    expect(inv.modules[0]).toMatchObject({ path: hsm.module, loaded: true });
+    const inv = await new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader }).inventory();
+    expect(inv.modules[0]).toMatchObject({ path: bed.hsm.module, loaded: true });
     expect(w.count('C_Finalize')).toBe(0);
     expect(w.count('close')).toBe(1);
   });

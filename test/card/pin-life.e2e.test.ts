@@ -4,10 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CardInventory, PinState } from '../../src/card/card.js';
 import type { Certificate, ReissueResult } from '../../src/domain/types.js';
-import { cliSandbox, runCli } from '../helpers/cli.js';
-import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
+import { createPinShim, shimBinary, type PinShim } from '../helpers/pin-shim.js';
 import { tmuxSuite } from '../helpers/tmux-suite.js';
 import { openssl } from './support.js';
 
@@ -17,21 +15,8 @@ const WRONG = '86420000';
 
 const suite = tmuxSuite('pinlife');
 
-let box: Awaited<ReturnType<typeof cliSandbox>>;
-beforeAll(async () => {
-  box = await cliSandbox();
-});
-afterAll(async () => {
-  await box?.cleanup();
-});
-
-const cli = (shim: PinShim, args: string[], input?: string) => runCli(args, { env: { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, input });
-
-async function pinOf(shim: PinShim, label: string): Promise<PinState> {
-  const r = await cli(shim, ['card', 'list', '--json']);
-  expect(r.code).toBe(0);
-  return (JSON.parse(r.stdout) as CardInventory).readers.find((x) => x.token?.label === label)!.token!.pin;
-}
+const bin = shimBinary();
+const { cli, pinOf } = bin;
 
 /** Whether the card, asked from outside by pkcs11-tool, takes this PIN. */
 async function cardTakes(shim: PinShim, label: string, pin: string): Promise<boolean> {
@@ -107,7 +92,7 @@ describe('card pin change in a terminal (tmux)', () => {
   afterAll(async () => {
     await shim?.cleanup();
   });
-  const start = async (name: string, args: string[]) => (await suite.wizard(name, { box, env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, args })).pane;
+  const start = async (name: string, args: string[]) => (await suite.wizard(name, { box: bin.box, env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, args })).pane;
 
   test('masked prompts; the new PIN typed twice; a mismatch is refused before the card is asked', async () => {
     const pane = await start('mismatch', ['card', 'pin', 'change', '--token', 'tty-card']);
@@ -257,7 +242,7 @@ describe('a PIN-pad reader', () => {
       await pad.hsm.initToken('pad-card', PIN);
       const csr = join(suite.dir, 'pad.csr');
       const args = ['card', 'keygen', '--cn', 'pad.example', '--algorithm', 'ec-p256', '--token', 'pad-card', '--csr-out', csr];
-      const { pane, done } = await suite.wizard('pad-cli', { box, env: { ...pad.vars, REISSUE_PKCS11_MODULE: pad.module }, args });
+      const { pane, done } = await suite.wizard('pad-cli', { box: bin.box, env: { ...pad.vars, REISSUE_PKCS11_MODULE: pad.module }, args });
       try {
         let s = await pane.waitFor("Enter the PIN on the reader's keypad");
         s = await pane.waitFor(/Logging in… \d+\.\d s/);
@@ -278,7 +263,7 @@ describe('a PIN-pad reader', () => {
     try {
       await pad.hsm.initToken('pad-card', PIN);
       await pad.typeOnPad(null);
-      const csr = join(box.dir, 'pad-cancel.csr');
+      const csr = join(bin.box.dir, 'pad-cancel.csr');
       const r = await cli(pad, ['card', 'keygen', '--cn', 'pad.example', '--algorithm', 'ec-p256', '--token', 'pad-card', '--csr-out', csr]);
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('PIN entry was cancelled on the reader.');

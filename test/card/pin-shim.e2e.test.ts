@@ -4,29 +4,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CardInventory, PinState } from '../../src/card/card.js';
-import { cliSandbox, runCli } from '../helpers/cli.js';
-import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
+import { createPinShim, shimBinary, type PinShim } from '../helpers/pin-shim.js';
 
 const PIN = '1234';
 const WRONG = '86420000';
 
-let box: Awaited<ReturnType<typeof cliSandbox>>;
-beforeAll(async () => {
-  box = await cliSandbox();
-});
-afterAll(async () => {
-  await box?.cleanup();
-});
-
-const cli = (shim: PinShim, args: string[], input?: string) => runCli(args, { env: { ...box.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, input });
-
-async function pinOf(shim: PinShim, label: string): Promise<PinState> {
-  const r = await cli(shim, ['card', 'list', '--json']);
-  expect(r.code).toBe(0);
-  const inv = JSON.parse(r.stdout) as CardInventory;
-  return inv.readers.find((x) => x.token?.label === label)!.token!.pin;
-}
+const bin = shimBinary();
+const { cli, pinOf } = bin;
 
 async function pinLine(shim: PinShim, label: string): Promise<string> {
   const out = (await cli(shim, ['card', 'list', '--token', label])).stdout;
@@ -44,7 +28,7 @@ describe('three wrong PINs through the binary', () => {
   });
 
   test('card list and keygen show few tries left, then one try left, then locked; the right PIN is refused', async () => {
-    const csr = join(box.dir, 'never.csr');
+    const csr = join(bin.box.dir, 'never.csr');
     const keygen = (pin: string, ...more: string[]) => cli(shim, ['card', 'keygen', '--cn', 'pin.example', '--algorithm', 'ec-p256', '--token', 'shim-card', '--pin-stdin', '--csr-out', csr, ...more], `${pin}\n`);
     expect(await pinOf(shim, 'shim-card')).toMatchObject({ countLow: false, finalTry: false, locked: false });
     expect(await pinLine(shim, 'shim-card')).toBe('PIN: set; 4–255 bytes');

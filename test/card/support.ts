@@ -28,6 +28,36 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * For a card test file that drives Pkcs11Card in-process: a SoftHSM2 with one initialised token,
+ * set in this process's environment (useEnv: SoftHSM re-reads SOFTHSM2_CONF at each C_Initialize),
+ * and a work folder; all undone after the file.
+ */
+export function softHsmBed(label: string, pin: string, prefix: string): { readonly hsm: SoftHsm; readonly dir: string } {
+  let hsm: SoftHsm | undefined;
+  let restoreEnv: (() => void) | undefined;
+  let work: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeAll(async () => {
+    hsm = await createSoftHsm();
+    restoreEnv = hsm.useEnv();
+    work = await tempDir(prefix);
+    await hsm.initToken(label, pin);
+  });
+  afterAll(async () => {
+    restoreEnv?.();
+    await hsm?.cleanup();
+    await work?.cleanup();
+  });
+  return {
+    get hsm() {
+      return hsm!;
+    },
+    get dir() {
+      return work!.dir;
+    },
+  };
+}
+
 /** A CA made with openssl that signs CSRs into DER certificates (extensions copied from the CSR). */
 export async function createTestCa(dir: string) {
   const key = join(dir, 'ca.key');

@@ -10,6 +10,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { CardInventory, PinState } from '../../src/card/card.js';
+import { cliSandbox, runCli } from './cli.js';
 import { createSoftHsm, SOFTHSM_MODULE, type SoftHsm } from './softhsm.js';
 
 const run = promisify(execFile);
@@ -119,5 +122,33 @@ export async function createPinShim(opts: PinShimOptions = {}): Promise<PinShim>
         });
       }),
     cleanup: () => hsm.cleanup(),
+  };
+}
+
+/**
+ * The built binary on a PIN shim, for a whole test file: one CLI sandbox (made before the file's
+ * tests, removed after), the binary run on it with a shim as its module, and the PIN state the
+ * binary reports for a card.
+ */
+export function shimBinary() {
+  let box: Awaited<ReturnType<typeof cliSandbox>> | undefined;
+  beforeAll(async () => {
+    box = await cliSandbox();
+  });
+  afterAll(async () => {
+    await box?.cleanup();
+  });
+  const cli = (shim: PinShim, args: string[], input?: string) => runCli(args, { env: { ...box!.env, ...shim.vars, REISSUE_PKCS11_MODULE: shim.module }, input });
+  return {
+    get box() {
+      return box!;
+    },
+    cli,
+    /** The card's PIN state as `card list --json` says it. */
+    async pinOf(shim: PinShim, label: string): Promise<PinState> {
+      const r = await cli(shim, ['card', 'list', '--json']);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as CardInventory).readers.find((x) => x.token?.label === label)!.token!.pin;
+    },
   };
 }
