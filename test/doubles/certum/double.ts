@@ -93,7 +93,8 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
     const b = state.behaviour;
     if (b.delayMs > 0) await sleep(b.delayMs);
     if (b.fault && (!b.fault.operations || b.fault.operations.includes(name))) {
-      throw { Fault: { faultcode: b.fault.faultcode ?? 'soap:Server', faultstring: b.fault.faultstring ?? 'Certum Partner API double: fault mode' } };
+      // SOAP 1.1 sends faults with HTTP 500; the library needs to be told when the handler is async.
+      throw { Fault: { faultcode: b.fault.faultcode ?? 'soap:Server', faultstring: b.fault.faultstring ?? 'Certum Partner API double: fault mode', statusCode: 500 } };
     }
     await state.settle();
     const token = (args.requestHeader as { authToken?: { userName?: unknown; password?: unknown } } | undefined)?.authToken;
