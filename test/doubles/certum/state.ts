@@ -218,7 +218,7 @@ export class CertumState {
     if (order.replacesSerial) {
       const old = this.certificate(order.replacesSerial)!;
       old.status = 'REVOKING';
-      old.revokedDate = new Date(now.getTime() + REVOCATION_DELAY_MS);
+      old.revokedDate = new Date(leaf.notBefore.getTime() + REVOCATION_DELAY_MS);
       this.touch(old.orderID);
     }
   }
