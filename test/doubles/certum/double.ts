@@ -8,7 +8,7 @@
 //   certum.requests   → [{ operation, xml }] as received
 //   certum.setBehaviour({ delayMs: 3000 }) / ({ fault: { faultstring: 'down' } }) / ({ reissuePlan: [...] })
 //   await certum.stop();
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +29,13 @@ export interface CertumDoubleOptions {
   now?: Date;
   behaviour?: Partial<Behaviour>;
   port?: number;
+  /**
+   * Also answer /__double/* on the same port, so a test in another process can steer a spawned
+   * double: GET info, POST behaviour (JSON), POST clock ({ advanceMs }), GET requests.
+   */
+  control?: boolean;
+  /** The WSDL file to serve; src/portal/certum/PartnerApi.wsdl when absent. */
+  wsdlPath?: string;
 }
 
 export interface CapturedRequest {
@@ -78,13 +85,19 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
   const operations = new Operations(state);
 
   const server: Server = createServer();
+  // Requests outside the SOAP path reach this listener (the soap library passes them on).
+  server.on('request', (req, res) => {
+    if (opts.control && req.url?.startsWith(CONTROL_PATH)) return void control(req, res);
+    res.statusCode = 404;
+    res.end();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${SERVICE_PATH}`;
-  const wsdl = readFileSync(WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${url}$2`);
+  const wsdl = readFileSync(opts.wsdlPath ?? WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${url}$2`);
 
   const requests: CapturedRequest[] = [];
   const replies: string[] = [];
@@ -108,13 +121,22 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
     }
   };
   const port_ = Object.fromEntries(OPERATIONS.map((name) => [name, handler(name)]));
-  const listener = soap.listen(server, { path: SERVICE_PATH, services: { PartnerAPIService: { PartnerServicePort: port_ } }, xml: wsdl });
+  // The library takes over the server's requests only once it has read the WSDL: wait for that.
+  let listener!: soap.Server;
+  await new Promise<void>((resolve, reject) => {
+    listener = soap.listen(server, {
+      path: SERVICE_PATH,
+      services: { PartnerAPIService: { PartnerServicePort: port_ } },
+      xml: wsdl,
+      callback: (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+    });
+  });
   listener.log = (type: string, data: unknown) => {
     if (type === 'received' && typeof data === 'string') requests.push({ operation: operationOf(data), xml: data });
     if (type === 'replied' && typeof data === 'string') replies.push(data);
   };
 
-  return {
+  const double: CertumDouble = {
     url,
     wsdlUrl: `${url}?wsdl`,
     caPem: ca.pem,
@@ -134,4 +156,46 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
         server.close(() => resolve());
       }),
   };
+
+  async function control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    const reply = (value: unknown) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(value));
+    };
+    const route = `${req.method} /${req.url!.slice(CONTROL_PATH.length)}`;
+    if (route === 'GET /info') return reply(describe(double));
+    if (route === 'GET /requests') return reply(requests);
+    if (route === 'POST /behaviour') {
+      double.setBehaviour(body as Partial<Behaviour>);
+      return reply(state.behaviour);
+    }
+    if (route === 'POST /clock') {
+      double.advanceClock(Number(body.advanceMs ?? 0));
+      return reply({ now: double.now().toISOString() });
+    }
+    res.statusCode = 404;
+    res.end();
+  }
+
+  return double;
+}
+
+export const CONTROL_PATH = '/__double/';
+
+/** What a test in another process needs to know of a double. */
+export interface CertumDoubleInfo {
+  url: string;
+  wsdlUrl: string;
+  controlUrl: string;
+  caPem: string;
+  users: PartnerUser[];
+  orders: SeededOrders;
+}
+
+export function describe(double: CertumDouble): CertumDoubleInfo {
+  const { url, wsdlUrl, caPem, users, orders } = double;
+  return { url, wsdlUrl, controlUrl: new URL(CONTROL_PATH, url).toString(), caPem, users, orders };
 }
