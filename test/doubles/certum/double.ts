@@ -10,7 +10,6 @@
 //   await certum.stop();
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
 import { BAD_CREDENTIALS, FAILED, Refusal } from './errors.js';
@@ -18,8 +17,11 @@ import { OPERATIONS, Operations, responseHeader, type OperationName } from './op
 import { seed, DEFAULT_USERS, type SeededOrders } from './seed.js';
 import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type PartnerUser } from './state.js';
 import { TestCa } from './test-ca.js';
+import { validateRequest } from './validate-request.js';
+import { WSDL_PATH, operationOf } from './wsdl.js';
 
-export const WSDL_PATH = fileURLToPath(new URL('../../../src/portal/certum/PartnerApi.wsdl', import.meta.url));
+export { WSDL_PATH, operationOf };
+
 export const SERVICE_PATH = '/service/PartnerApi';
 
 export interface CertumDoubleOptions {
@@ -66,12 +68,6 @@ export interface CertumDouble {
   stop(): Promise<void>;
 }
 
-/** The operation named by a SOAP envelope's Body (its first element's local name). */
-export function operationOf(xml: string): string {
-  const m = /<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)/.exec(xml);
-  return m?.[1] ?? '';
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -103,7 +99,13 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
   const replies: string[] = [];
 
   const handler = (name: OperationName) => async (args: Record<string, unknown>) => {
+    // The library logs the raw request and calls this handler in the same tick: the last one is ours.
+    const raw = requests.at(-1)?.xml ?? '';
     const b = state.behaviour;
+    if (b.schemaCheck) {
+      const verdict = validateRequest(raw, name, opts.wsdlPath ?? WSDL_PATH);
+      if (!verdict.valid) throw { Fault: { faultcode: 'soap:Client', faultstring: `Request does not match the Partner API schema: ${verdict.errors}`, statusCode: 500 } };
+    }
     if (b.delayMs > 0) await sleep(b.delayMs);
     if (b.fault && (!b.fault.operations || b.fault.operations.includes(name))) {
       // SOAP 1.1 sends faults with HTTP 500; the library needs to be told when the handler is async.

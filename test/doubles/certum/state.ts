@@ -106,6 +106,12 @@ export interface Behaviour {
   reissueAdvance: Advance;
   /** Orders per page in getOrdersByDateRange / getModifiedOrders / getExpiringCertificates. */
   pageSize: number;
+  /**
+   * Check every request against the WSDL's schema with xmllint first and answer a SOAP fault
+   * (soap:Client, xmllint's words) when it does not validate: stricter than Certum is known to be,
+   * so a client's schema-invalid request fails every test that sends it.
+   */
+  schemaCheck: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -115,6 +121,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   planFor: {},
   reissueAdvance: { mode: 'poll' },
   pageSize: 5,
+  schemaCheck: true,
 };
 
 export class CertumState {
