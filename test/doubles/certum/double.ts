@@ -15,7 +15,7 @@ import * as soap from 'soap';
 import { BAD_CREDENTIALS, FAILED, Refusal } from './errors.js';
 import { OPERATIONS, Operations, responseHeader, type OperationName } from './operations.js';
 import { seed, DEFAULT_USERS, type SeededOrders } from './seed.js';
-import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type PartnerUser } from './state.js';
+import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type CorruptBehaviour, type PartnerUser } from './state.js';
 import { TestCa } from './test-ca.js';
 import { validateRequest } from './validate-request.js';
 import { WSDL_PATH, operationOf } from './wsdl.js';
@@ -114,13 +114,15 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
     await state.settle();
     const token = (args.requestHeader as { authToken?: { userName?: unknown; password?: unknown } } | undefined)?.authToken;
     const user = state.user(token?.userName === undefined ? undefined : String(token.userName), token?.password === undefined ? undefined : String(token.password));
-    if (!user) return { responseHeader: responseHeader(state, {}, BAD_CREDENTIALS) };
+    if (!user) return corrupted(name, { responseHeader: responseHeader(state, {}, BAD_CREDENTIALS) }, b.corrupt);
+    let answer: Record<string, unknown>;
     try {
-      return await operations[name](user, args);
+      answer = await operations[name](user, args);
     } catch (e) {
-      if (e instanceof Refusal) return { responseHeader: responseHeader(state, {}, FAILED, [{ errorCode: e.errorCode, value: e.value }]) };
-      throw e;
+      if (!(e instanceof Refusal)) throw e;
+      answer = { responseHeader: responseHeader(state, {}, FAILED, [{ errorCode: e.errorCode, value: e.value }]) };
     }
+    return corrupted(name, answer, state.behaviour.corrupt);
   };
   const port_ = Object.fromEntries(OPERATIONS.map((name) => [name, handler(name)]));
   // The library takes over the server's requests only once it has read the WSDL: wait for that.
@@ -186,6 +188,36 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
 }
 
 export const CONTROL_PATH = '/__double/';
+
+/** The answer as `corrupt` breaks it (a copy; the double's own data is untouched). */
+export function corrupted(operation: string, answer: Record<string, unknown>, corrupt: CorruptBehaviour | null): Record<string, unknown> {
+  if (!corrupt || (corrupt.operations && !corrupt.operations.includes(operation))) return answer;
+  let copy = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(corrupt.set ?? {})) {
+    const keys = path.split('.');
+    const parent = walk(copy, keys.slice(0, -1), true)!;
+    parent[keys.at(-1)!] = value;
+  }
+  for (const path of corrupt.drop ?? []) {
+    const keys = path.split('.');
+    const parent = walk(copy, keys.slice(0, -1), false);
+    if (parent) delete parent[keys.at(-1)!];
+  }
+  if (corrupt.mutate) copy = corrupt.mutate(copy);
+  return copy;
+}
+
+function walk(from: Record<string, unknown>, keys: string[], create: boolean): Record<string, unknown> | undefined {
+  let at: Record<string, unknown> = from;
+  for (const key of keys) {
+    if (at[key] === undefined || at[key] === null || typeof at[key] !== 'object') {
+      if (!create) return undefined;
+      at[key] = {};
+    }
+    at = at[key] as Record<string, unknown>;
+  }
+  return at;
+}
 
 /** What a test in another process needs to know of a double. */
 export interface CertumDoubleInfo {

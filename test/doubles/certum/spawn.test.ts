@@ -32,6 +32,11 @@ test('steered over its control URL: fault mode on and off, its clock, its captur
   await expect(call('getProductList')).rejects.toMatchObject({ response: { status: 500 } });
   await certum.setBehaviour({ fault: null });
   expect((await call('getProductList')).responseHeader.successCode).toBe(0);
+  await certum.setBehaviour({ corrupt: { operations: ['getProductList'], drop: ['responseHeader.successCode'] } });
+  const broken = await call('getProductList');
+  expect(broken.responseHeader.successCode).toBeUndefined();
+  expect(broken.products).toBeDefined();
+  await certum.setBehaviour({ corrupt: null });
 
   // The seeded replaced copy is REVOKING for 9 more days; moved 14 days on, it is REVOKED.
   const serial = certum.orders.reissued.serialNumber;
@@ -41,7 +46,7 @@ test('steered over its control URL: fault mode on and off, its clock, its captur
   expect(errorCodes(await call('getOrderState', { orderID: 'ORDER/none' }))).toEqual([1033]);
 
   const requests = await certum.requests();
-  expect(requests.map((r) => r.operation)).toEqual(['getOrderByOrderID', 'getProductList', 'getProductList', 'getCertificate', 'getCertificate', 'getOrderState']);
+  expect(requests.map((r) => r.operation)).toEqual(['getOrderByOrderID', 'getProductList', 'getProductList', 'getProductList', 'getCertificate', 'getCertificate', 'getOrderState']);
   for (const r of requests) expect(validateRequest(r.xml, r.operation).valid).toBe(true);
 });
 

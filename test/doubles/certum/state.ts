@@ -94,7 +94,23 @@ export interface FaultBehaviour {
   faultstring?: string;
 }
 
+/**
+ * Break answers on purpose (for a client's "malformed answer" tests): applied to the answer object
+ * before the soap library writes it. `mutate` works in-process; `set` / `drop` (dotted paths such
+ * as 'responseHeader.successCode' or 'orders.Order.0.orderStatus.orderDate') also over the
+ * control URL of a spawned double.
+ */
+export interface CorruptBehaviour {
+  /** Operations whose answers are broken; all when absent. */
+  operations?: string[];
+  mutate?: (answer: Record<string, unknown>) => Record<string, unknown>;
+  set?: Record<string, unknown>;
+  drop?: string[];
+}
+
 export interface Behaviour {
+  /** Answers broken on purpose; off when null. */
+  corrupt: CorruptBehaviour | null;
   /** Answer with a SOAP fault (HTTP 500) instead of doing the operation. */
   fault: FaultBehaviour | null;
   /** Wait this long before answering an operation (WSDL downloads are not delayed). */
@@ -115,6 +131,7 @@ export interface Behaviour {
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
+  corrupt: null,
   fault: null,
   delayMs: 0,
   reissuePlan: ['AWAITING', 'VERIFICATION', 'ENROLLED'],
