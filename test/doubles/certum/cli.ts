@@ -4,7 +4,7 @@
 // JSON (url, wsdlUrl, controlUrl, caPem, users, orders) and serves until SIGTERM/SIGINT.
 // Steer it over HTTP at controlUrl: POST behaviour, POST clock, GET requests, GET info.
 // Run through spawnCertumDouble() (spawn.ts), which bundles this file first.
-import { describe, startCertumDouble } from './double.js';
+import { describeDouble, startCertumDouble } from './double.js';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -21,7 +21,7 @@ const double = await startCertumDouble({
   port: port ? Number(port) : 0,
   behaviour: delayMs ? { delayMs: Number(delayMs) } : {},
 });
-process.stdout.write(`${JSON.stringify(describe(double))}\n`);
+process.stdout.write(`${JSON.stringify(describeDouble(double))}\n`);
 const stop = () => void double.stop().then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

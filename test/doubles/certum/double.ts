@@ -179,7 +179,7 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
       res.end(JSON.stringify(value));
     };
     const route = `${req.method} /${req.url!.slice(CONTROL_PATH.length)}`;
-    if (route === 'GET /info') return reply(describe(double));
+    if (route === 'GET /info') return reply(describeDouble(double));
     if (route === 'GET /requests') return reply(requests);
     if (route === 'POST /behaviour') {
       double.setBehaviour(body as Partial<Behaviour>);
@@ -238,7 +238,7 @@ export interface CertumDoubleInfo {
   orders: SeededOrders;
 }
 
-export function describe(double: CertumDouble): CertumDoubleInfo {
+export function describeDouble(double: CertumDouble): CertumDoubleInfo {
   const { url, wsdlUrl, caPem, users, orders } = double;
   return { url, wsdlUrl, controlUrl: new URL(CONTROL_PATH, url).toString(), caPem, users, orders };
 }
