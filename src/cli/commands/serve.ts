@@ -1,4 +1,5 @@
 // reissue serve, and the administrator's commands on the service's data directory.
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../domain/errors.js';
 import { parseReminderDays } from '../../domain/policy.js';
@@ -123,6 +124,29 @@ export function registerServeCommands(program: Command, r: Registrar): void {
           run.applied.length > 0
             ? t('cli.admin.migrated', { versions: run.applied.join(', '), where, version: run.version })
             : t('cli.admin.upToDate', { where, version: run.version }),
+        );
+      }),
+    );
+  admin
+    .command('copy')
+    .description(t('cli.admin.copy'))
+    .option('--from <SOURCE>', t('cli.admin.copyFrom'))
+    .requiredOption('--to <URL>', t('cli.admin.copyTo'))
+    .action(
+      r.action(async (ctx, opts: { from?: string; to: string }) => {
+        const to = storeUrl(opts.to);
+        if (!to) throw usageError('bad-store', t('cli.serve.badStore'));
+        const { copyPortalStore } = await import('../../server/copy-store.js');
+        const report = await copyPortalStore({ from: opts.from ?? ctx.settings.dataDir, to });
+        if (ctx.settings.json) return printJson(ctx, report);
+        printText(
+          ctx,
+          [
+            t('cli.admin.copied', { from: report.from, to: report.to, ms: report.ms }),
+            ...report.tables.map((c) => `  ${c.table.padEnd(12)} ${String(c.source).padStart(9)} = ${c.target}`),
+            t('cli.admin.copyChecked', { tables: report.tables.length, certificates: report.certificatesHashed }),
+            t('cli.admin.copyNext', { to: report.to, dir: dirname(report.from) }),
+          ].join('\n'),
         );
       }),
     );
