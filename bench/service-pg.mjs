@@ -36,7 +36,7 @@ async function startCluster(entries, env) {
     const c = new pg.Client({ connectionString: urls.admin });
     await c.connect();
     try {
-      await c.query(sql);
+      return (await c.query(sql)).rows;
     } finally {
       await c.end();
     }
@@ -90,6 +90,13 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
   const cluster = await startCluster(entries, env);
   const dirs = [];
   try {
+    // The tests' cluster runs with fsync=off; the figures compare durable commits on both sides
+    // (SQLite: synchronous=FULL), so it is turned back on (a reload is enough for fsync).
+    await cluster.admin('ALTER SYSTEM SET fsync = on');
+    await cluster.admin('SELECT pg_reload_conf()');
+    await new Promise((r) => setTimeout(r, 200));
+    const [{ fsync }] = await cluster.admin('SHOW fsync');
+    if (fsync !== 'on') throw new Error(`PostgreSQL's fsync is ${fsync} after the reload`);
     runEntry(entryPath(entries, 'make-csrs'), [scratch, warmup + count, jobsFile], { env });
     const jobs = JSON.parse(readFileSync(jobsFile, 'utf8'));
 
@@ -144,6 +151,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
       twoVsOne: summary(twoVsOne),
       ratioOfMedians: { pgVsSqlite: median(sides.pg1.rate) / median(sides.sqlite.rate), twoVsOne: median(sides.pg2.rate) / median(sides.pg1.rate) },
       copy: { ms: copyMs, rows, certificates, rowsPerSecond: (rows * 1000) / copyMs },
+      postgres: { fsync, synchronousCommit: (await cluster.admin('SHOW synchronous_commit'))[0].synchronous_commit },
       count,
       concurrency,
     };

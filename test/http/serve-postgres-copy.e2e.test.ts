@@ -288,7 +288,7 @@ describe('reissue admin copy', () => {
     }
   }, 120_000);
 
-  it('refuses a password in --to (exit 2) and a source that is not there (exit 3), in English and Polish', async () => {
+  it('refuses a password in --to (exit 2), and a source that is not there or not a portal (exit 3), in English and Polish', async () => {
     const withPassword = target.url.replace('reissue_test@', 'reissue_test:secret@');
     const p = await runCli(['admin', 'copy', '--from', file, '--to', withPassword]);
     expect(p.code).toBe(2);
@@ -298,6 +298,15 @@ describe('reissue admin copy', () => {
     const m = await runCli(['admin', 'copy', '--from', `sqlite:${missing}`, '--to', target.url]);
     expect(m.code).toBe(3);
     expect(m.stderr).toContain(`There is no ${missing} to copy from`);
+    // The CA certificate named instead of the database; an SQLite database of another program.
+    const notSqlite = await runCli(['admin', 'copy', '--from', join(dataDir, 'ca.pem'), '--to', target.url]);
+    expect(notSqlite.code).toBe(3);
+    expect(notSqlite.stderr).toContain(`${join(dataDir, 'ca.pem')} is not a reissue portal database`);
+    const other = join(dir, 'other.sqlite');
+    execFileSync('sqlite3', [other, 'CREATE TABLE notes (text TEXT);']);
+    const o = await runCli(['admin', 'copy', '--from', `sqlite:${other}`, '--to', target.url]);
+    expect(o.code).toBe(3);
+    expect(o.stderr).toContain(`${other} is not a reissue portal database`);
     const pl = await runCli(['admin', 'copy', '--from', `sqlite:${missing}`, '--to', target.url, '--lang', 'pl']);
     expect(pl.code).toBe(3);
     expect(pl.stderr).toContain(`Nie ma ${missing}`);

@@ -17,9 +17,7 @@ export function openSqliteCopySource(path: string): CopySource {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const version = db.pragma('user_version', { simple: true }) as number;
     const portal = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'certificates')`).get() as { n: number };
-    if (portal.n !== 2) {
-      throw inputError('copy-source-not-portal', `${path} is not a reissue portal database.`, 'Name the portal.sqlite of a reissue data directory (or the directory itself) in --from.', { path });
-    }
+    if (portal.n !== 2) throw notAPortal(path);
     if (version !== MIGRATIONS.length) {
       throw inputError(
         'copy-source-version',
@@ -31,9 +29,14 @@ export function openSqliteCopySource(path: string): CopySource {
     return new SqliteCopySource(db, path);
   } catch (e) {
     db?.close();
+    // A file that is not an SQLite database at all: the wrong file was named.
+    if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') throw notAPortal(path);
     throw sqliteFailure(e, path);
   }
 }
+
+const notAPortal = (path: string) =>
+  inputError('copy-source-not-portal', `${path} is not a reissue portal database. Nothing was copied.`, 'Name the portal.sqlite of a reissue data directory (or the directory itself) in --from.', { path });
 
 class SqliteCopySource implements CopySource {
   private readonly statements = new Map<string, Database.Statement>();
