@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inputError, portalError } from '../domain/errors.js';
 import { dataDirLayout } from './datadir.js';
-import { COPIED_TABLES, type CertificateDigest, type CopyCount, type CopySource, type Row } from './store/copy.js';
+import { COPIED_TABLES, type CertificateDigest, type CopyCount, type CopySource, type CopyWriter, type Row } from './store/copy.js';
 import { certificateSearchText } from './store/search-text.js';
 
 export interface CopyOptions {
@@ -60,45 +60,9 @@ export async function copyPortalStore(opts: CopyOptions): Promise<CopyReport> {
     const target = await openPostgresCopyTarget(opts.to);
     try {
       const { tables, certificatesHashed } = await target.transaction(async (w) => {
-        const found = await w.nonEmpty();
-        if (found.length > 0) {
-          const rows = found.map((f) => `${f.table} (${f.rows})`).join(', ');
-          throw inputError(
-            'copy-target-not-empty',
-            `The target database ${to} already holds a portal: ${rows}. Nothing was copied.`,
-            'Copy into a new, empty database (createdb NAME), or drop and re-create this one if what it holds may go.',
-            { target: to, rows },
-          );
-        }
-        const links: { id: string; replaces: string | null; replacedBy: string | null }[] = [];
-        for (const table of COPIED_TABLES) {
-          for (let after: number | null = null; ; ) {
-            const { rows, position } = source.batch(table, after, batchSize);
-            if (rows.length === 0) break;
-            if (table === 'certificates') {
-              for (const row of rows) {
-                const link = unlink(row);
-                if (link.replaces !== null || link.replacedBy !== null) links.push(link);
-              }
-            }
-            await w.insert(table, rows);
-            after = position;
-          }
-          // Links point to copies that are all there now; set before the tables that reference them.
-          if (table === 'certificates') {
-            for (let i = 0; i < links.length; i += batchSize) await w.link(links.slice(i, i + batchSize));
-          }
-        }
-        await w.continueSequences();
-        const tables: CopyCount[] = [];
-        for (const table of COPIED_TABLES) tables.push({ table, source: source.count(table), target: await w.count(table) });
-        const uneven = tables.filter((t) => t.source !== t.target);
-        if (uneven.length > 0) {
-          const which = uneven.map((t) => `${t.table} ${t.source} → ${t.target}`).join(', ');
-          throw checkFailed(`The row counts differ after copying to ${to}: ${which}`, to, which);
-        }
-        const certificatesHashed = await compareDigests(source, (after, limit) => w.digests(after, limit), batchSize, to);
-        return { tables, certificatesHashed };
+        await refuseNonEmpty(w, to);
+        await copyTables(source, w, batchSize);
+        return checkCopy(source, w, batchSize, to);
       });
       return { from: file, to, tables, certificatesHashed, ms: Math.round(performance.now() - started) };
     } finally {
@@ -109,11 +73,60 @@ export async function copyPortalStore(opts: CopyOptions): Promise<CopyReport> {
   }
 }
 
+async function refuseNonEmpty(w: CopyWriter, to: string): Promise<void> {
+  const found = await w.nonEmpty();
+  if (found.length === 0) return;
+  const rows = found.map((f) => `${f.table} (${f.rows})`).join(', ');
+  throw inputError(
+    'copy-target-not-empty',
+    `The target database ${to} already holds a portal: ${rows}. Nothing was copied.`,
+    'Copy into a new, empty database (createdb NAME), or drop and re-create this one if what it holds may go.',
+    { target: to, rows },
+  );
+}
+
+/** Every table, batch by batch, parents first; the certificates' links once they are all there. */
+async function copyTables(source: CopySource, w: CopyWriter, batchSize: number): Promise<void> {
+  const links: Link[] = [];
+  for (const table of COPIED_TABLES) {
+    for (let after: number | null = null; ; ) {
+      const { rows, position } = source.batch(table, after, batchSize);
+      if (rows.length === 0) break;
+      if (table === 'certificates') {
+        for (const row of rows) {
+          const link = unlink(row);
+          if (link.replaces !== null || link.replacedBy !== null) links.push(link);
+        }
+      }
+      await w.insert(table, rows);
+      after = position;
+    }
+    // Set before the tables after it, which do not reference these columns.
+    if (table === 'certificates') for (let i = 0; i < links.length; i += batchSize) await w.link(links.slice(i, i + batchSize));
+  }
+  await w.continueSequences();
+}
+
+/** Row counts of every table, then every certificate's DER hash, compared; a difference throws (and rolls back). */
+async function checkCopy(source: CopySource, w: CopyWriter, batchSize: number, to: string): Promise<{ tables: CopyCount[]; certificatesHashed: number }> {
+  const tables: CopyCount[] = [];
+  for (const table of COPIED_TABLES) tables.push({ table, source: source.count(table), target: await w.count(table) });
+  const uneven = tables.filter((t) => t.source !== t.target);
+  if (uneven.length > 0) {
+    const which = uneven.map((t) => `${t.table} ${t.source} → ${t.target}`).join(', ');
+    throw checkFailed(`The row counts differ after copying to ${to}: ${which}`, to, which);
+  }
+  const certificatesHashed = await compareDigests(source, (after, limit) => w.digests(after, limit), batchSize, to);
+  return { tables, certificatesHashed };
+}
+
+type Link = { id: string; replaces: string | null; replacedBy: string | null };
+
 /**
  * A certificate row ready for the target: its search text made by the stores' one rule, its
  * links to other copies taken out (set once every copy is there; returned).
  */
-function unlink(row: Row): { id: string; replaces: string | null; replacedBy: string | null } {
+function unlink(row: Row): Link {
   const link = { id: row.id as string, replaces: (row.replaces as string | null) ?? null, replacedBy: (row.replaced_by as string | null) ?? null };
   row.search = certificateSearchText(
     { id: row.id as string, commonName: row.common_name as string, domains: JSON.parse(row.domains as string) as string[], orderId: row.order_id as string, serial: row.serial as string },

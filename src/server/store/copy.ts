@@ -34,6 +34,27 @@ export interface CopySource {
   close(): void;
 }
 
+/** What the copy does inside the target's one transaction. */
+export interface CopyWriter {
+  /** The portal tables holding rows already, with how many. */
+  nonEmpty(): Promise<{ table: CopiedTable; rows: number }[]>;
+  insert(table: CopiedTable, rows: readonly Row[]): Promise<void>;
+  /** Sets replaces / replaced_by (inserted as NULL: a link may point to a copy inserted later). */
+  link(links: readonly { id: string; replaces: string | null; replacedBy: string | null }[]): Promise<void>;
+  /** Every identity sequence continues after the highest copied value. */
+  continueSequences(): Promise<void>;
+  count(table: CopiedTable): Promise<number>;
+  /** As CopySource.digests, the SHA-256 computed by the target's database from what it stored. */
+  digests(after: string, limit: number): Promise<CertificateDigest[]>;
+}
+
+/** The store a portal is copied into: migrated, written in one transaction. */
+export interface CopyTarget {
+  /** Runs `fn` in one transaction: committed when it returns, rolled back (nothing written) when it throws. */
+  transaction<T>(fn: (writer: CopyWriter) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 /** What `reissue admin copy` found and checked, table by table. */
 export interface CopyCount {
   table: CopiedTable;

@@ -2,7 +2,7 @@
 // every check in ONE transaction with the portal's tables locked (EXCLUSIVE: an instance started
 // meanwhile waits instead of making a portal of its own), committed only when the checks pass.
 import pg from 'pg';
-import { COPIED_TABLES, type CertificateDigest, type CopiedTable, type Row } from '../copy.js';
+import { COPIED_TABLES, type CertificateDigest, type CopiedTable, type CopyTarget, type CopyWriter } from '../copy.js';
 import { inputError, ReissueError } from '../../../domain/errors.js';
 import { NewerPortalDatabase } from '../schema-errors.js';
 import { displayUrl, postgresFailure } from './failure.js';
@@ -21,27 +21,7 @@ const MAX_PARAMETERS = 65_000;
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** What the copy does inside the target's transaction. */
-export interface CopyWriter {
-  /** The portal tables holding rows already, with how many. */
-  nonEmpty(): Promise<{ table: CopiedTable; rows: number }[]>;
-  insert(table: CopiedTable, rows: readonly Row[]): Promise<void>;
-  /** Sets replaces / replaced_by (inserted as NULL: a link may point to a copy inserted later). */
-  link(links: readonly { id: string; replaces: string | null; replacedBy: string | null }[]): Promise<void>;
-  /** Every identity sequence continues after the highest copied value. */
-  continueSequences(): Promise<void>;
-  count(table: CopiedTable): Promise<number>;
-  /** As CopySource.digests: the SHA-256 is computed by PostgreSQL, from the DER it stored. */
-  digests(after: string, limit: number): Promise<CertificateDigest[]>;
-}
-
-export interface PostgresCopyTarget {
-  /** Runs `fn` in one transaction: committed when it returns, rolled back (nothing written) when it throws. */
-  transaction<T>(fn: (writer: CopyWriter) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-export async function openPostgresCopyTarget(url: string): Promise<PostgresCopyTarget> {
+export async function openPostgresCopyTarget(url: string): Promise<CopyTarget> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => {});
   let client: pg.PoolClient;
