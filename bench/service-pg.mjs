@@ -8,7 +8,7 @@
 // The cluster is a throw-away one (bench/entries/pg-cluster.ts), stopped and deleted at the end.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -68,17 +68,34 @@ function caOnlyDir(portalDir) {
   return dir;
 }
 
+/** The most instances of one side: the jobs begin with a set of warm-up reissues for each. */
+const MAX_INSTANCES = 2;
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
+}
+
 /** One side of one run: `instances` serve processes on `dataDir` (+ args), the jobs spread over them. */
 async function measure({ instances, dataDir, args, token, jobs, warmup, concurrency, env }) {
+  if (instances > MAX_INSTANCES) throw new Error(`at most ${MAX_INSTANCES} instances`);
   const servers = await Promise.all(Array.from({ length: instances }, () => startServe(dataDir, env, args)));
   try {
     const urls = servers.map((s) => s.url);
-    await drainHttp(urls, token, jobs.slice(0, warmup), concurrency, null);
+    // Each instance warms up as a single one does (its own JIT, pool and caches): `warmup` reissues each.
+    await Promise.all(urls.map((url, k) => drainHttp(url, token, jobs.slice(k * warmup, (k + 1) * warmup), concurrency, null)));
+    const timed = jobs.slice(MAX_INSTANCES * warmup);
     const lat = [];
+    const cpu0 = servers.reduce((n, s) => n + cpuMs(s.pid), 0);
     const t0 = performance.now();
-    await drainHttp(urls, token, jobs.slice(warmup), concurrency, lat);
+    await drainHttp(urls, token, timed, concurrency, lat);
     const ms = performance.now() - t0;
-    return { rate: (lat.length * 1000) / ms, latencies: lat };
+    // The instances' CPU per reissue: a second instance only adds throughput when there are idle cores for it.
+    const cpu = servers.reduce((n, s) => n + cpuMs(s.pid), 0) - cpu0;
+    return { rate: (lat.length * 1000) / ms, latencies: lat, cpuPerReissue: cpu / lat.length };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -93,7 +110,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
     // Durable commits on both sides (SQLite: synchronous=FULL): the cluster runs with fsync on.
     const [{ fsync }] = await cluster.admin('SHOW fsync');
     if (fsync !== 'on') throw new Error(`the benchmark's PostgreSQL runs with fsync ${fsync}`);
-    runEntry(entryPath(entries, 'make-csrs'), [scratch, warmup + count, jobsFile], { env });
+    runEntry(entryPath(entries, 'make-csrs'), [scratch, MAX_INSTANCES * warmup + count, jobsFile], { env });
     const jobs = JSON.parse(readFileSync(jobsFile, 'utf8'));
 
     log('  admin copy: the portal into a template database');
@@ -104,7 +121,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
     const rows = copied.tables.reduce((n, t) => n + t.target, 0);
     const certificates = copied.tables.find((t) => t.table === 'certificates').target;
 
-    const sides = { sqlite: { rate: [], latencies: [] }, pg1: { rate: [], latencies: [] }, pg2: { rate: [], latencies: [] } };
+    const sides = { sqlite: { rate: [], latencies: [], cpu: [] }, pg1: { rate: [], latencies: [], cpu: [] }, pg2: { rate: [], latencies: [], cpu: [] } };
     const pgVsSqlite = [];
     const twoVsOne = [];
     let db = 0;
@@ -131,6 +148,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
         const r = await measure({ instances: side === 'pg2' ? 2 : 1, dataDir, args, token, jobs, warmup, concurrency, env });
         sides[side].rate.push(r.rate);
         sides[side].latencies.push(...r.latencies);
+        sides[side].cpu.push(r.cpuPerReissue);
         rate[side] = r.rate;
         rmSync(dataDir, { recursive: true, force: true });
       }
@@ -138,7 +156,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
       twoVsOne.push(rate.pg2 / rate.pg1);
     }
     const lat = (xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), n: xs.length });
-    const side = (s) => ({ perSecond: summary(s.rate), latencyMs: lat(s.latencies) });
+    const side = (s) => ({ perSecond: summary(s.rate), latencyMs: lat(s.latencies), serveCpuMsPerReissue: summary(s.cpu) });
     return {
       sqlite: side(sides.sqlite),
       pg1: side(sides.pg1),
@@ -147,6 +165,7 @@ export async function benchServicePostgres({ runs, count, warmup, concurrency, p
       twoVsOne: summary(twoVsOne),
       ratioOfMedians: { pgVsSqlite: median(sides.pg1.rate) / median(sides.sqlite.rate), twoVsOne: median(sides.pg2.rate) / median(sides.pg1.rate) },
       copy: { ms: copyMs, rows, certificates, rowsPerSecond: (rows * 1000) / copyMs },
+      loadAverage: loadavg(),
       postgres: { fsync, synchronousCommit: (await cluster.admin('SHOW synchronous_commit'))[0].synchronous_commit },
       count,
       concurrency,

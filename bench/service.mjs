@@ -28,6 +28,7 @@ export async function startServe(dataDir, env, args = []) {
   });
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
