@@ -292,8 +292,12 @@ describe('reissue admin copy', () => {
     const withPassword = target.url.replace('reissue_test@', 'reissue_test:secret@');
     const p = await runCli(['admin', 'copy', '--from', file, '--to', withPassword]);
     expect(p.code).toBe(2);
-    expect(p.stderr).toContain('holds a password');
+    expect(p.stderr).toContain('The --to URL holds a password');
+    expect(p.stderr).toContain('~/.pgpass');
     expect(p.stderr).not.toContain('secret');
+    const mysql = await runCli(['admin', 'copy', '--from', file, '--to', 'mysql://db/reissue']);
+    expect(mysql.code).toBe(2);
+    expect(mysql.stderr).toContain('--to must be a postgres:// or postgresql:// URL');
     const missing = join(dir, 'nowhere', 'portal.sqlite');
     const m = await runCli(['admin', 'copy', '--from', `sqlite:${missing}`, '--to', target.url]);
     expect(m.code).toBe(3);
