@@ -288,6 +288,40 @@ describe('reissue admin copy', () => {
     }
   }, 120_000);
 
+  it('an instance started on the target while the copy runs waits for it, then serves the copied portal (no CA of its own)', async () => {
+    // The copy is held inside its transaction (tables locked, every row but the card keys written,
+    // nothing committed) by a trigger (the test's) that sleeps before its last table.
+    const db = await preparedTarget(`
+      CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;
+      CREATE TRIGGER slow BEFORE INSERT ON card_keys FOR EACH STATEMENT EXECUTE FUNCTION slow();`);
+    try {
+      const copying = runCli(['admin', 'copy', '--from', `sqlite:${file}`, '--to', db.url, '--json'], { timeoutMs: 120_000 });
+      await until(async () => (await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'INSERT INTO card_keys%'`))[0]!.n === 1);
+      const [starting, copied] = [serve(dataDir, {}, ['--store', db.url]), await copying];
+      const s = await starting;
+      served.push(s);
+      expect(copied.code, copied.stderr).toBe(0);
+      const meta = (url: string | null) =>
+        url === null ? Object.fromEntries(sqlite<{ key: string; value: string }>(`SELECT key, value FROM meta`).map((m) => [m.key, m.value])) : sql<{ key: string; value: string }>(url, `SELECT key, value FROM meta`).then((rows) => Object.fromEntries(rows.map((m) => [m.key, m.value])));
+      const [before, after] = [meta(null) as Record<string, string>, await meta(db.url)];
+      // The instance took its turn at initialising after the copy, found the portal there and made no CA.
+      expect(after.ca_sha256).toBe(before.ca_sha256);
+      expect(Number(after.initialisations)).toBe(Number(before.initialisations) + 1);
+      const portal = createHttpPortal({ url: s.url, token });
+      try {
+        const visible = sqlite<{ n: number }>(
+          `SELECT count(*) AS n FROM certificates WHERE account_id IN (SELECT id FROM accounts WHERE name = 'demo-partner' OR partner_id = (SELECT id FROM accounts WHERE name = 'demo-partner'))`,
+        )[0]!.n;
+        expect((await portal.list({ limit: 1 })).total).toBe(visible);
+      } finally {
+        await portal.close();
+        await stop(s);
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
   it('refuses a password in --to (exit 2), and a source that is not there or not a portal (exit 3), in English and Polish', async () => {
     const withPassword = target.url.replace('reissue_test@', 'reissue_test:secret@');
     const p = await runCli(['admin', 'copy', '--from', file, '--to', withPassword]);
