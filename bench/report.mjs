@@ -66,6 +66,13 @@ export function rowsFor(results, failures) {
       ),
     );
   }
+  const sp = results['service-pg'];
+  if (sp) {
+    const side = (x) => `${span(x.perSecond, '/s')}; ${r1(x.latencyMs.p50)} · ${r1(x.latencyMs.p99)} ms; serve CPU ${r1(x.serveCpuMsPerReissue.median)} ms/reissue`;
+    rows.push(row('5', `Service on PostgreSQL: reissues/s through one \`serve --store postgres://…\` / one \`serve\` on the SQLite file (${sp.concurrency} clients); latency p50 · p99; the instances' CPU time per reissue`, side(sp.pg1), side(sp.sqlite), span(sp.pgVsSqlite), 'info', null, { value: sp.pgVsSqlite.median }));
+    rows.push(row('5', `Service on PostgreSQL: reissues/s through two \`serve\` instances on one database / one instance (the ${sp.concurrency} clients split between them)`, side(sp.pg2), side(sp.pg1), span(sp.twoVsOne), 'info', null, { value: sp.twoVsOne.median }));
+    rows.push(row('5', `(info) \`admin copy\` of the portal into PostgreSQL: ${sp.copy.rows.toLocaleString('en-US')} rows (${sp.copy.certificates.toLocaleString('en-US')} certificates), checked`, `${r1(sp.copy.ms / 1000)} s`, '', `${r1(sp.copy.rowsPerSecond)} rows/s`, 'info', null));
+  }
   const m = results.memory;
   if (m) {
     rows.push(row('6', `Memory: wizard peak RSS (VmHWM) on ${m.count.toLocaleString('en-US')} certificates; reference: bare node`, span(m.peakMiB, ' MiB'), span(m.nodeBaselineMiB, ' MiB'), `${r1(m.peakMiB.median)} MiB`, '<= 100 MiB', m.peakMiB.median <= 100, { value: m.peakMiB.median }));

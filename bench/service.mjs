@@ -11,8 +11,9 @@ import { BIN, ROOT, entryPath, runEntry } from './lib/env.mjs';
 import { median, percentile, summary } from './lib/stats.mjs';
 import { copyPortal } from './scale.mjs';
 
-async function startServe(dataDir, env) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A `reissue serve` on 127.0.0.1, port 0, ready once it prints its URL; `args` adds e.g. --store URL. */
+export async function startServe(dataDir, env, args = []) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -27,6 +28,7 @@ async function startServe(dataDir, env) {
   });
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -36,9 +38,12 @@ async function startServe(dataDir, env) {
   };
 }
 
-async function drainHttp(url, token, jobs, concurrency, latencies) {
+/** Reissues every job through `url` (or, given several, client k through url[k % n]), `concurrency` at a time. */
+export async function drainHttp(url, token, jobs, concurrency, latencies) {
+  const urls = [url].flat();
   let next = 0;
-  const worker = async () => {
+  const worker = async (k) => {
+    const url = urls[k % urls.length];
     while (next < jobs.length) {
       const job = jobs[next++];
       const t = performance.now();
@@ -53,7 +58,7 @@ async function drainHttp(url, token, jobs, concurrency, latencies) {
       latencies?.push(performance.now() - t);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => worker(k)));
 }
 
 export async function benchService({ runs, count, warmup, concurrency, portalDir, entries, env, log }) {

@@ -4,7 +4,7 @@
 //
 // Env: BENCH_QUICK=1 (about a minute, smaller counts), BENCH_SMOKE=1 (every section once at the
 // smallest sizes, seconds each: checks the benchmarks still run, its figures mean nothing; nothing
-// is written to bench/results/; `npm test` runs it), BENCH_ONLY=startup,card,csr,scale,service,memory,
+// is written to bench/results/; `npm test` runs it), BENCH_ONLY=startup,card,csr,scale,service,service-pg,memory,
 // BENCH_RUNS (runs per side), BENCH_SCALE_N (certificates, default 100000), BENCH_RSA4096=1,
 // BENCH_SERVICE_N (timed reissues per run), BENCH_REBUILD=1 (rebuild dist/ first),
 // BENCH_BIN (measure another launcher than bin/reissue, e.g. an experimental build),
@@ -21,6 +21,7 @@ import { CACHE, ROOT, SMOKE, bundleEntries, ensureBuilt, ensureTools } from '../
 import { renderMarkdown, rowsFor } from '../bench/report.mjs';
 import { benchListQuery, benchMemory, benchWizardKeys, cachedPortal, copyPortal, sqliteVersion } from '../bench/scale.mjs';
 import { benchService } from '../bench/service.mjs';
+import { benchServicePostgres } from '../bench/service-pg.mjs';
 import { benchStartup, listOnScreen } from '../bench/startup.mjs';
 
 const smoke = SMOKE;
@@ -69,7 +70,7 @@ const log = (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1
 ensureTools(log);
 ensureBuilt(log);
 log('bundling bench entries');
-const entries = await bundleEntries(['populate', 'csr-checks', 'make-csrs', 'inproc-reissue', 'wizard-keys-ui', 'minimal-list-ui', 'wizard-card-csr']);
+const entries = await bundleEntries(['populate', 'csr-checks', 'make-csrs', 'inproc-reissue', 'wizard-keys-ui', 'minimal-list-ui', 'wizard-card-csr', 'pg-cluster']);
 for (const msg of Object.values(entries.errors)) log(msg);
 const env = { ...process.env };
 
@@ -91,12 +92,12 @@ await section('card', () => benchCard({ runs: config.cardRuns, algorithms: confi
 await section('csr', () => benchCsrChecks({ rounds: config.csrRounds, sliceMs: config.csrSliceMs, perKind: config.csrPerKind, entries, env, log }));
 
 let portalDir = null;
-const needPortal = ['scale', 'memory', 'service'].some(wanted);
+const needPortal = ['scale', 'memory', 'service', 'service-pg'].some(wanted);
 if (needPortal) {
   try {
     portalDir = cachedPortal({ count: config.scaleCount, entries, log });
   } catch (e) {
-    for (const s of ['scale', 'memory', 'service']) if (wanted(s)) failures[s] = `populating the portal failed: ${e.message}`;
+    for (const s of ['scale', 'memory', 'service', 'service-pg']) if (wanted(s)) failures[s] = `populating the portal failed: ${e.message}`;
   }
 }
 if (portalDir) {
@@ -115,6 +116,9 @@ if (portalDir) {
   }
   await section('service', () =>
     benchService({ runs: config.serviceRuns, count: config.serviceCount, warmup: config.serviceWarmup, concurrency: config.concurrency, portalDir, entries, env, log }),
+  );
+  await section('service-pg', () =>
+    benchServicePostgres({ runs: config.serviceRuns, count: config.serviceCount, warmup: config.serviceWarmup, concurrency: config.concurrency, portalDir, entries, env, log }),
   );
 }
 

@@ -65,6 +65,8 @@ export function ensureTools(log) {
   // OpenSSL 3.0 on Debian 12 reaches PKCS#11 through libp11's engine; there is no pkcs11-provider
   // package in bookworm.
   if (!pkcs11EnginePath()) need.push('libengine-pkcs11-openssl');
+  // The service-on-PostgreSQL figures run a throw-away cluster (initdb is not on PATH in Debian).
+  if (!existsSync('/usr/lib/postgresql') || !readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')))) need.push('postgresql');
   if (need.length === 0) return;
   log(`installing: ${need.join(' ')}`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];

@@ -13,6 +13,7 @@ const SECTIONS: Record<string, RegExp[]> = {
   scale: [/Start-up on [\d,]+ certificates/, /Scale [\d,]+: `list --query/],
   keys: [/Scale: wizard filter keystroke → frame with the filtered list/],
   service: [/Service: reissues\/s through `reissue serve`/],
+  'service-pg': [/Service on PostgreSQL: reissues\/s through one `serve --store/, /Service on PostgreSQL: reissues\/s through two `serve` instances/, /`admin copy` of the portal into PostgreSQL/],
   memory: [/Memory: wizard peak RSS/],
 };
 

@@ -1,5 +1,5 @@
 // A throw-away PostgreSQL cluster for tests: initdb in a temporary folder, its own port on
-// 127.0.0.1, its own superuser (trust, loopback only), fsync off, stopped and deleted by stop().
+// 127.0.0.1, its own superuser (trust, loopback only), fsync off (unless durable), stopped and deleted by stop().
 // initdb refuses to run as root, so as root the cluster runs as the `postgres` system user that
 // Debian's package creates. scripts/test.sh installs postgresql when it is missing.
 import { execFileSync } from 'node:child_process';
@@ -37,7 +37,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(): Promise<TestCluster> {
+/** `durable`: fsync on, as a production server runs (the benchmark); tests run with fsync off. */
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<TestCluster> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'reissue-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -47,7 +48,7 @@ export async function startCluster(): Promise<TestCluster> {
   const data = join(dir, 'data');
   const port = await freePort();
   run('initdb', ['-D', data, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N']);
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${opts.durable ? '' : ' -c fsync=off'} -c max_connections=200`, 'start']);
   const url = (database: string) => `postgres://${PG_USER}@127.0.0.1:${port}/${database}`;
   let n = 0;
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {

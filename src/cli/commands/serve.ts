@@ -1,4 +1,5 @@
 // reissue serve, and the administrator's commands on the service's data directory.
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../domain/errors.js';
 import { parseReminderDays } from '../../domain/policy.js';
@@ -127,6 +128,29 @@ export function registerServeCommands(program: Command, r: Registrar): void {
       }),
     );
   admin
+    .command('copy')
+    .description(t('cli.admin.copy'))
+    .option('--from <SOURCE>', t('cli.admin.copyFrom'))
+    .requiredOption('--to <URL>', t('cli.admin.copyTo'))
+    .action(
+      r.action(async (ctx, opts: { from?: string; to: string }) => {
+        const to = storeUrl(opts.to, { bad: 'cli.admin.copyBadTo', password: 'cli.admin.copyToPassword' });
+        if (!to) throw usageError('bad-store', t('cli.admin.copyBadTo'));
+        const { copyPortalStore } = await import('../../server/copy-store.js');
+        const report = await copyPortalStore({ from: opts.from ?? ctx.settings.dataDir, to });
+        if (ctx.settings.json) return printJson(ctx, report);
+        printText(
+          ctx,
+          [
+            t('cli.admin.copied', { from: report.from, to: report.to, ms: report.ms }),
+            ...report.tables.map((c) => `  ${c.table.padEnd(12)} ${String(c.source).padStart(9)} = ${c.target}`),
+            t('cli.admin.copyChecked', { tables: report.tables.length, certificates: report.certificatesHashed }),
+            t('cli.admin.copyNext', { to: report.to, dir: dirname(report.from) }),
+          ].join('\n'),
+        );
+      }),
+    );
+  admin
     .command('token')
     .description(t('cli.admin.tokens'))
     .command('create')
@@ -205,15 +229,15 @@ async function openService(dataDir: string, clock: import('../../domain/clock.js
 }
 
 /** The PostgreSQL URL to keep the portal in (undefined: the data directory's SQLite file). Never with a password. */
-function storeUrl(value: string | undefined): string | undefined {
+function storeUrl(value: string | undefined, say: { bad: string; password: string } = { bad: 'cli.serve.badStore', password: 'cli.serve.storePassword' }): string | undefined {
   if (value === undefined || value === '') return undefined;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw usageError('bad-store', t('cli.serve.badStore'));
+    throw usageError('bad-store', t(say.bad));
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw usageError('bad-store', t('cli.serve.badStore'));
-  if (url.password) throw usageError('store-password', t('cli.serve.storePassword'), t('cli.serve.storePasswordHint'));
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw usageError('bad-store', t(say.bad));
+  if (url.password) throw usageError('store-password', t(say.password), t('cli.serve.storePasswordHint'));
   return value;
 }

@@ -11,6 +11,7 @@ import type { RecordedCardKey } from '../../../card/evidence.js';
 import type { CloudKeyInfo, PortalEmail, Product, RevocationReason, Role } from '../../../domain/types.js';
 import type { AccountRecord, CertificateRecord, IdempotencyRecord, NewCertificate, NewEmail, OutgoingMessage, QueuedEmail, RevokedEntry } from '../records.js';
 import { toEmail, toRecord, type CertificateRow, type OutboxRow } from '../sql-rows.js';
+import { certificateSearchText } from '../search-text.js';
 import type { AsyncPortalStore } from '../store.js';
 import { migratePostgres } from './migrations.js';
 
@@ -141,7 +142,7 @@ export class PostgresStore implements AsyncPortalStore {
 
   async insertCertificate(c: NewCertificate): Promise<void> {
     const [p] = await this.rows<{ name: string }>(`SELECT name FROM products WHERE id = $1`, [c.productId]);
-    const search = [c.id, c.commonName, ...c.domains, c.orderId, c.serial, p?.name ?? ''].join(' ').toLowerCase();
+    const search = certificateSearchText(c, p?.name ?? '');
     await this.changes(
       `INSERT INTO certificates (id, serial, order_id, account_id, product_id, common_name, domains, subscriber, organization,
          authorization_method, not_before, not_after, der, public_key_sha256, replaces, replaced_by, revocation_date, revoked,

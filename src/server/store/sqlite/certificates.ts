@@ -4,6 +4,7 @@ import type { CertificateRecord, NewCertificate } from '../records.js';
 import type { CertificateStore } from '../store.js';
 import type { Db } from './db.js';
 import { toRecord, type CertificateRow } from '../sql-rows.js';
+import { certificateSearchText } from '../search-text.js';
 import { SELECT_CERTIFICATE, VISIBLE } from './rows.js';
 
 const NEWEST_FIRST = `ORDER BY c.issued_at DESC, c.rowid DESC`;
@@ -54,9 +55,7 @@ export class SqliteCertificates implements CertificateStore {
   }
 
   insertCertificate(c: NewCertificate): void {
-    // Lower-cased here (not with SQL lower(), which only knows ASCII) to match the list filter.
-    const product = this.s.productName.get(c.productId)?.name ?? '';
-    const search = [c.id, c.commonName, ...c.domains, c.orderId, c.serial, product].join(' ').toLowerCase();
+    const search = certificateSearchText(c, this.s.productName.get(c.productId)?.name ?? '');
     this.s.insert.run({
       ...c,
       search,
