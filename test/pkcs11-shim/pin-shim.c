@@ -309,7 +309,7 @@ static CK_RV session_slot(CK_SESSION_HANDLE session, CK_SESSION_INFO *si) {
  * does on a PIN-pad reader when the application supplies one. A locked PIN is refused at once,
  * before the keypad is used.
  */
-static CK_RV login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
+static CK_RV pin_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
   CK_SESSION_INFO si;
   CK_RV rv = session_slot(session, &si);
   if (rv != CKR_OK) return rv;
@@ -336,7 +336,7 @@ static CK_RV login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR
 /* A slow card: SHIM_LOGIN_DELAY_MS before anything else (outside the state file's lock). */
 static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
   sleep_ms(cfg.login_delay_ms);
-  return logged("C_Login", login(session, user, pin, len));
+  return logged("C_Login", pin_login(session, user, pin, len));
 }
 
 /* Whose PIN C_SetPIN changes follows the session: the SO's when the SO is logged in, else the
