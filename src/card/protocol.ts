@@ -6,6 +6,13 @@ import type { CardInventory, CardProgress, DeleteRequest, InventoryOptions, Dele
 
 export interface WorkerConfig {
   modules: string[];
+  /**
+   * The stop flag (one Int32, 0 = run, 1 = stop), shared with the main thread. The worker's thread
+   * is often blocked inside a synchronous PKCS#11 call (C_Login on a slow card or a PIN pad), when
+   * no message can reach it; the main thread sets this flag at once on close(), and the worker
+   * reads it at each step boundary, so a cancel during the login stops before the key generation.
+   */
+  stop: SharedArrayBuffer;
 }
 
 export type CallRequest =

@@ -1,9 +1,10 @@
 // The CardService the wizard and the CLI use: a main-thread proxy to the card worker. It finds the
 // module candidates, starts the worker on first use (or adopts the one worker-start.ts booted
 // earlier), relays progress (adding elapsed-time ticks on its own timer, since the worker may be
-// blocked inside a PKCS#11 call) and re-creates errors as ReissueError. close() lets the worker
-// log out, close sessions and finalize, then ends it; the composition root calls it on every exit
-// path, Ctrl+C and SIGTERM included.
+// blocked inside a PKCS#11 call) and re-creates errors as ReissueError. close() raises the shared
+// stop flag (the running operation stops at its next step boundary), lets the worker log out, close
+// sessions and finalize, then ends it; the composition root calls it on every exit path, Ctrl+C and
+// SIGTERM included.
 import type { Worker } from 'node:worker_threads';
 import { cardError } from '../domain/errors.js';
 import type { CardInventory, CardProgress, CardService, DeleteRequest, InventoryOptions, DeleteResult, InstallRequest, InstallResult, KeygenRequest, KeygenResult, KeyLocation, PinChangeRequest, PinResult, PinUnblockRequest, TokenSelector } from './card.js';
@@ -53,6 +54,8 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
   let nextId = 1;
   let closed = false;
   let closing: Promise<void> | null = null;
+  // Shared with the worker (protocol.ts, WorkerConfig.stop): set by close(), read between card steps.
+  const stop = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
 
   const failAll = (why: string) => {
     for (const [id, p] of pending) {
@@ -99,7 +102,7 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
     const adopted = env.length ? null : adoptEarlyWorker(url);
     for (const [k, v] of env) process.env[k] = v;
     const w = adopted ?? newWorker(url);
-    w.postMessage({ type: 'init', modules } satisfies ToWorker);
+    w.postMessage({ type: 'init', modules, stop } satisfies ToWorker);
     w.on('message', onMessage);
     w.on('error', (e) => failAll(e.message));
     w.on('exit', (code) => {
@@ -133,6 +136,9 @@ export function createCardService(opts: CardServiceOptions = {}): CardService {
       if (closing) return closing;
       const w = worker;
       if (!w) return (closing = Promise.resolve());
+      // Seen by the worker at its next step boundary even while it is blocked in a PKCS#11 call and
+      // cannot read the 'close' message yet.
+      Atomics.store(new Int32Array(stop), 0, 1);
       closing = new Promise<void>((resolve) => {
         const timer = setTimeout(() => void w.terminate(), opts.closeTimeoutMs ?? CARD_CLOSE_TIMEOUT_MS);
         w.ref();

@@ -296,6 +296,50 @@ describe('card absent or removed', () => {
     expectCleanShutdown(w, { loggedIn: true });
   });
 
+  // The main thread raises the shared stop flag while this thread is blocked in C_Login (no
+  // message can arrive then): the next step boundary stops the operation, before any key exists.
+  test('the shared stop flag raised during C_Login: no key pair is generated, logged out and closed', async () => {
+    const before = await keyObjectCount();
+    const stop = new SharedArrayBuffer(4);
+    const w = faultyLoader({
+      C_Login: (orig, ...args) => {
+        const r = orig(...args);
+        Atomics.store(new Int32Array(stop), 0, 1);
+        return r;
+      },
+    });
+    const card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader, stop });
+    const events: CardProgress[] = [];
+    expect(await failure(card.generate(request({ onProgress: (e) => events.push(e) })))).toMatchObject({ code: 'cancelled' });
+    expect(w.count('C_GenerateKeyPairAsync')).toBe(0);
+    expect(events.some((e) => e.phase === 'generate')).toBe(false);
+    expect(await keyObjectCount()).toBe(before);
+    expectCleanShutdown(w, { loggedIn: true });
+    // The flag is the service closing for good: the next operation stops before it logs in.
+    const next = faultyLoader({});
+    const again = new Pkcs11Card({ modules: [bed.hsm.module], load: next.loader, stop });
+    expect(await failure(again.generate(request()))).toMatchObject({ code: 'cancelled' });
+    expect(next.count('C_Login')).toBe(0);
+    expectCleanShutdown(next, { loggedIn: false });
+  });
+
+  test('the shared stop flag raised during the generation: the pair just made is removed', async () => {
+    const before = await keyObjectCount();
+    const stop = new SharedArrayBuffer(4);
+    const w = faultyLoader({
+      C_GenerateKeyPairAsync: async (orig, ...args) => {
+        const pair = await orig(...args);
+        Atomics.store(new Int32Array(stop), 0, 1);
+        return pair;
+      },
+    });
+    const card = new Pkcs11Card({ modules: [bed.hsm.module], load: w.loader, stop });
+    expect(await failure(card.generate(request()))).toMatchObject({ code: 'cancelled' });
+    expect(w.count('C_GenerateKeyPairAsync')).toBe(1);
+    expect(await keyObjectCount()).toBe(before);
+    expectCleanShutdown(w, { loggedIn: true });
+  });
+
   test('C_Initialize already done by another owner: used, but not finalized by us', async () => {
     // (The real module is left uninitialised, so nothing needs finalizing after the test either.)
     const w = faultyLoader({

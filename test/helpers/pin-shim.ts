@@ -2,10 +2,11 @@
 // that counts wrong PINs, sets the USER/SO_PIN_COUNT_LOW / FINAL_TRY / LOCKED flags and locks as
 // a smart card does, and can play a PIN-pad reader. Give `module` to pkcs11js, pkcs11-tool or the
 // built binary (REISSUE_PKCS11_MODULE / --module) together with `vars` in the environment.
+// It can also be a slow card (loginDelayMs) and log the calls that matter (readCallLog).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,8 @@ export interface PinShimOptions {
   soTries?: number;
   /** PIN-pad reader: what the user "types" on its keypad, and how long that takes. */
   pinpad?: { pin: string; delayMs?: number };
+  /** A slow card: every C_Login takes this long (SHIM_LOGIN_DELAY_MS). */
+  loginDelayMs?: number;
 }
 
 export interface ToolResult {
@@ -90,6 +93,7 @@ export async function createPinShim(opts: PinShimOptions = {}): Promise<PinShim>
     SHIM_PIN_TRIES: String(opts.tries ?? 3),
     SHIM_SO_PIN_TRIES: String(opts.soTries ?? 3),
   };
+  if (opts.loginDelayMs) vars.SHIM_LOGIN_DELAY_MS = String(opts.loginDelayMs);
   if (opts.pinpad) {
     Object.assign(vars, { SHIM_PINPAD: '1', SHIM_PINPAD_PIN_FILE: padFile, SHIM_PINPAD_DELAY_MS: String(opts.pinpad.delayMs ?? 0) });
   }
@@ -151,4 +155,26 @@ export function shimBinary() {
       return (JSON.parse(r.stdout) as CardInventory).readers.find((x) => x.token?.label === label)!.token!.pin;
     },
   };
+}
+
+/** One line of SHIM_CALL_LOG: when a call returned (ms since the epoch), which, and its CKR. */
+export interface ShimCall {
+  at: number;
+  name: string;
+  rv: number;
+}
+
+/** The calls the shim wrote to the SHIM_CALL_LOG file `path` (none when it was never written). */
+export async function readCallLog(path: string): Promise<ShimCall[]> {
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [at, name, rv] = line.split(' ');
+      return { at: Number(at), name: name!, rv: Number(rv) };
+    });
 }

@@ -13,6 +13,8 @@
  *   C_GetTokenInfo                  USER/SO_PIN_COUNT_LOW, _FINAL_TRY, _LOCKED from the counters
  *                                   (one of them at a time, as OpenSC reports a card), plus
  *                                   PROTECTED_AUTHENTICATION_PATH in PIN-pad mode.
+ *   C_GenerateKeyPair, C_Logout,    forwarded as they are, and written to SHIM_CALL_LOG.
+ *   C_CloseSession, C_Finalize
  *   C_Initialize                    reads the configuration, from the environment:
  *
  *   SHIM_SOFTHSM_MODULE   SoftHSM2's module (read at the first C_GetFunctionList); default
@@ -24,6 +26,11 @@
  *   SHIM_PINPAD_PIN_FILE  a file whose first line is what the user types on the keypad (a file:
  *                         a PIN never goes into the environment); missing or empty: Cancel.
  *   SHIM_PINPAD_DELAY_MS  how long the typing takes; default 0.
+ *   SHIM_LOGIN_DELAY_MS   how long every C_Login takes before the card answers (a slow card or
+ *                         reader; on top of the PIN pad's typing); default 0.
+ *   SHIM_CALL_LOG         a file that gets one line per C_Login (with its result), C_GenerateKeyPair,
+ *                         C_Logout, C_CloseSession and C_Finalize: "<ms since the epoch> <name>
+ *                         <CKR as hex>", written when the call returns. Never a PIN. Default: none.
  *
  * The counters live in one small file per token (named by its serial) under SHIM_STATE_DIR, so
  * they survive the process like a card's do; each read-modify-write holds an exclusive flock(),
@@ -56,6 +63,8 @@ static struct {
   int pinpad;
   char pin_file[4096];    /* what the reader's keypad "types", read at each PIN-pad login */
   unsigned long pinpad_delay_ms;
+  unsigned long login_delay_ms;
+  char call_log[4096];    /* "" = no log */
   char state_dir[4096];
 } cfg;
 
@@ -102,6 +111,8 @@ static CK_RV read_config(void) {
       env_number("SHIM_SO_PIN_TRIES", DEFAULT_TRIES, 1, 255, &cfg.tries[SO]) ||
       env_number("SHIM_PINPAD", 0, 0, 1, &pinpad) ||
       env_number("SHIM_PINPAD_DELAY_MS", 0, 0, 600000, &cfg.pinpad_delay_ms) ||
+      env_number("SHIM_LOGIN_DELAY_MS", 0, 0, 600000, &cfg.login_delay_ms) ||
+      copy_env("SHIM_CALL_LOG", "", cfg.call_log, sizeof cfg.call_log) ||
       copy_env("SHIM_PINPAD_PIN_FILE", "", cfg.pin_file, sizeof cfg.pin_file) ||
       copy_env("SHIM_STATE_DIR", def_dir, cfg.state_dir, sizeof cfg.state_dir))
     return CKR_ARGUMENTS_BAD;
@@ -205,6 +216,42 @@ static CK_RV keypad_pin(char *pin, CK_ULONG *len) {
   return CKR_OK;
 }
 
+/* ---- the call log ------------------------------------------------------------------------ */
+
+/* One line per call, appended with a single write (O_APPEND), so lines from several threads or
+ * processes never interleave. What a test reads to know whether a key was generated at all, even
+ * one removed again afterwards, and whether the session was logged out and closed. */
+static CK_RV logged(const char *name, CK_RV rv) {
+  if (!cfg.call_log[0]) return rv;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  char line[128];
+  int len = snprintf(line, sizeof line, "%lld %s 0x%lx\n", (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, name, (unsigned long)rv);
+  int fd = open(cfg.call_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    if (write(fd, line, (size_t)len) != len) fprintf(stderr, "pin-shim: cannot write SHIM_CALL_LOG %s\n", cfg.call_log);
+    close(fd);
+  }
+  return rv;
+}
+
+static CK_RV shim_GenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR pub, CK_ULONG npub,
+                                  CK_ATTRIBUTE_PTR priv, CK_ULONG npriv, CK_OBJECT_HANDLE_PTR hpub, CK_OBJECT_HANDLE_PTR hpriv) {
+  return logged("C_GenerateKeyPair", real->C_GenerateKeyPair(session, mech, pub, npub, priv, npriv, hpub, hpriv));
+}
+
+static CK_RV shim_Logout(CK_SESSION_HANDLE session) {
+  return logged("C_Logout", real->C_Logout(session));
+}
+
+static CK_RV shim_CloseSession(CK_SESSION_HANDLE session) {
+  return logged("C_CloseSession", real->C_CloseSession(session));
+}
+
+static CK_RV shim_Finalize(CK_VOID_PTR reserved) {
+  return logged("C_Finalize", real->C_Finalize(reserved));
+}
+
 /* ---- the overridden entries -------------------------------------------------------------- */
 
 static CK_RV shim_Initialize(CK_VOID_PTR args) {
@@ -262,7 +309,7 @@ static CK_RV session_slot(CK_SESSION_HANDLE session, CK_SESSION_INFO *si) {
  * does on a PIN-pad reader when the application supplies one. A locked PIN is refused at once,
  * before the keypad is used.
  */
-static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
+static CK_RV pin_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
   CK_SESSION_INFO si;
   CK_RV rv = session_slot(session, &si);
   if (rv != CKR_OK) return rv;
@@ -284,6 +331,12 @@ static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHA
   token_close(&t);
   memset(typed, 0, sizeof typed);
   return rv;
+}
+
+/* A slow card: SHIM_LOGIN_DELAY_MS before anything else (outside the state file's lock). */
+static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
+  sleep_ms(cfg.login_delay_ms);
+  return logged("C_Login", pin_login(session, user, pin, len));
 }
 
 /* Whose PIN C_SetPIN changes follows the session: the SO's when the SO is logged in, else the
@@ -373,6 +426,10 @@ static CK_RV load_softhsm_once(void) {
   shim.C_InitPIN = shim_InitPIN;
   shim.C_SetPIN = shim_SetPIN;
   shim.C_Login = shim_Login;
+  shim.C_GenerateKeyPair = shim_GenerateKeyPair;
+  shim.C_Logout = shim_Logout;
+  shim.C_CloseSession = shim_CloseSession;
+  shim.C_Finalize = shim_Finalize;
   return CKR_OK;
 }
 

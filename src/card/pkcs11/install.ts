@@ -25,6 +25,7 @@ export async function install(set: ModuleSet, cancel: Cancellation, req: Install
   const { mod, slot, token } = locate(set, req.token);
   const p11 = mod.p11;
   try {
+    cancel.checkpoint();
     return await withLogin(p11, slot, token.pin, { who: 'user', pin: req.pin, confirmFinalTry: req.confirmFinalTry }, async (session) => {
       cancel.checkpoint();
       return await phase(emit, 'install', async () => {

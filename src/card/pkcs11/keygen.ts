@@ -29,6 +29,9 @@ export async function generate(set: ModuleSet, cancel: Cancellation, req: Keygen
     if (!token.algorithms.includes(req.algorithm)) {
       throw algorithmUnsupported(algorithmLabel(req.algorithm), { token: token.label, supported: token.algorithms });
     }
+    // The safe points: before the login, after it (a cancel that came while C_Login blocked this
+    // thread stops here, before any key exists), after the generation, before and after signing.
+    cancel.checkpoint();
     return await withLogin(p11, slot, token.pin, { who: 'user', pin: req.pin, confirmFinalTry: req.confirmFinalTry }, async (session) => {
       cancel.checkpoint();
 
@@ -56,6 +59,7 @@ export async function generate(set: ModuleSet, cancel: Cancellation, req: Keygen
         const label = getAttr(p11, session, pair.privateKey, ck.CKA_LABEL).toString('utf8');
         const spec = algorithmSpec(req.algorithm);
         const { keys, crypto } = cardCsrCrypto({ p11, session, privateKey: pair.privateKey, spec, spki, pin: req.pin });
+        cancel.checkpoint();
         const csrPem = await phase(emit, 'sign', () => buildCsr({ commonName: req.commonName, domains: req.domains, organization: req.organization ?? null }, keys, crypto));
         setOnPair(p11, session, pair, [{ type: ck.CKA_SUBJECT, value: Buffer.from(csrSubjectDer(decodePemBlocks(csrPem)[0]!.der)) }]);
         cancel.checkpoint();

@@ -32,14 +32,17 @@ export interface Pkcs11CardOptions {
   modules: string[];
   /** Loads a module; tests wrap the real one to inject faults. */
   load?: Loader;
+  /** The stop flag shared with the main thread (protocol.ts, WorkerConfig.stop). */
+  stop?: SharedArrayBuffer;
 }
 
 export class Pkcs11Card {
   private readonly set: ModuleSet;
-  private readonly cancellation = new Cancellation();
+  private readonly cancellation: Cancellation;
 
   constructor(opts: Pkcs11CardOptions) {
     this.set = { modules: opts.modules, load: opts.load ?? loadPkcs11 };
+    this.cancellation = new Cancellation(opts.stop);
   }
 
   /** Asks the running operation to stop at its next safe point (cleanup still runs). */

@@ -8,22 +8,36 @@ import { ck, type Handle, type Pkcs11 } from './pkcs11.js';
 /** Progress without ticks: the caller (service.ts) adds elapsed-time ticks on its own timer. */
 export type Emit = (p: CardProgress) => void;
 
-/** A request to stop the running operation at its next safe point (its cleanup still runs). */
+/**
+ * A request to stop the running operation at its next safe point (its cleanup still runs): asked
+ * on this thread (request()), or by the main thread through the shared stop flag, which it sets
+ * while this thread may be blocked in a PKCS#11 call; that one is never cleared (the service is
+ * closing for good).
+ */
 export class Cancellation {
   private requested = false;
+  private readonly stop: Int32Array | null;
+
+  constructor(stop?: SharedArrayBuffer) {
+    this.stop = stop ? new Int32Array(stop) : null;
+  }
 
   request(): void {
     this.requested = true;
   }
 
-  /** A new operation starts uncancelled. */
+  /** A new operation starts uncancelled (unless the service is closing). */
   reset(): void {
     this.requested = false;
   }
 
+  get isRequested(): boolean {
+    return this.requested || (this.stop !== null && Atomics.load(this.stop, 0) !== 0);
+  }
+
   /** Throws at a safe point when cancellation was asked for. */
   checkpoint(): void {
-    if (this.requested) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
+    if (this.isRequested) throw cardError('cancelled', 'The card operation was cancelled.', 'Run the command again when ready.');
   }
 }
 

@@ -1,8 +1,10 @@
 // The card worker's entry (bundled to dist/card-worker.cjs). All PKCS#11 work happens on this
 // thread, one operation at a time, so a PIN-pad login or a minutes-long generation never freezes
 // the terminal. The first message ('init') names the modules: the thread can boot while the CLI is
-// still reading its settings. On 'close' the running operation stops at its next safe point, its
-// cleanup runs (logout, close session, finalize) and 'closed' is posted.
+// still reading its settings. The main thread's close() raises a shared stop flag that the running
+// operation reads at its next safe point (even when this thread was blocked in a PKCS#11 call and
+// could not read messages); then its cleanup runs (logout, close session, finalize) and, on the
+// 'close' message, 'closed' is posted.
 import { parentPort } from 'node:worker_threads';
 import { cardError, isReissueError } from '../../domain/errors.js';
 import { serializeError, type CallRequest, type FromWorker, type ToWorker } from '../protocol.js';
@@ -47,7 +49,7 @@ async function run(call: CallRequest): Promise<void> {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'init') {
-    card = new Pkcs11Card({ modules: msg.modules });
+    card = new Pkcs11Card({ modules: msg.modules, stop: msg.stop });
     return;
   }
   if (msg.type === 'close') {
