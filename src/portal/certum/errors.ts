@@ -25,6 +25,12 @@ const KNOWN_ERRORS: Record<number, { code: string; key: string; input?: boolean 
   1154: { code: 'certum-too-many-orders', key: 'tooManyOrders' },
   1159: { code: 'not-found', key: 'certificateNotFound' },
   1168: { code: 'certum-cn-mismatch', key: 'cnMismatch', input: true },
+  1170: { code: 'not-found', key: 'otherAccount' },
+  2094: { code: 'certum-not-reissuable', key: 'notReissuable' },
+  2097: { code: 'certum-csr-invalid', key: 'csrInvalid', input: true },
+  2122: { code: 'certum-not-reissuable', key: 'notReissuable' },
+  2125: { code: 'certum-csr-invalid', key: 'csrInvalid', input: true },
+  2126: { code: 'already-replaced', key: 'notNewestCopy' },
 };
 
 /** successCode values that are not errorCodes: 1 general failure; 2 and 3 (the SDK's two catalogs disagree) bad credentials. */

@@ -45,6 +45,8 @@ const REVOCATION_REASONS: Partial<Record<RevocationReason, string>> = {
 
 interface Copy {
   certificate: Certificate;
+  /** Certum marks an order made by reissueCertificate (the order's `reissue` attribute). */
+  reissue: boolean;
   der: Uint8Array;
   certumSerial: string;
   spki: Uint8Array;
@@ -160,17 +162,14 @@ export class CertumPortal implements PortalCore {
     return { ...after, state: 'revoked', revocationReason: reason, revocationDate: after.revocationDate ?? this.o.clock.now().toISOString() };
   }
 
+  /** Copies Certum is revoking (REVOKING, or replaced by a reissue sent from here): the date Certum gave, else 14 days after the new copy. */
   async pendingRevocations(): Promise<PendingRevocation[]> {
     const now = this.o.clock.now();
-    const out: PendingRevocation[] = [];
-    for (const entry of await this.o.ledger.all()) {
-      if (!entry.enrolledAt) continue;
-      const old = (await this.allCopies()).get(entry.oldId);
-      if (old && old.certificate.state === 'pending-revocation' && old.certificate.revocationDate) {
-        out.push({ ...old.certificate, daysLeft: daysLeft(old.certificate.revocationDate, now) });
-      }
-    }
-    return out;
+    return [...(await this.allCopies()).values()]
+      .map((c) => c.certificate)
+      .filter((c) => c.state === 'pending-revocation' && c.revocationDate)
+      .sort((a, b) => a.revocationDate!.localeCompare(b.revocationDate!))
+      .map((c) => ({ ...c, daysLeft: daysLeft(c.revocationDate!, now) }));
   }
 
   async close(): Promise<void> {}
@@ -256,6 +255,7 @@ export class CertumPortal implements PortalCore {
         const copy = await this.toCopy(order);
         if (copy) out.set(copy.certificate.id, copy);
       }
+      linkReissues([...out.values()]);
       return out;
     })().catch((e) => {
       this.orders = undefined;
@@ -334,7 +334,26 @@ export class CertumPortal implements PortalCore {
       keySource: entry?.keySource ?? null,
       cardEvidence: entry?.card ?? null,
     };
-    return { certificate, der: d.der, certumSerial: d.certumSerial, spki: new Uint8Array(x.publicKey.export({ type: 'spki', format: 'der' })) };
+    return { certificate, reissue: order.reissue, der: d.der, certumSerial: d.certumSerial, spki: new Uint8Array(x.publicKey.export({ type: 'spki', format: 'der' })) };
+  }
+}
+
+/**
+ * Certum's answers do not say which copy a reissue order replaced; the ledger knows it for the
+ * reissues sent from here. For the others (made in Certum's panel, or from another machine) the
+ * pair is recognised as Certum makes it: a copy being revoked (REVOKING) and a later reissue order
+ * with the same CN and the same expiry (a reissue keeps the order's notAfter).
+ */
+function linkReissues(copies: Copy[]): void {
+  for (const old of copies) {
+    const o = old.certificate;
+    if (o.replacedBy || o.state !== 'pending-revocation') continue;
+    const successor = copies.find(
+      (n) => n.reissue && !n.certificate.replaces && n.certificate.commonName === o.commonName && n.certificate.notAfter === o.notAfter && n.certificate.notBefore > o.notBefore,
+    );
+    if (!successor) continue;
+    o.replacedBy = successor.certificate.id;
+    successor.certificate.replaces = o.id;
   }
 }
 

@@ -5,7 +5,8 @@
 import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { Client, WSDL } from 'soap';
-import { isReissueError, type ReissueError } from '../../domain/errors.js';
+import { isReissueError, usageError, type ReissueError } from '../../domain/errors.js';
+import { t } from '../../i18n/i18n.js';
 import { responseHeader } from './answers.js';
 import { answerError, faultError, timeoutError, unreachableError } from './errors.js';
 import wsdlText from './PartnerApi.wsdl';
@@ -43,6 +44,7 @@ export async function connectPartnerApi(opts: ServiceOptions): Promise<CallPartn
     // The library writes elements in the order of the object's keys: each caller lists them in
     // the schema's sequence order (the request-validation test holds every one to it).
     const request = { requestHeader: { authToken: { password, userName: opts.credentials.userName } }, ...args };
+    refuseUnescapedValues(request, operation);
     let answer: unknown;
     try {
       [answer] = (await method.call(client, request, { timeout: opts.timeoutMs, ...(httpsAgent ? { httpsAgent } : {}) })) as [unknown];
@@ -53,6 +55,19 @@ export async function connectPartnerApi(opts: ServiceOptions): Promise<CallPartn
     if (header.successCode !== 0) throw answerError(operation, header.successCode, header.errors, subject);
     return { body: answer as Record<string, unknown>, currentPage: header.currentPage, pagesCount: header.pagesCount };
   };
+}
+
+/**
+ * The soap library escapes every string value, except one that starts with "<![CDATA[" and ends
+ * with "]]>": that is written as it is, so such a value (an order id typed by the user, a password)
+ * could carry elements of its own into the request. None of Certum's values has that form: refused.
+ */
+function refuseUnescapedValues(value: unknown, operation: string): void {
+  if (typeof value === 'string') {
+    if (value.startsWith('<![CDATA[') && value.endsWith(']]>')) throw usageError('certum-unsafe-value', t('certum.unsafeValue', { operation }), t('certum.unsafeValueHint'));
+    return;
+  }
+  if (value && typeof value === 'object') for (const v of Object.values(value)) refuseUnescapedValues(v, operation);
 }
 
 async function clientFor(endpoint: string): Promise<Client> {
