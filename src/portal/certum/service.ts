@@ -4,6 +4,7 @@
 // timeout named in its error, and its answer's responseHeader is checked before anything else is read.
 import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
+import createDebug from 'debug';
 import { Client, WSDL } from 'soap';
 import { isReissueError, usageError, type ReissueError } from '../../domain/errors.js';
 import { t } from '../../i18n/i18n.js';
@@ -71,6 +72,9 @@ function refuseUnescapedValues(value: unknown, operation: string): void {
 }
 
 async function clientFor(endpoint: string): Promise<Client> {
+  // soap's HTTP client logs every request it sends, the password with it, under DEBUG=node-soap
+  // (or DEBUG=*): that namespace is switched off whatever DEBUG says.
+  createDebug.enable([createDebug.disable(), '-node-soap'].filter(Boolean).join(','));
   const options = { disableCache: true };
   const wsdl = new WSDL(wsdlText, 'PartnerApi.wsdl', options);
   await new Promise<void>((resolve, reject) => wsdl.onReady((err: unknown) => (err ? reject(err) : resolve())));

@@ -343,6 +343,16 @@ describe('the password stays secret', () => {
     }
   });
 
+  test('not in the logs DEBUG turns on (soap logs each request under node-soap), nor in doctor', async () => {
+    for (const debug of ['*', 'node-soap', 'node-soap,axios']) {
+      const r = await cli(['list'], { env: { DEBUG: debug } });
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain('Http request');
+    }
+    const doctor = await cli(['doctor'], { env: { REISSUE_CERTUM_PASSWORD: password }, file: false });
+    expect(`${doctor.stdout}${doctor.stderr}`).toContain('certum');
+  });
+
   test('in no output of this file, no file of the data directory or the config; it did travel to Certum, escaped', () => {
     for (const text of printed) expect(text).not.toContain(password);
     const files = (dir: string): string[] => {
