@@ -2,7 +2,7 @@
 # Every test, from a fresh Debian machine with Node: installs the system tools the tests use
 # (SoftHSM2 as the card, OpenSC's pkcs11-tool, openssl with its pkcs11 engine and GnuTLS's p11tool
 # as outside checkers, p11-kit's server and client module for the remote card, tmux as the
-# terminal, sqlite3, PostgreSQL (a throw-away cluster for the store's contract), and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
+# terminal, sqlite3, xmllint (libxml2-utils) for the Certum schema check, PostgreSQL (a throw-away cluster for the store's contract), and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
 # then type-checks, builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+# xmllint checks the SOAP requests sent to the Certum double against the WSDL's schema.
+command -v xmllint >/dev/null || need+=(libxml2-utils)
 # The store's contract also runs against a throw-away PostgreSQL cluster (test/helpers/postgres.ts).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v p11tool >/dev/null || need+=(gnutls-bin)
