@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Certificate, PendingReissue, ReissueResult } from '../../../src/domain/types.js';
 import { startCertumDouble, type CertumDouble } from '../../doubles/certum/double.js';
+import { validateRequest } from '../../doubles/certum/validate-request.js';
 import { BIN, ROOT, cleanEnv, cliSandbox, runCli, type CliResult } from '../../helpers/cli.js';
 import { openssl, opensslCsr, opensslStatus, publicKeyHex } from '../../helpers/openssl.js';
 import { createSoftHsm, type SoftHsm } from '../../helpers/softhsm.js';
@@ -371,4 +372,14 @@ describe('the password stays secret', () => {
     expect(certum.requests.some((r) => r.xml.includes(escaped))).toBe(true);
     mkdirSync(join(box.dir, 'done'), { recursive: true });
   });
+});
+
+test('every request the client sent in this file is valid under the WSDL schema (xmllint, not the soap library)', () => {
+  const operations = new Set(certum.requests.map((r) => r.operation));
+  for (const op of ['getOrdersByDateRange', 'getModifiedOrders', 'getProductList', 'getOrderByOrderID', 'reissueCertificate', 'getOrderState', 'getCertificate', 'revokeCertificate']) {
+    expect(operations, op).toContain(op);
+  }
+  expect(certum.requests.length).toBeGreaterThan(100);
+  const invalid = certum.requests.map((r) => ({ op: r.operation, verdict: validateRequest(r.xml, r.operation) })).filter((v) => !v.verdict.valid);
+  expect(invalid.map((v) => `${v.op}: ${v.verdict.errors}`)).toEqual([]);
 });
