@@ -60,7 +60,6 @@ export function badCredentials(): ReissueError {
 /** A SOAP fault: Certum's fault text, with any trace of the password removed. */
 export function faultError(operation: string, faultString: string, password: string): ReissueError {
   const shown = scrub(faultString, password).slice(0, 300);
-  if (/auth|credential|password|login/i.test(shown)) return badCredentials();
   return portalError('certum-fault', t('certum.fault', { operation, fault: shown }), t('certum.faultHint'), { operation });
 }
 
@@ -72,7 +71,9 @@ export function unreachableError(operation: string, endpoint: string, cause: str
   return portalError('certum-unreachable', t('certum.unreachable', { endpoint, cause: scrub(cause, password).slice(0, 200) }), t('certum.unreachableHint'), { operation });
 }
 
-/** `text` without the password (a service that echoes a request must not make us print it). */
+/** `text` without the password, as typed or XML-escaped (a service that echoes a request must not make us print it). */
 export function scrub(text: string, password: string): string {
-  return password ? text.split(password).join('***') : text;
+  if (!password) return text;
+  const escaped = password.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text.split(password).join('***').split(escaped).join('***');
 }
