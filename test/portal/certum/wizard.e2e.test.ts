@@ -3,12 +3,14 @@
 // left pending by Certum and asked about again by the wizard (AWAITING → VERIFICATION, with what
 // each state waits for) until ENROLLED, the new copy on the result screen and downloaded; openssl
 // judges it, and the password never reaches the terminal.
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startCertumDouble, type CertumDouble } from '../../doubles/certum/double.js';
-import { cliSandbox } from '../../helpers/cli.js';
+import { ROOT, cliSandbox } from '../../helpers/cli.js';
 import { openssl, opensslCsr, publicKeyHex } from '../../helpers/openssl.js';
 import { paneClass, tmuxOn } from '../../helpers/tmux-pane.js';
 
@@ -52,7 +54,13 @@ test('wizard at 80×24: filter → details → paste CSR → pending at Certum (
     expect(s).toContain('Domain list [2]: assecodata.pl, www.assecodata.pl');
     const serialOld = /Certificate serial number: ([0-9a-f]+)/.exec(s)![1]!;
 
-    for (let i = 0; i < 6 && !pane.screen().includes('[Reissue certificate]'); i++) await pane.keys('Right');
+    // The actions row (no CA certificate, CRL or e-mails: Certum's kind lacks them) is drawn once the details are.
+    await pane.waitFor('[Certificate preview]');
+    expect(s).not.toContain('E-mails');
+    for (let i = 0; i < 10 && !pane.screen().includes('[Reissue certificate]'); i++) {
+      await pane.keys('Right');
+      await new Promise((r) => setTimeout(r, 150));
+    }
     await pane.waitFor('[Reissue certificate]');
     await pane.keys('Enter');
     await pane.waitFor('Key pair generation method');
@@ -99,3 +107,26 @@ test('wizard at 80×24: filter → details → paste CSR → pending at Certum (
     await box.cleanup();
   }
 }, 120_000);
+
+test('no password set, a terminal: asked for with a masked prompt, each key shown as *, then the list', async () => {
+  const box = await cliSandbox();
+  const password = certum.users.find((u) => u.userName === 'partner1')!.password;
+  // The launcher runs `reissue list` (Pane starts the binary without arguments).
+  const launcher = join(dir, 'list.mjs');
+  writeFileSync(launcher, `process.argv.push('list');\nawait import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'cli.js')).href)});\n`);
+  const env = { ...box.env, REISSUE_PORTAL: `certum:${certum.url}`, REISSUE_CERTUM_USER: 'partner1' };
+  const pane = Pane.start('prompt', dir, env, join(dir, 'prompt.log'), { columns: 80, rows: 24 }, launcher);
+  try {
+    await pane.waitFor('Certum Partner API password for partner1:');
+    await pane.type(password);
+    const s = await pane.waitFor(`password for partner1: ${'*'.repeat([...password].length)}`);
+    expect(s).not.toContain(password);
+    await pane.keys('Enter');
+    await pane.waitFor('assecodata.pl');
+    await pane.waitFor('EXIT=0');
+    expect(pane.raw()).not.toContain(password);
+  } finally {
+    pane.kill();
+    await box.cleanup();
+  }
+}, 60_000);
