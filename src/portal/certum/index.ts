@@ -8,7 +8,6 @@ import type { PortalOpenOptions } from '../registry.js';
 import { certumEndpoint } from './endpoint.js';
 import { Ledger } from './ledger.js';
 import { CertumPortal } from './portal.js';
-import { connectPartnerApi } from './service.js';
 
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_POLL_S = 60;
@@ -31,6 +30,8 @@ export async function open(opts: PortalOpenOptions): Promise<PortalCore> {
   if (!opts.certumCredentials) throw usageError('certum-no-credentials', t('certum.noUser'), t('certum.noUserHint'));
   const credentials = await opts.certumCredentials();
   const timeoutMs = opts.timeoutMs ?? seconds(opts.env?.REISSUE_CERTUM_TIMEOUT, DEFAULT_TIMEOUT_S) * 1000;
+  // soap and the WSDL load only once the checks above have passed.
+  const { connectPartnerApi } = await import('./service.js');
   const call = await connectPartnerApi({ endpoint: endpoint.url, credentials, timeoutMs, caFile: opts.caFile });
   return new CertumPortal({
     call,
