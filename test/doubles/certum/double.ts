@@ -8,18 +8,20 @@
 //   certum.requests   → [{ operation, xml }] as received
 //   certum.setBehaviour({ delayMs: 3000 }) / ({ fault: { faultstring: 'down' } }) / ({ reissuePlan: [...] })
 //   await certum.stop();
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
 import { BAD_CREDENTIALS, FAILED, Refusal } from './errors.js';
 import { OPERATIONS, Operations, responseHeader, type OperationName } from './operations.js';
 import { seed, DEFAULT_USERS, type SeededOrders } from './seed.js';
-import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type PartnerUser } from './state.js';
+import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type CorruptBehaviour, type PartnerUser } from './state.js';
 import { TestCa } from './test-ca.js';
+import { validateRequest } from './validate-request.js';
+import { WSDL_PATH, operationOf } from './wsdl.js';
 
-export const WSDL_PATH = fileURLToPath(new URL('../../../src/portal/certum/PartnerApi.wsdl', import.meta.url));
+export { WSDL_PATH, operationOf };
+
 export const SERVICE_PATH = '/service/PartnerApi';
 
 export interface CertumDoubleOptions {
@@ -29,6 +31,13 @@ export interface CertumDoubleOptions {
   now?: Date;
   behaviour?: Partial<Behaviour>;
   port?: number;
+  /**
+   * Also answer /__double/* on the same port, so a test in another process can steer a spawned
+   * double: GET info, POST behaviour (JSON), POST clock ({ advanceMs }), GET requests.
+   */
+  control?: boolean;
+  /** The WSDL file to serve; src/portal/certum/PartnerApi.wsdl when absent. */
+  wsdlPath?: string;
 }
 
 export interface CapturedRequest {
@@ -59,12 +68,6 @@ export interface CertumDouble {
   stop(): Promise<void>;
 }
 
-/** The operation named by a SOAP envelope's Body (its first element's local name). */
-export function operationOf(xml: string): string {
-  const m = /<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)/.exec(xml);
-  return m?.[1] ?? '';
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -78,19 +81,31 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
   const operations = new Operations(state);
 
   const server: Server = createServer();
+  // Requests outside the SOAP path reach this listener (the soap library passes them on).
+  server.on('request', (req, res) => {
+    if (opts.control && req.url?.startsWith(CONTROL_PATH)) return void control(req, res);
+    res.statusCode = 404;
+    res.end();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${SERVICE_PATH}`;
-  const wsdl = readFileSync(WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${url}$2`);
+  const wsdl = readFileSync(opts.wsdlPath ?? WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${url}$2`);
 
   const requests: CapturedRequest[] = [];
   const replies: string[] = [];
 
   const handler = (name: OperationName) => async (args: Record<string, unknown>) => {
+    // The library logs the raw request and calls this handler in the same tick: the last one is ours.
+    const raw = requests.at(-1)?.xml ?? '';
     const b = state.behaviour;
+    if (b.schemaCheck) {
+      const verdict = validateRequest(raw, name, opts.wsdlPath ?? WSDL_PATH);
+      if (!verdict.valid) throw { Fault: { faultcode: 'soap:Client', faultstring: `Request does not match the Partner API schema: ${verdict.errors}`, statusCode: 500 } };
+    }
     if (b.delayMs > 0) await sleep(b.delayMs);
     if (b.fault && (!b.fault.operations || b.fault.operations.includes(name))) {
       // SOAP 1.1 sends faults with HTTP 500; the library needs to be told when the handler is async.
@@ -99,22 +114,33 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
     await state.settle();
     const token = (args.requestHeader as { authToken?: { userName?: unknown; password?: unknown } } | undefined)?.authToken;
     const user = state.user(token?.userName === undefined ? undefined : String(token.userName), token?.password === undefined ? undefined : String(token.password));
-    if (!user) return { responseHeader: responseHeader(state, {}, BAD_CREDENTIALS) };
+    if (!user) return corrupted(name, { responseHeader: responseHeader(state, {}, BAD_CREDENTIALS) }, b.corrupt);
+    let answer: Record<string, unknown>;
     try {
-      return await operations[name](user, args);
+      answer = await operations[name](user, args);
     } catch (e) {
-      if (e instanceof Refusal) return { responseHeader: responseHeader(state, {}, FAILED, [{ errorCode: e.errorCode, value: e.value }]) };
-      throw e;
+      if (!(e instanceof Refusal)) throw e;
+      answer = { responseHeader: responseHeader(state, {}, FAILED, [{ errorCode: e.errorCode, value: e.value }]) };
     }
+    return corrupted(name, answer, state.behaviour.corrupt);
   };
   const port_ = Object.fromEntries(OPERATIONS.map((name) => [name, handler(name)]));
-  const listener = soap.listen(server, { path: SERVICE_PATH, services: { PartnerAPIService: { PartnerServicePort: port_ } }, xml: wsdl });
+  // The library takes over the server's requests only once it has read the WSDL: wait for that.
+  let listener!: soap.Server;
+  await new Promise<void>((resolve, reject) => {
+    listener = soap.listen(server, {
+      path: SERVICE_PATH,
+      services: { PartnerAPIService: { PartnerServicePort: port_ } },
+      xml: wsdl,
+      callback: (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+    });
+  });
   listener.log = (type: string, data: unknown) => {
     if (type === 'received' && typeof data === 'string') requests.push({ operation: operationOf(data), xml: data });
     if (type === 'replied' && typeof data === 'string') replies.push(data);
   };
 
-  return {
+  const double: CertumDouble = {
     url,
     wsdlUrl: `${url}?wsdl`,
     caPem: ca.pem,
@@ -134,4 +160,76 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
         server.close(() => resolve());
       }),
   };
+
+  async function control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    const reply = (value: unknown) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(value));
+    };
+    const route = `${req.method} /${req.url!.slice(CONTROL_PATH.length)}`;
+    if (route === 'GET /info') return reply(describe(double));
+    if (route === 'GET /requests') return reply(requests);
+    if (route === 'POST /behaviour') {
+      double.setBehaviour(body as Partial<Behaviour>);
+      return reply(state.behaviour);
+    }
+    if (route === 'POST /clock') {
+      double.advanceClock(Number(body.advanceMs ?? 0));
+      return reply({ now: double.now().toISOString() });
+    }
+    res.statusCode = 404;
+    res.end();
+  }
+
+  return double;
+}
+
+export const CONTROL_PATH = '/__double/';
+
+/** The answer as `corrupt` breaks it (a copy; the double's own data is untouched). */
+export function corrupted(operation: string, answer: Record<string, unknown>, corrupt: CorruptBehaviour | null): Record<string, unknown> {
+  if (!corrupt || (corrupt.operations && !corrupt.operations.includes(operation))) return answer;
+  let copy = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(corrupt.set ?? {})) {
+    const keys = path.split('.');
+    const parent = walk(copy, keys.slice(0, -1), true)!;
+    parent[keys.at(-1)!] = value;
+  }
+  for (const path of corrupt.drop ?? []) {
+    const keys = path.split('.');
+    const parent = walk(copy, keys.slice(0, -1), false);
+    if (parent) delete parent[keys.at(-1)!];
+  }
+  if (corrupt.mutate) copy = corrupt.mutate(copy);
+  return copy;
+}
+
+function walk(from: Record<string, unknown>, keys: string[], create: boolean): Record<string, unknown> | undefined {
+  let at: Record<string, unknown> = from;
+  for (const key of keys) {
+    if (at[key] === undefined || at[key] === null || typeof at[key] !== 'object') {
+      if (!create) return undefined;
+      at[key] = {};
+    }
+    at = at[key] as Record<string, unknown>;
+  }
+  return at;
+}
+
+/** What a test in another process needs to know of a double. */
+export interface CertumDoubleInfo {
+  url: string;
+  wsdlUrl: string;
+  controlUrl: string;
+  caPem: string;
+  users: PartnerUser[];
+  orders: SeededOrders;
+}
+
+export function describe(double: CertumDouble): CertumDoubleInfo {
+  const { url, wsdlUrl, caPem, users, orders } = double;
+  return { url, wsdlUrl, controlUrl: new URL(CONTROL_PATH, url).toString(), caPem, users, orders };
 }

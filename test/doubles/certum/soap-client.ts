@@ -11,7 +11,7 @@ export interface Answer {
 
 export type Call = (operation: string, args?: Record<string, unknown>, opts?: { timeout?: number; user?: PartnerUser }) => Promise<Answer>;
 
-export async function clientFor(certum: CertumDouble, user: PartnerUser = certum.users[0]!): Promise<Call> {
+export async function clientFor(certum: Pick<CertumDouble, 'wsdlUrl' | 'users'>, user: PartnerUser = certum.users[0]!): Promise<Call> {
   const client = await soap.createClientAsync(certum.wsdlUrl);
   return async (operation, args = {}, opts = {}) => {
     const who = opts.user ?? user;

@@ -94,7 +94,23 @@ export interface FaultBehaviour {
   faultstring?: string;
 }
 
+/**
+ * Break answers on purpose (for a client's "malformed answer" tests): applied to the answer object
+ * before the soap library writes it. `mutate` works in-process; `set` / `drop` (dotted paths such
+ * as 'responseHeader.successCode' or 'orders.Order.0.orderStatus.orderDate') also over the
+ * control URL of a spawned double.
+ */
+export interface CorruptBehaviour {
+  /** Operations whose answers are broken; all when absent. */
+  operations?: string[];
+  mutate?: (answer: Record<string, unknown>) => Record<string, unknown>;
+  set?: Record<string, unknown>;
+  drop?: string[];
+}
+
 export interface Behaviour {
+  /** Answers broken on purpose; off when null. */
+  corrupt: CorruptBehaviour | null;
   /** Answer with a SOAP fault (HTTP 500) instead of doing the operation. */
   fault: FaultBehaviour | null;
   /** Wait this long before answering an operation (WSDL downloads are not delayed). */
@@ -106,15 +122,23 @@ export interface Behaviour {
   reissueAdvance: Advance;
   /** Orders per page in getOrdersByDateRange / getModifiedOrders / getExpiringCertificates. */
   pageSize: number;
+  /**
+   * Check every request against the WSDL's schema with xmllint first and answer a SOAP fault
+   * (soap:Client, xmllint's words) when it does not validate: stricter than Certum is known to be,
+   * so a client's schema-invalid request fails every test that sends it.
+   */
+  schemaCheck: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
+  corrupt: null,
   fault: null,
   delayMs: 0,
   reissuePlan: ['AWAITING', 'VERIFICATION', 'ENROLLED'],
   planFor: {},
   reissueAdvance: { mode: 'poll' },
   pageSize: 5,
+  schemaCheck: true,
 };
 
 export class CertumState {

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WSDL_PATH, operationOf } from './double.js';
+import { WSDL_PATH, operationOf } from './wsdl.js';
 
 export const PARTNER_NS = 'http://webservice.api.muc.unizeto.pl/';
 
@@ -81,6 +81,30 @@ export function validateSoapMessage(xml: string, expected?: string, wsdlPath = W
     errors = `the Body carries ${operation || 'nothing'}, expected ${expected}`;
   }
   return { valid, operation, errors };
+}
+
+/** Many messages in one xmllint run (the schema is read once): one verdict per message, in order. */
+export function validateSoapMessages(xmls: string[], wsdlPath = WSDL_PATH): SchemaVerdict[] {
+  if (!xmls.length) return [];
+  const dir = schemaDir(wsdlPath);
+  const work = mkdtempSync(join(tmpdir(), 'certum-msgs-'));
+  try {
+    const files = xmls.map((xml, i) => {
+      const file = join(work, `m${i}.xml`);
+      writeFileSync(file, xml);
+      return file;
+    });
+    const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(dir, 'envelope.xsd'), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw new Error(`xmllint could not run (install libxml2-utils): ${r.error.message}`);
+    const lines = r.stderr.split('\n');
+    return files.map((file, i) => {
+      const mine = lines.filter((l) => l.startsWith(`${file}:`) || l.startsWith(`${file} `));
+      const valid = mine.includes(`${file} validates`);
+      return { valid, operation: operationOf(xmls[i]!), errors: valid ? '' : mine.join('\n') };
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** The same for a request: it must be one of the operations' input elements, not an answer. */
