@@ -101,6 +101,10 @@ describe('reading the partner orders', () => {
     expect(await text(manualSerial.toUpperCase().replace(/(..)(?=.)/g, '$1:'))).toEqual([o.manual.orderID]);
     expect(await text(o.revoked.orderID)).toEqual([o.revoked.orderID]);
     expect(await text('Trusted SSL ECC')).toEqual([o.eccOnly.orderID]);
+    // The double answers 5 orders a page: the list read every page of both operations.
+    for (const op of ['getOrdersByDateRange', 'getModifiedOrders']) {
+      expect(certum.requests.some((r) => r.operation === op && /<pageNumber>2<\/pageNumber>/.test(r.xml)), op).toBe(true);
+    }
     const pending = json<{ id: string; daysLeft: number }[]>(await cli(['status', '--json']));
     expect(pending.map((p) => p.id)).toContain(o.reissued.orderID);
     expect(pending.find((p) => p.id === o.reissued.orderID)!.daysLeft).toBe(9);
@@ -266,6 +270,36 @@ describe('failures named', () => {
     expect(both.code).toBe(2);
     // From the environment alone it works.
     expect((await cli(['list'], { env: { REISSUE_CERTUM_PASSWORD: password }, file: false })).code).toBe(0);
+  });
+
+  test('a malformed answer is a portal error naming the operation and the field, not a crash', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ operations: ['getOrdersByDateRange'], drop: ['responseHeader.successCode'] }, "Certum's answer to getOrdersByDateRange is malformed: responseHeader/successCode"],
+      [{ operations: ['getOrdersByDateRange'], set: { 'orders.Order.0.certificateDetails.X509Cert': 'garbage' } }, 'getOrdersByDateRange is malformed: orders/Order[0]/certificateDetails/X509Cert'],
+      [{ operations: ['getOrdersByDateRange'], set: { 'orders.Order.0.orderStatus.orderStatus': 'DONE' } }, 'orders/Order[0]/orderStatus/orderStatus'],
+      [{ operations: ['getProductList'], set: { 'products.product.0.code': '' } }, "Certum's answer to getProductList is malformed: products/product[0]/code"],
+    ];
+    for (const [corrupt, message] of cases) {
+      certum.setBehaviour({ corrupt });
+      try {
+        const r = await cli(['list']);
+        expect(r.code, r.stderr).toBe(5);
+        expect(r.stderr).toContain(message);
+        expect(r.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+      } finally {
+        certum.setBehaviour({ corrupt: null });
+      }
+    }
+  });
+
+  test('the user name from `config set certumUser`; an order reference never sent from here is named', async () => {
+    expect((await runCli(['config', 'set', 'certumUser', 'partner1'], { env: box.env })).code).toBe(0);
+    const r = await cli(['list', '--json'], { env: { REISSUE_CERTUM_USER: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await runCli(['config', 'unset', 'certumUser'], { env: box.env })).code).toBe(0);
+    const unknown = await cli(['resume', 'ORDER/404']);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toContain('No reissue with order ORDER/404 was sent to Certum from this data directory.');
   });
 
   test('a SOAP fault: exit 5 with the fault text', async () => {
