@@ -123,6 +123,13 @@ describe('reading the partner orders', () => {
     expect(openssl(['verify', '-CAfile', caFile, file])).toContain(': OK');
     expect(openssl(['x509', '-in', file, '-noout', '-serial']).trim().toLowerCase()).toBe(`serial=${cert.serialNumber}`);
 
+    // --chain: the CA bundle getCertificate gives follows the certificate.
+    const chain = join(box.dir, 'manual-chain.pem');
+    expect((await cli(['download', o.orderID, '--chain', '--out', chain])).code).toBe(0);
+    const blocks = readFileSync(chain, 'utf8').match(/-----BEGIN CERTIFICATE-----/g) ?? [];
+    expect(blocks.length).toBe(2);
+    expect(readFileSync(chain, 'utf8').replace(/\s+/g, '')).toContain(certum.caPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''));
+
     const unknown = await cli(['show', 'ORDER/999']);
     expect(unknown.code).toBe(5);
     expect(unknown.stderr).toContain('Certum has no order or certificate "ORDER/999"');
@@ -256,6 +263,17 @@ describe('failures named', () => {
     const noUser = await cli(['list'], { env: { REISSUE_CERTUM_USER: '' } });
     expect(noUser.code).toBe(2);
     expect(noUser.stderr).toContain('reissue config set certumUser NAME');
+    expect(certum.requests.length).toBe(before);
+  });
+
+  test('a password in a certum:URL is refused without echoing it, before anything is sent', async () => {
+    const before = certum.requests.length;
+    const secretInUrl = 'url-Pa55word';
+    const r = await runCli(['--portal', `certum:${certum.url.replace('http://', `http://partner1:${secretInUrl}@`)}`, 'list'], { env: env() });
+    printed.push(r.stdout, r.stderr);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('http://***@127.0.0.1');
+    expect(`${r.stdout}${r.stderr}`).not.toContain(secretInUrl);
     expect(certum.requests.length).toBe(before);
   });
 
