@@ -105,8 +105,7 @@ export class CertumPortal implements PortalCore {
     const earlier = await this.o.ledger.byKey(idempotencyKey);
     if (earlier) return this.resumeReissue(earlier.orderId);
     const copy = await this.copy(id);
-    const newest = (await this.o.ledger.replacing(copy.certificate.id))?.orderId ?? copy.certificate.id;
-    const refusal = reissueRefusal(copy.certificate, request.keySource, newest);
+    const refusal = reissueRefusal(copy.certificate, request.keySource, await this.newestCopy(copy.certificate));
     if (refusal) throw refusal;
     const { report, spki } = await this.inspect(copy, request.csr);
     if (!report.ok || !spki) {
@@ -197,6 +196,17 @@ export class CertumPortal implements PortalCore {
     }
     const [certificate, replaced] = await Promise.all([this.get(entry.orderId), this.get(entry.oldId)]);
     return { certificate, replaced };
+  }
+
+  /** The last copy of the chain `c` starts (replacedBy followed; a link to a copy not seen ends it). */
+  private async newestCopy(c: Certificate): Promise<string> {
+    const all = await this.allCopies();
+    let id = c.id;
+    for (let next = c.replacedBy, hops = 0; next && hops < 100; hops++) {
+      id = next;
+      next = all.get(next)?.certificate.replacedBy ?? null;
+    }
+    return id;
   }
 
   private async inspect(copy: Copy, csr: Uint8Array) {

@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Certificate, PendingReissue, ReissueResult } from '../../../src/domain/types.js';
 import { startCertumDouble, type CertumDouble } from '../../doubles/certum/double.js';
 import { validateRequest } from '../../doubles/certum/validate-request.js';
@@ -16,6 +16,9 @@ import { openssl, opensslCsr, opensslStatus, publicKeyHex } from '../../helpers/
 import { createSoftHsm, type SoftHsm } from '../../helpers/softhsm.js';
 
 const PIN = '1234';
+// Each test runs the binary several times (a Node start, soap and a WSDL parse each) against a
+// double that checks every request with xmllint: more than the suite's default 30 s on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 let certum: CertumDouble;
 let box: Awaited<ReturnType<typeof cliSandbox>>;
 let hsm: SoftHsm;
@@ -195,7 +198,10 @@ describe('reissue, polled until Certum enrols it', () => {
     const o = certum.orders.reissued;
     // The reissued order's old copy is replaced: its newest copy is the one to reissue.
     const id = certum.orders.newCopy.orderID;
-    expect((await cli(['submit', o.orderID, '--csr', join(box.dir, 'manual-new.csr')])).code).toBe(5);
+    const { csrPath: forOld } = opensslCsr(box.dir, 'mail-old', { key: 'rsa-2048', cn: o.commonName, sans: o.domains });
+    const refused = await cli(['submit', o.orderID, '--csr', forOld]);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain(`Reissue ${id} instead.`);
     const csr = join(box.dir, 'card.csr');
     const gen = await cli(['card', 'keygen', '--for', id, '--algorithm', 'rsa-2048', '--token', 'card1', '--pin-stdin', '--csr-out', csr, '--json'], { input: `${PIN}\n` });
     const made = json<{ keyId: string }>(gen);
@@ -212,6 +218,22 @@ describe('reissue, polled until Certum enrols it', () => {
     expect(certObject).toContain(`ID:         ${made.keyId}`);
     const serial = openssl(['x509', '-inform', 'DER', '-noout', '-serial'], execFileSync('pkcs11-tool', ['--module', hsm.module, '--token-label', 'card1', '--read-object', '--type', 'cert', '--id', made.keyId], { env: hsm.env }));
     expect(serial.trim().toLowerCase()).toBe(`serial=${result.certificate.serialNumber}`);
+
+    // In one step (card keygen --submit, EC P-256 this time): the key pair made, the CSR signed on the
+    // card and sent; Certum's pending order is printed with the key, then resumed and installed.
+    const one = json<{ pending: PendingReissue; key: { keyId: string } }>(
+      await cli(['card', 'keygen', '--for', result.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--submit', '--json'], { input: `${PIN}\n` }),
+    );
+    expect(one.pending.state).toBe('AWAITING');
+    let outcome: Outcome = { pending: one.pending };
+    for (let i = 0; i < 5 && 'pending' in outcome; i++) outcome = json<Outcome>(await cli(['resume', one.pending.orderRef, '--json']));
+    if ('pending' in outcome) throw new Error('still pending');
+    expect(outcome.replaced.id).toBe(result.certificate.id);
+    json(await cli(['card', 'install', outcome.certificate.id, '--token', 'card1', '--pin-stdin', '--json'], { input: `${PIN}\n` }));
+    const after = await hsm.pkcs11Tool(['--token-label', 'card1', '--login', '--pin', PIN, '--list-objects']);
+    const certObjects = after.split(/\n(?=\S)/).filter((b) => b.startsWith('Certificate Object'));
+    expect(certObjects).toHaveLength(2);
+    expect(certObjects.some((b) => b.includes(`ID:         ${one.key.keyId}`))).toBe(true);
   });
 
   test('a REJECTED order: a clear message with what to do, exit 5; the copy stays valid', async () => {
