@@ -227,23 +227,39 @@ export class CertumPortal implements PortalCore {
     return decided.evidence ? evidenceRefusal(decided.evidence, spki, null) : null;
   }
 
-  /** A copy by order id, or by serial (hex, any case, colons allowed). */
+  /**
+   * A copy by order id, or by serial (hex, any case, colons allowed). An order id is asked for
+   * directly (one call rather than the partner's whole history), unless the history is read
+   * already or the copy is one of a reissue pair, whose other half only the history shows.
+   */
   private async copy(id: string): Promise<Copy> {
+    let asked = false;
+    if (!this.orders) {
+      asked = true;
+      const one = await this.orderById(id);
+      if (one && !one.reissue && one.certificate.state !== 'pending-revocation') return one;
+    }
     const all = await this.allCopies();
     const direct = all.get(id);
     if (direct) return direct;
     const serial = hexSerial(id);
     if (serial) for (const c of all.values()) if (c.certificate.serialNumber === serial) return c;
-    // Not in the history read: ask for the order itself (an older order, or one modified since).
+    // Not in the history read: the order itself (an older order, or one modified since).
+    const copy = asked ? null : await this.orderById(id);
+    if (copy) return copy;
+    throw portalError('not-found', t('certum.notFound', { id }), t('certum.notFoundHint'), { id });
+  }
+
+  /** getOrderByOrderID as a copy; null for an unknown order or one without a certificate yet. */
+  private async orderById(id: string): Promise<Copy | null> {
     try {
       const { body } = await this.o.call('getOrderByOrderID', { orderID: id, orderOption: ALL_PARTS }, id);
       const [order] = ordersOf('getOrderByOrderID', body);
-      const copy = order && (await this.toCopy(order));
-      if (copy) return copy;
+      return order ? await this.toCopy(order) : null;
     } catch (e) {
-      if ((e as ReissueError).code !== 'not-found') throw e;
+      if ((e as ReissueError).code === 'not-found') return null;
+      throw e;
     }
-    throw portalError('not-found', t('certum.notFound', { id }), t('certum.notFoundHint'), { id });
   }
 
   private async matching(text: string | undefined): Promise<Certificate[]> {

@@ -115,7 +115,10 @@ describe('reading the partner orders', () => {
 
   test('show by order id and by serial; download verifies against the CA that signed it (openssl)', async () => {
     const o = certum.orders.manual;
+    const before = certum.requests.length;
     const cert = json<Certificate>(await cli(['show', o.orderID, '--json']));
+    // One order asked for by its id: not the partner's whole history.
+    expect(certum.requests.slice(before).map((r) => r.operation).sort()).toEqual(['getOrderByOrderID', 'getProductList']);
     expect(cert).toMatchObject({ id: o.orderID, orderId: o.orderID, commonName: o.commonName, state: 'valid', domains: o.domains });
     expect(cert.serialNumber).toMatch(/^([0-9a-f]{2})+$/);
     expect(json<Certificate>(await cli(['show', o.serialNumber!, '--json'])).id).toBe(o.orderID);
