@@ -233,10 +233,9 @@ export class CertumPortal implements PortalCore {
    * already or the copy is one of a reissue pair, whose other half only the history shows.
    */
   private async copy(id: string): Promise<Copy> {
-    let asked = false;
+    let one: Copy | null | undefined;
     if (!this.orders) {
-      asked = true;
-      const one = await this.orderById(id);
+      one = await this.orderById(id);
       if (one && !one.reissue && one.certificate.state !== 'pending-revocation') return one;
     }
     const all = await this.allCopies();
@@ -244,9 +243,10 @@ export class CertumPortal implements PortalCore {
     if (direct) return direct;
     const serial = hexSerial(id);
     if (serial) for (const c of all.values()) if (c.certificate.serialNumber === serial) return c;
-    // Not in the history read: the order itself (an older order, or one modified since).
-    const copy = asked ? null : await this.orderById(id);
-    if (copy) return copy;
+    // Not in the history read: the order itself (an older order, one placed since the list was read,
+    // or one whose date Certum's clock puts after ours).
+    one ??= await this.orderById(id);
+    if (one) return one;
     throw portalError('not-found', t('certum.notFound', { id }), t('certum.notFoundHint'), { id });
   }
 
@@ -274,7 +274,8 @@ export class CertumPortal implements PortalCore {
     return (this.orders ??= (async () => {
       const now = this.o.clock.now();
       const from = new Date(now.getTime() - this.o.historyDays * 86_400_000);
-      const range = { fromDate: wholeSeconds(from), toDate: wholeSeconds(now) };
+      // toDate rounded up to the second: an order placed in this second is in the range.
+      const range = { fromDate: wholeSeconds(from), toDate: wholeSeconds(new Date(now.getTime() + 999)) };
       const orders = [...(await this.pages('getOrdersByDateRange', range)), ...(await this.pages('getModifiedOrders', range))];
       const out = new Map<string, Copy>();
       for (const order of orders) {
