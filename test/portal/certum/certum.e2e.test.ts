@@ -288,6 +288,11 @@ describe('failures named', () => {
     const noUser = await cli(['list'], { env: { REISSUE_CERTUM_USER: '' } });
     expect(noUser.code).toBe(2);
     expect(noUser.stderr).toContain('reissue config set certumUser NAME');
+    // No password and no terminal to ask on: said, with the ways to give it, before anything is sent.
+    const noPassword = await cli(['list'], { file: false });
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toContain('No password for the Certum Partner API.');
+    expect(noPassword.stderr).toContain('--certum-password-file F');
     expect(certum.requests.length).toBe(before);
   });
 
