@@ -9,6 +9,7 @@
 //   certum.setBehaviour({ delayMs: 3000 }) / ({ fault: { faultstring: 'down' } }) / ({ reissuePlan: [...] })
 //   await certum.stop();
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
@@ -16,7 +17,7 @@ import { BAD_CREDENTIALS, FAILED, Refusal } from './errors.js';
 import { OPERATIONS, Operations, responseHeader, type OperationName } from './operations.js';
 import { seed, DEFAULT_USERS, type SeededOrders } from './seed.js';
 import { CertumState, DEFAULT_BEHAVIOUR, type Behaviour, type CorruptBehaviour, type PartnerUser } from './state.js';
-import { TestCa } from './test-ca.js';
+import { serverIdentity, TestCa } from './test-ca.js';
 import { validateRequest } from './validate-request.js';
 import { WSDL_PATH, operationOf } from './wsdl.js';
 
@@ -38,6 +39,8 @@ export interface CertumDoubleOptions {
   control?: boolean;
   /** The WSDL file to serve; src/portal/certum/PartnerApi.wsdl when absent. */
   wsdlPath?: string;
+  /** Serve HTTPS (like Certum) with a certificate for 127.0.0.1 from the test CA: trust `caPem`. */
+  tls?: boolean;
 }
 
 export interface CapturedRequest {
@@ -80,7 +83,13 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
   state.behaviour = { ...DEFAULT_BEHAVIOUR, planFor: {}, ...opts.behaviour };
   const operations = new Operations(state);
 
-  const server: Server = createServer();
+  let server: Server;
+  if (opts.tls) {
+    const identity = await serverIdentity(ca, state.now());
+    server = createHttpsServer({ key: identity.keyPem, cert: identity.certPem });
+  } else {
+    server = createServer();
+  }
   // Requests outside the SOAP path reach this listener (the soap library passes them on).
   server.on('request', (req, res) => {
     if (opts.control && req.url?.startsWith(CONTROL_PATH)) return void control(req, res);
@@ -92,7 +101,7 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}${SERVICE_PATH}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}${SERVICE_PATH}`;
   const wsdl = readFileSync(opts.wsdlPath ?? WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${url}$2`);
 
   const requests: CapturedRequest[] = [];
@@ -170,7 +179,7 @@ export async function startCertumDouble(opts: CertumDoubleOptions = {}): Promise
       res.end(JSON.stringify(value));
     };
     const route = `${req.method} /${req.url!.slice(CONTROL_PATH.length)}`;
-    if (route === 'GET /info') return reply(describe(double));
+    if (route === 'GET /info') return reply(describeDouble(double));
     if (route === 'GET /requests') return reply(requests);
     if (route === 'POST /behaviour') {
       double.setBehaviour(body as Partial<Behaviour>);
@@ -229,7 +238,7 @@ export interface CertumDoubleInfo {
   orders: SeededOrders;
 }
 
-export function describe(double: CertumDouble): CertumDoubleInfo {
+export function describeDouble(double: CertumDouble): CertumDoubleInfo {
   const { url, wsdlUrl, caPem, users, orders } = double;
   return { url, wsdlUrl, controlUrl: new URL(CONTROL_PATH, url).toString(), caPem, users, orders };
 }

@@ -80,7 +80,8 @@ export class TestCa {
   }
 
   /** A TLS server (with `domains` as its SANs) or code-signing certificate over the given public key (SPKI DER). */
-  async issue(opts: { serialNumber: string; subject: LeafSubject; domains: string[]; spki: Uint8Array; notBefore: Date; notAfter: Date; usage: 'tls' | 'code-signing' }): Promise<IssuedLeaf> {
+  async issue(opts: { serialNumber: string; subject: LeafSubject; domains: string[]; ips?: string[]; spki: Uint8Array; notBefore: Date; notAfter: Date; usage: 'tls' | 'code-signing' }): Promise<IssuedLeaf> {
+    const names = [...opts.domains.map((d) => ({ type: 'dns' as const, value: d })), ...(opts.ips ?? []).map((ip) => ({ type: 'ip' as const, value: ip }))];
     const publicKey = new x509.PublicKey(new Uint8Array(opts.spki));
     const cert = await x509.X509CertificateGenerator.create(
       {
@@ -96,7 +97,7 @@ export class TestCa {
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
           new x509.ExtendedKeyUsageExtension([opts.usage === 'tls' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.codeSigning]),
-          ...(opts.domains.length ? [new x509.SubjectAlternativeNameExtension(opts.domains.map((d) => ({ type: 'dns' as const, value: d })))] : []),
+          ...(names.length ? [new x509.SubjectAlternativeNameExtension(names)] : []),
           await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey, false, crypto),
         ],
       },
@@ -116,6 +117,15 @@ export function distinguishedName(s: LeafSubject): string {
     `CN=${esc(s.commonName)}`,
   ].filter(Boolean);
   return parts.reverse().join(', ');
+}
+
+/** A TLS server key and certificate for the double itself on 127.0.0.1 (PEM), signed by `ca`. */
+export async function serverIdentity(ca: TestCa, now: Date): Promise<{ keyPem: string; certPem: string }> {
+  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+  const leaf = await ca.issue({ serialNumber: randomSerial(), subject: { commonName: '127.0.0.1' }, domains: [], ips: ['127.0.0.1'], spki, notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 30 * DAY_MS), usage: 'tls' });
+  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  return { keyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`, certPem: leaf.pem };
 }
 
 /** A key pair for a seeded certificate (the double never needs its private half). */
