@@ -399,6 +399,30 @@ test('a value the library would not escape (a CDATA section) is refused before a
   expect(certum.requests.slice(before).some((q) => q.xml.includes('<orderOption/>'))).toBe(false);
 });
 
+test('an https endpoint: trusted through --ca-file; without it the certificate is refused, named, and the password not sent', async () => {
+  const tls = await startCertumDouble({ tls: true });
+  try {
+    expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+    const ca = join(box.dir, 'tls-ca.pem');
+    writeFileSync(ca, tls.caPem);
+    const run = (extra: string[]) =>
+      runCli(['--portal', `certum:${tls.url}`, '--certum-password-file', passwordFile, ...extra, 'list', '--json'], { env: env() }).then((r) => {
+        printed.push(r.stdout, r.stderr);
+        return r;
+      });
+    const trusted = await run(['--ca-file', ca]);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect((JSON.parse(trusted.stdout) as Certificate[]).map((c) => c.id)).toContain(tls.orders.manual.orderID);
+    const asked = tls.requests.length;
+    const untrusted = await run([]);
+    expect(untrusted.code).toBe(5);
+    expect(untrusted.stderr).toMatch(/Cannot reach Certum at https:\/\/127\.0\.0\.1:\d+\/service\/PartnerApi: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+    expect(tls.requests.length).toBe(asked);
+  } finally {
+    await tls.stop();
+  }
+});
+
 describe('the password stays secret', () => {
   test('not in the process list while a command runs (--certum-password-file)', async () => {
     certum.setBehaviour({ delayMs: 1500 });
@@ -467,3 +491,4 @@ test('every request the client sent in this file is valid under the WSDL schema 
   const invalid = certum.requests.map((r) => ({ op: r.operation, verdict: validateRequest(r.xml, r.operation) })).filter((v) => !v.verdict.valid);
   expect(invalid.map((v) => `${v.op}: ${v.verdict.errors}`)).toEqual([]);
 });
+
