@@ -36,8 +36,8 @@ export const bundleOptions = {
   target: 'node20',
   jsx: 'automatic',
   chunkNames: 'chunks/[name]-[hash]',
-  // The shell completion scripts (src/cli/completion/scripts/) are bundled as their text.
-  loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text' },
+  // The shell completion scripts (src/cli/completion/scripts/) and Certum's WSDL are bundled as their text.
+  loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.wsdl': 'text' },
   external: ['better-sqlite3', 'pkcs11js', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
   banner: {

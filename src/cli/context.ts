@@ -62,7 +62,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock)),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -77,7 +77,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
   };
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -90,6 +90,13 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock): P
       const [{ readConfigValues }, { parseReminderDays }] = await Promise.all([import('./config-file.js'), import('../domain/policy.js')]);
       return parseReminderDays((await readConfigValues()).reminderDays);
     },
+    certumCredentials: async () =>
+      (await import('./certum-credentials.js')).certumCredentials({
+        io,
+        passwordFile: settings.certumPasswordFile,
+        configUser: async () => (await (await import('./config-file.js')).readConfigValues()).certumUser,
+      }),
+    env: io.env,
   });
 }
 

@@ -15,6 +15,8 @@ export interface GlobalFlags {
   caFile?: string;
   lang?: string;
   allowInsecureHttp?: boolean;
+  /** --certum-password-file F: the Certum partner's password is the file's first line (0600). */
+  certumPasswordFile?: string;
 }
 
 export interface Settings {
@@ -30,6 +32,8 @@ export interface Settings {
   lang: Lang;
   /** --allow-insecure-http: a token may go over plain http to another host. */
   allowInsecureHttp: boolean;
+  /** --certum-password-file F (read only when a certum portal is opened). */
+  certumPasswordFile?: string;
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -45,8 +49,9 @@ export async function resolveSettings(
   const portal = (await pick(flags.portal, 'REISSUE_PORTAL', 'portal')) ?? 'local';
   return {
     // A password in the URL would reach errors, doctor bundles and logs: only its redacted form is kept.
-    portal: redactUrl(portal),
-    portalCredentials: hasUrlCredentials(portal),
+    // certum:URL carries its endpoint after the kind's name.
+    portal: portal.replace(/^(certum:)?(.*)$/is, (_all, kind: string | undefined, url: string) => `${kind ?? ''}${redactUrl(url)}`),
+    portalCredentials: hasUrlCredentials(portal.replace(/^certum:/i, '')),
     token: await pick(flags.token, 'REISSUE_TOKEN', 'token'),
     dataDir: (await pick(flags.dataDir, 'REISSUE_DATA_DIR', 'dataDir')) ?? (await defaultDataDir()),
     module: await pick(flags.module, 'REISSUE_PKCS11_MODULE', 'module'),
@@ -55,6 +60,7 @@ export async function resolveSettings(
     // The config file only when neither --lang nor REISSUE_LANG decides (then the locale variables).
     lang: resolveLanguage({ flag: flags.lang, env, config: flags.lang || env.REISSUE_LANG ? undefined : (cfg ??= await config()).lang }),
     allowInsecureHttp: flags.allowInsecureHttp === true,
+    certumPasswordFile: flags.certumPasswordFile,
   };
 }
 

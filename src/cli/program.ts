@@ -49,6 +49,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--portal <local|URL>', t('cli.program.portal')))
     .addOption(new Option('--token <T>', t('cli.program.token')))
     .addOption(new Option('--token-file <FILE>', t('cli.program.tokenFile')))
+    .addOption(new Option('--certum-password-file <FILE>', t('certum.passwordFileOption')))
     .addOption(new Option('--data-dir <DIR>', t('cli.program.dataDir')))
     .addOption(new Option('--module <PATH>', t('cli.program.module')))
     .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))

@@ -153,6 +153,10 @@ export interface PendingReissue {
   orderRef: string;
   /** When to ask again, at the earliest. */
   retryAfterMs: number;
+  /** The CA's own name for the order's state (e.g. Certum's VERIFICATION), when it gives one. */
+  state?: string;
+  /** What the order waits for and what to do, in the user's language, when the CA's state says more than "pending". */
+  message?: string;
 }
 
 /** A reissue's answer: the new copy, or an order still pending. */

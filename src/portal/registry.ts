@@ -4,6 +4,7 @@
 import type { Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
+import { isCertumSpec } from './certum/endpoint.js';
 import type { AnyPortal } from './portal.js';
 
 /** What a kind may need to open its portal; each kind reads the fields it uses. */
@@ -20,6 +21,10 @@ export interface PortalOpenOptions {
   /** A short limit and no retries (shell completion). */
   timeoutMs?: number;
   retries?: number;
+  /** The certum kinds' partner credentials, gathered (and prompted for) only when such a portal is opened. */
+  certumCredentials?: () => Promise<{ userName: string; password: string }>;
+  /** The environment (REISSUE_CERTUM_TIMEOUT, REISSUE_CERTUM_POLL). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A kind's folder: src/portal/<kind>/index.ts. */
@@ -45,6 +50,8 @@ export interface PortalKind {
 export const PORTAL_KINDS: readonly PortalKind[] = [
   { name: 'local', form: 'local', embedded: true, matches: (spec) => spec === 'local', load: () => import('./local/index.js') },
   { name: 'http', form: 'https://HOST:PORT', embedded: false, matches: (spec) => /^https?:\/\//i.test(spec), load: () => import('./http/index.js') },
+  // Certum's Partner API (SOAP): production, its test service, or any endpoint.
+  { name: 'certum', form: 'certum | certum-test | certum:URL', embedded: false, matches: isCertumSpec, load: () => import('./certum/index.js') },
 ];
 
 /** The kind `spec` names, or null. */

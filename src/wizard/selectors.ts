@@ -195,9 +195,12 @@ export function pinDialogKeys(reader: ReaderInfo): string | null {
 /** The locked-PIN error on the card path offers unblocking with the PUK from where it is shown. */
 export const offersUnblock = (screen: { error: { code: string }; back: { kind: string } }): boolean => screen.error.code === 'pin-locked' && screen.back.kind === 'card';
 
-/** The line under a submission the portal answered with a pending order: which order, when it is asked again. */
+/**
+ * The line under a submission the portal answered with a pending order: which order, when it is
+ * asked again, and what the CA says it waits for (Certum's VERIFICATION: answer its e-mails).
+ */
 export const pendingOrderText = (p: PendingOrder): string =>
-  t('notice.orderPending', { orderRef: p.orderRef, seconds: Math.max(1, Math.ceil(p.retryAfterMs / 1000)), answers: p.answers });
+  t('notice.orderPending', { orderRef: p.orderRef, seconds: Math.max(1, Math.ceil(p.retryAfterMs / 1000)), answers: p.answers }) + (p.message ? ` ${p.message}` : '');
 
 /** The secrets typed in the wizard (each in its own field, never in the state). */
 export type SecretId = 'pin' | 'passphrase' | 'passphrase-repeat';

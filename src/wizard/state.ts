@@ -215,6 +215,8 @@ export interface PendingOrder {
   answers: number;
   /** The card holding the new key (card path), for the result. */
   tokenSerial: string | null;
+  /** What the CA says the order waits for, when it says (PendingReissue.message). */
+  message?: string;
 }
 
 export interface WizardState {

@@ -1,7 +1,7 @@
 // The portal kinds through the built binary: a kind's folder is its own chunk, imported only when
 // that kind is used (`--portal local` never loads the HTTP client, got and all), and a --portal
-// value naming no kind this build has (acme:…, certum — not built yet) is a usage error, exit 2,
-// that lists the kinds known and loads neither kind.
+// value naming no kind this build has (acme:… — not built yet) is a usage error, exit 2, that
+// lists the kinds known and loads no kind. The certum kinds load their own chunk (soap with it).
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -83,12 +83,22 @@ describe('portal kinds in the built binary', () => {
     expect(r.loaded).not.toContain(localChunk());
   });
 
-  test.each([['acme:https://ca.example/directory'], ['certum'], ['certum-test'], ['certum:https://host/service/PartnerApi']])('--portal %s: exit 2, the kinds known named, no kind loaded', async (spec) => {
+  test.each([['certum'], ['certum-test'], ['certum:https://host/service/PartnerApi']])('--portal %s: the certum kind is loaded (no user name: exit 2 before any request), the others are not', async (spec) => {
+    const r = await traced(['--portal', spec, 'list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No Certum partner user name.');
+    expect(r.loaded.some((f) => f.startsWith('certum-'))).toBe(true);
+    expect(r.loaded).not.toContain(httpChunk());
+    expect(r.loaded).not.toContain(localChunk());
+  });
+
+  test.each([['acme:https://ca.example/directory'], ['certum:ftp://host/x'], ['Certum']])('--portal %s: exit 2, the kinds known named, no kind loaded', async (spec) => {
     const r = await traced(['--portal', spec, 'list']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`Unknown portal "${spec}"`);
-    expect(r.stderr).toContain('local, https://HOST:PORT');
+    expect(r.stderr).toContain('local, https://HOST:PORT, certum | certum-test | certum:URL');
+    expect(r.loaded.some((f) => f.startsWith('certum-'))).toBe(false);
     expect(r.loaded).not.toContain(httpChunk());
     expect(r.loaded).not.toContain(localChunk());
   });
@@ -100,7 +110,7 @@ describe('portal kinds in the built binary', () => {
   });
 
   test('a bad portal in the config file does not stop `config set portal`, which repairs it', async () => {
-    const bad = await runCli(['config', 'set', 'portal', 'certum'], { env: box.env });
+    const bad = await runCli(['config', 'set', 'portal', 'acme:https://ca.example/directory'], { env: box.env });
     expect(bad.code).toBe(0);
     expect((await runCli(['list'], { env: box.env })).code).toBe(2);
     const fixed = await runCli(['config', 'set', 'portal', 'local'], { env: box.env });

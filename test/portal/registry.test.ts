@@ -8,14 +8,15 @@ import { coreOnlyPortal } from '../tui/fakes.js';
 const options: PortalOpenOptions = { spec: 'x', dataDir: '/nonexistent', token: undefined, caFile: undefined, allowInsecureHttp: false, clock: systemClock };
 
 describe('portal kinds', () => {
-  test('the build lists only the kinds that work: local and http', () => {
-    expect(PORTAL_KINDS.map((k) => k.name)).toEqual(['local', 'http']);
+  test('the build lists only the kinds that work: local, http and certum', () => {
+    expect(PORTAL_KINDS.map((k) => k.name)).toEqual(['local', 'http', 'certum']);
+    for (const spec of ['certum', 'certum-test', 'certum:https://host/service/PartnerApi', 'certum:http://127.0.0.1:8080/x']) expect(portalKind(spec)).toMatchObject({ name: 'certum', embedded: false });
     expect(portalKind('local').name).toBe('local');
     expect(portalKind('local').embedded).toBe(true);
     for (const url of ['http://127.0.0.1:8080', 'https://portal.example:8443/base', 'HTTPS://PORTAL.EXAMPLE']) expect(portalKind(url)).toMatchObject({ name: 'http', embedded: false });
   });
 
-  test.each(['acme:https://ca.example/directory', 'certum', 'certum-test', 'certum:https://host/service', 'ftp://x', 'Local', ''])('"%s" is a usage error naming the kinds known', (spec) => {
+  test.each(['acme:https://ca.example/directory', 'certum:ftp://host/service', 'certum-prod', 'ftp://x', 'Local', ''])('"%s" is a usage error naming the kinds known', (spec) => {
     expect(findPortalKind(spec)).toBeNull();
     let thrown: unknown;
     try {
@@ -25,7 +26,7 @@ describe('portal kinds', () => {
     }
     expect(thrown).toMatchObject({ kind: 'usage', code: 'bad-portal' });
     expect((thrown as Error).message).toContain(`"${spec}"`);
-    expect((thrown as Error).message).toContain('local, https://HOST:PORT');
+    expect((thrown as Error).message).toContain('local, https://HOST:PORT, certum | certum-test | certum:URL');
   });
 
   test('a kind list of its own (tests) is used instead of the build\'s', () => {
@@ -51,6 +52,13 @@ describe('portal kinds', () => {
     const portal = await openPortalOf(kind, options);
     expect(loads).toBe(1);
     expect((await portal.info()).capabilities).toEqual([]);
+  });
+
+  test('the certum kind refuses to open without credentials, and plain http to another host, before any request', async () => {
+    await expect(openPortalOf(portalKind('certum'), { ...options, spec: 'certum' })).rejects.toMatchObject({ kind: 'usage', code: 'certum-no-credentials' });
+    const spec = 'certum:http://certum.example/service/PartnerApi';
+    const certumCredentials = async () => ({ userName: 'u', password: 'p' });
+    await expect(openPortalOf(portalKind(spec), { ...options, spec, certumCredentials })).rejects.toMatchObject({ kind: 'usage', code: 'certum-cleartext' });
   });
 
   test('the http kind refuses to open without a token (usage error), before any request', async () => {

@@ -157,6 +157,7 @@ export function printReissueResult(ctx: CliContext, result: ReissueOutcome): voi
   if (isPendingReissue(result)) {
     const { orderRef, retryAfterMs } = result.pending;
     printText(ctx, t('cli.reissue.pending', { orderRef, seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }));
+    if (result.pending.message) printText(ctx, `  ${result.pending.message}`);
     return;
   }
   const { certificate: n, replaced: o } = result;
