@@ -20,7 +20,8 @@
 //   name half of the time, so a second order would skip its challenge at random; with 0 every
 //   order is validated again (the same for every client in the benchmark).
 //
-// Pebble 2.4.0 has no ARI: its directory has no `renewalInfo` (see `directory()`).
+// Pebble 2.4.0 has no ARI: its directory has no `renewalInfo` (see `directory()`). It does honour
+// an order's `notAfter` (the certificate ends then, to the second), so same-expiry can be tested.
 // Pebble regenerates its root and intermediate at every start: take them from roots() /
 // intermediates() of the running instance, never from a file.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
