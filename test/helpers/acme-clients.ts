@@ -26,7 +26,7 @@ export interface ObtainedCert {
 export interface ClientOrder {
   /** Names for the certificate; the first is its main name. */
   domains: string[];
-  /** An empty folder that is the client's own (config, account, logs, certificates). */
+  /** The client's own folder (config, account, logs, certificates); calling again with the same folder reuses the account and obtains a new certificate. */
   dir: string;
   /** Account contact; certbot registers without one when absent. */
   email?: string;
@@ -55,7 +55,9 @@ export async function certbotCertonly(pebble: Pebble, order: ClientOrder): Promi
   };
   const config = d('config');
   const output = await run('certbot', [
-    'certonly', '--standalone', '--non-interactive', '--agree-tos',
+    // --force-renewal: a second call in the same folder obtains a new certificate (a new order and
+    // key) instead of keeping the one that is not yet due, as lego run does.
+    'certonly', '--standalone', '--non-interactive', '--agree-tos', '--force-renewal',
     ...(order.email ? ['--email', order.email] : ['--register-unsafely-without-email']),
     '--server', pebble.directoryUrl,
     '--config-dir', config, '--work-dir', d('work'), '--logs-dir', d('logs'),

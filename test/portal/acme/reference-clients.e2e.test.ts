@@ -2,7 +2,7 @@
 // obtains an EC P-256 certificate through http-01 answered on Pebble's httpPort, and openssl
 // verifies leaf, key and chain independently.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,12 +44,22 @@ describe('reference ACME clients against Pebble', () => {
     const name = 'certbot.reference.example.com';
     const got = await certbotCertonly(pebble, { domains: [name], dir: join(dir, 'certbot') });
     await check(got, name);
+    // Again in the same folder: the same account, a new order, a new certificate and key.
+    const first = readFileSync(got.certFile, 'utf8');
+    const again = await certbotCertonly(pebble, { domains: [name], dir: join(dir, 'certbot') });
+    expect(readFileSync(again.certFile, 'utf8')).not.toBe(first);
+    await check(again, name);
+    expect(readdirSync(join(dir, 'certbot', 'config', 'accounts'), { recursive: true }).filter((f) => String(f).endsWith('regr.json'))).toHaveLength(1);
   }, 120_000);
 
   it('lego run obtains an EC P-256 certificate', async () => {
     const name = 'lego.reference.example.com';
     const got = await legoRun(pebble, { domains: [name], dir: join(dir, 'lego') });
     await check(got, name);
+    const first = readFileSync(got.certFile, 'utf8');
+    const again = await legoRun(pebble, { domains: [name], dir: join(dir, 'lego') });
+    expect(readFileSync(again.certFile, 'utf8')).not.toBe(first);
+    await check(again, name);
   }, 120_000);
 
   it('a client failure names the client and carries its output', async () => {
