@@ -3,7 +3,7 @@
 import type { CardService } from '../card/card.js';
 import { clockFromEnv, type Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
-import type { AnyPortal } from '../portal/portal.js';
+import type { AnyPortal, PortalProgressEvent } from '../portal/portal.js';
 import { findPortalKind, openPortalOf, portalKind, type PortalKind } from '../portal/registry.js';
 import type { Settings } from './env.js';
 import { t } from '../i18n/i18n.js';
@@ -42,12 +42,14 @@ export function createContext(settings: Settings, io: Io): CliContext {
   // that need no portal (`config set portal …`, which repairs it) still run.
   const kind = findPortalKind(settings.portal, io.portalKinds);
   const isLocalPortal = kind?.embedded === true;
-  // REISSUE_NOW moves the sandbox's clock only; a real portal keeps its own time.
-  const clock = clockFromEnv(isLocalPortal ? io.env.REISSUE_NOW : undefined);
+  // REISSUE_NOW moves the sandbox's clock, and a kind's own schedule (the ACME revocations); a
+  // real portal otherwise keeps its own time.
+  const movesClock = isLocalPortal || kind?.localSchedule === true;
+  const clock = clockFromEnv(movesClock ? io.env.REISSUE_NOW : undefined);
   let portal: Promise<AnyPortal> | undefined;
   let card: Promise<CardService> | undefined;
   let closing: Promise<void> | undefined;
-  const simulatedDate = isLocalPortal && io.env.REISSUE_NOW ? clock.now() : null;
+  const simulatedDate = movesClock && io.env.REISSUE_NOW ? clock.now() : null;
   let noticeShown = false;
 
   return {
@@ -62,7 +64,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock)),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -77,7 +79,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
   };
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -90,7 +92,20 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock): P
       const [{ readConfigValues }, { parseReminderDays }] = await Promise.all([import('./config-file.js'), import('../domain/policy.js')]);
       return parseReminderDays((await readConfigValues()).reminderDays);
     },
+    acmeSettings: async () => {
+      const { parseRevokeAfterDays } = await import('../domain/policy.js');
+      const { httpAddress, webroot, dnsHook, revokeAfterDays } = settings.acme;
+      return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
+    },
+    // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
+    onProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
   });
+}
+
+function progressLine(event: PortalProgressEvent): string {
+  if (event.type === 'authorization') return t(`cli.acmeProgress.authorization.${event.status}`, { identifier: event.identifier, challenge: event.challenge });
+  if (event.type === 'order') return t('cli.acmeProgress.order', { order: event.orderUrl, status: event.status });
+  return t('cli.acmeProgress.finalizing');
 }
 
 /**

@@ -15,6 +15,10 @@ export interface GlobalFlags {
   caFile?: string;
   lang?: string;
   allowInsecureHttp?: boolean;
+  /** The ACME portal's challenges: --http-address, --webroot, --dns-hook. */
+  httpAddress?: string;
+  webroot?: string;
+  dnsHook?: string;
 }
 
 export interface Settings {
@@ -30,6 +34,8 @@ export interface Settings {
   lang: Lang;
   /** --allow-insecure-http: a token may go over plain http to another host. */
   allowInsecureHttp: boolean;
+  /** The ACME portal's challenges (flags, then the config file's acme* keys) and revocation delay. */
+  acme: { httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -55,6 +61,15 @@ export async function resolveSettings(
     // The config file only when neither --lang nor REISSUE_LANG decides (then the locale variables).
     lang: resolveLanguage({ flag: flags.lang, env, config: flags.lang || env.REISSUE_LANG ? undefined : (cfg ??= await config()).lang }),
     allowInsecureHttp: flags.allowInsecureHttp === true,
+    // Read only for an ACME portal: other kinds never open the config file for these.
+    acme: /^acme:/i.test(portal)
+      ? {
+          httpAddress: await pick(flags.httpAddress, 'REISSUE_ACME_HTTP_ADDRESS', 'acmeHttpAddress'),
+          webroot: await pick(flags.webroot, 'REISSUE_ACME_WEBROOT', 'acmeWebroot'),
+          dnsHook: await pick(flags.dnsHook, 'REISSUE_ACME_DNS_HOOK', 'acmeDnsHook'),
+          revokeAfterDays: await pick(undefined, 'REISSUE_ACME_REVOKE_AFTER_DAYS', 'acmeRevokeAfterDays'),
+        }
+      : {},
   };
 }
 
