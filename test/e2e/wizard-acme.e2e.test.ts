@@ -14,6 +14,7 @@ import { certbotCertonly } from '../helpers/acme-clients.js';
 import { cliSandbox, runCli } from '../helpers/cli.js';
 import { openssl, opensslCsr, opensslStatus, publicKeyHex } from '../helpers/openssl.js';
 import { startPebble, type Pebble } from '../helpers/pebble.js';
+import { formatDateTime, formatDateTimeSeconds } from '../../src/wizard/format.js';
 import { SOFTHSM_MODULE, softHsmWithToken } from '../helpers/softhsm.js';
 import { RAW, paneClass, tmuxOn } from '../helpers/tmux-pane.js';
 
@@ -63,6 +64,18 @@ async function prepared(name: string) {
   return { box, cli, list, old: old!, wizardArgs: [...globals, '--http-address', `127.0.0.1:${pebble.httpPort}`] };
 }
 
+/** The result screen tells the expiry as it is: the same, or set by the CA with both dates. */
+function expectHonestExpiry(screen: string, fresh: Copy, old: Copy): void {
+  const flat = screen.replace(/\s+/g, ' ');
+  if (Date.parse(fresh.notAfter!) === Date.parse(old.notAfter!)) {
+    expect(flat).toContain('= same expiry date');
+    return;
+  }
+  const fmt = formatDateTime(fresh.notAfter!) === formatDateTime(old.notAfter!) ? formatDateTimeSeconds : formatDateTime;
+  expect(flat).toContain('≠ set by the CA');
+  expect(flat).toContain(`The CA set the expiry: ${fmt(fresh.notAfter!)}; the old copy ends ${fmt(old.notAfter!)}.`);
+}
+
 async function chainFile(name: string): Promise<string> {
   const f = join(dir, `${name}-pebble-chain.pem`);
   writeFileSync(f, `${await pebble.roots()}\n${await pebble.intermediates()}`);
@@ -96,6 +109,7 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       expect(s).toContain('Key: EC P-256');
       pane.send(RAW.enter);
       s = await pane.waitFor(`✓ Reissued: a new copy of ${name} was issued`, 45_000);
+      const result = s;
       expect(s).toMatch(/Revocation\s+—\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(14 days left\)/);
       expect(s).toMatch(/Key\s+from your CSR/);
       pane.send('q');
@@ -106,6 +120,7 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       const copies = await p.list();
       const fresh = copies.find((c) => c.replaces === p.old.id);
       expect(fresh, JSON.stringify(copies)).toBeDefined();
+      expectHonestExpiry(result, fresh!, p.old);
       const pem = join(work, 'new.pem');
       await p.cli(['download', fresh!.id, '--out', pem]);
       const v = opensslStatus(['verify', '-CAfile', await chainFile('csr'), pem]);
@@ -153,6 +168,7 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
         // The PIN and Enter in one write: the wizard splits them into keys itself.
         pane.send(`${PIN}${RAW.enter}`);
         s = await pane.waitFor(`✓ Reissued: a new copy of ${name} was issued`, 45_000);
+        const result = s;
         expect(s).toMatch(/Key\s+on card [0-9a-f ]+/);
         expect(s).toContain('Install on card');
 
@@ -193,6 +209,7 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
         const copies = await p.list();
         const fresh = copies.find((c) => c.replaces === p.old.id);
         expect(fresh).toBeDefined();
+        expectHonestExpiry(result, fresh!, p.old);
         const downloaded = join(work, 'fresh.pem');
         await p.cli(['download', fresh!.id, '--out', downloaded]);
         expect(publicKeyHex(downloaded, 'x509')).toBe(publicKeyHex(onCardPem, 'x509'));
