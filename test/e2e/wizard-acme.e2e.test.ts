@@ -96,6 +96,8 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       pane.send(RAW.enter);
       s = await pane.waitFor('Domain list [1]: ' + name);
       expect(s).toContain(`Certificate serial number: ${p.old.serialNumber ?? ''}`);
+      // The account's contact is all an ACME CA knows of the subscriber.
+      expect(s).toContain("Subscriber's data: <wizard@reissue.test>");
       // To "Reissue certificate" and into it, in one write.
       pane.send(`${RAW.right}${RAW.right}${RAW.right}${RAW.enter}`);
       s = await pane.waitFor('Key pair generation method');
