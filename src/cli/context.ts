@@ -35,6 +35,11 @@ export interface CliContext {
   card(): Promise<CardService>;
   /** Runs on every exit path (Ctrl+C and SIGTERM included). */
   close(): Promise<void>;
+  /**
+   * Where the portal's step-by-step progress lines go: stderr by default; the wizard takes them
+   * (a line written to the terminal under Ink would break its frame) and shows them itself.
+   */
+  progressTo(sink: ((line: string) => void) | null): void;
 }
 
 export function createContext(settings: Settings, io: Io): CliContext {
@@ -51,6 +56,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
   let closing: Promise<void> | undefined;
   const simulatedDate = movesClock && io.env.REISSUE_NOW ? clock.now() : null;
   let noticeShown = false;
+  let progressSink: ((line: string) => void) | null = null;
+  const progress = (line: string) => (progressSink ? progressSink(line) : io.stderr.write(`${line}\n`));
 
   return {
     settings,
@@ -64,7 +71,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io)),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, progress)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -76,10 +83,13 @@ export function createContext(settings: Settings, io: Io): CliContext {
     close() {
       return (closing ??= Promise.allSettled([portal?.then((x) => x.close()), card?.then((x) => x.close())]).then(() => undefined));
     },
+    progressTo(sink) {
+      progressSink = sink;
+    },
   };
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, progress: (line: string) => void): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -98,7 +108,7 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io
       return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
     },
     // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
-    onProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
+    onProgress: (event) => progress(progressLine(event)),
   });
 }
 
