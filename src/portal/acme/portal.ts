@@ -213,7 +213,13 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const payload = newOrderPayload(old.domains, directory, ariCertId(new x509.X509Certificate(old.leafPem)));
       let orderUrl: string;
       try {
-        const resp = await ctx.session.post(await ctx.session.resource('newOrder'), payload, [201]);
+        const newOrder = await ctx.session.resource('newOrder');
+        // The same expiry is asked for (RFC 8555 notAfter); a CA that does not take it (Let's
+        // Encrypt) says so, and the order is made without it: the CA then sets the expiry.
+        const resp = await ctx.session.post(newOrder, { ...payload, notAfter: old.notAfter }, [201]).catch((e: unknown) => {
+          if (e instanceof AcmeProblemError && /notafter|notbefore/i.test(e.problem.detail)) return ctx.session.post(newOrder, payload, [201]);
+          throw e;
+        });
         orderUrl = resp.headers.location ?? '';
       } catch (e) {
         if (e instanceof AcmeProblemError) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: problemText(e.problem) }), t('acme.refusedHint'), { step: 'newOrder', type: e.problem.type, detail: e.problem.detail });
