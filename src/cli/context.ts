@@ -30,6 +30,11 @@ export interface CliContext {
   simulatedDateNotice(): string;
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
+  /**
+   * Where a CA's step-by-step progress goes (the ACME order, each authorization): one line each on
+   * stderr by default; the wizard replaces it (a line on stderr would tear its frame).
+   */
+  portalProgress: (event: PortalProgressEvent) => void;
   /** Opened on first use, closed by close(). */
   portal(): Promise<AnyPortal>;
   card(): Promise<CardService>;
@@ -52,7 +57,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
   const simulatedDate = movesClock && io.env.REISSUE_NOW ? clock.now() : null;
   let noticeShown = false;
 
-  return {
+  const ctx: CliContext = {
     settings,
     io,
     clock,
@@ -64,7 +69,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io)),
+    portalProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, (event) => ctx.portalProgress(event))),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -77,9 +83,10 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return (closing ??= Promise.allSettled([portal?.then((x) => x.close()), card?.then((x) => x.close())]).then(() => undefined));
     },
   };
+  return ctx;
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, onProgress: (event: PortalProgressEvent) => void): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -98,7 +105,7 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io
       return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
     },
     // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
-    onProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
+    onProgress,
   });
 }
 
