@@ -98,12 +98,14 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     },
   });
 
+  // Whether the directory offers ARI is learnt whenever it is read (account, reissue): `show`
+  // then asks for the window only of a CA that has it, and never waits on one that is down.
+  const learnDirectory = (dir: Record<string, unknown>) => ledger.setMeta('renewalInfo', typeof dir.renewalInfo === 'string' ? dir.renewalInfo : '');
   const renewalWindow = async (c: LedgerCertificate): Promise<RenewalWindow | null> => {
-    const s = await getSession().catch(() => new AcmeSession(directoryUrl, ''));
-    const dir = await s.directory().catch(() => ({}) as Record<string, unknown>);
+    const url = ledger.meta('renewalInfo');
     const certId = ariCertId(new x509.X509Certificate(c.leafPem));
-    if (typeof dir.renewalInfo !== 'string' || !certId) return null;
-    const answer = await s.get(`${dir.renewalInfo.replace(/\/$/, '')}/${certId}`).catch(() => null);
+    if (!url || !certId) return null;
+    const answer = await new AcmeSession(directoryUrl, '').get(`${url.replace(/\/$/, '')}/${certId}`).catch(() => null);
     return answer && answer.status === 200 ? parseRenewalInfo(answer.data) : null;
   };
 
@@ -111,7 +113,11 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     directoryUrl,
     folder,
     termsOfService: () => termsOfService(new AcmeSession(directoryUrl, '')),
-    registerAccount: (req) => registerAccount(folder, ledger, directoryUrl, req, now()),
+    async registerAccount(req) {
+      const result = await registerAccount(folder, ledger, directoryUrl, req, now());
+      learnDirectory(await new AcmeSession(directoryUrl, '').directory());
+      return result;
+    },
     async importCertificate(req) {
       const certs = parsePemChain(req.pem);
       if (!certs.length) throw inputError('acme-import-no-certificate', t('acme.importNoCertificate'), t('acme.importNoCertificateHint'));
@@ -210,6 +216,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(located.der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE REQUEST-----\n`;
       // ARI: the copy it replaces, when the CA offers renewalInfo (a CA without it never sees the field).
       const directory = await ctx.session.directory();
+      learnDirectory(directory);
       const payload = newOrderPayload(old.domains, directory, ariCertId(new x509.X509Certificate(old.leafPem)));
       let orderUrl: string;
       try {
