@@ -194,7 +194,19 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
         return { certificate: view(find(saved.newCertificateId)), replaced: view(find(saved.certificateId)) };
       }
       const ctx = await orderContext();
-      if (saved) return continueOrder(ctx, saved);
+      if (saved) {
+        // The same request again: its order goes on, unless the CA has since declared it invalid
+        // (a challenge failed) or forgotten it; then the request is ordered afresh.
+        const status = await ctx.session.post<{ status: string }>(saved.orderUrl, null, [200]).then(
+          (r) => r.data.status,
+          (e: unknown) => {
+            if (e instanceof AcmeProblemError) return 'invalid';
+            throw e;
+          },
+        );
+        if (status !== 'invalid') return continueOrder(ctx, saved);
+        ledger.dropOrder(idempotencyKey);
+      }
       const old = find(id);
       refuseReplaced(old, now());
       const { inspectCsr } = await import('../../pki/csr-check.js');

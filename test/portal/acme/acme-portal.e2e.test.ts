@@ -52,6 +52,7 @@ afterAll(async () => {
 });
 
 describe('ACME portal on Pebble', () => {
+  let failCopy: Certificate;
   test('account: the terms of service refused without --agree-tos (exit 3, URL named); with it, a 0600 key that is never printed', async () => {
     const refused = await cli(['acme', 'account', '--email', 'ops@example.test']);
     expect(refused.code).toBe(3);
@@ -71,9 +72,10 @@ describe('ACME portal on Pebble', () => {
     expect(again).toMatchObject({ url: made.url, created: false });
   });
 
-  test('a wrong http-01 answer: exit 5 naming the name, the challenge and the CA\'s problem document; nothing recorded', async () => {
+  test('a wrong http-01 answer: exit 5 naming the name, the challenge and the CA\'s problem document; nothing recorded; the kept key and CSR go through once fixed', async () => {
     const got = await certbotCertonly(pebble, { domains: ['fail.example.test'], dir: join(box.dir, 'certbot-fail') });
     const imported = json<Certificate>(await cli(['acme', 'import', got.fullchainFile, '--key', got.keyFile, '--json']));
+    failCopy = imported;
     // Listening on a port Pebble does not call: its connection to httpPort is refused.
     const r = await runCli(['--portal', portal, '--ca-file', pebble.caFile, '--http-address', `127.0.0.1:${await freePort()}`, 'submit', imported.id, '--key-out', join(box.dir, 'fail.key')], { env: env(), timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(5);
@@ -81,6 +83,13 @@ describe('ACME portal on Pebble', () => {
     expect(r.stderr).toContain('  fail.example.test: http-01 invalid');
     const list = json<Certificate[]>(await cli(['list', '--query', 'fail.example.test', '--json']));
     expect(list.map((c) => c.id)).toEqual([imported.id]);
+    const csr = join(box.dir, 'fail.csr');
+    expect(r.stderr).toContain(`submit them again: reissue submit ${imported.id} --csr ${csr}`);
+    // The same CSR with the responder where Pebble calls: the invalid order is dropped, a new one made.
+    const retried = json<ReissueResult>(await cli(['submit', imported.id, '--csr', csr, '--json']));
+    expect(retried.replaced.id).toBe(imported.id);
+    expect(await verifiedByPebble(retried.certificate.id, 'fail-retried')).toMatch(/: OK\n/);
+    expect(publicKeyHex(join(box.dir, 'fail-retried.pem'), 'x509')).toBe(execHex('openssl', ['pkey', '-in', join(box.dir, 'fail.key'), '-pubout', '-outform', 'DER']));
   });
 
   let certbotCopy: Certificate;
@@ -161,12 +170,12 @@ describe('ACME portal on Pebble', () => {
     expect(openssl(['x509', '-inform', 'DER', '-in', fromCard, '-noout', '-serial']).trim().toLowerCase()).toBe(`serial=${onCard.certificate.serialNumber}`);
   });
 
-  test('show: the ACME details, ARI not offered by Pebble 2.4 said so; status lists the three scheduled revocations', async () => {
+  test('show: the ACME details, ARI not offered by Pebble 2.4 said so; status lists the four scheduled revocations', async () => {
     const shown = await cli(['show', onCard.certificate.id]);
     expect(shown.stdout).toContain('Renewal window (ARI)  not offered by this CA');
     expect(shown.stdout).toContain(`Replaces `);
     const pending = json<Certificate[]>(await cli(['status', '--json']));
-    expect(pending.map((p) => p.id).sort()).toEqual([certbotCopy.id, generated.certificate.id, fromCsr.certificate.id].sort());
+    expect(pending.map((p) => p.id).sort()).toEqual([failCopy.id, certbotCopy.id, generated.certificate.id, fromCsr.certificate.id].sort());
   });
 
   test('14 days later two `revocations run` at once: each old copy revoked at Pebble once (reason superseded), recorded once', async () => {
@@ -177,10 +186,10 @@ describe('ACME portal on Pebble', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     const outcomes = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)] as { id: string; result: string }[];
-    const due = [certbotCopy.id, generated.certificate.id, fromCsr.certificate.id];
+    const due = [failCopy.id, certbotCopy.id, generated.certificate.id, fromCsr.certificate.id];
     expect(outcomes.map((o) => o.id).sort()).toEqual([...due].sort());
     expect(outcomes.every((o) => o.result === 'revoked')).toBe(true);
-    for (const c of [certbotCopy, generated.certificate, fromCsr.certificate]) {
+    for (const c of [failCopy, certbotCopy, generated.certificate, fromCsr.certificate]) {
       expect(await pebble.certStatus(c.serialNumber)).toMatchObject({ status: 'Revoked', reason: 4 });
       const shown = json<Certificate>(await cli(['show', c.id, '--json'], { env: { REISSUE_NOW: at } }));
       expect(shown).toMatchObject({ state: 'revoked', revocationReason: 'superseded', acme: { revocationAnswer: 'revoked' } });
