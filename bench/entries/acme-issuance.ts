@@ -75,7 +75,7 @@ function reissueSide(pebble: Pebble, dir: string): Side {
     const items = Array.isArray(list) ? list : (list.items ?? []);
     const live = items.filter((c) => !c.replacedBy);
     if (live.length !== 1) throw new Error(`expected one current certificate in reissue's list, got ${live.length}: ${JSON.stringify(items).slice(0, 500)}`);
-    const out = join(dir, 'reissue-current.pem');
+    const out = join(dir, `reissue-current-${n}.pem`);
     await run(['download', live[0]!.id, '--out', out]);
     return { id: live[0]!.id, pem: readFileSync(out, 'utf8') };
   };

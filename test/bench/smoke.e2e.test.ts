@@ -14,6 +14,7 @@ const SECTIONS: Record<string, RegExp[]> = {
   keys: [/Scale: wizard filter keystroke → frame with the filtered list/],
   service: [/Service: reissues\/s through `reissue serve`/],
   memory: [/Memory: wizard peak RSS/],
+  acme: [/ACME: .*`reissue submit ID --key-out` \/ `certbot certonly/, /ACME: .*`reissue submit ID --key-out` \/ `lego run`/, /ACME: .*`lego run` \/ `certbot certonly/],
 };
 
 function runBench(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
