@@ -166,7 +166,8 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         }
         const revoked = await portal.revoke(cert.id, reason);
         if (ctx.settings.json) return printJson(ctx, revoked);
-        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
+        // A portal without a CRL of its own (a CA reached over ACME) publishes the revocation itself.
+        printText(ctx, t(portal.capabilities.includes('crl') ? 'cli.reissue.revoked' : 'cli.reissue.revokedAtCa', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
 }

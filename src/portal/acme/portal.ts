@@ -19,7 +19,7 @@ import { responderFor } from './challenges.js';
 import type { AcmeKindSettings } from '../registry.js';
 import { Ledger, type LedgerCertificate } from './ledger.js';
 import { continueOrder, type OrderContext } from './order.js';
-import { revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
+import { answerWords, revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
 import { acmeFolder, directoryUrlOf } from './spec.js';
 import { x509 } from '../../pki/x509.js';
 
@@ -278,7 +278,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const s = await getSession();
       try {
         const result = await revokeAtCa(s, directoryUrl, c, reason);
-        ledger.revokedNow(c.id, now().toISOString(), reason, result === 'already' ? 'alreadyRevoked' : 'revoked');
+        ledger.revokedNow(c.id, now().toISOString(), reason, answerWords(result));
       } catch (e) {
         if (e instanceof AcmeProblemError) throw portalError('acme-revoke-refused', t('acme.revokeRefused', { id: c.id, problem: problemText(e.problem) }), t('acme.revokeRefusedHint'), { id: c.id, type: e.problem.type });
         throw e;

@@ -170,6 +170,32 @@ describe('ACME portal on Pebble', () => {
     expect(openssl(['x509', '-inform', 'DER', '-in', fromCard, '-noout', '-serial']).trim().toLowerCase()).toBe(`serial=${onCard.certificate.serialNumber}`);
   });
 
+  test('revoke now: the CA revokes with the reason given, the answer recorded; again: nothing sent twice', async () => {
+    const got = await certbotCertonly(pebble, { domains: ['gone.example.test'], dir: join(box.dir, 'certbot-gone') });
+    const copy = json<Certificate>(await cli(['acme', 'import', got.fullchainFile, '--key', got.keyFile, '--json']));
+    const r = await cli(['revoke', copy.id, '--reason', 'keyCompromise', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Revoked ${copy.id} (serial ${copy.serialNumber}) at the CA, reason`);
+    expect(r.stdout).not.toContain('CRL');
+    expect(await pebble.certStatus(copy.serialNumber)).toMatchObject({ status: 'Revoked', reason: 1 });
+    // Pebble (authorizations not reused) refuses our account for a copy another account ordered;
+    // the request signed with the certificate's own key (the file we imported with it) is accepted.
+    const shown = json<Certificate>(await cli(['show', copy.id, '--json']));
+    expect(shown).toMatchObject({ state: 'revoked', revocationReason: 'keyCompromise', acme: { revocationAnswer: 'revoked-by-certificate-key' } });
+    expect((await cli(['revoke', copy.id, '--yes'])).code).toBe(0);
+    expect(json<Certificate>(await cli(['show', copy.id, '--json'])).revocationReason).toBe('keyCompromise');
+  });
+
+  test('config: the ACME settings are checked when set, and used from the file', async () => {
+    const bad = await runCli(['config', 'set', 'acmeRevokeAfterDays', 'soon'], { env: env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('acmeRevokeAfterDays must be a whole number of days');
+    expect((await runCli(['config', 'set', 'acmeHttpAddress', 'nowhere'], { env: env() })).code).toBe(2);
+    expect((await runCli(['config', 'set', 'acmeRevokeAfterDays', 'never'], { env: env() })).code).toBe(0);
+    expect((await runCli(['config', 'get', 'acmeRevokeAfterDays'], { env: env() })).stdout.trim()).toBe('never');
+    expect((await runCli(['config', 'unset', 'acmeRevokeAfterDays'], { env: env() })).code).toBe(0);
+  });
+
   test('show: the ACME details, ARI not offered by Pebble 2.4 said so; status lists the four scheduled revocations', async () => {
     const shown = await cli(['show', onCard.certificate.id]);
     expect(shown.stdout).toContain('Renewal window (ARI)  not offered by this CA');
@@ -189,10 +215,17 @@ describe('ACME portal on Pebble', () => {
     const due = [failCopy.id, certbotCopy.id, generated.certificate.id, fromCsr.certificate.id];
     expect(outcomes.map((o) => o.id).sort()).toEqual([...due].sort());
     expect(outcomes.every((o) => o.result === 'revoked')).toBe(true);
+    // Our own orders are revoked by our account; certbot's copies with their own keys (see above).
+    const signedBy = new Map([
+      [failCopy.id, 'revoked-by-certificate-key'],
+      [certbotCopy.id, 'revoked-by-certificate-key'],
+      [generated.certificate.id, 'revoked'],
+      [fromCsr.certificate.id, 'revoked'],
+    ]);
     for (const c of [failCopy, certbotCopy, generated.certificate, fromCsr.certificate]) {
       expect(await pebble.certStatus(c.serialNumber)).toMatchObject({ status: 'Revoked', reason: 4 });
       const shown = json<Certificate>(await cli(['show', c.id, '--json'], { env: { REISSUE_NOW: at } }));
-      expect(shown).toMatchObject({ state: 'revoked', revocationReason: 'superseded', acme: { revocationAnswer: 'revoked' } });
+      expect(shown).toMatchObject({ state: 'revoked', revocationReason: 'superseded', acme: { revocationAnswer: signedBy.get(c.id) } });
     }
     expect(await pebble.certStatus(onCard.certificate.serialNumber)).toMatchObject({ status: 'Valid' });
     // Any later command finds nothing due: each was carried out once.
