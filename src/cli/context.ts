@@ -30,16 +30,16 @@ export interface CliContext {
   simulatedDateNotice(): string;
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
+  /**
+   * Where a CA's step-by-step progress goes (the ACME order, each authorization): one line each on
+   * stderr by default; the wizard replaces it (a line on stderr would tear its frame).
+   */
+  portalProgress: (event: PortalProgressEvent) => void;
   /** Opened on first use, closed by close(). */
   portal(): Promise<AnyPortal>;
   card(): Promise<CardService>;
   /** Runs on every exit path (Ctrl+C and SIGTERM included). */
   close(): Promise<void>;
-  /**
-   * Where the portal's step-by-step progress lines go: stderr by default; the wizard takes them
-   * (a line written to the terminal under Ink would break its frame) and shows them itself.
-   */
-  progressTo(sink: ((line: string) => void) | null): void;
 }
 
 export function createContext(settings: Settings, io: Io): CliContext {
@@ -56,10 +56,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
   let closing: Promise<void> | undefined;
   const simulatedDate = movesClock && io.env.REISSUE_NOW ? clock.now() : null;
   let noticeShown = false;
-  let progressSink: ((line: string) => void) | null = null;
-  const progress = (line: string) => (progressSink ? progressSink(line) : io.stderr.write(`${line}\n`));
 
-  return {
+  const ctx: CliContext = {
     settings,
     io,
     clock,
@@ -71,7 +69,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, progress)),
+    portalProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, (event) => ctx.portalProgress(event))),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -83,13 +82,11 @@ export function createContext(settings: Settings, io: Io): CliContext {
     close() {
       return (closing ??= Promise.allSettled([portal?.then((x) => x.close()), card?.then((x) => x.close())]).then(() => undefined));
     },
-    progressTo(sink) {
-      progressSink = sink;
-    },
   };
+  return ctx;
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, progress: (line: string) => void): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, onProgress: (event: PortalProgressEvent) => void): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -108,11 +105,12 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, pr
       return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
     },
     // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
-    onProgress: (event) => progress(progressLine(event)),
+    onProgress,
   });
 }
 
-function progressLine(event: PortalProgressEvent): string {
+/** One line of a CA's progress, in the user's language (stderr for commands, the screen for the wizard). */
+export function progressLine(event: PortalProgressEvent): string {
   if (event.type === 'authorization') return t(`cli.acmeProgress.authorization.${event.status}`, { identifier: event.identifier, challenge: event.challenge });
   if (event.type === 'order') return t('cli.acmeProgress.order', { order: event.orderUrl, status: event.status });
   return t('cli.acmeProgress.finalizing');

@@ -92,7 +92,7 @@ export function certificateDetails(c: Certificate, now: Date): string {
 function acmeLines(a: NonNullable<Certificate['acme']>): string[] {
   const f = (key: string) => t(`cli.format.acme.${key}`);
   const rows: [string, string][] = [
-    [f('origin'), t(`cli.format.acme.origin${a.origin === 'imported' ? 'Imported' : 'Issued'}`)],
+    [f('origin'), a.origin === 'imported' ? t('cli.format.acme.originImported') : t('cli.format.acme.originIssued')],
     [f('order'), a.orderUrl ?? '-'],
     [f('keyLocation'), a.keyLocation ?? '-'],
     [f('obtained'), formatDateTime(a.obtainedAt)],

@@ -4,7 +4,7 @@ import type { WizardServices } from '../tui/services.js';
 import { resolve } from 'node:path';
 import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
 import { writeOutputs } from '../util/files.js';
-import type { CliContext } from './context.js';
+import { progressLine, type CliContext } from './context.js';
 import { readInputFile } from './input.js';
 import { t } from '../i18n/i18n.js';
 
@@ -12,9 +12,10 @@ export function createWizardServices(ctx: CliContext, portal: AnyPortal): Wizard
   // From now on the portal's progress lines are the wizard's to show (none reach the terminal
   // under Ink's frame); a line with no screen listening is dropped.
   const listeners = new Set<(line: string) => void>();
-  ctx.progressTo((line) => {
+  ctx.portalProgress = (event) => {
+    const line = progressLine(event);
     for (const listener of listeners) listener(line);
-  });
+  };
   return {
     portal,
     openCard: () => ctx.card(),

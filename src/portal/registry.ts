@@ -61,8 +61,8 @@ export interface PortalKind {
 /** The kinds this build has. A kind is listed here only once it works end to end. */
 export const PORTAL_KINDS: readonly PortalKind[] = [
   { name: 'local', form: 'local', embedded: true, matches: (spec) => spec === 'local', load: () => import('./local/index.js') },
-  { name: 'acme', form: 'acme:https://HOST/directory', embedded: false, localSchedule: true, matches: (spec) => /^acme:https?:\/\/\S+$/i.test(spec), load: () => import('./acme/index.js') },
   { name: 'http', form: 'https://HOST:PORT', embedded: false, matches: (spec) => /^https?:\/\//i.test(spec), load: () => import('./http/index.js') },
+  { name: 'acme', form: 'acme:https://HOST/directory', embedded: false, localSchedule: true, matches: (spec) => /^acme:https?:\/\/\S+$/i.test(spec), load: () => import('./acme/index.js') },
 ];
 
 /** The kind `spec` names, or null. */

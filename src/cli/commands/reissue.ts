@@ -102,9 +102,17 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
           const deps = flowDeps(ctx);
           const cert = await (await deps.portal()).get(id);
           const keyPath = resolve(opts.keyOut);
-          const made = await newKeyAndCsr({ certificate: cert, algorithm, keyPath });
+          // The CSR is kept next to the key: a submission that fails (a challenge, the network) is
+          // tried again with the same key by `submit ID --csr` (the same CSR resumes its order).
+          const csrOut = `${keyPath.replace(/\.(key|pem)$/i, '')}.csr`;
+          const made = await newKeyAndCsr({ certificate: cert, algorithm, keyPath, csrOut });
           ctx.io.stderr.write(`${t('cli.reissue.key', { path: keyPath })}\n`);
-          result = await submitReissue(deps, { certificateId: id, request: { keySource: 'csr', csr: new TextEncoder().encode(made.csrPem), keyFile: keyPath } });
+          try {
+            result = await submitReissue(deps, { certificateId: id, request: { keySource: 'csr', csr: new TextEncoder().encode(made.csrPem), keyFile: keyPath } });
+          } catch (e) {
+            ctx.io.stderr.write(`${t('cli.reissue.keyOutKept', { key: keyPath, csr: csrOut, command: `reissue submit ${id} --csr ${csrOut}` })}\n`);
+            throw e;
+          }
         } else if (source === 'cloud') {
           if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
           if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
@@ -158,7 +166,8 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         }
         const revoked = await portal.revoke(cert.id, reason);
         if (ctx.settings.json) return printJson(ctx, revoked);
-        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
+        // A portal without a CRL of its own (a CA reached over ACME) publishes the revocation itself.
+        printText(ctx, t(portal.capabilities.includes('crl') ? 'cli.reissue.revoked' : 'cli.reissue.revokedAtCa', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
 }

@@ -116,7 +116,7 @@ export class AcmeSession {
 
   /** A plain GET (renewalInfo is not signed). */
   async get(url: string): Promise<{ status: number; data: unknown }> {
-    const resp = await network(this.directoryUrl, () => acme.axios.get(url, { validateStatus: () => true }));
+    const resp = await network(this.directoryUrl, () => acme.axios.get(url, { validateStatus: () => true, timeout: 5000 }));
     return { status: resp.status, data: resp.data };
   }
 }

@@ -12,6 +12,8 @@ import type { CardEvidence, KeySource } from '../../domain/types.js';
 import { t } from '../../i18n/i18n.js';
 
 const SCHEMA = [
+  // What the ledger learnt of the directory (renewalInfo: its URL, or '' when it offers none).
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   `CREATE TABLE accounts (
      contact TEXT PRIMARY KEY,
      url TEXT NOT NULL,
@@ -148,6 +150,16 @@ export class Ledger {
 
   close(): void {
     this.db.close();
+  }
+
+  // The directory --------------------------------------------------------------------------
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  meta(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   // Accounts ---------------------------------------------------------------------------------

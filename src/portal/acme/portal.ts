@@ -19,7 +19,7 @@ import { responderFor } from './challenges.js';
 import type { AcmeKindSettings } from '../registry.js';
 import { Ledger, type LedgerCertificate } from './ledger.js';
 import { continueOrder, type OrderContext } from './order.js';
-import { revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
+import { answerWords, revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
 import { acmeFolder, directoryUrlOf } from './spec.js';
 import { x509 } from '../../pki/x509.js';
 
@@ -98,12 +98,14 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     },
   });
 
+  // Whether the directory offers ARI is learnt whenever it is read (account, reissue): `show`
+  // then asks for the window only of a CA that has it, and never waits on one that is down.
+  const learnDirectory = (dir: Record<string, unknown>) => ledger.setMeta('renewalInfo', typeof dir.renewalInfo === 'string' ? dir.renewalInfo : '');
   const renewalWindow = async (c: LedgerCertificate): Promise<RenewalWindow | null> => {
-    const s = await getSession().catch(() => new AcmeSession(directoryUrl, ''));
-    const dir = await s.directory().catch(() => ({}) as Record<string, unknown>);
+    const url = ledger.meta('renewalInfo');
     const certId = ariCertId(new x509.X509Certificate(c.leafPem));
-    if (typeof dir.renewalInfo !== 'string' || !certId) return null;
-    const answer = await s.get(`${dir.renewalInfo.replace(/\/$/, '')}/${certId}`).catch(() => null);
+    if (!url || !certId) return null;
+    const answer = await new AcmeSession(directoryUrl, '').get(`${url.replace(/\/$/, '')}/${certId}`).catch(() => null);
     return answer && answer.status === 200 ? parseRenewalInfo(answer.data) : null;
   };
 
@@ -111,7 +113,11 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     directoryUrl,
     folder,
     termsOfService: () => termsOfService(new AcmeSession(directoryUrl, '')),
-    registerAccount: (req) => registerAccount(folder, ledger, directoryUrl, req, now()),
+    async registerAccount(req) {
+      const result = await registerAccount(folder, ledger, directoryUrl, req, now());
+      learnDirectory(await new AcmeSession(directoryUrl, '').directory());
+      return result;
+    },
     async importCertificate(req) {
       const certs = parsePemChain(req.pem);
       if (!certs.length) throw inputError('acme-import-no-certificate', t('acme.importNoCertificate'), t('acme.importNoCertificateHint'));
@@ -188,7 +194,19 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
         return { certificate: view(find(saved.newCertificateId)), replaced: view(find(saved.certificateId)) };
       }
       const ctx = await orderContext();
-      if (saved) return continueOrder(ctx, saved);
+      if (saved) {
+        // The same request again: its order goes on, unless the CA has since declared it invalid
+        // (a challenge failed) or forgotten it; then the request is ordered afresh.
+        const status = await ctx.session.post<{ status: string }>(saved.orderUrl, null, [200]).then(
+          (r) => r.data.status,
+          (e: unknown) => {
+            if (e instanceof AcmeProblemError) return 'invalid';
+            throw e;
+          },
+        );
+        if (status !== 'invalid') return continueOrder(ctx, saved);
+        ledger.dropOrder(idempotencyKey);
+      }
       const old = find(id);
       refuseReplaced(old, now());
       const { inspectCsr } = await import('../../pki/csr-check.js');
@@ -210,10 +228,17 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(located.der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE REQUEST-----\n`;
       // ARI: the copy it replaces, when the CA offers renewalInfo (a CA without it never sees the field).
       const directory = await ctx.session.directory();
+      learnDirectory(directory);
       const payload = newOrderPayload(old.domains, directory, ariCertId(new x509.X509Certificate(old.leafPem)));
       let orderUrl: string;
       try {
-        const resp = await ctx.session.post(await ctx.session.resource('newOrder'), payload, [201]);
+        const newOrder = await ctx.session.resource('newOrder');
+        // The same expiry is asked for (RFC 8555 notAfter); a CA that does not take it (Let's
+        // Encrypt) says so, and the order is made without it: the CA then sets the expiry.
+        const resp = await ctx.session.post(newOrder, { ...payload, notAfter: old.notAfter }, [201]).catch((e: unknown) => {
+          if (e instanceof AcmeProblemError && /notafter|notbefore/i.test(e.problem.detail)) return ctx.session.post(newOrder, payload, [201]);
+          throw e;
+        });
         orderUrl = resp.headers.location ?? '';
       } catch (e) {
         if (e instanceof AcmeProblemError) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: problemText(e.problem) }), t('acme.refusedHint'), { step: 'newOrder', type: e.problem.type, detail: e.problem.detail });
@@ -253,7 +278,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const s = await getSession();
       try {
         const result = await revokeAtCa(s, directoryUrl, c, reason);
-        ledger.revokedNow(c.id, now().toISOString(), reason, result === 'already' ? 'alreadyRevoked' : 'revoked');
+        ledger.revokedNow(c.id, now().toISOString(), reason, answerWords(result));
       } catch (e) {
         if (e instanceof AcmeProblemError) throw portalError('acme-revoke-refused', t('acme.revokeRefused', { id: c.id, problem: problemText(e.problem) }), t('acme.revokeRefusedHint'), { id: c.id, type: e.problem.type });
         throw e;

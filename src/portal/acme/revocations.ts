@@ -24,7 +24,7 @@ export interface RevocationOutcome {
  * reissue); when the CA refuses that and the copy's key is a file we hold, signed by the
  * certificate's own key (RFC 8555 §7.6).
  */
-export async function revokeAtCa(session: AcmeSession, directoryUrl: string, c: LedgerCertificate, reason: string): Promise<'revoked' | 'already'> {
+export async function revokeAtCa(session: AcmeSession, directoryUrl: string, c: LedgerCertificate, reason: string): Promise<'revoked' | 'revoked-by-certificate-key' | 'already'> {
   const der = Buffer.from(c.leafPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
   const payload = { certificate: der.toString('base64url'), reason: REASON_CODES[reason] ?? 0 };
   const url = await session.resource('revokeCert');
@@ -38,12 +38,17 @@ export async function revokeAtCa(session: AcmeSession, directoryUrl: string, c: 
     if (!keyPem) throw e;
     try {
       await new AcmeSession(directoryUrl, keyPem).post(url, payload, [200], { jwk: true });
-      return 'revoked';
+      return 'revoked-by-certificate-key';
     } catch (e2) {
       if (isAlreadyRevoked(e2)) return 'already';
       throw e2;
     }
   }
+}
+
+/** What the ledger records of the CA's answer (and which key signed the request). */
+export function answerWords(result: 'revoked' | 'revoked-by-certificate-key' | 'already'): string {
+  return result === 'already' ? 'alreadyRevoked' : result;
 }
 
 function isAlreadyRevoked(e: unknown): boolean {
@@ -60,8 +65,8 @@ export async function runDueRevocations(ledger: Ledger, session: () => Promise<A
     const reason = c.revocationReason ?? 'superseded';
     try {
       const result = await revokeAtCa(await session(), directoryUrl, c, reason);
-      ledger.revocationDone(c.id, claim, now.toISOString(), reason, result === 'already' ? 'alreadyRevoked' : 'revoked');
-      outcomes.push({ id: c.id, serial: c.serial, result });
+      ledger.revocationDone(c.id, claim, now.toISOString(), reason, answerWords(result));
+      outcomes.push({ id: c.id, serial: c.serial, result: result === 'already' ? 'already' : 'revoked' });
     } catch (e) {
       const detail = e instanceof AcmeProblemError ? problemText(e.problem) : (e as Error).message;
       ledger.revocationFailed(c.id, claim, detail);
