@@ -114,6 +114,9 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       const result = s;
       expect(s).toMatch(/Revocation\s+—\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(14 days left\)/);
       expect(s).toMatch(/Key\s+from your CSR/);
+      // The CA's steps were drawn by the wizard while it waited (the terminal stream has them).
+      expect(pane.raw()).toContain(`${name}: http-01`);
+      expect(pane.raw()).toContain('finalizing the order with the CSR');
       pane.send('q');
       await pane.waitFor('EXIT=0');
 
