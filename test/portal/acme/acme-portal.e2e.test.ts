@@ -72,6 +72,16 @@ describe('ACME portal on Pebble', () => {
     expect(again).toMatchObject({ url: made.url, created: false });
   });
 
+  test('without --ca-file Pebble\'s TLS certificate is not trusted: exit 5 naming the cause and --ca-file; a closed port named too', async () => {
+    const r = await runCli(['--portal', portal, 'acme', 'account', '--email', 'ops@example.test', '--agree-tos'], { env: env() });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/The TLS certificate of the ACME server .* is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\)/);
+    expect(r.stderr).toContain('--ca-file FILE');
+    const closed = await runCli(['--portal', `acme:https://127.0.0.1:${await freePort()}/dir`, 'acme', 'account', '--email', 'ops@example.test', '--agree-tos'], { env: env() });
+    expect(closed.code).toBe(5);
+    expect(closed.stderr).toContain('cannot be reached (ECONNREFUSED)');
+  });
+
   test('a wrong http-01 answer: exit 5 naming the name, the challenge and the CA\'s problem document; nothing recorded; the kept key and CSR go through once fixed', async () => {
     const got = await certbotCertonly(pebble, { domains: ['fail.example.test'], dir: join(box.dir, 'certbot-fail') });
     const imported = json<Certificate>(await cli(['acme', 'import', got.fullchainFile, '--key', got.keyFile, '--json']));
