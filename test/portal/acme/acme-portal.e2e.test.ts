@@ -82,6 +82,18 @@ describe('ACME portal on Pebble', () => {
     expect(closed.stderr).toContain('cannot be reached (ECONNREFUSED)');
   });
 
+  test('acme order: a first certificate obtained by reissue itself (a key made here, http-01); the same CSR again gives the same copy', async () => {
+    const keyOut = join(box.dir, 'first.key');
+    const r = await cli(['acme', 'order', '--domain', 'first.example.test', '--domain', 'www.first.example.test', '--key-out', keyOut, '--json']);
+    const { certificate } = json<{ certificate: Certificate }>(r);
+    expect(certificate).toMatchObject({ commonName: 'first.example.test', replaces: null, state: 'valid', acme: { origin: 'issued', keyLocation: keyOut } });
+    expect(certificate.domains.sort()).toEqual(['first.example.test', 'www.first.example.test']);
+    expect(await verifiedByPebble(certificate.id, 'first')).toMatch(/: OK\n/);
+    expect(publicKeyHex(join(box.dir, 'first.pem'), 'x509')).toBe(execHex('openssl', ['pkey', '-in', keyOut, '-pubout', '-outform', 'DER']));
+    const again = json<{ certificate: Certificate }>(await cli(['acme', 'order', '--domain', 'first.example.test', '--domain', 'www.first.example.test', '--csr', join(box.dir, 'first.csr'), '--json']));
+    expect(again.certificate.id).toBe(certificate.id);
+  });
+
   test('a wrong http-01 answer: exit 5 naming the name, the challenge and the CA\'s problem document; nothing recorded; the kept key and CSR go through once fixed', async () => {
     const got = await certbotCertonly(pebble, { domains: ['fail.example.test'], dir: join(box.dir, 'certbot-fail') });
     const imported = json<Certificate>(await cli(['acme', 'import', got.fullchainFile, '--key', got.keyFile, '--json']));
