@@ -23,8 +23,8 @@ export interface OrderContext {
   onProgress: (event: PortalProgressEvent) => void;
   /** How long to follow the CA before answering "pending" (resumeReissue asks again). */
   patienceMs: number;
-  /** Revokes a copy now (revokeAfterDays 0). */
-  revokeNow: (c: LedgerCertificate) => Promise<void>;
+  /** Carries out the revocations due now (revokeAfterDays 0 makes the old copy due at once). */
+  revokeNow: () => Promise<unknown>;
 }
 
 interface AcmeOrder {
@@ -194,7 +194,7 @@ async function record(ctx: OrderContext, pending: PendingOrder, chain: ParsedCha
   }
   const revokeAt = ctx.revokeAfterDays === null ? null : new Date(now.getTime() + ctx.revokeAfterDays * DAY_MS).toISOString();
   ctx.ledger.recordReissue(copy, old.id, revokeAt, pending.idempotencyKey);
-  if (ctx.revokeAfterDays === 0) await ctx.revokeNow(ctx.ledger.byId(old.id)!).catch(() => undefined); // recorded; retried by `revocations run`
+  if (ctx.revokeAfterDays === 0) await ctx.revokeNow().catch(() => undefined); // a failure is recorded and retried by `revocations run`
   return { copy: ctx.ledger.byId(copy.id)!, old: ctx.ledger.byId(old.id)! };
 }
 

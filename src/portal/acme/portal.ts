@@ -93,10 +93,8 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     revokeAfterDays: opts.settings.revokeAfterDays,
     onProgress: progress,
     patienceMs: opts.patienceMs ?? 180_000,
-    revokeNow: async (c) => {
-      await runDueRevocations(ledger, getSession, directoryUrl, now());
-      void c;
-    },
+    // The old copy is due at once: the schedule's own run revokes it (claimed, recorded, retried on failure).
+    revokeNow: () => runDueRevocations(ledger, getSession, directoryUrl, now()),
   });
 
   // Whether the directory offers ARI is learnt whenever it is read (account, reissue): `show`
