@@ -110,7 +110,8 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, on
   });
 }
 
-function progressLine(event: PortalProgressEvent): string {
+/** One line of a CA's progress, in the user's language (stderr for commands, the screen for the wizard). */
+export function progressLine(event: PortalProgressEvent): string {
   if (event.type === 'authorization') return t(`cli.acmeProgress.authorization.${event.status}`, { identifier: event.identifier, challenge: event.challenge });
   if (event.type === 'order') return t('cli.acmeProgress.order', { order: event.orderUrl, status: event.status });
   return t('cli.acmeProgress.finalizing');

@@ -47,8 +47,9 @@ interface Copy {
 }
 
 /** A data dir with an ACME account and a certbot certificate for `name` imported; the wizard's command line. */
-async function prepared(name: string) {
-  const box = await cliSandbox();
+async function prepared(name: string, env: Record<string, string> = {}) {
+  const cleanBox = await cliSandbox();
+  const box = { ...cleanBox, env: { ...cleanBox.env, ...env } };
   const globals = ['--portal', `acme:${pebble.directoryUrl}`, '--ca-file', pebble.caFile];
   const cli = async (args: string[]) => {
     const r = await runCli([...globals, ...args], { env: box.env, timeoutMs: 60_000 });
@@ -96,6 +97,8 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       pane.send(RAW.enter);
       s = await pane.waitFor('Domain list [1]: ' + name);
       expect(s).toContain(`Certificate serial number: ${p.old.serialNumber ?? ''}`);
+      // The account's contact is all an ACME CA knows of the subscriber.
+      expect(s).toContain("Subscriber's data: <wizard@reissue.test>");
       // To "Reissue certificate" and into it, in one write.
       pane.send(`${RAW.right}${RAW.right}${RAW.right}${RAW.enter}`);
       s = await pane.waitFor('Key pair generation method');
@@ -112,6 +115,9 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       const result = s;
       expect(s).toMatch(/Revocation\s+—\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(14 days left\)/);
       expect(s).toMatch(/Key\s+from your CSR/);
+      // The CA's steps were drawn by the wizard while it waited (the terminal stream has them).
+      expect(pane.raw()).toContain(`${name}: http-01`);
+      expect(pane.raw()).toContain('finalizing the order with the CSR');
       pane.send('q');
       await pane.waitFor('EXIT=0');
 
@@ -132,6 +138,54 @@ describe('the built wizard reissues through ACME (Pebble) in tmux, 80×24', () =
       // The old copy is not revoked at once: the 14-day rule runs on this side.
       const oldSerial = openssl(['x509', '-noout', '-serial'], readFileSync(join(p.box.dir, 'certbot', 'config', 'live', name, 'cert.pem'))).trim().replace(/^serial=/, '');
       expect(await pebble.certStatus(oldSerial)).toEqual({ status: 'Valid' });
+    } finally {
+      pane.kill();
+      await p.box.cleanup();
+    }
+  }, 120_000);
+
+  test('key generated here, acmeRevokeAfterDays 0: the wizard says the old copy was revoked at once, and Pebble agrees (superseded)', async () => {
+    const name = 'gen.wiz.example.com';
+    const p = await prepared(name, { REISSUE_ACME_REVOKE_AFTER_DAYS: '0' });
+    const work = await mkdtemp(join(dir, 'gen-'));
+    const pane = Pane.start('gen', work, p.box.env, join(work, 'terminal.log'), undefined, undefined, p.wizardArgs);
+    try {
+      await pane.waitFor('Certificates (1–1 of 1)');
+      pane.send(RAW.enter);
+      await pane.waitFor('Domain list [1]: ' + name);
+      pane.send(`${RAW.right}${RAW.right}${RAW.right}${RAW.enter}`);
+      await pane.waitFor('Key pair generation method');
+      pane.send(RAW.enter);
+      await pane.waitFor('❯ Paste CSR');
+      pane.send(`${RAW.down}${RAW.down}${RAW.enter}`);
+      let s = await pane.waitFor('Key algorithm and key length:');
+      // The first algorithm offered is RSA 2048; EC P-256 is the fourth.
+      pane.send(`${RAW.down}${RAW.down}${RAW.down}${RAW.enter}`);
+      s = await pane.waitFor(`Save the new private key to: ${name}.key`);
+      pane.send(RAW.enter);
+      await pane.waitFor('Passphrase for the key');
+      pane.send(RAW.enter);
+      s = await pane.waitFor('✓ Correct');
+      expect(s).toContain('Key: EC P-256');
+      expect(s).toContain('Private key saved to');
+      pane.send(RAW.enter);
+      s = await pane.waitFor(`✓ Reissued: a new copy of ${name} was issued`, 45_000);
+      // The long path puts the copies one under the other; the line may wrap.
+      expect(s.replace(/\s+/g, ' ')).toContain(`saved to ${join(work, `${name}.key`)}`);
+      expect(s).toMatch(/State: Revoked/);
+      expect(s.replace(/[│\s]+/g, ' ')).toContain('The previous copy was revoked at once.');
+      pane.send('q');
+      await pane.waitFor('EXIT=0');
+
+      const oldSerial = openssl(['x509', '-noout', '-serial'], readFileSync(join(p.box.dir, 'certbot', 'config', 'live', name, 'cert.pem'))).trim().replace(/^serial=/, '');
+      const st = await pebble.certStatus(oldSerial);
+      expect(st.status).toBe('Revoked');
+      expect(st.reason).toBe(4);
+      const fresh = (await p.list()).find((c) => c.replaces === p.old.id)!;
+      const pem = join(work, 'fresh.pem');
+      await p.cli(['download', fresh.id, '--out', pem]);
+      expect(execFileSync('openssl', ['pkey', '-in', join(work, `${name}.key`), '-pubout', '-outform', 'DER']).toString('hex')).toBe(publicKeyHex(pem, 'x509'));
+      expect(opensslStatus(['verify', '-CAfile', await chainFile('gen'), pem]).output).toContain(`${pem}: OK`);
     } finally {
       pane.kill();
       await p.box.cleanup();

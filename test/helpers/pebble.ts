@@ -86,7 +86,7 @@ export const DNS_HOOK = new URL('../fixtures/acme/dns-hook.sh', import.meta.url)
 const running = new Set<ChildProcess>();
 // A test file that crashes or forgets stop() leaves no server behind.
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) killGroup(child);
 });
 
 function tcpFree(port: number): Promise<boolean> {
@@ -169,8 +169,17 @@ async function ok(url: string, opts: { ca?: string; method?: string; body?: stri
   return r.body;
 }
 
+// Each server runs under a small sh watchdog in its own process group: when the test process
+// dies without running its exit handler (SIGKILL, a worker torn down), the watchdog sees the
+// parent gone within half a second and kills the server; stop() kills the whole group.
+const WATCHDOG = 'parent=$1; shift; "$@" & child=$!; while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done; kill -9 "$child" 2>/dev/null; wait "$child"';
+
 function launch(cmd: string, args: string[], env: Record<string, string>, log: { text: string }): ChildProcess {
-  const child = spawn(cmd, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), cmd, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const append = (d: Buffer) => {
@@ -179,14 +188,23 @@ function launch(cmd: string, args: string[], env: Record<string, string>, log: {
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  return child;
+  return Object.assign(child, { label: cmd });
+}
+
+/** SIGKILL to the watchdog's process group: the watchdog and the server. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+    killGroup(child);
   });
 }
 
@@ -195,7 +213,7 @@ async function waitFor(what: string, probe: () => Promise<unknown>, children: Ch
   const deadline = Date.now() + 20_000;
   for (;;) {
     const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
-    if (dead) throw new Error(`${what}: ${dead.spawnfile} exited (${dead.exitCode ?? dead.signalCode}):\n${logs()}`);
+    if (dead) throw new Error(`${what}: ${(dead as ChildProcess & { label?: string }).label ?? dead.spawnfile} exited (${dead.exitCode ?? dead.signalCode}):\n${logs()}`);
     try {
       await probe();
       return;

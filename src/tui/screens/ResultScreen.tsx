@@ -5,6 +5,8 @@ import { Text } from '../theme.js';
 import { useCallback } from 'react';
 import { cardNumber, fit, formatDateTime, formatDateTimeSeconds, pendingRevocationText, revocationBadge, stateLabel, wrapWords } from '../../wizard/format.js';
 import { t } from '../../i18n/i18n.js';
+import { REVOCATION_DELAY_DAYS } from '../../domain/policy.js';
+import type { Certificate } from '../../domain/types.js';
 import { resultActions } from '../../wizard/selectors.js';
 import type { ResultAction, ResultScreen as ResultState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -81,6 +83,19 @@ function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number;
   );
 }
 
+/**
+ * What happens to the previous copy, as it is: the manual's 14-day sentence when that is the
+ * delay; another delay (an ACME portal's acmeRevokeAfterDays), at once, or never, said as such.
+ */
+function resultInfo(fresh: Certificate, old: Certificate, now: Date): string {
+  if (old.state === 'pending-revocation' && old.revocationDate) {
+    const days = Math.round((Date.parse(old.revocationDate) - Date.parse(fresh.notBefore)) / 86_400_000);
+    return days === REVOCATION_DELAY_DAYS ? t('result.info') : t('result.infoRevokeOn', { when: pendingRevocationText(old, now) });
+  }
+  if (old.state === 'revoked') return t('result.infoRevoked');
+  return t('result.infoNotRevoked', { date: formatDateTime(old.notAfter) });
+}
+
 export function ResultScreen({ screen, isActive }: { screen: ResultState; isActive: boolean }) {
   const state = useWizardState();
   const { dispatch } = useUiActions();
@@ -111,7 +126,7 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   ];
   const wide = !stacksCopies(rows, headings, state.columns);
   const title = wrapWords(`✓ ${t('result.title', { cn: fresh.commonName })}`, state.columns - 1);
-  const info = wrapWords(t('result.info'), state.columns - 2);
+  const info = wrapWords(resultInfo(fresh, old, now), state.columns - 2);
   // The info box only when it fits: the header already names the revocation date.
   const expiryLines = caSetExpiry ? wrapWords(caSetExpiry, state.columns - 1) : [];
   const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0) + expiryLines.length;

@@ -2,14 +2,17 @@
 // with http-01 answered by a tiny server on httpPort and with dns-01 through the test hook, and
 // openssl verifies them against the roots Pebble made at start. Revocation shows in certStatus,
 // and EAB-required mode refuses an account without a binding.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { Agent } from 'node:https';
+import { Agent, get as httpsGet } from 'node:https';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import acme from 'acme-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../helpers/cli.js';
 import { opensslStatus } from '../../helpers/openssl.js';
 import { DNS_HOOK, startPebble, type Pebble } from '../../helpers/pebble.js';
 
@@ -163,6 +166,60 @@ describe('Pebble harness (real validation)', () => {
     expect(unset.code).not.toBe(0);
     expect(unset.err).toContain('CHALLTESTSRV_URL');
   });
+});
+
+describe('Pebble harness, cleanup', () => {
+  it('stop() frees the ports; a test process killed with SIGKILL leaves no server behind', async () => {
+    const alive = async (url: string, ca: string) => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const req = httpsGet(url, { ca, timeout: 2000 }, (res) => {
+            res.resume();
+            resolve();
+          });
+          req.once('error', reject);
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const gone = async (url: string, ca: string) => {
+      for (let i = 0; i < 40; i++) {
+        if (!(await alive(url, ca))) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+
+    const p = await startPebble();
+    const ca = readFileSync(p.caFile, 'utf8');
+    expect(await alive(p.directoryUrl, ca)).toBe(true);
+    await p.stop();
+    expect(await gone(p.directoryUrl, ca)).toBe(true);
+
+    // A separate process (the harness bundled by esbuild) that starts Pebble and is then killed
+    // with SIGKILL: no exit handler runs; the watchdogs must take the servers down.
+    const driver = join(dir, 'driver.ts');
+    writeFileSync(driver, `import { startPebble } from ${JSON.stringify(join(ROOT, 'test/helpers/pebble.ts'))};
+const p = await startPebble();
+const ca = (await import('node:fs')).readFileSync(p.caFile, 'utf8');
+console.log(JSON.stringify({ url: p.directoryUrl, ca, chall: p.challtestsrvUrl }));
+setInterval(() => {}, 1000);
+`);
+    await build({ entryPoints: [driver], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'driver.mjs'), logLevel: 'silent' });
+    const child = spawn(process.execPath, [join(dir, 'driver.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const info = await new Promise<{ url: string; ca: string; chall: string }>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+      child.once('exit', (code) => reject(new Error(`driver exited ${code}`)));
+    });
+    expect(await alive(info.url, info.ca)).toBe(true);
+    child.kill('SIGKILL');
+    expect(await gone(info.url, info.ca)).toBe(true);
+    // challtestsrv too: its management port no longer answers.
+    await new Promise((r) => setTimeout(r, 1000));
+    await expect(fetch(`${info.chall}/`)).rejects.toThrow();
+  }, 60_000);
 });
 
 describe('Pebble harness, External Account Binding required', () => {
