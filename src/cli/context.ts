@@ -66,7 +66,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
     simulatedDateNotice() {
       if (!simulatedDate || noticeShown) return '';
       noticeShown = true;
-      return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
+      // The sandbox can be reset; a CA's revocations carried out at the moved date are real.
+      return `${t(isLocalPortal ? 'format.simulatedDate' : 'format.simulatedDateSchedule', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
     portalProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),

@@ -2,6 +2,7 @@
 // agreed explicitly, External Account Binding with the HMAC key from a file or stdin, never argv),
 // `acme import` (a certificate obtained elsewhere, its key checked against it), and `revocations
 // run` (the due revocations of replaced copies, for a systemd timer or cron).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError, inputError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
@@ -11,6 +12,8 @@ import type { Registrar } from '../program.js';
 import { canPrompt, confirm, readLineFromStdin } from '../prompt.js';
 import { readSecretFile } from '../secret-file.js';
 import { t } from '../../i18n/i18n.js';
+import { formatDateTime } from '../../wizard/format.js';
+import { fileNameFor } from './reissue.js';
 import type { AcmePortal } from '../../portal/acme/portal.js';
 import type { RevocationOutcome } from '../../portal/acme/revocations.js';
 
@@ -82,6 +85,42 @@ export function registerAcmeCommands(program: Command, r: Registrar): void {
         const cert = await portal.acme.importCertificate({ pem, keyFile: opts.key, cardUri: opts.cardUri, card });
         if (ctx.settings.json) return printJson(ctx, cert);
         printText(ctx, t('cli.acme.imported', { id: cert.id, cn: cert.commonName, serial: cert.serialNumber }));
+      }),
+    );
+
+  acme
+    .command('order')
+    .description(t('cli.acme.order'))
+    .requiredOption('--domain <NAME>', t('cli.acme.orderDomain'), (value: string, all: string[] = []) => [...all, value])
+    .option('--key-out <FILE>', t('cli.reissue.submitKeyOut'))
+    .option('--algorithm <ALG>', t('cli.acme.orderAlgorithm'))
+    .option('--csr <FILE>', t('cli.reissue.csrOption'))
+    .option('--json', t('cli.jsonDocument'))
+    .action(
+      r.action(async (ctx, opts: { domain: string[]; keyOut?: string; algorithm?: string; csr?: string }) => {
+        if (Boolean(opts.keyOut) === Boolean(opts.csr)) throw usageError('acme-order-key', t('cli.acme.orderKey'), t('cli.acme.orderKeyHint'));
+        const portal = await acmePortal(ctx);
+        const [{ idempotencyKeyFor }, { isAlgorithm }] = await Promise.all([import('../../flows/idempotency.js'), import('../../domain/algorithms.js')]);
+        let csr: Uint8Array;
+        let keyFile: string | undefined;
+        if (opts.keyOut) {
+          const algorithm = opts.algorithm ?? 'ec-p256';
+          if (!isAlgorithm(algorithm)) throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm }), t('cli.reissue.badAlgorithmHint'));
+          const { newKeyAndCsrFor } = await import('../../flows/reissue.js');
+          keyFile = resolve(opts.keyOut);
+          const csrOut = `${keyFile.replace(/\.(key|pem)$/i, '')}.csr`;
+          const made = await newKeyAndCsrFor({ subject: { commonName: opts.domain[0]!, domains: opts.domain }, algorithm, keyPath: keyFile, csrOut });
+          ctx.io.stderr.write(`${t('cli.reissue.key', { path: keyFile })}\n`);
+          csr = new TextEncoder().encode(made.csrPem);
+        } else {
+          csr = await readInputFile(opts.csr!, ctx.io.stdin);
+        }
+        // The same CSR for the same names is the same request: run again, it resumes its order.
+        const outcome = await portal.acme.order({ keySource: 'csr', csr, keyFile }, idempotencyKeyFor(`new:${opts.domain.join(',')}`, csr));
+        if (ctx.settings.json) return printJson(ctx, outcome);
+        if ('pending' in outcome) return printText(ctx, t('cli.acme.orderPending', { order: outcome.pending.orderRef }));
+        const c = outcome.certificate;
+        printText(ctx, [t('cli.acme.ordered', { id: c.id, serial: c.serialNumber, cn: c.commonName, date: formatDateTime(c.notAfter) }), t('cli.reissue.download', { id: c.id, file: `${fileNameFor(c.commonName)}.pem` })].join('\n'));
       }),
     );
 

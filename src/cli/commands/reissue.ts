@@ -110,7 +110,7 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
           try {
             result = await submitReissue(deps, { certificateId: id, request: { keySource: 'csr', csr: new TextEncoder().encode(made.csrPem), keyFile: keyPath } });
           } catch (e) {
-            ctx.io.stderr.write(`${t('cli.reissue.keyOutKept', { key: keyPath, csr: csrOut, command: `reissue submit ${id} --csr ${csrOut}` })}\n`);
+            ctx.io.stderr.write(`${t('cli.reissue.keyOutKept', { key: keyPath, csr: csrOut, command: ['reissue', 'submit', id, '--csr', csrOut].join(' ') })}\n`);
             throw e;
           }
         } else if (source === 'cloud') {

@@ -35,7 +35,8 @@ export function checklist(d: Diagnosis): CheckLine[] {
     else lines.push(ok(t('doctor.dataDir', { path: dir.path })));
   }
   lines.push(portalLine(d));
-  if (d.settings.portal !== 'local') {
+  // Only `reissue serve` signs in with an API token (an ACME CA uses its account key).
+  if (d.settings.portal !== 'local' && !/^acme:/i.test(d.settings.portal)) {
     if (!d.settings.tokenSet) lines.push(bad(t('doctor.noToken'), t('doctor.noTokenNext')));
     else if (d.portal.tokenAccepted === true) lines.push(ok(t('doctor.tokenAccepted')));
     else if (d.portal.tokenAccepted === false) lines.push(bad(t('doctor.tokenRefused'), t('doctor.tokenRefusedNext')));

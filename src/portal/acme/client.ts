@@ -43,6 +43,21 @@ interface Internals {
 let tlsConfigured: string | undefined;
 
 /**
+ * acme-client 5.4 loses the cause of a failed connection (its retry handler ends in a TypeError
+ * when there is no response): the agent keeps the socket's last error so the message can name it
+ * (ECONNREFUSED, a certificate the CA file does not trust, …).
+ */
+class RecordingAgent extends Agent {
+  lastError: NodeJS.ErrnoException | null = null;
+  override createConnection(...args: Parameters<Agent['createConnection']>): ReturnType<Agent['createConnection']> {
+    const socket = super.createConnection(...args);
+    socket?.once('error', (e: NodeJS.ErrnoException) => (this.lastError = e));
+    return socket;
+  }
+}
+let agent: RecordingAgent | undefined;
+
+/**
  * One setting for the process: acme-client's HTTP client is shared. A CA file that cannot be read
  * is a usage error naming it. Few, short retries: a CA that is down is said at once.
  */
@@ -57,10 +72,11 @@ export function configureTransport(caFile: string | undefined): void {
       throw usageError('ca-file-unreadable', t('acme.caFileUnreadable', { path: caFile, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }), t('acme.caFileUnreadableHint'), { path: caFile });
     }
   }
-  acme.axios.defaults.httpsAgent = new Agent({ ca, keepAlive: true });
+  agent = new RecordingAgent({ ca, keepAlive: true });
+  acme.axios.defaults.httpsAgent = agent;
   acme.axios.defaults.timeout = 30_000;
   const settings = (acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } }).acmeSettings;
-  settings.retryMaxAttempts = 2;
+  settings.retryMaxAttempts = 1;
   settings.retryDefaultDelay = 1;
   tlsConfigured = key;
 }
@@ -133,11 +149,13 @@ function problemOf(resp: AcmeResponse): AcmeProblem {
 
 /** A CA that cannot be reached (refused, DNS, TLS) is a portal error naming it; TLS failures point at --ca-file. */
 async function network<T>(directoryUrl: string, fn: () => Promise<T>): Promise<T> {
+  if (agent) agent.lastError = null;
   try {
     return await fn();
   } catch (e) {
     if (e instanceof AcmeProblemError) throw e;
-    throw unreachable(directoryUrl, e);
+    const cause = (e as { code?: string }).code ? e : (agent?.lastError ?? e);
+    throw unreachable(directoryUrl, cause);
   }
 }
 

@@ -52,7 +52,8 @@ const SCHEMA = [
    )`,
   `CREATE TABLE orders (
      idempotency_key TEXT PRIMARY KEY,
-     certificate_id TEXT NOT NULL REFERENCES certificates(id),
+     certificate_id TEXT REFERENCES certificates(id),
+     domains TEXT NOT NULL,
      order_url TEXT NOT NULL UNIQUE,
      csr TEXT NOT NULL,
      key_source TEXT NOT NULL,
@@ -106,7 +107,10 @@ export interface LedgerAccount {
 
 export interface PendingOrder {
   idempotencyKey: string;
-  certificateId: string;
+  /** The copy this order replaces; null for a first certificate (`acme order`). */
+  certificateId: string | null;
+  /** The order's names (the chain is checked for every one). */
+  domains: string[];
   orderUrl: string;
   csr: string;
   keySource: 'csr' | 'card';
@@ -230,12 +234,22 @@ export class Ledger {
       .immediate();
   }
 
+  /** A first certificate and its order marked done, in one transaction. */
+  recordNew(copy: LedgerCertificate, idempotencyKey: string): void {
+    this.db
+      .transaction(() => {
+        this.insertCertificate(copy);
+        this.db.prepare('UPDATE orders SET new_certificate_id = ? WHERE idempotency_key = ?').run(copy.id, idempotencyKey);
+      })
+      .immediate();
+  }
+
   // Orders ----------------------------------------------------------------------------------
 
   saveOrder(o: PendingOrder, now: string): void {
     this.db
-      .prepare('INSERT INTO orders (idempotency_key, certificate_id, order_url, csr, key_source, key_location, card_evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(o.idempotencyKey, o.certificateId, o.orderUrl, o.csr, o.keySource, o.keyLocation, o.cardEvidence ? JSON.stringify(o.cardEvidence) : null, now);
+      .prepare('INSERT INTO orders (idempotency_key, certificate_id, domains, order_url, csr, key_source, key_location, card_evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(o.idempotencyKey, o.certificateId, JSON.stringify(o.domains), o.orderUrl, o.csr, o.keySource, o.keyLocation, o.cardEvidence ? JSON.stringify(o.cardEvidence) : null, now);
   }
 
   /** An order by its idempotency key or its URL. */
@@ -338,7 +352,8 @@ function certificateOf(r: Row): LedgerCertificate {
 function orderOf(r: Row): PendingOrder {
   return {
     idempotencyKey: r.idempotency_key as string,
-    certificateId: r.certificate_id as string,
+    certificateId: (r.certificate_id as string) ?? null,
+    domains: JSON.parse(r.domains as string) as string[],
     orderUrl: r.order_url as string,
     csr: r.csr as string,
     keySource: r.key_source as 'csr' | 'card',

@@ -5,7 +5,7 @@
 // with the old copy's revocation scheduled, in one transaction.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { portalError } from '../../domain/errors.js';
-import type { Certificate, ReissueOutcome } from '../../domain/types.js';
+import type { PendingReissue } from '../../domain/types.js';
 import { t } from '../../i18n/i18n.js';
 import type { PortalProgressEvent } from '../portal.js';
 import { AcmeProblemError, problemText, type AcmeSession } from './client.js';
@@ -21,11 +21,10 @@ export interface OrderContext {
   /** Days until the old copy is revoked; 0 at once, null never. */
   revokeAfterDays: number | null;
   onProgress: (event: PortalProgressEvent) => void;
-  toCertificate: (c: LedgerCertificate) => Certificate;
   /** How long to follow the CA before answering "pending" (resumeReissue asks again). */
   patienceMs: number;
-  /** Revokes a copy now (revokeAfterDays 0). */
-  revokeNow: (c: LedgerCertificate) => Promise<void>;
+  /** Carries out the revocations due now (revokeAfterDays 0 makes the old copy due at once). */
+  revokeNow: () => Promise<unknown>;
 }
 
 interface AcmeOrder {
@@ -45,8 +44,11 @@ interface AcmeAuthz {
 
 const DAY_MS = 86_400_000;
 
+/** What an order came to: the new copy (and the copy it replaced), or still pending at the CA. */
+export type OrderOutcome = { pending: PendingReissue } | { copy: LedgerCertificate; old: LedgerCertificate | null };
+
 /** Carries a saved order on from wherever the CA has it. */
-export async function continueOrder(ctx: OrderContext, pending: PendingOrder): Promise<ReissueOutcome> {
+export async function continueOrder(ctx: OrderContext, pending: PendingOrder): Promise<OrderOutcome> {
   const deadline = Date.now() + ctx.patienceMs;
   let order = await getOrder(ctx, pending.orderUrl);
   ctx.onProgress({ type: 'order', orderUrl: pending.orderUrl, status: order.status });
@@ -84,7 +86,7 @@ export async function continueOrder(ctx: OrderContext, pending: PendingOrder): P
   return record(ctx, pending, await download(ctx, order.certificate, pending));
 }
 
-function stillPending(pending: PendingOrder): ReissueOutcome {
+function stillPending(pending: PendingOrder): OrderOutcome {
   return { pending: { orderRef: pending.orderUrl, retryAfterMs: 5000 } };
 }
 
@@ -167,14 +169,14 @@ async function download(ctx: OrderContext, url: string, pending: PendingOrder): 
   return chain;
 }
 
-async function record(ctx: OrderContext, pending: PendingOrder, chain: ParsedChain): Promise<ReissueOutcome> {
-  const old = ctx.ledger.byId(pending.certificateId);
-  if (!old) throw portalError('not-found', t('acme.notFound', { id: pending.certificateId }), t('acme.notFoundHint'), { id: pending.certificateId });
+async function record(ctx: OrderContext, pending: PendingOrder, chain: ParsedChain): Promise<OrderOutcome> {
+  const old = pending.certificateId === null ? null : ctx.ledger.byId(pending.certificateId);
+  if (pending.certificateId !== null && !old) throw portalError('not-found', t('acme.notFound', { id: pending.certificateId }), t('acme.notFoundHint'), { id: pending.certificateId });
   const { locateCsr } = await import('../../pki/csr-input.js');
   const located = locateCsr(Buffer.from(pending.csr, 'utf8'));
   const key = 'csr' in located ? located.csr.key.spki : undefined;
   const now = ctx.now();
-  const problem = await chainProblem(chain, now, { key, names: old.domains });
+  const problem = await chainProblem(chain, now, { key, names: pending.domains });
   if (problem) throw badIssuedChain(problem, pending.orderUrl);
   const copy = ledgerRecord(chain, {
     orderUrl: pending.orderUrl,
@@ -183,13 +185,17 @@ async function record(ctx: OrderContext, pending: PendingOrder, chain: ParsedCha
     keyLocation: pending.keyLocation,
     cardEvidence: pending.cardEvidence,
     account: ctx.session.accountUrl,
-    replaces: old.id,
+    replaces: old?.id ?? null,
     obtainedAt: now.toISOString(),
   });
+  if (!old) {
+    ctx.ledger.recordNew(copy, pending.idempotencyKey);
+    return { copy: ctx.ledger.byId(copy.id)!, old: null };
+  }
   const revokeAt = ctx.revokeAfterDays === null ? null : new Date(now.getTime() + ctx.revokeAfterDays * DAY_MS).toISOString();
   ctx.ledger.recordReissue(copy, old.id, revokeAt, pending.idempotencyKey);
-  if (ctx.revokeAfterDays === 0) await ctx.revokeNow(ctx.ledger.byId(old.id)!).catch(() => undefined); // recorded; retried by `revocations run`
-  return { certificate: ctx.toCertificate(ctx.ledger.byId(copy.id)!), replaced: ctx.toCertificate(ctx.ledger.byId(old.id)!) };
+  if (ctx.revokeAfterDays === 0) await ctx.revokeNow().catch(() => undefined); // a failure is recorded and retried by `revocations run`
+  return { copy: ctx.ledger.byId(copy.id)!, old: ctx.ledger.byId(old.id)! };
 }
 
 function csrDer(pem: string): Buffer {

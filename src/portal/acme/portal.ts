@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Clock } from '../../domain/clock.js';
 import { inputError, portalError } from '../../domain/errors.js';
-import { ALGORITHMS, type CardEvidence, type Certificate, type CsrReport, type KeySource, type PendingRevocation, type ReissueOutcome, type ReissueRequest, type RevocationReason } from '../../domain/types.js';
+import { ALGORITHMS, type CardEvidence, type Certificate, type CsrReport, type KeySource, type PendingReissue, type PendingRevocation, type ReissueOutcome, type ReissueRequest, type RevocationReason } from '../../domain/types.js';
 import { daysLeft } from '../../domain/policy.js';
 import { t } from '../../i18n/i18n.js';
 import { makePrivateDir } from '../../util/private-dir.js';
@@ -17,8 +17,8 @@ import { chainProblem, chainProblemText, ledgerRecord, parsePemChain, publicKeyO
 import { AcmeProblemError, AcmeSession, configureTransport, problemText } from './client.js';
 import { responderFor } from './challenges.js';
 import type { AcmeKindSettings } from '../registry.js';
-import { Ledger, type LedgerCertificate } from './ledger.js';
-import { continueOrder, type OrderContext } from './order.js';
+import { Ledger, type LedgerCertificate, type PendingOrder } from './ledger.js';
+import { continueOrder, type OrderContext, type OrderOutcome } from './order.js';
 import { answerWords, revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
 import { acmeFolder, directoryUrlOf } from './spec.js';
 import { x509 } from '../../pki/x509.js';
@@ -57,6 +57,8 @@ export interface AcmeExtras {
   /** The revocations run when the portal was opened (at the start of the command). */
   startupRevocations: RevocationOutcome[];
   renewalWindow(id: string): Promise<RenewalWindow | null>;
+  /** A first certificate for the CSR's names (no copy replaced); the same request again resumes its order. */
+  order(request: Exclude<ReissueRequest, { keySource: 'cloud' }>, idempotencyKey: string): Promise<{ certificate: Certificate } | { pending: PendingReissue }>;
 }
 
 export type AcmePortal = PortalCore & { acme: AcmeExtras };
@@ -90,12 +92,9 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     now,
     revokeAfterDays: opts.settings.revokeAfterDays,
     onProgress: progress,
-    toCertificate: view,
     patienceMs: opts.patienceMs ?? 180_000,
-    revokeNow: async (c) => {
-      await runDueRevocations(ledger, getSession, directoryUrl, now());
-      void c;
-    },
+    // The old copy is due at once: the schedule's own run revokes it (claimed, recorded, retried on failure).
+    revokeNow: () => runDueRevocations(ledger, getSession, directoryUrl, now()),
   });
 
   // Whether the directory offers ARI is learnt whenever it is read (account, reissue): `show`
@@ -107,6 +106,99 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     if (!url || !certId) return null;
     const answer = await new AcmeSession(directoryUrl, '').get(`${url.replace(/\/$/, '')}/${certId}`).catch(() => null);
     return answer && answer.status === 200 ? parseRenewalInfo(answer.data) : null;
+  };
+
+  /** A first certificate (`acme order`) has no old copy: its result is the copy alone. */
+  const asReissue = (o: OrderOutcome): ReissueOutcome => {
+    if ('pending' in o) return o;
+    return { certificate: view(o.copy), replaced: view(o.old ?? o.copy) };
+  };
+
+  /**
+   * One order for `request`: the saved order of the same request (idempotency key) carried on, or
+   * a new one for the old copy's names (`oldCopy` returns it; null: a first certificate for the
+   * CSR's names), saved in the ledger before any challenge is answered or the order finalized.
+   */
+  const placeOrder = async (request: Exclude<ReissueRequest, { keySource: 'cloud' }>, idempotencyKey: string, oldCopy: () => LedgerCertificate | null): Promise<OrderOutcome> => {
+    const saved = ledger.order(idempotencyKey);
+    if (saved?.newCertificateId) return { copy: find(saved.newCertificateId), old: saved.certificateId ? find(saved.certificateId) : null };
+    const ctx = await orderContext();
+    if (saved) {
+      // The same request again: its order goes on, unless the CA has since declared it invalid
+      // (a challenge failed) or forgotten it; then the request is ordered afresh.
+      const status = await ctx.session.post<{ status: string }>(saved.orderUrl, null, [200]).then(
+        (r) => r.data.status,
+        (e: unknown) => {
+          if (e instanceof AcmeProblemError) return 'invalid';
+          throw e;
+        },
+      );
+      if (status !== 'invalid') return continueOrder(ctx, saved);
+      ledger.dropOrder(idempotencyKey);
+    }
+    const old = oldCopy();
+    const { inspectCsr } = await import('../../pki/csr-check.js');
+    const { locateCsr } = await import('../../pki/csr-input.js');
+    const located = locateCsr(request.csr);
+    const subject = old?.id ?? t('acme.newCertificate');
+    if (!('csr' in located)) throw inputError('csr-invalid', t('acme.csrInvalid', { id: subject, problems: located.problems.map((p) => p.message).join(' ') }), t('acme.csrInvalidHint'), { problems: located.problems });
+    const csrNames = [...new Set(located.csr.sans.filter((n) => n.kind === 'dns').map((n) => String(n.value).toLowerCase()))];
+    const domains = old?.domains ?? csrNames;
+    if (!domains.length) throw inputError('acme-csr-no-names', t('acme.csrNoNames'), t('acme.csrNoNamesHint'));
+    const { report } = await inspectCsr(request.csr, old ? csrContext(old) : { domains, algorithms: [...ALGORITHMS], productName: 'ACME' });
+    if (!report.ok) {
+      throw inputError('csr-invalid', t('acme.csrInvalid', { id: subject, problems: report.problems.map((p) => p.message).join(' ') }), t('acme.csrInvalidHint'), { problems: report.problems, certificate: old?.id ?? null });
+    }
+    const missing = domains.filter((d) => !csrNames.includes(d));
+    if (missing.length) throw inputError('acme-csr-missing-names', t('acme.csrMissingNames', { id: subject, names: missing.join(', ') }), t('acme.csrMissingNamesHint', { id: subject }), { names: missing });
+    if (request.keySource === 'card') {
+      const { evidenceRefusal } = await import('../../card/evidence.js');
+      const refusal = evidenceRefusal(request.card, located.csr.key.spki, null);
+      if (refusal) throw refusal;
+    }
+    const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(located.der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE REQUEST-----\n`;
+    // ARI: the copy it replaces, when the CA offers renewalInfo (a CA without it never sees the field).
+    const directory = await ctx.session.directory();
+    learnDirectory(directory);
+    const payload = newOrderPayload(domains, directory, old ? ariCertId(new x509.X509Certificate(old.leafPem)) : null);
+    let orderUrl: string;
+    try {
+      const newOrder = await ctx.session.resource('newOrder');
+      // The same expiry is asked for (RFC 8555 notAfter); a CA that does not take it (Let's
+      // Encrypt) says so, and the order is made without it: the CA then sets the expiry.
+      const resp = old
+        ? await ctx.session.post(newOrder, { ...payload, notAfter: old.notAfter }, [201]).catch((e: unknown) => {
+            if (e instanceof AcmeProblemError && /notafter|notbefore/i.test(e.problem.detail)) return ctx.session.post(newOrder, payload, [201]);
+            throw e;
+          })
+        : await ctx.session.post(newOrder, payload, [201]);
+      orderUrl = resp.headers.location ?? '';
+    } catch (e) {
+      if (e instanceof AcmeProblemError) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: problemText(e.problem) }), t('acme.refusedHint'), { step: 'newOrder', type: e.problem.type, detail: e.problem.detail });
+      throw e;
+    }
+    if (!orderUrl) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: 'no Location' }), t('acme.refusedHint'), { step: 'newOrder' });
+    // Saved before any challenge or the finalize: a retry of the same request finds this order.
+    const pending: PendingOrder = {
+      idempotencyKey,
+      certificateId: old?.id ?? null,
+      domains,
+      orderUrl,
+      csr: csrPem,
+      keySource: request.keySource,
+      keyLocation: request.keySource === 'card' ? cardKeyUri(request.card) : request.keyFile ? resolve(request.keyFile) : null,
+      cardEvidence: request.keySource === 'card' ? request.card : null,
+      newCertificateId: null,
+    };
+    try {
+      ledger.saveOrder(pending, now().toISOString());
+    } catch {
+      // Another process saved an order under the same key meanwhile: follow that one.
+      const other = ledger.order(idempotencyKey);
+      if (other) return continueOrder(ctx, other);
+      throw portalError('acme-ledger-write', t('acme.ledgerWrite', { path: ledger.path }), t('acme.ledgerUnreadableHint'));
+    }
+    return continueOrder(ctx, pending);
   };
 
   const extras: AcmeExtras = {
@@ -153,6 +245,10 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     runDueRevocations: () => runDueRevocations(ledger, getSession, directoryUrl, now()),
     startupRevocations: [],
     renewalWindow: async (id) => renewalWindow(find(id)),
+    async order(request, idempotencyKey) {
+      const outcome = await placeOrder(request, idempotencyKey, () => null);
+      return 'pending' in outcome ? outcome : { certificate: view(outcome.copy) };
+    },
   };
 
   const portal: AcmePortal = {
@@ -189,88 +285,17 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     },
     async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueOutcome> {
       if (request.keySource === 'cloud') throw portalError('key-source-not-allowed', t('acme.noCloudKeys'), t('acme.noCloudKeysHint'), { keySource: 'cloud', allowed: ['csr', 'card'] });
-      const saved = ledger.order(idempotencyKey);
-      if (saved?.newCertificateId) {
-        return { certificate: view(find(saved.newCertificateId)), replaced: view(find(saved.certificateId)) };
-      }
-      const ctx = await orderContext();
-      if (saved) {
-        // The same request again: its order goes on, unless the CA has since declared it invalid
-        // (a challenge failed) or forgotten it; then the request is ordered afresh.
-        const status = await ctx.session.post<{ status: string }>(saved.orderUrl, null, [200]).then(
-          (r) => r.data.status,
-          (e: unknown) => {
-            if (e instanceof AcmeProblemError) return 'invalid';
-            throw e;
-          },
-        );
-        if (status !== 'invalid') return continueOrder(ctx, saved);
-        ledger.dropOrder(idempotencyKey);
-      }
-      const old = find(id);
-      refuseReplaced(old, now());
-      const { inspectCsr } = await import('../../pki/csr-check.js');
-      const { report, spki } = await inspectCsr(request.csr, csrContext(old));
-      if (!report.ok || !spki) {
-        throw inputError('csr-invalid', t('acme.csrInvalid', { id: old.id, problems: report.problems.map((p) => p.message).join(' ') }), t('acme.csrInvalidHint'), { problems: report.problems, certificate: old.id });
-      }
-      const { locateCsr } = await import('../../pki/csr-input.js');
-      const located = locateCsr(request.csr);
-      if (!('csr' in located)) throw inputError('csr-invalid', t('acme.csrInvalid', { id: old.id, problems: '' }), t('acme.csrInvalidHint'));
-      const csrNames = new Set(located.csr.sans.filter((n) => n.kind === 'dns').map((n) => String(n.value).toLowerCase()));
-      const missing = old.domains.filter((d) => !csrNames.has(d));
-      if (missing.length) throw inputError('acme-csr-missing-names', t('acme.csrMissingNames', { id: old.id, names: missing.join(', ') }), t('acme.csrMissingNamesHint', { id: old.id }), { names: missing });
-      if (request.keySource === 'card') {
-        const { evidenceRefusal } = await import('../../card/evidence.js');
-        const refusal = evidenceRefusal(request.card, located.csr.key.spki, null);
-        if (refusal) throw refusal;
-      }
-      const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(located.der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE REQUEST-----\n`;
-      // ARI: the copy it replaces, when the CA offers renewalInfo (a CA without it never sees the field).
-      const directory = await ctx.session.directory();
-      learnDirectory(directory);
-      const payload = newOrderPayload(old.domains, directory, ariCertId(new x509.X509Certificate(old.leafPem)));
-      let orderUrl: string;
-      try {
-        const newOrder = await ctx.session.resource('newOrder');
-        // The same expiry is asked for (RFC 8555 notAfter); a CA that does not take it (Let's
-        // Encrypt) says so, and the order is made without it: the CA then sets the expiry.
-        const resp = await ctx.session.post(newOrder, { ...payload, notAfter: old.notAfter }, [201]).catch((e: unknown) => {
-          if (e instanceof AcmeProblemError && /notafter|notbefore/i.test(e.problem.detail)) return ctx.session.post(newOrder, payload, [201]);
-          throw e;
-        });
-        orderUrl = resp.headers.location ?? '';
-      } catch (e) {
-        if (e instanceof AcmeProblemError) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: problemText(e.problem) }), t('acme.refusedHint'), { step: 'newOrder', type: e.problem.type, detail: e.problem.detail });
-        throw e;
-      }
-      if (!orderUrl) throw portalError('acme-refused', t('acme.refused', { step: 'newOrder', problem: 'no Location' }), t('acme.refusedHint'), { step: 'newOrder' });
-      // Saved before any challenge or the finalize: a retry of the same request finds this order.
-      const pending = {
-        idempotencyKey,
-        certificateId: old.id,
-        orderUrl,
-        csr: csrPem,
-        keySource: request.keySource,
-        keyLocation: request.keySource === 'card' ? cardKeyUri(request.card) : request.keyFile ? resolve(request.keyFile) : null,
-        cardEvidence: request.keySource === 'card' ? request.card : null,
-        newCertificateId: null,
-      };
-      try {
-        ledger.saveOrder(pending, now().toISOString());
-      } catch {
-        // Another process saved an order under the same key meanwhile: follow that one.
-        const other = ledger.order(idempotencyKey);
-        if (other) return continueOrder(ctx, other);
-        throw portalError('acme-ledger-write', t('acme.ledgerWrite', { path: ledger.path }), t('acme.ledgerUnreadableHint'));
-      }
-      return continueOrder(ctx, pending);
+      return asReissue(await placeOrder(request, idempotencyKey, () => {
+        const old = find(id);
+        refuseReplaced(old, now());
+        return old;
+      }));
     },
     async resumeReissue(orderRef: string) {
       const saved = ledger.order(orderRef);
       if (!saved) throw portalError('order-not-found', t('acme.orderNotFound', { orderRef }), t('acme.orderNotFoundHint'), { orderRef });
-      if (saved.newCertificateId) return { certificate: view(find(saved.newCertificateId)), replaced: view(find(saved.certificateId)) };
-      return continueOrder(await orderContext(), saved);
+      if (saved.newCertificateId) return asReissue({ copy: find(saved.newCertificateId), old: saved.certificateId ? find(saved.certificateId) : null });
+      return asReissue(await continueOrder(await orderContext(), saved));
     },
     async revoke(id: string, reason: RevocationReason) {
       const c = find(id);

@@ -72,6 +72,33 @@ describe('ACME portal on Pebble', () => {
     expect(again).toMatchObject({ url: made.url, created: false });
   });
 
+  test('without --ca-file Pebble\'s TLS certificate is not trusted: exit 5 naming the cause and --ca-file; a closed port named too', async () => {
+    const r = await runCli(['--portal', portal, 'acme', 'account', '--email', 'ops@example.test', '--agree-tos'], { env: env() });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/The TLS certificate of the ACME server .* is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\)/);
+    expect(r.stderr).toContain('--ca-file FILE');
+    const closed = await runCli(['--portal', `acme:https://127.0.0.1:${await freePort()}/dir`, 'acme', 'account', '--email', 'ops@example.test', '--agree-tos'], { env: env() });
+    expect(closed.code).toBe(5);
+    expect(closed.stderr).toContain('cannot be reached (ECONNREFUSED)');
+  });
+
+  test('acme order: a first certificate obtained by reissue itself (a key made here, http-01); the same CSR again gives the same copy', async () => {
+    const keyOut = join(box.dir, 'first.key');
+    const r = await cli(['acme', 'order', '--domain', 'first.example.test', '--domain', 'www.first.example.test', '--key-out', keyOut, '--json']);
+    const { certificate } = json<{ certificate: Certificate }>(r);
+    expect(certificate).toMatchObject({ commonName: 'first.example.test', replaces: null, state: 'valid', acme: { origin: 'issued', keyLocation: keyOut } });
+    expect(certificate.domains.sort()).toEqual(['first.example.test', 'www.first.example.test']);
+    expect(await verifiedByPebble(certificate.id, 'first')).toMatch(/: OK\n/);
+    expect(publicKeyHex(join(box.dir, 'first.pem'), 'x509')).toBe(execHex('openssl', ['pkey', '-in', keyOut, '-pubout', '-outform', 'DER']));
+    const again = json<{ certificate: Certificate }>(await cli(['acme', 'order', '--domain', 'first.example.test', '--domain', 'www.first.example.test', '--csr', join(box.dir, 'first.csr'), '--json']));
+    expect(again.certificate.id).toBe(certificate.id);
+
+    // acmeRevokeAfterDays 0: the replaced copy is revoked at once (our own order: by the account).
+    const now = json<ReissueResult>(await cli(['submit', certificate.id, '--key-out', join(box.dir, 'first-2.key'), '--json'], { env: { REISSUE_ACME_REVOKE_AFTER_DAYS: '0' } }));
+    expect(now.replaced).toMatchObject({ id: certificate.id, state: 'revoked', revocationReason: 'superseded', acme: { revocationAnswer: 'revoked' } });
+    expect(await pebble.certStatus(certificate.serialNumber)).toMatchObject({ status: 'Revoked', reason: 4 });
+  });
+
   test('a wrong http-01 answer: exit 5 naming the name, the challenge and the CA\'s problem document; nothing recorded; the kept key and CSR go through once fixed', async () => {
     const got = await certbotCertonly(pebble, { domains: ['fail.example.test'], dir: join(box.dir, 'certbot-fail') });
     const imported = json<Certificate>(await cli(['acme', 'import', got.fullchainFile, '--key', got.keyFile, '--json']));
@@ -168,6 +195,18 @@ describe('ACME portal on Pebble', () => {
     const fromCard = join(box.dir, 'from-card.der');
     await hsm.pkcs11Tool(['--token-label', 'acme-card', '--read-object', '--type', 'cert', '--id', keyId, '-o', fromCard]);
     expect(openssl(['x509', '-inform', 'DER', '-in', fromCard, '-noout', '-serial']).trim().toLowerCase()).toBe(`serial=${onCard.certificate.serialNumber}`);
+
+    // The same copy imported into another installation with its key's URI: the card holding the
+    // certificate's key is found and must be the one the URI names.
+    const chain = join(box.dir, 'on-card-full.pem');
+    await writeFile(chain, (await cli(['download', onCard.certificate.id, '--chain'])).stdout);
+    const other = join(box.dir, 'other-data');
+    const uri = onCard.certificate.acme!.keyLocation!;
+    const imported = json<Certificate>(await cli(['--data-dir', other, 'acme', 'import', chain, '--card-uri', uri, '--json']));
+    expect(imported).toMatchObject({ id: onCard.certificate.id, keySource: 'card', cardEvidence: { keyId, token: 'acme-card' }, acme: { origin: 'imported', keyLocation: uri } });
+    const wrongUri = await cli(['--data-dir', join(box.dir, 'third-data'), 'acme', 'import', chain, '--card-uri', uri.replace(/id=[^;]+/, 'id=%01%02'), '--json']);
+    expect(wrongUri.code).toBe(3);
+    expect(wrongUri.stderr).toContain(`The key of this certificate is on card`);
   });
 
   test('revoke now: the CA revokes with the reason given, the answer recorded; again: nothing sent twice', async () => {
