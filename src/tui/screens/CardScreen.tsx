@@ -171,7 +171,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Busy label={t('card.submitting')} />
-          <PortalProgress columns={columns} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />
           {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>
       );

@@ -214,7 +214,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
-          <PortalProgress columns={width} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>
       );
