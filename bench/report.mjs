@@ -77,6 +77,15 @@ export function rowsFor(results, failures) {
   if (m) {
     rows.push(row('6', `Memory: wizard peak RSS (VmHWM) on ${m.count.toLocaleString('en-US')} certificates; reference: bare node`, span(m.peakMiB, ' MiB'), span(m.nodeBaselineMiB, ' MiB'), `${r1(m.peakMiB.median)} MiB`, '<= 100 MiB', m.peakMiB.median <= 100, { value: m.peakMiB.median }));
   }
+  const a = results.acme;
+  if (a) {
+    const what = 'one certificate through ACME (same Pebble, http-01, EC P-256, a new order), spawn to exit';
+    if (a.reissue) {
+      rows.push(row('7', `ACME: ${what}: \`reissue submit ID --key-out\` / \`certbot certonly --standalone\``, span(a.reissue, ' ms'), span(a.certbot, ' ms'), span(a.reissueVsCertbot), '<= 1.0', a.reissueVsCertbot.median <= 1.0, { value: a.reissueVsCertbot.median }));
+      rows.push(row('7', `ACME: ${what}: \`reissue submit ID --key-out\` / \`lego run\``, span(a.reissue, ' ms'), span(a.lego, ' ms'), span(a.reissueVsLego), '<= 1.0', a.reissueVsLego.median <= 1.0, { value: a.reissueVsLego.median }));
+    }
+    rows.push(row('7', `ACME: ${what}: \`lego run\` / \`certbot certonly --standalone\` (the two references)`, span(a.lego, ' ms'), span(a.certbot, ' ms'), span(a.legoVsCertbot), 'info', null));
+  }
   for (const [name, msg] of Object.entries(failures)) rows.push(row('-', `${name}: NOT MEASURED`, msg.split('\n')[0].slice(0, 200), '', '', '', false));
   return rows;
 }

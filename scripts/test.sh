@@ -2,7 +2,8 @@
 # Every test, from a fresh Debian machine with Node: installs the system tools the tests use
 # (SoftHSM2 as the card, OpenSC's pkcs11-tool, openssl with its pkcs11 engine and GnuTLS's p11tool
 # as outside checkers, p11-kit's server and client module for the remote card, tmux as the
-# terminal, sqlite3, xmllint (libxml2-utils) for the Certum schema check, PostgreSQL (a throw-away cluster for the store's contract), and a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim),
+# terminal, sqlite3, xmllint (libxml2-utils) for the Certum schema check, PostgreSQL (a throw-away cluster for the store's contract), a C compiler with p11-kit's pkcs11.h for the PIN shim in test/pkcs11-shim,
+# and Pebble, certbot and lego for the ACME portal),
 # then type-checks, builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,11 @@ compgen -G '/usr/lib/*/pkcs11/p11-kit-client.so' >/dev/null || need+=(p11-kit-mo
 compgen -G '/usr/lib/*/engines-3/pkcs11.so' >/dev/null || need+=(libengine-pkcs11-openssl)
 { command -v cc && command -v make; } >/dev/null || need+=(build-essential)
 [ -f /usr/include/p11-kit-1/p11-kit/pkcs11.h ] || need+=(libp11-kit-dev)
+# The ACME portal's tests run a real ACME CA (Pebble, with pebble-challtestsrv as its DNS) and
+# compare with the reference clients certbot and lego (test/helpers/pebble.ts, acme-clients.ts).
+{ command -v pebble && command -v pebble-challtestsrv; } >/dev/null || need+=(pebble)
+command -v certbot >/dev/null || need+=(certbot)
+command -v lego >/dev/null || need+=(lego)
 if ((${#need[@]})); then
   echo "Installing test tools: ${need[*]}"
   sudo=""

@@ -35,6 +35,11 @@ const TOOLS = [
   ['tmux', 'tmux'],
   ['sqlite3', 'sqlite3'],
   ['script', 'bsdutils'],
+  // The ACME row: a real ACME CA and the two reference clients.
+  ['pebble', 'pebble'],
+  ['pebble-challtestsrv', 'pebble'],
+  ['certbot', 'certbot'],
+  ['lego', 'lego'],
 ];
 
 function have(cmd) {
@@ -60,7 +65,7 @@ export function softhsmModule() {
 
 /** Installs the missing system tools with apt-get (as root, or through sudo). */
 export function ensureTools(log) {
-  const need = TOOLS.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg);
+  const need = [...new Set(TOOLS.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg))];
   if (!softhsmModule() && !need.includes('softhsm2')) need.push('softhsm2');
   // OpenSSL 3.0 on Debian 12 reaches PKCS#11 through libp11's engine; there is no pkcs11-provider
   // package in bookworm.

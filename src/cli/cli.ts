@@ -10,6 +10,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { registerCardCommands } from './commands/card.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerDoctorCommands } from './commands/doctor.js';
+import { registerAcmeCommands } from './commands/acme.js';
 import { runWizardCommand } from './commands/wizard.js';
 import { COMPLETE_ENTRY, registerCompletionCommands, runComplete } from './completion/command.js';
 import { reportError } from './report.js';
@@ -45,6 +46,7 @@ export async function runCli(io: Io, argv: string[], wizard?: WizardStart | null
   registerServeCommands(program, r);
   registerSandboxCommands(program, r);
   registerDoctorCommands(program, r);
+  registerAcmeCommands(program, r);
   registerCompletionCommands(program, r);
   // Set after the subcommands exist (they copy it when created): they keep refusing extra arguments.
   program.allowExcessArguments(true);

@@ -3,7 +3,7 @@
 import type { CardService } from '../card/card.js';
 import { clockFromEnv, type Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
-import type { AnyPortal } from '../portal/portal.js';
+import type { AnyPortal, PortalProgressEvent } from '../portal/portal.js';
 import { findPortalKind, openPortalOf, portalKind, type PortalKind } from '../portal/registry.js';
 import type { Settings } from './env.js';
 import { t } from '../i18n/i18n.js';
@@ -30,6 +30,11 @@ export interface CliContext {
   simulatedDateNotice(): string;
   /** Set by a command that shuts down on SIGINT/SIGTERM itself (serve drains its requests). */
   handlesSignals: boolean;
+  /**
+   * Where a CA's step-by-step progress goes (the ACME order, each authorization): one line each on
+   * stderr by default; the wizard replaces it (a line on stderr would tear its frame).
+   */
+  portalProgress: (event: PortalProgressEvent) => void;
   /** Opened on first use, closed by close(). */
   portal(): Promise<AnyPortal>;
   card(): Promise<CardService>;
@@ -42,15 +47,17 @@ export function createContext(settings: Settings, io: Io): CliContext {
   // that need no portal (`config set portal …`, which repairs it) still run.
   const kind = findPortalKind(settings.portal, io.portalKinds);
   const isLocalPortal = kind?.embedded === true;
-  // REISSUE_NOW moves the sandbox's clock only; a real portal keeps its own time.
-  const clock = clockFromEnv(isLocalPortal ? io.env.REISSUE_NOW : undefined);
+  // REISSUE_NOW moves the sandbox's clock, and a kind's own schedule (the ACME revocations); a
+  // real portal otherwise keeps its own time.
+  const movesClock = isLocalPortal || kind?.localSchedule === true;
+  const clock = clockFromEnv(movesClock ? io.env.REISSUE_NOW : undefined);
   let portal: Promise<AnyPortal> | undefined;
   let card: Promise<CardService> | undefined;
   let closing: Promise<void> | undefined;
-  const simulatedDate = isLocalPortal && io.env.REISSUE_NOW ? clock.now() : null;
+  const simulatedDate = movesClock && io.env.REISSUE_NOW ? clock.now() : null;
   let noticeShown = false;
 
-  return {
+  const ctx: CliContext = {
     settings,
     io,
     clock,
@@ -59,10 +66,12 @@ export function createContext(settings: Settings, io: Io): CliContext {
     simulatedDateNotice() {
       if (!simulatedDate || noticeShown) return '';
       noticeShown = true;
-      return `${t('format.simulatedDate', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
+      // The sandbox can be reset; a CA's revocations carried out at the moved date are real.
+      return `${t(isLocalPortal ? 'format.simulatedDate' : 'format.simulatedDateSchedule', { date: formatDateTime(simulatedDate.toISOString()) })}\n`;
     },
     handlesSignals: false,
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io)),
+    portalProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io, (event) => ctx.portalProgress(event))),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -75,9 +84,10 @@ export function createContext(settings: Settings, io: Io): CliContext {
       return (closing ??= Promise.allSettled([portal?.then((x) => x.close()), card?.then((x) => x.close())]).then(() => undefined));
     },
   };
+  return ctx;
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io, onProgress: (event: PortalProgressEvent) => void): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -97,7 +107,21 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io
         configUser: async () => (await (await import('./config-file.js')).readConfigValues()).certumUser,
       }),
     env: io.env,
+    acmeSettings: async () => {
+      const { parseRevokeAfterDays } = await import('../domain/policy.js');
+      const { httpAddress, webroot, dnsHook, revokeAfterDays } = settings.acme;
+      return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
+    },
+    // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
+    onProgress,
   });
+}
+
+/** One line of a CA's progress, in the user's language (stderr for commands, the screen for the wizard). */
+export function progressLine(event: PortalProgressEvent): string {
+  if (event.type === 'authorization') return t(`cli.acmeProgress.authorization.${event.status}`, { identifier: event.identifier, challenge: event.challenge });
+  if (event.type === 'order') return t('cli.acmeProgress.order', { order: event.orderUrl, status: event.status });
+  return t('cli.acmeProgress.finalizing');
 }
 
 /**

@@ -17,6 +17,10 @@ export interface GlobalFlags {
   allowInsecureHttp?: boolean;
   /** --certum-password-file F: the Certum partner's password is the file's first line (0600). */
   certumPasswordFile?: string;
+  /** The ACME portal's challenges: --http-address, --webroot, --dns-hook. */
+  httpAddress?: string;
+  webroot?: string;
+  dnsHook?: string;
 }
 
 export interface Settings {
@@ -34,6 +38,8 @@ export interface Settings {
   allowInsecureHttp: boolean;
   /** --certum-password-file F (read only when a certum portal is opened). */
   certumPasswordFile?: string;
+  /** The ACME portal's challenges (flags, then the config file's acme* keys) and revocation delay. */
+  acme: { httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -61,6 +67,15 @@ export async function resolveSettings(
     lang: resolveLanguage({ flag: flags.lang, env, config: flags.lang || env.REISSUE_LANG ? undefined : (cfg ??= await config()).lang }),
     allowInsecureHttp: flags.allowInsecureHttp === true,
     certumPasswordFile: flags.certumPasswordFile,
+    // Read only for an ACME portal: other kinds never open the config file for these.
+    acme: /^acme:/i.test(portal)
+      ? {
+          httpAddress: await pick(flags.httpAddress, 'REISSUE_ACME_HTTP_ADDRESS', 'acmeHttpAddress'),
+          webroot: await pick(flags.webroot, 'REISSUE_ACME_WEBROOT', 'acmeWebroot'),
+          dnsHook: await pick(flags.dnsHook, 'REISSUE_ACME_DNS_HOOK', 'acmeDnsHook'),
+          revokeAfterDays: await pick(undefined, 'REISSUE_ACME_REVOKE_AFTER_DAYS', 'acmeRevokeAfterDays'),
+        }
+      : {},
   };
 }
 

@@ -84,7 +84,23 @@ export function certificateDetails(c: Certificate, now: Date): string {
       ...(c.replacedBy ? ([['replacedBy', c.replacedBy]] as [string, string][]) : []),
     ]),
   );
+  if (c.acme) lines.push('', ...acmeLines(c.acme));
   return lines.join('\n');
+}
+
+/** What an ACME portal's ledger knows of a copy: its order, key, origin, the CA's answers and ARI window. */
+function acmeLines(a: NonNullable<Certificate['acme']>): string[] {
+  const f = (key: string) => t(`cli.format.acme.${key}`);
+  const rows: [string, string][] = [
+    [f('origin'), a.origin === 'imported' ? t('cli.format.acme.originImported') : t('cli.format.acme.originIssued')],
+    [f('order'), a.orderUrl ?? '-'],
+    [f('keyLocation'), a.keyLocation ?? '-'],
+    [f('obtained'), formatDateTime(a.obtainedAt)],
+  ];
+  if (a.revocationAnswer) rows.push([f('revocationAnswer'), a.revocationAnswer]);
+  if (a.revocationError) rows.push([f('revocationError'), a.revocationError]);
+  rows.push([f('renewalWindow'), a.renewalWindow ? `${formatDateTime(a.renewalWindow.start)} – ${formatDateTime(a.renewalWindow.end)}` : f('noRenewalInfo')]);
+  return [t('cli.format.acme.section'), table(rows.map(([k, v]) => [`  ${k}`, v]))];
 }
 
 export function pendingList(items: PendingRevocation[]): string {

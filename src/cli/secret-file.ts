@@ -6,8 +6,8 @@ import { t } from '../i18n/i18n.js';
 
 /** Which secret: its catalog messages (`<messages>Readable`, …) and error codes (`<code>-readable`, …). */
 export interface SecretFileKind {
-  messages: 'cli.serve.pinFile' | 'cli.tokenFile.file' | 'certum.passwordFile.file';
-  code: 'pin-file' | 'token-file' | 'certum-password-file';
+  messages: 'cli.serve.pinFile' | 'cli.tokenFile.file' | 'certum.passwordFile.file' | 'cli.acme.eabFile';
+  code: 'pin-file' | 'token-file' | 'certum-password-file' | 'eab-hmac-file';
 }
 
 export async function readSecretFile(file: string, kind: SecretFileKind): Promise<string> {

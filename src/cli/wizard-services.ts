@@ -4,11 +4,18 @@ import type { WizardServices } from '../tui/services.js';
 import { resolve } from 'node:path';
 import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
 import { writeOutputs } from '../util/files.js';
-import type { CliContext } from './context.js';
+import { progressLine, type CliContext } from './context.js';
 import { readInputFile } from './input.js';
 import { t } from '../i18n/i18n.js';
 
 export function createWizardServices(ctx: CliContext, portal: AnyPortal): WizardServices {
+  // From now on the portal's progress lines are the wizard's to show (none reach the terminal
+  // under Ink's frame); a line with no screen listening is dropped.
+  const listeners = new Set<(line: string) => void>();
+  ctx.portalProgress = (event) => {
+    const line = progressLine(event);
+    for (const listener of listeners) listener(line);
+  };
   return {
     portal,
     openCard: () => ctx.card(),
@@ -23,5 +30,9 @@ export function createWizardServices(ctx: CliContext, portal: AnyPortal): Wizard
     now: () => ctx.clock.now(),
     simulatedDate: ctx.simulatedDate !== null,
     workDir: () => process.cwd(),
+    onPortalProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

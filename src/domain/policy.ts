@@ -151,3 +151,17 @@ export function parseReminderDays(value: string | undefined): number | undefined
   }
   return n;
 }
+
+/**
+ * The ACME portal's revocation delay (config acmeRevokeAfterDays): days from the new copy to the
+ * old copy's revocation; "0" at once; "never" keeps the old copy; unset means the 14 days.
+ */
+export function parseRevokeAfterDays(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return REVOCATION_DELAY_DAYS;
+  if (value.trim().toLowerCase() === 'never') return null;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 3650) {
+    throw usageError('bad-revoke-after-days', `acmeRevokeAfterDays must be a whole number of days (0 = at once) or "never", not "${value}".`, 'Run `reissue config set acmeRevokeAfterDays 14` (or 0, or never).', { value });
+  }
+  return n;
+}

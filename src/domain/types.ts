@@ -80,6 +80,25 @@ export interface Certificate {
    * consistency, not attested (a PKCS#11 card cannot prove it); recorded for audit.
    */
   cardEvidence?: CardEvidence | null;
+  /** A copy in an ACME portal's ledger: what only such a copy has (absent elsewhere). */
+  acme?: AcmeCopyInfo | null;
+}
+
+/** What an ACME portal's ledger knows of a copy beyond the common fields. */
+export interface AcmeCopyInfo {
+  /** The ACME order this copy was issued under (null for a copy imported without it). */
+  orderUrl: string | null;
+  /** Obtained by this tool, or imported (obtained elsewhere, e.g. by certbot). */
+  origin: 'issued' | 'imported';
+  /** The key file's path, or the key's pkcs11: URI; null when not known (a CSR from elsewhere). */
+  keyLocation: string | null;
+  obtainedAt: string;
+  /** What the CA answered to the revocation, once sent. */
+  revocationAnswer: string | null;
+  /** Why the last revocation attempt failed (it is retried). */
+  revocationError: string | null;
+  /** RFC 9773: the renewal window the CA suggests, when its directory offers renewalInfo. */
+  renewalWindow: { start: string; end: string; explanationUrl: string | null } | null;
 }
 
 /** Where a cloud-generated key pair lives. */
@@ -96,7 +115,8 @@ export interface CloudKeyInfo {
 
 /** One reissue: where the new key pair comes from, and what the portal needs for it. */
 export type ReissueRequest =
-  | { keySource: 'csr'; csr: Uint8Array }
+  /** keyFile: where the CSR's private key was written, when this tool made it (recorded by a portal that keeps key locations). */
+  | { keySource: 'csr'; csr: Uint8Array; keyFile?: string }
   | { keySource: 'card'; csr: Uint8Array; card: CardEvidence }
   | { keySource: 'cloud'; algorithm: Algorithm };
 

@@ -117,9 +117,15 @@ function newKeyOutputs(keyPath: string, csrOut?: string, overwriteCsr = false): 
 /** A new software key pair (written 0600, never over an existing file) and its CSR. */
 export async function newKeyAndCsr(req: NewKeyRequest): Promise<{ csrPem: string; keyPath: string }> {
   assertCsrAlgorithm(req.certificate, req.algorithm);
+  const { subjectForCertificate } = await import('../pki/software-key.js');
+  return newKeyAndCsrFor({ ...req, subject: subjectForCertificate(req.certificate) });
+}
+
+/** The same for a bare subject (a first certificate, with no copy to reissue: `acme order`). */
+export async function newKeyAndCsrFor(req: Omit<NewKeyRequest, 'certificate'> & { subject: { commonName: string; domains: string[] } }): Promise<{ csrPem: string; keyPath: string }> {
   await assertNewKeyOutputsFree(req.keyPath, req.csrOut, req.overwriteCsr);
-  const { generateCsrWithNewKey, subjectForCertificate } = await import('../pki/software-key.js');
-  const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: subjectForCertificate(req.certificate), passphrase: req.passphrase });
+  const { generateCsrWithNewKey } = await import('../pki/software-key.js');
+  const made = await generateCsrWithNewKey({ algorithm: req.algorithm, subject: req.subject, passphrase: req.passphrase });
   // Both files or neither: a CSR that cannot be written takes the new key file away with it.
   const { key, csr } = newKeyOutputs(req.keyPath, req.csrOut, req.overwriteCsr);
   await writeOutputs([{ ...key, data: made.privateKeyPem, mode: 0o600 }, ...(csr ? [{ ...csr, data: made.csrPem }] : [])]);

@@ -76,6 +76,15 @@ export interface KindInfo extends PortalInfo {
   capabilities: PortalCapability[];
 }
 
+/**
+ * What a portal that works with a CA step by step reports while a reissue runs (the ACME kind: the
+ * order, each authorization pending/valid/invalid, the finalize), for the CLI's lines and the wizard.
+ */
+export type PortalProgressEvent =
+  | { type: 'order'; orderUrl: string; status: string }
+  | { type: 'authorization'; identifier: string; challenge: string; status: 'pending' | 'valid' | 'invalid' }
+  | { type: 'finalizing'; orderUrl: string };
+
 /** What every portal kind offers. */
 export interface PortalCore {
   info(): Promise<KindInfo>;

@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import { usageError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 import { isCertumSpec } from './certum/endpoint.js';
-import type { AnyPortal } from './portal.js';
+import type { AnyPortal, PortalProgressEvent } from './portal.js';
 
 /** What a kind may need to open its portal; each kind reads the fields it uses. */
 export interface PortalOpenOptions {
@@ -25,6 +25,21 @@ export interface PortalOpenOptions {
   certumCredentials?: () => Promise<{ userName: string; password: string }>;
   /** The environment (REISSUE_CERTUM_TIMEOUT, REISSUE_CERTUM_POLL). */
   env?: NodeJS.ProcessEnv;
+  /** The ACME kind's settings (challenges, revocation delay), read only by that kind. */
+  acmeSettings?: () => Promise<AcmeKindSettings>;
+  /** Progress of a reissue with a CA that validates step by step. */
+  onProgress?: (event: PortalProgressEvent) => void;
+  /** False: do not carry out due revocations on opening (shell completion). */
+  runDueRevocations?: boolean;
+}
+
+/** The ACME kind's settings as the CLI resolves them (flags, then the config file). */
+export interface AcmeKindSettings {
+  httpAddress?: string;
+  webroot?: string;
+  dnsHook?: string;
+  /** Days until the replaced copy is revoked; 0 at once; null never. */
+  revokeAfterDays: number | null;
 }
 
 /** A kind's folder: src/portal/<kind>/index.ts. */
@@ -42,6 +57,8 @@ export interface PortalKind {
    * and the wizard reads its first page before its first frame.
    */
   readonly embedded: boolean;
+  /** The kind keeps a schedule of its own (the ACME kind's revocations): REISSUE_NOW moves that schedule's clock. */
+  readonly localSchedule?: boolean;
   matches(spec: string): boolean;
   load(): Promise<PortalKindModule>;
 }
@@ -50,6 +67,7 @@ export interface PortalKind {
 export const PORTAL_KINDS: readonly PortalKind[] = [
   { name: 'local', form: 'local', embedded: true, matches: (spec) => spec === 'local', load: () => import('./local/index.js') },
   { name: 'http', form: 'https://HOST:PORT', embedded: false, matches: (spec) => /^https?:\/\//i.test(spec), load: () => import('./http/index.js') },
+  { name: 'acme', form: 'acme:https://HOST/directory', embedded: false, localSchedule: true, matches: (spec) => /^acme:https?:\/\/\S+$/i.test(spec), load: () => import('./acme/index.js') },
   // Certum's Partner API (SOAP): production, its test service, or any endpoint.
   { name: 'certum', form: 'certum | certum-test | certum:URL', embedded: false, matches: isCertumSpec, load: () => import('./certum/index.js') },
 ];

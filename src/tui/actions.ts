@@ -40,6 +40,9 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
     else if (e.type === 'key-generated') dispatch({ type: 'card-generated', csrPem: e.csrPem, keyId: e.keyId });
   };
 
+  // A portal that validates step by step reports each step; the reducer keeps them while it issues.
+  services.onPortalProgress?.((line) => dispatch({ type: 'portal-progress', line }));
+
   const check = async (cert: Certificate, csr: Uint8Array) => {
     const report = await checkCsrFor(deps, cert.id, csr);
     dispatch({ type: 'csr-checked', report });

@@ -22,6 +22,11 @@ export interface WizardServices {
   simulatedDate?: boolean;
   /** Where a CSR left unsubmitted is kept (the current directory). */
   workDir(): string;
+  /**
+   * The portal's step-by-step progress while it issues (an ACME CA: order, each name's challenge,
+   * finalizing), one line each; returns the unsubscribe. Absent: the portal reports none.
+   */
+  onPortalProgress?(listener: (line: string) => void): () => void;
 }
 
 export const ServicesContext = createContext<WizardServices | null>(null);

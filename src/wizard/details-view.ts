@@ -40,13 +40,23 @@ export function detailsFacts(cert: Certificate, now: Date, columns: number): { l
   };
 }
 
+/**
+ * "Name Surname <e-mail>", leaving out what the portal does not know: an ACME account has only a
+ * contact address (or none), so no blank name before it and no empty "<>".
+ */
+function subscriberText(sub: Certificate['subscriber']): string {
+  const name = [sub.name, sub.lastName].map((x) => x.trim()).filter(Boolean).join(' ');
+  const email = sub.email.trim() ? `<${sub.email.trim()}>` : '';
+  return [name, email].filter(Boolean).join(' ') || t('details.none');
+}
+
 /** Every other field of the portal's details view, in its order. */
 export function detailsFields(cert: Certificate, emails: readonly PortalEmail[] | null | undefined): DetailsLine[] {
   const org = cert.organization;
   const sub = cert.subscriber;
   const key = keyLine(cert);
   const out: DetailsLine[] = [
-    { label: t('details.subscriber'), value: `${sub.name} ${sub.lastName} <${sub.email}>` },
+    { label: t('details.subscriber'), value: subscriberText(sub) },
     { label: `  ${t('details.verificationMethod')}`, value: sub.verificationMethod },
     { label: t('details.organization'), value: org ? org.name : t('details.none') },
   ];

@@ -18,6 +18,13 @@ export function formatDateTime(iso: string): string {
   return `${dateOf(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** formatDateTime with seconds: for two dates that differ within the same minute. */
+export function formatDateTimeSeconds(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${formatDateTime(iso)}:${pad(d.getSeconds())}`;
+}
+
 /**
  * "100,000" (en), "100 000" (pl): a count with the language's thousands separators. English
  * without toLocaleString: its first call loads ICU's number formatting, 12–25 ms on the wizard's

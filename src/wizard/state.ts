@@ -143,6 +143,8 @@ export interface CsrScreen {
   fileError: ShownError | null;
   /** Ctrl+C once while the portal issues: the answer is waited for (see reduce-interrupt). */
   finishing: boolean;
+  /** The portal's latest steps while it issues (an ACME CA: the order, each name, finalizing). */
+  portalSteps?: string[];
 }
 export interface CardScreen {
   kind: 'card';
@@ -168,6 +170,8 @@ export interface CardScreen {
   /** The readers' live check: a scan in flight, the pause before the next one, or neither. */
   readerCheck: 'idle' | 'scanning' | 'waiting';
   back: Screen;
+  /** The portal's latest steps while it issues the copy for the card's key. */
+  portalSteps?: string[];
 }
 export interface ResultScreen {
   kind: 'result';
@@ -323,6 +327,8 @@ export type WizardEvent =
   | { type: 'pin-submit'; pin: string }
   | { type: 'card-progress'; progress: CardProgress }
   | { type: 'card-generated'; csrPem: string; keyId: string }
+  /** One step the portal reported while it issues (shown under the spinner). */
+  | { type: 'portal-progress'; line: string }
   /** Ctrl+C. */
   | { type: 'interrupt' }
   /** The CSR of a key pair left unsubmitted was kept; `command` submits it later. */

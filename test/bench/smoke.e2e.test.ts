@@ -15,6 +15,7 @@ const SECTIONS: Record<string, RegExp[]> = {
   service: [/Service: reissues\/s through `reissue serve`/],
   'service-pg': [/Service on PostgreSQL: reissues\/s through one `serve --store/, /Service on PostgreSQL: reissues\/s through two `serve` instances/, /`admin copy` of the portal into PostgreSQL/],
   memory: [/Memory: wizard peak RSS/],
+  acme: [/ACME: .*`reissue submit ID --key-out` \/ `certbot certonly/, /ACME: .*`reissue submit ID --key-out` \/ `lego run`/, /ACME: .*`lego run` \/ `certbot certonly/],
 };
 
 function runBench(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {

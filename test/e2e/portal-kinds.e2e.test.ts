@@ -1,7 +1,7 @@
 // The portal kinds through the built binary: a kind's folder is its own chunk, imported only when
 // that kind is used (`--portal local` never loads the HTTP client, got and all), and a --portal
-// value naming no kind this build has (acme:… — not built yet) is a usage error, exit 2, that
-// lists the kinds known and loads no kind. The certum kinds load their own chunk (soap with it).
+// value naming no kind this build has (acme: with a non-http URL, an unknown certum form) is a usage error,
+// exit 2, that lists the kinds known and loads no kind. The certum kinds load their own chunk (soap with it).
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,13 +92,23 @@ describe('portal kinds in the built binary', () => {
     expect(r.loaded).not.toContain(localChunk());
   });
 
-  test.each([['acme:https://ca.example/directory'], ['certum:ftp://host/x'], ['Certum']])('--portal %s: exit 2, the kinds known named, no kind loaded', async (spec) => {
+  test.each([['acme:ftp://ca.example/directory'], ['certum:ftp://host/x'], ['Certum']])('--portal %s: exit 2, the kinds known named, no kind loaded', async (spec) => {
     const r = await traced(['--portal', spec, 'list']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`Unknown portal "${spec}"`);
     expect(r.stderr).toContain('local, https://HOST:PORT, certum | certum-test | certum:URL');
     expect(r.loaded.some((f) => f.startsWith('certum-'))).toBe(false);
+    expect(r.loaded).not.toContain(httpChunk());
+    expect(r.loaded).not.toContain(localChunk());
+  });
+
+  test('--portal acme:https://…: the ACME kind is loaded (neither the HTTP client nor the sandbox) and lists its empty ledger', async () => {
+    // Nothing listens on port 9: listing reads the local ledger only, the CA is not asked.
+    const r = await traced(['--portal', 'acme:https://127.0.0.1:9/directory', 'list', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
     expect(r.loaded).not.toContain(httpChunk());
     expect(r.loaded).not.toContain(localChunk());
   });

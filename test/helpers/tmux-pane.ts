@@ -54,8 +54,8 @@ export function paneClass(socket: string) {
       readonly log: string,
     ) {}
 
-    /** `bin`: the launcher to run (default: this checkout's bin/reissue). */
-    static start(name: string, cwd: string, env: Record<string, string>, log: string, size = { columns: 80, rows: 24 }, bin = BIN): TmuxPane {
+    /** `bin`: the launcher to run (default: this checkout's bin/reissue); `args`: its command line (e.g. global options such as --portal). */
+    static start(name: string, cwd: string, env: Record<string, string>, log: string, size = { columns: 80, rows: 24 }, bin = BIN, args: string[] = []): TmuxPane {
       // CI would switch Ink to "last frame only"; REISSUE_* from the developer's shell must not leak in.
       const unset = ['CI', 'CONTINUOUS_INTEGRATION', 'REISSUE_PORTAL', 'REISSUE_TOKEN', 'REISSUE_NOW', 'REISSUE_PKCS11_MODULE']
         .filter((v) => !(v in env))
@@ -64,7 +64,7 @@ export function paneClass(socket: string) {
       const vars = Object.entries({ NO_COLOR: '1', TERM: 'xterm-256color', ...env })
         .map(([k, v]) => `${k}=${shellQuote(v)}`)
         .join(' ');
-      const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${shellQuote(bin)}; echo "EXIT=$?"; sleep 120`;
+      const cmd = `cd ${shellQuote(cwd)} && env ${unset} ${vars} ${shellQuote(process.execPath)} ${[bin, ...args].map(shellQuote).join(' ')}; echo "EXIT=$?"; sleep 120`;
       newSession(['-s', name, '-x', String(size.columns), '-y', String(size.rows), cmd]);
       tmux('pipe-pane', '-o', '-t', name, `cat >> ${shellQuote(log)}`);
       return new TmuxPane(name, log);

@@ -8,15 +8,16 @@ import { coreOnlyPortal } from '../tui/fakes.js';
 const options: PortalOpenOptions = { spec: 'x', dataDir: '/nonexistent', token: undefined, caFile: undefined, allowInsecureHttp: false, clock: systemClock };
 
 describe('portal kinds', () => {
-  test('the build lists only the kinds that work: local, http and certum', () => {
-    expect(PORTAL_KINDS.map((k) => k.name)).toEqual(['local', 'http', 'certum']);
+  test('the build lists only the kinds that work: local, http, acme and certum', () => {
+    expect(PORTAL_KINDS.map((k) => k.name)).toEqual(['local', 'http', 'acme', 'certum']);
+    expect(portalKind('acme:https://ca.example/directory')).toMatchObject({ name: 'acme', embedded: false, localSchedule: true });
     for (const spec of ['certum', 'certum-test', 'certum:https://host/service/PartnerApi', 'certum:http://127.0.0.1:8080/x']) expect(portalKind(spec)).toMatchObject({ name: 'certum', embedded: false });
     expect(portalKind('local').name).toBe('local');
     expect(portalKind('local').embedded).toBe(true);
     for (const url of ['http://127.0.0.1:8080', 'https://portal.example:8443/base', 'HTTPS://PORTAL.EXAMPLE']) expect(portalKind(url)).toMatchObject({ name: 'http', embedded: false });
   });
 
-  test.each(['acme:https://ca.example/directory', 'certum:ftp://host/service', 'certum-prod', 'ftp://x', 'Local', ''])('"%s" is a usage error naming the kinds known', (spec) => {
+  test.each(['acme:ftp://ca.example/directory', 'acme:', 'certum:ftp://host/service', 'certum-prod', 'ftp://x', 'Local', ''])('"%s" is a usage error naming the kinds known', (spec) => {
     expect(findPortalKind(spec)).toBeNull();
     let thrown: unknown;
     try {

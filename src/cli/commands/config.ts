@@ -47,6 +47,9 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
         if (key === 'lang') resolveLanguage({ env: {}, config: value });
         // The portal signs in with the token: a password in its URL would be stored and shown.
         if (key === 'portal' && hasUrlCredentials(value)) throw portalCredentialsRefused(redactUrl(value));
+        // The ACME settings that every later command would trip over: checked now.
+        if (key === 'acmeRevokeAfterDays') (await import('../../domain/policy.js')).parseRevokeAfterDays(value);
+        if (key === 'acmeHttpAddress') (await import('../../portal/acme/challenges.js')).parseListenAddress(value);
         openConfig().set(assertConfigKey(key), value);
       }),
     );

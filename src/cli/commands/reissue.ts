@@ -87,13 +87,33 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .addOption(oneOf(new Option('--key-source <SOURCE>', t('cli.reissue.keySource')).default('csr'), KEY_SOURCES))
     .option('--manifest <FILE>', t('cli.reissue.manifest'))
     .addOption(oneOf(new Option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm')), ALGORITHMS))
+    .option('--key-out <FILE>', t('cli.reissue.submitKeyOut'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string; keyOut?: string }) => {
         const source = parseChoice('--key-source', opts.keySource, KEY_SOURCES);
         if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueOutcome;
-        if (source === 'cloud') {
+        if (opts.keyOut) {
+          // A key pair made here (written 0600, never over a file) and its CSR, submitted at once.
+          if (opts.csr || source !== 'csr') throw usageError('key-out-alone', t('cli.reissue.keyOutAlone'), t('cli.reissue.keyOutAloneHint', { id }));
+          const algorithm = opts.algorithm ?? 'ec-p256';
+          if (!isAlgorithm(algorithm)) throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm }), t('cli.reissue.badAlgorithmHint'));
+          const deps = flowDeps(ctx);
+          const cert = await (await deps.portal()).get(id);
+          const keyPath = resolve(opts.keyOut);
+          // The CSR is kept next to the key: a submission that fails (a challenge, the network) is
+          // tried again with the same key by `submit ID --csr` (the same CSR resumes its order).
+          const csrOut = `${keyPath.replace(/\.(key|pem)$/i, '')}.csr`;
+          const made = await newKeyAndCsr({ certificate: cert, algorithm, keyPath, csrOut });
+          ctx.io.stderr.write(`${t('cli.reissue.key', { path: keyPath })}\n`);
+          try {
+            result = await submitReissue(deps, { certificateId: id, request: { keySource: 'csr', csr: new TextEncoder().encode(made.csrPem), keyFile: keyPath } });
+          } catch (e) {
+            ctx.io.stderr.write(`${t('cli.reissue.keyOutKept', { key: keyPath, csr: csrOut, command: ['reissue', 'submit', id, '--csr', csrOut].join(' ') })}\n`);
+            throw e;
+          }
+        } else if (source === 'cloud') {
           if (opts.csr) throw usageError('csr-not-expected', t('cli.reissue.csrNotExpected'), t('cli.reissue.csrNotExpectedHint', { id }));
           if (opts.algorithm !== undefined && !isAlgorithm(opts.algorithm)) {
             throw usageError('bad-algorithm', t('cli.reissue.badAlgorithm', { algorithm: opts.algorithm }), t('cli.reissue.badAlgorithmHint'));
@@ -146,7 +166,8 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         }
         const revoked = await portal.revoke(cert.id, reason);
         if (ctx.settings.json) return printJson(ctx, revoked);
-        printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
+        // A portal without a CRL of its own (a CA reached over ACME) publishes the revocation itself.
+        printText(ctx, t(portal.capabilities.includes('crl') ? 'cli.reissue.revoked' : 'cli.reissue.revokedAtCa', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
 }
@@ -168,6 +189,8 @@ export function printReissueResult(ctx: CliContext, result: ReissueOutcome): voi
       t('cli.reissue.issued'),
       `  ${t('cli.reissue.newCopy', { id: n.id, serial: n.serialNumber, date: formatDateTime(n.notAfter) })}`,
       `  ${t('cli.reissue.previousCopy', { id: o.id, serial: o.serialNumber, date: formatDateTime(o.notAfter) })}`,
+      // A CA that sets the expiry itself (ACME): both dates, as they are.
+      n.notAfter !== o.notAfter ? `  ${t('cli.reissue.caSetExpiry', { date: formatDateTime(n.notAfter), old: formatDateTime(o.notAfter) })}` : '',
       o.revocationDate ? `  ${t('cli.reissue.previousRevoked', { when: willBeRevokedText(o, now) ?? formatDateTime(o.revocationDate) })}` : '',
       n.keySource === 'cloud' && n.cloudKey ? `  ${t('cli.reissue.cloudKey', { location: n.cloudKey.location })}` : '',
       t('cli.reissue.download', { id: n.id, file: `${fileNameFor(n.commonName)}.pem` }),

@@ -17,6 +17,8 @@ export async function runWizardCommand(ctx: CliContext, known: readonly WizardEv
   // Keep V8's young generation at its initial size: by default it grows to 3 × 16 MiB under
   // React's allocation rate, which was most of the wizard's peak RSS on a 100,000-certificate portal.
   (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
+  // A CA's step-by-step progress must not write over the frame; the wizard shows its own steps.
+  ctx.portalProgress = () => undefined;
   const portal = await ctx.portal();
   const { createWizardServices } = await import('../wizard-services.js');
   const { runWizard } = await import('../../tui/run.js');

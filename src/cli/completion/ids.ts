@@ -33,5 +33,5 @@ async function openPortal(settings: Awaited<ReturnType<typeof loadSettings>>): P
   const kind = findPortalKind(settings.portal);
   // A Tab never creates the embedded sandbox nor sends a password from a URL.
   if (!kind || settings.portalCredentials || (kind.embedded && !existsSync(join(settings.dataDir, 'portal.sqlite')))) return null;
-  return openPortalOf(kind, { spec: settings.portal, dataDir: settings.dataDir, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp, clock: systemClock, timeoutMs: PORTAL_WAIT_MS, retries: 0 });
+  return openPortalOf(kind, { spec: settings.portal, dataDir: settings.dataDir, token: settings.token, caFile: settings.caFile, allowInsecureHttp: settings.allowInsecureHttp, clock: systemClock, timeoutMs: PORTAL_WAIT_MS, retries: 0, runDueRevocations: false });
 }

@@ -35,7 +35,7 @@ export function checklist(d: Diagnosis): CheckLine[] {
     else lines.push(ok(t('doctor.dataDir', { path: dir.path })));
   }
   lines.push(portalLine(d));
-  // The API token is `reissue serve`'s (an http(s) address); Certum's kinds sign in with the partner's password.
+  // Only `reissue serve` (an http(s) address) signs in with an API token: an ACME CA uses its account key, Certum's kinds the partner's password.
   if (/^https?:\/\//i.test(d.settings.portal)) {
     if (!d.settings.tokenSet) lines.push(bad(t('doctor.noToken'), t('doctor.noTokenNext')));
     else if (d.portal.tokenAccepted === true) lines.push(ok(t('doctor.tokenAccepted')));

@@ -9,8 +9,9 @@ import { pinRange, pinWarning, validatePin } from '../../wizard/pin.js';
 import { findReader, pinDialogKeys, readerChecklist, readerLabel, readerReady } from '../../wizard/selectors.js';
 import type { CardScreen as CardState } from '../../wizard/state.js';
 import type { CardPhase, ReaderInfo } from '../../card/card.js';
-import { useUiActions } from '../context.js';
+import { useUiActions, useWizardState } from '../context.js';
 import { Busy } from '../components/Busy.js';
+import { PortalProgress } from '../components/PortalProgress.js';
 import { Checklist } from '../components/Checklist.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
@@ -59,6 +60,7 @@ function Progress({ screen }: { screen: CardState }) {
 
 export function CardScreen({ screen, isActive }: { screen: CardState; isActive: boolean }) {
   const { dispatch, keyReadAt } = useUiActions();
+  const { columns } = useWizardState();
   const reader = findReader(screen.inventory, screen.reader);
   const generating = screen.purpose === 'generate';
 
@@ -169,6 +171,7 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Busy label={t('card.submitting')} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />
           {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>
       );

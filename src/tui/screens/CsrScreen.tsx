@@ -9,6 +9,7 @@ import type { CsrScreen as CsrState, CsrSource } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { CHROME_ROWS, coreRows } from '../../wizard/view-size.js';
 import { Busy } from '../components/Busy.js';
+import { PortalProgress } from '../components/PortalProgress.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
@@ -213,6 +214,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>
       );

@@ -3,8 +3,10 @@
 import { Box } from 'ink';
 import { Text } from '../theme.js';
 import { useCallback } from 'react';
-import { cardNumber, fit, formatDateTime, pendingRevocationText, revocationBadge, stateLabel, wrapWords } from '../../wizard/format.js';
+import { cardNumber, fit, formatDateTime, formatDateTimeSeconds, pendingRevocationText, revocationBadge, stateLabel, wrapWords } from '../../wizard/format.js';
 import { t } from '../../i18n/i18n.js';
+import { REVOCATION_DELAY_DAYS } from '../../domain/policy.js';
+import type { Certificate } from '../../domain/types.js';
 import { resultActions } from '../../wizard/selectors.js';
 import type { ResultAction, ResultScreen as ResultState } from '../../wizard/state.js';
 import { useUiActions, useWizardState } from '../context.js';
@@ -81,6 +83,19 @@ function Comparison({ rows, columns, headings }: { rows: Row[]; columns: number;
   );
 }
 
+/**
+ * What happens to the previous copy, as it is: the manual's 14-day sentence when that is the
+ * delay; another delay (an ACME portal's acmeRevokeAfterDays), at once, or never, said as such.
+ */
+function resultInfo(fresh: Certificate, old: Certificate, now: Date): string {
+  if (old.state === 'pending-revocation' && old.revocationDate) {
+    const days = Math.round((Date.parse(old.revocationDate) - Date.parse(fresh.notBefore)) / 86_400_000);
+    return days === REVOCATION_DELAY_DAYS ? t('result.info') : t('result.infoRevokeOn', { when: pendingRevocationText(old, now) });
+  }
+  if (old.state === 'revoked') return t('result.infoRevoked');
+  return t('result.infoNotRevoked', { date: formatDateTime(old.notAfter) });
+}
+
 export function ResultScreen({ screen, isActive }: { screen: ResultState; isActive: boolean }) {
   const state = useWizardState();
   const { dispatch } = useUiActions();
@@ -89,13 +104,17 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
 
   const { certificate: fresh, replaced: old } = screen.result;
   const now = new Date(state.now);
-  const sameExpiry = fresh.notAfter === old.notAfter;
+  const sameExpiry = Date.parse(fresh.notAfter) === Date.parse(old.notAfter);
+  // A CA that sets the expiry itself (ACME without notAfter) can end the new copy seconds after
+  // the old one: shown to the second then, so two equal-looking dates never carry "≠".
+  const validTo = !sameExpiry && formatDateTime(fresh.notAfter) === formatDateTime(old.notAfter) ? formatDateTimeSeconds : formatDateTime;
+  const caSetExpiry = sameExpiry ? null : t('result.caSetExpiry', { date: validTo(fresh.notAfter), old: validTo(old.notAfter) });
   const badge = revocationBadge(old, now);
   const items = resultActions(screen).map((a) => ({ value: a, label: actionLabel(a) }));
   const headings: [string, string] = [t('result.newCopy'), t('result.previousCopy')];
   const rows: Row[] = [
     { label: t('result.serialNumber'), fresh: fresh.serialNumber, old: old.serialNumber },
-    { label: t('result.validTo'), fresh: formatDateTime(fresh.notAfter), old: formatDateTime(old.notAfter) },
+    { label: t('result.validTo'), fresh: validTo(fresh.notAfter), old: validTo(old.notAfter) },
     { label: '', fresh: sameExpiry ? t('result.sameExpiry') : t('result.expiryDiffers'), old: '' },
     { label: t('result.state'), fresh: stateLabel(fresh.state), old: badge ? `${stateLabel(old.state)}, ${badge}` : stateLabel(old.state) },
     { label: t('result.revocation'), fresh: '—', old: pendingRevocationText(old, now) ?? '—' },
@@ -107,9 +126,10 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   ];
   const wide = !stacksCopies(rows, headings, state.columns);
   const title = wrapWords(`✓ ${t('result.title', { cn: fresh.commonName })}`, state.columns - 1);
-  const info = wrapWords(t('result.info'), state.columns - 2);
+  const info = wrapWords(resultInfo(fresh, old, now), state.columns - 2);
   // The info box only when it fits: the header already names the revocation date.
-  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0);
+  const expiryLines = caSetExpiry ? wrapWords(caSetExpiry, state.columns - 1) : [];
+  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0) + expiryLines.length;
   const showInfo = used + info.length <= state.rows - 4;
   return (
     <Box flexDirection="column">
@@ -120,6 +140,11 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
       ))}
       {wide ? <Text> </Text> : null}
       <Comparison columns={state.columns} headings={headings} rows={rows} />
+      {expiryLines.map((line, i) => (
+        <Text key={`expiry-${i}`} color="yellow">
+          {line}
+        </Text>
+      ))}
       {wide ? <Text> </Text> : null}
       {showInfo ? (
         <InfoBox>
