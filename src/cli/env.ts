@@ -15,7 +15,8 @@ export interface GlobalFlags {
   caFile?: string;
   lang?: string;
   allowInsecureHttp?: boolean;
-  /** The ACME portal's challenges: --http-address, --webroot, --dns-hook. */
+  /** The ACME portal's challenges: --challenge, --http-address, --webroot, --dns-hook. */
+  challenge?: string;
   httpAddress?: string;
   webroot?: string;
   dnsHook?: string;
@@ -35,7 +36,7 @@ export interface Settings {
   /** --allow-insecure-http: a token may go over plain http to another host. */
   allowInsecureHttp: boolean;
   /** The ACME portal's challenges (flags, then the config file's acme* keys) and revocation delay. */
-  acme: { httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
+  acme: { challenge?: string; httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -64,6 +65,7 @@ export async function resolveSettings(
     // Read only for an ACME portal: other kinds never open the config file for these.
     acme: /^acme:/i.test(portal)
       ? {
+          challenge: await pick(flags.challenge, 'REISSUE_ACME_CHALLENGE', 'acmeChallenge'),
           httpAddress: await pick(flags.httpAddress, 'REISSUE_ACME_HTTP_ADDRESS', 'acmeHttpAddress'),
           webroot: await pick(flags.webroot, 'REISSUE_ACME_WEBROOT', 'acmeWebroot'),
           dnsHook: await pick(flags.dnsHook, 'REISSUE_ACME_DNS_HOOK', 'acmeDnsHook'),

@@ -10,6 +10,7 @@ import { useUiActions, useWizardState } from '../context.js';
 import { CHROME_ROWS, coreRows } from '../../wizard/view-size.js';
 import { Busy } from '../components/Busy.js';
 import { PortalProgress } from '../components/PortalProgress.js';
+import { DnsRecords } from '../components/DnsRecords.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
@@ -215,6 +216,7 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
           <PortalProgress columns={width} />
+          <DnsRecords isActive={isActive} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>
       );
