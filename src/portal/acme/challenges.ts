@@ -5,7 +5,8 @@
 // _acme-challenge.DOMAIN). Each answer is undone after the authorization is decided.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { inputError, usageError, portalError } from '../../domain/errors.js';
@@ -73,18 +74,7 @@ export function dnsManualCancelled() {
 export async function assertChallengeUsable(settings: ChallengeSettings, manual: DnsManualPrompt | undefined): Promise<void> {
   const type = chosenChallenge(settings);
   if (type === 'dns-01' && !settings.dnsHook && !manual) throw usageError('acme-dns-needs-hook', t('acme.dnsNeedsHook'), t('acme.dnsNeedsHookHint'));
-  if (type === 'http-01' && settings.webroot) {
-    const root = settings.webroot;
-    // The folder itself, or the challenge folder when it is already there: where the files go.
-    const dir = join(root, '.well-known', 'acme-challenge');
-    const target = existsSync(dir) ? dir : existsSync(join(root, '.well-known')) ? join(root, '.well-known') : root;
-    try {
-      await access(target, constants.W_OK | constants.X_OK);
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw inputError('acme-webroot-unwritable', t('acme.webrootUnwritable', { path: target, reason }), t('acme.webrootWriteHint'), { path: target, reason });
-    }
-  }
+  if (type === 'http-01' && settings.webroot) await assertWebrootWritable(settings.webroot);
 }
 
 /** ADDR:PORT → host and port; "[::]:80" and ":80" too. */
@@ -99,6 +89,27 @@ export function parseListenAddress(value: string): { host: string; port: number 
 export function hookArgv(hook: string): string[] {
   if (existsSync(hook)) return [hook];
   return hook.trim().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The webroot must be an existing folder (a typo must not create a stray one) in which this user
+ * can make .well-known/acme-challenge/ and write a file: tried with a probe file, removed at once.
+ */
+async function assertWebrootWritable(root: string): Promise<void> {
+  const dir = join(root, '.well-known', 'acme-challenge');
+  let at = root;
+  try {
+    if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    at = dir;
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    const probe = join(dir, `.reissue-probe-${randomBytes(6).toString('hex')}`);
+    at = probe;
+    await writeFile(probe, '', { mode: 0o644 });
+    await rm(probe, { force: true });
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw inputError('acme-webroot-unwritable', t('acme.webrootUnwritable', { path: at, reason }), t('acme.webrootWriteHint'), { path: at, reason });
+  }
 }
 
 /** The responder the settings choose: dns-01 (hook, else by hand), or http-01 (webroot or built-in). */

@@ -166,7 +166,7 @@ describe('dns-01 by hand on Pebble', () => {
     try {
       const s = await submitCsr(pane);
       // 80 columns: every line of the screen fits, the record is whole (name, then TXT "VALUE").
-      expect(s.split("\n")[0]).toContain("reissue · ACME CA"); // the whole frame on 24 rows: nothing scrolled away
+      expect(s.split('\n')[0]).toContain('reissue · ACME CA'); // the whole frame on 24 rows: nothing scrolled away
       expect(s.split('\n').every((line) => [...line].length <= 80)).toBe(true);
       const records = recordsOn(s);
       expect(records).toEqual([{ name: `_acme-challenge.${name}.`, value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) }]);
