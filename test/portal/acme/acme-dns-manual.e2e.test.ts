@@ -112,6 +112,9 @@ describe('dns-01 by hand on Pebble', () => {
     expect(pl.code).toBe(2);
     expect(pl.stderr).toContain('Wyzwanie dns-01 wymaga --dns-hook POLECENIE');
 
+    const typo = await p.cli(['--challenge', 'dns-03', 'submit', p.copy.id, '--csr', csrPath]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('"dns-03" is not a challenge reissue answers.');
     expect((await runCli(['config', 'set', 'acmeChallenge', 'dns-02'], { env: p.box.env })).code).toBe(2);
     expect((await runCli(['config', 'set', 'acmeChallenge', 'dns-01'], { env: p.box.env })).code).toBe(0);
     const fromConfig = await p.cli(['submit', p.copy.id, '--csr', csrPath]);
