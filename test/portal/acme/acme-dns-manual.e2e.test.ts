@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Certificate } from '../../../src/domain/types.js';
+import Database from 'better-sqlite3';
+import { acmeFolder } from '../../../src/portal/acme/spec.js';
 import { cliSandbox, runCli, type CliResult } from '../../helpers/cli.js';
 import { opensslCsr, opensslStatus, publicKeyHex } from '../../helpers/openssl.js';
 import { startPebble, type Pebble } from '../../helpers/pebble.js';
@@ -158,6 +160,14 @@ describe('dns-01 by hand on Pebble', () => {
       cancel.send(RAW.escape);
       const after = await cancel.waitFor('Cancelled: the order was given up', 10_000);
       expect(after.replace(/\s+/g, ' ')).toContain('no certificate was issued');
+      // The order is dropped from the ledger (read with sqlite, as it is on disk): the next submit
+      // starts afresh instead of resuming it.
+      const db = new Database(join(acmeFolder(p.box.dataDir, pebble.directoryUrl), 'ledger.sqlite'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT order_url FROM orders WHERE new_certificate_id IS NULL').all()).toEqual([]);
+      } finally {
+        db.close();
+      }
       cancel.send('q');
     } finally {
       cancel.kill();
