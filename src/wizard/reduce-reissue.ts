@@ -12,6 +12,9 @@ import { READER_CHECK_MS } from './loads.js';
 import { viewFits } from './view-size.js';
 import type { CardScreen, Screen, WizardEvent, WizardState } from './state.js';
 
+/** How many of the portal's latest steps stay on screen (the order, each name, finalizing). */
+export const PORTAL_STEPS_SHOWN = 4;
+
 export function reduceReissue(state: WizardState, event: WizardEvent): Step | null {
   const s = state.screen;
   const to = (screen: Screen): Step => stay({ ...state, screen });
@@ -194,6 +197,23 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
           failed: event.progress.type === 'failed',
         },
       });
+    case 'portal-progress': {
+      // Only while a copy is being issued; the latest few, the oldest scrolling away.
+      const issuing = (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting');
+      if (!issuing) return ignore;
+      return to({ ...s, portalSteps: [...(s.portalSteps ?? []), event.line].slice(-PORTAL_STEPS_SHOWN) });
+    }
+    case 'dns-records': {
+      // Shown on the screen that is issuing; with none on view nobody can create them: cancelled.
+      const issuing = (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting');
+      if (!issuing) return run(state, { type: 'answer-dns-records', published: false });
+      return to({ ...s, dnsRecords: event.records });
+    }
+    case 'dns-records-answer': {
+      const asking = ((s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting')) && s.dnsRecords;
+      if (!asking) return ignore;
+      return run({ ...state, screen: { ...s, dnsRecords: null } }, { type: 'answer-dns-records', published: event.published });
+    }
     case 'card-generated':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'generate') return ignore;
       return to({ ...s, phase: 'submitting', made: { csrPem: event.csrPem, keyId: event.keyId } });

@@ -143,6 +143,10 @@ export interface CsrScreen {
   fileError: ShownError | null;
   /** Ctrl+C once while the portal issues: the answer is waited for (see reduce-interrupt). */
   finishing: boolean;
+  /** The portal's latest steps while it issues (an ACME CA: the order, each name, finalizing). */
+  portalSteps?: string[];
+  /** dns-01 by hand: the TXT records the CA waits for, until Enter (published) or Esc (cancel). */
+  dnsRecords?: DnsRecord[] | null;
 }
 export interface CardScreen {
   kind: 'card';
@@ -168,6 +172,16 @@ export interface CardScreen {
   /** The readers' live check: a scan in flight, the pause before the next one, or neither. */
   readerCheck: 'idle' | 'scanning' | 'waiting';
   back: Screen;
+  /** The portal's latest steps while it issues the copy for the card's key. */
+  portalSteps?: string[];
+  /** dns-01 by hand: the TXT records the CA waits for, until Enter (published) or Esc (cancel). */
+  dnsRecords?: DnsRecord[] | null;
+}
+
+/** One TXT record to create by hand: `NAME. TXT "VALUE"`. */
+export interface DnsRecord {
+  name: string;
+  value: string;
 }
 export interface ResultScreen {
   kind: 'result';
@@ -321,6 +335,12 @@ export type WizardEvent =
   | { type: 'pin-submit'; pin: string }
   | { type: 'card-progress'; progress: CardProgress }
   | { type: 'card-generated'; csrPem: string; keyId: string }
+  /** One step the portal reported while it issues (shown under the spinner). */
+  | { type: 'portal-progress'; line: string }
+  /** dns-01 by hand: the portal waits until these records are published (shown under the spinner). */
+  | { type: 'dns-records'; records: DnsRecord[] }
+  /** Enter (published: the CA may check) or Esc (cancel the order) on those records. */
+  | { type: 'dns-records-answer'; published: boolean }
   /** Ctrl+C. */
   | { type: 'interrupt' }
   /** The CSR of a key pair left unsubmitted was kept; `command` submits it later. */

@@ -2,35 +2,30 @@
 // name, then Enter (published: the CA may check) or Esc (the order is cancelled). Shown under the
 // submitting spinner of the CSR and card screens; it listens to keys only while it asks.
 import { Box } from 'ink';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { Text } from '../theme.js';
-import { useServices, type DnsRecordsRequest } from '../services.js';
+import { useUiActions } from '../context.js';
 import { useCommands } from '../hooks/use-commands.js';
 import type { Command } from '../keymap.js';
+import type { DnsRecord } from '../../wizard/state.js';
 import { Wrapped } from './Wrapped.js';
 import { t } from '../../i18n/i18n.js';
 
-export function DnsRecords({ isActive, columns }: { isActive: boolean; columns: number }) {
-  const services = useServices();
-  const [request, setRequest] = useState<DnsRecordsRequest | null>(null);
-  useEffect(() => services.onDnsRecords?.(setRequest), [services]);
+export function DnsRecords({ records, isActive, columns }: { records: readonly DnsRecord[] | null; isActive: boolean; columns: number }) {
+  const { dispatch } = useUiActions();
   const handle = useCallback(
     (c: Command) => {
-      if (!request) return;
-      if (c === 'confirm' || c === 'back') {
-        setRequest(null);
-        request.answer(c === 'confirm');
-      }
+      if (c === 'confirm' || c === 'back') dispatch({ type: 'dns-records-answer', published: c === 'confirm' });
     },
-    [request],
+    [dispatch],
   );
-  useCommands(handle, isActive && request !== null);
-  if (!request) return null;
+  useCommands(handle, isActive && records !== null);
+  if (!records) return null;
   return (
     <Box flexDirection="column">
       <Text> </Text>
-      <Wrapped bold text={t('dnsManual.title', { count: request.records.length })} />
-      {request.records.map((r) => {
+      <Wrapped bold text={t('dnsManual.title', { count: records.length })} />
+      {records.map((r) => {
         const whole = `${r.name} TXT "${r.value}"`;
         // One line when it fits; else the name, then the record's type and value under it.
         return [...whole].length <= columns - 3 ? (

@@ -172,8 +172,8 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Busy label={t('card.submitting')} />
-          <PortalProgress columns={columns} />
-          <DnsRecords isActive={isActive} columns={columns} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />
+          <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={columns} />
           {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>
       );

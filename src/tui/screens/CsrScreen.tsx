@@ -215,8 +215,8 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
-          <PortalProgress columns={width} />
-          <DnsRecords isActive={isActive} columns={width} />
+          <PortalProgress lines={screen.portalSteps ?? []} columns={width} />
+          <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>
       );

@@ -9,7 +9,7 @@ import { Agent, get as httpsGet } from 'node:https';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import acme from 'acme-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/cli.js';
@@ -204,12 +204,12 @@ describe('Pebble harness, cleanup', () => {
     writeFileSync(driver, `import { startPebble } from ${JSON.stringify(join(ROOT, 'test/helpers/pebble.ts'))};
 const p = await startPebble();
 const ca = (await import('node:fs')).readFileSync(p.caFile, 'utf8');
-console.log(JSON.stringify({ url: p.directoryUrl, ca, chall: p.challtestsrvUrl }));
+console.log(JSON.stringify({ url: p.directoryUrl, ca, chall: p.challtestsrvUrl, caFile: p.caFile }));
 setInterval(() => {}, 1000);
 `);
     await build({ entryPoints: [driver], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'driver.mjs'), logLevel: 'silent' });
     const child = spawn(process.execPath, [join(dir, 'driver.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const info = await new Promise<{ url: string; ca: string; chall: string }>((resolve, reject) => {
+    const info = await new Promise<{ url: string; ca: string; chall: string; caFile: string }>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
       child.once('exit', (code) => reject(new Error(`driver exited ${code}`)));
     });
@@ -219,6 +219,8 @@ setInterval(() => {}, 1000);
     // challtestsrv too: its management port no longer answers.
     await new Promise((r) => setTimeout(r, 1000));
     await expect(fetch(`${info.chall}/`)).rejects.toThrow();
+    // The killed process could not remove its temporary folder (config, TLS files): done here.
+    rmSync(dirname(info.caFile), { recursive: true, force: true });
   }, 60_000);
 });
 
