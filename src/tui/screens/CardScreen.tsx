@@ -172,7 +172,8 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Busy label={t('card.submitting')} />
-          <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />
+          {/* The records take the steps' rows while they wait (the pending step says the same). */}
+          {screen.dnsRecords ? null : <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />}
           <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={columns} />
           {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>

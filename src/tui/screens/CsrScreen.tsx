@@ -215,7 +215,8 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
-          <PortalProgress lines={screen.portalSteps ?? []} columns={width} />
+          {/* The records take the steps' rows while they wait (the pending step says the same). */}
+          {screen.dnsRecords ? null : <PortalProgress lines={screen.portalSteps ?? []} columns={width} />}
           <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>

@@ -184,6 +184,7 @@ describe('dns-01 by hand on Pebble', () => {
       const records = recordsOn(s);
       expect(records).toEqual([{ name: `_acme-challenge.${name}.`, value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) }]);
       expect(s).toContain('Create these TXT records in the DNS zone (1):');
+      expect(s.split('\n').at(-1)).toContain('Enter published · Esc cancel the order');
       await pebble.setTxt(records[0]!.name, records[0]!.value);
       pane.send(RAW.enter);
       await pane.waitFor(`✓ Reissued: a new copy of ${name} was issued`, 45_000);
