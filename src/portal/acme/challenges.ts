@@ -64,7 +64,7 @@ export function chosenChallenge(settings: ChallengeSettings): ChallengeType {
 
 /** The error a cancelled manual dns-01 prompt rejects with. */
 export function dnsManualCancelled() {
-  return inputError('acme-dns-cancelled', t('acme.dnsManualCancelled'), t('acme.dnsManualCancelledHint'));
+  return usageError('acme-dns-cancelled', t('acme.dnsManualCancelled'), t('acme.dnsManualCancelledHint'));
 }
 
 /**

@@ -101,6 +101,31 @@ describe('dns-01 by hand on Pebble', () => {
     }
   }, 120_000);
 
+  test('CLI: Esc at the prompt cancels the order (exit 2, as any cancelled prompt), nothing issued, nothing left to resume', async () => {
+    const name = 'esc.dns-manual.example.test';
+    const p = await withCopy(name);
+    const { csrPath } = opensslCsr(p.box.dir, 'esc', { key: 'ec-p256', cn: name, sans: [name] });
+    const pane = Pane.start('esc', p.box.dir, p.box.env, join(p.box.dir, 'terminal.log'), { columns: 200, rows: 40 }, undefined, [...p.globals, '--challenge', 'dns-01', 'submit', p.copy.id, '--csr', csrPath]);
+    try {
+      await pane.waitFor('Press Enter once the records are published', 30_000);
+      await pane.keys('Escape');
+      const s = await pane.waitFor(/EXIT=\d+/, 15_000);
+      expect(s).toContain('EXIT=2');
+      expect(s).toContain('Cancelled: the order was given up before the CA checked the TXT records; no certificate was issued.');
+      expect(s).not.toContain(`${name}: valid`);
+    } finally {
+      pane.kill();
+    }
+    expect((JSON.parse(await p.ok(['list', '--json'])) as Certificate[]).map((c) => c.id)).toEqual([p.copy.id]);
+    const db = new Database(join(acmeFolder(p.box.dataDir, pebble.directoryUrl), 'ledger.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT order_url FROM orders WHERE new_certificate_id IS NULL').all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+    await p.box.cleanup();
+  }, 90_000);
+
   test('no terminal and no --dns-hook: exit 2 naming --dns-hook, before any order; acmeChallenge in the config chooses dns-01 too, and a wrong value is refused', async () => {
     const name = 'script.dns-manual.example.test';
     const p = await withCopy(name);
