@@ -16,8 +16,9 @@ export function createWizardServices(ctx: CliContext, portal: AnyPortal): Wizard
     const line = progressLine(event);
     for (const listener of listeners) listener(line);
   };
-  // dns-01 by hand: the records go to the screen that is submitting; with none on view (cannot
-  // happen while an order runs) the order is cancelled rather than left waiting unseen.
+  // dns-01 by hand: the records go to the wizard's runner (it hands them to the reducer, which
+  // shows them on the issuing screen and answers Enter/Esc); with no runner listening the order is
+  // cancelled rather than left waiting unseen.
   const dnsListeners = new Set<(request: DnsRecordsRequest | null) => void>();
   ctx.dnsManual = async (records) => {
     const { dnsManualCancelled } = await import('../portal/acme/challenges.js');
