@@ -8,7 +8,7 @@ import { t } from '../i18n/i18n.js';
 // smtp, mailFrom, mailLang and reminderDays are read by `reissue serve` (reminderDays by the sandbox too);
 // certumUser by the certum portals (the partner's user name; its password is never a setting);
 // acme*: the ACME portal's challenges and its revocation delay (src/portal/acme/).
-export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang', 'smtp', 'mailFrom', 'mailLang', 'reminderDays', 'certumUser', 'acmeHttpAddress', 'acmeWebroot', 'acmeDnsHook', 'acmeRevokeAfterDays'] as const;
+export const CONFIG_KEYS = ['portal', 'token', 'dataDir', 'module', 'lang', 'smtp', 'mailFrom', 'mailLang', 'reminderDays', 'certumUser', 'acmeChallenge', 'acmeHttpAddress', 'acmeWebroot', 'acmeDnsHook', 'acmeRevokeAfterDays'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string>>;
 

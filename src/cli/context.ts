@@ -6,6 +6,7 @@ import { usageError } from '../domain/errors.js';
 import type { AnyPortal, PortalProgressEvent } from '../portal/portal.js';
 import { findPortalKind, openPortalOf, portalKind, type PortalKind } from '../portal/registry.js';
 import type { Settings } from './env.js';
+import type { DnsManualPrompt, DnsRecord } from '../portal/acme/challenges.js';
 import { t } from '../i18n/i18n.js';
 import { formatDateTime } from '../wizard/format.js';
 
@@ -35,6 +36,12 @@ export interface CliContext {
    * stderr by default; the wizard replaces it (a line on stderr would tear its frame).
    */
   portalProgress: (event: PortalProgressEvent) => void;
+  /**
+   * dns-01 by hand (no --dns-hook): shows the TXT records and waits until the user says they are
+   * published. On a terminal the CLI prints them and waits for Enter; the wizard replaces it with
+   * its screen; undefined without a terminal (the order then needs --dns-hook).
+   */
+  dnsManual: DnsManualPrompt | undefined;
   /** Opened on first use, closed by close(). */
   portal(): Promise<AnyPortal>;
   card(): Promise<CardService>;
@@ -71,7 +78,8 @@ export function createContext(settings: Settings, io: Io): CliContext {
     },
     handlesSignals: false,
     portalProgress: (event) => io.stderr.write(`${progressLine(event)}\n`),
-    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io, (event) => ctx.portalProgress(event))),
+    dnsManual: io.stdin.isTTY && io.stderr.isTTY ? (records) => dnsRecordsOnTerminal(io, records) : undefined,
+    portal: () => (portal ??= openPortal(settings, portalKind(settings.portal, io.portalKinds), clock, io, (event) => ctx.portalProgress(event), () => ctx.dnsManual)),
     card: () =>
       (card ??= import('../card/service.js').then((m) =>
         // A Ctrl+C during a key generation waits for the card to finish its step and remove the
@@ -87,7 +95,7 @@ export function createContext(settings: Settings, io: Io): CliContext {
   return ctx;
 }
 
-async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io, onProgress: (event: PortalProgressEvent) => void): Promise<AnyPortal> {
+async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io: Io, onProgress: (event: PortalProgressEvent) => void, dnsManual: () => DnsManualPrompt | undefined): Promise<AnyPortal> {
   if (settings.portalCredentials) throw portalCredentialsRefused(settings.portal);
   return openPortalOf(kind, {
     spec: settings.portal,
@@ -108,13 +116,26 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io
       }),
     env: io.env,
     acmeSettings: async () => {
-      const { parseRevokeAfterDays } = await import('../domain/policy.js');
-      const { httpAddress, webroot, dnsHook, revokeAfterDays } = settings.acme;
-      return { httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
+      const [{ parseRevokeAfterDays }, { parseChallenge }] = await Promise.all([import('../domain/policy.js'), import('../portal/acme/challenges.js')]);
+      const { challenge, httpAddress, webroot, dnsHook, revokeAfterDays } = settings.acme;
+      return { challenge: parseChallenge(challenge), httpAddress, webroot, dnsHook, revokeAfterDays: parseRevokeAfterDays(revokeAfterDays) };
     },
+    dnsManual,
     // A CA validating step by step: one line per step on stderr (stdout stays the command's answer).
     onProgress,
   });
+}
+
+/**
+ * dns-01 by hand on the CLI: each record exactly as a zone file writes it, then a wait for Enter
+ * typed after the records were shown (Esc or Ctrl+C cancels the order).
+ */
+async function dnsRecordsOnTerminal(io: Io, records: DnsRecord[]): Promise<void> {
+  const { waitForEnter } = await import('./prompt.js');
+  const lines = [t('cli.dnsManual.intro', { count: records.length }), '', ...records.map((r) => `  ${r.name} TXT "${r.value}"`), '', t('cli.dnsManual.wait')];
+  io.stderr.write(`${lines.join('\n')}\n`);
+  const { dnsManualCancelled } = await import('../portal/acme/challenges.js');
+  await waitForEnter(io, `${t('cli.dnsManual.enter')} `, dnsManualCancelled);
 }
 
 /** One line of a CA's progress, in the user's language (stderr for commands, the screen for the wizard). */

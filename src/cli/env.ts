@@ -17,7 +17,8 @@ export interface GlobalFlags {
   allowInsecureHttp?: boolean;
   /** --certum-password-file F: the Certum partner's password is the file's first line (0600). */
   certumPasswordFile?: string;
-  /** The ACME portal's challenges: --http-address, --webroot, --dns-hook. */
+  /** The ACME portal's challenges: --challenge, --http-address, --webroot, --dns-hook. */
+  challenge?: string;
   httpAddress?: string;
   webroot?: string;
   dnsHook?: string;
@@ -39,7 +40,7 @@ export interface Settings {
   /** --certum-password-file F (read only when a certum portal is opened). */
   certumPasswordFile?: string;
   /** The ACME portal's challenges (flags, then the config file's acme* keys) and revocation delay. */
-  acme: { httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
+  acme: { challenge?: string; httpAddress?: string; webroot?: string; dnsHook?: string; revokeAfterDays?: string };
 }
 
 /** The config file is read only when a flag or variable leaves a setting open. */
@@ -70,6 +71,7 @@ export async function resolveSettings(
     // Read only for an ACME portal: other kinds never open the config file for these.
     acme: /^acme:/i.test(portal)
       ? {
+          challenge: await pick(flags.challenge, 'REISSUE_ACME_CHALLENGE', 'acmeChallenge'),
           httpAddress: await pick(flags.httpAddress, 'REISSUE_ACME_HTTP_ADDRESS', 'acmeHttpAddress'),
           webroot: await pick(flags.webroot, 'REISSUE_ACME_WEBROOT', 'acmeWebroot'),
           dnsHook: await pick(flags.dnsHook, 'REISSUE_ACME_DNS_HOOK', 'acmeDnsHook'),

@@ -107,5 +107,7 @@ export function pendingList(items: PendingRevocation[]): string {
   if (!items.length) return t('cli.format.noPending');
   const rows = [headings(['oldSerial', 'newSerial', 'cn', 'revocationDate', 'daysLeft'])];
   for (const p of items) rows.push([p.serialNumber, p.replacedBy ?? '-', p.commonName, formatDateTime(p.revocationDate!), String(p.daysLeft)]);
-  return table(rows);
+  // A revocation the CA refused (an ACME portal's schedule): what went wrong, under the table.
+  const failed = items.filter((p) => p.acme?.revocationError).map((p) => t('cli.format.revocationFailed', { serial: p.serialNumber, error: p.acme!.revocationError }));
+  return failed.length ? `${table(rows)}\n\n${failed.join('\n')}` : table(rows);
 }

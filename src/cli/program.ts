@@ -55,6 +55,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--ca-file <FILE>', t('cli.program.caFile')))
     .addOption(oneOf(new Option('--lang <pl|en>', t('cli.program.lang')), LANGUAGES))
     .option('--allow-insecure-http', t('cli.program.allowInsecureHttp'))
+    .addOption(oneOf(new Option('--challenge <http-01|dns-01>', t('cli.program.challenge')), ['http-01', 'dns-01']))
     .addOption(new Option('--http-address <ADDR:PORT>', t('cli.program.httpAddress')))
     .addOption(new Option('--webroot <DIR>', t('cli.program.webroot')))
     .addOption(new Option('--dns-hook <CMD>', t('cli.program.dnsHook')))

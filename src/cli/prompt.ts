@@ -81,6 +81,37 @@ export async function confirm(io: PromptIo, question: string): Promise<boolean> 
   }
 }
 
+/**
+ * Waits for Enter typed after `question` was shown (keys typed before it are dropped); Esc or
+ * Ctrl+C rejects with `cancelled()`.
+ */
+export async function waitForEnter(io: PromptIo, question: string, cancelled: () => Error = cancelledError): Promise<void> {
+  const { stdin, stderr } = io;
+  if (!canPrompt(io)) throw usageError('no-tty', t('cli.prompt.noTty'), t('cli.prompt.noTtyHint', { option: '--dns-hook' }));
+  await dropTypedAhead(stdin);
+  await new Promise<void>((resolve, reject) => {
+    const wasRaw = stdin.isRaw;
+    stdin.setRawMode(true);
+    stdin.resume();
+    stderr.write(question);
+    const done = (err: Error | null) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      stderr.write('\n');
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(null);
+        if (ch === '\u0003' || ch === '\u001b') return done(cancelled());
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
 /** The first line of stdin, without its line ending (`--pin-stdin`). */
 export async function readLineFromStdin(stdin: NodeJS.ReadStream, what = 'PIN'): Promise<string> {
   let data = '';

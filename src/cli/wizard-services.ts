@@ -1,6 +1,6 @@
 // The real services behind the wizard's screens (tests hand the wizard fakes instead).
 import type { AnyPortal } from '../portal/portal.js';
-import type { WizardServices } from '../tui/services.js';
+import type { DnsRecordsRequest, WizardServices } from '../tui/services.js';
 import { resolve } from 'node:path';
 import { assertNewKeyOutputsFree, newKeyAndCsr } from '../flows/reissue.js';
 import { writeOutputs } from '../util/files.js';
@@ -15,6 +15,25 @@ export function createWizardServices(ctx: CliContext, portal: AnyPortal): Wizard
   ctx.portalProgress = (event) => {
     const line = progressLine(event);
     for (const listener of listeners) listener(line);
+  };
+  // dns-01 by hand: the records go to the wizard's runner (it hands them to the reducer, which
+  // shows them on the issuing screen and answers Enter/Esc); with no runner listening the order is
+  // cancelled rather than left waiting unseen.
+  const dnsListeners = new Set<(request: DnsRecordsRequest | null) => void>();
+  ctx.dnsManual = async (records) => {
+    const { dnsManualCancelled } = await import('../portal/acme/challenges.js');
+    if (dnsListeners.size === 0) throw dnsManualCancelled();
+    await new Promise<void>((resolve, reject) => {
+      const request: DnsRecordsRequest = {
+        records,
+        answer(published) {
+          for (const listener of dnsListeners) listener(null);
+          if (published) resolve();
+          else reject(dnsManualCancelled());
+        },
+      };
+      for (const listener of dnsListeners) listener(request);
+    });
   };
   return {
     portal,
@@ -33,6 +52,10 @@ export function createWizardServices(ctx: CliContext, portal: AnyPortal): Wizard
     onPortalProgress(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onDnsRecords(listener) {
+      dnsListeners.add(listener);
+      return () => dnsListeners.delete(listener);
     },
   };
 }

@@ -29,6 +29,11 @@ export interface PortalOpenOptions {
   acmeSettings?: () => Promise<AcmeKindSettings>;
   /** Progress of a reissue with a CA that validates step by step. */
   onProgress?: (event: PortalProgressEvent) => void;
+  /**
+   * dns-01 by hand: who shows the TXT records and resolves once they are published (the CLI on a
+   * terminal, the wizard), asked when an order needs it; undefined: nobody can (a script).
+   */
+  dnsManual?: () => ((records: { name: string; value: string }[]) => Promise<void>) | undefined;
   /** False: do not carry out due revocations on opening (shell completion). */
   runDueRevocations?: boolean;
 }
@@ -38,6 +43,8 @@ export interface AcmeKindSettings {
   httpAddress?: string;
   webroot?: string;
   dnsHook?: string;
+  /** --challenge / acmeChallenge; unset: dns-01 with a hook, else http-01. */
+  challenge?: 'http-01' | 'dns-01';
   /** Days until the replaced copy is revoked; 0 at once; null never. */
   revokeAfterDays: number | null;
 }

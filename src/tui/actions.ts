@@ -13,7 +13,7 @@ import type { WizardCommand } from '../wizard/commands.js';
 import type { WizardEvent } from '../wizard/state.js';
 import type { CardHolder } from './card-holder.js';
 import { pageEvents } from './page-events.js';
-import type { WizardServices } from './services.js';
+import type { DnsRecordsRequest, WizardServices } from './services.js';
 import { hasCapability } from '../portal/portal.js';
 import { isPendingReissue, type ReissueOutcome } from '../domain/types.js';
 
@@ -42,6 +42,12 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
 
   // A portal that validates step by step reports each step; the reducer keeps them while it issues.
   services.onPortalProgress?.((line) => dispatch({ type: 'portal-progress', line }));
+  // dns-01 by hand: the records go to the reducer; its answer (Enter/Esc) comes back as a command.
+  let dnsRequest: DnsRecordsRequest | null = null;
+  services.onDnsRecords?.((request) => {
+    dnsRequest = request;
+    if (request) dispatch({ type: 'dns-records', records: request.records });
+  });
 
   const check = async (cert: Certificate, csr: Uint8Array) => {
     const report = await checkCsrFor(deps, cert.id, csr);
@@ -50,6 +56,12 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
 
   const runCommand = async (c: WizardCommand): Promise<void> => {
     switch (c.type) {
+      case 'answer-dns-records': {
+        const request = dnsRequest;
+        dnsRequest = null;
+        request?.answer(c.published);
+        return;
+      }
       case 'download':
         try {
           // The notice names the file as the file system does (the typed path may be relative).

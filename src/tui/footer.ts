@@ -32,10 +32,13 @@ function hintIds(state: WizardState): readonly string[] {
       if (s.stage === 'cloud-confirm') return ['yReissue', 'nBack', ...tail];
       return s.scan === 'failed' ? ['retry', 'escCancel', ...tail] : ['chooseUpDown', 'next', 'escCancel', ...tail];
     case 'csr':
+      // dns-01 by hand: the records wait for the user, not the other way round.
+      if (s.dnsRecords) return ['dnsPublished', 'escCancelOrder'];
       if (s.mode === 'report') return s.report?.ok ? ['next', 'escBackStep', ...tail] : ['escBackStep', ...tail];
       if (s.mode === 'paste') return ['pasteCsr', 'escBackStep', ...tail];
       return ['next', 'escBackStep', ...tail];
     case 'card':
+      if (s.dnsRecords) return ['dnsPublished', 'escCancelOrder'];
       if (s.phase === 'final-try') return ['yContinue', 'nBack', ...tail];
       if (s.phase === 'pin') return ['ok', 'escCancel', ...tail];
       if (s.phase === 'select') return ['reader', 'useCard', 'escBackStep', ...tail];

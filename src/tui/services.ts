@@ -27,6 +27,16 @@ export interface WizardServices {
    * finalizing), one line each; returns the unsubscribe. Absent: the portal reports none.
    */
   onPortalProgress?(listener: (line: string) => void): () => void;
+  /**
+   * dns-01 by hand: the TXT records the CA waits for, with the answer (true: published, ask the CA;
+   * false: cancel the order); null when the question is gone. Returns the unsubscribe.
+   */
+  onDnsRecords?(listener: (request: DnsRecordsRequest | null) => void): () => void;
+}
+
+export interface DnsRecordsRequest {
+  records: { name: string; value: string }[];
+  answer(published: boolean): void;
 }
 
 export const ServicesContext = createContext<WizardServices | null>(null);

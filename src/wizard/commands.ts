@@ -22,6 +22,8 @@ export type WizardCommand =
   | { type: 'unblock-pin'; token: TokenInfo; puk: string; newPin: string; confirmFinalTry: boolean }
   | { type: 'download'; cert: Certificate; format: 'pem' | 'der'; path: string; overwrite: boolean }
   | { type: 'revoke'; cert: Certificate }
+  /** dns-01 by hand: tell the waiting portal the records are published, or cancel its order. */
+  | { type: 'answer-dns-records'; published: boolean }
   /** Ctrl+C before the key pair exists: close the card, which stops at its next safe point. */
   | { type: 'cancel-card' }
   /** Ctrl+C twice after it exists: keep its CSR in a file for a later `reissue submit`. */

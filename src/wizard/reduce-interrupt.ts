@@ -20,6 +20,9 @@ export function reduceInterrupt(state: WizardState, event: WizardEvent): Step | 
   const finishing = (generating && s.phase === 'submitting' && s.finishing) || (submitting && s.finishing);
   switch (event.type) {
     case 'interrupt':
+      // dns-01 by hand, records still on screen: the CA has checked nothing yet, so the order is
+      // cancelled as Esc would, and its answer ("Cancelled: … no certificate was issued") ends it.
+      if ((s.kind === 'csr' || s.kind === 'card') && s.dnsRecords) return run({ ...state, screen: { ...s, dnsRecords: null, finishing: true } }, { type: 'answer-dns-records', published: false });
       if (generating && s.phase === 'progress') return run({ ...state, screen: { ...s, phase: 'cancelling' } }, { type: 'cancel-card' });
       if (generating && s.phase === 'cancelling') return stay(state);
       if (generating && s.phase === 'submitting' && s.made) {

@@ -203,6 +203,17 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       if (!issuing) return ignore;
       return to({ ...s, portalSteps: [...(s.portalSteps ?? []), event.line].slice(-PORTAL_STEPS_SHOWN) });
     }
+    case 'dns-records': {
+      // Shown on the screen that is issuing; with none on view nobody can create them: cancelled.
+      const issuing = (s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting');
+      if (!issuing) return run(state, { type: 'answer-dns-records', published: false });
+      return to({ ...s, dnsRecords: event.records });
+    }
+    case 'dns-records-answer': {
+      const asking = ((s.kind === 'csr' && s.mode === 'submitting') || (s.kind === 'card' && s.phase === 'submitting')) && s.dnsRecords;
+      if (!asking) return ignore;
+      return run({ ...state, screen: { ...s, dnsRecords: null } }, { type: 'answer-dns-records', published: event.published });
+    }
     case 'card-generated':
       if (s.kind !== 'card' || s.phase !== 'progress' || s.purpose !== 'generate') return ignore;
       return to({ ...s, phase: 'submitting', made: { csrPem: event.csrPem, keyId: event.keyId } });

@@ -145,6 +145,8 @@ export interface CsrScreen {
   finishing: boolean;
   /** The portal's latest steps while it issues (an ACME CA: the order, each name, finalizing). */
   portalSteps?: string[];
+  /** dns-01 by hand: the TXT records the CA waits for, until Enter (published) or Esc (cancel). */
+  dnsRecords?: DnsRecord[] | null;
 }
 export interface CardScreen {
   kind: 'card';
@@ -172,6 +174,14 @@ export interface CardScreen {
   back: Screen;
   /** The portal's latest steps while it issues the copy for the card's key. */
   portalSteps?: string[];
+  /** dns-01 by hand: the TXT records the CA waits for, until Enter (published) or Esc (cancel). */
+  dnsRecords?: DnsRecord[] | null;
+}
+
+/** One TXT record to create by hand: `NAME. TXT "VALUE"`. */
+export interface DnsRecord {
+  name: string;
+  value: string;
 }
 export interface ResultScreen {
   kind: 'result';
@@ -329,6 +339,10 @@ export type WizardEvent =
   | { type: 'card-generated'; csrPem: string; keyId: string }
   /** One step the portal reported while it issues (shown under the spinner). */
   | { type: 'portal-progress'; line: string }
+  /** dns-01 by hand: the portal waits until these records are published (shown under the spinner). */
+  | { type: 'dns-records'; records: DnsRecord[] }
+  /** Enter (published: the CA may check) or Esc (cancel the order) on those records. */
+  | { type: 'dns-records-answer'; published: boolean }
   /** Ctrl+C. */
   | { type: 'interrupt' }
   /** The CSR of a key pair left unsubmitted was kept; `command` submits it later. */

@@ -50,6 +50,7 @@ export function registerConfigCommands(program: Command, r: Registrar): void {
         // The ACME settings that every later command would trip over: checked now.
         if (key === 'acmeRevokeAfterDays') (await import('../../domain/policy.js')).parseRevokeAfterDays(value);
         if (key === 'acmeHttpAddress') (await import('../../portal/acme/challenges.js')).parseListenAddress(value);
+        if (key === 'acmeChallenge') (await import('../../portal/acme/challenges.js')).parseChallenge(value);
         openConfig().set(assertConfigKey(key), value);
       }),
     );

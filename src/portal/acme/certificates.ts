@@ -165,6 +165,21 @@ export function toCertificate(c: LedgerCertificate, now: Date, directoryUrl: str
     account: c.account ?? '',
     keySource: c.keySource,
     cardEvidence: c.cardEvidence,
-    acme: { orderUrl: c.orderUrl, origin: c.origin, keyLocation: c.keyLocation, obtainedAt: c.obtainedAt, revocationAnswer: c.revocationAnswer, revocationError: c.revokeLastError, renewalWindow: null },
+    acme: { orderUrl: c.orderUrl, origin: c.origin, keyLocation: c.keyLocation, obtainedAt: c.obtainedAt, revocationAnswer: c.revocationAnswer, revocationError: failureText(c.revokeLastError, c.keyLocation), renewalWindow: null },
   };
 }
+
+/**
+ * The refusal this tool cannot get past by itself: the CA takes the revocation only from the
+ * account that ordered the copy or signed by the copy's own key, and that key is on a card
+ * (acme-client signs its requests with a key in memory only; a card key cannot sign them). The
+ * ledger keeps this mark and the CA's words; what to do is said whenever it is shown.
+ */
+export const CARD_KEY_MARK = 'card-key-not-ours:';
+
+/** A recorded failure in the user's words: for a card key, what is wrong and what the user can do. */
+export function failureText(recorded: string | null, keyLocation: string | null): string | null {
+  if (!recorded?.startsWith(CARD_KEY_MARK)) return recorded;
+  return t('acme.revokeCardKeyNotOurs', { problem: recorded.slice(CARD_KEY_MARK.length).trim(), key: keyLocation ?? '-' });
+}
+

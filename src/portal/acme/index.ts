@@ -5,7 +5,7 @@ import { openAcmePortal, type AcmePortal, type AcmeSettings } from './portal.js'
 
 export async function open(opts: PortalOpenOptions): Promise<AcmePortal> {
   const settings: AcmeSettings = (await opts.acmeSettings?.()) ?? { revokeAfterDays: 14 };
-  const portal = await openAcmePortal({ spec: opts.spec, dataDir: opts.dataDir, caFile: opts.caFile, clock: opts.clock, settings, onProgress: opts.onProgress });
+  const portal = await openAcmePortal({ spec: opts.spec, dataDir: opts.dataDir, caFile: opts.caFile, clock: opts.clock, settings, onProgress: opts.onProgress, dnsManual: opts.dnsManual });
   if (opts.runDueRevocations !== false) {
     // A CA that cannot be reached now leaves the revocation scheduled: it is recorded and retried.
     portal.acme.startupRevocations = await portal.acme.runDueRevocations().catch(() => []);

@@ -54,12 +54,23 @@ export async function continueOrder(ctx: OrderContext, pending: PendingOrder): P
   ctx.onProgress({ type: 'order', orderUrl: pending.orderUrl, status: order.status });
   if (order.status === 'pending') {
     const responder = ctx.responder();
+    const answered: Answered[] = [];
     try {
-      for (const url of order.authorizations) {
-        const done = await authorize(ctx, responder, url, deadline);
+      // Every answer first (dns-01 by hand shows all the records at once), then the CA asked.
+      for (const url of order.authorizations) answered.push(await answer(ctx, responder, url));
+      try {
+        await responder.ready?.();
+      } catch (e) {
+        // Cancelled (Esc, or no Enter): the order is given up at the CA and in the ledger.
+        await abandon(ctx, pending, answered);
+        throw e;
+      }
+      for (const a of answered) {
+        const done = await validate(ctx, a, deadline);
         if (!done) return stillPending(pending);
       }
     } finally {
+      for (const a of answered) await a.undo?.();
       await responder.close();
     }
     order = await pollOrder(ctx, pending.orderUrl, (s) => s !== 'pending', deadline);
@@ -102,13 +113,22 @@ async function pollOrder(ctx: OrderContext, url: string, settled: (s: AcmeOrder[
   }
 }
 
-/** Answers one authorization and follows it; false when the CA is still deciding at the deadline. */
-async function authorize(ctx: OrderContext, responder: Responder, url: string, deadline: number): Promise<boolean> {
-  let authz = (await ctx.session.post<AcmeAuthz>(url, null, [200])).data;
+/** One authorization with its answer deployed (or already valid: nothing to do). */
+interface Answered {
+  url: string;
+  name: string;
+  authz: AcmeAuthz;
+  challenge?: AcmeAuthz['challenges'][number];
+  undo?: () => Promise<void>;
+}
+
+/** Deploys the answer to one authorization's challenge (nothing when it is already valid). */
+async function answer(ctx: OrderContext, responder: Responder, url: string): Promise<Answered> {
+  const authz = (await ctx.session.post<AcmeAuthz>(url, null, [200])).data;
   const name = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
   if (authz.status === 'valid') {
     ctx.onProgress({ type: 'authorization', identifier: name, challenge: '-', status: 'valid' });
-    return true;
+    return { url, name, authz };
   }
   const challenge = authz.challenges.find((c) => c.type === responder.type);
   if (!challenge) {
@@ -120,22 +140,26 @@ async function authorize(ctx: OrderContext, responder: Responder, url: string, d
   ctx.onProgress({ type: 'authorization', identifier: name, challenge: challenge.type, status: 'pending' });
   const keyAuthorization = await ctx.session.keyAuthorization(challenge);
   const undo = await responder.deploy(authz.identifier.value, challenge.token, keyAuthorization);
-  try {
-    if (challenge.status === 'pending') {
-      try {
-        await ctx.session.post(challenge.url, {}, [200]);
-      } catch (e) {
-        if (e instanceof AcmeProblemError) throw challengeFailed(name, challenge.type, e.problem);
-        throw e;
-      }
+  return { url, name, authz, challenge, undo };
+}
+
+/** Asks the CA to validate one deployed answer and follows it; false when the CA is still deciding at the deadline. */
+async function validate(ctx: OrderContext, a: Answered, deadline: number): Promise<boolean> {
+  const { challenge, name, url } = a;
+  let authz = a.authz;
+  if (!challenge) return true;
+  if (challenge.status === 'pending') {
+    try {
+      await ctx.session.post(challenge.url, {}, [200]);
+    } catch (e) {
+      if (e instanceof AcmeProblemError) throw challengeFailed(name, challenge.type, e.problem);
+      throw e;
     }
-    for (let wait = 200; authz.status === 'pending'; wait = Math.min(wait * 2, 2000)) {
-      if (Date.now() > deadline) return false;
-      await sleep(wait);
-      authz = (await ctx.session.post<AcmeAuthz>(url, null, [200])).data;
-    }
-  } finally {
-    await undo();
+  }
+  for (let wait = 200; authz.status === 'pending'; wait = Math.min(wait * 2, 2000)) {
+    if (Date.now() > deadline) return false;
+    await sleep(wait);
+    authz = (await ctx.session.post<AcmeAuthz>(url, null, [200])).data;
   }
   if (authz.status !== 'valid') {
     ctx.onProgress({ type: 'authorization', identifier: name, challenge: challenge.type, status: 'invalid' });
@@ -144,6 +168,17 @@ async function authorize(ctx: OrderContext, responder: Responder, url: string, d
   }
   ctx.onProgress({ type: 'authorization', identifier: name, challenge: challenge.type, status: 'valid' });
   return true;
+}
+
+/**
+ * A cancelled order: its pending authorizations deactivated at the CA (RFC 8555 §7.5.2), so nothing
+ * is left waiting there, and the order dropped from the ledger, so the next submit starts afresh.
+ */
+async function abandon(ctx: OrderContext, pending: PendingOrder, answered: Answered[]): Promise<void> {
+  ctx.ledger.dropOrder(pending.idempotencyKey);
+  for (const a of answered) {
+    if (a.authz.status === 'pending') await ctx.session.post(a.url, { status: 'deactivated' }, [200]).catch(() => undefined);
+  }
 }
 
 /** A failed challenge: the name, the challenge and the CA's problem document. */

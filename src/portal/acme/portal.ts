@@ -15,11 +15,11 @@ import { accountSession, registerAccount, termsOfService, type AccountRequest, t
 import { ariCertId, newOrderPayload, parseRenewalInfo, type RenewalWindow } from './ari.js';
 import { chainProblem, chainProblemText, ledgerRecord, parsePemChain, publicKeyOfKeyFile, sameKey, spkiDer, toCertificate } from './certificates.js';
 import { AcmeProblemError, AcmeSession, configureTransport, problemText } from './client.js';
-import { responderFor } from './challenges.js';
+import { assertChallengeUsable, responderFor, type DnsManualPrompt } from './challenges.js';
 import type { AcmeKindSettings } from '../registry.js';
 import { Ledger, type LedgerCertificate, type PendingOrder } from './ledger.js';
 import { continueOrder, type OrderContext, type OrderOutcome } from './order.js';
-import { answerWords, revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
+import { answerWords, CardKeyRevocationRefused, failureText, recordedFailure, revokeAtCa, runDueRevocations, type RevocationOutcome } from './revocations.js';
 import { acmeFolder, directoryUrlOf } from './spec.js';
 import { x509 } from '../../pki/x509.js';
 
@@ -33,6 +33,8 @@ export interface AcmePortalOptions {
   clock: Clock;
   settings: AcmeSettings;
   onProgress?: (event: PortalProgressEvent) => void;
+  /** dns-01 by hand (no hook): who shows the records and resolves when they are published, asked when needed. */
+  dnsManual?: () => DnsManualPrompt | undefined;
   /** How long a reissue follows the CA before answering "pending" (default 3 minutes). */
   patienceMs?: number;
 }
@@ -88,7 +90,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
   const orderContext = async (): Promise<OrderContext> => ({
     session: await getSession(),
     ledger,
-    responder: () => responderFor(opts.settings),
+    responder: () => responderFor(opts.settings, opts.dnsManual?.()),
     now,
     revokeAfterDays: opts.settings.revokeAfterDays,
     onProgress: progress,
@@ -122,6 +124,8 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
   const placeOrder = async (request: Exclude<ReissueRequest, { keySource: 'cloud' }>, idempotencyKey: string, oldCopy: () => LedgerCertificate | null): Promise<OrderOutcome> => {
     const saved = ledger.order(idempotencyKey);
     if (saved?.newCertificateId) return { copy: find(saved.newCertificateId), old: saved.certificateId ? find(saved.certificateId) : null };
+    // Before any order is placed: a challenge that cannot be answered is said now.
+    await assertChallengeUsable(opts.settings, opts.dnsManual?.());
     const ctx = await orderContext();
     if (saved) {
       // The same request again: its order goes on, unless the CA has since declared it invalid
@@ -295,6 +299,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
       const saved = ledger.order(orderRef);
       if (!saved) throw portalError('order-not-found', t('acme.orderNotFound', { orderRef }), t('acme.orderNotFoundHint'), { orderRef });
       if (saved.newCertificateId) return asReissue({ copy: find(saved.newCertificateId), old: saved.certificateId ? find(saved.certificateId) : null });
+      await assertChallengeUsable(opts.settings, opts.dnsManual?.());
       return asReissue(await continueOrder(await orderContext(), saved));
     },
     async revoke(id: string, reason: RevocationReason) {
@@ -305,6 +310,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
         const result = await revokeAtCa(s, directoryUrl, c, reason);
         ledger.revokedNow(c.id, now().toISOString(), reason, answerWords(result));
       } catch (e) {
+        if (e instanceof CardKeyRevocationRefused) throw portalError('acme-revoke-card-key', t('acme.revokeRefused', { id: c.id, problem: failureText(recordedFailure(e), c.keyLocation) }), t('acme.revokeCardKeyHint'), { id: c.id, type: e.problem.type });
         if (e instanceof AcmeProblemError) throw portalError('acme-revoke-refused', t('acme.revokeRefused', { id: c.id, problem: problemText(e.problem) }), t('acme.revokeRefusedHint'), { id: c.id, type: e.problem.type });
         throw e;
       }

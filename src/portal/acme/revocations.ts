@@ -3,6 +3,9 @@
 // claimed in the ledger first (BEGIN IMMEDIATE), the CA asked, and its answer recorded under that
 // claim. A claim whose process died is taken again later. "Already revoked" counts as done.
 import { readFile } from 'node:fs/promises';
+import { CARD_KEY_MARK, failureText } from './certificates.js';
+
+export { failureText };
 import { AcmeProblemError, AcmeSession, problemText } from './client.js';
 import type { Ledger, LedgerCertificate } from './ledger.js';
 
@@ -16,6 +19,18 @@ export interface RevocationOutcome {
   result: 'revoked' | 'already' | 'failed';
   /** The CA's words (or the network's) when it failed. */
   detail?: string;
+}
+
+/**
+ * The CA refused a copy ordered by another account whose key is on a card: acme-client signs its
+ * requests with a key in memory only, so the card's key cannot sign the revocation (RFC 8555 §7.6).
+ */
+export class CardKeyRevocationRefused extends AcmeProblemError {}
+
+/** A revocation failure as recorded: the CA's words, marked when the key is on a card. */
+export function recordedFailure(e: unknown): string {
+  const words = e instanceof AcmeProblemError ? problemText(e.problem) : (e as Error).message;
+  return e instanceof CardKeyRevocationRefused ? `${CARD_KEY_MARK} ${words}` : words;
 }
 
 /**
@@ -33,7 +48,8 @@ export async function revokeAtCa(session: AcmeSession, directoryUrl: string, c: 
     return 'revoked';
   } catch (e) {
     if (isAlreadyRevoked(e)) return 'already';
-    if (!(e instanceof AcmeProblemError) || e.shortType !== 'unauthorized' || !c.keyLocation || c.keyLocation.startsWith('pkcs11:')) throw e;
+    if (!(e instanceof AcmeProblemError) || e.shortType !== 'unauthorized' || !c.keyLocation) throw e;
+    if (c.keyLocation.startsWith('pkcs11:')) throw new CardKeyRevocationRefused(e.problem);
     const keyPem = await readFile(c.keyLocation, 'utf8').catch(() => null);
     if (!keyPem) throw e;
     try {
@@ -68,9 +84,9 @@ export async function runDueRevocations(ledger: Ledger, session: () => Promise<A
       ledger.revocationDone(c.id, claim, now.toISOString(), reason, answerWords(result));
       outcomes.push({ id: c.id, serial: c.serial, result: result === 'already' ? 'already' : 'revoked' });
     } catch (e) {
-      const detail = e instanceof AcmeProblemError ? problemText(e.problem) : (e as Error).message;
+      const detail = recordedFailure(e);
       ledger.revocationFailed(c.id, claim, detail);
-      outcomes.push({ id: c.id, serial: c.serial, result: 'failed', detail });
+      outcomes.push({ id: c.id, serial: c.serial, result: 'failed', detail: failureText(detail, c.keyLocation) ?? detail });
       // The next due copy is tried on the next run: one failure (the CA down) would fail them all.
       return outcomes;
     }

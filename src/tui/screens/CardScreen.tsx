@@ -12,6 +12,7 @@ import type { CardPhase, ReaderInfo } from '../../card/card.js';
 import { useUiActions, useWizardState } from '../context.js';
 import { Busy } from '../components/Busy.js';
 import { PortalProgress } from '../components/PortalProgress.js';
+import { DnsRecords } from '../components/DnsRecords.js';
 import { Checklist } from '../components/Checklist.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
@@ -171,7 +172,9 @@ export function CardScreen({ screen, isActive }: { screen: CardState; isActive: 
       body = (
         <Box flexDirection="column">
           <Busy label={t('card.submitting')} />
-          <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />
+          {/* The records take the steps' rows while they wait (the pending step says the same). */}
+          {screen.dnsRecords ? null : <PortalProgress lines={screen.portalSteps ?? []} columns={columns} />}
+          <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={columns} />
           {screen.finishing ? <Text color="yellow">{t('card.finishing')}</Text> : null}
         </Box>
       );

@@ -10,6 +10,7 @@ import { useUiActions, useWizardState } from '../context.js';
 import { CHROME_ROWS, coreRows } from '../../wizard/view-size.js';
 import { Busy } from '../components/Busy.js';
 import { PortalProgress } from '../components/PortalProgress.js';
+import { DnsRecords } from '../components/DnsRecords.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { Menu } from '../components/Menu.js';
 import { Wrapped } from '../components/Wrapped.js';
@@ -214,7 +215,9 @@ export function CsrScreen({ screen, isActive, width }: { screen: CsrState; isAct
       body = (
         <Box flexDirection="column">
           <Busy label={t('csr.submitting')} />
-          <PortalProgress lines={screen.portalSteps ?? []} columns={width} />
+          {/* The records take the steps' rows while they wait (the pending step says the same). */}
+          {screen.dnsRecords ? null : <PortalProgress lines={screen.portalSteps ?? []} columns={width} />}
+          <DnsRecords records={screen.dnsRecords ?? null} isActive={isActive} columns={width} />
           {screen.finishing ? <Wrapped color="yellow" text={t('csr.finishing')} /> : null}
         </Box>
       );

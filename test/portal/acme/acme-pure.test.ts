@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseRevokeAfterDays } from '../../../src/domain/policy.js';
 import { ariCertId, newOrderPayload, parseRenewalInfo, serialOctets } from '../../../src/portal/acme/ari.js';
-import { hookArgv, parseListenAddress } from '../../../src/portal/acme/challenges.js';
+import { chosenChallenge, hookArgv, parseChallenge, parseListenAddress, responderFor } from '../../../src/portal/acme/challenges.js';
 import { Ledger, STALE_CLAIM_MS, type LedgerCertificate } from '../../../src/portal/acme/ledger.js';
 import { acmeFolder, directoryUrlOf, isAcmeSpec } from '../../../src/portal/acme/spec.js';
 import { x509 } from '../../../src/pki/x509.js';
@@ -85,6 +85,25 @@ describe('challenge settings', () => {
   test('the dns hook: an existing file as it is (spaces kept), otherwise words without a shell', () => {
     expect(hookArgv('/bin/sh')).toEqual(['/bin/sh']);
     expect(hookArgv('my-hook --zone example.test')).toEqual(['my-hook', '--zone', 'example.test']);
+  });
+
+  test('the challenge: as set (any case), else dns-01 with a hook and http-01 without; dns-01 with neither hook nor prompt is a usage error', async () => {
+    expect(parseChallenge(undefined)).toBeUndefined();
+    expect(parseChallenge('DNS-01')).toBe('dns-01');
+    expect(() => parseChallenge('tls-alpn-01')).toThrow(expect.objectContaining({ kind: 'usage', code: 'acme-bad-challenge' }));
+    expect(chosenChallenge({})).toBe('http-01');
+    expect(chosenChallenge({ dnsHook: 'hook' })).toBe('dns-01');
+    expect(chosenChallenge({ dnsHook: 'hook', challenge: 'http-01' })).toBe('http-01');
+    expect(() => responderFor({ challenge: 'dns-01' })).toThrow(expect.objectContaining({ kind: 'usage', code: 'acme-dns-needs-hook' }));
+    // By hand: every record of the order collected, shown once (a wildcard at its base name).
+    const shown: { name: string; value: string }[][] = [];
+    const manual = responderFor({ challenge: 'dns-01' }, async (records) => void shown.push(records));
+    expect(manual.type).toBe('dns-01');
+    await manual.deploy('example.test', 'tok1', 'v1');
+    await manual.deploy('*.example.test', 'tok2', 'v2');
+    expect(shown).toEqual([]);
+    await manual.ready!();
+    expect(shown).toEqual([[{ name: '_acme-challenge.example.test.', value: 'v1' }, { name: '_acme-challenge.example.test.', value: 'v2' }]]);
   });
 
   test('acmeRevokeAfterDays: unset 14, 0 at once, never, else a usage error', () => {
