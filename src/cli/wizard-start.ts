@@ -36,7 +36,7 @@ export async function startWizardEarly(io: Io): Promise<WizardStart | null> {
   try {
     const portal = await ctx.portal();
     const info = await portal.info();
-    const known: WizardEvent[] = [{ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities }];
+    const known: WizardEvent[] = [{ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities, terms: info.terms }];
     const list = initialState({ ...size, now: info.now }).list;
     // The request the list screen itself would make first.
     const req = pageToFetch(list.query, list, list.total, list.height, null);

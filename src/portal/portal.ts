@@ -74,7 +74,22 @@ export interface KindInfo extends PortalInfo {
   /** The registry's name of the kind, e.g. 'local', 'http'. */
   kind: string;
   capabilities: PortalCapability[];
+  /** What a reissue here promises, when it is not the manual's rule (same expiry, old copy revoked 14 days later). */
+  terms?: ReissueTerms;
 }
+
+/**
+ * What a reissue promises, for the texts that explain it before the user starts one: the expiry
+ * kept by the portal's rule ('same') or set by the CA ('set-by-ca', the same one asked for), and
+ * the days until the replaced copy is revoked (0 at once; null: never, by this tool).
+ */
+export interface ReissueTerms {
+  expiry: 'same' | 'set-by-ca';
+  revokeAfterDays: number | null;
+}
+
+/** The reference manual's rule: our own portal's and Certum's. */
+export const MANUAL_TERMS: ReissueTerms = { expiry: 'same', revokeAfterDays: 14 };
 
 /**
  * What a portal that works with a CA step by step reports while a reissue runs (the ACME kind: the

@@ -134,7 +134,7 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
       case 'load-info':
         try {
           const info = await portal.info();
-          dispatch({ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities });
+          dispatch({ type: 'portal-info', name: info.name, now: info.now, capabilities: info.capabilities, terms: info.terms });
         } catch {
           // The header falls back to "portal"; the list shows the real error if the portal is down.
         }

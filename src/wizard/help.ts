@@ -5,6 +5,7 @@
 import { t } from '../i18n/i18n.js';
 import { wrapWords } from './format.js';
 import { pinRange } from './pin.js';
+import { step1HelpText } from './terms.js';
 import { findReader } from './selectors.js';
 import type { WizardState } from './state.js';
 
@@ -38,7 +39,7 @@ function pinValues(state: WizardState): { min: number; max: number } {
 export function helpFor(state: WizardState): HelpText {
   const topic = topicOf(state);
   // Step 1 also names the reasons to reissue (manual §3).
-  const text = topic === 'step1' ? `${t('help.step1.text')}\n${t('help.reasons')}\n${t('help.step1.sources')}` : t(`help.${topic}.text`, pinValues(state));
+  const text = topic === 'step1' ? `${step1HelpText(state.terms)}\n${t('help.reasons')}\n${t('help.step1.sources')}` : t(`help.${topic}.text`, pinValues(state));
   const keys = t(`help.${topic}.keys`);
   const width = Math.max(10, state.columns - FRAME_COLUMNS);
   return { title: t(`help.${topic}.title`), lines: [...wrapWords(text, width), '', ...wrapWords(keys, width)] };

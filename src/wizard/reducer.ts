@@ -13,6 +13,7 @@ import { isSubmitting, reduceReissue } from './reduce-reissue.js';
 import { answersInTime, questionShown, settle, typedAhead } from './questions.js';
 import { knownRows } from './selectors.js';
 import type { Screen, WizardEvent, WizardState } from './state.js';
+import { MANUAL_TERMS } from '../portal/portal.js';
 
 export { CSR_SOURCES } from './navigation.js';
 export { listHeight } from './reduce-list.js';
@@ -22,6 +23,7 @@ export function initialState(opts: { rows?: number; columns?: number; now: strin
   return {
     portalName: null,
     capabilities: null,
+    terms: MANUAL_TERMS,
     pendingOrder: null,
     now: opts.now,
     rows,
@@ -84,7 +86,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
 
   switch (event.type) {
     case 'portal-info':
-      return { ...state, portalName: event.name, now: event.now, capabilities: event.capabilities };
+      return { ...state, portalName: event.name, now: event.now, capabilities: event.capabilities, terms: event.terms ?? MANUAL_TERMS };
     case 'tick':
       return { ...state, now: event.now };
     case 'resize': {

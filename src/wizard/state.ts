@@ -4,7 +4,7 @@
 import type { CardInventory, CardPhase, CardProgress } from '../card/card.js';
 import type { ErrorKind } from '../domain/errors.js';
 import type { Algorithm, Certificate, CsrReport, KeySource, PendingReissue, PendingRevocation, PortalEmail, ReissueResult } from '../domain/types.js';
-import type { PortalCapability } from '../portal/portal.js';
+import type { PortalCapability, ReissueTerms } from '../portal/portal.js';
 import type { PinDialogEvent, PinDialogScreen } from './pin-dialog-state.js';
 
 /** An error as the wizard shows it: what happened, what to do next. */
@@ -237,6 +237,8 @@ export interface WizardState {
   portalName: string | null;
   /** What the portal offers beyond the core (its info); null until known. */
   capabilities: PortalCapability[] | null;
+  /** What a reissue on this portal promises (its info); the manual's rule until known otherwise. */
+  terms: ReissueTerms;
   /** A reissue the portal left pending (a CA validating the order), asked about again while its submitting screen is on view. */
   pendingOrder: PendingOrder | null;
   /** ISO time of the portal's clock, refreshed by ticks; every countdown uses it. */
@@ -256,7 +258,7 @@ export interface WizardState {
 export type WizardEvent =
   /** The wizard is on screen: load what its first frame lacks. */
   | { type: 'start' }
-  | { type: 'portal-info'; name: string; now: string; capabilities: PortalCapability[] }
+  | { type: 'portal-info'; name: string; now: string; capabilities: PortalCapability[]; terms?: ReissueTerms }
   | { type: 'tick'; now: string }
   | { type: 'resize'; rows: number; columns: number }
   | { type: 'toggle-help' }

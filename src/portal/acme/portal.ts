@@ -261,7 +261,7 @@ export async function openAcmePortal(opts: AcmePortalOptions): Promise<AcmePorta
     acme: extras,
     async info(): Promise<KindInfo> {
       const account = ledger.currentAccount();
-      return { name: t('acme.portalName', { host: new URL(directoryUrl).host, account: account?.contact.replace(/^mailto:/, '') ?? t('acme.noAccountYet') }), sandbox: false, now: now().toISOString(), kind: 'acme', capabilities: [] };
+      return { name: t('acme.portalName', { host: new URL(directoryUrl).host, account: account?.contact.replace(/^mailto:/, '') ?? t('acme.noAccountYet') }), sandbox: false, now: now().toISOString(), kind: 'acme', capabilities: [], terms: { expiry: 'set-by-ca', revokeAfterDays: opts.settings.revokeAfterDays } };
     },
     async list(query: ListQuery = {}): Promise<CertificatePage> {
       const limit = query.limit ?? 50;

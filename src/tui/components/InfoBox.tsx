@@ -1,7 +1,8 @@
 // The manual's light-blue information box, drawn with a left rule so it reads without colour.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { t } from '../../i18n/i18n.js';
+import type { ReissueTerms } from '../../portal/portal.js';
+import { reissueInfoText } from '../../wizard/terms.js';
 import { wrapWords } from '../../wizard/format.js';
 import { useColor } from '../theme.js';
 
@@ -14,9 +15,9 @@ export function InfoBox({ children }: { children: ReactNode }) {
   );
 }
 
-/** The manual's reissue info box, wrapped to `width` columns (the box's rule and padding included). */
-export function reissueInfoLines(width: number): string[] {
-  return wrapWords(t('info.reissue'), width - 2);
+/** The manual's reissue info box for this portal's terms, wrapped to `width` columns (the box's rule and padding included). */
+export function reissueInfoLines(width: number, terms: ReissueTerms): string[] {
+  return wrapWords(reissueInfoText(terms), width - 2);
 }
 
 export function ReissueInfo({ lines }: { lines: string[] }) {

@@ -5,6 +5,7 @@ import { Text } from '../theme.js';
 import { useCallback } from 'react';
 import { algorithmLabel } from '../../domain/algorithms.js';
 import type { KeySource } from '../../domain/types.js';
+import type { ReissueTerms } from '../../portal/portal.js';
 import type { Step1Screen as Step1State } from '../../wizard/state.js';
 import { t } from '../../i18n/i18n.js';
 import { wrapWords } from '../../wizard/format.js';
@@ -27,14 +28,14 @@ export const methodLabel = (method: KeySource) => t(`step1.method.${method}`);
  * the info box (reissue and its reasons) first, then the intro above the methods, then the
  * CSR-versus-card note below them. What does not fit whole is left out, never cut (? shows it all).
  */
-function manualTexts(rows: number, columns: number, fixedRows: number): { info: string[]; intro: string[]; note: string[] } {
+function manualTexts(rows: number, columns: number, fixedRows: number, terms: ReissueTerms): { info: string[]; intro: string[]; note: string[] } {
   let free = rows - CHROME_ROWS - fixedRows;
   const take = (lines: string[]) => {
     if (lines.length > free) return [];
     free -= lines.length;
     return lines;
   };
-  const info = take(reissueInfoLines(columns));
+  const info = take(reissueInfoLines(columns, terms));
   const intro = take(wrapWords(t('step1.intro'), columns));
   const note = take(wrapWords(t('step1.note'), columns));
   return { info, intro, note };
@@ -44,7 +45,7 @@ function manualTexts(rows: number, columns: number, fixedRows: number): { info: 
 
 export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive: boolean }) {
   const { dispatch, keyReadAt } = useUiActions();
-  const { rows, columns, now } = useWizardState();
+  const { rows, columns, now, terms } = useWizardState();
   const handle = useCallback(
     (c: Command) => {
       // The answer says when its key was read: one typed before the question was drawn is dropped.
@@ -59,7 +60,7 @@ export function Step1Screen({ screen, isActive }: { screen: Step1State; isActive
   const chooseMethod = screen.stage === 'method';
   // The view's core (title, steps, methods or algorithms, the question): the manual's texts fill what is left.
   const fixedRows = coreRows(screen, columns, new Date(now));
-  const texts = manualTexts(rows, columns, fixedRows);
+  const texts = manualTexts(rows, columns, fixedRows, terms);
   const { intro, note } = chooseMethod ? texts : { intro: [], note: [] };
   const cloud = screen.stage === 'cloud' || screen.stage === 'cloud-confirm' || screen.stage === 'cloud-submitting';
   // One menu for the card's algorithms and the cloud store's: picking one is the same event.
