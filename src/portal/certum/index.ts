@@ -35,7 +35,8 @@ export async function open(opts: PortalOpenOptions): Promise<PortalCore> {
   const call = await connectPartnerApi({ endpoint: endpoint.url, credentials, timeoutMs, caFile: opts.caFile });
   return new CertumPortal({
     call,
-    ledger: new Ledger(opts.dataDir, endpoint.url),
+    // A claim outlives any call still waiting for Certum's answer: older, its process has died.
+    ledger: new Ledger(opts.dataDir, endpoint.url, 2 * timeoutMs + 30_000),
     clock: opts.clock,
     name: t(`certum.name.${endpoint.which}`, { url: endpoint.url, user: credentials.userName }),
     userName: credentials.userName,
