@@ -66,6 +66,11 @@ export class CertumPortal implements PortalCore {
     return { name: this.o.name, sandbox: false, now: this.o.clock.now().toISOString(), kind: this.kind, capabilities: [] };
   }
 
+  /** One call that needs the credentials (the product list, which the other calls need anyway): refused as certum-auth. */
+  async signIn(): Promise<void> {
+    await this.productMap();
+  }
+
   async list(query: ListQuery = {}): Promise<CertificatePage> {
     const offset = Math.min(Math.max(query.offset ?? 0, 0), MAX_OFFSET);
     const limit = query.limit ?? 50;

@@ -130,3 +130,36 @@ test('no password set, a terminal: asked for with a masked prompt, each key show
     await box.cleanup();
   }
 }, 60_000);
+
+test('a wrong password typed at the wizard\'s prompt: refused, dropped and asked for again (never retried); the right one opens the list', async () => {
+  const box = await cliSandbox();
+  const password = certum.users.find((u) => u.userName === 'partner1')!.password;
+  const wrong = 'not-the-Password-7';
+  const env = { ...box.env, REISSUE_PORTAL: `certum:${certum.url}`, REISSUE_CERTUM_USER: 'partner1' };
+  const pane = Pane.start('retry', dir, env, join(dir, 'retry.log'));
+  const withWrong = () => certum.requests.filter((r) => r.xml.includes(`<password>${wrong}</password>`)).length;
+  try {
+    await pane.waitFor('Certum Partner API password for partner1:', 20_000);
+    await pane.type(wrong);
+    // Masked here too (the wizard's first frame was up before the prompt): each key a *.
+    await pane.waitFor(`password for partner1: ${'*'.repeat(wrong.length)}`);
+    await pane.keys('Enter');
+    let s = await pane.waitFor('Certum did not accept that password. Type it again', 20_000);
+    // Asked again on a new line; the refused password went to Certum once and is not tried again.
+    await pane.waitFor(/Type it again[^\n]*\n[\s\S]*password for partner1: *$/m);
+    expect(withWrong()).toBe(1);
+    await pane.type(password);
+    await pane.keys('Enter');
+    s = await pane.waitFor('Certificates (1–', 20_000);
+    expect(s).toContain('mail.assecodata.pl');
+    expect(s).not.toContain('did not accept');
+    await pane.keys('q');
+    await pane.waitFor('EXIT=0');
+    expect(withWrong()).toBe(1);
+    expect(pane.raw()).not.toContain(password);
+    expect(pane.raw()).not.toContain(wrong);
+  } finally {
+    pane.kill();
+    await box.cleanup();
+  }
+}, 90_000);
