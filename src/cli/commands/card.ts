@@ -36,6 +36,7 @@ import type { Registrar } from '../program.js';
 import { ALGORITHMS, oneOf } from '../option-values.js';
 import { canPrompt, confirm } from '../prompt.js';
 import { askPin, finalTryConsent, registerPinCommands } from './card-pin.js';
+import { installJson, installOnItsCard, installText, progressPrinter } from './card-install.js';
 import { printReissueResult } from './reissue.js';
 import { t } from '../../i18n/i18n.js';
 
@@ -242,34 +243,9 @@ async function installCommand(ctx: CliContext, id: string | undefined, opts: Ins
   const certificates = await loadIssuedCertificates(deps, id ? { certificateId: id } : { file: opts.cert! });
   const key = opts.key ? parsePkcs11Uri(opts.key) : undefined;
   const target = await findInstallTarget(deps, certificates, { selector: tokenSelector(opts.token, opts.serial), key, manifest: opts.manifest });
-  const { token } = target;
-  const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
-  const pin = await askPin(ctx, token, opts);
-  const progress = progressPrinter(ctx);
-  const result = await installOnCard(deps, { certificateDer: target.certificate.der, token, pin, confirmFinalTry }, (e) => e.type === 'card-progress' && progress(e.progress));
-  if (ctx.settings.json) {
-    return printJson(ctx, {
-      keyId: result.keyId,
-      label: result.label,
-      keyUri: result.keyUri,
-      certificateUri: result.certificateUri,
-      module: result.module,
-      token: { label: result.token.label, serial: result.token.serial, uri: result.token.uri },
-      alreadyPresent: Boolean(result.alreadyPresent),
-      skipped: target.skipped,
-    });
-  }
-  printText(
-    ctx,
-    [
-      result.alreadyPresent
-        ? t('cli.card.alreadyPresent', { card: describeToken(token), keyId: result.keyId })
-        : t('cli.card.installed', { label: result.label, card: describeToken(token), keyId: result.keyId }),
-      t('cli.card.certificateUri', { uri: result.certificateUri }),
-      t('cli.card.keyUri', { uri: result.keyUri }),
-      ...target.skipped,
-    ].join('\n'),
-  );
+  const result = await installOnItsCard(ctx, target, opts);
+  if (ctx.settings.json) return printJson(ctx, installJson(result, target.skipped));
+  printText(ctx, installText(result, target.skipped));
 }
 
 async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Promise<number | void> {
@@ -362,19 +338,4 @@ async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExist
     process.off('SIGINT', onInterrupt);
     ctx.handlesSignals = false;
   }
-}
-
-/** Elapsed time on a terminal (one line, rewritten); phase changes only otherwise. */
-function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
-  const err = ctx.io.stderr;
-  const live = Boolean(err.isTTY) && !ctx.settings.json;
-  const words = (phase: CardProgress['phase']) => t(`cli.card.progress.${phase}`);
-  return (p) => {
-    if (ctx.settings.json) return;
-    const secs = 'elapsedMs' in p ? ` ${(p.elapsedMs / 1000).toFixed(1)} s` : '';
-    if (p.type === 'started' && !live) err.write(`${words(p.phase)}…\n`);
-    if (!live) return;
-    if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words(p.phase)}…${secs}`);
-    else err.write(`\r\x1b[2K${words(p.phase)}: ${t(p.type === 'finished' ? 'cli.card.done' : 'cli.card.failed')}${secs}\n`);
-  };
 }

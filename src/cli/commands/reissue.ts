@@ -117,10 +117,19 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .command('resume')
     .description(t('cli.reissue.resume'))
     .argument('<ORDER-REF>')
+    .option('--pin-stdin', t('cli.reissue.resumePinStdin'))
+    .option('--force', t('cli.card.force'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, orderRef: string) => {
-        printReissueResult(ctx, await resumeReissue(flowDeps(ctx), orderRef));
+      r.action(async (ctx, orderRef: string, opts: { pinStdin?: boolean; force?: boolean }) => {
+        const outcome = await resumeReissue(flowDeps(ctx), orderRef);
+        if (isPendingReissue(outcome) || outcome.certificate.keySource !== 'card') return printReissueResult(ctx, outcome);
+        // A key made on a card: the new copy goes next to it, as `card install` puts it there.
+        if (!ctx.settings.json) printReissueResult(ctx, outcome);
+        const { installIssuedCopy } = await import('./card-install.js');
+        const install = await installIssuedCopy(ctx, outcome, opts);
+        if (ctx.settings.json) return printJson(ctx, { ...outcome, install: install.json });
+        printText(ctx, install.text);
       }),
     );
 
