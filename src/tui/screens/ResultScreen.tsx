@@ -109,7 +109,7 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const title = wrapWords(`✓ ${t('result.title', { cn: fresh.commonName })}`, state.columns - 1);
   const info = wrapWords(t('result.info'), state.columns - 2);
   // The info box only when it fits: the header already names the revocation date.
-  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0);
+  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? wrapWords(`✓ ${screen.notice}`, state.columns - 1).length : 0);
   const showInfo = used + info.length <= state.rows - 4;
   return (
     <Box flexDirection="column">
