@@ -10,14 +10,15 @@ import { findInstallTarget, installOnCard, loadIssuedCertificates, type InstallT
 import { t } from '../../i18n/i18n.js';
 import type { CliContext } from '../context.js';
 import { flowDeps } from '../flow-deps.js';
+import { printJson, printText } from '../output.js';
 import { canPrompt } from '../prompt.js';
 import { askPin, finalTryConsent, type PinOpts } from './card-pin.js';
 
 /** Consent, PIN, install: the certificate of `target` onto its card. */
-export async function installOnItsCard(ctx: CliContext, target: InstallTarget, opts: PinOpts): Promise<InstallResult> {
+export async function installOnItsCard(ctx: CliContext, target: InstallTarget, opts: PinOpts, knownPin?: string): Promise<InstallResult> {
   const { token } = target;
   const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
-  const pin = await askPin(ctx, token, opts);
+  const pin = knownPin ?? (await askPin(ctx, token, opts));
   const progress = progressPrinter(ctx);
   return installOnCard(flowDeps(ctx), { certificateDer: target.certificate.der, token, pin, confirmFinalTry }, (e) => e.type === 'card-progress' && progress(e.progress));
 }
@@ -53,7 +54,7 @@ export type CardInstallOutcome = ({ installed: true } & ReturnType<typeof instal
  * is present (searched on every card, no PIN needed to find it) and a PIN can be had; otherwise
  * why not, and the command that installs it later. `json` for --json, `text` for the terminal.
  */
-export async function installIssuedCopy(ctx: CliContext, result: ReissueResult, opts: PinOpts): Promise<{ json: CardInstallOutcome; text: string }> {
+export async function installIssuedCopy(ctx: CliContext, result: ReissueResult, opts: PinOpts, knownPin?: { serial: string; pin: string }): Promise<{ json: CardInstallOutcome; text: string }> {
   const id = result.certificate.id;
   const deps = flowDeps(ctx);
   const later = (reason: string, command: string) => ({ json: { installed: false as const, reason, command }, text: t('cli.reissue.installLater', { reason, command }) });
@@ -63,14 +64,19 @@ export async function installIssuedCopy(ctx: CliContext, result: ReissueResult, 
   } catch (e) {
     // No card with the key here (or no card layer at all): the new copy waits for it.
     if (!isReissueError(e) || e.kind !== 'card') throw e;
-    return later(e.message, `reissue card install ${id}`);
+    return later(e.message, installCommand(id));
   }
-  if (!opts.pinStdin && !canPrompt(ctx.io) && !target.token.pin.protectedAuthPath) {
-    return later(t('cli.reissue.installNoPin', { card: describeToken(target.token) }), `reissue card install ${id} --pin-stdin`);
+  // The PIN typed for the key generation of this same run, when the key is on that card.
+  const pin = knownPin?.serial === target.token.serial ? knownPin.pin : undefined;
+  if (pin === undefined && !opts.pinStdin && !canPrompt(ctx.io) && !target.token.pin.protectedAuthPath) {
+    return later(t('cli.reissue.installNoPin', { card: describeToken(target.token) }), installCommand(id, '--pin-stdin'));
   }
-  const done = await installOnItsCard(ctx, target, opts);
+  const done = await installOnItsCard(ctx, target, opts, pin);
   return { json: { installed: true, ...installJson(done, target.skipped) }, text: installText(done, target.skipped) };
 }
+
+/** The command that installs copy `id` later. */
+const installCommand = (id: string, ...more: string[]): string => ['reissue', 'card', 'install', id, ...more].join(' ');
 
 /** The card's progress on stderr: a live line on a terminal, one line per step otherwise, nothing with --json. */
 export function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
@@ -85,4 +91,17 @@ export function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
     if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words(p.phase)}…${secs}`);
     else err.write(`\r\x1b[2K${words(p.phase)}: ${t(p.type === 'finished' ? 'cli.card.done' : 'cli.card.failed')}${secs}\n`);
   };
+}
+
+/**
+ * The end of a reissue that went through a pending order: the answer, and for a key made on a
+ * card the new copy installed next to it (or how to install it later). One JSON document.
+ */
+export async function printEnrolled(ctx: CliContext, outcome: ReissueResult, opts: PinOpts, knownPin?: { serial: string; pin: string }, extra: Record<string, unknown> = {}): Promise<void> {
+  const { printReissueResult } = await import('./reissue.js');
+  if (outcome.certificate.keySource !== 'card') return ctx.settings.json ? printJson(ctx, { ...outcome, ...extra }) : printReissueResult(ctx, outcome);
+  if (!ctx.settings.json) printReissueResult(ctx, outcome);
+  const install = await installIssuedCopy(ctx, outcome, opts, knownPin);
+  if (ctx.settings.json) return printJson(ctx, { ...outcome, ...extra, install: install.json });
+  printText(ctx, install.text);
 }

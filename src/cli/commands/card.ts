@@ -36,8 +36,8 @@ import type { Registrar } from '../program.js';
 import { ALGORITHMS, oneOf } from '../option-values.js';
 import { canPrompt, confirm } from '../prompt.js';
 import { askPin, finalTryConsent, registerPinCommands } from './card-pin.js';
-import { installJson, installOnItsCard, installText, progressPrinter } from './card-install.js';
-import { printReissueResult } from './reissue.js';
+import { installJson, installOnItsCard, installText, printEnrolled, progressPrinter } from './card-install.js';
+import { printReissueResult, untilIssued } from './reissue.js';
 import { t } from '../../i18n/i18n.js';
 
 interface CardOpts {
@@ -61,6 +61,7 @@ interface KeygenOpts extends CardOpts {
   csrOut?: string;
   manifest?: string;
   submit?: boolean;
+  wait?: boolean;
 }
 
 interface InstallOpts extends CardOpts {
@@ -109,6 +110,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--csr-out <FILE>', t('cli.card.csrOut'))
     .option('--manifest <FILE>', t('cli.card.manifest'))
     .option('--submit', t('cli.card.submit'))
+    .option('--wait', t('cli.card.wait'))
     .option('--json', t('cli.jsonDocument'))
     .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: cancelledLine }));
 
@@ -151,6 +153,7 @@ function keygenUsageError(opts: KeygenOpts): ReissueError | null {
   if (!opts.for && !opts.cn) return usageError('missing-subject', t('cli.card.missingSubject'), t('cli.card.missingSubjectHint'));
   if (opts.for && (opts.cn || opts.domain)) return usageError('conflicting-options', t('cli.card.conflicting'));
   if (opts.submit && !opts.for) return usageError('submit-needs-for', t('cli.card.submitNeedsFor'), t('cli.card.submitNeedsForHint'));
+  if (opts.wait && !opts.submit) return usageError('wait-needs-submit', t('cli.card.waitNeedsSubmit'), t('cli.card.waitNeedsSubmitHint'));
   return null;
 }
 
@@ -172,6 +175,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const progress = progressPrinter(ctx);
   const chosen: { cert: Certificate | null } = { cert: null };
   let made: { csrPem: string; keyId: string } | null = null;
+  let kept: { serial: string; pin: string } | undefined;
   const run = async () => {
     // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
     const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
@@ -180,6 +184,8 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     assertCardKeygen(subject, algorithm, token);
     const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
     const pin = await askPin(ctx, token, opts);
+    // --wait: the same PIN installs the new copy on this card once the portal has issued it.
+    if (opts.wait) kept = { serial: token.serial, pin };
     say(`${t('cli.card.generating', { algorithm: algorithmLabel(algorithm), card: describeToken(token), reader: reader.name })}\n`);
     return generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
       if (e.type === 'card-progress') progress(e.progress);
@@ -213,6 +219,11 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const { keygen, issued } = outcome;
   const cert = chosen.cert;
   const key = keyJson(keygen);
+  if (issued && opts.wait && isPendingReissue(issued)) {
+    // The portal validates first: asked again until it issues, then installed next to the key.
+    const enrolled = await untilIssued(ctx, issued);
+    return printEnrolled(ctx, enrolled, opts, kept, { key });
+  }
   if (issued) {
     if (ctx.settings.json) return printJson(ctx, { ...issued, key });
     printReissueResult(ctx, issued);

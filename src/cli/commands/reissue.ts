@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
-import { isPendingReissue, type KeySource, type ReissueOutcome, type RevocationReason } from '../../domain/types.js';
+import { isPendingReissue, type KeySource, type ReissueOutcome, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, resumeReissue, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
@@ -87,9 +87,11 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .addOption(oneOf(new Option('--key-source <SOURCE>', t('cli.reissue.keySource')).default('csr'), KEY_SOURCES))
     .option('--manifest <FILE>', t('cli.reissue.manifest'))
     .addOption(oneOf(new Option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm')), ALGORITHMS))
+    .option('--wait', t('cli.reissue.wait'))
+    .option('--pin-stdin', t('cli.reissue.resumePinStdin'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string }) => {
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string; wait?: boolean; pinStdin?: boolean }) => {
         const source = parseChoice('--key-source', opts.keySource, KEY_SOURCES);
         if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueOutcome;
@@ -109,6 +111,10 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
           // The one idempotency rule: submitting the same CSR again returns the copy it issued.
           result = await submitReissue(deps, { certificateId: id, request });
         }
+        if (opts.wait && isPendingReissue(result)) {
+          const issued = await untilIssued(ctx, result);
+          return (await import('./card-install.js')).printEnrolled(ctx, issued, opts);
+        }
         printReissueResult(ctx, result);
       }),
     );
@@ -123,13 +129,9 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .action(
       r.action(async (ctx, orderRef: string, opts: { pinStdin?: boolean; force?: boolean }) => {
         const outcome = await resumeReissue(flowDeps(ctx), orderRef);
-        if (isPendingReissue(outcome) || outcome.certificate.keySource !== 'card') return printReissueResult(ctx, outcome);
+        if (isPendingReissue(outcome)) return printReissueResult(ctx, outcome);
         // A key made on a card: the new copy goes next to it, as `card install` puts it there.
-        if (!ctx.settings.json) printReissueResult(ctx, outcome);
-        const { installIssuedCopy } = await import('./card-install.js');
-        const install = await installIssuedCopy(ctx, outcome, opts);
-        if (ctx.settings.json) return printJson(ctx, { ...outcome, install: install.json });
-        printText(ctx, install.text);
+        await (await import('./card-install.js')).printEnrolled(ctx, outcome, opts);
       }),
     );
 
@@ -158,6 +160,21 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         printText(ctx, t('cli.reissue.revoked', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
+}
+
+/**
+ * Asks about a pending order again, each time after the pause the portal named, until the new copy
+ * is issued (or the portal refuses it: its error). Each answer on stderr, in words; none with --json.
+ */
+export async function untilIssued(ctx: CliContext, outcome: ReissueOutcome): Promise<ReissueResult> {
+  const deps = flowDeps(ctx);
+  while (isPendingReissue(outcome)) {
+    const { orderRef, retryAfterMs, message } = outcome.pending;
+    if (!ctx.settings.json) ctx.io.stderr.write(`${t('cli.reissue.waiting', { orderRef, seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) })}${message ? ` ${message}` : ''}\n`);
+    await new Promise((r) => setTimeout(r, retryAfterMs));
+    outcome = await resumeReissue(deps, orderRef);
+  }
+  return outcome;
 }
 
 /** The new copy, or (a CA still validating) the pending order and the command that asks again. */

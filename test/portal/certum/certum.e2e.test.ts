@@ -187,7 +187,11 @@ describe('reissue, polled until Certum enrols it', () => {
     expect(rsa.code).toBe(3);
     expect((await cli(['csr', 'new', '--for', o.orderID, '--algorithm', 'ec-p256', '--key-out', keyOut, '--out', csrOut])).code).toBe(0);
     expect(statSync(keyOut).mode & 0o777).toBe(0o600);
-    const { result } = await submitAndPoll(['submit', o.orderID, '--csr', csrOut]);
+    // submit --wait: asked again (getOrderState) until Certum enrols it, then the new copy.
+    const asked = certum.requests.filter((r) => r.operation === 'getOrderState').length;
+    const result = json<ReissueResult>(await cli(['submit', o.orderID, '--csr', csrOut, '--wait', '--json']));
+    expect(certum.requests.filter((r) => r.operation === 'getOrderState').length - asked).toBe(3);
+    expect(result.replaced.id).toBe(o.orderID);
     const file = join(box.dir, 'shop-new.pem');
     const pem = await cli(['download', result.certificate.id]);
     expect(pem.code).toBe(0);
@@ -268,6 +272,20 @@ describe('reissue, polled until Certum enrols it', () => {
       const back = json<Installed>(await cli(['resume', two.pending.orderRef, '--pin-stdin', '--json'], { input: `${PIN}\n` }));
       expect(back.install).toMatchObject({ installed: true, keyId: two.key.keyId });
       expect(await certObjects()).toHaveLength(3);
+
+      // All in one command: card keygen --submit --wait asks Certum until it enrols the order, then
+      // installs the new copy next to the key with the PIN it was given.
+      const all = json<Installed & { key: { keyId: string } }>(
+        await cli(['card', 'keygen', '--for', back.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--submit', '--wait', '--json'], { input: `${PIN}\n` }),
+      );
+      expect(all.replaced.id).toBe(back.certificate.id);
+      expect(all.install).toMatchObject({ installed: true, keyId: all.key.keyId });
+      const four = await certObjects();
+      expect(four).toHaveLength(4);
+      expect(four.some((b) => b.includes(`ID:         ${all.key.keyId}`))).toBe(true);
+      const wrongUse = await cli(['card', 'keygen', '--for', all.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--wait'], { input: `${PIN}\n` });
+      expect(wrongUse.code).toBe(2);
+      expect(wrongUse.stderr).toContain('--wait waits for the portal to issue what --submit sends.');
     } finally {
       await other.cleanup();
     }
