@@ -133,10 +133,13 @@ export class Ledger {
       .immediate();
   }
 
-  /** Certum answered the claimed request with this order. */
-  answered(idempotencyKey: string, claim: string, orderId: string): ReissueEntry {
+  /**
+   * Certum answered the claimed request with this order. A claim taken over meanwhile (this call
+   * outlived staleClaimMs) records nothing: the entry is the other process's, and is returned.
+   */
+  answered(idempotencyKey: string, claim: string, orderId: string): ReissueEntry | undefined {
     this.db.prepare('UPDATE reissues SET order_id = ?, claim = NULL, claimed_at_ms = NULL WHERE idempotency_key = ? AND claim = ?').run(orderId, idempotencyKey, claim);
-    return this.byOrder(orderId)!;
+    return this.byOrder(orderId) ?? this.byKey(idempotencyKey);
   }
 
   /** The claimed request was not taken (Certum refused it, or it could not be sent): forgotten, so it may be sent again. */

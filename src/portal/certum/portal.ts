@@ -156,7 +156,10 @@ export class CertumPortal implements PortalCore {
       this.o.ledger.release(idempotencyKey, claim.send);
       throw e;
     }
-    return this.advance(this.o.ledger.answered(idempotencyKey, claim.send, orderId));
+    const entry = this.o.ledger.answered(idempotencyKey, claim.send, orderId);
+    // Taken over by another process and still unanswered there: that process reports it.
+    if (!entry) throw portalError('certum-claim-lost', t('certum.claimLost', { orderRef: orderId }), t('certum.claimLostHint', { orderRef: orderId }), { orderRef: orderId });
+    return this.advance(entry);
   }
 
   async resumeReissue(orderRef: string): Promise<ReissueOutcome> {
