@@ -229,3 +229,29 @@ test('a key generated on the card (SoftHSM2), left pending by Certum: once ENROL
     await box.cleanup();
   }
 }, 150_000);
+
+test('three wrong passwords typed: the refusal stands (exit 5), each sent once, none on the terminal', async () => {
+  const box = await cliSandbox();
+  const launcher = join(dir, 'list-3.mjs');
+  writeFileSync(launcher, `process.argv.push('list');\nawait import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'cli.js')).href)});\n`);
+  const env = { ...box.env, REISSUE_PORTAL: `certum:${certum.url}`, REISSUE_CERTUM_USER: 'partner1' };
+  const pane = Pane.start('three', dir, env, join(dir, 'three.log'), { columns: 80, rows: 24 }, launcher);
+  const wrongs = ['wrong-One-1', 'wrong-Two-2', 'wrong-Three-3'];
+  try {
+    for (const [i, wrong] of wrongs.entries()) {
+      await pane.waitFor(new RegExp(`(password for partner1: *\\n?[\\s\\S]*){${i + 1}}`), 20_000);
+      await pane.type(wrong);
+      await pane.keys('Enter');
+      if (i < 2) await pane.waitFor(new RegExp(`(Type it again[\\s\\S]*){${i + 1}}`), 20_000);
+    }
+    const s = await pane.waitFor('EXIT=5', 20_000);
+    expect(s).toContain('Certum did not accept the partner user name and password.');
+    for (const wrong of wrongs) {
+      expect(certum.requests.filter((r) => r.xml.includes(`<password>${wrong}</password>`))).toHaveLength(1);
+      expect(pane.raw()).not.toContain(wrong);
+    }
+  } finally {
+    pane.kill();
+    await box.cleanup();
+  }
+}, 90_000);
