@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
 import { isPendingReissue, type Algorithm, type Certificate } from '../../domain/types.js';
-import type { CardProgress, KeygenResult } from '../../card/card.js';
+import type { KeygenResult } from '../../card/card.js';
 import { inventoryFailure } from '../../card/inventory.js';
 import { parsePkcs11Uri } from '../../card/uri.js';
 import { describeToken } from '../../card/select.js';
@@ -19,7 +19,6 @@ import {
   findCard,
   findInstallTarget,
   generateOnCard,
-  installOnCard,
   keepForLater,
   keySubjectFor,
   loadIssuedCertificates,
