@@ -108,9 +108,10 @@ async function openPortal(settings: Settings, kind: PortalKind, clock: Clock, io
       const [{ readConfigValues }, { parseReminderDays }] = await Promise.all([import('./config-file.js'), import('../domain/policy.js')]);
       return parseReminderDays((await readConfigValues()).reminderDays);
     },
-    certumCredentials: async () =>
+    certumCredentials: async (refused) =>
       (await import('./certum-credentials.js')).certumCredentials({
         io,
+        refused,
         passwordFile: settings.certumPasswordFile,
         configUser: async () => (await (await import('./config-file.js')).readConfigValues()).certumUser,
       }),

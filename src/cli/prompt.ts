@@ -24,10 +24,12 @@ export function readSecret(io: PromptIo, question: string, stdinOption = '--pin-
   }
   return new Promise((resolve, reject) => {
     let value = '';
+    // The question first: its write may take the wizard's skeleton off the screen, which puts the
+    // terminal back in line mode (first-paint.ts); raw after it, or the secret would be echoed.
+    stderr.write(question);
     const wasRaw = stdin.isRaw;
     stdin.setRawMode(true);
     stdin.resume();
-    stderr.write(question);
     const done = (err: Error | null) => {
       stdin.off('data', onData);
       stdin.setRawMode(wasRaw);

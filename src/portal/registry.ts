@@ -21,8 +21,12 @@ export interface PortalOpenOptions {
   /** A short limit and no retries (shell completion). */
   timeoutMs?: number;
   retries?: number;
-  /** The certum kinds' partner credentials, gathered (and prompted for) only when such a portal is opened. */
-  certumCredentials?: () => Promise<{ userName: string; password: string }>;
+  /**
+   * The certum kinds' partner credentials, gathered (and prompted for) only when such a portal is
+   * opened. `typed`: the password came from a prompt. Called again with Certum's refusal of a
+   * typed one, it asks again (or throws the refusal when it cannot).
+   */
+  certumCredentials?: (refused?: Error) => Promise<{ userName: string; password: string; typed?: boolean }>;
   /** The environment (REISSUE_CERTUM_TIMEOUT, REISSUE_CERTUM_POLL). */
   env?: NodeJS.ProcessEnv;
   /** The ACME kind's settings (challenges, revocation delay), read only by that kind. */

@@ -4,7 +4,9 @@
 // call and dropped afterwards.
 import { resolve } from 'node:path';
 import type { Certificate } from '../domain/types.js';
-import { changeCardPin, generateOnCard, installOnCard, keepForLater, loadIssuedCertificates, unblockCardPin } from '../flows/card.js';
+import { changeCardPin, findInstallTarget, generateOnCard, installOnCard, keepForLater, loadIssuedCertificates, unblockCardPin } from '../flows/card.js';
+import { isReissueError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
 import { reissueInCloud } from '../flows/cloud.js';
 import type { FlowDeps, FlowEvent } from '../flows/flow.js';
 import { checkCsrFor, resumeReissue, submitReissue } from '../flows/reissue.js';
@@ -52,6 +54,20 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
   const check = async (cert: Certificate, csr: Uint8Array) => {
     const report = await checkCsrFor(deps, cert.id, csr);
     dispatch({ type: 'csr-checked', report });
+  };
+
+  /** The reader of the card holding the key of copy `id`, or (no such card here) why. */
+  const installPlace = async (id: string): Promise<Extract<WizardEvent, { type: 'reissued' }>['install']> => {
+    try {
+      const target = await findInstallTarget(deps, await loadIssuedCertificates(deps, { certificateId: id }), { selector: {} });
+      const inventory = await (await card.get()).inventory();
+      const reader = inventory.readers.find((r) => r.token?.serial === target.token.serial && r.token.label === target.token.label);
+      if (reader) return { inventory, reader: { module: reader.module, slotId: reader.slotId } };
+      return { later: t('notice.installSkipped') };
+    } catch (e) {
+      if (!isReissueError(e) || e.kind !== 'card') throw e;
+      return { later: e.message };
+    }
   };
 
   const runCommand = async (c: WizardCommand): Promise<void> => {
@@ -123,6 +139,11 @@ export function createActions(services: WizardServices, card: CardHolder, dispat
       case 'resume-reissue': {
         const outcome = await resumeReissue(deps, c.orderRef);
         stamp();
+        // A card key: where its new copy goes (found by its key, no PIN), or why not now.
+        if (!isPendingReissue(outcome) && outcome.certificate.keySource === 'card') {
+          dispatch({ type: 'reissued', result: outcome, tokenSerial: c.tokenSerial, install: await installPlace(outcome.certificate.id) });
+          return;
+        }
         dispatch(outcomeEvent(outcome, c.tokenSerial));
         return;
       }

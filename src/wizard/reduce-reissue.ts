@@ -158,7 +158,7 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
       const fromCard = s.kind === 'card' && s.phase === 'submitting';
       const fromCloud = s.kind === 'step1' && s.stage === 'cloud-submitting';
       if (!fromCsr && !fromCard && !fromCloud) return ignore;
-      return to({
+      const result: Screen = {
         kind: 'result',
         result: event.result,
         via: fromCsr ? 'csr' : fromCard ? 'card' : 'cloud',
@@ -166,7 +166,17 @@ export function reduceReissue(state: WizardState, event: WizardEvent): Step | nu
         tokenSerial: event.tokenSerial ?? null,
         generatedKeyPath: s.kind === 'csr' ? s.generatedKeyPath : null,
         notice: null,
-      });
+      };
+      const install = fromCard ? event.install : undefined;
+      if (!install) return to(result);
+      // Issued after the portal kept it pending: straight on to the card holding the key (its PIN,
+      // then the install screen's own steps); the card absent, the result says how to install it later.
+      const id = event.result.certificate.id;
+      if ('later' in install) return to({ ...result, cursor: 2, notice: t('notice.installLater', { reason: install.later, id }) });
+      const token = findReader(install.inventory, install.reader)?.token;
+      const cursor = Math.max(0, install.inventory.readers.findIndex((r) => r.module === install.reader.module && r.slotId === install.reader.slotId));
+      const card = cardFor(event.result.certificate, 'install', { ...result, cursor: 2, notice: t('notice.installLater', { reason: t('notice.installSkipped'), id }) }, null, install.inventory);
+      return to({ ...card, cursor, reader: install.reader, phase: token?.pin.finalTry ? 'final-try' : 'pin' });
     }
 
     case 'choose-reader': {

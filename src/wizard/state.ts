@@ -328,7 +328,13 @@ export type WizardEvent =
   | { type: 'csr-generated'; csrPem: string; keyPath: string }
   | { type: 'csr-checked'; report: CsrReport }
   | { type: 'submit-start'; at?: number }
-  | { type: 'reissued'; result: ReissueResult; tokenSerial?: string | null }
+  | {
+      type: 'reissued';
+      result: ReissueResult;
+      tokenSerial?: string | null;
+      /** A card key whose reissue the portal left pending: the reader of the card holding it, or why it cannot be installed now. */
+      install?: { inventory: CardInventory; reader: { module: string; slotId: string } } | { later: string };
+    }
   /** The portal accepted the reissue and is still working on it. */
   | { type: 'reissue-pending'; pending: PendingReissue; tokenSerial?: string | null }
   /** The pause before asking about a pending order again is over. */

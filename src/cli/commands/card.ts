@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { inputError, ReissueError, usageError } from '../../domain/errors.js';
 import { isPendingReissue, type Algorithm, type Certificate } from '../../domain/types.js';
-import type { CardProgress, KeygenResult } from '../../card/card.js';
+import type { KeygenResult } from '../../card/card.js';
 import { inventoryFailure } from '../../card/inventory.js';
 import { parsePkcs11Uri } from '../../card/uri.js';
 import { describeToken } from '../../card/select.js';
@@ -19,7 +19,6 @@ import {
   findCard,
   findInstallTarget,
   generateOnCard,
-  installOnCard,
   keepForLater,
   keySubjectFor,
   loadIssuedCertificates,
@@ -36,7 +35,8 @@ import type { Registrar } from '../program.js';
 import { ALGORITHMS, oneOf } from '../option-values.js';
 import { canPrompt, confirm } from '../prompt.js';
 import { askPin, finalTryConsent, registerPinCommands } from './card-pin.js';
-import { printReissueResult } from './reissue.js';
+import { installJson, installOnItsCard, installText, printEnrolled, progressPrinter } from './card-install.js';
+import { printReissueResult, untilIssued } from './reissue.js';
 import { t } from '../../i18n/i18n.js';
 
 interface CardOpts {
@@ -60,6 +60,7 @@ interface KeygenOpts extends CardOpts {
   csrOut?: string;
   manifest?: string;
   submit?: boolean;
+  wait?: boolean;
 }
 
 interface InstallOpts extends CardOpts {
@@ -108,6 +109,7 @@ export function registerCardCommands(program: Command, r: Registrar): void {
     .option('--csr-out <FILE>', t('cli.card.csrOut'))
     .option('--manifest <FILE>', t('cli.card.manifest'))
     .option('--submit', t('cli.card.submit'))
+    .option('--wait', t('cli.card.wait'))
     .option('--json', t('cli.jsonDocument'))
     .action(r.action(async (ctx, opts: KeygenOpts) => keygenCommand(ctx, opts), { interrupted: cancelledLine }));
 
@@ -150,6 +152,7 @@ function keygenUsageError(opts: KeygenOpts): ReissueError | null {
   if (!opts.for && !opts.cn) return usageError('missing-subject', t('cli.card.missingSubject'), t('cli.card.missingSubjectHint'));
   if (opts.for && (opts.cn || opts.domain)) return usageError('conflicting-options', t('cli.card.conflicting'));
   if (opts.submit && !opts.for) return usageError('submit-needs-for', t('cli.card.submitNeedsFor'), t('cli.card.submitNeedsForHint'));
+  if (opts.wait && !opts.submit) return usageError('wait-needs-submit', t('cli.card.waitNeedsSubmit'), t('cli.card.waitNeedsSubmitHint'));
   return null;
 }
 
@@ -171,6 +174,7 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const progress = progressPrinter(ctx);
   const chosen: { cert: Certificate | null } = { cert: null };
   let made: { csrPem: string; keyId: string } | null = null;
+  let kept: { serial: string; pin: string } | undefined;
   const run = async () => {
     // Subject and algorithm rules come from the portal only with --for; --cn works fully offline.
     const subject = await keySubjectFor(deps, { certificateId: opts.for, commonName: opts.cn, domains: opts.domain }, algorithm);
@@ -179,6 +183,8 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
     assertCardKeygen(subject, algorithm, token);
     const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
     const pin = await askPin(ctx, token, opts);
+    // --wait: the same PIN installs the new copy on this card once the portal has issued it.
+    if (opts.wait) kept = { serial: token.serial, pin };
     say(`${t('cli.card.generating', { algorithm: algorithmLabel(algorithm), card: describeToken(token), reader: reader.name })}\n`);
     return generateOnCard(deps, { subject, algorithm, token, pin, confirmFinalTry, csrOut, manifest, submit: Boolean(opts.submit) }, (e) => {
       if (e.type === 'card-progress') progress(e.progress);
@@ -212,6 +218,11 @@ async function keygenCommand(ctx: CliContext, opts: KeygenOpts): Promise<number 
   const { keygen, issued } = outcome;
   const cert = chosen.cert;
   const key = keyJson(keygen);
+  if (issued && opts.wait && isPendingReissue(issued)) {
+    // The portal validates first: asked again until it issues, then installed next to the key.
+    const enrolled = await untilIssued(ctx, issued);
+    return printEnrolled(ctx, enrolled, opts, kept, { key });
+  }
   if (issued) {
     if (ctx.settings.json) return printJson(ctx, { ...issued, key });
     printReissueResult(ctx, issued);
@@ -242,34 +253,9 @@ async function installCommand(ctx: CliContext, id: string | undefined, opts: Ins
   const certificates = await loadIssuedCertificates(deps, id ? { certificateId: id } : { file: opts.cert! });
   const key = opts.key ? parsePkcs11Uri(opts.key) : undefined;
   const target = await findInstallTarget(deps, certificates, { selector: tokenSelector(opts.token, opts.serial), key, manifest: opts.manifest });
-  const { token } = target;
-  const confirmFinalTry = await finalTryConsent(ctx, token.pin, opts);
-  const pin = await askPin(ctx, token, opts);
-  const progress = progressPrinter(ctx);
-  const result = await installOnCard(deps, { certificateDer: target.certificate.der, token, pin, confirmFinalTry }, (e) => e.type === 'card-progress' && progress(e.progress));
-  if (ctx.settings.json) {
-    return printJson(ctx, {
-      keyId: result.keyId,
-      label: result.label,
-      keyUri: result.keyUri,
-      certificateUri: result.certificateUri,
-      module: result.module,
-      token: { label: result.token.label, serial: result.token.serial, uri: result.token.uri },
-      alreadyPresent: Boolean(result.alreadyPresent),
-      skipped: target.skipped,
-    });
-  }
-  printText(
-    ctx,
-    [
-      result.alreadyPresent
-        ? t('cli.card.alreadyPresent', { card: describeToken(token), keyId: result.keyId })
-        : t('cli.card.installed', { label: result.label, card: describeToken(token), keyId: result.keyId }),
-      t('cli.card.certificateUri', { uri: result.certificateUri }),
-      t('cli.card.keyUri', { uri: result.keyUri }),
-      ...target.left.map((l) => t('cli.card.notInstalled', l)),
-    ].join('\n'),
-  );
+  const result = await installOnItsCard(ctx, target, opts);
+  if (ctx.settings.json) return printJson(ctx, installJson(result, target.skipped));
+  printText(ctx, installText(result, target.left));
 }
 
 async function deleteCommand(ctx: CliContext, uri: string, opts: DeleteOpts): Promise<number | void> {
@@ -362,19 +348,4 @@ async function untilStopped<T>(ctx: CliContext, work: () => Promise<T>, keyExist
     process.off('SIGINT', onInterrupt);
     ctx.handlesSignals = false;
   }
-}
-
-/** Elapsed time on a terminal (one line, rewritten); phase changes only otherwise. */
-function progressPrinter(ctx: CliContext): (p: CardProgress) => void {
-  const err = ctx.io.stderr;
-  const live = Boolean(err.isTTY) && !ctx.settings.json;
-  const words = (phase: CardProgress['phase']) => t(`cli.card.progress.${phase}`);
-  return (p) => {
-    if (ctx.settings.json) return;
-    const secs = 'elapsedMs' in p ? ` ${(p.elapsedMs / 1000).toFixed(1)} s` : '';
-    if (p.type === 'started' && !live) err.write(`${words(p.phase)}…\n`);
-    if (!live) return;
-    if (p.type === 'started' || p.type === 'tick') err.write(`\r\x1b[2K${words(p.phase)}…${secs}`);
-    else err.write(`\r\x1b[2K${words(p.phase)}: ${t(p.type === 'finished' ? 'cli.card.done' : 'cli.card.failed')}${secs}\n`);
-  };
 }

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { algorithmLabel, isAlgorithm } from '../../domain/algorithms.js';
 import { usageError } from '../../domain/errors.js';
 import { daysLeft } from '../../domain/policy.js';
-import { isPendingReissue, type KeySource, type ReissueOutcome, type RevocationReason } from '../../domain/types.js';
+import { isPendingReissue, type KeySource, type ReissueOutcome, type ReissueResult, type RevocationReason } from '../../domain/types.js';
 import { reissueInCloud } from '../../flows/cloud.js';
 import { assertCsrAlgorithm, assertNewKeyOutputsFree, cardRequestFor, checkCsrFor, newKeyAndCsr, resumeReissue, submitReissue } from '../../flows/reissue.js';
 import { flowDeps } from '../flow-deps.js';
@@ -88,9 +88,11 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .option('--manifest <FILE>', t('cli.reissue.manifest'))
     .addOption(oneOf(new Option('--algorithm <ALG>', t('cli.reissue.cloudAlgorithm')), ALGORITHMS))
     .option('--key-out <FILE>', t('cli.reissue.submitKeyOut'))
+    .option('--wait', t('cli.reissue.wait'))
+    .option('--pin-stdin', t('cli.reissue.resumePinStdin'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string; keyOut?: string }) => {
+      r.action(async (ctx, id: string, opts: { csr?: string; keySource: string; algorithm?: string; manifest?: string; keyOut?: string; wait?: boolean; pinStdin?: boolean }) => {
         const source = parseChoice('--key-source', opts.keySource, KEY_SOURCES);
         if (opts.manifest && source !== 'card') throw usageError('manifest-needs-card', t('cli.reissue.manifestNeedsCard'));
         let result: ReissueOutcome;
@@ -129,6 +131,10 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
           // The one idempotency rule: submitting the same CSR again returns the copy it issued.
           result = await submitReissue(deps, { certificateId: id, request });
         }
+        if (opts.wait && isPendingReissue(result)) {
+          const issued = await untilIssued(ctx, result);
+          return (await import('./card-install.js')).printEnrolled(ctx, issued, opts);
+        }
         printReissueResult(ctx, result);
       }),
     );
@@ -137,10 +143,15 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
     .command('resume')
     .description(t('cli.reissue.resume'))
     .argument('<ORDER-REF>')
+    .option('--pin-stdin', t('cli.reissue.resumePinStdin'))
+    .option('--force', t('cli.card.force'))
     .option('--json', t('cli.jsonDocument'))
     .action(
-      r.action(async (ctx, orderRef: string) => {
-        printReissueResult(ctx, await resumeReissue(flowDeps(ctx), orderRef));
+      r.action(async (ctx, orderRef: string, opts: { pinStdin?: boolean; force?: boolean }) => {
+        const outcome = await resumeReissue(flowDeps(ctx), orderRef);
+        if (isPendingReissue(outcome)) return printReissueResult(ctx, outcome);
+        // A key made on a card: the new copy goes next to it, as `card install` puts it there.
+        await (await import('./card-install.js')).printEnrolled(ctx, outcome, opts);
       }),
     );
 
@@ -170,6 +181,21 @@ export function registerReissueCommands(program: Command, r: Registrar): void {
         printText(ctx, t(portal.capabilities.includes('crl') ? 'cli.reissue.revoked' : 'cli.reissue.revokedAtCa', { id: revoked.id, serial: revoked.serialNumber, reason: reasonLabel(reason) }));
       }),
     );
+}
+
+/**
+ * Asks about a pending order again, each time after the pause the portal named, until the new copy
+ * is issued (or the portal refuses it: its error). Each answer on stderr, in words; none with --json.
+ */
+export async function untilIssued(ctx: CliContext, outcome: ReissueOutcome): Promise<ReissueResult> {
+  const deps = flowDeps(ctx);
+  while (isPendingReissue(outcome)) {
+    const { orderRef, retryAfterMs, message } = outcome.pending;
+    if (!ctx.settings.json) ctx.io.stderr.write(`${t('cli.reissue.waiting', { orderRef, seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) })}${message ? ` ${message}` : ''}\n`);
+    await new Promise((r) => setTimeout(r, retryAfterMs));
+    outcome = await resumeReissue(deps, orderRef);
+  }
+  return outcome;
 }
 
 /** The new copy, or (a CA still validating) the pending order and the command that asks again. */

@@ -15,7 +15,7 @@ import { encodePem } from '../../pki/pem.js';
 import { capabilityMissing } from '../capability.js';
 import { MAX_OFFSET, type CertificatePage, type CountQuery, type DownloadFormat, type KindInfo, type ListQuery, type PortalCore } from '../portal.js';
 import { certificateAnswer, hexSerial, orderStateOf, ordersOf, productsOf, reissuedOrderId, type CertumOrder, type CertumProduct, type OrderState } from './answers.js';
-import type { Ledger, ReissueEntry } from './ledger.js';
+import type { Ledger, NewRequest, ReissueEntry } from './ledger.js';
 import type { CallPartnerApi } from './service.js';
 
 export interface CertumPortalOptions {
@@ -35,6 +35,8 @@ export interface CertumPortalOptions {
 const ALL_PARTS = { certificateDetails: true, orderDetails: true, orderStatus: true };
 /** Certum's pages are numbered 1..100 (errorCode 1153 past that). */
 const MAX_PAGES = 100;
+/** How often a process waiting for another's reissueCertificate looks at the ledger again. */
+const CLAIM_WAIT_MS = 100;
 const REVOCATION_REASONS: Partial<Record<RevocationReason, string>> = {
   unspecified: 'UNSPECIFIED',
   keyCompromise: 'KEYCOMPROMISE',
@@ -62,6 +64,11 @@ export class CertumPortal implements PortalCore {
 
   async info(): Promise<KindInfo> {
     return { name: this.o.name, sandbox: false, now: this.o.clock.now().toISOString(), kind: this.kind, capabilities: [] };
+  }
+
+  /** One call that needs the credentials (the product list, which the other calls need anyway): refused as certum-auth. */
+  async signIn(): Promise<void> {
+    await this.productMap();
   }
 
   async list(query: ListQuery = {}): Promise<CertificatePage> {
@@ -102,7 +109,7 @@ export class CertumPortal implements PortalCore {
 
   async reissue(id: string, request: ReissueRequest, idempotencyKey: string): Promise<ReissueOutcome> {
     if (request.keySource === 'cloud') throw capabilityMissing(this, 'cloudKeys');
-    const earlier = await this.o.ledger.byKey(idempotencyKey);
+    const earlier = this.o.ledger.byKey(idempotencyKey);
     if (earlier) return this.resumeReissue(earlier.orderId);
     const copy = await this.copy(id);
     const refusal = reissueRefusal(copy.certificate, request.keySource, await this.newestCopy(copy.certificate));
@@ -117,14 +124,7 @@ export class CertumPortal implements PortalCore {
     const evidence = request.keySource === 'card' ? this.evidenceRefusal(request, spki) : null;
     if (evidence) throw evidence;
     const csrPem = encodePem('CERTIFICATE REQUEST', csrDer(request.csr));
-    const { body } = await this.o.call(
-      'reissueCertificate',
-      { serialNumber: copy.certumSerial, hashAlgorithm: report.summary?.keyType === 'EC' ? 'ECC-SHA256' : 'RSA-SHA256', CSR: csrPem, userAgent: 'reissue' },
-      copy.certificate.id,
-    );
-    const orderId = reissuedOrderId('reissueCertificate', body);
-    const entry: ReissueEntry = {
-      orderId,
+    const recorded: NewRequest = {
       oldId: copy.certificate.id,
       oldSerial: copy.certificate.serialNumber,
       oldCertumSerial: copy.certumSerial,
@@ -133,15 +133,37 @@ export class CertumPortal implements PortalCore {
       card: request.keySource === 'card' ? request.card : null,
       publicKeySha256: sha256(spki),
       requestedAt: this.o.clock.now().toISOString(),
-      enrolledAt: null,
-      newSerial: null,
     };
-    await this.o.ledger.put(entry);
+    // Recorded and claimed before it is sent: of two processes with this request, one sends it and
+    // the other waits for the order Certum gives it.
+    let claim = this.o.ledger.claim(recorded);
+    while ('busy' in claim) {
+      await sleep(CLAIM_WAIT_MS);
+      claim = this.o.ledger.claim(recorded);
+    }
+    if ('orderId' in claim) return this.resumeReissue(claim.orderId);
+    let orderId: string;
+    try {
+      const { body } = await this.o.call(
+        'reissueCertificate',
+        { serialNumber: copy.certumSerial, hashAlgorithm: report.summary?.keyType === 'EC' ? 'ECC-SHA256' : 'RSA-SHA256', CSR: csrPem, userAgent: 'reissue' },
+        copy.certificate.id,
+      );
+      orderId = reissuedOrderId('reissueCertificate', body);
+    } catch (e) {
+      // Refused, or no answer: the request may be sent again. (One that reached Certum unanswered
+      // is refused the second time as a reissue of a copy already being replaced, errorCode 2126.)
+      this.o.ledger.release(idempotencyKey, claim.send);
+      throw e;
+    }
+    const entry = this.o.ledger.answered(idempotencyKey, claim.send, orderId);
+    // Taken over by another process and still unanswered there: that process reports it.
+    if (!entry) throw portalError('certum-claim-lost', t('certum.claimLost', { orderRef: orderId }), t('certum.claimLostHint', { orderRef: orderId }), { orderRef: orderId });
     return this.advance(entry);
   }
 
   async resumeReissue(orderRef: string): Promise<ReissueOutcome> {
-    const entry = await this.o.ledger.byOrder(orderRef);
+    const entry = this.o.ledger.byOrder(orderRef);
     if (!entry) {
       throw portalError('order-not-found', t('certum.orderRefUnknown', { orderRef }), t('certum.orderRefUnknownHint'), { orderRef });
     }
@@ -171,7 +193,9 @@ export class CertumPortal implements PortalCore {
       .map((c) => ({ ...c, daysLeft: daysLeft(c.revocationDate!, now) }));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.o.ledger.close();
+  }
 
   /** Asks Certum for the order's state; once ENROLLED, fetches the new copy and records it. */
   private async advance(entry: ReissueEntry): Promise<ReissueOutcome> {
@@ -191,7 +215,7 @@ export class CertumPortal implements PortalCore {
       if (sha256(key) !== entry.publicKeySha256) throw portalError('certum-wrong-key', t('certum.wrongKey', { orderRef: entry.orderId }), t('certum.wrongKeyHint'));
       entry.enrolledAt = this.o.clock.now().toISOString();
       entry.newSerial = details.serialNumber;
-      await this.o.ledger.put(entry);
+      this.o.ledger.enrolled(entry.orderId, entry.enrolledAt, entry.newSerial);
       this.orders = undefined;
     }
     const [certificate, replaced] = await Promise.all([this.get(entry.orderId), this.get(entry.oldId)]);
@@ -321,9 +345,10 @@ export class CertumPortal implements PortalCore {
     const x = d.certificate;
     const now = this.o.clock.now();
     const notAfter = new Date(x.validTo).toISOString();
-    const replacedBy = await this.o.ledger.replacing(s.orderId);
+    const replacedBy = this.o.ledger.replacing(s.orderId);
     const replacement = replacedBy?.enrolledAt ? replacedBy : null;
-    const replaces = (await this.o.ledger.byOrder(s.orderId))?.oldId ?? null;
+    const entry = this.o.ledger.byOrder(s.orderId);
+    const replaces = entry?.oldId ?? null;
     let state: Certificate['state'] = d.status === 'REVOKED' ? 'revoked' : new Date(notAfter) <= now ? 'expired' : 'valid';
     let revocationDate = d.revokedDate;
     if (state === 'valid' && (d.status === 'REVOKING' || replacement)) {
@@ -331,7 +356,6 @@ export class CertumPortal implements PortalCore {
       revocationDate ??= replacement ? scheduledRevocationDate(new Date(replacement.enrolledAt!)).toISOString() : null;
     }
     const domains = dnsNames(x);
-    const entry = await this.o.ledger.byOrder(s.orderId);
     const certificate: Certificate = {
       id: s.orderId,
       serialNumber: d.serialNumber,
@@ -420,6 +444,8 @@ function csrDer(csr: Uint8Array): Uint8Array {
   const m = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(text);
   return m ? new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')) : csr;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -129,7 +129,7 @@ export function ResultScreen({ screen, isActive }: { screen: ResultState; isActi
   const info = wrapWords(resultInfo(fresh, old, now), state.columns - 2);
   // The info box only when it fits: the header already names the revocation date.
   const expiryLines = caSetExpiry ? wrapWords(caSetExpiry, state.columns - 1) : [];
-  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? 1 : 0) + expiryLines.length;
+  const used = title.length + (wide ? rows.length + 3 : 2 + rows.filter((r) => r.label).length * 2) + 2 + (screen.notice ? wrapWords(`✓ ${screen.notice}`, state.columns - 1).length : 0) + expiryLines.length;
   const showInfo = used + info.length <= state.rows - 4;
   return (
     <Box flexDirection="column">

@@ -187,7 +187,11 @@ describe('reissue, polled until Certum enrols it', () => {
     expect(rsa.code).toBe(3);
     expect((await cli(['csr', 'new', '--for', o.orderID, '--algorithm', 'ec-p256', '--key-out', keyOut, '--out', csrOut])).code).toBe(0);
     expect(statSync(keyOut).mode & 0o777).toBe(0o600);
-    const { result } = await submitAndPoll(['submit', o.orderID, '--csr', csrOut]);
+    // submit --wait: asked again (getOrderState) until Certum enrols it, then the new copy.
+    const asked = certum.requests.filter((r) => r.operation === 'getOrderState').length;
+    const result = json<ReissueResult>(await cli(['submit', o.orderID, '--csr', csrOut, '--wait', '--json']));
+    expect(certum.requests.filter((r) => r.operation === 'getOrderState').length - asked).toBe(3);
+    expect(result.replaced.id).toBe(o.orderID);
     const file = join(box.dir, 'shop-new.pem');
     const pem = await cli(['download', result.certificate.id]);
     expect(pem.code).toBe(0);
@@ -212,6 +216,9 @@ describe('reissue, polled until Certum enrols it', () => {
     const { result } = await submitAndPoll(['submit', id, '--csr', csr, '--key-source', 'card']);
     expect(result.certificate.keySource).toBe('card');
     expect(result.certificate.cardEvidence?.keyId).toBe(made.keyId);
+    // Enrolled by a `resume` with no terminal and no --pin-stdin: the card is here but no PIN can be
+    // asked, so the answer names the command that installs it.
+    expect((result as ReissueResult & { install: unknown }).install).toMatchObject({ installed: false, command: `reissue card install ${result.certificate.id} --pin-stdin` });
     const install = await cli(['card', 'install', result.certificate.id, '--token', 'card1', '--pin-stdin', '--json'], { input: `${PIN}\n` });
     const installed = json<{ keyId: string; alreadyPresent: boolean }>(install);
     expect(installed.keyId).toBe(made.keyId);
@@ -223,20 +230,65 @@ describe('reissue, polled until Certum enrols it', () => {
     expect(serial.trim().toLowerCase()).toBe(`serial=${result.certificate.serialNumber}`);
 
     // In one step (card keygen --submit, EC P-256 this time): the key pair made, the CSR signed on the
-    // card and sent; Certum's pending order is printed with the key, then resumed and installed.
+    // card and sent; Certum's pending order is printed with the key, then resumed with the PIN on
+    // stdin: once Certum enrols it, the new copy is installed next to its key by the resume itself.
     const one = json<{ pending: PendingReissue; key: { keyId: string } }>(
       await cli(['card', 'keygen', '--for', result.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--submit', '--json'], { input: `${PIN}\n` }),
     );
     expect(one.pending.state).toBe('AWAITING');
-    let outcome: Outcome = { pending: one.pending };
-    for (let i = 0; i < 5 && 'pending' in outcome; i++) outcome = json<Outcome>(await cli(['resume', one.pending.orderRef, '--json']));
+    type Installed = ReissueResult & { install: { installed: boolean; keyId?: string; certificateUri?: string; reason?: string; command?: string } };
+    let outcome: Outcome | Installed = { pending: one.pending };
+    for (let i = 0; i < 5 && 'pending' in outcome; i++) outcome = json<Outcome>(await cli(['resume', one.pending.orderRef, '--pin-stdin', '--json'], { input: `${PIN}\n` }));
     if ('pending' in outcome) throw new Error('still pending');
     expect(outcome.replaced.id).toBe(result.certificate.id);
-    json(await cli(['card', 'install', outcome.certificate.id, '--token', 'card1', '--pin-stdin', '--json'], { input: `${PIN}\n` }));
-    const after = await hsm.pkcs11Tool(['--token-label', 'card1', '--login', '--pin', PIN, '--list-objects']);
-    const certObjects = after.split(/\n(?=\S)/).filter((b) => b.startsWith('Certificate Object'));
-    expect(certObjects).toHaveLength(2);
-    expect(certObjects.some((b) => b.includes(`ID:         ${one.key.keyId}`))).toBe(true);
+    expect((outcome as Installed).install).toMatchObject({ installed: true, keyId: one.key.keyId });
+    const certObjects = async () => (await hsm.pkcs11Tool(['--token-label', 'card1', '--login', '--pin', PIN, '--list-objects'])).split(/\n(?=\S)/).filter((b) => b.startsWith('Certificate Object'));
+    const after = await certObjects();
+    expect(after).toHaveLength(2);
+    expect(after.some((b) => b.includes(`ID:         ${one.key.keyId}`))).toBe(true);
+    const onCard = openssl(['x509', '-inform', 'DER', '-noout', '-serial'], execFileSync('pkcs11-tool', ['--module', hsm.module, '--token-label', 'card1', '--read-object', '--type', 'cert', '--id', one.key.keyId], { env: hsm.env }));
+    expect(onCard.trim().toLowerCase()).toBe(`serial=${outcome.certificate.serialNumber}`);
+
+    // The card holding the key absent when Certum enrols (another SoftHSM2 store, with another card):
+    // the new copy is there, said in words with the command that installs it; nothing is written anywhere.
+    const other = await createSoftHsm();
+    try {
+      await other.initToken('other', PIN);
+      const two = json<{ pending: PendingReissue; key: { keyId: string } }>(
+        await cli(['card', 'keygen', '--for', outcome.certificate.id, '--algorithm', 'rsa-2048', '--token', 'card1', '--pin-stdin', '--submit', '--json'], { input: `${PIN}\n` }),
+      );
+      let absent: CliResult | undefined;
+      for (let i = 0; i < 5; i++) {
+        absent = await cli(['resume', two.pending.orderRef, '--pin-stdin'], { input: `${PIN}\n`, env: { SOFTHSM2_CONF: other.conf } });
+        expect(absent.code, absent.stderr).toBe(0);
+        if (!absent.stdout.includes('(VERIFICATION)') && !absent.stdout.includes('(AWAITING)')) break;
+      }
+      expect(absent!.stdout).toContain('New copy issued.');
+      expect(absent!.stdout).toContain('The new copy is not on the card yet: No card present holds the key of this certificate.');
+      const newId = (JSON.parse((await cli(['resume', two.pending.orderRef, '--json'], { env: { SOFTHSM2_CONF: other.conf } })).stdout) as Installed).certificate.id;
+      expect(absent!.stdout).toContain(`Install it next to its key with: reissue card install ${newId}`);
+      expect(await certObjects()).toHaveLength(2);
+      // With the card back, the same resume installs it.
+      const back = json<Installed>(await cli(['resume', two.pending.orderRef, '--pin-stdin', '--json'], { input: `${PIN}\n` }));
+      expect(back.install).toMatchObject({ installed: true, keyId: two.key.keyId });
+      expect(await certObjects()).toHaveLength(3);
+
+      // All in one command: card keygen --submit --wait asks Certum until it enrols the order, then
+      // installs the new copy next to the key with the PIN it was given.
+      const all = json<Installed & { key: { keyId: string } }>(
+        await cli(['card', 'keygen', '--for', back.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--submit', '--wait', '--json'], { input: `${PIN}\n` }),
+      );
+      expect(all.replaced.id).toBe(back.certificate.id);
+      expect(all.install).toMatchObject({ installed: true, keyId: all.key.keyId });
+      const four = await certObjects();
+      expect(four).toHaveLength(4);
+      expect(four.some((b) => b.includes(`ID:         ${all.key.keyId}`))).toBe(true);
+      const wrongUse = await cli(['card', 'keygen', '--for', all.certificate.id, '--algorithm', 'ec-p256', '--token', 'card1', '--pin-stdin', '--wait'], { input: `${PIN}\n` });
+      expect(wrongUse.code).toBe(2);
+      expect(wrongUse.stderr).toContain('--wait waits for the portal to issue what --submit sends.');
+    } finally {
+      await other.cleanup();
+    }
   });
 
   test('a REJECTED order: a clear message with what to do, exit 5; the copy stays valid', async () => {
