@@ -4,12 +4,12 @@
 // copy it replaces), the orders of reissues under way (the order URL saved before the order is
 // finalized, under the request's idempotency key, so a retry resumes it instead of ordering
 // again), and the revocation schedule with its claims (one process revokes each copy).
-import { closeSync, fchmodSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { portalError } from '../../domain/errors.js';
 import type { CardEvidence, KeySource } from '../../domain/types.js';
 import { t } from '../../i18n/i18n.js';
+import { NewerSqliteFile, openPrivateSqlite } from '../../util/private-sqlite.js';
 
 const SCHEMA = [
   // What the ledger learnt of the directory (renewalInfo: its URL, or '' when it offers none).
@@ -125,29 +125,10 @@ export class Ledger {
   private constructor(private readonly db: Database.Database, readonly path: string) {}
 
   static open(path: string): Ledger {
-    createPrivately(path);
-    let db: Database.Database | undefined;
     try {
-      db = new Database(path);
-      db.pragma('busy_timeout = 10000');
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version === 0) {
-        db.transaction(() => {
-          // Two processes opening a new ledger together: the second finds the schema made.
-          if ((db!.pragma('user_version', { simple: true }) as number) !== 0) return;
-          for (const sql of SCHEMA) db!.exec(sql);
-          db!.pragma('user_version = 1');
-        }).immediate();
-      } else if (version > 1) {
-        throw portalError('acme-ledger-newer', t('acme.ledgerNewer', { path }), t('acme.ledgerNewerHint'), { path });
-      }
-      return new Ledger(db, path);
+      return new Ledger(openPrivateSqlite(path, { migrations: [SCHEMA] }), path);
     } catch (e) {
-      db?.close();
-      if ((e as { code?: string }).code === 'acme-ledger-newer') throw e;
+      if (e instanceof NewerSqliteFile) throw portalError('acme-ledger-newer', t('acme.ledgerNewer', { path }), t('acme.ledgerNewerHint'), { path });
       throw portalError('acme-ledger-unreadable', t('acme.ledgerUnreadable', { path, reason: (e as Error).message }), t('acme.ledgerUnreadableHint'), { path, reason: (e as Error).message });
     }
   }
@@ -361,19 +342,4 @@ function orderOf(r: Row): PendingOrder {
     cardEvidence: r.card_evidence ? (JSON.parse(r.card_evidence as string) as CardEvidence) : null,
     newCertificateId: (r.new_certificate_id as string) ?? null,
   };
-}
-
-/** The ledger names every copy and key location: 0600 whatever the umask (SQLite's -wal/-shm follow it). */
-function createPrivately(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch {
-    return;
-  }
-  try {
-    fchmodSync(fd, 0o600);
-  } finally {
-    closeSync(fd);
-  }
 }
