@@ -18,40 +18,52 @@ export function canPrompt(io: PromptIo): boolean {
 
 /** Reads a secret from the terminal with echo off; `stdinOption` is the flag to use without one. */
 export function readSecret(io: PromptIo, question: string, stdinOption = '--pin-stdin'): Promise<string> {
-  const { stdin, stderr } = io;
   if (!canPrompt(io)) {
     return Promise.reject(usageError('no-tty', t('cli.prompt.noTty'), t('cli.prompt.noTtyHint', { option: stdinOption })));
   }
+  let value = '';
+  return rawKeys<string>(io, question, (ch) => {
+    if (ch === '\r' || ch === '\n') return { done: value };
+    if (ch === '\u0003' || ch === '\u001b') return { error: cancelledError() }; // Ctrl+C, Esc
+    if (ch === '\u007f' || ch === '\b') {
+      if (value.length) {
+        value = value.slice(0, -1);
+        io.stderr.write('\b \b');
+      }
+    } else if (ch >= ' ') {
+      value += ch;
+      io.stderr.write('*');
+    }
+    return undefined;
+  });
+}
+
+type KeyOutcome<T> = { done: T } | { error: Error } | undefined;
+
+/**
+ * Shows `question`, then reads the terminal's keys raw, one character at a time, until `onChar`
+ * settles; the terminal's mode is put back and the line ended either way. The question first: its
+ * write may take the wizard's skeleton off the screen, which puts the terminal back in line mode
+ * (first-paint.ts); raw after it, or what is typed would be echoed.
+ */
+function rawKeys<T>(io: PromptIo, question: string, onChar: (ch: string) => KeyOutcome<T>): Promise<T> {
+  const { stdin, stderr } = io;
   return new Promise((resolve, reject) => {
-    let value = '';
-    // The question first: its write may take the wizard's skeleton off the screen, which puts the
-    // terminal back in line mode (first-paint.ts); raw after it, or the secret would be echoed.
     stderr.write(question);
     const wasRaw = stdin.isRaw;
     stdin.setRawMode(true);
     stdin.resume();
-    const done = (err: Error | null) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(wasRaw);
-      stdin.pause();
-      stderr.write('\n');
-      if (err) reject(err);
-      else resolve(value);
-    };
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(null);
-        if (ch === '\u0003' || ch === '\u001b') return done(cancelledError()); // Ctrl+C, Esc
-        if (ch === '\u007f' || ch === '\b') {
-          if (value.length) {
-            value = value.slice(0, -1);
-            stderr.write('\b \b');
-          }
-          continue;
-        }
-        if (ch < ' ') continue;
-        value += ch;
-        stderr.write('*');
+        const outcome = onChar(ch);
+        if (!outcome) continue;
+        stdin.off('data', onData);
+        stdin.setRawMode(wasRaw);
+        stdin.pause();
+        stderr.write('\n');
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.done);
+        return;
       }
     };
     stdin.on('data', onData);
@@ -88,29 +100,12 @@ export async function confirm(io: PromptIo, question: string): Promise<boolean> 
  * Ctrl+C rejects with `cancelled()`.
  */
 export async function waitForEnter(io: PromptIo, question: string, cancelled: () => Error = cancelledError): Promise<void> {
-  const { stdin, stderr } = io;
   if (!canPrompt(io)) throw usageError('no-tty', t('cli.prompt.noTty'), t('cli.prompt.noTtyHint', { option: '--dns-hook' }));
-  await dropTypedAhead(stdin);
-  await new Promise<void>((resolve, reject) => {
-    const wasRaw = stdin.isRaw;
-    stdin.setRawMode(true);
-    stdin.resume();
-    stderr.write(question);
-    const done = (err: Error | null) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(wasRaw);
-      stdin.pause();
-      stderr.write('\n');
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(null);
-        if (ch === '\u0003' || ch === '\u001b') return done(cancelled());
-      }
-    };
-    stdin.on('data', onData);
+  await dropTypedAhead(io.stdin);
+  await rawKeys<void>(io, question, (ch) => {
+    if (ch === '\r' || ch === '\n') return { done: undefined };
+    if (ch === '\u0003' || ch === '\u001b') return { error: cancelled() };
+    return undefined;
   });
 }
 

@@ -61,7 +61,8 @@ function migrate(db: Database.Database, path: string, migrations: PrivateSqliteO
   }
 }
 
-function createPrivately(path: string): void {
+/** Creates the file with mode 0600 whatever the umask (SQLite gives its -wal and -shm files the same mode); an existing one is left as it is. */
+export function createPrivately(path: string): void {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
@@ -80,7 +81,7 @@ function createPrivately(path: string): void {
  * the busy handler) while another connection reads it, as when two processes open a new file
  * together: wait here, within the busy timeout.
  */
-function switchToWal(db: Database.Database, busyMs: number): void {
+export function switchToWal(db: Database.Database, busyMs: number): void {
   const deadline = Date.now() + busyMs;
   for (;;) {
     try {

@@ -97,7 +97,7 @@ describe('portal kinds in the built binary', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`Unknown portal "${spec}"`);
-    expect(r.stderr).toContain('local, https://HOST:PORT, certum | certum-test | certum:URL');
+    expect(r.stderr).toContain('local, https://HOST:PORT, acme:https://HOST/directory, certum | certum-test | certum:URL');
     expect(r.loaded.some((f) => f.startsWith('certum-'))).toBe(false);
     expect(r.loaded).not.toContain(httpChunk());
     expect(r.loaded).not.toContain(localChunk());
@@ -120,7 +120,7 @@ describe('portal kinds in the built binary', () => {
   });
 
   test('a bad portal in the config file does not stop `config set portal`, which repairs it', async () => {
-    const bad = await runCli(['config', 'set', 'portal', 'acme:https://ca.example/directory'], { env: box.env });
+    const bad = await runCli(['config', 'set', 'portal', 'acme:ftp://ca.example/directory'], { env: box.env });
     expect(bad.code).toBe(0);
     expect((await runCli(['list'], { env: box.env })).code).toBe(2);
     const fixed = await runCli(['config', 'set', 'portal', 'local'], { env: box.env });

@@ -27,7 +27,7 @@ describe('portal kinds', () => {
     }
     expect(thrown).toMatchObject({ kind: 'usage', code: 'bad-portal' });
     expect((thrown as Error).message).toContain(`"${spec}"`);
-    expect((thrown as Error).message).toContain('local, https://HOST:PORT, certum | certum-test | certum:URL');
+    expect((thrown as Error).message).toContain('local, https://HOST:PORT, acme:https://HOST/directory, certum | certum-test | certum:URL');
   });
 
   test('a kind list of its own (tests) is used instead of the build\'s', () => {

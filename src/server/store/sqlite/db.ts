@@ -2,10 +2,10 @@
 // processes take turns instead of failing, foreign keys on, synchronous=FULL so a reissue that
 // was answered survives a crash, a small page cache, and the schema migrated. Every SQLite failure here becomes a
 // ReissueError naming the file.
-import { closeSync, fchmodSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { portalError, ReissueError } from '../../../domain/errors.js';
 import { damagedPortal } from '../../datadir.js';
+import { createPrivately, switchToWal } from '../../../util/private-sqlite.js';
 import { migrate, NewerPortalDatabase, NotAPortalDatabase } from './migrations.js';
 
 export type Db = Database.Database;
@@ -21,7 +21,7 @@ export function openDatabase(path: string, migrations?: readonly string[], appli
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the header first: a file that is not a database fails here, before anything writes.
     db.pragma('schema_version');
-    switchToWal(db);
+    switchToWal(db, BUSY_TIMEOUT_MS);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // 2 MiB of page cache (SQLite's default, which better-sqlite3 raises to 16 MiB): the covering
@@ -37,49 +37,6 @@ export function openDatabase(path: string, migrations?: readonly string[], appli
     }
     throw sqliteFailure(e, path);
   }
-}
-
-/**
- * Creates the database file with mode 0600 whatever the umask (it holds token hashes and every
- * customer's data); SQLite gives its -wal and -shm files the database file's mode.
- */
-function createPrivately(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch {
-    return; // it exists, or SQLite is about to say why it cannot be opened
-  }
-  try {
-    fchmodSync(fd, 0o600);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Turns on WAL (a no-op once the file is in WAL mode). The switch needs the file to itself, and
- * SQLite answers SQLITE_BUSY at once instead of calling the busy handler when another connection
- * is reading it, which happens when two processes open a new data directory together. So we wait
- * here ourselves, within the same busy timeout.
- */
-function switchToWal(db: Db): void {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-      return;
-    } catch (e) {
-      if (!isBusy(e) || Date.now() >= deadline) throw e;
-      sleepSync(10 + Math.random() * 20);
-    }
-  }
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** Opening the database is synchronous, like everything else better-sqlite3 does. */
-function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 function sqliteCode(e: unknown): string | undefined {
