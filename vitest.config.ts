@@ -10,8 +10,10 @@ export default defineConfig({
     globalSetup: ['test/helpers/build.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // SoftHSM tokens, ports and data dirs are per test file; two cores.
-    maxWorkers: 2,
+    // SoftHSM tokens, ports and data dirs are per test file. Two cores, three files at once: most
+    // end-to-end files spend their time waiting on another process (tmux, Pebble, PostgreSQL,
+    // serve, npm), so a third keeps the cores busy.
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });
