@@ -189,8 +189,8 @@ export function App({ services, card, onExit, color = true, known = [], keys }: 
         if (field.kind === 'path') dispatch({ type: 'text-input', text: k.text });
         else secrets.append(field.id, k.text);
       } else if (k?.kind === 'erase') {
-        if (field.kind === 'path') dispatch({ type: 'text-erase' });
-        else secrets.erase(field.id);
+        if (field.kind === 'path') dispatch({ type: 'text-erase', all: k.all });
+        else secrets.erase(field.id, k.all);
       }
     },
     [getState, dispatch, secrets],

@@ -6,7 +6,8 @@ export interface SecretBuffer {
   /** Characters typed so far for `id` (0 when another field's secret is held). */
   length(id: string): number;
   append(id: string, text: string): void;
-  erase(id: string): void;
+  /** The last character, or all of it. */
+  erase(id: string, all?: boolean): void;
   /** Hands the value over and forgets it. */
   take(id: string): string;
   /** Keeps a value typed once, to compare with its repetition (a passphrase typed twice). */
@@ -30,7 +31,7 @@ export function createSecretBuffer(): SecretBuffer {
   return {
     length: (id) => [...valueOf(id)].length,
     append: (id, text) => set({ id, value: valueOf(id) + text }),
-    erase: (id) => set({ id, value: [...valueOf(id)].slice(0, -1).join('') }),
+    erase: (id, all = false) => set({ id, value: all ? '' : [...valueOf(id)].slice(0, -1).join('') }),
     take(id) {
       const value = valueOf(id);
       set(null);

@@ -36,7 +36,7 @@ export function reduceList(list: ListState, event: WizardEvent): ListState {
       return reduceList(list, { type: 'filter-change', text: list.query + event.text });
     case 'filter-erase':
       if (!list.filtering) return list;
-      return reduceList(list, { type: 'filter-change', text: [...list.query].slice(0, -1).join('') });
+      return reduceList(list, { type: 'filter-change', text: event.all ? '' : [...list.query].slice(0, -1).join('') });
     case 'filter-end':
       if (!event.clear) return { ...list, filtering: false };
       if (list.query === '') return { ...list, filtering: false, cursor: 0, top: 0, error: null };

@@ -171,7 +171,7 @@ function reduceView(state: WizardState, event: WizardEvent): WizardState {
     case 'text-input':
       return withTypedPath(state, (before) => before + event.text);
     case 'text-erase':
-      return withTypedPath(state, (before) => [...before].slice(0, -1).join(''));
+      return withTypedPath(state, (before) => (event.all ? '' : [...before].slice(0, -1).join('')));
     case 'failed':
       return to({ kind: 'error', error: event.error, back: recoveryFrom(s, event.error) });
     default:

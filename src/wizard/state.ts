@@ -271,7 +271,8 @@ export type WizardEvent =
   | { type: 'filter-change'; text: string }
   /** Typed text appended to the filter as it is now (not as a widget last saw it): no key is lost. */
   | { type: 'filter-input'; text: string }
-  | { type: 'filter-erase' }
+  /** Backspace (the last character) or Ctrl+U (`all`). */
+  | { type: 'filter-erase'; all?: boolean }
   | { type: 'filter-end'; clear: boolean }
   /** `r` on a list that failed to load: ask again. */
   | { type: 'list-retry' }
@@ -292,7 +293,8 @@ export type WizardEvent =
   | { type: 'text-change'; value: string }
   /** Typed text appended to the path field on screen (download path, CSR file, key path). */
   | { type: 'text-input'; text: string }
-  | { type: 'text-erase' }
+  /** Backspace (the last character) or Ctrl+U (`all`). */
+  | { type: 'text-erase'; all?: boolean }
   | { type: 'download-start' }
   | { type: 'file-exists' }
   /** `at`: when the key was read (the input clock); an irreversible question needs a key read after it was shown. */

@@ -40,6 +40,41 @@ describe('filter typing is lossless', () => {
   });
 });
 
+describe('Ctrl+U clears a field, as in the shell', () => {
+  test('the filter: Ctrl+U empties it, what follows is typed afresh', async () => {
+    const t = await start();
+    await t.typeFast('/shop\u0015b0');
+    await t.waitFor('Filter: b0');
+  });
+
+  test('the key path and the passphrase: cleared, then typed again; the key goes where the second path says', async () => {
+    const services = fakeServices();
+    const t = await start(services);
+    await t.press('enter');
+    await t.waitFor('Certificate for order');
+    for (let i = 0; i < 3; i++) await t.press('right');
+    await t.press('enter');
+    await t.waitFor('Key pair generation method');
+    await t.press('enter');
+    await t.waitFor('❯ Paste CSR');
+    await t.press('down');
+    await t.press('down');
+    await t.press('enter');
+    await t.waitFor('Key algorithm and key length:');
+    await t.press('enter');
+    await t.waitFor('Save the new private key to: assecodata.pl.key');
+    await t.typeFast('\u0015/srv/tls/new.key');
+    await t.waitFor('Save the new private key to: /srv/tls/new.key');
+    await t.typeFast('\rwrong\u0015Tr0ub4dor');
+    await t.waitFor('Passphrase for the key (optional, Enter for none): *********');
+    await t.typeFast('\rTr0ub4dor');
+    await t.waitFor('Type the passphrase again: *********');
+    await t.press('enter');
+    await t.waitFor('✓ Correct');
+    expect(services.generated).toEqual([expect.objectContaining({ keyPath: '/srv/tls/new.key', passphrase: 'Tr0ub4dor' })]);
+  });
+});
+
 describe('other fields are lossless', () => {
   test('a passphrase typed fast, right after the Enter that opens its field', async () => {
     const services = fakeServices();

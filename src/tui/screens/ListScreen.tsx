@@ -56,7 +56,7 @@ export function ListScreen({ isActive }: { isActive: boolean }) {
         if (c === 'confirm' || c === 'down') return dispatch({ type: 'filter-end', clear: false });
         const k = fieldKey(input, key);
         if (k?.kind === 'insert') dispatch({ type: 'filter-input', text: k.text });
-        else if (k?.kind === 'erase') dispatch({ type: 'filter-erase' });
+        else if (k?.kind === 'erase') dispatch({ type: 'filter-erase', all: k.all });
         return;
       }
       // "/b0000" in one chunk: start the filter and type the rest into it.
