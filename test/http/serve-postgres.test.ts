@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isReissueError } from '../../src/domain/errors.js';
+import { isReissueError, type ReissueError } from '../../src/domain/errors.js';
+import { localizedError } from '../../src/i18n/errors.js';
+import { translator } from '../../src/i18n/i18n.js';
 import { createHttpPortal } from '../../src/portal/http/client.js';
 import { startServer, type RunningServer } from '../../src/server/http/serve.js';
 import { openPortalService } from '../../src/server/service.js';
@@ -71,17 +73,18 @@ it('20 concurrent reissues of one certificate over two instances: one copy, 19 a
   await Promise.all([a!.close(), b!.close()]);
 }, 120_000);
 
-it('a database that cannot be reached, or does not exist, is a portal error naming it without its password', async () => {
+it('a database that cannot be reached, or does not exist, is a portal error naming it without its password, in English and Polish', async () => {
   const clock = { now: () => new Date() };
   const port = new URL(db.url).port;
-  await expect(openPortalService({ dataDir: dir, store: 'postgres://someone:hunter2@127.0.0.1:1/reissue', clock })).rejects.toMatchObject({
-    kind: 'portal',
-    code: 'store-unreachable',
-    message: expect.not.stringContaining('hunter2'),
-  });
-  await expect(openPortalService({ dataDir: dir, store: `postgres://reissue_test@127.0.0.1:${port}/no_such_db`, clock })).rejects.toMatchObject({
-    kind: 'portal',
-    code: 'store-missing',
-    message: expect.stringContaining('no_such_db'),
+  const unreachable = await openPortalService({ dataDir: dir, store: 'postgres://someone:hunter2@127.0.0.1:1/reissue', clock }).catch((e: unknown) => e);
+  expect(unreachable).toMatchObject({ kind: 'portal', code: 'store-unreachable', message: expect.not.stringContaining('hunter2') });
+  const missing = await openPortalService({ dataDir: dir, store: `postgres://reissue_test@127.0.0.1:${port}/no_such_db`, clock }).catch((e: unknown) => e);
+  expect(missing).toMatchObject({ kind: 'portal', code: 'store-missing', message: expect.stringContaining('no_such_db') });
+  const pl = translator('pl');
+  expect(localizedError(unreachable as ReissueError, pl).message).toMatch(/^Nie można połączyć się z bazą danych portalu postgres:\/\/someone@127\.0\.0\.1:1\/reissue: /);
+  expect(localizedError(unreachable as ReissueError, pl).message).not.toContain('hunter2');
+  expect(localizedError(missing as ReissueError, pl)).toEqual({
+    message: `Baza danych portalu postgres://reissue_test@127.0.0.1:${port}/no_such_db nie istnieje.`,
+    hint: 'Utwórz ją (createdb NAZWA) albo popraw nazwę w --store.',
   });
 });
