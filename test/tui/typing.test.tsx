@@ -12,6 +12,23 @@ async function start(services: FakeServices = fakeServices()) {
   return session.t;
 }
 
+/** The first certificate → Reissue → CSR → "Generate a new key and CSR here" → the first algorithm: the key path field. */
+async function openKeyPathField(t: Awaited<ReturnType<typeof start>>) {
+    await t.press('enter');
+    await t.waitFor('Certificate for order');
+    for (let i = 0; i < 3; i++) await t.press('right');
+    await t.press('enter');
+    await t.waitFor('Key pair generation method');
+    await t.press('enter');
+    await t.waitFor('❯ Paste CSR');
+    await t.press('down');
+    await t.press('down');
+    await t.press('enter');
+    await t.waitFor('Key algorithm and key length:');
+    await t.press('enter');
+    await t.waitFor('Save the new private key to: assecodata.pl.key');
+}
+
 describe('filter typing is lossless', () => {
   test('"/b0000" as separate keys read in one go: every key lands in the filter', async () => {
     const t = await start();
@@ -50,19 +67,7 @@ describe('Ctrl+U clears a field, as in the shell', () => {
   test('the key path and the passphrase: cleared, then typed again; the key goes where the second path says', async () => {
     const services = fakeServices();
     const t = await start(services);
-    await t.press('enter');
-    await t.waitFor('Certificate for order');
-    for (let i = 0; i < 3; i++) await t.press('right');
-    await t.press('enter');
-    await t.waitFor('Key pair generation method');
-    await t.press('enter');
-    await t.waitFor('❯ Paste CSR');
-    await t.press('down');
-    await t.press('down');
-    await t.press('enter');
-    await t.waitFor('Key algorithm and key length:');
-    await t.press('enter');
-    await t.waitFor('Save the new private key to: assecodata.pl.key');
+    await openKeyPathField(t);
     await t.typeFast('\u0015/srv/tls/new.key');
     await t.waitFor('Save the new private key to: /srv/tls/new.key');
     await t.typeFast('\rwrong\u0015Tr0ub4dor');
@@ -79,19 +84,7 @@ describe('other fields are lossless', () => {
   test('a passphrase typed fast, right after the Enter that opens its field', async () => {
     const services = fakeServices();
     const t = await start(services);
-    await t.press('enter');
-    await t.waitFor('Certificate for order');
-    for (let i = 0; i < 3; i++) await t.press('right');
-    await t.press('enter');
-    await t.waitFor('Key pair generation method');
-    await t.press('enter');
-    await t.waitFor('❯ Paste CSR');
-    await t.press('down');
-    await t.press('down');
-    await t.press('enter');
-    await t.waitFor('Key algorithm and key length:');
-    await t.press('enter');
-    await t.waitFor('Save the new private key to: assecodata.pl.key');
+    await openKeyPathField(t);
     await t.typeFast('\rTr0ub4dor');
     await t.waitFor('Passphrase for the key (optional, Enter for none): *********');
     // The repetition typed fast too, behind the Enter that ends the first entry.
