@@ -2,8 +2,9 @@
 // a PIN pad asks for no PIN; three wrong PINs lock the card (the y/n before the third); the locked
 // PIN is unblocked with the PUK from the error screen; "Change PIN" from the reader screen refuses
 // a mismatch, then changes it. pkcs11-tool, from outside, checks which PIN the card takes.
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createPinShim, type PinShim } from '../helpers/pin-shim.js';
+import { createPinShim, readCallLog, type PinShim } from '../helpers/pin-shim.js';
 import type { Pane } from '../helpers/tmux-pane.js';
 import { tmuxSuite } from '../helpers/tmux-suite.js';
 
@@ -33,7 +34,7 @@ async function toReaders(pane: Pane): Promise<string> {
 }
 
 /** The wizard on a fresh sandbox with the shim as its module. */
-const start = (shim: PinShim, name: string) => suite.wizard(name, { env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module } });
+const start = (shim: PinShim, name: string, env: Record<string, string> = {}) => suite.wizard(name, { env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module, ...env } });
 
 describe('the built wizard on the PIN shim (80×24)', () => {
   test('a PIN-pad reader: no PIN field; "Enter the PIN on the reader\'s keypad" with the elapsed time; the copy is issued', async () => {
@@ -60,7 +61,9 @@ describe('the built wizard on the PIN shim (80×24)', () => {
   test('Ctrl+C while the reader waits for its keypad: the card stops, nothing is generated or issued', async () => {
     const shim = await createPinShim({ pinpad: { pin: PIN, delayMs: 3000 } });
     await shim.hsm.initToken('Certum common', PIN);
-    const { pane, done } = await start(shim, 'pad-cancel');
+    // Every C_Login / C_GenerateKeyPair the card saw: a key made and deleted would leave no object behind.
+    const callLog = join(suite.dir, 'pad-cancel-calls.log');
+    const { pane, done } = await start(shim, 'pad-cancel', { SHIM_CALL_LOG: callLog });
     try {
       await toReaders(pane);
       await pane.keys('Enter');
@@ -69,6 +72,9 @@ describe('the built wizard on the PIN shim (80×24)', () => {
       const s = await pane.waitFor('EXIT=', 20_000);
       expect(s).toContain('EXIT=130');
       expect(s).toContain('nothing was generated');
+      const calls = (await readCallLog(callLog)).map((c) => c.name);
+      expect(calls).toContain('C_Login');
+      expect(calls).not.toContain('C_GenerateKeyPair');
       const objects = await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', PIN, '--list-objects']);
       expect(objects.stdout).not.toMatch(/Private Key Object/);
     } finally {
