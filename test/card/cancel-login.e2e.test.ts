@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Certificate } from '../../src/domain/types.js';
 import { BIN, cleanEnv, cliSandbox, runCli } from '../helpers/cli.js';
 import { createPinShim, readCallLog, type PinShim, type ShimCall } from '../helpers/pin-shim.js';
-import { tmuxSuite } from '../helpers/tmux-suite.js';
+import { tmuxSuite, toCardReaders } from '../helpers/tmux-suite.js';
 
 const PIN = '80417263';
 const LABEL = 'slow card';
@@ -128,20 +128,7 @@ test('the wizard (tmux, 80×24): Ctrl+C while "Logging in to the card…": no ke
   const { pane, done } = await suite.wizard('login', { box: wbox, env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module, SHIM_CALL_LOG: callLog } });
   try {
     // The card-only certificate, EC P-256, this card, the PIN.
-    await pane.waitFor('Certificates (1–');
-    await pane.keys('/');
-    await pane.type('Code Signing on a card');
-    await pane.waitFor('(1–1 of 1)');
-    await pane.keys('Enter', 'Enter');
-    await pane.waitFor('Product category: Code Signing');
-    await pane.keys('Right', 'Right', 'Right', 'Enter');
-    await pane.waitFor('❯ Generating key pair on card');
-    await pane.keys('Enter');
-    await pane.waitFor('EC P-256');
-    for (let i = 0; i < 5 && !pane.screen().includes('❯ EC P-256'); i++) await pane.keys('Down');
-    await pane.waitFor('❯ EC P-256');
-    await pane.keys('Enter');
-    await pane.waitFor('Enter uses this card.');
+    await toCardReaders(pane);
     await pane.keys('Enter');
     await pane.waitFor('Common profile PIN:');
     pane.send(`${PIN}\r`);

@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createPinShim, readCallLog, type PinShim } from '../helpers/pin-shim.js';
-import type { Pane } from '../helpers/tmux-pane.js';
-import { tmuxSuite } from '../helpers/tmux-suite.js';
+import { tmuxSuite, toCardReaders } from '../helpers/tmux-suite.js';
 
 const suite = tmuxSuite('wizpin');
 const PIN = '739146';
@@ -15,23 +14,6 @@ const WRONG = '111111';
 
 const takes = async (shim: PinShim, pin: string) => (await shim.pkcs11Tool(['--token-label', 'Certum common', '--login', '--pin', pin, '--list-objects'])).code === 0;
 
-/** From the list to the reader checklist of a card-only certificate, EC P-256. */
-async function toReaders(pane: Pane): Promise<string> {
-  await pane.waitFor('Certificates (1–');
-  await pane.keys('/');
-  await pane.type('Code Signing on a card');
-  await pane.waitFor('(1–1 of 1)');
-  await pane.keys('Enter', 'Enter');
-  await pane.waitFor('Product category: Code Signing');
-  await pane.keys('Right', 'Right', 'Right', 'Enter');
-  await pane.waitFor('❯ Generating key pair on card');
-  await pane.keys('Enter');
-  await pane.waitFor('EC P-256');
-  for (let i = 0; i < 5 && !pane.screen().includes('❯ EC P-256'); i++) await pane.keys('Down');
-  await pane.waitFor('❯ EC P-256');
-  await pane.keys('Enter');
-  return pane.waitFor('Enter uses this card.');
-}
 
 /** The wizard on a fresh sandbox with the shim as its module. */
 const start = (shim: PinShim, name: string, env: Record<string, string> = {}) => suite.wizard(name, { env: { ...shim.vars, REISSUE_PKCS11_MODULE: shim.module, ...env } });
@@ -42,7 +24,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
     await shim.hsm.initToken('Certum common', PIN);
     const { pane, done } = await start(shim, 'pad');
     try {
-      await toReaders(pane);
+      await toCardReaders(pane);
       await pane.keys('Enter');
       const s = await pane.waitFor("Enter the PIN on the reader's keypad");
       expect(s).toMatch(/Elapsed: /);
@@ -65,7 +47,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
     const callLog = join(suite.dir, 'pad-cancel-calls.log');
     const { pane, done } = await start(shim, 'pad-cancel', { SHIM_CALL_LOG: callLog });
     try {
-      await toReaders(pane);
+      await toCardReaders(pane);
       await pane.keys('Enter');
       await pane.waitFor("Enter the PIN on the reader's keypad");
       pane.send('\u0003');
@@ -90,7 +72,7 @@ describe('the built wizard on the PIN shim (80×24)', () => {
     const NEW = '246802';
     const LATER = '135791';
     try {
-      let s = await toReaders(pane);
+      let s = await toCardReaders(pane);
       expect(s).toContain("c: change the card's PIN");
       for (const expected of ['few tries are left', 'one try left']) {
         await pane.keys('Enter');

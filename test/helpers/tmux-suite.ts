@@ -118,3 +118,21 @@ export function tmuxSuite(name: string, opts: { needsBuild?: boolean } = {}): Tm
     },
   };
 }
+
+/** From the list to the reader checklist of the sandbox's card-only certificate, EC P-256 (the wizard on screen). */
+export async function toCardReaders(pane: Pane): Promise<string> {
+  await pane.waitFor('Certificates (1–');
+  await pane.keys('/');
+  await pane.type('Code Signing on a card');
+  await pane.waitFor('(1–1 of 1)');
+  await pane.keys('Enter', 'Enter');
+  await pane.waitFor('Product category: Code Signing');
+  await pane.keys('Right', 'Right', 'Right', 'Enter');
+  await pane.waitFor('❯ Generating key pair on card');
+  await pane.keys('Enter');
+  await pane.waitFor('EC P-256');
+  for (let i = 0; i < 5 && !pane.screen().includes('❯ EC P-256'); i++) await pane.keys('Down');
+  await pane.waitFor('❯ EC P-256');
+  await pane.keys('Enter');
+  return pane.waitFor('Enter uses this card.');
+}
